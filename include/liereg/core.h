@@ -1,0 +1,182 @@
+/* liereg core: error codes and traceback macros, the context object, logging,
+ * counter-based random numbers and PETSc log events.
+ *
+ * Error convention (modelled on PETSc's PetscCall/PetscCheck): every library function
+ * returns int, 0 on success or a LIE_ERR_* code. LIE_CHECK records a formatted message
+ * and the file:line:function where it failed; LIE_CALL appends one traceback frame per
+ * level as the error returns up the stack. Only the CLI's main turns an error into a
+ * message on stderr and an exit code; the library never calls exit() or abort(). */
+#ifndef LIEREG_CORE_H
+#define LIEREG_CORE_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIE_VERSION_STRING "0.1.0"
+
+enum lie_err {
+  LIE_OK = 0,
+  LIE_ERR_USAGE,    /* bad option / argument value from the user (CLI exit code 2) */
+  LIE_ERR_ARG,      /* bad argument passed by a caller of the library */
+  LIE_ERR_MEM,      /* allocation failed */
+  LIE_ERR_IO,       /* file system: cannot open, rename, write */
+  LIE_ERR_FORMAT,   /* input file does not follow the expected schema */
+  LIE_ERR_NUMERIC,  /* NaN/Inf, blow-up, non-convergence */
+  LIE_ERR_MPI,
+  LIE_ERR_HDF5,
+  LIE_ERR_FFTW,
+  LIE_ERR_PETSC,
+  LIE_ERR_LAPACK,
+  LIE_ERR_DNNL,
+  LIE_ERR_STATE,    /* object used in the wrong state (e.g. before setup) */
+  LIE_ERR_NOTSUP,   /* valid request that this build does not support */
+  LIE_ERR_INTERNAL, /* a bug in liereg */
+  LIE_ERR_COUNT
+};
+
+/* Error state (thread-local): message plus traceback frames. */
+int lie_error_set(int code, const char *file, int line, const char *func, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+int lie_error_trace(int code, const char *file, int line, const char *func);
+const char *lie_error_message(void); /* "" when no error was recorded */
+int lie_error_code(void);
+void lie_error_clear(void);
+/* Prints "liereg: error: <message>" (one line); with traceback != 0 also one
+ * "    at func (file:line)" line per recorded frame. */
+void lie_error_print(FILE *out, int rank, double elapsed, int traceback);
+const char *lie_error_name(int code);
+
+#define LIE_CHECK(cond, code, ...)                                                      \
+  do {                                                                                  \
+    if (!(cond)) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__); \
+  } while (0)
+
+#define LIE_ERROR(code, ...) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
+
+#define LIE_CALL(x)                                                         \
+  do {                                                                      \
+    int lie_e_ = (x);                                                       \
+    if (lie_e_) return lie_error_trace(lie_e_, __FILE__, __LINE__, __func__); \
+  } while (0)
+
+/* MPI result check (MPI errors must be set to MPI_ERRORS_RETURN on the communicator,
+ * lie_ctx_create does that). */
+int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, const char *func);
+#define LIE_MPI(x)                                                                 \
+  do {                                                                             \
+    int lie_m_ = (x);                                                              \
+    if (lie_m_ != MPI_SUCCESS) return lie_error_mpi(lie_m_, #x, __FILE__, __LINE__, __func__); \
+  } while (0)
+
+/* HDF5 calls return a negative value on failure. */
+#define LIE_H5(x)                                                                                 \
+  do {                                                                                            \
+    if ((x) < 0) return lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "HDF5 call failed: %s", #x); \
+  } while (0)
+
+/* PETSc calls return a PetscErrorCode; the PETSc message is copied into ours. */
+int lie_error_petsc(int perr, const char *expr, const char *file, int line, const char *func);
+#define LIE_PETSC(x)                                                                  \
+  do {                                                                                \
+    int lie_p_ = (int)(x);                                                            \
+    if (lie_p_) return lie_error_petsc(lie_p_, #x, __FILE__, __LINE__, __func__);     \
+  } while (0)
+
+/* calloc n elements of *p's type into p; LIE_ERR_MEM on failure. */
+#define LIE_ALLOC(p, n)                                                                         \
+  do {                                                                                          \
+    size_t lie_n_ = (size_t)(n);                                                                \
+    (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                            \
+    if (!(p)) return lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory allocating %zu x %zu bytes", lie_n_, sizeof(*(p))); \
+  } while (0)
+#define LIE_FREE(p) \
+  do {              \
+    free(p);        \
+    (p) = NULL;     \
+  } while (0)
+
+/* ---------------------------------------------------------------- random numbers */
+/* Philox4x32-10 (Salmon et al., SC'11): a counter-based generator. The stream is a pure
+ * function of (key, counter), so any draw can be reproduced from the stored seed alone and
+ * the state is four words to checkpoint. */
+typedef struct {
+  uint32_t key[2];
+  uint32_t ctr[4];
+  uint32_t buf[4];
+  int pos; /* next unused word of buf; 4 = empty */
+} lie_rng;
+
+void lie_rng_seed(lie_rng *r, uint64_t seed);
+uint32_t lie_rng_u32(lie_rng *r);
+uint64_t lie_rng_u64(lie_rng *r);
+double lie_rng_uniform(lie_rng *r);                       /* [0, 1), 53 bits */
+double lie_rng_range(lie_rng *r, double lo, double hi);   /* [lo, hi) */
+int lie_rng_int(lie_rng *r, int lo, int hi);              /* integer in [lo, hi) */
+double lie_rng_normal(lie_rng *r);                        /* N(0,1), Box-Muller */
+/* Seed of item `index` of split `split` under base seed `base`: a hash, so it does not
+ * depend on how items are distributed over ranks. */
+uint64_t lie_seed_derive(uint64_t base, uint64_t split, uint64_t index);
+
+/* Data splits ("mode" in LPSDA/PDEArena files). */
+typedef enum { LIE_SPLIT_TRAIN = 0, LIE_SPLIT_VALID = 1, LIE_SPLIT_TEST = 2 } lie_split;
+int lie_split_from_name(const char *name, lie_split *split);
+const char *lie_split_name(lie_split split);
+
+/* ---------------------------------------------------------------- context */
+typedef struct lie_ctx_s *lie_ctx;
+
+/* The communicator is duplicated (the caller keeps ownership of theirs); MPI and PETSc
+ * must already be initialised. */
+int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx);
+int lie_ctx_destroy(lie_ctx *ctx);
+MPI_Comm lie_ctx_comm(lie_ctx ctx);
+int lie_ctx_rank(lie_ctx ctx);
+int lie_ctx_size(lie_ctx ctx);
+double lie_ctx_elapsed(lie_ctx ctx); /* seconds since creation */
+void lie_ctx_set_verbosity(lie_ctx ctx, int level); /* 0 quiet, 1 normal (default), 2 debug */
+int lie_ctx_verbosity(lie_ctx ctx);
+
+/* Logging: info/debug print on rank 0 only (stdout); warnings print on any rank with a
+ * "[rank]" prefix (stderr). */
+void lie_log_info(lie_ctx ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void lie_log_debug(lie_ctx ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void lie_log_warn(lie_ctx ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ---------------------------------------------------------------- PETSc log events */
+/* Registered once (idempotent) by lie_ctx_create; use with PetscLogEventBegin/End. */
+typedef struct {
+  int solve, augment, forward, backward, allreduce, io, eval;
+} lie_events_t;
+extern lie_events_t lie_events; /* values are PetscLogEvent ids */
+int lie_events_register(void);
+
+/* ---------------------------------------------------------------- small helpers */
+/* 1 when every value is finite. */
+int lie_all_finite(const double *x, size_t n);
+int lie_all_finite_f(const float *x, size_t n);
+double lie_wtime(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,8 @@
+/* liereg: self-supervised learning with Lie point symmetries on PDE data.
+ * One header per module; this one includes them all. */
+#ifndef LIEREG_H
+#define LIEREG_H
+#include "liereg/core.h"
+#include "liereg/io.h"
+#include "liereg/solvers.h"
+#endif

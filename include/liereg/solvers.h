@@ -1,0 +1,61 @@
+/* 1D PDE solvers (KS, KdV, Burgers): FFTW pseudo-spectral, ETDRK4-class exponential
+ * integrators, and the same right-hand sides as a PETSc TS problem.
+ *
+ * Lifecycle (PETSc style): create -> set_from_options -> setup -> (sample, solve)* -> destroy.
+ * Grid options are unprefixed and apply to the PDE being generated (-nx, -nt, -save_n,
+ * -save_start, -accuracy); physics options carry the PDE's prefix (-ks_, -kdv_, -burgers_). */
+#ifndef LIEREG_SOLVERS_H
+#define LIEREG_SOLVERS_H
+
+#include "liereg/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { LIE_PDE_KS = 0, LIE_PDE_KDV, LIE_PDE_BURGERS, LIE_PDE_NS } lie_pde;
+int lie_pde_from_name(const char *name, lie_pde *pde); /* "ks", "kdv", "burgers", "ns" */
+const char *lie_pde_name(lie_pde pde);
+
+#define LIE_IC_MAX_WAVES 64
+
+/* Everything needed to reproduce one 1D trajectory from scratch (stored in the file):
+ * u0(x) = sum_k amp[k] sin(2 pi l[k] x / L + phase[k]) on x in [0, L), solved to time T. */
+typedef struct {
+  double L, T;
+  double nu; /* Burgers viscosity; 0 for KS and KdV */
+  int nwaves;
+  double amp[LIE_IC_MAX_WAVES], phase[LIE_IC_MAX_WAVES];
+  int l[LIE_IC_MAX_WAVES];
+  uint64_t seed;
+} lie_traj1d;
+
+typedef struct lie_solver1d_s *lie_solver1d;
+
+int lie_solver1d_create(lie_ctx ctx, lie_pde pde, lie_solver1d *s);
+int lie_solver1d_set_from_options(lie_solver1d s);
+int lie_solver1d_setup(lie_solver1d s);
+int lie_solver1d_destroy(lie_solver1d *s);
+
+/* Stored grid: nx points, nt_total time points t = linspace(0, T, nt_total) of which
+ * nt_saved starting at save_start are stored; nwaves initial-condition waves. */
+int lie_solver1d_get_sizes(lie_solver1d s, int *nx, int *nt_total, int *nt_saved, int *save_start, int *nwaves);
+lie_pde lie_solver1d_pde(lie_solver1d s);
+
+/* Draw a trajectory's parameters (L/T jitter, nu, initial condition) from its seed alone. */
+int lie_solver1d_sample(lie_solver1d s, uint64_t seed, lie_traj1d *p);
+
+/* Solve one trajectory. u: nt_saved x nx (row-major, time-major), t: nt_saved, x: nx.
+ * *ok = 0 when it could not be solved (NaN/blow-up even after retrying with smaller
+ * steps); the arrays are then NaN-filled and the caller marks success = 0. */
+int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t, double *x, int *ok);
+
+/* Solve from arbitrary periodic initial data u0 (n points on [0, L)) and return the
+ * solution at the given times (u: ntimes x n). Used by augmentation checks. */
+int lie_solver1d_solve_from(lie_solver1d s, double L, double nu, const double *u0, int n, int ntimes,
+                            const double *times, double *u);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

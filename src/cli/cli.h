@@ -1,0 +1,35 @@
+/* Internal interface between the CLI's main and its commands (one file per command). */
+#ifndef LIEREG_CLI_H
+#define LIEREG_CLI_H
+
+#include "liereg/liereg.h"
+#include <petscsys.h>
+
+/* A command runs after PETSc is initialised; `args` are its positional arguments (those
+ * before the first option). It reads its options, calls lie_cli_options_done(), then works. */
+typedef int (*lie_cli_fn)(lie_ctx ctx, int nargs, char **args);
+
+typedef struct {
+  const char *name, *summary;
+  lie_cli_fn run;
+} lie_cli_command;
+
+/* Every command, in the order `liereg -help` lists them. */
+extern const lie_cli_command lie_cli_commands[];
+
+/* Call once all options are read: with -help returns 1 in *stop (print nothing more and
+ * exit 0); otherwise fails with LIE_ERR_USAGE naming the first option nobody read, so a
+ * misspelt flag never runs a job with defaults. */
+int lie_cli_options_done(lie_ctx ctx, int *stop);
+
+/* Set by lie_cli_options_done: from then on an error may be local to one rank. Commands
+ * validate options and open their inputs before calling it. */
+extern int lie_cli_running;
+
+/* Output file convention: refuse to overwrite `path` unless -force, write to path.tmp. */
+int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp);
+
+int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
+
+#endif

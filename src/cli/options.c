@@ -1,0 +1,49 @@
+/* Options-database checks shared by all commands. */
+#include "cli.h"
+
+#include <string.h>
+#include <unistd.h>
+
+int lie_cli_running = 0;
+
+/* Options PETSc itself reads at PetscFinalize (after our check) or that main reads. */
+static int is_global_option(const char *name) {
+  static const char *globals[] = {"log_view", "options_left", "verbose", "traceback", "malloc_dump",
+                                  "malloc_debug", "on_error_abort", "options_file", "help", "log_trace", NULL};
+  for (int i = 0; globals[i]; i++)
+    if (!strcmp(name, globals[i])) return 1;
+  return 0;
+}
+
+int lie_cli_options_done(lie_ctx ctx, int *stop) {
+  PetscBool help = PETSC_FALSE;
+  PetscInt n;
+  char **names, **values;
+  *stop = 0;
+  LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
+  if (help) {
+    *stop = 1;
+    return LIE_OK;
+  }
+  LIE_PETSC(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  int bad = -1;
+  for (PetscInt i = 0; i < n && bad < 0; i++)
+    if (!is_global_option(names[i])) bad = (int)i;
+  if (bad >= 0) {
+    char name[256];
+    snprintf(name, sizeof name, "%s", names[bad]);
+    LIE_PETSC(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+    LIE_ERROR(LIE_ERR_USAGE, "unknown option -%s", name);
+  }
+  LIE_PETSC(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  lie_cli_running = 1;
+  return LIE_OK;
+}
+
+int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp) {
+  LIE_CHECK(path && path[0], LIE_ERR_USAGE, "missing output file (-o FILE)");
+  LIE_CHECK(force || access(path, F_OK) != 0, LIE_ERR_USAGE, "output file %s exists (use -force to overwrite)", path);
+  LIE_CHECK(strlen(path) + 5 <= ntmp, LIE_ERR_USAGE, "output path too long: %s", path);
+  snprintf(tmp, ntmp, "%s.tmp", path);
+  return LIE_OK;
+}

@@ -1,0 +1,111 @@
+/* lie_ctx: the communicator a liereg computation runs on, its clock and verbosity. */
+#include "liereg/core.h"
+
+#include <math.h>
+#include <petscsys.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct lie_ctx_s {
+  MPI_Comm comm;
+  int rank, size, verbosity;
+  double t0;
+};
+
+double lie_wtime(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx) {
+  lie_ctx c;
+  *ctx = NULL;
+  LIE_ALLOC(c, 1);
+  /* Errors must come back to us as return codes, not abort inside MPI. */
+  if (MPI_Comm_dup(comm, &c->comm) != MPI_SUCCESS) {
+    free(c);
+    LIE_ERROR(LIE_ERR_MPI, "MPI_Comm_dup failed");
+  }
+  LIE_MPI(MPI_Comm_set_errhandler(c->comm, MPI_ERRORS_RETURN));
+  LIE_MPI(MPI_Comm_rank(c->comm, &c->rank));
+  LIE_MPI(MPI_Comm_size(c->comm, &c->size));
+  c->verbosity = 1;
+  c->t0 = lie_wtime();
+  LIE_CALL(lie_events_register());
+  *ctx = c;
+  return LIE_OK;
+}
+
+int lie_ctx_destroy(lie_ctx *ctx) {
+  if (!ctx || !*ctx) return LIE_OK;
+  LIE_MPI(MPI_Comm_free(&(*ctx)->comm));
+  LIE_FREE(*ctx);
+  return LIE_OK;
+}
+
+MPI_Comm lie_ctx_comm(lie_ctx ctx) { return ctx->comm; }
+int lie_ctx_rank(lie_ctx ctx) { return ctx->rank; }
+int lie_ctx_size(lie_ctx ctx) { return ctx->size; }
+double lie_ctx_elapsed(lie_ctx ctx) { return lie_wtime() - ctx->t0; }
+void lie_ctx_set_verbosity(lie_ctx ctx, int level) { ctx->verbosity = level; }
+int lie_ctx_verbosity(lie_ctx ctx) { return ctx->verbosity; }
+
+void lie_log_info(lie_ctx ctx, const char *fmt, ...) {
+  va_list ap;
+  if (ctx->rank != 0 || ctx->verbosity < 1) return;
+  va_start(ap, fmt);
+  vfprintf(stdout, fmt, ap);
+  va_end(ap);
+  fputc('\n', stdout);
+  fflush(stdout);
+}
+
+void lie_log_debug(lie_ctx ctx, const char *fmt, ...) {
+  va_list ap;
+  if (ctx->rank != 0 || ctx->verbosity < 2) return;
+  va_start(ap, fmt);
+  fprintf(stdout, "debug: ");
+  vfprintf(stdout, fmt, ap);
+  va_end(ap);
+  fputc('\n', stdout);
+  fflush(stdout);
+}
+
+void lie_log_warn(lie_ctx ctx, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "[%d] %.2fs liereg: warning: ", ctx->rank, lie_ctx_elapsed(ctx));
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  fflush(stderr);
+}
+
+lie_events_t lie_events;
+
+int lie_events_register(void) {
+  static int done = 0;
+  PetscClassId cid;
+  PetscLogEvent *ev[] = {&lie_events.solve, &lie_events.augment, &lie_events.forward, &lie_events.backward,
+                         &lie_events.allreduce, &lie_events.io, &lie_events.eval};
+  const char *names[] = {"LieSolve", "LieAugment", "LieForward", "LieBackward", "LieAllreduce", "LieIO", "LieEval"};
+  if (done) return LIE_OK;
+  LIE_PETSC(PetscClassIdRegister("liereg", &cid));
+  for (int i = 0; i < 7; i++) LIE_PETSC(PetscLogEventRegister(names[i], cid, ev[i]));
+  done = 1;
+  return LIE_OK;
+}
+
+int lie_all_finite(const double *x, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(x[i])) return 0;
+  return 1;
+}
+
+int lie_all_finite_f(const float *x, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(x[i])) return 0;
+  return 1;
+}
