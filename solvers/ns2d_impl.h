@@ -36,6 +36,9 @@ struct lie_ns2d_s {
   Mat Hu, Hv;  /* implicit diffusion I - nu dt lap on u- and v-faces */
   KSP kspu, kspv; /* prefix -ns_diff_ */
 
+  double *fp, *fq;          /* full-grid work for the FFT preconditioner */
+  fftw_complex *fc;         /* its complex spectrum (periodic) */
+  fftw_plan pc_fwd, pc_bwd; /* DCT-II/III (box) or r2c/c2r (periodic) on the full grid */
   fftw_complex *noise;  /* nx*ny spectrum of the smoke noise, [i*ny + j] */
   fftw_plan noise_plan; /* in-place inverse 2D DFT, built once */
 
@@ -91,6 +94,8 @@ int lie_ns2d_buoyancy(lie_ns2d ns, Vec s_new, double scale);
 /* ns2d_project.c */
 int lie_ns2d_project_setup(lie_ns2d ns);
 int lie_ns2d_subtract_gradient(lie_ns2d ns, Vec p);
+int lie_ns2d_fftpc_setup(lie_ns2d ns, PC pc);
+int lie_ns2d_fftpc_destroy(lie_ns2d ns);
 
 /* ns2d_operators.c: the matrices shared by projection and implicit diffusion. */
 int lie_ns2d_assemble(lie_ns2d ns, Mat A, lie_ns2d_loc loc, double shift, double coef);

@@ -12,13 +12,14 @@
 enum { N = 5, NX = 32, STEPS = 10, SKIP = 2, NSAVE = STEPS - SKIP };
 static const uint64_t SEED = 2024;
 
-static void gen(lie_ctx ctx, int P, const char *path) {
+static void gen(lie_ctx ctx, int P, lie_ns2d_pc pc, const char *path) {
   lie_ns2d_params p;
   lie_ns2d_params_default(&p);
   p.nx = p.ny = NX;
   p.nsteps = STEPS;
   p.nskip = SKIP;
   p.ranks_per_traj = P;
+  p.pressure_pc = pc;
   lie_ns2d ns = ns2d_test_make(ctx, &p);
   LIE_TEST_CALL(lie_ns2d_generate(ns, path, LIE_SPLIT_VALID, N, SEED));
   lie_ns2d_destroy(&ns);
@@ -152,12 +153,15 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   size = lie_ctx_size(ctx);
   rank = lie_ctx_rank(ctx);
-  int Ps[3] = {1, size, 2}, nP = size == 4 ? 3 : (size > 1 ? 2 : 1);
-  char path[3][256];
+  /* Reference: one rank per trajectory, multigrid. Then the exact FFT preconditioner with
+   * all ranks in one group, all ranks with multigrid, and two groups of two. */
+  int Ps[4] = {1, size, size, 2}, nP = size == 4 ? 4 : 3;
+  lie_ns2d_pc pcs[4] = {LIE_NS2D_PC_AMG, LIE_NS2D_PC_FFT, LIE_NS2D_PC_AMG, LIE_NS2D_PC_AMG};
+  char path[4][256];
   for (int k = 0; k < nP; k++) {
-    snprintf(path[k], sizeof path[k], "ns2d_gen_np%d_P%d.h5.tmp", size, Ps[k]);
+    snprintf(path[k], sizeof path[k], "ns2d_gen_np%d_P%d_%s.h5.tmp", size, Ps[k], pcs[k] == LIE_NS2D_PC_FFT ? "fft" : "amg");
     double t0 = lie_wtime();
-    gen(ctx, Ps[k], path[k]);
+    gen(ctx, Ps[k], pcs[k], path[k]);
     lie_log_info(ctx, "generated %d trajectories with %d rank(s), ranks_per_traj %d in %.2f s", N, size, Ps[k], lie_wtime() - t0);
   }
   MPI_Barrier(PETSC_COMM_WORLD);
@@ -170,7 +174,8 @@ int main(int argc, char **argv) {
       LIE_TEST_TRUE(load(path[k], &other), "file reads back");
       size_t big = (size_t)N * NSAVE * NX * NX;
       double m = fmax(maxdiff(ref.u, other.u, big), fmax(maxdiff(ref.vx, other.vx, big), maxdiff(ref.vy, other.vy, big)));
-      snprintf(what, sizeof what, "%d ranks: ranks_per_traj %d vs 1: max |difference| of u, vx, vy", size, Ps[k]);
+      snprintf(what, sizeof what, "%d ranks: ranks_per_traj %d, %s vs 1, amg: max |difference| of u, vx, vy", size, Ps[k],
+               pcs[k] == LIE_NS2D_PC_FFT ? "fft" : "amg");
       LIE_TEST_LE(m, 1e-8, what);
       LIE_TEST_LE(maxdiff(ref.b, other.b, N), 0.0, "same buo_y");
       free(other.u);
