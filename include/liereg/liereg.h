@@ -3,6 +3,6 @@
 #ifndef LIEREG_H
 #define LIEREG_H
 #include "liereg/core.h"
-#include "liereg/io.h"
 #include "liereg/solvers.h"
+#include "liereg/io.h"
 #endif
