@@ -4,5 +4,6 @@
 #define LIEREG_H
 #include "liereg/core.h"
 #include "liereg/io.h"
+#include "liereg/nn.h"
 #include "liereg/solvers.h"
 #endif
