@@ -36,16 +36,16 @@ int lie_vicreg_opts_set_from_options(lie_ctx ctx, lie_vicreg_opts *opts);
 /* Single process. z, zp (N, D) row-major fp32; sums are accumulated in double.
  * dz, dzp (N, D): gradient of terms->loss w.r.t. z and z' (both NULL: forward only).
  * N >= 2, D >= 1; non-finite input is LIE_ERR_NUMERIC. */
-int lie_vicreg_loss(const lie_vicreg_opts *opts, int n, int d, const float *z, const float *zp,
-                    lie_vicreg_terms *terms, float *dz, float *dzp);
+int lie_vicreg_loss(const lie_vicreg_opts *opts, int n, int d, const float *z, const float *zp, lie_vicreg_terms *terms,
+                    float *dz, float *dzp);
 
 /* Distributed: each rank holds n_local consecutive rows of the global batch (rank order; counts
  * may differ between ranks). The embeddings are all-gathered, so every rank gets the loss of
  * the gathered batch — bitwise the single-process value — and dz, dzp (n_local, D) receive the
  * gradient for the rank's own rows. Because the loss is over the global batch, the parameter
  * gradient is the SUM (not the mean) over ranks of the local back-propagations. Collective. */
-int lie_vicreg_loss_dist(lie_ctx ctx, const lie_vicreg_opts *opts, int n_local, int d, const float *z,
-                         const float *zp, lie_vicreg_terms *terms, float *dz, float *dzp);
+int lie_vicreg_loss_dist(lie_ctx ctx, const lie_vicreg_opts *opts, int n_local, int d, const float *z, const float *zp,
+                         lie_vicreg_terms *terms, float *dz, float *dzp);
 
 /* ---------------------------------------------------------------- collapse diagnostics */
 /* RankMe (Garrido et al. 2023): exp(−Σ_k p_k log p_k), p_k = σ_k / ‖σ‖₁ + 1e-7, σ the singular

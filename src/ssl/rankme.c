@@ -21,7 +21,8 @@ static int gram_add(int n, int d, const float *z, double *gram) {
   LIE_CHECK(lie_all_finite_f(z, (size_t)n * d), LIE_ERR_NUMERIC, "RankMe: embeddings contain NaN/Inf");
   double *zd;
   LIE_ALLOC(zd, (size_t)n * d);
-  for (size_t i = 0; i < (size_t)n * d; i++) zd[i] = z[i];
+  for (size_t i = 0; i < (size_t)n * d; i++)
+    zd[i] = z[i];
   cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, n, 1.0, zd, d, 1.0, gram, d);
   free(zd);
   return LIE_OK;

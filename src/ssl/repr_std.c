@@ -29,11 +29,13 @@ static int repr_std(MPI_Comm comm, int n_local, int d, const float *z, double *s
   sq = mean + d;
   column_sums(n_local, d, z, NULL, mean);
   if (comm != MPI_COMM_NULL) err = MPI_Allreduce(MPI_IN_PLACE, mean, d, MPI_DOUBLE, MPI_SUM, comm);
-  for (int j = 0; j < d; j++) mean[j] /= (double)n;
+  for (int j = 0; j < d; j++)
+    mean[j] /= (double)n;
   column_sums(n_local, d, z, mean, sq);
   if (comm != MPI_COMM_NULL && err == MPI_SUCCESS) err = MPI_Allreduce(MPI_IN_PLACE, sq, d, MPI_DOUBLE, MPI_SUM, comm);
   double s = 0;
-  for (int j = 0; j < d; j++) s += sqrt(sq[j] / (double)(n - 1));
+  for (int j = 0; j < d; j++)
+    s += sqrt(sq[j] / (double)(n - 1));
   free(mean);
   LIE_MPI(err);
   *std = s / d;

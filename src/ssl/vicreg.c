@@ -23,9 +23,12 @@ void lie_vicreg_opts_default(lie_vicreg_opts *o) {
 static PetscErrorCode read_options(MPI_Comm comm, lie_vicreg_opts *o) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "VICReg loss", "ssl");
-  PetscCall(PetscOptionsReal("-vicreg_sim_coeff", "weight of the invariance (MSE) term", "", o->sim_coeff, &o->sim_coeff, NULL));
-  PetscCall(PetscOptionsReal("-vicreg_std_coeff", "weight of the variance (hinge on the std) term", "", o->std_coeff, &o->std_coeff, NULL));
-  PetscCall(PetscOptionsReal("-vicreg_cov_coeff", "weight of the covariance (off-diagonal) term", "", o->cov_coeff, &o->cov_coeff, NULL));
+  PetscCall(PetscOptionsReal("-vicreg_sim_coeff", "weight of the invariance (MSE) term", "", o->sim_coeff,
+                             &o->sim_coeff, NULL));
+  PetscCall(PetscOptionsReal("-vicreg_std_coeff", "weight of the variance (hinge on the std) term", "", o->std_coeff,
+                             &o->std_coeff, NULL));
+  PetscCall(PetscOptionsReal("-vicreg_cov_coeff", "weight of the covariance (off-diagonal) term", "", o->cov_coeff,
+                             &o->cov_coeff, NULL));
   PetscCall(PetscOptionsReal("-vicreg_eps", "added to the variance inside the square root", "", o->eps, &o->eps, NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -66,19 +69,24 @@ static void inv_backward(int n, int d, int r0, int nr, const float *z, const flo
 static void center(int n, int d, const float *z, double *zc, double *mean) {
   memset(mean, 0, sizeof(double) * (size_t)d);
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < d; j++) mean[j] += z[(size_t)i * d + j];
-  for (int j = 0; j < d; j++) mean[j] /= n;
+    for (int j = 0; j < d; j++)
+      mean[j] += z[(size_t)i * d + j];
+  for (int j = 0; j < d; j++)
+    mean[j] /= n;
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < d; j++) zc[(size_t)i * d + j] = (double)z[(size_t)i * d + j] - mean[j];
+    for (int j = 0; j < d; j++)
+      zc[(size_t)i * d + j] = (double)z[(size_t)i * d + j] - mean[j];
 }
 
 /* ---------------------------------------------------------------- variance term */
 /* zc (N,D) -> sd (D) = sqrt(Var_j + eps); returns 1/D Σ_j relu(1 − sd_j) (one view) */
 static double var_forward(int n, int d, const double *zc, double eps, double *sd) {
   double h = 0;
-  for (int j = 0; j < d; j++) sd[j] = 0;
+  for (int j = 0; j < d; j++)
+    sd[j] = 0;
   for (int i = 0; i < n; i++)
-    for (int j = 0; j < d; j++) sd[j] += zc[(size_t)i * d + j] * zc[(size_t)i * d + j];
+    for (int j = 0; j < d; j++)
+      sd[j] += zc[(size_t)i * d + j] * zc[(size_t)i * d + j];
   for (int j = 0; j < d; j++) {
     sd[j] = sqrt(sd[j] / (n - 1) + eps);
     if (sd[j] < 1) h += 1 - sd[j];
@@ -93,7 +101,8 @@ static void var_backward(int n, int d, int r0, int nr, const double *zc, const d
   for (int j = 0; j < d; j++) {
     if (!(sd[j] < 1)) continue;
     double a = -coeff / (2.0 * d * (n - 1) * sd[j]);
-    for (int i = 0; i < nr; i++) g[(size_t)i * d + j] += a * zc[(size_t)(r0 + i) * d + j];
+    for (int i = 0; i < nr; i++)
+      g[(size_t)i * d + j] += a * zc[(size_t)(r0 + i) * d + j];
   }
 }
 
@@ -146,11 +155,14 @@ static int view_terms(const lie_vicreg_opts *o, int n, int d, int r0, int nr, co
   if (!dv) return LIE_OK;
   memset(w->g, 0, sizeof(double) * (size_t)nr * d);
   /* inv_backward is written for (z − z'); for the z' view swap the arguments and flip the sign */
-  if (sign > 0) inv_backward(n, d, r0, nr, v, other, o->sim_coeff, 1.0, w->g);
-  else inv_backward(n, d, r0, nr, other, v, o->sim_coeff, -1.0, w->g);
+  if (sign > 0)
+    inv_backward(n, d, r0, nr, v, other, o->sim_coeff, 1.0, w->g);
+  else
+    inv_backward(n, d, r0, nr, other, v, o->sim_coeff, -1.0, w->g);
   var_backward(n, d, r0, nr, w->zc, w->sd, o->std_coeff, w->g);
   cov_backward(n, d, r0, nr, w->zc, w->C, o->cov_coeff, w->g);
-  for (size_t i = 0; i < (size_t)nr * d; i++) dv[i] = (float)w->g[i];
+  for (size_t i = 0; i < (size_t)nr * d; i++)
+    dv[i] = (float)w->g[i];
   LIE_CHECK(lie_all_finite_f(dv, (size_t)nr * d), LIE_ERR_NUMERIC, "VICReg gradient is not finite");
   return LIE_OK;
 }
@@ -220,9 +232,11 @@ int lie_vicreg_loss_dist(lie_ctx ctx, const lie_vicreg_opts *o, int n_local, int
   LIE_ALLOC(displs, size);
   int err = MPI_Allgather(&n_local, 1, MPI_INT, counts, 1, MPI_INT, comm);
   long long n = 0;
-  for (int r = 0; r < size && err == MPI_SUCCESS; r++) n += counts[r];
+  for (int r = 0; r < size && err == MPI_SUCCESS; r++)
+    n += counts[r];
   int r0 = 0;
-  for (int r = 0; r < rank; r++) r0 += counts[r];
+  for (int r = 0; r < rank; r++)
+    r0 += counts[r];
   if (err != MPI_SUCCESS || n * d > INT32_MAX) {
     free(counts);
     free(displs);

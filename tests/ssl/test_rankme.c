@@ -7,23 +7,30 @@
 /* exp(entropy) of p_k = s_k/Σs + EPS, the paper's formula, for given singular values. */
 static double rankme_of(const double *s, int d) {
   double s1 = 0, h = 0;
-  for (int k = 0; k < d; k++) s1 += s[k];
-  for (int k = 0; k < d; k++) h -= (s[k] / s1 + EPS) * log(s[k] / s1 + EPS);
+  for (int k = 0; k < d; k++)
+    s1 += s[k];
+  for (int k = 0; k < d; k++)
+    h -= (s[k] / s1 + EPS) * log(s[k] / s1 + EPS);
   return exp(h);
 }
 
 /* Random orthogonal D×D matrix (modified Gram–Schmidt of a Gaussian matrix), row-major. */
 static void random_rotation(lie_rng *r, int d, double *q) {
-  for (int i = 0; i < d * d; i++) q[i] = lie_rng_normal(r);
+  for (int i = 0; i < d * d; i++)
+    q[i] = lie_rng_normal(r);
   for (int i = 0; i < d; i++) {
     for (int k = 0; k < i; k++) {
       double dot = 0;
-      for (int j = 0; j < d; j++) dot += q[i * d + j] * q[k * d + j];
-      for (int j = 0; j < d; j++) q[i * d + j] -= dot * q[k * d + j];
+      for (int j = 0; j < d; j++)
+        dot += q[i * d + j] * q[k * d + j];
+      for (int j = 0; j < d; j++)
+        q[i * d + j] -= dot * q[k * d + j];
     }
     double nrm = 0;
-    for (int j = 0; j < d; j++) nrm += q[i * d + j] * q[i * d + j];
-    for (int j = 0; j < d; j++) q[i * d + j] /= sqrt(nrm);
+    for (int j = 0; j < d; j++)
+      nrm += q[i * d + j] * q[i * d + j];
+    for (int j = 0; j < d; j++)
+      q[i * d + j] /= sqrt(nrm);
   }
 }
 
@@ -45,8 +52,10 @@ static void rank_k(void) {
   random_rotation(&r, D, q);
   /* rows e_{i mod K}·R: K orthogonal columns of equal norm, then rotated */
   for (int i = 0; i < N; i++)
-    for (int j = 0; j < D; j++) z[i * D + j] = (float)(2.0 * q[(i % K) * D + j]);
-  for (int k = 0; k < D; k++) s[k] = k < K ? 1 : 0;
+    for (int j = 0; j < D; j++)
+      z[i * D + j] = (float)(2.0 * q[(i % K) * D + j]);
+  for (int k = 0; k < D; k++)
+    s[k] = k < K ? 1 : 0;
   double rk;
   LIE_TEST_CALL(lie_rankme(N, D, z, &rk));
   LIE_TEST_NEAR(rk, rankme_of(s, D), 1e-4, "rank-5 embeddings (rotated, D=32): RankMe = 5");
@@ -59,14 +68,16 @@ static void collapse_and_isotropic(void) {
   lie_rng r;
   lie_rng_seed(&r, 11);
   for (int i = 0; i < N; i++)
-    for (int j = 0; j < D; j++) z[i * D + j] = (float)(0.3 + 0.1 * j); /* every row the same */
+    for (int j = 0; j < D; j++)
+      z[i * D + j] = (float)(0.3 + 0.1 * j); /* every row the same */
   double rk, sd;
   s[0] = 1;
   LIE_TEST_CALL(lie_rankme(N, D, z, &rk));
   LIE_TEST_NEAR(rk, rankme_of(s, D), 1e-4, "collapsed batch: RankMe = 1");
   LIE_TEST_CALL(lie_repr_std(N, D, z, &sd));
   LIE_TEST_NEAR(sd, 0.0, 1e-7, "collapsed batch: representation std = 0");
-  for (int i = 0; i < N * D; i++) z[i] = (float)lie_rng_normal(&r);
+  for (int i = 0; i < N * D; i++)
+    z[i] = (float)lie_rng_normal(&r);
   LIE_TEST_CALL(lie_rankme(N, D, z, &rk));
   printf("  isotropic Gaussian N=%d D=%d: RankMe %.4f\n", N, D, rk);
   LIE_TEST_TRUE(rk >= 0.99 * D && rk <= D, "isotropic Gaussian: 0.99 D <= RankMe <= D");

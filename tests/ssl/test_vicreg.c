@@ -8,13 +8,15 @@
 
 static double maxabs(const float *a, size_t n) {
   double m = 0;
-  for (size_t i = 0; i < n; i++) m = fmax(m, fabs(a[i]));
+  for (size_t i = 0; i < n; i++)
+    m = fmax(m, fabs(a[i]));
   return m;
 }
 
 static double maxdiff_fd(const float *a, const double *b, size_t n) {
   double m = 0;
-  for (size_t i = 0; i < n; i++) m = fmax(m, fabs(a[i] - b[i]));
+  for (size_t i = 0; i < n; i++)
+    m = fmax(m, fabs(a[i] - b[i]));
   return m;
 }
 
@@ -36,7 +38,8 @@ static int fixture_case(FILE *f) {
   int n, d;
   lie_vicreg_opts o;
   double want[4];
-  if (fscanf(f, " case %63s %d %d %lf %lf %lf %lf", name, &n, &d, &o.sim_coeff, &o.std_coeff, &o.cov_coeff, &o.eps) != 7)
+  if (fscanf(f, " case %63s %d %d %lf %lf %lf %lf", name, &n, &d, &o.sim_coeff, &o.std_coeff, &o.cov_coeff, &o.eps) !=
+      7)
     return 0;
   size_t nd = (size_t)n * d;
   float *z = malloc(4 * nd * sizeof(float)), *zp = z + nd, *dz = z + 2 * nd, *dzp = z + 3 * nd;
@@ -56,7 +59,8 @@ static int fixture_case(FILE *f) {
     LIE_TEST_NEAR(got[k], want[k], 1e-10 * fabs(want[k]) + 1e-14, what);
   }
   double gmax = 0;
-  for (size_t i = 0; i < nd; i++) gmax = fmax(gmax, fmax(fabs(gz[i]), fabs(gzp[i])));
+  for (size_t i = 0; i < nd; i++)
+    gmax = fmax(gmax, fmax(fabs(gz[i]), fabs(gzp[i])));
   snprintf(what, sizeof what, "fixture %s: max |dL/dz - torch| / max|grad|", name);
   LIE_TEST_LE(maxdiff_fd(dz, gz, nd) / gmax, 1e-6, what);
   snprintf(what, sizeof what, "fixture %s: max |dL/dz' - torch| / max|grad|", name);
@@ -139,15 +143,18 @@ static void options_and_errors(lie_ctx ctx) {
   lie_vicreg_terms t;
   float z[4] = {0, 1, 2, 3}, zp[4] = {1, 1, 2, NAN}, g1[4], g2[4];
   lie_vicreg_opts_default(&o);
-  LIE_TEST_TRUE(o.sim_coeff == 25 && o.std_coeff == 25 && o.cov_coeff == 1 && o.eps == 1e-4, "defaults are 25/25/1/1e-4");
+  LIE_TEST_TRUE(o.sim_coeff == 25 && o.std_coeff == 25 && o.cov_coeff == 1 && o.eps == 1e-4,
+                "defaults are 25/25/1/1e-4");
   PetscOptionsSetValue(NULL, "-vicreg_cov_coeff", "0.04");
   PetscOptionsSetValue(NULL, "-vicreg_eps", "1e-3");
   LIE_TEST_CALL(lie_vicreg_opts_set_from_options(ctx, &o));
-  LIE_TEST_TRUE(o.cov_coeff == 0.04 && o.eps == 1e-3 && o.sim_coeff == 25, "-vicreg_cov_coeff and -vicreg_eps are read");
+  LIE_TEST_TRUE(o.cov_coeff == 0.04 && o.eps == 1e-3 && o.sim_coeff == 25,
+                "-vicreg_cov_coeff and -vicreg_eps are read");
   PetscOptionsSetValue(NULL, "-vicreg_eps", "0");
   int e = lie_vicreg_opts_set_from_options(ctx, &o);
   printf("  message: %s\n", lie_error_message());
-  LIE_TEST_TRUE(e == LIE_ERR_USAGE && strstr(lie_error_message(), "-vicreg_eps"), "-vicreg_eps 0 is a usage error naming the option");
+  LIE_TEST_TRUE(e == LIE_ERR_USAGE && strstr(lie_error_message(), "-vicreg_eps"),
+                "-vicreg_eps 0 is a usage error naming the option");
   PetscOptionsSetValue(NULL, "-vicreg_eps", "1e-4");
   PetscOptionsSetValue(NULL, "-vicreg_std_coeff", "-1");
   e = lie_vicreg_opts_set_from_options(ctx, &o);
@@ -180,9 +187,11 @@ int main(int argc, char **argv) {
   if (f) {
     int c, ncase = 0;
     while ((c = fgetc(f)) == '#') /* skip comment lines */
-      while ((c = fgetc(f)) != '\n' && c != EOF) {}
+      while ((c = fgetc(f)) != '\n' && c != EOF) {
+      }
     ungetc(c, f);
-    while (fixture_case(f)) ncase++;
+    while (fixture_case(f))
+      ncase++;
     fclose(f);
     LIE_TEST_TRUE(ncase == 2, "both fixture cases were read");
   }
