@@ -3,8 +3,8 @@
 #ifndef LIEREG_H
 #define LIEREG_H
 #include "liereg/core.h"
-#include "liereg/eval.h"
-#include "liereg/io.h"
 #include "liereg/solvers.h"
+#include "liereg/io.h"
 #include "liereg/ssl.h"
+#include "liereg/eval.h"
 #endif
