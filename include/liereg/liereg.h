@@ -7,4 +7,6 @@
 #include "liereg/ns2d.h"
 #include "liereg/solvers.h"
 #include "liereg/nn.h"
+#include "liereg/ssl.h"
+#include "liereg/eval.h"
 #endif
