@@ -5,4 +5,5 @@
 #include "liereg/core.h"
 #include "liereg/io.h"
 #include "liereg/solvers.h"
+#include "liereg/augment.h"
 #endif
