@@ -3,7 +3,7 @@
 #ifndef LIEREG_H
 #define LIEREG_H
 #include "liereg/core.h"
-#include "liereg/io.h"
 #include "liereg/solvers.h"
+#include "liereg/io.h"
 #include "liereg/augment.h"
 #endif

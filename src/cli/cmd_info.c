@@ -1,2 +1,13 @@
+/* liereg info FILE.h5: validate a dataset file and print a summary; exit 1 on any problem. */
 #include "cli.h"
-int lie_cmd_info(lie_ctx ctx, int nargs, char **args) { LIE_ERROR(LIE_ERR_NOTSUP, "info: not yet implemented"); }
+
+int lie_cmd_info(lie_ctx ctx, int nargs, char **args) {
+  int stop;
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg info FILE.h5: validate a dataset (schema, shapes, NaN/Inf, ranges)", NULL);
+  PetscOptionsEnd();
+  LIE_CHECK(nargs == 1, LIE_ERR_USAGE, "info takes exactly one file (usage: liereg info FILE.h5)");
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  LIE_CALL(lie_dataset_check(ctx, args[0], stdout));
+  return LIE_OK;
+}
