@@ -9,4 +9,5 @@
 #include "liereg/nn.h"
 #include "liereg/ssl.h"
 #include "liereg/eval.h"
+#include "liereg/augment.h"
 #endif
