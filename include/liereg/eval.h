@@ -1,0 +1,73 @@
+/* Downstream evaluation: closed-form ridge regression probe with k-fold cross-validated λ, and
+ * the regression metrics (MSE, NMSE, mean relative error %) with bootstrap error bars.
+ * Definitions and choices: docs/EVAL.md. */
+#ifndef LIEREG_EVAL_H
+#define LIEREG_EVAL_H
+#include "liereg/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A row-major (rows, cols) view of caller-owned doubles (samples × features or targets). */
+typedef struct {
+  int rows, cols;
+  double *data;
+} lie_mat;
+
+/* ---------------------------------------------------------------- ridge regression */
+/* Fits Y ≈ X W + b by minimising ‖Yc − Xs Ws‖² + λ‖Ws‖² with Xs the standardised features
+ * (zero mean, unit population std over the training rows; constant features are dropped) and
+ * Yc the centred targets; the intercept is not penalised. Solved through the eigendecomposition
+ * of Xs^T Xs (LAPACKE dsyevd); λ = 0 gives the minimum-norm least-squares solution. */
+typedef struct lie_ridge_s *lie_ridge;
+
+int lie_ridge_fit(const lie_mat *X, const lie_mat *Y, double lambda, lie_ridge *model);
+/* Yhat must have X->rows rows and as many columns as the fitted Y. */
+int lie_ridge_predict(lie_ridge model, const lie_mat *X, lie_mat *Yhat);
+/* Coefficients in the original feature units: W (p, m) row-major, b (m). */
+int lie_ridge_coef(lie_ridge model, double *W, double *b);
+double lie_ridge_lambda(lie_ridge model);
+int lie_ridge_destroy(lie_ridge *model);
+
+/* λ by k-fold cross-validation over a log-spaced grid, then a refit on all rows. */
+typedef struct {
+  int folds;                     /* -probe_folds, default 5 */
+  double lambda_min, lambda_max; /* -probe_lambda_min 1e-6, -probe_lambda_max 1e6 */
+  int lambda_num;                /* -probe_lambda_num, default 25 (half decades) */
+  uint64_t seed;                 /* -probe_cv_seed, default 1: the random fold assignment */
+} lie_ridge_cv_opts;
+
+void lie_ridge_cv_opts_default(lie_ridge_cv_opts *opts);
+int lie_ridge_cv_opts_set_from_options(lie_ctx ctx, lie_ridge_cv_opts *opts);
+/* The CV error for grid point l is Σ_folds Σ_rows Σ_t (ŷ − y)² / Var_t over n·m (Var_t the
+ * variance of target t over all rows), i.e. a mean NMSE; one λ is shared by all targets. The
+ * smallest error wins (ties: the larger λ). cv_err (lambda_num, may be NULL) receives the
+ * curve; *model (may be NULL) the refit. n < 2·folds is LIE_ERR_USAGE. */
+int lie_ridge_cv(const lie_mat *X, const lie_mat *Y, const lie_ridge_cv_opts *opts, double *lambda_best, double *cv_err,
+                 lie_ridge *model);
+/* Grid point l of the CV grid. */
+double lie_ridge_cv_lambda(const lie_ridge_cv_opts *opts, int l);
+
+/* ---------------------------------------------------------------- metrics */
+typedef enum {
+  LIE_METRIC_MSE = 0, /* 1/(n m) Σ (ŷ − y)² */
+  LIE_METRIC_NMSE,    /* 1/m Σ_t Σ_i (ŷ_it − y_it)² / Σ_i (y_it − ȳ_t)²  (1 = predicting the mean) */
+  LIE_METRIC_RELERR   /* 100/(n m) Σ |ŷ − y| / |y|  (mean relative error, %) */
+} lie_metric;
+
+int lie_metric_from_name(const char *name, lie_metric *metric); /* "mse", "nmse", "relerr" */
+const char *lie_metric_name(lie_metric metric);
+/* pred and truth must have the same shape; NaN/Inf is LIE_ERR_NUMERIC, as are a constant
+ * target (NMSE) and a zero target (relative error). */
+int lie_metric_eval(lie_metric metric, const lie_mat *pred, const lie_mat *truth, double *value);
+/* Bootstrap over rows: nboot resamples of n rows with replacement, drawn in order as
+ * lie_rng_int(rng, 0, n) from an rng seeded with `seed`; mean and unbiased std of the nboot
+ * metric values. */
+int lie_metric_bootstrap(lie_metric metric, const lie_mat *pred, const lie_mat *truth, int nboot, uint64_t seed,
+                         double *mean, double *std);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
