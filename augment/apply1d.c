@@ -139,7 +139,8 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
     const double *row = in->u + (size_t)(k0 + m) * nx;
     double *o = out->u + (size_t)m * nx;
     double alpha = A / r->a, beta = (alpha - 1.0) * x0 - r->b / r->a;
-    if (fabs(alpha - 1.0) <= 1e-13) err = lie_resample1d_shift(&rs, row, -beta, o);
+    if (alpha == 1.0 && beta == 0.0) memcpy(o, row, (size_t)nx * sizeof(double)); /* frames moved whole */
+    else if (fabs(alpha - 1.0) <= 1e-13) err = lie_resample1d_shift(&rs, row, -beta, o);
     else err = lie_resample1d_affine(&rs, row, alpha, beta, o);
     for (int j = 0; j < nx && !err; j++) o[j] = r->c * o[j] + r->d * (x0 + alpha * j * h + beta) + r->e;
   }

@@ -157,7 +157,7 @@ typedef struct {
 int lie_aug_cfg_default(lie_pde pde, lie_aug_cfg *cfg);
 /* Reads -aug_mode, -aug_strengths (comma list, one per generator), -aug_gens (names),
  * -aug_order, -aug_steps, -aug_crop_t, -aug_crop_x from the PETSc options database. */
-int lie_aug_cfg_set_from_options(lie_aug_cfg *cfg);
+int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg);
 /* Draw the epsilons of one view from its own rng (deterministic given the seed). */
 int lie_aug_sample_seq(const lie_aug_cfg *cfg, lie_rng *rng, lie_aug_seq *s);
 int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out);
