@@ -19,7 +19,7 @@ void lie_probe_opts_default(lie_probe_opts *o) {
 }
 
 static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metric, char *mode, PetscBool *trained) {
-  PetscInt ntrain = o->ntrain, nboot = o->nboot, seed = (PetscInt)o->boot_seed;
+  PetscInt ntrain = o->ntrain, nboot = o->nboot, seed = (PetscInt)o->boot_seed, sseed = (PetscInt)o->subset_seed;
   PetscBool lg = o->log_target ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Linear probe (ridge regression on frozen representations)", "eval");
@@ -39,6 +39,7 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
                                mode, 16, NULL));
   PetscOptionsEnd();
   o->ntrain = (int)ntrain;
+  o->subset_seed = (uint64_t)sseed;
   o->nboot = (int)nboot;
   o->boot_seed = (uint64_t)seed;
   o->log_target = lg == PETSC_TRUE;
@@ -121,6 +122,24 @@ static int read_split(hid_t file, const char *path, const char *mode, const char
   return LIE_OK;
 }
 
+/* Moves a random subset of `count` rows (partial Fisher–Yates, seeded) to the front, so that
+ * label-size sweeps can average over several draws of the labelled set. */
+static void select_rows(split_data *s, int count, uint64_t seed) {
+  lie_rng r;
+  lie_rng_seed(&r, seed);
+  for (int i = 0; i < count; i++) {
+    int j = lie_rng_int(&r, i, s->n);
+    for (int c = 0; c < s->d; c++) {
+      double t = s->X[(size_t)i * s->d + c];
+      s->X[(size_t)i * s->d + c] = s->X[(size_t)j * s->d + c], s->X[(size_t)j * s->d + c] = t;
+    }
+    for (int c = 0; c < s->m; c++) {
+      double t = s->Y[(size_t)i * s->m + c];
+      s->Y[(size_t)i * s->m + c] = s->Y[(size_t)j * s->m + c], s->Y[(size_t)j * s->m + c] = t;
+    }
+  }
+}
+
 static int to_log(split_data *s, const char *target) {
   for (size_t i = 0; i < (size_t)s->n * s->m; i++) {
     LIE_CHECK(s->Y[i] > 0, LIE_ERR_USAGE, "-probe_log needs positive targets; %s has %g", target, s->Y[i]);
@@ -168,7 +187,8 @@ static int probe(const lie_probe_opts *o, hid_t file, const char *path, const ch
   LIE_CALL(read_split(file, path, o->test_mode, target, &m, te));
   LIE_CHECK(o->ntrain <= tr->n, LIE_ERR_USAGE, "-probe_ntrain %d but %s:/%s has only %d rows", o->ntrain, path,
             o->train_mode, tr->n);
-  if (o->ntrain > 0) tr->n = o->ntrain; /* rows are in file order: the first ntrain */
+  if (o->ntrain > 0 && o->subset_seed) select_rows(tr, o->ntrain, o->subset_seed);
+  if (o->ntrain > 0) tr->n = o->ntrain; /* the first ntrain rows (after any random selection) */
   if (o->log_target) {
     LIE_CALL(to_log(tr, target));
     LIE_CALL(to_log(te, target));
