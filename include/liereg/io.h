@@ -73,9 +73,11 @@ int lie_dataset1d_close(lie_dataset1d *ds);
 
 /* ------------------------------------------------------------ generation */
 /* Solve n trajectories of split `split` with the set-up solver and write them to path
- * (a temporary name; the caller renames). *nfailed = trajectories with success = 0. */
+ * (a temporary name; the caller renames). Row i holds global trajectory offset + i, whose
+ * seed is lie_seed_derive(seed, split, offset + i): shards written with offsets 0, n, 2n, ...
+ * are slices of one large dataset. *nfailed = trajectories with success = 0. */
 int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
-                   int *nfailed);
+                   uint64_t offset, int *nfailed);
 
 /* ------------------------------------------------------------ validation (info) */
 /* Validates a dataset file (schema, shapes, NaN/Inf, parameter ranges) and prints a
