@@ -6,4 +6,8 @@
 #include "liereg/io.h"
 #include "liereg/ns2d.h"
 #include "liereg/solvers.h"
+#include "liereg/nn.h"
+#include "liereg/ssl.h"
+#include "liereg/eval.h"
+#include "liereg/augment.h"
 #endif
