@@ -37,8 +37,9 @@ static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d
   char what[160];
   const char *name = bc == LIE_NS2D_BC_BOX ? "box" : "periodic";
   const char *an = adv == LIE_NS2D_ADVECT_SL ? "sl" : "maccormack";
-  const char *dn = pc == LIE_NS2D_PC_FFT ? (dif == LIE_NS2D_DIFFUSE_EXPLICIT ? "explicit/fft" : "implicit/fft")
-                                          : (dif == LIE_NS2D_DIFFUSE_EXPLICIT ? "explicit/amg" : "implicit/amg");
+  const char *pn[] = {"mg", "amg", "fft"};
+  char dn[64];
+  snprintf(dn, sizeof dn, "%s/%s", dif == LIE_NS2D_DIFFUSE_EXPLICIT ? "explicit" : "implicit", pn[pc]);
   snprintf(what, sizeof what, "%s/%s/%s: every step converged and finite", name, an, dn);
   LIE_TEST_TRUE(allok, what);
   snprintf(what, sizeof what, "%s/%s/%s: the flow develops (max|v| after %d steps)", name, an, dn, p.nsteps);
@@ -47,7 +48,7 @@ static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d
   LIE_TEST_LE(maxrel, 1e-10, what);
   if (bc == LIE_NS2D_BC_BOX) {
     snprintf(what, sizeof what, "%s/%s/%s: max net flux through a grid line / (max|v| L)", name, an, dn);
-    LIE_TEST_LE(maxflux, 1e-12, what);
+    LIE_TEST_LE(maxflux, 1e-11, what);
   }
   lie_ns2d_destroy(&ns);
 }
@@ -156,6 +157,8 @@ int main(int argc, char **argv) {
   lie_ctx ctx;
   PetscInitialize(&argc, &argv, NULL, NULL);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
+  smoke_run(ctx, LIE_NS2D_BC_BOX, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_MG);
+  smoke_run(ctx, LIE_NS2D_BC_PERIODIC, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_MG);
   smoke_run(ctx, LIE_NS2D_BC_BOX, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_AMG);
   smoke_run(ctx, LIE_NS2D_BC_PERIODIC, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_AMG);
   smoke_run(ctx, LIE_NS2D_BC_BOX, LIE_NS2D_ADVECT_MACCORMACK, LIE_NS2D_DIFFUSE_IMPLICIT, LIE_NS2D_PC_AMG);
