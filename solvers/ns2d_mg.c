@@ -58,7 +58,10 @@ int lie_ns2d_mg_setup(lie_ns2d ns, PC pc, int *used) {
   PC pcc, pci;
   nx[0] = ns->par.nx;
   ny[0] = ns->par.ny;
-  while (nl < MAXL && nx[nl - 1] % 2 == 0 && ny[nl - 1] % 2 == 0 && nx[nl - 1] / 2 >= 4 && ny[nl - 1] / 2 >= 4) {
+  /* Halve while even, >= 4 cells a side, and >= 4 cells per rank (a DMDA needs a cell per
+   * rank in each direction). */
+  while (nl < MAXL && nx[nl - 1] % 2 == 0 && ny[nl - 1] % 2 == 0 && nx[nl - 1] / 2 >= 4 && ny[nl - 1] / 2 >= 4 &&
+         (nx[nl - 1] / 2) * (ny[nl - 1] / 2) >= 4 * ns->gsize) {
     nx[nl] = nx[nl - 1] / 2;
     ny[nl] = ny[nl - 1] / 2;
     nl++;
