@@ -87,7 +87,9 @@ int lie_ns2d_project(lie_ns2d ns, int *ok) {
   ns->st.ksp_solves++;
   ns->st.ksp_its += its;
   *ok = reason > 0;
-  if (!*ok) lie_log_warn(ns->ctx, "ns2d: pressure solve did not converge (reason %d after %d iterations)", (int)reason, (int)its);
+  if (!*ok)
+    lie_log_warn(ns->ctx, "ns2d: pressure solve did not converge (reason %d after %d iterations)", (int)reason,
+                 (int)its);
   LIE_CALL(lie_ns2d_subtract_gradient(ns, target));
   if (ns->par.incremental) LIE_PETSC(VecAXPY(ns->pres, 1.0, ns->dp));
   return LIE_OK;
