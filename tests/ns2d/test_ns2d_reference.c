@@ -20,7 +20,6 @@ static double u0(double x, double y, void *a) {
 static double v0(double x, double y, void *a) {
   return -0.6 * cos(2 * M_PI * x / LX) * sin(2 * M_PI * y / LY) + 0.25 * cos(2 * M_PI * x / LX);
 }
-static double zero(double x, double y, void *a) { return 0.0; }
 
 /* Reads the line "<bc> <name> v0 v1 ..." into a (NX*NY values). */
 static int read_ref(const char *path, const char *bc, const char *name, double *a) {
@@ -84,7 +83,6 @@ static void compare(lie_ctx ctx, const char *path, lie_ns2d_bc bc, lie_ns2d_pc p
       if (ys == 0) a[0][i] = 0.0;
     DMDAVecRestoreArray(da, v, &a);
   }
-  (void)zero;
   lie_ns2d_set_buoyancy(ns, 0.4);
   for (int k = 0; k < 3; k++) {
     int ok;
