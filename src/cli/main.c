@@ -12,6 +12,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate},
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
     {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
+    {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
     {NULL, NULL, NULL}};
 
 static const lie_cli_command *find_command(const char *name) {
