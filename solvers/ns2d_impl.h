@@ -95,6 +95,7 @@ int lie_ns2d_buoyancy(lie_ns2d ns, Vec s_new, double scale);
 int lie_ns2d_project_setup(lie_ns2d ns);
 int lie_ns2d_subtract_gradient(lie_ns2d ns, Vec p);
 int lie_ns2d_fftpc_setup(lie_ns2d ns, PC pc);
+int lie_ns2d_mg_setup(lie_ns2d ns, PC pc, int *used);
 int lie_ns2d_fftpc_destroy(lie_ns2d ns);
 
 /* ns2d_operators.c: the matrices shared by projection and implicit diffusion. */

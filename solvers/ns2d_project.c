@@ -23,9 +23,14 @@ int lie_ns2d_project_setup(lie_ns2d ns) {
    * periodic always GAMG (BoomerAMG is an indefinite preconditioner for the singular
    * periodic Laplacian: CG stops with KSP_DIVERGED_INDEFINITE_PC). A cell-centred grid of
    * 128 cells does not coarsen with DMDA's vertex-centred PCMG. */
+  int done = 0;
   if (ns->par.pressure_pc == LIE_NS2D_PC_FFT) {
     LIE_CALL(lie_ns2d_fftpc_setup(ns, pc));
-  } else {
+    done = 1;
+  } else if (ns->par.pressure_pc == LIE_NS2D_PC_MG) {
+    LIE_CALL(lie_ns2d_mg_setup(ns, pc, &done));
+  }
+  if (!done) {
     LIE_PETSC(PCSetType(pc, PCGAMG));
 #if defined(PETSC_HAVE_HYPRE)
     if (ns->par.bc == LIE_NS2D_BC_BOX) {
