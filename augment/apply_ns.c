@@ -127,10 +127,11 @@ static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot,
   double ox = a * x0 - c->b[0], oy = a * y0 - c->b[1];
   double off[2] = {Ai[0] * ox + Ai[1] * oy - x0, Ai[2] * ox + Ai[3] * oy - y0};
   const double *src[4] = {in->u + si, in->vx + si, in->vy + si, in->p ? in->p + si : NULL};
+  if (rot) LIE_CALL(lie_resample2d_affine_prepare(rs, P, off)); /* stencils shared by the fields */
   for (int f = 0; f < 4; f++) {
     if (!src[f]) continue;
     if (!rot) LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
-    else LIE_CALL(lie_resample2d_affine(rs, src[f], P, off, tmp[f]));
+    else LIE_CALL(lie_resample2d_affine_apply(rs, src[f], tmp[f]));
   }
   double hx = in->Lx / nx, hy = in->Ly / ny;
   for (int i = 0; i < nx; i++)
