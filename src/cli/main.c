@@ -13,6 +13,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
     {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
+    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
     {NULL, NULL, NULL}};
 
 static const lie_cli_command *find_command(const char *name) {
