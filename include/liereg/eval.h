@@ -125,6 +125,13 @@ int lie_probe_opts_set_from_options(lie_ctx ctx, lie_probe_opts *opts);
 /* Every rank reads the (small) file and computes the same result. */
 int lie_probe_run(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target,
                   lie_probe_result *res);
+/* Label-size sweep: for each size and seed s = 1..nseeds, the probe on a random subset of
+ * sizes[i] labelled train rows drawn with -probe_subset_seed s (the test split is always
+ * whole). res (nsizes × nseeds, row-major) receives every run. */
+int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target, int nsizes,
+                    const int *sizes, int nseeds, lie_probe_result *res);
+/* Mean and unbiased std (0 for n = 1) of n values. */
+void lie_mean_std(const double *v, int n, double *mean, double *std);
 
 /* ---------------------------------------------------------------- embedding files */
 /* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-

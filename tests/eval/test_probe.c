@@ -127,6 +127,15 @@ int main(int argc, char **argv) {
   LIE_TEST_TRUE(r1.value == r1b.value && r1.value != r2.value && r1.ntrain == 64,
                 "-probe_subset_seed: same seed same result, another seed another subset");
   o.subset_seed = 0;
+  /* the sweep is the same runs: size 64 with seed 2 is r2 */
+  int sizes[2] = {32, 64};
+  lie_probe_result sw[4];
+  LIE_TEST_CALL(lie_probe_sweep(ctx, &o, path, "nu", 2, sizes, 2, sw));
+  LIE_TEST_TRUE(sw[3].value == r2.value && sw[3].ntrain == 64 && sw[0].ntrain == 32,
+                "lie_probe_sweep: entry (64 labels, seed 2) = the single run with -probe_subset_seed 2");
+  double v4[4] = {1, 2, 3, 4}, mean, sd;
+  lie_mean_std(v4, 4, &mean, &sd);
+  LIE_TEST_TRUE(mean == 2.5 && fabs(sd - sqrt(5.0 / 3.0)) < 1e-15, "lie_mean_std of 1,2,3,4 = 2.5, sqrt(5/3)");
   o.ntrain = 6;
   expect_error(ctx, &o, path, "ic_mode", LIE_ERR_USAGE, "too few samples", "6 labelled rows for 5 folds: usage error");
   o.ntrain = 301;

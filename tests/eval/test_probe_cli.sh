@@ -34,6 +34,13 @@ cat err.txt
 "$LIEREG" probe -emb missing.h5 -target nu 2>err.txt; check "missing file" 1 $?
 "$LIEREG" probe -target nu 2>err.txt; check "missing -emb" 2 $?
 
+out=$("$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 16,64,256 -probe_sweep_seeds 3 -o sweep.json -force)
+check "label-size sweep" 0 $?
+echo "$out"
+[ "$(echo "$out" | grep -c '^sweep target=nu metric=relerr ntrain=.* seeds=3 mean=')" = 3 ] || { echo "FAIL 3 sweep lines"; fail=1; }
+grep -q '"sweep": \[{"ntrain": 16, "seeds": 3' sweep.json || { echo "FAIL sweep JSON"; cat sweep.json; fail=1; }
+"$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 2>err.txt; check "-probe_sweep without sizes" 2 $?
+
 one=$("$LIEREG" probe -emb "$EMB" -target nu -probe_log)
 two=$($MPIEXEC --oversubscribe -n 2 "$LIEREG" probe -emb "$EMB" -target nu -probe_log); check "2 ranks" 0 $?
 [ "$one" = "$two" ] || { echo "FAIL 1 vs 2 ranks differ:"; echo "$one"; echo "$two"; fail=1; }
