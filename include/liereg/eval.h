@@ -106,6 +106,7 @@ typedef struct {
   int nboot;                          /* -probe_bootstrap 1000 */
   uint64_t boot_seed;                 /* -probe_bootstrap_seed 0 */
   int log_target;                     /* -probe_log: fit log(y), predict exp (positive targets) */
+  int keep_predictions;               /* 1: return the test predictions in the result */
   lie_ridge_cv_opts cv;
 } lie_probe_opts;
 
@@ -116,7 +117,11 @@ typedef struct {
   double value;               /* metric on the whole test split */
   double boot_mean, boot_std; /* bootstrap over test rows */
   double train_value;         /* metric on the training rows (fit quality) */
+  double *pred, *truth;       /* (ntest, m) with keep_predictions, else NULL */
 } lie_probe_result;
+
+/* Frees pred/truth (safe on a zeroed result). */
+void lie_probe_result_free(lie_probe_result *res);
 
 void lie_probe_opts_default(lie_probe_opts *opts);
 /* Also reads the -probe_ CV options; -probe_mode trained is LIE_ERR_NOTSUP here (needs the

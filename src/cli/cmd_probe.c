@@ -55,6 +55,21 @@ static int write_json(const char *path, const char *tmp, const char *emb, const 
   return LIE_OK;
 }
 
+/* Predicted vs true values of the test split (for scatter plots in reports). */
+static int write_predictions(const char *path, const char *tmp, const lie_probe_result *r) {
+  FILE *f = fopen(tmp, "w");
+  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
+  fprintf(f, "row,output,true,pred\n");
+  for (int i = 0; i < r->ntest; i++)
+    for (int t = 0; t < r->m; t++)
+      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, r->truth[(size_t)i * r->m + t], r->pred[(size_t)i * r->m + t]);
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
+  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+  return LIE_OK;
+}
+
 static void print_single(const char *target, const lie_probe_result *r) {
   printf("probe target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g train_value=%.6g "
          "lambda=%.4g ntrain=%d ntest=%d dim=%d outputs=%d\n",
@@ -73,6 +88,7 @@ static void print_sweep(const char *target, int size, int nseeds, const lie_prob
 
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   char emb[PETSC_MAX_PATH_LEN] = "", target[64] = "", out[PETSC_MAX_PATH_LEN] = "", tmp[PETSC_MAX_PATH_LEN + 8];
+  char preds[PETSC_MAX_PATH_LEN] = "", ptmp[PETSC_MAX_PATH_LEN + 8];
   PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE;
   PetscInt sizes[MAX_SWEEP], nsizes = MAX_SWEEP, nseeds = 3;
   lie_probe_opts o;
@@ -87,6 +103,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
                                  sizes, &nsizes, &sweep));
   LIE_PETSC(PetscOptionsInt("-probe_sweep_seeds", "random labelled subsets per sweep size", "", nseeds, &nseeds, NULL));
   LIE_PETSC(PetscOptionsString("-o", "also write the result as JSON", "", out, out, sizeof out, NULL));
+  LIE_PETSC(PetscOptionsString("-probe_predictions", "write test predictions as CSV (row,output,true,pred)", "", preds,
+                               preds, sizeof preds, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite -o if it exists", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_CALL(lie_probe_opts_set_from_options(ctx, &o));
@@ -106,7 +124,10 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
     isizes[i] = (int)sizes[i];
   const lie_target_info *info;
   LIE_CALL(lie_target_lookup(target, &info)); /* before any file is opened */
+  LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-probe_predictions is for a single probe, not with -probe_sweep");
   if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, sizeof tmp));
+  if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, sizeof ptmp));
+  o.keep_predictions = preds[0] != 0;
 
   int nres = nsizes ? (int)(nsizes * nseeds) : 1, err;
   lie_probe_result *r;
@@ -124,6 +145,9 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   }
   if (!err && out[0] && lie_ctx_rank(ctx) == 0)
     err = write_json(out, tmp, emb, target, &o, r, (int)nsizes, isizes, (int)nseeds);
+  if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = write_predictions(preds, ptmp, r);
+  for (int i = 0; i < nres; i++)
+    lie_probe_result_free(&r[i]);
   free(r);
   LIE_CALL(err);
   return LIE_OK;

@@ -163,6 +163,14 @@ static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te
       pred[i] = exp(pred[i]), te->Y[i] = exp(te->Y[i]);
   if (!err) err = lie_metric_eval(res->metric, &P, &T, &res->value);
   if (!err) err = lie_metric_bootstrap(res->metric, &P, &T, o->nboot, o->boot_seed, &res->boot_mean, &res->boot_std);
+  if (!err && o->keep_predictions) { /* before pred is reused for the training rows */
+    size_t nb = sizeof(double) * (size_t)te->n * te->m;
+    res->pred = malloc(nb), res->truth = malloc(nb);
+    if (!res->pred || !res->truth)
+      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
+    else
+      memcpy(res->pred, pred, nb), memcpy(res->truth, te->Y, nb);
+  }
   if (!err) { /* training fit, same metric */
     lie_mat Ptr = {tr->n, tr->m, pred}, Ttr = {tr->n, tr->m, tr->Y};
     err = lie_ridge_predict(model, &X, &Ptr);
@@ -201,6 +209,7 @@ static int probe(const lie_probe_opts *o, hid_t file, const char *path, const ch
 int lie_probe_run(lie_ctx ctx, const lie_probe_opts *o, const char *path, const char *target, lie_probe_result *res) {
   hid_t file = -1;
   split_data tr = {0}, te = {0};
+  memset(res, 0, sizeof *res);
   LIE_CHECK(path && path[0], LIE_ERR_USAGE, "missing embedding file (-emb EMB.h5)");
   LIE_CHECK(target && target[0], LIE_ERR_USAGE, "missing target (-target nu|buo_y|ic_mode|ic_mode_scaled)");
   memset(res, 0, sizeof *res);
@@ -208,6 +217,14 @@ int lie_probe_run(lie_ctx ctx, const lie_probe_opts *o, const char *path, const 
   int err = probe(o, file, path, target, &tr, &te, res);
   lie_h5_close(&file);
   free(tr.X), free(tr.Y), free(te.X), free(te.Y);
+  if (err) lie_probe_result_free(res);
   LIE_CALL(err);
   return LIE_OK;
+}
+
+void lie_probe_result_free(lie_probe_result *res) {
+  if (!res) return;
+  free(res->pred);
+  free(res->truth);
+  res->pred = res->truth = NULL;
 }

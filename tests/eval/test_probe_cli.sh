@@ -19,6 +19,9 @@ grep -q '"metric": "nmse"' r.json && grep -q '"ntrain": 300' r.json || { echo "F
 v=$(echo "$out" | sed 's/.* value=\([^ ]*\) .*/\1/')
 awk -v v="$v" 'BEGIN { exit !(v < 1e-6) }' || { echo "FAIL ic_mode NMSE $v not ~0"; fail=1; }
 
+"$LIEREG" probe -emb "$EMB" -target ic_mode -probe_predictions pred.csv -force >/dev/null; check "predictions CSV" 0 $?
+[ "$(head -1 pred.csv)" = "row,output,true,pred" ] && [ "$(wc -l < pred.csv)" = 201 ] || { echo "FAIL pred.csv (header + 100 rows x 2 outputs)"; fail=1; }
+awk -F, 'NR > 1 { d = $3 - $4; if (d < 0) d = -d; if (d > 1e-6) bad = 1 } END { exit bad }' pred.csv || { echo "FAIL predictions differ from truth"; fail=1; }
 "$LIEREG" probe -emb "$EMB" -target ic_mode -o r.json 2>err.txt; check "existing -o without -force" 2 $?
 "$LIEREG" probe -emb "$EMB" -target ic_mode -o r.json -force >/dev/null; check "-force overwrites" 0 $?
 "$LIEREG" probe -emb "$EMB" -target nu -probe_log -probe_metrc nmse 2>err.txt; check "misspelt option" 2 $?
