@@ -100,6 +100,7 @@ int lie_target_read(hid_t group, const char *where, const char *name, int *n, in
  * CV ridge on the train group and reports the metric on the test group with bootstrap ±. */
 typedef struct {
   char train_mode[32], test_mode[32]; /* -probe_train_mode train, -probe_test_mode test */
+  char test_emb[4096];                /* -probe_test_emb: test split's file ("" = the same file) */
   int ntrain;                         /* -probe_ntrain: N labelled train rows (0 = all) */
   uint64_t subset_seed;               /* -probe_subset_seed: 0 = the first N rows, else a random N */
   int metric;                         /* -probe_metric mse|nmse|relerr; -1 = the target's */

@@ -36,7 +36,8 @@ static int write_json(const char *path, const char *tmp, const char *emb, const 
                       const lie_probe_result *r, int nsizes, const int *sizes, int nseeds) {
   FILE *f = fopen(tmp, "w");
   LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "{\"emb\": \"%s\", \"target\": \"%s\", \"metric\": \"%s\", ", emb, target, lie_metric_name(r->metric));
+  fprintf(f, "{\"emb\": \"%s\", \"test_emb\": \"%s\", \"target\": \"%s\", \"metric\": \"%s\", ", emb,
+          o->test_emb[0] ? o->test_emb : emb, target, lie_metric_name(r->metric));
   if (!nsizes)
     json_single(f, o, r);
   else {

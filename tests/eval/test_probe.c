@@ -149,6 +149,22 @@ int main(int argc, char **argv) {
   snprintf(o.test_mode, sizeof o.test_mode, "valid");
   expect_error(ctx, &o, path, "nu", LIE_ERR_FORMAT, "no group /valid", "missing split group");
   snprintf(o.test_mode, sizeof o.test_mode, "test");
+  /* train and test splits in separate files, as liereg embed writes them (one split per file) */
+  char tpath[600];
+  hid_t tf;
+  lie_rng r;
+  lie_rng_seed(&r, 123);
+  snprintf(tpath, sizeof tpath, "%s.test.h5", path);
+  LIE_TEST_CALL(lie_h5_create(ctx, tpath, &tf));
+  LIE_TEST_TRUE(!write_group(tf, "test", 80, 80, &r), "test-only embedding file written");
+  LIE_TEST_CALL(lie_h5_close(&tf));
+  snprintf(o.test_emb, sizeof o.test_emb, "%s", tpath);
+  LIE_TEST_CALL(lie_probe_run(ctx, &o, path, "ic_mode", &res));
+  LIE_TEST_TRUE(res.ntest == 80 && res.value < 1e-6,
+                "-probe_test_emb: test split read from its own file (80 rows, NMSE ~ 0)");
+  snprintf(o.test_emb, sizeof o.test_emb, "%s.missing", path);
+  expect_error(ctx, &o, path, "nu", LIE_ERR_IO, "cannot open", "missing -probe_test_emb file");
+  o.test_emb[0] = 0;
   expect_error(ctx, &o, path, "viscosity", LIE_ERR_USAGE, "unknown target", "unknown target name");
   expect_error(ctx, &o, "/nonexistent/emb.h5", "nu", LIE_ERR_IO, "cannot open", "missing file");
   LIE_TEST_CALL(lie_ctx_destroy(&ctx));
