@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define MAX_SWEEP 32
 
@@ -71,6 +72,55 @@ static int write_predictions(const char *path, const char *tmp, const lie_probe_
   return LIE_OK;
 }
 
+/* Predicted vs true on the test split, one series per output (up to 8), with y = x. */
+static int plot_predictions(const char *path, const char *target, const lie_probe_result *r) {
+  lie_plot pl;
+  char title[160], lab[32];
+  int m = r->m < 8 ? r->m : 8, err = LIE_OK;
+  double *x, *y;
+  LIE_ALLOC(x, 2 * (size_t)r->ntest);
+  y = x + r->ntest;
+  snprintf(title, sizeof title, "%s: predicted vs true (%s %.4g)", target, lie_metric_name(r->metric), r->value);
+  LIE_CALL(lie_plot_create(480, 480, &pl));
+  lie_plot_set_labels(pl, title, "true", "predicted");
+  for (int t = 0; !err && t < m; t++) {
+    for (int i = 0; i < r->ntest; i++)
+      x[i] = r->truth[(size_t)i * r->m + t], y[i] = r->pred[(size_t)i * r->m + t];
+    snprintf(lab, sizeof lab, "output %d", t);
+    err = lie_plot_add(pl, r->ntest, x, y, NULL, LIE_PLOT_MARKERS, r->m > 1 ? lab : NULL);
+  }
+  if (!err) err = lie_plot_add_diagonal(pl);
+  if (!err) err = lie_plot_write_png(pl, path);
+  lie_plot_destroy(&pl);
+  free(x);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* Label-size curve: mean ± std over the seeds against the number of labels (log x). */
+static int plot_sweep(const char *path, const char *target, int nsizes, const int *sizes, int nseeds,
+                      const lie_probe_result *r) {
+  double x[MAX_SWEEP], y[MAX_SWEEP], e[MAX_SWEEP], v[MAX_SWEEP];
+  char title[160], ylab[64];
+  lie_plot pl;
+  for (int i = 0; i < nsizes; i++) {
+    for (int s = 0; s < nseeds; s++)
+      v[s] = r[i * nseeds + s].value;
+    x[i] = sizes[i];
+    lie_mean_std(v, nseeds, &y[i], &e[i]);
+  }
+  snprintf(title, sizeof title, "%s: ridge probe vs labelled set size", target);
+  snprintf(ylab, sizeof ylab, "test %s (mean +- std, %d seeds)", lie_metric_name(r->metric), nseeds);
+  LIE_CALL(lie_plot_create(640, 420, &pl));
+  lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
+  lie_plot_set_log(pl, 1, 0);
+  int err = lie_plot_add(pl, nsizes, x, y, e, LIE_PLOT_LINE_MARKERS, "SSL + ridge");
+  if (!err) err = lie_plot_write_png(pl, path);
+  lie_plot_destroy(&pl);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
 static void print_single(const char *target, const lie_probe_result *r) {
   printf("probe target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g train_value=%.6g "
          "lambda=%.4g ntrain=%d ntest=%d dim=%d outputs=%d\n",
@@ -89,7 +139,7 @@ static void print_sweep(const char *target, int size, int nseeds, const lie_prob
 
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   char emb[PETSC_MAX_PATH_LEN] = "", target[64] = "", out[PETSC_MAX_PATH_LEN] = "", tmp[PETSC_MAX_PATH_LEN + 8];
-  char preds[PETSC_MAX_PATH_LEN] = "", ptmp[PETSC_MAX_PATH_LEN + 8];
+  char preds[PETSC_MAX_PATH_LEN] = "", ptmp[PETSC_MAX_PATH_LEN + 8], png[PETSC_MAX_PATH_LEN] = "";
   PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE;
   PetscInt sizes[MAX_SWEEP], nsizes = MAX_SWEEP, nseeds = 3;
   lie_probe_opts o;
@@ -106,6 +156,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsString("-o", "also write the result as JSON", "", out, out, sizeof out, NULL));
   LIE_PETSC(PetscOptionsString("-probe_predictions", "write test predictions as CSV (row,output,true,pred)", "", preds,
                                preds, sizeof preds, NULL));
+  LIE_PETSC(PetscOptionsString("-probe_plot", "PNG: predicted vs true, or the label-size curve with -probe_sweep", "",
+                               png, png, sizeof png, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite -o if it exists", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_CALL(lie_probe_opts_set_from_options(ctx, &o));
@@ -128,7 +180,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-probe_predictions is for a single probe, not with -probe_sweep");
   if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, sizeof tmp));
   if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, sizeof ptmp));
-  o.keep_predictions = preds[0] != 0;
+  LIE_CHECK(!png[0] || force || access(png, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to overwrite)", png);
+  o.keep_predictions = preds[0] != 0 || (png[0] && !sweep);
 
   int nres = nsizes ? (int)(nsizes * nseeds) : 1, err;
   lie_probe_result *r;
@@ -147,6 +200,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   if (!err && out[0] && lie_ctx_rank(ctx) == 0)
     err = write_json(out, tmp, emb, target, &o, r, (int)nsizes, isizes, (int)nseeds);
   if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = write_predictions(preds, ptmp, r);
+  if (!err && png[0] && lie_ctx_rank(ctx) == 0)
+    err = sweep ? plot_sweep(png, target, (int)nsizes, isizes, (int)nseeds, r) : plot_predictions(png, target, r);
   for (int i = 0; i < nres; i++)
     lie_probe_result_free(&r[i]);
   free(r);

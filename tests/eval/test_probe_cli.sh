@@ -43,6 +43,13 @@ echo "$out"
 [ "$(echo "$out" | grep -c '^sweep target=nu metric=relerr ntrain=.* seeds=3 mean=')" = 3 ] || { echo "FAIL 3 sweep lines"; fail=1; }
 grep -q '"sweep": \[{"ntrain": 16, "seeds": 3' sweep.json || { echo "FAIL sweep JSON"; cat sweep.json; fail=1; }
 "$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 2>err.txt; check "-probe_sweep without sizes" 2 $?
+rm -f scatter.png curve.png
+"$LIEREG" probe -emb "$EMB" -target ic_mode -probe_plot scatter.png >/dev/null; check "predicted-vs-true PNG" 0 $?
+"$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 16,64 -probe_plot curve.png >/dev/null; check "sweep PNG" 0 $?
+for f in scatter.png curve.png; do
+  [ "$(head -c 4 $f | od -An -c | tr -d ' ')" = "211PNG" ] || { echo "FAIL $f is not a PNG"; fail=1; }
+done
+"$LIEREG" probe -emb "$EMB" -target nu -probe_plot curve.png 2>err.txt; check "existing PNG without -force" 2 $?
 
 one=$("$LIEREG" probe -emb "$EMB" -target nu -probe_log)
 two=$($MPIEXEC --oversubscribe -n 2 "$LIEREG" probe -emb "$EMB" -target nu -probe_log); check "2 ranks" 0 $?
