@@ -11,6 +11,8 @@ static const char help[] = "liereg: self-supervised learning with Lie point symm
 const lie_cli_command lie_cli_commands[] = {
     {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate},
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
+    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
+    {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
     {NULL, NULL, NULL}};
 
 static const lie_cli_command *find_command(const char *name) {
