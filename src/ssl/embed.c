@@ -14,6 +14,22 @@
 static const char *lie_embed_params[] = {"nu", "L", "T", "ic_amp", "ic_phase", "ic_l", "seed", "buo_y", "dt",
                                          "success", NULL};
 
+/* Copies one attribute (units, description) verbatim; every rank writes the same bytes. */
+static herr_t copy_attr(hid_t src, const char *name, const H5A_info_t *info, void *dst) {
+  hid_t a = H5Aopen(src, name, H5P_DEFAULT), type = H5Aget_type(a), space = H5Aget_space(a);
+  size_t bytes = H5Tget_size(type) * (size_t)H5Sget_simple_extent_npoints(space);
+  char *buf = calloc(bytes + 1, 1);
+  herr_t e = buf ? H5Aread(a, type, buf) : -1;
+  if (e >= 0) {
+    hid_t b = H5Acreate2(*(hid_t *)dst, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    e = b >= 0 ? H5Awrite(b, type, buf) : -1;
+    if (b >= 0) H5Aclose(b);
+  }
+  free(buf);
+  H5Sclose(space), H5Tclose(type), H5Aclose(a);
+  return e < 0 ? -1 : 0;
+}
+
 static int copy_param(lie_ctx ctx, hid_t src, hid_t dst, const char *name, int n) {
   int rank;
   hsize_t dims[8];
@@ -29,12 +45,15 @@ static int copy_param(lie_ctx ctx, hid_t src, hid_t dst, const char *name, int n
   char *buf = malloc(row * (size_t)n + 1);
   int err = buf ? 0 : lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory copying %s", name);
   if (!err) err = lie_h5_rows_read(d, mtype, 0, (hsize_t)n, buf);
-  H5Dclose(d);
   if (!err) err = lie_h5_dataset_create(dst, name, ftype, rank, dims, &out);
   if (!err) { /* one writer, the others join the collective call with nothing */
     err = lie_h5_rows_write(out, mtype, 0, 1, lie_ctx_rank(ctx) == 0 ? (hsize_t)n : 0, buf);
+    hsize_t idx = 0;
+    if (!err && H5Aiterate2(d, H5_INDEX_NAME, H5_ITER_INC, &idx, copy_attr, &out) < 0)
+      err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "copying the attributes of %s", name);
     H5Dclose(out);
   }
+  H5Dclose(d);
   free(buf);
   H5Tclose(mtype), H5Tclose(ftype);
   LIE_CALL(err);

@@ -54,7 +54,7 @@ static int check_finite(struct lie_pretrain_s *p, const float *out, size_t n, lo
   LIE_CHECK(all, LIE_ERR_NUMERIC,
             "training diverged: non-finite network output at step %ld (epoch %d, lr %.3g); stopping without "
             "writing a checkpoint, %s keeps the last good state",
-            step, epoch, lie_pretrain_lr(p, step), p->cfg.out);
+            step, epoch, lie_pretrain_lr(p, step - 1), p->cfg.out);
   return LIE_OK;
 }
 
@@ -69,7 +69,7 @@ int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int dia
   PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
   LIE_CALL(err);
   const float *out = lie_nn_net_output(p->net);
-  LIE_CALL(check_finite(p, out, 2 * (size_t)nl * p->D, p->step, epoch));
+  LIE_CALL(check_finite(p, out, 2 * (size_t)nl * p->D, p->step + 1, epoch));
   if (diagnostics) { /* representations of both views of the global batch */
     LIE_CALL(lie_nn_net_get_activation(p->net, p->repr_id, p->repr));
     LIE_CALL(lie_repr_std_dist(p->ctx, 2 * nl, p->Dr, p->repr, rstd));
@@ -82,7 +82,7 @@ int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int dia
   LIE_CHECK(isfinite(terms->loss), LIE_ERR_NUMERIC,
             "training diverged: loss is %g at step %ld (epoch %d, lr %.3g); stopping without writing a checkpoint, "
             "%s keeps the last good state",
-            terms->loss, p->step, epoch, lie_pretrain_lr(p, p->step), p->cfg.out);
+            terms->loss, p->step + 1, epoch, lie_pretrain_lr(p, p->step), p->cfg.out);
 
   PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0);
   err = lie_nn_net_backward(p->net, p->dz, NULL);
