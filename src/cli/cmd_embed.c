@@ -42,5 +42,6 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
   int err = lie_ctx_rank(ctx) == 0 && rename(cfg.out, out) != 0, any = 0;
   LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   LIE_CHECK(!any, LIE_ERR_IO, "cannot rename %s to %s", cfg.out, out);
+  lie_log_info(ctx, "wrote %s", out);
   return LIE_OK;
 }

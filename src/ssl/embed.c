@@ -145,8 +145,8 @@ static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j) {
   if (!err) err = write_output(ctx, j, cfg, first, count, emb);
   free(emb);
   LIE_CALL(err);
-  lie_log_info(ctx, "embedded %d trajectories of %s (/%s) with %s (step %ld): %d x %d float32 -> %s", j->n, cfg->data,
-               lie_dataset1d_mode(lie_ssl_data_dataset(j->data)), cfg->ckpt, j->st.step, j->n, j->Dr, cfg->out);
+  lie_log_info(ctx, "embedded %d trajectories of %s (/%s) with %s (step %ld): %d x %d float32", j->n, cfg->data,
+               lie_dataset1d_mode(lie_ssl_data_dataset(j->data)), cfg->ckpt, j->st.step, j->n, j->Dr);
   return LIE_OK;
 }
 
