@@ -35,5 +35,7 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_plot(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
 
 #endif
