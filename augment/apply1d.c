@@ -29,22 +29,6 @@ static int seq_point(point1d_fn f, const lie_aug_seq *s, double *x, double *t, d
   return 0;
 }
 
-static int apply_coords(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, lie_field1d *out) {
-  LIE_CALL(lie_field1d_alloc(in->nt, in->nx, 1, out));
-  out->L = in->L;
-  out->periodic = 0; /* scattered samples: the coordinates live in X, T */
-  memcpy(out->x, in->x, (size_t)in->nx * sizeof(double));
-  memcpy(out->t, in->t, (size_t)in->nt * sizeof(double));
-  for (int n = 0; n < in->nt; n++)
-    for (int j = 0; j < in->nx; j++) {
-      size_t q = (size_t)n * in->nx + j;
-      double x = in->X ? in->X[q] : in->x[j], t = in->T ? in->T[q] : in->t[n], u = in->u[q];
-      LIE_CALL(seq_point(f, s, &x, &t, &u));
-      out->X[q] = x, out->T[q] = t, out->u[q] = u;
-    }
-  return 0;
-}
-
 typedef struct {
   double tau, a, b, c, d, e;
 } row_coef;
@@ -63,6 +47,32 @@ static int row_coefficients(point1d_fn f, const lie_aug_seq *s, double t, double
   r->d = (u2 - u1) / L;
   r->e = u1 - r->d * xa;
   r->c = u3 - u1;
+  return 0;
+}
+
+/* Coords mode. Gridded input: the map's affine coefficients per frame (same as grid mode)
+ * applied to every sample; coordinate-channel input: the point maps sample by sample. */
+static int apply_coords(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, lie_field1d *out) {
+  LIE_CALL(lie_field1d_alloc(in->nt, in->nx, 1, out));
+  out->L = in->L;
+  out->periodic = 0; /* scattered samples: the coordinates live in X, T */
+  memcpy(out->x, in->x, (size_t)in->nx * sizeof(double));
+  memcpy(out->t, in->t, (size_t)in->nt * sizeof(double));
+  int gridded = !in->X && !in->T;
+  for (int n = 0; n < in->nt; n++) {
+    row_coef r;
+    if (gridded) LIE_CALL(row_coefficients(f, s, in->t[n], 0.0, in->L > 0 ? in->L : 1.0, &r));
+    for (int j = 0; j < in->nx; j++) {
+      size_t q = (size_t)n * in->nx + j;
+      double x = in->X ? in->X[q] : in->x[j], t = in->T ? in->T[q] : in->t[n], u = in->u[q];
+      if (gridded) {
+        out->X[q] = r.a * x + r.b, out->T[q] = r.tau, out->u[q] = r.c * u + r.d * x + r.e;
+        continue;
+      }
+      LIE_CALL(seq_point(f, s, &x, &t, &u));
+      out->X[q] = x, out->T[q] = t, out->u[q] = u;
+    }
+  }
   return 0;
 }
 

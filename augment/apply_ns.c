@@ -22,27 +22,6 @@ static int seq_point(const lie_aug_seq *s, lie_ns_point *q) {
   return 0;
 }
 
-static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns *out) {
-  int nx = in->nx, ny = in->ny;
-  LIE_CALL(lie_field_ns_alloc(in->nt, nx, ny, in->p != NULL, 1, out));
-  out->Lx = in->Lx, out->Ly = in->Ly, out->periodic = 0;
-  memcpy(out->x, in->x, sizeof(double) * nx);
-  memcpy(out->y, in->y, sizeof(double) * ny);
-  memcpy(out->t, in->t, sizeof(double) * in->nt);
-  for (int n = 0; n < in->nt; n++)
-    for (int i = 0; i < nx; i++)
-      for (int j = 0; j < ny; j++) {
-        size_t k = ((size_t)n * nx + i) * ny + j;
-        lie_ns_point q = {in->X ? in->X[k] : in->x[i], in->Y ? in->Y[k] : in->y[j], in->T ? in->T[k] : in->t[n],
-                          in->vx[k], in->vy[k], in->u[k], in->p ? in->p[k] : 0.0};
-        LIE_CALL(seq_point(s, &q));
-        out->X[k] = q.x, out->Y[k] = q.y, out->T[k] = q.t;
-        out->vx[k] = q.vx, out->vy[k] = q.vy, out->u[k] = q.s;
-        if (out->p) out->p[k] = q.p;
-      }
-  return 0;
-}
-
 typedef struct {
   double tau, A[4], b[2], M[4], w[2], sigma, pi, q[2], r;
 } frame_coef;
@@ -66,6 +45,45 @@ static int frame_coefficients(const lie_aug_seq *s, double t, double Lx, double 
   c->r = P[0].p;
   c->q[0] = (P[1].p - P[0].p) / Lx, c->q[1] = (P[2].p - P[0].p) / Ly;
   c->pi = P[6].p - P[0].p;
+  return 0;
+}
+
+/* Coords mode. Gridded input: per-frame affine coefficients applied to every sample;
+ * coordinate-channel input: the point maps sample by sample. */
+static void coords_affine(const frame_coef *c, const lie_field_ns *in, lie_field_ns *out, size_t k, double x, double y) {
+  double vx = in->vx[k], vy = in->vy[k];
+  out->X[k] = c->A[0] * x + c->A[1] * y + c->b[0], out->Y[k] = c->A[2] * x + c->A[3] * y + c->b[1];
+  out->T[k] = c->tau;
+  out->vx[k] = c->M[0] * vx + c->M[1] * vy + c->w[0], out->vy[k] = c->M[2] * vx + c->M[3] * vy + c->w[1];
+  out->u[k] = c->sigma * in->u[k];
+  if (out->p) out->p[k] = c->pi * in->p[k] + c->q[0] * x + c->q[1] * y + c->r;
+}
+
+static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns *out) {
+  int nx = in->nx, ny = in->ny, gridded = !in->X && !in->Y && !in->T;
+  LIE_CALL(lie_field_ns_alloc(in->nt, nx, ny, in->p != NULL, 1, out));
+  out->Lx = in->Lx, out->Ly = in->Ly, out->periodic = 0;
+  memcpy(out->x, in->x, sizeof(double) * nx);
+  memcpy(out->y, in->y, sizeof(double) * ny);
+  memcpy(out->t, in->t, sizeof(double) * in->nt);
+  for (int n = 0; n < in->nt; n++) {
+    frame_coef c;
+    if (gridded) LIE_CALL(frame_coefficients(s, in->t[n], in->Lx > 0 ? in->Lx : 1.0, in->Ly > 0 ? in->Ly : 1.0, &c));
+    for (int i = 0; i < nx; i++)
+      for (int j = 0; j < ny; j++) {
+        size_t k = ((size_t)n * nx + i) * ny + j;
+        if (gridded) {
+          coords_affine(&c, in, out, k, in->x[i], in->y[j]);
+          continue;
+        }
+        lie_ns_point q = {in->X ? in->X[k] : in->x[i], in->Y ? in->Y[k] : in->y[j], in->T ? in->T[k] : in->t[n],
+                          in->vx[k], in->vy[k], in->u[k], in->p ? in->p[k] : 0.0};
+        LIE_CALL(seq_point(s, &q));
+        out->X[k] = q.x, out->Y[k] = q.y, out->T[k] = q.t;
+        out->vx[k] = q.vx, out->vy[k] = q.vy, out->u[k] = q.s;
+        if (out->p) out->p[k] = q.p;
+      }
+  }
   return 0;
 }
 
@@ -109,10 +127,11 @@ static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot,
   double ox = a * x0 - c->b[0], oy = a * y0 - c->b[1];
   double off[2] = {Ai[0] * ox + Ai[1] * oy - x0, Ai[2] * ox + Ai[3] * oy - y0};
   const double *src[4] = {in->u + si, in->vx + si, in->vy + si, in->p ? in->p + si : NULL};
+  if (rot) LIE_CALL(lie_resample2d_affine_prepare(rs, P, off)); /* stencils shared by the fields */
   for (int f = 0; f < 4; f++) {
     if (!src[f]) continue;
     if (!rot) LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
-    else LIE_CALL(lie_resample2d_affine(rs, src[f], P, off, tmp[f]));
+    else LIE_CALL(lie_resample2d_affine_apply(rs, src[f], tmp[f]));
   }
   double hx = in->Lx / nx, hy = in->Ly / ny;
   for (int i = 0; i < nx; i++)

@@ -1,6 +1,7 @@
 /* Views: sampled epsilons composed by splitting, then random crops. A view is a pure function
  * of (configuration, seed, input): its own Philox stream draws the epsilons first and the
  * crop offsets second, so views do not depend on rank count or call order. */
+#include <math.h>
 #include <petscsys.h>
 #include <string.h>
 
@@ -9,7 +10,8 @@
 /* Default strengths (liereg's choice, see docs/AUGMENT.md), in the PDE's own units. */
 static double default_strength(lie_pde pde, lie_aug_gen g) {
   switch (g) {
-    case LIE_AUG_T_SHIFT: return pde == LIE_PDE_BURGERS ? 1.0 : pde == LIE_PDE_NS ? 4.5 : 5.0;
+    case LIE_AUG_T_SHIFT: /* about 10 stored frames (3 for NS) at the default grids */
+      return pde == LIE_PDE_BURGERS ? 1.0 : pde == LIE_PDE_NS ? 4.5 : pde == LIE_PDE_KDV ? 4.0 : 2.0;
     case LIE_AUG_X_SHIFT: return pde == LIE_PDE_BURGERS ? 3.14 : pde == LIE_PDE_NS ? 8.0 : pde == LIE_PDE_KDV ? 64.0 : 32.0;
     case LIE_AUG_Y_SHIFT: return 8.0;
     case LIE_AUG_GALILEAN: return pde == LIE_PDE_BURGERS ? 0.2 : 0.4;
@@ -100,14 +102,35 @@ static int crop_offset(lie_rng *rng, int want, int have, const char *what, int *
   return 0;
 }
 
+/* Frames a view needs before the transform: the crop plus what the largest time shift can
+ * consume, so that only those frames are resampled (the window start is drawn first). */
+static int prewindow(const lie_aug_cfg *cfg, const double *t, int nt, lie_rng *rng, int *w0, int *wn) {
+  *w0 = 0, *wn = nt;
+  if (cfg->crop_t <= 0 || nt < 2) return 0;
+  double dt = (t[nt - 1] - t[0]) / (nt - 1), smax = 0;
+  for (int i = 0; i < cfg->ngen; i++)
+    if (cfg->gens[i] == LIE_AUG_T_SHIFT) smax = fmax(smax, fabs(cfg->strength[i]));
+  int need = cfg->crop_t + (int)ceil(smax / fabs(dt)) + 1;
+  if (need >= nt) return 0;
+  *wn = need;
+  *w0 = lie_rng_int(rng, 0, nt - need + 1);
+  return 0;
+}
+
 int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out) {
   lie_rng rng;
   lie_aug_seq s;
-  lie_field1d tmp;
-  int t0, x0;
+  lie_field1d tmp, win;
+  int t0, x0, w0, wn;
   lie_rng_seed(&rng, seed);
   LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
-  LIE_CALL(lie_aug1d_apply(&s, cfg->mode, in, &tmp, NULL));
+  LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
+  if (wn < in->nt) {
+    LIE_CALL(lie_field1d_crop(in, w0, wn, 0, in->nx, &win));
+    int e = lie_aug1d_apply(&s, cfg->mode, &win, &tmp, NULL);
+    lie_field1d_free(&win);
+    LIE_CALL(e);
+  } else LIE_CALL(lie_aug1d_apply(&s, cfg->mode, in, &tmp, NULL));
   int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
   if (!err) err = crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0);
   if (!err)
@@ -120,11 +143,17 @@ int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in,
 int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out) {
   lie_rng rng;
   lie_aug_seq s;
-  lie_field_ns tmp;
-  int t0;
+  lie_field_ns tmp, win;
+  int t0, w0, wn;
   lie_rng_seed(&rng, seed);
   LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
-  LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, in, &tmp, NULL));
+  LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
+  if (wn < in->nt) {
+    LIE_CALL(lie_field_ns_crop(in, w0, wn, &win));
+    int e = lie_aug_ns_apply(&s, cfg->mode, &win, &tmp, NULL);
+    lie_field_ns_free(&win);
+    LIE_CALL(e);
+  } else LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, in, &tmp, NULL));
   int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
   if (!err) err = lie_field_ns_crop(&tmp, t0, cfg->crop_t ? cfg->crop_t : tmp.nt, out);
   lie_field_ns_free(&tmp);

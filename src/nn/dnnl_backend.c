@@ -28,6 +28,9 @@ typedef struct {
   /* max pool workspace; global average pool output (and its gradient) viewed as (B,C,1,1) */
   dnnl_memory_t ws, y4, dy4;
   int acc[2]; /* backward must ADD into input i's gradient (it has another consumer) */
+  /* conv backward-weights fallback to plain NCHW (gemm) where no blocked kernel exists */
+  dnnl_memory_t xp, dyp;
+  dnnl_primitive_t r_xp, r_dyp;
 } dnode;
 
 typedef struct {
@@ -47,21 +50,30 @@ static dstate *S(lie_nn_net net) { return (dstate *)net->be; }
  * no reorder is ever needed between layers. */
 static int tensor_md(lie_nn_net net, int id, dnnl_memory_desc_t *md) {
   const lie_nn_tens *t = &net->t[id];
-  if (t->H == 1 && t->W == 1) {
+  const lie_nn_node *p = t->producer >= 0 ? &net->nodes[t->producer] : NULL;
+  const dnnl_memory_desc_t *in = p ? &((dstate *)net->be)->md[p->in[0]] : NULL;
+  /* (B,C) after the global pool and in the MLP; a conv output of 1x1 pixels stays 4D */
+  int flat = t->H == 1 && t->W == 1 &&
+             (!p || p->op == LIE_OP_AVGPOOL || p->op == LIE_OP_LINEAR || (p->op != LIE_OP_CONV && in->ndims == 2));
+  if (flat) {
     dnnl_dims_t d = {net->B, t->C};
     LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 2, d, dnnl_f32, dnnl_nc));
     return LIE_OK;
   }
   dnnl_dims_t d = {net->B, t->C, t->H, t->W};
   dnnl_format_tag_t tag = dnnl_nchw;
-  const lie_nn_node *p = t->producer >= 0 ? &net->nodes[t->producer] : NULL;
   if (p && p->op != LIE_OP_CONV) { /* same layout as the producer's input, new dims */
-    const dnnl_memory_desc_t *in = &((dstate *)net->be)->md[p->in[0]];
-    if (in->ndims == 4 && in->format_desc.blocking.inner_nblks == 1) {
+    if (in->format_desc.blocking.inner_nblks == 1)
       tag = in->format_desc.blocking.inner_blks[0] == 16 ? dnnl_nChw16c : dnnl_nChw8c;
-    }
+    else if (in->format_desc.blocking.strides[1] == 1)
+      tag = dnnl_nhwc;
   } else if (p) {
-    if (t->C % 16 == 0) tag = dnnl_nChw16c;
+    /* the vector width of the ISA oneDNN runs with: 16 floats on AVX-512, else 8 (oneDNN
+     * 2.6 runs AVX2 kernels on AMD Zen 4: 16-blocked tensors would fall back to slow code) */
+    int vec = (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core ? 16 : 8;
+    const char *lay = getenv("LIE_NN_DNNL_LAYOUT");
+    if (lay && !strcmp(lay, "nhwc")) tag = dnnl_nhwc;
+    else if (vec == 16 && t->C % 16 == 0) tag = dnnl_nChw16c;
     else if (t->C % 8 == 0) tag = dnnl_nChw8c;
   }
   LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 4, d, dnnl_f32, tag));
@@ -118,12 +130,25 @@ static int run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_m
 }
 
 /* ------------------------------------------------------------------ setup per op */
+static int is_ref_impl(const_dnnl_primitive_desc_t pd) {
+  const char *impl = NULL;
+  if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) != dnnl_success || !impl) return 0;
+  return !strncmp(impl, "ref", 3);
+}
+
+/* oneDNN wants (in - k + pl + pr) / stride + 1 == out: the smallest such pr >= 0 (PyTorch's
+ * symmetric padding with floor division never reads the extra right padding). */
+static int64_t right_pad(int in, int out, int k, int stride, int pl) {
+  int64_t pr = (int64_t)(out - 1) * stride + k - in - pl;
+  return pr > 0 ? pr : 0;
+}
+
 static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   const lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
   dnnl_memory_desc_t wany, wuser, bmd;
   dnnl_dims_t wd = {n->K, x->C, n->R, n->S}, st = {n->sh, n->sw}, pl = {n->ph, n->pw};
-  dnnl_dims_t pr = {(y->H - 1) * n->sh + n->R - x->H - n->ph, (y->W - 1) * n->sw + n->S - x->W - n->pw};
+  dnnl_dims_t pr = {right_pad(x->H, y->H, n->R, n->sh, n->ph), right_pad(x->W, y->W, n->S, n->sw, n->pw)};
   LIE_DNNL(dnnl_memory_desc_init_by_tag(&wany, 4, wd, dnnl_f32, dnnl_format_tag_any));
   LIE_DNNL(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_oihw));
   LIE_CALL(md_1d(&bmd, n->K));
@@ -139,6 +164,25 @@ static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
   LIE_CALL(prim(bd_pd, &d->bwd_d));
   LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, xmd, &wany, bias, ymd, st, pl, pr));
   LIE_DNNL(dnnl_primitive_desc_create(&bw_pd, &cd, NULL, s->eng, d->fwd_pd));
+  if (is_ref_impl(bw_pd)) {
+    /* oneDNN 2.6's AVX2 kernels skip some small-image backward-weights shapes (e.g. 3x3 on
+     * 2x2 pixels): the reference loop is 100x slower than reordering src/diff_dst to NCHW
+     * and using the gemm-based kernel. */
+    dnnl_memory_desc_t xpl, ypl;
+    dnnl_dims_t xd = {net->B, x->C, x->H, x->W}, yd = {net->B, y->C, y->H, y->W};
+    LIE_DNNL(dnnl_memory_desc_init_by_tag(&xpl, 4, xd, dnnl_f32, dnnl_nchw));
+    LIE_DNNL(dnnl_memory_desc_init_by_tag(&ypl, 4, yd, dnnl_f32, dnnl_nchw));
+    LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, &xpl, &wany, bias, &ypl, st, pl, pr));
+    dnnl_primitive_desc_destroy(bw_pd);
+    LIE_DNNL(dnnl_primitive_desc_create(&bw_pd, &cd, NULL, s->eng, d->fwd_pd));
+    LIE_CALL(mem(s, &xpl, NULL, &d->xp));
+    LIE_CALL(mem(s, &ypl, NULL, &d->dyp));
+    dnnl_memory_t tmp;
+    LIE_CALL(layout_bridge(s, s->data[n->in[0]], &xpl, 1, &tmp, &d->r_xp));
+    if (tmp != s->data[n->in[0]]) dnnl_memory_destroy(tmp);
+    LIE_CALL(layout_bridge(s, s->grad[n->out], &ypl, 1, &tmp, &d->r_dyp));
+    if (tmp != s->grad[n->out]) dnnl_memory_destroy(tmp);
+  }
   LIE_CALL(prim(bw_pd, &d->bwd_w));
   LIE_CALL(mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user));
   LIE_CALL(mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user));
@@ -220,7 +264,7 @@ static int setup_pool(lie_nn_net net, lie_nn_node *n, dnode *d, int max) {
     LIE_DNNL(dnnl_memory_desc_init_by_tag(&ymd, 4, yd, dnnl_f32, dnnl_nchw));
     k[0] = x->H, k[1] = x->W, st[0] = st[1] = 1, pl[0] = pl[1] = 0;
   }
-  dnnl_dims_t pr = {(y->H - 1) * st[0] + k[0] - x->H - pl[0], (y->W - 1) * st[1] + k[1] - x->W - pl[1]};
+  dnnl_dims_t pr = {right_pad(x->H, y->H, k[0], st[0], pl[0]), right_pad(x->W, y->W, k[1], st[1], pl[1])};
   dnnl_alg_kind_t alg = max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
   dnnl_pooling_desc_t pdsc;
   dnnl_primitive_desc_t pd;
@@ -479,7 +523,13 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
       LIE_CALL(exec(s, d->bwd_d, 3, a));
       LIE_CALL(finish_target(net, n, d, 0, NULL));
     }
-    dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim}, {DNNL_ARG_DIFF_BIAS, d->db_user}};
+    if (d->xp) { /* plain-layout fallback (see setup_conv) */
+      LIE_CALL(run_reorder(s, d->r_xp, x, d->xp));
+      LIE_CALL(run_reorder(s, d->r_dyp, dy, d->dyp));
+    }
+    dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, d->xp ? (d->r_xp ? d->xp : x) : x},
+                            {DNNL_ARG_DIFF_DST, d->dyp ? (d->r_dyp ? d->dyp : dy) : dy},
+                            {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim}, {DNNL_ARG_DIFF_BIAS, d->db_user}};
     LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
     LIE_CALL(run_reorder(s, d->r_dw, d->dw_prim, d->dw_user));
     break;
@@ -535,7 +585,8 @@ static void dn_destroy(lie_nn_net net) {
   if (!s) return;
   for (int i = 0; s->n && i < net->nn; i++) {
     dnode *d = &s->n[i];
-    dnnl_primitive_t *ps[] = {&d->fwd, &d->inf, &d->bwd_d, &d->bwd_w, &d->bwd_inf, &d->r_w_fwd, &d->r_w_bwd, &d->r_dw};
+    dnnl_primitive_t *ps[] = {&d->fwd,     &d->inf,     &d->bwd_d, &d->bwd_w, &d->bwd_inf,
+                              &d->r_w_fwd, &d->r_w_bwd, &d->r_dw,  &d->r_xp,  &d->r_dyp};
     for (size_t k = 0; k < sizeof ps / sizeof *ps; k++)
       if (*ps[k]) dnnl_primitive_destroy(*ps[k]);
     if (d->fwd_pd) dnnl_primitive_desc_destroy(d->fwd_pd);
@@ -544,7 +595,7 @@ static void dn_destroy(lie_nn_net net) {
     free_mem(&d->w_fwd, d->w_user, NULL);
     free_mem(&d->dw_prim, d->dw_user, NULL);
     dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean, &d->var, &d->scale, &d->shift,
-                           &d->dscale, &d->dshift, &d->rmean, &d->rvar, &d->ws, &d->y4, &d->dy4};
+                           &d->dscale, &d->dshift, &d->rmean, &d->rvar, &d->ws, &d->y4, &d->dy4, &d->xp, &d->dyp};
     for (size_t k = 0; k < sizeof ms / sizeof *ms; k++) free_mem(ms[k], NULL, NULL);
   }
   for (int i = 0; i < net->nt; i++) {
