@@ -11,7 +11,6 @@ int lie_ns2d_project_setup(lie_ns2d ns) {
   LIE_PETSC(MatNullSpaceCreate(ns->gcomm, PETSC_TRUE, 0, NULL, &ns->nullsp));
   LIE_PETSC(MatSetNullSpace(ns->A, ns->nullsp));
   LIE_PETSC(MatSetTransposeNullSpace(ns->A, ns->nullsp));
-  LIE_PETSC(MatSetOption(ns->A, MAT_SPD, PETSC_FALSE));
   LIE_PETSC(MatSetOption(ns->A, MAT_SYMMETRIC, PETSC_TRUE));
   LIE_PETSC(KSPCreate(ns->gcomm, &ns->ksp));
   LIE_PETSC(KSPSetOptionsPrefix(ns->ksp, "ns_"));
