@@ -74,6 +74,11 @@ static int generate_rounds(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, 
 }
 
 int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed) {
+  return lie_ns2d_generate_range(ns, path, split, n, seed, 0, NULL);
+}
+
+int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed, uint64_t offset,
+                            int *nfailed) {
   const lie_ns2d_params *p = &ns->par;
   lie_ns2d_io io;
   uint64_t *seeds;
@@ -86,7 +91,7 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
   LIE_ALLOC(ok, n);
   LIE_ALLOC(buf, 3 * (size_t)(p->nsteps - p->nskip) * ns->xm * ns->ym);
   for (int i = 0; i < n; i++)
-    seeds[i] = lie_seed_derive(seed, (uint64_t)split, (uint64_t)i);
+    seeds[i] = lie_seed_derive(seed, (uint64_t)split, offset + (uint64_t)i);
   lie_log_info(ns->ctx, "ns2d: %d trajectories, %dx%d, %d steps of %g (%d stored), %d group(s) of %d rank(s) -> %s", n,
                p->nx, p->ny, p->nsteps, p->dt, p->nsteps - p->nskip, ns->ngroups, ns->gsize, path);
   int e = lie_ns2d_io_open(ns, path, split, n, &io);
@@ -108,6 +113,7 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
   LIE_CALL(ec);
   LIE_CALL(lie_ns2d_xdmf_write(ns, path, split, n));
   if (nfail) lie_log_warn(ns->ctx, "ns2d: %d of %d trajectories failed (success = 0)", nfail, n);
+  if (nfailed) *nfailed = nfail;
   return LIE_OK;
 }
 

@@ -111,6 +111,11 @@ int lie_ns2d_gather_xy(lie_ns2d ns, Vec f, double *a);
  * split, i)) into the HDF5 file `path` (written collectively by every rank of the ctx)
  * plus an XDMF sidecar `path` with .tmp/.h5 replaced by .xmf. The caller renames. */
 int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed);
+/* Shards: row i of the file holds global trajectory offset + i (seed lie_seed_derive(seed,
+ * split, offset + i)), so files written with offsets 0, n, 2n, ... are slices of one dataset
+ * (jobs/generate_array.sbatch). *nfailed (may be NULL): trajectories stored with success = 0. */
+int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed, uint64_t offset,
+                            int *nfailed);
 /* All of it in one call: create, set_from_options, generate, destroy. */
 int lie_ns2d_generate_file(lie_ctx ctx, const char *path, lie_split split, int n, uint64_t seed);
 

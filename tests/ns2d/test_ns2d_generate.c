@@ -46,9 +46,10 @@ typedef struct {
   unsigned char ok[N];
 } data;
 
-static int load(const char *path, data *d) {
-  size_t big = (size_t)N * NSAVE * NX * NX;
-  hsize_t d4[4] = {N, NSAVE, NX, NX}, d1[1] = {N}, dt[2] = {N, NSAVE}, dx[2] = {N, NX};
+/* Reads a file of nn (<= N) trajectories. */
+static int load_n(const char *path, data *d, int nn) {
+  size_t big = (size_t)nn * NSAVE * NX * NX;
+  hsize_t d4[4] = {nn, NSAVE, NX, NX}, d1[1] = {nn}, dt[2] = {nn, NSAVE}, dx[2] = {nn, NX};
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return 0;
   d->u = malloc(big * sizeof(double));
@@ -74,6 +75,8 @@ static int load(const char *path, data *d) {
   H5Fclose(f);
   return good;
 }
+
+static int load(const char *path, data *d) { return load_n(path, d, N); }
 
 static double maxdiff(const double *a, const double *b, size_t n) {
   double m = 0;
@@ -195,9 +198,34 @@ int main(int argc, char **argv) {
       free(other.vx);
       free(other.vy);
     }
-    free(ref.u);
-    free(ref.vx);
-    free(ref.vy);
+    free(ref.u), free(ref.vx), free(ref.vy);
+  }
+  /* A shard: offset 3, two trajectories = rows 3 and 4 of the whole set. */
+  lie_ns2d_params sp;
+  lie_ns2d_params_default(&sp);
+  sp.nx = sp.ny = NX;
+  sp.nsteps = STEPS;
+  sp.nskip = SKIP;
+  sp.ranks_per_traj = size > 1 ? 2 : 1;
+  lie_ns2d sh = ns2d_test_make(ctx, &sp);
+  char spath[256];
+  int nfailed = -1;
+  snprintf(spath, sizeof spath, "ns2d_gen_np%d_shard.h5.tmp", size);
+  LIE_TEST_CALL(lie_ns2d_generate_range(sh, spath, LIE_SPLIT_VALID, 2, SEED, 3, &nfailed));
+  lie_ns2d_destroy(&sh);
+  MPI_Barrier(PETSC_COMM_WORLD);
+  if (rank == 0) {
+    data ref, shard;
+    LIE_TEST_TRUE(nfailed == 0, "shard: no failed trajectories reported");
+    LIE_TEST_TRUE(load(path[0], &ref) && load_n(spath, &shard, 2), "shard and reference read back");
+    size_t fr = (size_t)NSAVE * NX * NX;
+    double m = fmax(maxdiff(ref.u + 3 * fr, shard.u, 2 * fr),
+                    fmax(maxdiff(ref.vx + 3 * fr, shard.vx, 2 * fr), maxdiff(ref.vy + 3 * fr, shard.vy, 2 * fr)));
+    LIE_TEST_LE(m, 1e-8, "shard (offset 3, n 2): rows equal rows 3..4 of the whole set");
+    LIE_TEST_TRUE(shard.seed[0] == ref.seed[3] && shard.seed[1] == ref.seed[4] && shard.b[0] == ref.b[3] &&
+                      shard.b[1] == ref.b[4],
+                  "shard: seeds and buo_y equal those of global rows 3, 4");
+    free(ref.u), free(ref.vx), free(ref.vy), free(shard.u), free(shard.vx), free(shard.vy);
   }
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
