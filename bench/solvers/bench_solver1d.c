@@ -42,6 +42,8 @@ static int run(lie_ctx ctx) {
   LIE_CALL(lie_solver1d_setup(s));
   LIE_CALL(lie_solver1d_create(ctx, pde, &r));
   LIE_CALL(lie_solver1d_set_from_options(r));
+  /* the reference uses the other (one-step) method: an independent check */
+  LIE_CALL(lie_solver1d_set_integrator(r, "etdrk4", 0));
   LIE_CALL(lie_solver1d_setup(r));
   int nx, nt, ns, s0, nw;
   LIE_CALL(lie_solver1d_get_sizes(s, &nx, &nt, &ns, &s0, &nw));
