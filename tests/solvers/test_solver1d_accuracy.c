@@ -40,7 +40,12 @@ static void accuracy(lie_ctx ctx, lie_pde pde, uint64_t seed) {
   LIE_TEST_CALL(lie_solver1d_get_stats(s, &st));
   LIE_TEST_CALL(lie_solver1d_set_accuracy(r, 1e-11));
   LIE_TEST_CALL(lie_solver1d_set_method(r, 2 * st.n_internal, 0));
-  if (pde == LIE_PDE_KS) LIE_TEST_CALL(lie_solver1d_set_integrator(r, "etdrk4", 0));
+  /* KS: rounding errors grow with the chaos to ~1e-9 at T = 100, so a Richardson estimate
+   * cannot reach 1e-11; use a fixed, very small ETDRK4 step instead (h <= 1.4e-3 / 7e-4). */
+  if (pde == LIE_PDE_KS) {
+    LIE_TEST_CALL(lie_solver1d_set_integrator(r, "etdrk4", 0));
+    LIE_TEST_CALL(lie_solver1d_set_method(r, 2 * st.n_internal, 200));
+  }
   LIE_TEST_CALL(lie_solver1d_solve(r, &p, ur, t, x, &okr));
   char what[200];
   snprintf(what, sizeof what,
@@ -105,6 +110,7 @@ int main(int argc, char **argv) {
   accuracy(ctx, LIE_PDE_BURGERS, 3);
   if (full) {
     accuracy(ctx, LIE_PDE_KS, 4);
+    accuracy(ctx, LIE_PDE_KDV, 4);
     accuracy(ctx, LIE_PDE_BURGERS, 5);
   }
   PetscOptionsSetValue(NULL, "-ks_T", "10");
