@@ -47,21 +47,6 @@ struct lie_solver1d_s {
 enum { METHOD_ETDAB = 0, METHOD_ETDRK4 = 1, METHOD_TS = 2 };
 static const char *const method_names[] = {"etdab", "etdrk4", "ts"};
 
-int lie_pde_from_name(const char *name, lie_pde *pde) {
-  static const char *const names[] = {"ks", "kdv", "burgers", "ns"};
-  for (int i = 0; i < 4; i++)
-    if (name && !strcmp(name, names[i])) {
-      *pde = (lie_pde)i;
-      return LIE_OK;
-    }
-  LIE_ERROR(LIE_ERR_USAGE, "unknown PDE '%s' (expected ks, kdv, burgers or ns)", name ? name : "(null)");
-}
-
-const char *lie_pde_name(lie_pde pde) {
-  static const char *const names[] = {"ks", "kdv", "burgers", "ns"};
-  return (pde >= LIE_PDE_KS && pde <= LIE_PDE_NS) ? names[pde] : "unknown";
-}
-
 int lie_solver1d_create(lie_ctx ctx, lie_pde pde, lie_solver1d *out) {
   lie_solver1d s;
   *out = NULL;

@@ -31,5 +31,11 @@ int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntm
 
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_augment(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_plot(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
 
 #endif

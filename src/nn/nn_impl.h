@@ -1,0 +1,76 @@
+/* Internal structures of the nn module, shared by the graph, the backends, the optimiser
+ * and the checkpoint code. */
+#ifndef LIEREG_NN_IMPL_H
+#define LIEREG_NN_IMPL_H
+
+#include "liereg/nn.h"
+
+typedef enum { LIE_OP_INPUT, LIE_OP_CONV, LIE_OP_BN, LIE_OP_RELU, LIE_OP_MAXPOOL, LIE_OP_AVGPOOL, LIE_OP_LINEAR,
+               LIE_OP_ADD } lie_nn_op;
+
+/* Activation tensor (per-sample shape C,H,W; batch B from the net). `data`/`grad` point into
+ * the activation arenas; their layout is the backend's (plain NCHW for the reference). */
+typedef struct {
+  int C, H, W;
+  size_t bytes; /* arena bytes reserved for data (and for grad) */
+  float *data, *grad;
+  int producer;   /* node index, -1 for the input */
+  int nconsumers;
+} lie_nn_tens;
+
+typedef struct {
+  lie_nn_op op;
+  char name[80];
+  int in[2], out;
+  /* conv: K out channels, kernel R x S, strides, pads; pool: kernel/stride/pad in R,S,sh.. */
+  int K, R, S, sh, sw, ph, pw, conv1d;
+  int w, b;         /* state-dict entries (info index) of weight/bias or gamma/beta; -1 none */
+  int rm, rv, nbt;  /* BN buffers: running_mean, running_var, num_batches_tracked */
+  float *mean, *rstd; /* BN batch statistics saved for backward (C each) */
+  void *be;         /* backend-private per-node state */
+} lie_nn_node;
+
+typedef struct {
+  int (*setup)(lie_nn_net net);
+  int (*forward)(lie_nn_net net, const float *x, int train);
+  /* dy: plain gradient of the output; dx: plain gradient of the input or NULL */
+  int (*backward)(lie_nn_net net, const float *dy, float *dx);
+  int (*get)(lie_nn_net net, int id, float *dst); /* activation as plain NCHW */
+  void (*destroy)(lie_nn_net net);
+} lie_nn_backend_ops;
+
+struct lie_nn_net_s {
+  lie_ctx ctx;
+  lie_nn_backend backend;
+  const lie_nn_backend_ops *ops;
+  int B, is_setup, last_train;
+  lie_nn_tens *t;
+  int nt, ct;
+  lie_nn_node *nodes;
+  int nn, cn;
+  lie_nn_tensor_info *info;
+  int ni, ci;
+  size_t nparams, nbuffers;
+  float *params, *grads, *buffers;
+  float *act, *dact, *stats; /* arenas */
+  float *output;             /* plain copy of the output (B, C*H*W) */
+  void *be;                  /* backend-private state */
+  lie_nn_reduce_fn bn_reduce; /* cross-replica batch norm (batchnorm_sync.c), NULL = local */
+  void *bn_reduce_user;
+};
+
+extern const lie_nn_backend_ops lie_nn_ref_ops;
+/* For backends: allocate the activation arenas once every t[i].bytes is final. */
+int lie_nn_net_alloc_activations(lie_nn_net net);
+#if LIEREG_HAVE_DNNL
+extern const lie_nn_backend_ops lie_nn_dnnl_ops;
+#endif
+
+static inline size_t lie_nn_numel(const lie_nn_tens *t, int B) { return (size_t)B * t->C * t->H * t->W; }
+static inline float *lie_nn_param(lie_nn_net net, int i) {
+  if (i < 0) return NULL;
+  return (net->info[i].trainable ? net->params : net->buffers) + net->info[i].offset;
+}
+static inline float *lie_nn_grad(lie_nn_net net, int i) { return i < 0 ? NULL : net->grads + net->info[i].offset; }
+
+#endif

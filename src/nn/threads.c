@@ -1,0 +1,25 @@
+/* Thread count per rank: OpenMP threads, which oneDNN (OpenMP runtime) also uses. */
+#define _GNU_SOURCE
+#include "liereg/nn.h"
+
+#include <sched.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+int lie_nn_cores_available(void) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  int n = CPU_COUNT(&set);
+  return n > 0 ? n : 1;
+}
+
+int lie_nn_set_threads(int n) {
+  if (n <= 0) n = lie_nn_cores_available();
+  LIE_CHECK(n <= 1024, LIE_ERR_USAGE, "-threads %d is too many", n);
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+  return LIE_OK;
+}
