@@ -94,3 +94,17 @@ int lie_nn_mlp(lie_nn_net net, const char *prefix, int nlayers, const int *sizes
   *out = x;
   return LIE_OK;
 }
+
+int lie_nn_mlp_head(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out) {
+  char name[96];
+  int x = in, y;
+  LIE_CHECK(nlayers >= 1, LIE_ERR_ARG, "mlp head: needs at least one layer");
+  for (int l = 0; l < nlayers; l++) {
+    snprintf(name, sizeof name, "%s%d", prefix, 2 * l); /* Linear, ReLU, Linear, ... */
+    LIE_CALL(lie_nn_linear(net, name, x, sizes[l + 1], 1, &y));
+    x = y;
+    if (l < nlayers - 1) LIE_CALL(lie_nn_relu(net, y, &x));
+  }
+  *out = x;
+  return LIE_OK;
+}
