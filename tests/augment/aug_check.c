@@ -37,14 +37,17 @@ int main(int argc, char **argv) {
   double *times = malloc(sizeof(double) * nt), *sol = malloc(sizeof(double) * nt * nx), emax = 0;
   for (int i = 0; i < n; i++) {
     LIE_TEST_CALL(lie_dataset1d_read(ds, i, f.u, f.t, f.x));
-    for (int m = 0; m < nt; m++) times[m] = f.t[m] - f.t[0];
-    if (use_liereg) LIE_TEST_CALL(lie_solver1d_solve_from(solver, L[i], nu[i], f.u, nx, nt, times, sol));
-    else etd_solve(pde, L[i], nu[i], nx, f.u, nt, times, (times[nt - 1] / (nt - 1)) / 10, sol);
+    for (int m = 0; m < nt; m++)
+      times[m] = f.t[m] - f.t[0];
+    if (use_liereg)
+      LIE_TEST_CALL(lie_solver1d_solve_from(solver, L[i], nu[i], f.u, nx, nt, times, sol));
+    else
+      etd_solve(pde, L[i], nu[i], nx, f.u, nt, times, (times[nt - 1] / (nt - 1)) / 10, sol);
     double e = rel_l2(sol, f.u, (size_t)nt * nx);
     emax = fmax(emax, e);
     char what[200];
-    snprintf(what, sizeof what, "%s trajectory %d (L = %g, nu = %g, %d frames): solve from frame 0 = stored data", argv[2], i,
-             L[i], nu[i], nt);
+    snprintf(what, sizeof what, "%s trajectory %d (L = %g, nu = %g, %d frames): solve from frame 0 = stored data",
+             argv[2], i, L[i], nu[i], nt);
     LIE_TEST_LE(e, bound, what);
   }
   printf("maxerr %.3e\n", emax);

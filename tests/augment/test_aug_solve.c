@@ -23,7 +23,8 @@ static double solve_check_liereg(lie_pde pde, double nu, const lie_field1d *f) {
   LIE_TEST_CALL(lie_solver1d_set_from_options(s));
   LIE_TEST_CALL(lie_solver1d_setup(s));
   double *times = malloc(sizeof(double) * nt), *sol = malloc(sizeof(double) * nt * nx);
-  for (int m = 0; m < nt; m++) times[m] = f->t[m] - f->t[0];
+  for (int m = 0; m < nt; m++)
+    times[m] = f->t[m] - f->t[0];
   LIE_TEST_CALL(lie_solver1d_solve_from(s, f->L, nu, f->u, nx, nt, times, sol));
   double e = rel_l2(sol, f->u, (size_t)nt * nx);
   free(times), free(sol);
@@ -34,7 +35,8 @@ static double solve_check_liereg(lie_pde pde, double nu, const lie_field1d *f) {
 static double solve_check(lie_pde pde, double nu, const lie_field1d *f) {
   int nt = f->nt, nx = f->nx;
   double *times = malloc(sizeof(double) * nt), *sol = malloc(sizeof(double) * nt * nx);
-  for (int m = 0; m < nt; m++) times[m] = f->t[m] - f->t[0];
+  for (int m = 0; m < nt; m++)
+    times[m] = f->t[m] - f->t[0];
   double hmax = (f->t[nt - 1] - f->t[0]) / (nt - 1) / 10;
   etd_solve(pde, f->L, nu, nx, f->u, nt, times, hmax, sol);
   double e = rel_l2(sol, f->u, (size_t)nt * nx);
@@ -42,7 +44,8 @@ static double solve_check(lie_pde pde, double nu, const lie_field1d *f) {
   return e;
 }
 
-static void check(const char *name, lie_pde pde, double nu, const lie_field1d *d, lie_aug_gen g, double eps, double bound) {
+static void check(const char *name, lie_pde pde, double nu, const lie_field1d *d, lie_aug_gen g, double eps,
+                  double bound) {
   lie_aug_seq s;
   lie_field1d o;
   char what[200];
@@ -59,7 +62,8 @@ static void check(const char *name, lie_pde pde, double nu, const lie_field1d *d
   LIE_TEST_LE(l1, 1e-7, what);
   if (g == LIE_AUG_GALILEAN || g == LIE_AUG_SCALE) { /* negative control: drop the change of u */
     double f = g == LIE_AUG_GALILEAN ? 0 : exp(eps);
-    for (size_t i = 0; i < (size_t)o.nt * o.nx; i++) o.u[i] = g == LIE_AUG_GALILEAN ? o.u[i] - eps : o.u[i] * f;
+    for (size_t i = 0; i < (size_t)o.nt * o.nx; i++)
+      o.u[i] = g == LIE_AUG_GALILEAN ? o.u[i] - eps : o.u[i] * f;
     double e2 = solve_check(pde, nu, &o);
     snprintf(what, sizeof what, "%s %s: the wrong map (u not transformed) fails this check", name, lie_aug_gen_name(g));
     LIE_TEST_LE(1e-4, e2, what);
