@@ -51,6 +51,27 @@ static int read_options(lie_ctx ctx, aug_opts *o, int *stopped) {
   return LIE_OK;
 }
 
+/* NS files are recognised by their root attribute or -pde ns; checks the generator. */
+static int file_is_ns(lie_ctx ctx, aug_opts *o) {
+  char name[32] = "";
+  hid_t f;
+  o->p = LIE_PDE_KS;
+  if (o->has_pde)
+    snprintf(name, sizeof name, "%s", o->pde);
+  else {
+    LIE_CALL(lie_h5_open(ctx, o->in, &f));
+    if (lie_h5_attr_get_string(f, "pde", name, sizeof name)) lie_error_clear();
+    lie_h5_close(&f);
+  }
+  if (strcmp(name, "ns") != 0) return LIE_OK;
+  o->p = LIE_PDE_NS;
+  if (lie_aug_gen_check(LIE_PDE_NS, o->gen)) {
+    lie_error_clear();
+    LIE_ERROR(LIE_ERR_USAGE, "-aug_group %s is not a symmetry of ns (see docs/AUGMENT.md for its group)", o->group);
+  }
+  return LIE_OK;
+}
+
 /* PDE from the file's root attribute, else -pde. */
 static int input_pde(lie_dataset1d ds, aug_opts *o) {
   char name[32] = "";
@@ -61,7 +82,6 @@ static int input_pde(lie_dataset1d ds, aug_opts *o) {
     LIE_ERROR(LIE_ERR_USAGE, "%s does not record its PDE (LPSDA file?): give -pde ks|kdv|burgers", o->in);
   }
   LIE_CALL(lie_pde_from_name(name, &o->p));
-  LIE_CHECK(o->p != LIE_PDE_NS, LIE_ERR_NOTSUP, "augment: Navier-Stokes files are not supported by the CLI yet");
   int e = lie_aug_gen_check(o->p, o->gen);
   if (e) {
     lie_error_clear();
@@ -271,6 +291,13 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   LIE_CALL(read_options(ctx, &o, &stop));
   if (stop) return LIE_OK;
   LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp));
+  LIE_CALL(file_is_ns(ctx, &o));
+  if (o.p == LIE_PDE_NS) {
+    LIE_CALL(lie_cli_augment_ns(ctx, o.in, tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode));
+    LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
+    if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+    return LIE_OK;
+  }
   LIE_CALL(lie_dataset1d_open(ctx, o.in, o.has_split ? o.split : NULL, NULL, &ds));
   int e = input_pde(ds, &o);
   if (!e) e = lie_dataset1d_sizes(ds, &n, &nt, &nx);
