@@ -42,7 +42,19 @@ static inline double sample_mm(const lie_ns2d_field *f, double dx, double dy, do
   }
   double i0 = floor(fx), j0 = floor(fy), tx = fx - i0, ty = fy - j0;
   int i = (int)i0, j = (int)j0;
-  double a = value(f, i, j), b = value(f, i + 1, j), c = value(f, i, j + 1), d = value(f, i + 1, j + 1);
+  double a, b, c, d;
+  if (i >= 0 && j >= 0 && i + 1 < f->nx && j + 1 < f->ny) { /* interior: no extrapolation needed */
+    const double *r = f->a + (size_t)j * f->nx + i;
+    a = r[0];
+    b = r[1];
+    c = r[f->nx];
+    d = r[f->nx + 1];
+  } else {
+    a = value(f, i, j);
+    b = value(f, i + 1, j);
+    c = value(f, i, j + 1);
+    d = value(f, i + 1, j + 1);
+  }
   if (lo) {
     *lo = fmin(fmin(a, b), fmin(c, d));
     *hi = fmax(fmax(a, b), fmax(c, d));

@@ -138,6 +138,7 @@ int lie_ns2d_destroy(lie_ns2d *ns) {
   LIE_PETSC(MatNullSpaceDestroy(&n->nullsp));
   LIE_CALL(lie_ns2d_grid_destroy(n));
   LIE_CALL(lie_ns2d_ic_destroy(n));
+  LIE_CALL(lie_ns2d_fftpc_destroy(n));
   LIE_FREE(*ns);
   return LIE_OK;
 }

@@ -5,6 +5,7 @@
 #include "liereg/ns2d.h"
 
 #include <fftw3.h>
+#include <hdf5.h>
 #include <math.h>
 #include <petscksp.h>
 
@@ -35,6 +36,9 @@ struct lie_ns2d_s {
   Mat Hu, Hv;  /* implicit diffusion I - nu dt lap on u- and v-faces */
   KSP kspu, kspv; /* prefix -ns_diff_ */
 
+  double *fp, *fq;          /* full-grid work for the FFT preconditioner */
+  fftw_complex *fc;         /* its complex spectrum (periodic) */
+  fftw_plan pc_fwd, pc_bwd; /* DCT-II/III (box) or r2c/c2r (periodic) on the full grid */
   fftw_complex *noise;  /* nx*ny spectrum of the smoke noise, [i*ny + j] */
   fftw_plan noise_plan; /* in-place inverse 2D DFT, built once */
 
@@ -90,12 +94,27 @@ int lie_ns2d_buoyancy(lie_ns2d ns, Vec s_new, double scale);
 /* ns2d_project.c */
 int lie_ns2d_project_setup(lie_ns2d ns);
 int lie_ns2d_subtract_gradient(lie_ns2d ns, Vec p);
+int lie_ns2d_fftpc_setup(lie_ns2d ns, PC pc);
+int lie_ns2d_fftpc_destroy(lie_ns2d ns);
 
 /* ns2d_operators.c: the matrices shared by projection and implicit diffusion. */
 int lie_ns2d_assemble(lie_ns2d ns, Mat A, lie_ns2d_loc loc, double shift, double coef);
 int lie_ns2d_divergence_vec(lie_ns2d ns, Vec div);
 
-/* ns2d_io.c */
-int lie_ns2d_write_file(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed);
+/* ns2d_io.c: the PDEArena-layout file, written collectively by every rank of the world. */
+typedef struct {
+  hid_t file, group, dxpl;
+  hid_t d_u, d_vx, d_vy;
+  int n, nsave;
+} lie_ns2d_io;
+int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_ns2d_io *io);
+/* Frames of one trajectory (buf: 3 fields x nsave x xm x ym, [t][x][y] over the owned
+ * block); traj < 0: this rank's group has nothing this round (empty selection). */
+int lie_ns2d_io_write_traj(lie_ns2d ns, lie_ns2d_io *io, int traj, const double *buf);
+/* Per-trajectory datasets, identical arrays on every rank (rank 0 writes them). */
+int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, const double *b, const unsigned char *ok);
+int lie_ns2d_io_close(lie_ns2d_io *io);
+/* XDMF sidecar next to the final file name (path without .tmp); world rank 0 only. */
+int lie_ns2d_xdmf_write(lie_ns2d ns, const char *path, lie_split split, int n);
 
 #endif

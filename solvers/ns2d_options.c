@@ -3,6 +3,7 @@
 
 static const char *const bc_names[] = {"box", "periodic", "lie_ns2d_bc", "LIE_NS2D_BC_", NULL};
 static const char *const advect_names[] = {"sl", "maccormack", "lie_ns2d_advect", "LIE_NS2D_ADVECT_", NULL};
+static const char *const pc_names[] = {"amg", "fft", "lie_ns2d_pc", "LIE_NS2D_PC_", NULL};
 static const char *const diffuse_names[] = {"explicit", "implicit", "none", "lie_ns2d_diffuse", "LIE_NS2D_DIFFUSE_", NULL};
 
 static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
@@ -42,6 +43,10 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
   e = (PetscEnum)p->diffuse;
   PetscCall(PetscOptionsEnum("-ns_diffuse", "Viscous diffusion", "ns2d", diffuse_names, e, &e, NULL));
   p->diffuse = (lie_ns2d_diffuse)e;
+  e = (PetscEnum)p->pressure_pc;
+  PetscCall(PetscOptionsEnum("-ns_pressure_pc", "Pressure CG preconditioner (amg: hypre BoomerAMG or GAMG; fft: exact DCT/FFT solve)",
+                             "ns2d", pc_names, e, &e, NULL));
+  p->pressure_pc = (lie_ns2d_pc)e;
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }

@@ -3,6 +3,8 @@
  * Definitions and choices: docs/EVAL.md. */
 #ifndef LIEREG_EVAL_H
 #define LIEREG_EVAL_H
+#include <hdf5.h>
+
 #include "liereg/core.h"
 
 #ifdef __cplusplus
@@ -66,6 +68,71 @@ int lie_metric_eval(lie_metric metric, const lie_mat *pred, const lie_mat *truth
  * metric values. */
 int lie_metric_bootstrap(lie_metric metric, const lie_mat *pred, const lie_mat *truth, int nboot, uint64_t seed,
                          double *mean, double *std);
+
+/* ---------------------------------------------------------------- regression targets */
+/* Targets are computed from the per-trajectory datasets of a /<mode> group (of a data file or
+ * of an embedding file, which carries copies of them). Names, definitions and why they are
+ * invariant under the augmentations: docs/EVAL.md.
+ *   nu              Burgers viscosity (dataset nu)                 metric relerr
+ *   buo_y           NS buoyancy (dataset buo_y)                    metric mse
+ *   ic_mode         |c_l|, l = 1..K, of the initial condition      metric nmse
+ *   ic_mode_scaled  |c_l|·L², invariant under KdV scaling too       metric nmse */
+typedef struct {
+  const char *name;
+  lie_metric metric; /* the paper's metric for it */
+  const char *help;
+} lie_target_info;
+
+/* LIE_ERR_USAGE (listing the known names) when unknown. */
+int lie_target_lookup(const char *name, const lie_target_info **info);
+/* Amplitude of Fourier mode l = 1..kmax of u0(x) = Σ_k A_k sin(2π l_k x/L + φ_k), i.e.
+ * |c_l| with c_l = Σ_{k: l_k = l} A_k e^{iφ_k}; out (kmax). */
+void lie_target_ic_modes(int nwaves, const double *amp, const double *phase, const int *l, int kmax, double *out);
+/* Reads target `name` for every trajectory of `group`: *Y (n, m) row-major, allocated here
+ * (free() it). *m > 0 on input fixes the number of outputs (the K of the ic_ targets, so that
+ * train and test agree); 0 lets the data decide (largest l_k present). A missing dataset is
+ * LIE_ERR_USAGE naming it; `where` (e.g. "EMB.h5:/train") is used in messages. */
+int lie_target_read(hid_t group, const char *where, const char *name, int *n, int *m, double **Y);
+
+/* ---------------------------------------------------------------- ridge probe on a file */
+/* Embedding file (docs/EVAL.md): group /<mode> with dataset emb (N, D) float32 and the
+ * per-trajectory datasets the targets need (copied from the data file). The probe fits the
+ * CV ridge on the train group and reports the metric on the test group with bootstrap ±. */
+typedef struct {
+  char train_mode[32], test_mode[32]; /* -probe_train_mode train, -probe_test_mode test */
+  int ntrain;                         /* -probe_ntrain: N labelled train rows (0 = all) */
+  uint64_t subset_seed;               /* -probe_subset_seed: 0 = the first N rows, else a random N */
+  int metric;                         /* -probe_metric mse|nmse|relerr; -1 = the target's */
+  int nboot;                          /* -probe_bootstrap 1000 */
+  uint64_t boot_seed;                 /* -probe_bootstrap_seed 0 */
+  int log_target;                     /* -probe_log: fit log(y), predict exp (positive targets) */
+  lie_ridge_cv_opts cv;
+} lie_probe_opts;
+
+typedef struct {
+  int ntrain, ntest, d, m;
+  lie_metric metric;
+  double lambda;              /* chosen by CV */
+  double value;               /* metric on the whole test split */
+  double boot_mean, boot_std; /* bootstrap over test rows */
+  double train_value;         /* metric on the training rows (fit quality) */
+} lie_probe_result;
+
+void lie_probe_opts_default(lie_probe_opts *opts);
+/* Also reads the -probe_ CV options; -probe_mode trained is LIE_ERR_NOTSUP here (needs the
+ * network engine). */
+int lie_probe_opts_set_from_options(lie_ctx ctx, lie_probe_opts *opts);
+/* Every rank reads the (small) file and computes the same result. */
+int lie_probe_run(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target,
+                  lie_probe_result *res);
+
+/* ---------------------------------------------------------------- embedding files */
+/* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-
+ * trajectory datasets of data_path:/<mode> (nu, buo_y, L, T, ic_amp, ic_phase, ic_l, seed,
+ * success — whichever exist; each must have n rows) and the dataset emb (n, d) float32,
+ * returned open in *emb (H5Dclose it) for the caller to fill with
+ * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
+int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ extern "C" {
 
 typedef enum { LIE_NS2D_BC_BOX = 0, LIE_NS2D_BC_PERIODIC = 1 } lie_ns2d_bc;
 typedef enum { LIE_NS2D_ADVECT_SL = 0, LIE_NS2D_ADVECT_MACCORMACK = 1 } lie_ns2d_advect;
+typedef enum { LIE_NS2D_PC_AMG = 0, LIE_NS2D_PC_FFT = 1 } lie_ns2d_pc;
 typedef enum { LIE_NS2D_DIFFUSE_EXPLICIT = 0, LIE_NS2D_DIFFUSE_IMPLICIT = 1, LIE_NS2D_DIFFUSE_NONE = 2 } lie_ns2d_diffuse;
 
 /* Everything that defines a trajectory family; defaults are PDEArena's smoke-buoyancy set. */
@@ -44,6 +45,8 @@ typedef struct {
   lie_ns2d_bc bc;
   lie_ns2d_advect advect;
   lie_ns2d_diffuse diffuse;
+  lie_ns2d_pc pressure_pc;  /* CG preconditioner: algebraic multigrid (default) or the exact
+                               FFT/DCT inverse of the uniform-grid Laplacian */
   int incremental;          /* 1: incremental pressure correction (keeps hydrostatic rest exact);
                                0: PhiFlow's order, diffuse the unprojected velocity (default) */
   int ranks_per_traj;       /* group size; 0 = all ranks in one group */

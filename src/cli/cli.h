@@ -33,5 +33,6 @@ int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 
 #endif

@@ -13,6 +13,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
     {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
+    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
     {NULL, NULL, NULL}};
 
 static const lie_cli_command *find_command(const char *name) {

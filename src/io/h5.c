@@ -34,7 +34,7 @@ int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file) {
   LIE_CALL(mpio_fapl(ctx, &fapl));
   *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
-  LIE_CHECK(*file >= 0, LIE_ERR_FORMAT, "cannot open %s as HDF5 (truncated or corrupt?)", path);
+  LIE_CHECK(*file >= 0, LIE_ERR_FORMAT, "%s is not a valid HDF5 file (truncated or corrupt?)", path);
   return LIE_OK;
 }
 

@@ -1,6 +1,563 @@
-/* oneDNN backend (work in progress). */
+/* oneDNN backend: one set of primitives per node, created once at setup for the fixed
+ * batch size. Activations stay in oneDNN's blocked layout (nChw16c / nChw8c when the
+ * channel count allows) from layer to layer; reorders happen only at the edges: the user's
+ * NCHW input and output, and the OIHW parameters/gradients of the flat buffers (reordered to
+ * and from the convolution's preferred weight layout once per step). */
 #include "nn_impl.h"
+
 #if LIEREG_HAVE_DNNL
-static int dnnl_setup(lie_nn_net net) { LIE_ERROR(LIE_ERR_NOTSUP, "oneDNN backend not implemented yet"); }
-const lie_nn_backend_ops lie_nn_dnnl_ops = {dnnl_setup, NULL, NULL, NULL, NULL};
+#include <dnnl.h>
+#include <dnnl_debug.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIE_DNNL(x)                                                                                  \
+  do {                                                                                               \
+    dnnl_status_t s_ = (x);                                                                          \
+    if (s_ != dnnl_success) LIE_ERROR(LIE_ERR_DNNL, "oneDNN: %s returned %s", #x, dnnl_status2str(s_)); \
+  } while (0)
+
+typedef struct {
+  dnnl_primitive_desc_t fwd_pd, inf_pd;
+  dnnl_primitive_t fwd, inf, bwd_d, bwd_w, bwd_inf;
+  /* conv / linear weights: user (plain, in the flat buffers) and primitive layouts */
+  dnnl_memory_t w_user, dw_user, b_user, db_user, w_fwd, w_bwd, dw_prim;
+  dnnl_primitive_t r_w_fwd, r_w_bwd, r_dw;
+  /* batch norm */
+  dnnl_memory_t mean, var, scale, shift, dscale, dshift, rmean, rvar;
+  /* max pool workspace; global average pool output (and its gradient) viewed as (B,C,1,1) */
+  dnnl_memory_t ws, y4, dy4;
+  int acc[2]; /* backward must ADD into input i's gradient (it has another consumer) */
+} dnode;
+
+typedef struct {
+  dnnl_engine_t eng;
+  dnnl_stream_t st;
+  dnnl_memory_desc_t *md; /* per tensor */
+  dnnl_memory_t *data, *grad, *scr;
+  float *scratch;
+  dnode *n;
+} dstate;
+
+static dstate *S(lie_nn_net net) { return (dstate *)net->be; }
+
+/* Layout of a tensor: 2D nc for (C,1,1); the input stays plain NCHW (the user's layout);
+ * a convolution output is blocked by 16 or 8 channels when C allows (AVX-512 / AVX2 native
+ * layouts); layout-preserving layers (BN, ReLU, max-pool, add) keep their input's layout so
+ * no reorder is ever needed between layers. */
+static int tensor_md(lie_nn_net net, int id, dnnl_memory_desc_t *md) {
+  const lie_nn_tens *t = &net->t[id];
+  if (t->H == 1 && t->W == 1) {
+    dnnl_dims_t d = {net->B, t->C};
+    LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 2, d, dnnl_f32, dnnl_nc));
+    return LIE_OK;
+  }
+  dnnl_dims_t d = {net->B, t->C, t->H, t->W};
+  dnnl_format_tag_t tag = dnnl_nchw;
+  const lie_nn_node *p = t->producer >= 0 ? &net->nodes[t->producer] : NULL;
+  if (p && p->op != LIE_OP_CONV) { /* same layout as the producer's input, new dims */
+    const dnnl_memory_desc_t *in = &((dstate *)net->be)->md[p->in[0]];
+    if (in->ndims == 4 && in->format_desc.blocking.inner_nblks == 1) {
+      tag = in->format_desc.blocking.inner_blks[0] == 16 ? dnnl_nChw16c : dnnl_nChw8c;
+    }
+  } else if (p) {
+    if (t->C % 16 == 0) tag = dnnl_nChw16c;
+    else if (t->C % 8 == 0) tag = dnnl_nChw8c;
+  }
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 4, d, dnnl_f32, tag));
+  return LIE_OK;
+}
+
+static int md_1d(dnnl_memory_desc_t *md, int n) {
+  dnnl_dims_t d = {n};
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 1, d, dnnl_f32, dnnl_x));
+  return LIE_OK;
+}
+
+static int mem(dstate *s, const dnnl_memory_desc_t *md, void *ptr, dnnl_memory_t *m) {
+  LIE_DNNL(dnnl_memory_create(m, md, s->eng, ptr ? ptr : DNNL_MEMORY_ALLOCATE));
+  return LIE_OK;
+}
+
+static int prim(dnnl_primitive_desc_t pd, dnnl_primitive_t *p) {
+  LIE_DNNL(dnnl_primitive_create(p, pd));
+  return LIE_OK;
+}
+
+static int exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t *args) {
+  LIE_DNNL(dnnl_primitive_execute(p, s->st, nargs, args));
+  return LIE_OK;
+}
+
+/* `user` <-> primitive layout `want`: if they differ, allocate *pm and a reorder (direction
+ * to_prim: user -> prim), else *pm = user and no reorder. */
+static int layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
+                         dnnl_memory_t *pm, dnnl_primitive_t *r) {
+  const dnnl_memory_desc_t *umd;
+  LIE_DNNL(dnnl_memory_get_memory_desc(user, &umd));
+  *r = NULL;
+  if (dnnl_memory_desc_equal(umd, want)) {
+    *pm = user;
+    return LIE_OK;
+  }
+  LIE_CALL(mem(s, want, NULL, pm));
+  dnnl_primitive_desc_t pd;
+  if (to_prim) LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, umd, s->eng, want, s->eng, NULL));
+  else LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, want, s->eng, umd, s->eng, NULL));
+  int e = prim(pd, r);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+static int run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to) {
+  if (!r) return LIE_OK;
+  dnnl_exec_arg_t a[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+  LIE_CALL(exec(s, r, 2, a));
+  return LIE_OK;
+}
+
+/* ------------------------------------------------------------------ setup per op */
+static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  const lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
+  dnnl_memory_desc_t wany, wuser, bmd;
+  dnnl_dims_t wd = {n->K, x->C, n->R, n->S}, st = {n->sh, n->sw}, pl = {n->ph, n->pw};
+  dnnl_dims_t pr = {(y->H - 1) * n->sh + n->R - x->H - n->ph, (y->W - 1) * n->sw + n->S - x->W - n->pw};
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wany, 4, wd, dnnl_f32, dnnl_format_tag_any));
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_oihw));
+  LIE_CALL(md_1d(&bmd, n->K));
+  const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
+  dnnl_convolution_desc_t cd;
+  LIE_DNNL(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct, xmd, &wany, bias,
+                                              ymd, st, pl, pr));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &cd, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  dnnl_primitive_desc_t bd_pd, bw_pd;
+  LIE_DNNL(dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, xmd, &wany, ymd, st, pl, pr));
+  LIE_DNNL(dnnl_primitive_desc_create(&bd_pd, &cd, NULL, s->eng, d->fwd_pd));
+  LIE_CALL(prim(bd_pd, &d->bwd_d));
+  LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, xmd, &wany, bias, ymd, st, pl, pr));
+  LIE_DNNL(dnnl_primitive_desc_create(&bw_pd, &cd, NULL, s->eng, d->fwd_pd));
+  LIE_CALL(prim(bw_pd, &d->bwd_w));
+  LIE_CALL(mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user));
+  LIE_CALL(mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user));
+  if (bias) {
+    LIE_CALL(mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user));
+    LIE_CALL(mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user));
+  }
+  const dnnl_memory_desc_t *wf = dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *wb = dnnl_primitive_desc_query_md(bd_pd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *dw = dnnl_primitive_desc_query_md(bw_pd, dnnl_query_diff_weights_md, 0);
+  int e = layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
+  if (!e && dnnl_memory_desc_equal(wf, wb)) d->w_bwd = d->w_fwd; /* reuse this step's reorder */
+  else if (!e) e = layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
+  if (!e) e = layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw);
+  dnnl_primitive_desc_destroy(bd_pd);
+  dnnl_primitive_desc_destroy(bw_pd);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+static int setup_bn(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  const dnnl_memory_desc_t *md = &s->md[n->in[0]];
+  const unsigned ss = dnnl_use_scale | dnnl_use_shift;
+  dnnl_batch_normalization_desc_t bd;
+  dnnl_primitive_desc_t pd;
+  LIE_DNNL(dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_training, md, 1e-5f, ss));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &bd, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_DNNL(dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_inference, md, 1e-5f, ss | dnnl_use_global_stats));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->inf_pd, &bd, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->inf_pd, &d->inf));
+  LIE_DNNL(dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, md, md, 1e-5f, ss));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &bd, NULL, s->eng, d->fwd_pd));
+  int e = prim(pd, &d->bwd_d);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  LIE_DNNL(dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, md, md, 1e-5f, ss | dnnl_use_global_stats));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &bd, NULL, s->eng, d->inf_pd));
+  e = prim(pd, &d->bwd_inf);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  dnnl_memory_desc_t c;
+  LIE_CALL(md_1d(&c, net->t[n->in[0]].C));
+  LIE_CALL(mem(s, &c, n->mean, &d->mean));
+  LIE_CALL(mem(s, &c, n->rstd, &d->var)); /* oneDNN keeps the (biased) variance here */
+  LIE_CALL(mem(s, &c, lie_nn_param(net, n->w), &d->scale));
+  LIE_CALL(mem(s, &c, lie_nn_param(net, n->b), &d->shift));
+  LIE_CALL(mem(s, &c, lie_nn_grad(net, n->w), &d->dscale));
+  LIE_CALL(mem(s, &c, lie_nn_grad(net, n->b), &d->dshift));
+  LIE_CALL(mem(s, &c, lie_nn_param(net, n->rm), &d->rmean));
+  LIE_CALL(mem(s, &c, lie_nn_param(net, n->rv), &d->rvar));
+  return LIE_OK;
+}
+
+static int setup_relu(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  const dnnl_memory_desc_t *md = &s->md[n->in[0]];
+  dnnl_eltwise_desc_t ed;
+  dnnl_primitive_desc_t pd;
+  LIE_DNNL(dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_training, dnnl_eltwise_relu, md, 0.f, 0.f));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &ed, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_DNNL(dnnl_eltwise_backward_desc_init(&ed, dnnl_eltwise_relu, md, md, 0.f, 0.f));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &ed, NULL, s->eng, d->fwd_pd));
+  int e = prim(pd, &d->bwd_d);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+static int setup_pool(lie_nn_net net, lie_nn_node *n, dnode *d, int max) {
+  dstate *s = S(net);
+  const lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
+  dnnl_memory_desc_t ymd = s->md[n->out];
+  dnnl_dims_t k = {n->R, n->S}, st = {n->sh, n->sw}, pl = {n->ph, n->pw};
+  if (!max) { /* global average: kernel = whole plane; output viewed as (B,C,1,1) NCHW */
+    dnnl_dims_t yd = {net->B, y->C, 1, 1};
+    LIE_DNNL(dnnl_memory_desc_init_by_tag(&ymd, 4, yd, dnnl_f32, dnnl_nchw));
+    k[0] = x->H, k[1] = x->W, st[0] = st[1] = 1, pl[0] = pl[1] = 0;
+  }
+  dnnl_dims_t pr = {(y->H - 1) * st[0] + k[0] - x->H - pl[0], (y->W - 1) * st[1] + k[1] - x->W - pl[1]};
+  dnnl_alg_kind_t alg = max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
+  dnnl_pooling_desc_t pdsc;
+  dnnl_primitive_desc_t pd;
+  LIE_DNNL(dnnl_pooling_forward_desc_init(&pdsc, dnnl_forward_training, alg, &s->md[n->in[0]], &ymd, st, k, pl, pr));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &pdsc, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_DNNL(dnnl_pooling_backward_desc_init(&pdsc, alg, &s->md[n->in[0]], &ymd, st, k, pl, pr));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &pdsc, NULL, s->eng, d->fwd_pd));
+  int e = prim(pd, &d->bwd_d);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  if (max) LIE_CALL(mem(s, dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_workspace_md, 0), NULL, &d->ws));
+  if (!max) { /* same buffers as the (B,C) output tensor, seen through a 4D descriptor */
+    LIE_CALL(mem(s, &ymd, y->data, &d->y4));
+    LIE_CALL(mem(s, &ymd, y->grad, &d->dy4));
+  }
+  return LIE_OK;
+}
+
+static int setup_linear(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  const lie_nn_tens *x = &net->t[n->in[0]];
+  LIE_CHECK(x->H == 1 && x->W == 1, LIE_ERR_NOTSUP, "%s: oneDNN backend needs a (C,1,1) input to linear", n->name);
+  dnnl_memory_desc_t wmd, bmd;
+  dnnl_dims_t wd = {n->K, x->C};
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wmd, 2, wd, dnnl_f32, dnnl_oi));
+  LIE_CALL(md_1d(&bmd, n->K));
+  const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
+  dnnl_inner_product_desc_t id;
+  dnnl_primitive_desc_t pd;
+  LIE_DNNL(dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, xmd, &wmd, bias, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &id, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_DNNL(dnnl_inner_product_backward_data_desc_init(&id, xmd, &wmd, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &id, NULL, s->eng, d->fwd_pd));
+  int e = prim(pd, &d->bwd_d);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  LIE_DNNL(dnnl_inner_product_backward_weights_desc_init(&id, xmd, &wmd, bias, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &id, NULL, s->eng, d->fwd_pd));
+  e = prim(pd, &d->bwd_w);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  LIE_CALL(mem(s, &wmd, lie_nn_param(net, n->w), &d->w_user));
+  LIE_CALL(mem(s, &wmd, lie_nn_grad(net, n->w), &d->dw_user));
+  d->w_fwd = d->w_bwd = d->w_user, d->dw_prim = d->dw_user;
+  if (bias) {
+    LIE_CALL(mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user));
+    LIE_CALL(mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user));
+  }
+  return LIE_OK;
+}
+
+static int setup_add(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  LIE_CHECK(dnnl_memory_desc_equal(&s->md[n->in[0]], &s->md[n->in[1]]), LIE_ERR_INTERNAL,
+            "add: operands in different layouts");
+  dnnl_binary_desc_t bd;
+  LIE_DNNL(dnnl_binary_desc_init(&bd, dnnl_binary_add, &s->md[n->in[0]], &s->md[n->in[1]], &s->md[n->out]));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &bd, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  return LIE_OK;
+}
+
+/* In backward order, the first node to write a tensor's gradient stores it; later ones add. */
+static void plan_accumulation(lie_nn_net net) {
+  dstate *s = S(net);
+  char *written = calloc((size_t)net->nt, 1);
+  for (int i = net->nn - 1; i >= 0; i--)
+    for (int k = 0; k < 2; k++) {
+      int t = net->nodes[i].in[k];
+      if (t < 0) continue;
+      s->n[i].acc[k] = written[t];
+      written[t] = 1;
+    }
+  free(written);
+}
+
+static void dn_destroy(lie_nn_net net);
+
+static int dn_setup(lie_nn_net net) {
+  dstate *s;
+  LIE_ALLOC(s, 1);
+  net->be = s;
+  LIE_ALLOC(s->md, net->nt);
+  LIE_ALLOC(s->data, net->nt);
+  LIE_ALLOC(s->grad, net->nt);
+  LIE_ALLOC(s->scr, net->nt);
+  LIE_ALLOC(s->n, net->nn);
+  LIE_DNNL(dnnl_engine_create(&s->eng, dnnl_cpu, 0));
+  LIE_DNNL(dnnl_stream_create(&s->st, s->eng, dnnl_stream_default_flags));
+  size_t maxb = 0;
+  for (int i = 0; i < net->nt; i++) {
+    LIE_CALL(tensor_md(net, i, &s->md[i]));
+    size_t b = dnnl_memory_desc_get_size(&s->md[i]);
+    if (b > net->t[i].bytes) net->t[i].bytes = b;
+    if (net->t[i].bytes > maxb) maxb = net->t[i].bytes;
+  }
+  LIE_CALL(lie_nn_net_alloc_activations(net));
+  s->scratch = aligned_alloc(64, (maxb + 63) / 64 * 64);
+  LIE_CHECK(s->scratch, LIE_ERR_MEM, "out of memory (oneDNN scratch)");
+  for (int i = 0; i < net->nt; i++) {
+    LIE_CALL(mem(s, &s->md[i], net->t[i].data, &s->data[i]));
+    LIE_CALL(mem(s, &s->md[i], net->t[i].grad, &s->grad[i]));
+    LIE_CALL(mem(s, &s->md[i], s->scratch, &s->scr[i]));
+  }
+  for (int i = 0; i < net->nn; i++) {
+    lie_nn_node *n = &net->nodes[i];
+    dnode *d = &s->n[i];
+    switch (n->op) {
+    case LIE_OP_CONV: LIE_CALL(setup_conv(net, n, d)); break;
+    case LIE_OP_BN: LIE_CALL(setup_bn(net, n, d)); break;
+    case LIE_OP_RELU: LIE_CALL(setup_relu(net, n, d)); break;
+    case LIE_OP_MAXPOOL: LIE_CALL(setup_pool(net, n, d, 1)); break;
+    case LIE_OP_AVGPOOL: LIE_CALL(setup_pool(net, n, d, 0)); break;
+    case LIE_OP_LINEAR: LIE_CALL(setup_linear(net, n, d)); break;
+    case LIE_OP_ADD: LIE_CALL(setup_add(net, n, d)); break;
+    default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown op %d", (int)n->op);
+    }
+  }
+  plan_accumulation(net);
+  return LIE_OK;
+}
+
+/* ------------------------------------------------------------------ forward */
+static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
+  dstate *s = S(net);
+  dnnl_memory_t x = s->data[n->in[0]], y = s->data[n->out];
+  switch (n->op) {
+  case LIE_OP_CONV:
+  case LIE_OP_LINEAR: {
+    LIE_CALL(run_reorder(s, d->r_w_fwd, d->w_user, d->w_fwd));
+    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, d->w_fwd}, {DNNL_ARG_DST, y}, {DNNL_ARG_BIAS, d->b_user}};
+    LIE_CALL(exec(s, d->fwd, d->b_user ? 4 : 3, a));
+    break;
+  }
+  case LIE_OP_BN: {
+    dnnl_exec_arg_t a[6] = {{DNNL_ARG_SRC, x},     {DNNL_ARG_DST, y},       {DNNL_ARG_SCALE, d->scale},
+                            {DNNL_ARG_SHIFT, d->shift}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
+                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}};
+    LIE_CALL(exec(s, train ? d->fwd : d->inf, 6, a));
+    if (train) { /* running stats as torch: unbiased variance, momentum 0.1 */
+      const lie_nn_tens *t = &net->t[n->in[0]];
+      double N = (double)net->B * t->H * t->W, unb = N > 1 ? N / (N - 1) : 1.0;
+      float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv);
+      for (int c = 0; c < t->C; c++) {
+        rm[c] = (float)(0.9 * rm[c] + 0.1 * n->mean[c]);
+        rv[c] = (float)(0.9 * rv[c] + 0.1 * n->rstd[c] * unb);
+      }
+      lie_nn_param(net, n->nbt)[0] += 1.0f;
+    }
+    break;
+  }
+  case LIE_OP_RELU:
+  case LIE_OP_AVGPOOL: {
+    dnnl_exec_arg_t a[2] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, n->op == LIE_OP_AVGPOOL ? d->y4 : y}};
+    LIE_CALL(exec(s, d->fwd, 2, a));
+    break;
+  }
+  case LIE_OP_MAXPOOL: {
+    dnnl_exec_arg_t a[3] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}, {DNNL_ARG_WORKSPACE, d->ws}};
+    LIE_CALL(exec(s, d->fwd, 3, a));
+    break;
+  }
+  case LIE_OP_ADD: {
+    dnnl_exec_arg_t a[3] = {{DNNL_ARG_SRC_0, x}, {DNNL_ARG_SRC_1, s->data[n->in[1]]}, {DNNL_ARG_DST, y}};
+    LIE_CALL(exec(s, d->fwd, 3, a));
+    break;
+  }
+  default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
+  }
+  return LIE_OK;
+}
+
+/* plain NCHW (or NC) buffer <-> memory `tm` of tensor id, reordering only if layouts differ */
+static int plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, int to_plain) {
+  dstate *s = S(net);
+  const lie_nn_tens *t = &net->t[id];
+  const dnnl_memory_desc_t *tmd;
+  LIE_DNNL(dnnl_memory_get_memory_desc(tm, &tmd));
+  dnnl_memory_desc_t pmd;
+  dnnl_dims_t d4 = {net->B, t->C, t->H, t->W}, d2 = {net->B, t->C};
+  if (tmd->ndims == 2) LIE_DNNL(dnnl_memory_desc_init_by_tag(&pmd, 2, d2, dnnl_f32, dnnl_nc));
+  else LIE_DNNL(dnnl_memory_desc_init_by_tag(&pmd, 4, d4, dnnl_f32, dnnl_nchw));
+  void *h;
+  LIE_DNNL(dnnl_memory_get_data_handle(tm, &h));
+  if (dnnl_memory_desc_equal(&pmd, tmd)) {
+    size_t bytes = lie_nn_numel(t, net->B) * sizeof(float);
+    if (to_plain) memcpy(plain, h, bytes);
+    else memcpy(h, plain, bytes);
+    return LIE_OK;
+  }
+  dnnl_memory_t pm;
+  dnnl_primitive_desc_t pd;
+  dnnl_primitive_t r = NULL;
+  LIE_CALL(mem(s, &pmd, plain, &pm));
+  dnnl_status_t st = to_plain ? dnnl_reorder_primitive_desc_create(&pd, tmd, s->eng, &pmd, s->eng, NULL)
+                              : dnnl_reorder_primitive_desc_create(&pd, &pmd, s->eng, tmd, s->eng, NULL);
+  int e = st == dnnl_success ? prim(pd, &r) : LIE_ERR_DNNL;
+  if (st == dnnl_success) dnnl_primitive_desc_destroy(pd);
+  if (!e) e = run_reorder(s, r, to_plain ? tm : pm, to_plain ? pm : tm);
+  if (!e && dnnl_stream_wait(s->st) != dnnl_success) e = LIE_ERR_DNNL;
+  if (r) dnnl_primitive_destroy(r);
+  dnnl_memory_destroy(pm);
+  LIE_CHECK(!e, LIE_ERR_DNNL, "oneDNN reorder of tensor %d failed", id);
+  return LIE_OK;
+}
+
+static int dn_forward(lie_nn_net net, const float *x, int train) {
+  dstate *s = S(net);
+  LIE_CALL(plain_copy(net, 0, s->data[0], (float *)x, 0));
+  for (int i = 0; i < net->nn; i++) LIE_CALL(node_forward(net, &net->nodes[i], &s->n[i], train));
+  LIE_DNNL(dnnl_stream_wait(s->st));
+  return LIE_OK;
+}
+
+static int dn_get(lie_nn_net net, int id, float *dst) {
+  LIE_CALL(plain_copy(net, id, S(net)->data[id], dst, 1));
+  return LIE_OK;
+}
+
+/* ------------------------------------------------------------------ backward */
+/* Where input k's gradient goes: the tensor's gradient, or the scratch when it must be added. */
+static dnnl_memory_t grad_target(dstate *s, const lie_nn_node *n, const dnode *d, int k) {
+  return d->acc[k] ? s->scr[n->in[k]] : s->grad[n->in[k]];
+}
+
+/* grad[t] += scratch (same layout, so element-wise over the padded buffer) */
+static int finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, int k, const float *src) {
+  dstate *s = S(net);
+  int t = n->in[k];
+  float *g = net->t[t].grad;
+  const float *a = src ? src : s->scratch;
+  size_t m = dnnl_memory_desc_get_size(&s->md[t]) / sizeof(float);
+  if (!d->acc[k] && !src) return LIE_OK;
+  LIE_DNNL(dnnl_stream_wait(s->st));
+  if (d->acc[k]) {
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < m; i++) g[i] += a[i];
+  } else {
+    memcpy(g, a, m * sizeof(float));
+  }
+  return LIE_OK;
+}
+
+static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) {
+  dstate *s = S(net);
+  dnnl_memory_t x = s->data[n->in[0]], dy = s->grad[n->out];
+  const int want_dx = n->in[0] != 0 || need_dx;
+  switch (n->op) {
+  case LIE_OP_CONV:
+  case LIE_OP_LINEAR: {
+    if (want_dx) {
+      LIE_CALL(run_reorder(s, d->r_w_bwd, d->w_user, d->w_bwd));
+      dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, d->w_bwd}, {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)}};
+      LIE_CALL(exec(s, d->bwd_d, 3, a));
+      LIE_CALL(finish_target(net, n, d, 0, NULL));
+    }
+    dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim}, {DNNL_ARG_DIFF_BIAS, d->db_user}};
+    LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
+    LIE_CALL(run_reorder(s, d->r_dw, d->dw_prim, d->dw_user));
+    break;
+  }
+  case LIE_OP_BN: {
+    int train = net->last_train;
+    dnnl_exec_arg_t a[9] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
+                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}, {DNNL_ARG_DIFF_DST, dy},
+                            {DNNL_ARG_SCALE, d->scale}, {DNNL_ARG_SHIFT, d->shift},
+                            {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)}, {DNNL_ARG_DIFF_SCALE, d->dscale},
+                            {DNNL_ARG_DIFF_SHIFT, d->dshift}};
+    LIE_CALL(exec(s, train ? d->bwd_d : d->bwd_inf, 9, a));
+    LIE_CALL(finish_target(net, n, d, 0, NULL));
+    break;
+  }
+  case LIE_OP_RELU:
+  case LIE_OP_MAXPOOL:
+  case LIE_OP_AVGPOOL: {
+    if (!want_dx) break;
+    dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, n->op == LIE_OP_AVGPOOL ? d->dy4 : dy},
+                            {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)},
+                            {n->op == LIE_OP_RELU ? DNNL_ARG_SRC : DNNL_ARG_WORKSPACE, n->op == LIE_OP_RELU ? x : d->ws}};
+    LIE_CALL(exec(s, d->bwd_d, n->op == LIE_OP_AVGPOOL ? 2 : 3, a));
+    LIE_CALL(finish_target(net, n, d, 0, NULL));
+    break;
+  }
+  case LIE_OP_ADD:
+    LIE_CALL(finish_target(net, n, d, 0, net->t[n->out].grad));
+    LIE_CALL(finish_target(net, n, d, 1, net->t[n->out].grad));
+    break;
+  default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
+  }
+  return LIE_OK;
+}
+
+static int dn_backward(lie_nn_net net, const float *dy, float *dx) {
+  dstate *s = S(net);
+  LIE_CALL(plain_copy(net, net->nt - 1, s->grad[net->nt - 1], (float *)dy, 0));
+  for (int i = net->nn - 1; i >= 0; i--) LIE_CALL(node_backward(net, &net->nodes[i], &s->n[i], dx != NULL));
+  LIE_DNNL(dnnl_stream_wait(s->st));
+  if (dx) LIE_CALL(plain_copy(net, 0, s->grad[0], dx, 1));
+  return LIE_OK;
+}
+
+/* ------------------------------------------------------------------ teardown */
+static void free_mem(dnnl_memory_t *m, dnnl_memory_t keep1, dnnl_memory_t keep2) {
+  if (*m && *m != keep1 && *m != keep2) dnnl_memory_destroy(*m);
+  *m = NULL;
+}
+
+static void dn_destroy(lie_nn_net net) {
+  dstate *s = S(net);
+  if (!s) return;
+  for (int i = 0; s->n && i < net->nn; i++) {
+    dnode *d = &s->n[i];
+    dnnl_primitive_t *ps[] = {&d->fwd, &d->inf, &d->bwd_d, &d->bwd_w, &d->bwd_inf, &d->r_w_fwd, &d->r_w_bwd, &d->r_dw};
+    for (size_t k = 0; k < sizeof ps / sizeof *ps; k++)
+      if (*ps[k]) dnnl_primitive_destroy(*ps[k]);
+    if (d->fwd_pd) dnnl_primitive_desc_destroy(d->fwd_pd);
+    if (d->inf_pd) dnnl_primitive_desc_destroy(d->inf_pd);
+    free_mem(&d->w_bwd, d->w_fwd, d->w_user);
+    free_mem(&d->w_fwd, d->w_user, NULL);
+    free_mem(&d->dw_prim, d->dw_user, NULL);
+    dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean, &d->var, &d->scale, &d->shift,
+                           &d->dscale, &d->dshift, &d->rmean, &d->rvar, &d->ws, &d->y4, &d->dy4};
+    for (size_t k = 0; k < sizeof ms / sizeof *ms; k++) free_mem(ms[k], NULL, NULL);
+  }
+  for (int i = 0; i < net->nt; i++) {
+    if (s->data && s->data[i]) dnnl_memory_destroy(s->data[i]);
+    if (s->grad && s->grad[i]) dnnl_memory_destroy(s->grad[i]);
+    if (s->scr && s->scr[i]) dnnl_memory_destroy(s->scr[i]);
+  }
+  if (s->st) dnnl_stream_destroy(s->st);
+  if (s->eng) dnnl_engine_destroy(s->eng);
+  free(s->md), free(s->data), free(s->grad), free(s->scr), free(s->n), free(s->scratch);
+  free(s);
+  net->be = NULL;
+}
+
+const lie_nn_backend_ops lie_nn_dnnl_ops = {dn_setup, dn_forward, dn_backward, dn_get, dn_destroy};
 #endif

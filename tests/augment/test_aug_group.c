@@ -114,14 +114,19 @@ static void splitting_order(void) {
   }
 }
 
-/* Naive trigonometric interpolation of n samples f_j at X0 + j H (period n H), at xi. */
-static double dft_eval(const double *f, int n, double X0, double H, double xi) {
+/* Naive trigonometric interpolation of n samples f_j at X0 + j H (period n H): DFT
+ * coefficients (cr, ci) once per row, then evaluation at any xi. */
+static void dft_coef(const double *f, int n, double *cr, double *ci) {
+  for (int k = 0; k <= n / 2; k++) {
+    cr[k] = ci[k] = 0;
+    for (int j = 0; j < n; j++) cr[k] += f[j] * cos(2 * M_PI * k * j / n), ci[k] -= f[j] * sin(2 * M_PI * k * j / n);
+  }
+}
+static double dft_eval(const double *cr, const double *ci, int n, double X0, double H, double xi) {
   double acc = 0, P = n * H;
   for (int k = 0; k <= n / 2; k++) {
-    double cr = 0, ci = 0;
-    for (int j = 0; j < n; j++) cr += f[j] * cos(2 * M_PI * k * j / n), ci -= f[j] * sin(2 * M_PI * k * j / n);
     double th = 2 * M_PI * k * (xi - X0) / P, wgt = (k == 0 || 2 * k == n) ? 1.0 : 2.0;
-    acc += wgt * (cr * cos(th) - ci * sin(th));
+    acc += wgt * (cr[k] * cos(th) - ci[k] * sin(th));
   }
   return acc / n;
 }
@@ -153,9 +158,10 @@ static void coords_vs_grid(const char *name, const lie_aug_seq *s, const lie_fie
       if (fabs(c.T[(size_t)r * n] - g.t[m]) > 1e-9) continue;
       rows++;
       const double *X = c.X + (size_t)r * n, *U = c.u + (size_t)r * n;
-      double H = X[1] - X[0];
+      double H = X[1] - X[0], cr[n / 2 + 1], ci[n / 2 + 1];
+      if (g.periodic) dft_coef(U, n, cr, ci);
       for (int j = 0; j < n; j += 3) {
-        double v = g.periodic ? dft_eval(U, n, X[0], H, g.x[j]) : lagrange_eval(U, n, X[0], H, g.x[j]);
+        double v = g.periodic ? dft_eval(cr, ci, n, X[0], H, g.x[j]) : lagrange_eval(U, n, X[0], H, g.x[j]);
         if (isnan(v)) continue;
         emax = fmax(emax, fabs(v - g.u[(size_t)m * n + j]));
         umax = fmax(umax, fabs(v));

@@ -2,13 +2,16 @@
  * ResNet-18 2D and 1D + expander, training mode): outputs, loss, every parameter gradient,
  * running statistics and the parameters after one AdamW step, tensor by tensor, printing the
  * max relative difference of each (max|ours - torch| / max|torch|, tolerance 1e-4).
- * Usage: test_nn_fixture SRCDIR [ref|dnnl] */
+ * Usage: test_nn_fixture SRCDIR [ref|dnnl] [gradient tolerance]
+ * The reference backend accumulates in double and meets 1e-4 everywhere; oneDNN accumulates
+ * in float (as PyTorch's CPU kernels do) and its BN weight gradients, sums with heavy
+ * cancellation, land at ~2e-4, so ctest runs it with a gradient tolerance of 5e-4. */
 #include "nn_models.h"
 
 #include <hdf5.h>
 #include <string.h>
 
-static double tol = 1e-4;
+static double tol = 1e-4, gtol = 1e-4; /* gradients: see main */
 
 static int read_fixture(hid_t f, const char *name, float *dst, size_t n) {
   hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
@@ -105,8 +108,8 @@ static int run_fixture(lie_ctx ctx, const char *path, const model_cfg *cfg, cons
   float *g = lie_nn_net_grads(net, &np);
   double gmax = 0;
   for (size_t i = 0; i < np; i++) gmax = fmax(gmax, fabs(g[i]));
-  snprintf(what, sizeof what, "%s gradients (worst tensor)", label);
-  LIE_TEST_LE(compare_state(net, f, "grad", 1, g, "grad", 1e-2 * gmax), tol, what);
+  snprintf(what, sizeof what, "%s [%s] gradients (worst tensor)", label, lie_nn_backend_name(cfg->backend));
+  LIE_TEST_LE(compare_state(net, f, "grad", 1, g, "grad", 1e-2 * gmax), gtol, what);
   snprintf(what, sizeof what, "%s running stats after forward (worst)", label);
   LIE_TEST_LE(compare_state(net, f, "after", 0, lie_nn_net_buffers(net, NULL), "buffer", 0), tol, what);
 
@@ -144,6 +147,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (argc > 2) LIE_TEST_CALL(lie_nn_backend_from_name(argv[2], &be));
+  if (argc > 3) gtol = atof(argv[3]);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   model_cfg c2 = {2, 3, 4, 32, 48, 3, 3, {32, 32, 16}, be};
   snprintf(path, sizeof path, "%s/tests/nn/fixture_resnet2d.h5", argv[1]);
