@@ -87,6 +87,7 @@ typedef struct {
   int nexpander;                            /* layers of the expander */
   int expander[LIE_PRETRAIN_MAX_EXPANDER];  /* -model_expander 512,512,512 */
   lie_nn_backend backend;                   /* -nn_backend */
+  int backend_set;                          /* given explicitly (else may fall back to ref) */
   int threads;                              /* -threads (0 = all cores available) */
   /* optimisation */
   int epochs;        /* -train_epochs (length of the lr schedule) */
@@ -163,6 +164,7 @@ typedef struct {
   int epoch;
   lie_vicreg_terms last;
   double samples_per_s;
+  double rankme, repr_std; /* diagnostics of the last finished epoch (0 if none) */
   const double *loss;  /* loss of each step of this call (steps_run values, valid until destroy) */
 } lie_pretrain_result;
 
