@@ -19,6 +19,11 @@ const lie_cli_command lie_cli_commands[] = {
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
     {NULL, NULL, NULL}};
 
+/* OpenBLAS (pthreads build) would start one thread per core inside every MPI rank and
+ * oversubscribe the node; MPI ranks and -threads (OpenMP, oneDNN) are our parallelism.
+ * Measured: PETSc's VecAXPY 25x slower with OpenBLAS threads on a loaded node. */
+void openblas_set_num_threads(int n);
+
 static const lie_cli_command *find_command(const char *name) {
   for (const lie_cli_command *c = lie_cli_commands; c->name; c++)
     if (!strcmp(c->name, name)) return c;
@@ -84,6 +89,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < pargc; i++) pargv[i] = argv[1 + nargs + i];
   pargv[pargc] = NULL;
 
+  if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   if (PetscInitialize(&pargc, &pargv, NULL, help)) {
     fprintf(stderr, "liereg: error: PETSc initialisation failed\n");
     return 1;
