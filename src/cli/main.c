@@ -87,12 +87,12 @@ int main(int argc, char **argv) {
   char **pargv = malloc(sizeof(char *) * (size_t)(pargc + 1));
   if (!pargv) return 1;
   pargv[0] = argv[0];
-  int help = 0, j = 1;
+  int want_help = 0, j = 1;
   /* -help is set after PetscInitialize so that it lists the command's options without
    * PETSc's page of generic ones (those stay available as -help_petsc). */
   for (int i = 1; i < pargc; i++) {
     char *a = argv[1 + nargs + i];
-    if (!strcmp(a, "-help") || !strcmp(a, "--help")) help = 1;
+    if (!strcmp(a, "-help") || !strcmp(a, "--help")) want_help = 1;
     else pargv[j++] = !strcmp(a, "-help_petsc") ? "-help" : a;
   }
   pargc = j;
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
   }
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   signal(SIGPIPE, SIG_DFL); /* `liereg ... | head` ends quietly, as other tools do */
-  if (help) {
+  if (want_help) {
     PetscOptionsSetValue(NULL, "-help", NULL);
     if (rank == 0) printf("liereg %s: %s\noptions (current value : default):\n", cmd->name, cmd->summary);
   }
