@@ -9,16 +9,14 @@
  *   g_m(z) = int_0^1 e^{z(1 - theta)} binom(theta + m - 1, m) dtheta = sum_r c_{m,r} r! phi_{r+1}(z)
  * where binom(theta + m - 1, m) = sum_r c_{m,r} theta^r. Rewritten in the values N_{n-j}, one
  * step costs one nonlinear evaluation (2 FFTs) against four for ETDRK4. The phi functions
- * come from the contour integral of Kassam & Trefethen (2005): the mean of phi_k over the
- * circle |r - z| = 1, each point evaluated by its Taylor series when |r| < 1.5 (no
- * cancellation) and by the recurrence phi_{k+1} = (phi_k - 1/k!) / r otherwise. */
+ * come from lie_phi_contour (phi.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "solvers/solver1d_impl.h"
 
-#define PHI_MAX (LIE_ETDAB_MAX_ORDER + 1)
+#define PHI_MAX LIE_PHI_MAX
 
 int lie_etdab_create(int nk, int q, lie_etdab **out) {
   lie_etdab *e;
@@ -48,24 +46,6 @@ int lie_etdab_destroy(lie_etdab **e) {
   return LIE_OK;
 }
 
-/* phi_0..phi_{kmax}(r) at one point. Small |r|: Taylor series of phi_kmax and the stable
- * downward recurrence phi_k = r phi_{k+1} + 1/k!; otherwise the upward recurrence from e^r,
- * whose cancellation is harmless for |r| >= 1.5. */
-static void phi_point(double complex r, int kmax, double complex *phi) {
-  double inv_fact[PHI_MAX + 48];
-  inv_fact[0] = 1;
-  for (int i = 1; i < PHI_MAX + 48; i++) inv_fact[i] = inv_fact[i - 1] / i;
-  if (cabs(r) < 1.5) {
-    double complex s = 0;
-    for (int i = 30; i >= 0; i--) s = s * r + inv_fact[i + kmax]; /* Horner: sum r^i/(i+kmax)! */
-    phi[kmax] = s;
-    for (int k = kmax - 1; k >= 0; k--) phi[k] = r * phi[k + 1] + inv_fact[k];
-    return;
-  }
-  phi[0] = cexp(r);
-  for (int k = 0; k < kmax; k++) phi[k + 1] = (phi[k] - inv_fact[k]) / r;
-}
-
 /* Backward-difference weights: coefficient c[m][r] of theta^r in binom(theta + m - 1, m). */
 static void binom_poly(int q, double c[][LIE_ETDAB_MAX_ORDER + 1]) {
   memset(c, 0, sizeof(double) * (size_t)q * (LIE_ETDAB_MAX_ORDER + 1));
@@ -89,12 +69,8 @@ void lie_etdab_coeffs(lie_etdab *e, const double complex *Lk, double h, int M) {
   e->h = h;
   for (int jk = 0; jk < e->nk; jk++) {
     const double complex z = h * Lk[jk];
-    double complex phi[PHI_MAX + 1] = {0}, pt[PHI_MAX + 1];
-    for (int m = 0; m < M; m++) {
-      phi_point(z + cexp(I * (2 * M_PI * (m + 0.5) / M)), q, pt);
-      for (int k = 1; k <= q; k++) phi[k] += pt[k];
-    }
-    for (int k = 1; k <= q; k++) phi[k] /= M;
+    double complex phi[PHI_MAX + 1];
+    lie_phi_contour(z, q, M, phi);
     e->E[jk] = cexp(z);
     double complex g[LIE_ETDAB_MAX_ORDER];
     for (int m = 0; m < q; m++) {

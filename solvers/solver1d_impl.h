@@ -54,6 +54,11 @@ void lie_pde1d_linear(const lie_pde1d *p, double complex *Lk);
 /* N(v) = -(1/2) d/dx (u^2), dealiased; v must already be dealiased. */
 void lie_pde1d_nonlinear(const lie_pde1d *p, const double complex *v, double complex *Nv);
 
+/* ------------------------------------------------------------ phi-functions (phi.c) */
+#define LIE_PHI_MAX 9
+/* phi_0..phi_kmax at z (kmax <= LIE_PHI_MAX) by the contour integral over M points. */
+void lie_phi_contour(double complex z, int kmax, int M, double complex *phi);
+
 /* ------------------------------------------------------------ ETDRK4 */
 typedef struct {
   int nk;
