@@ -77,8 +77,7 @@ int lie_solver1d_create(lie_ctx ctx, lie_pde pde, lie_solver1d *out) {
 
 static PetscErrorCode solver1d_options(lie_solver1d s) {
   const char *p = lie_pde_name(s->pde);
-  char opt[64], text[160];
-  PetscBool set;
+  char opt[64];
   PetscInt method = s->method;
   PetscFunctionBeginUser;
   PetscOptionsBegin(lie_ctx_comm(s->ctx), NULL, "1D PDE solver options", "solvers");
@@ -100,7 +99,7 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   s->dealias = dealias == PETSC_TRUE;
   PetscCall(PetscOptionsInt("-solver1d_n", "Internal grid points (0: chosen from the accuracy)", "lie_solver1d",
                             s->n_internal, &s->n_internal, NULL));
-  PetscCall(PetscOptionsInt("-solver1d_steps", "Steps per stored time interval (0: chosen from the accuracy)",
+  PetscCall(PetscOptionsInt("-solver1d_steps", "Steps per stored time interval of the coarser Richardson run (0: from the accuracy)",
                             "lie_solver1d", s->steps, &s->steps, NULL));
   PetscCall(PetscOptionsReal("-solver1d_step_factor", "Scale of the first step guess", "lie_solver1d",
                              s->step_factor, &s->step_factor, NULL));
@@ -127,8 +126,6 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
     PetscCall(PetscOptionsReal("-burgers_nu_max", "Largest viscosity (log-uniform)", "lie_solver1d",
                                s->phys.nu_max, &s->phys.nu_max, NULL));
   }
-  (void)set;
-  (void)text;
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -285,6 +282,7 @@ static double amplitude_bound(lie_pde pde, grid1d *g) {
 /* Internal grid sizes nx * {1, 2, 3, 4, 6, 8, 12, ...}: multiples of the stored grid (exact
  * subsampling) with FFT-friendly factors, finer-grained than powers of two. */
 static int next_grid(int n, int nx) {
+  if (n < nx) return nx;
   const int m = n / nx;
   if (m < 2) return 2 * nx;
   return (m & (m - 1)) == 0 ? n / 2 * 3 : n / 3 * 4;
@@ -294,6 +292,8 @@ static int initial_grid(lie_solver1d s, double L, double nu, double umax) {
   int n = s->nx;
   if (s->n_internal) return s->n_internal;
   if (s->pde == LIE_PDE_KDV) n = 2 * s->nx;
+  /* KS at L ~ 64 on 128 points misses ~1e-8 (measured): enough for loose targets */
+  if (s->pde == LIE_PDE_KS && s->accuracy >= 1e-6 && s->nx % 4 == 0) n = s->nx / 2;
   if (s->pde == LIE_PDE_BURGERS) {
     const double w = 2 * nu / umax;
     const double kneed = 2 * log(1 / s->accuracy) / (M_PI * w);
