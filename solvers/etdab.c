@@ -27,9 +27,10 @@ int lie_etdab_create(int nk, int q, lie_etdab **out) {
   e->q = q;
   e->h = -1;
   e->E = fftw_alloc_complex((size_t)nk);
+  e->Elo = fftw_alloc_complex((size_t)nk);
   e->w = fftw_alloc_complex((size_t)nk * q);
   e->hist = fftw_alloc_complex((size_t)nk * q);
-  if (!e->E || !e->w || !e->hist) {
+  if (!e->E || !e->Elo || !e->w || !e->hist) {
     lie_etdab_destroy(&e);
     LIE_ERROR(LIE_ERR_MEM, "out of memory for ETD-AB%d with %d modes", q, nk);
   }
@@ -40,6 +41,7 @@ int lie_etdab_create(int nk, int q, lie_etdab **out) {
 int lie_etdab_destroy(lie_etdab **e) {
   if (!e || !*e) return LIE_OK;
   if ((*e)->E) fftw_free((*e)->E);
+  if ((*e)->Elo) fftw_free((*e)->Elo);
   if ((*e)->w) fftw_free((*e)->w);
   if ((*e)->hist) fftw_free((*e)->hist);
   LIE_FREE(*e);
@@ -71,7 +73,7 @@ void lie_etdab_coeffs(lie_etdab *e, const double complex *Lk, double h, int M) {
     const double complex z = h * Lk[jk];
     double complex phi[PHI_MAX + 1];
     lie_phi_contour(z, q, M, phi);
-    e->E[jk] = cexp(z);
+    lie_exp_split(h, Lk[jk], &e->E[jk], &e->Elo[jk]);
     double complex g[LIE_ETDAB_MAX_ORDER];
     for (int m = 0; m < q; m++) {
       double complex s = 0;
@@ -98,11 +100,12 @@ void lie_etdab_step(lie_etdab *e, const lie_pde1d *p, double complex *v) {
   double complex *Nn = e->hist + (size_t)e->head * nk;
   lie_pde1d_nonlinear(p, v, Nn);
   double *vr = (double *)v;
-  const double *Er = (const double *)e->E;
+  const double *Er = (const double *)e->E, *El = (const double *)e->Elo;
   for (int j = 0; j < nk; j++) {
     const double a = vr[2 * j], b = vr[2 * j + 1], c = Er[2 * j], d = Er[2 * j + 1];
-    vr[2 * j] = a * c - b * d;
-    vr[2 * j + 1] = a * d + b * c;
+    const double cl = El[2 * j], dl = El[2 * j + 1];
+    vr[2 * j] = (a * cl - b * dl) + (a * c - b * d);
+    vr[2 * j + 1] = (a * dl + b * cl) + (a * d + b * c);
   }
   for (int i = 0; i < q; i++) {
     const int slot = (e->head - i + q) % q;
