@@ -307,7 +307,7 @@ static int initial_grid(lie_solver1d s, double L, double nu, double umax) {
  * (order p: h ~ C tol^(1/p), C measured per PDE, docs/NUMERICS.md) and the explicit
  * stability of the nonlinear term (h |u| kmax < ~1.5, relaxed where diffusion damps). */
 static int initial_steps(lie_solver1d s, int ab, double dt, double L, double nu, int n, double umax) {
-  const double C4[3] = {0.3, 1.7, 0.85}, C5[3] = {0.85, 1.7, 0.85};
+  const double C4[3] = {0.3, 1.7, 0.85}, C5[3] = {0.7, 1.7, 0.85};
   const int q = ab ? s->order : 4;
   double h = s->step_factor * (ab ? C5[s->pde] : C4[s->pde]) * pow(s->accuracy, 1.0 / q);
   const int kc = s->dealias ? (n - 1) / 3 : n / 2 - 1;
