@@ -9,16 +9,14 @@
  *   g_m(z) = int_0^1 e^{z(1 - theta)} binom(theta + m - 1, m) dtheta = sum_r c_{m,r} r! phi_{r+1}(z)
  * where binom(theta + m - 1, m) = sum_r c_{m,r} theta^r. Rewritten in the values N_{n-j}, one
  * step costs one nonlinear evaluation (2 FFTs) against four for ETDRK4. The phi functions
- * come from the contour integral of Kassam & Trefethen (2005): the mean of phi_k over the
- * circle |r - z| = 1, each point evaluated by its Taylor series when |r| < 1.5 (no
- * cancellation) and by the recurrence phi_{k+1} = (phi_k - 1/k!) / r otherwise. */
+ * come from lie_phi_contour (phi.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "solvers/solver1d_impl.h"
 
-#define PHI_MAX (LIE_ETDAB_MAX_ORDER + 1)
+#define PHI_MAX LIE_PHI_MAX
 
 int lie_etdab_create(int nk, int q, lie_etdab **out) {
   lie_etdab *e;
@@ -29,9 +27,10 @@ int lie_etdab_create(int nk, int q, lie_etdab **out) {
   e->q = q;
   e->h = -1;
   e->E = fftw_alloc_complex((size_t)nk);
+  e->Elo = fftw_alloc_complex((size_t)nk);
   e->w = fftw_alloc_complex((size_t)nk * q);
   e->hist = fftw_alloc_complex((size_t)nk * q);
-  if (!e->E || !e->w || !e->hist) {
+  if (!e->E || !e->Elo || !e->w || !e->hist) {
     lie_etdab_destroy(&e);
     LIE_ERROR(LIE_ERR_MEM, "out of memory for ETD-AB%d with %d modes", q, nk);
   }
@@ -42,28 +41,11 @@ int lie_etdab_create(int nk, int q, lie_etdab **out) {
 int lie_etdab_destroy(lie_etdab **e) {
   if (!e || !*e) return LIE_OK;
   if ((*e)->E) fftw_free((*e)->E);
+  if ((*e)->Elo) fftw_free((*e)->Elo);
   if ((*e)->w) fftw_free((*e)->w);
   if ((*e)->hist) fftw_free((*e)->hist);
   LIE_FREE(*e);
   return LIE_OK;
-}
-
-/* phi_0..phi_{kmax}(r) at one point. Small |r|: Taylor series of phi_kmax and the stable
- * downward recurrence phi_k = r phi_{k+1} + 1/k!; otherwise the upward recurrence from e^r,
- * whose cancellation is harmless for |r| >= 1.5. */
-static void phi_point(double complex r, int kmax, double complex *phi) {
-  double inv_fact[PHI_MAX + 48];
-  inv_fact[0] = 1;
-  for (int i = 1; i < PHI_MAX + 48; i++) inv_fact[i] = inv_fact[i - 1] / i;
-  if (cabs(r) < 1.5) {
-    double complex s = 0;
-    for (int i = 30; i >= 0; i--) s = s * r + inv_fact[i + kmax]; /* Horner: sum r^i/(i+kmax)! */
-    phi[kmax] = s;
-    for (int k = kmax - 1; k >= 0; k--) phi[k] = r * phi[k + 1] + inv_fact[k];
-    return;
-  }
-  phi[0] = cexp(r);
-  for (int k = 0; k < kmax; k++) phi[k + 1] = (phi[k] - inv_fact[k]) / r;
 }
 
 /* Backward-difference weights: coefficient c[m][r] of theta^r in binom(theta + m - 1, m). */
@@ -89,13 +71,9 @@ void lie_etdab_coeffs(lie_etdab *e, const double complex *Lk, double h, int M) {
   e->h = h;
   for (int jk = 0; jk < e->nk; jk++) {
     const double complex z = h * Lk[jk];
-    double complex phi[PHI_MAX + 1] = {0}, pt[PHI_MAX + 1];
-    for (int m = 0; m < M; m++) {
-      phi_point(z + cexp(I * (2 * M_PI * (m + 0.5) / M)), q, pt);
-      for (int k = 1; k <= q; k++) phi[k] += pt[k];
-    }
-    for (int k = 1; k <= q; k++) phi[k] /= M;
-    e->E[jk] = cexp(z);
+    double complex phi[PHI_MAX + 1];
+    lie_phi_contour(z, q, M, phi);
+    lie_exp_split(h, Lk[jk], &e->E[jk], &e->Elo[jk]);
     double complex g[LIE_ETDAB_MAX_ORDER];
     for (int m = 0; m < q; m++) {
       double complex s = 0;
@@ -122,11 +100,12 @@ void lie_etdab_step(lie_etdab *e, const lie_pde1d *p, double complex *v) {
   double complex *Nn = e->hist + (size_t)e->head * nk;
   lie_pde1d_nonlinear(p, v, Nn);
   double *vr = (double *)v;
-  const double *Er = (const double *)e->E;
+  const double *Er = (const double *)e->E, *El = (const double *)e->Elo;
   for (int j = 0; j < nk; j++) {
     const double a = vr[2 * j], b = vr[2 * j + 1], c = Er[2 * j], d = Er[2 * j + 1];
-    vr[2 * j] = a * c - b * d;
-    vr[2 * j + 1] = a * d + b * c;
+    const double cl = El[2 * j], dl = El[2 * j + 1];
+    vr[2 * j] = (a * cl - b * dl) + (a * c - b * d);
+    vr[2 * j + 1] = (a * dl + b * cl) + (a * d + b * c);
   }
   for (int i = 0; i < q; i++) {
     const int slot = (e->head - i + q) % q;

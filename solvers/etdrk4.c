@@ -1,8 +1,7 @@
-/* ETDRK4 of Cox & Matthews (2002) with the phi-function coefficients computed by the
- * contour integrals of Kassam & Trefethen (2005): for each mode, z = h L_k and
- * f(z) = mean over r on the circle |r - z| = 1 of f(r). This avoids the cancellation of
- * (e^z - 1 - z ...)/z^3 near z = 0. The full circle is used because KdV's L_k = i k^3 is
- * imaginary (the half-circle real-part trick only holds for real z). */
+/* ETDRK4 of Cox & Matthews (2002) with the coefficients of Kassam & Trefethen (2005),
+ * computed from phi-functions by the contour integral (phi.c): for each mode z = h L_k, the
+ * mean over the full circle |r - z| = 1 (full, because KdV's L_k = i k^3 is imaginary and the
+ * half-circle real-part trick only holds for real z). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -20,7 +19,7 @@ int lie_etd4_create(int nk, lie_etd4 **out) {
   LIE_ALLOC(e, 1);
   e->nk = nk;
   e->h = -1;
-  double complex **arr[] = {&e->E, &e->E2, &e->Q, &e->f1, &e->f2, &e->f3, &e->a,
+  double complex **arr[] = {&e->E, &e->Elo, &e->E2, &e->Q, &e->f1, &e->f2, &e->f3, &e->a,
                             &e->b, &e->c, &e->Nv, &e->Na, &e->Nb, &e->Nc};
   for (size_t i = 0; i < sizeof(arr) / sizeof(arr[0]); i++) {
     int err = etd4_alloc(nk, arr[i]);
@@ -36,33 +35,29 @@ int lie_etd4_create(int nk, lie_etd4 **out) {
 int lie_etd4_destroy(lie_etd4 **e) {
   if (!e || !*e) return LIE_OK;
   lie_etd4 *s = *e;
-  double complex *arr[] = {s->E, s->E2, s->Q, s->f1, s->f2, s->f3, s->a, s->b, s->c, s->Nv, s->Na, s->Nb, s->Nc};
+  double complex *arr[] = {s->E, s->Elo, s->E2, s->Q, s->f1, s->f2, s->f3, s->a, s->b, s->c, s->Nv, s->Na, s->Nb, s->Nc};
   for (size_t i = 0; i < sizeof(arr) / sizeof(arr[0]); i++)
     if (arr[i]) fftw_free(arr[i]);
   LIE_FREE(*e);
   return LIE_OK;
 }
 
+/* Kassam & Trefethen's f1, f2, f3, Q in phi-functions (Cox & Matthews' b_i):
+ *   Q = h phi1(z/2) / 2,  f1 = h (phi1 - 3 phi2 + 4 phi3),  f2 = h (phi2 - 2 phi3),
+ *   f3 = h (4 phi3 - phi2). */
 void lie_etd4_coeffs(lie_etd4 *e, const double complex *Lk, double h, int M) {
   e->h = h;
   for (int j = 0; j < e->nk; j++) {
     const double complex z = h * Lk[j];
-    double complex q = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (int m = 0; m < M; m++) {
-      /* Points at angles (m + 1/2) 2 pi / M: never exactly on the real axis. */
-      const double complex r = z + cexp(I * (2 * M_PI * (m + 0.5) / M));
-      const double complex er = cexp(r), r3 = r * r * r;
-      q += (cexp(r / 2) - 1) / r;
-      a1 += (-4 - r + er * (4 - 3 * r + r * r)) / r3;
-      a2 += (2 + r + er * (r - 2)) / r3;
-      a3 += (-4 - 3 * r - r * r + er * (4 - r)) / r3;
-    }
-    e->E[j] = cexp(z);
-    e->E2[j] = cexp(z / 2);
-    e->Q[j] = h * q / M;
-    e->f1[j] = h * a1 / M;
-    e->f2[j] = h * a2 / M;
-    e->f3[j] = h * a3 / M;
+    double complex p[4], ph[2];
+    lie_phi_contour(z, 3, M, p);
+    lie_phi_contour(z / 2, 1, M, ph);
+    lie_exp_split(h, Lk[j], &e->E[j], &e->Elo[j]);
+    e->E2[j] = ph[0];
+    e->Q[j] = 0.5 * h * ph[1];
+    e->f1[j] = h * (p[1] - 3 * p[2] + 4 * p[3]);
+    e->f2[j] = h * (p[2] - 2 * p[3]);
+    e->f3[j] = h * (4 * p[3] - p[2]);
   }
 }
 
@@ -79,5 +74,5 @@ void lie_etd4_step(lie_etd4 *e, const lie_pde1d *p, double complex *v) {
   for (int j = 0; j < nk; j++) c[j] = E2[j] * a[j] + Q[j] * (2 * e->Nb[j] - e->Nv[j]);
   lie_pde1d_nonlinear(p, c, e->Nc);
   for (int j = 0; j < nk; j++)
-    v[j] = E[j] * v[j] + e->Nv[j] * e->f1[j] + 2 * (e->Na[j] + e->Nb[j]) * e->f2[j] + e->Nc[j] * e->f3[j];
+    v[j] = e->Elo[j] * v[j] + E[j] * v[j] + e->Nv[j] * e->f1[j] + 2 * (e->Na[j] + e->Nb[j]) * e->f2[j] + e->Nc[j] * e->f3[j];
 }

@@ -77,8 +77,7 @@ int lie_solver1d_create(lie_ctx ctx, lie_pde pde, lie_solver1d *out) {
 
 static PetscErrorCode solver1d_options(lie_solver1d s) {
   const char *p = lie_pde_name(s->pde);
-  char opt[64], text[160];
-  PetscBool set;
+  char opt[64];
   PetscInt method = s->method;
   PetscFunctionBeginUser;
   PetscOptionsBegin(lie_ctx_comm(s->ctx), NULL, "1D PDE solver options", "solvers");
@@ -100,7 +99,7 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   s->dealias = dealias == PETSC_TRUE;
   PetscCall(PetscOptionsInt("-solver1d_n", "Internal grid points (0: chosen from the accuracy)", "lie_solver1d",
                             s->n_internal, &s->n_internal, NULL));
-  PetscCall(PetscOptionsInt("-solver1d_steps", "Steps per stored time interval (0: chosen from the accuracy)",
+  PetscCall(PetscOptionsInt("-solver1d_steps", "Steps per stored time interval of the coarser Richardson run (0: from the accuracy)",
                             "lie_solver1d", s->steps, &s->steps, NULL));
   PetscCall(PetscOptionsReal("-solver1d_step_factor", "Scale of the first step guess", "lie_solver1d",
                              s->step_factor, &s->step_factor, NULL));
@@ -127,8 +126,6 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
     PetscCall(PetscOptionsReal("-burgers_nu_max", "Largest viscosity (log-uniform)", "lie_solver1d",
                                s->phys.nu_max, &s->phys.nu_max, NULL));
   }
-  (void)set;
-  (void)text;
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -285,6 +282,7 @@ static double amplitude_bound(lie_pde pde, grid1d *g) {
 /* Internal grid sizes nx * {1, 2, 3, 4, 6, 8, 12, ...}: multiples of the stored grid (exact
  * subsampling) with FFT-friendly factors, finer-grained than powers of two. */
 static int next_grid(int n, int nx) {
+  if (n < nx) return nx;
   const int m = n / nx;
   if (m < 2) return 2 * nx;
   return (m & (m - 1)) == 0 ? n / 2 * 3 : n / 3 * 4;
@@ -294,6 +292,8 @@ static int initial_grid(lie_solver1d s, double L, double nu, double umax) {
   int n = s->nx;
   if (s->n_internal) return s->n_internal;
   if (s->pde == LIE_PDE_KDV) n = 2 * s->nx;
+  /* KS at L ~ 64 on 128 points misses ~1e-8 (measured): enough for loose targets */
+  if (s->pde == LIE_PDE_KS && s->accuracy >= 1e-6 && s->nx % 4 == 0) n = s->nx / 2;
   if (s->pde == LIE_PDE_BURGERS) {
     const double w = 2 * nu / umax;
     const double kneed = 2 * log(1 / s->accuracy) / (M_PI * w);
@@ -307,7 +307,7 @@ static int initial_grid(lie_solver1d s, double L, double nu, double umax) {
  * (order p: h ~ C tol^(1/p), C measured per PDE, docs/NUMERICS.md) and the explicit
  * stability of the nonlinear term (h |u| kmax < ~1.5, relaxed where diffusion damps). */
 static int initial_steps(lie_solver1d s, int ab, double dt, double L, double nu, int n, double umax) {
-  const double C4[3] = {0.3, 2.0, 1.0}, C5[3] = {1.0, 2.0, 1.0};
+  const double C4[3] = {0.3, 1.7, 0.85}, C5[3] = {0.7, 1.7, 0.85};
   const int q = ab ? s->order : 4;
   double h = s->step_factor * (ab ? C5[s->pde] : C4[s->pde]) * pow(s->accuracy, 1.0 / q);
   const int kc = s->dealias ? (n - 1) / 3 : n / 2 - 1;
@@ -420,7 +420,9 @@ static int solve_core(lie_solver1d s, const run_spec *r, lie_spec1d *src, double
     const double rf = use_ab(s, r) ? ldexp(1.0, s->order) - 1 : 15;
     const double ef = use_ab(s, r) ? rf : 7;
     est = rel_diff(s->U2, s->U1, nout) / ef;
-    if (est <= tol || s->steps || refine >= s->max_refine) {
+    /* safety 0.5: on the most chaotic KS trajectories the estimate was optimistic by up to
+     * 2x against independent references (docs/NUMERICS.md) */
+    if (est <= 0.5 * tol || s->steps || refine >= s->max_refine) {
       for (size_t i = 0; i < nout; i++) U[i] = s->U2[i] + (s->U2[i] - s->U1[i]) / rf;
       if (est > tol) lie_log_warn(s->ctx, "solver1d: error estimate %.2e above the target %.2e after %d refinements",
                                   est, tol, refine);
@@ -428,7 +430,7 @@ static int solve_core(lie_solver1d s, const run_spec *r, lie_spec1d *src, double
       break;
     }
     refine++;
-    steps = (int)ceil(steps2 * fmax(1.2, pow(2 * est / tol, 1.0 / (use_ab(s, r) ? s->order : 4))) / 2);
+    steps = (int)ceil(steps2 * fmax(1.2, pow(4 * est / tol, 1.0 / (use_ab(s, r) ? s->order : 4))) / 2);
     continue;
   blowup:
     if (++retries > s->max_retries) {

@@ -54,11 +54,20 @@ void lie_pde1d_linear(const lie_pde1d *p, double complex *Lk);
 /* N(v) = -(1/2) d/dx (u^2), dealiased; v must already be dealiased. */
 void lie_pde1d_nonlinear(const lie_pde1d *p, const double complex *v, double complex *Nv);
 
+/* ------------------------------------------------------------ phi-functions (phi.c) */
+#define LIE_PHI_MAX 9
+/* phi_0..phi_kmax at z (kmax <= LIE_PHI_MAX) by the contour integral over M points. */
+void lie_phi_contour(double complex z, int kmax, int M, double complex *phi);
+/* e^{hL} as hi + lo (long double exponent): the propagator multiplies the solution once
+ * per step, so a fixed rounding error eps of it perturbs the growth rate by eps / h. */
+void lie_exp_split(double h, double complex L, double complex *hi, double complex *lo);
+
 /* ------------------------------------------------------------ ETDRK4 */
 typedef struct {
   int nk;
   double h;
   double complex *E, *E2, *Q, *f1, *f2, *f3; /* Kassam & Trefethen (2005) eq. (2.5) */
+  double complex *Elo; /* e^{hL} - E: the rounding error of E, applied too (lie_exp_split) */
   double complex *a, *b, *c, *Nv, *Na, *Nb, *Nc; /* stage work */
 } lie_etd4;
 
@@ -75,6 +84,7 @@ typedef struct {
   int nk, q, head; /* head: ring slot of the next N value */
   double h;
   double complex *E;    /* nk: e^{hL} */
+  double complex *Elo;  /* nk: e^{hL} - E (lie_exp_split) */
   double complex *w;    /* q x nk: weight of N_{n-j} */
   double complex *hist; /* q x nk ring of past nonlinear terms */
 } lie_etdab;

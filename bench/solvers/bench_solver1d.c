@@ -77,8 +77,12 @@ static int run(lie_ctx ctx) {
   LIE_CALL(lie_solver1d_setup(s));
   LIE_CALL(lie_solver1d_create(ctx, pde, &r));
   LIE_CALL(lie_solver1d_set_from_options(r));
-  /* the reference uses the other (one-step) method: an independent check */
-  LIE_CALL(lie_solver1d_set_integrator(r, "etdrk4", 0));
+  /* by default the reference uses the one-step method ETDRK4: an independent check */
+  char refmethod[32] = "etdrk4";
+  PetscInt reforder = 0;
+  LIE_PETSC(PetscOptionsGetString(NULL, NULL, "-reference_method", refmethod, sizeof refmethod, NULL));
+  LIE_PETSC(PetscOptionsGetInt(NULL, NULL, "-reference_order", &reforder, NULL));
+  LIE_CALL(lie_solver1d_set_integrator(r, refmethod, (int)reforder));
   LIE_CALL(lie_solver1d_setup(r));
   int nx, nt, ns, s0, nw;
   LIE_CALL(lie_solver1d_get_sizes(s, &nx, &nt, &ns, &s0, &nw));

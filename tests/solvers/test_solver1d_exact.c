@@ -187,11 +187,44 @@ static void test_sampling(lie_ctx ctx) {
   }
 }
 
+/* Blow-up handling: a too-large first step is retried with smaller steps (and succeeds);
+ * a method that cannot be stable (ETD-AB5 on the dispersive KdV) ends with ok = 0 and NaN. */
+static void test_blowup(lie_ctx ctx) {
+  PetscOptionsSetValue(NULL, "-nt", "21");
+  PetscOptionsSetValue(NULL, "-save_n", "21");
+  PetscOptionsSetValue(NULL, "-ks_T", "10");
+  PetscOptionsSetValue(NULL, "-kdv_T", "10");
+  lie_solver1d s = make(ctx, LIE_PDE_KS), k = make(ctx, LIE_PDE_KDV);
+  int nx, nt, ns, s0, nw, ok;
+  LIE_TEST_CALL(lie_solver1d_get_sizes(s, &nx, &nt, &ns, &s0, &nw));
+  double *u = malloc(sizeof(double) * nx * ns);
+  lie_traj1d p;
+  lie_solver1d_stats st;
+  LIE_TEST_CALL(lie_solver1d_sample(s, 5, &p));
+  LIE_TEST_CALL(lie_solver1d_set_method(s, 0, 1)); /* h = 0.5: far beyond AB5's stability */
+  LIE_TEST_CALL(lie_solver1d_solve(s, &p, u, NULL, NULL, &ok));
+  LIE_TEST_CALL(lie_solver1d_get_stats(s, &st));
+  printf("     ks with 1 step per interval: ok=%d retries=%d steps/interval=%d\n", ok, st.retries, st.steps_per_interval);
+  LIE_TEST_TRUE(ok && st.retries >= 1 && lie_all_finite(u, (size_t)nx * ns), "ks: blow-up retried with smaller steps and solved");
+  LIE_TEST_CALL(lie_solver1d_sample(k, 5, &p));
+  LIE_TEST_CALL(lie_solver1d_set_integrator(k, "etdab", 5));
+  LIE_TEST_CALL(lie_solver1d_solve(k, &p, u, NULL, NULL, &ok));
+  int allnan = 1;
+  for (int i = 0; i < nx * ns; i++) allnan &= isnan(u[i]);
+  LIE_TEST_TRUE(!ok && allnan, "kdv with ETD-AB5 (unstable): ok = 0 and NaN-filled frames");
+  PetscOptionsClearValue(NULL, "-nt");
+  PetscOptionsClearValue(NULL, "-save_n");
+  free(u);
+  lie_solver1d_destroy(&s);
+  lie_solver1d_destroy(&k);
+}
+
 int main(int argc, char **argv) {
   lie_ctx ctx;
   PetscInitialize(&argc, &argv, NULL, NULL);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   test_sampling(ctx);
+  test_blowup(ctx);
   test_soliton(ctx);
   test_burgers(ctx);
   test_invariants(ctx, LIE_PDE_KS);
