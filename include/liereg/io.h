@@ -1,5 +1,90 @@
-/* HDF5 I/O: parallel dataset files in the LPSDA / PDEArena layouts (docs/FORMATS.md). */
+/* HDF5 I/O: parallel dataset files in the LPSDA / PDEArena layouts (docs/FORMATS.md).
+ *
+ * Files are opened with the MPI-IO driver on the ctx communicator. Writes of per-trajectory
+ * rows are collective: every rank calls, with an empty selection when it has nothing, so
+ * the file's bytes do not depend on how trajectories were distributed. */
 #ifndef LIEREG_IO_H
 #define LIEREG_IO_H
+
+#include <hdf5.h>
+
 #include "liereg/core.h"
+#include "liereg/solvers.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIE_SCHEMA_VERSION 1
+
+/* ------------------------------------------------------------ HDF5 primitives (h5.c) */
+int lie_h5_create(lie_ctx ctx, const char *path, hid_t *file); /* truncates; collective */
+int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file);   /* read-only; collective */
+int lie_h5_close(hid_t *file);
+/* Dataset with leading axis N chunked one row (trajectory) per chunk. */
+int lie_h5_dataset_create(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, hid_t *dset);
+/* Collective write of `count` rows of the leading axis starting at `start` with `stride`
+ * (count may be 0 on some ranks). buf holds the rows contiguously. */
+int lie_h5_rows_write(hid_t dset, hid_t memtype, hsize_t start, hsize_t stride, hsize_t count, const void *buf);
+/* Independent read of rows [start, start+count). */
+int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf);
+int lie_h5_dims(hid_t loc, const char *name, int *rank, hsize_t dims[8]);
+int lie_h5_exists(hid_t loc, const char *name); /* 1 if a link of that name exists */
+int lie_h5_attr_set_string(hid_t loc, const char *name, const char *value);
+int lie_h5_attr_set_int(hid_t loc, const char *name, long value);
+int lie_h5_attr_set_double(hid_t loc, const char *name, double value);
+/* Reads a string attribute into buf (truncated to n); LIE_ERR_FORMAT if missing. */
+int lie_h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t n);
+int lie_h5_attr_get_double(hid_t loc, const char *name, double *value);
+/* Root attributes every liereg file carries: schema, pde, generator, options, created. */
+int lie_h5_stamp(hid_t file, const char *pde);
+
+/* ------------------------------------------------------------ 1D datasets */
+/* Writer for the 1D layout: /<mode>/pde_<nt>-<nx>, x, dx, t, dt, L, T, nu (Burgers),
+ * ic_amp, ic_phase, ic_l, seed, success. Trajectory i of n is produced by rank
+ * i % size in round i / size; rounds are buffered in blocks and written collectively. */
+typedef struct lie_writer1d_s *lie_writer1d;
+int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde pde, int n, int nt, int nx,
+                        int nwaves, lie_writer1d *w);
+/* Buffer slot for round `round` on this rank (the caller fills u/t/x there). */
+int lie_writer1d_slot(lie_writer1d w, int round, double **u, double **t, double **x);
+/* Record the parameters and status of this rank's trajectory of `round`. */
+int lie_writer1d_set(lie_writer1d w, int round, const lie_traj1d *p, double dt, int ok);
+/* Collective: writes every buffered round up to and including `round` if the block is
+ * full or `last` is set. */
+int lie_writer1d_flush(lie_writer1d w, int round, int last);
+int lie_writer1d_rounds(lie_writer1d w); /* ceil(n / size) */
+int lie_writer1d_block(lie_writer1d w);  /* rounds per collective write */
+int lie_writer1d_destroy(lie_writer1d *w);
+
+/* Reader for 1D files (ours and LPSDA's): the field dataset is pde_<nt>-<nx> unless a
+ * name is given. Reads are independent (each rank reads what it needs). */
+typedef struct lie_dataset1d_s *lie_dataset1d;
+int lie_dataset1d_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_dataset1d *ds);
+int lie_dataset1d_sizes(lie_dataset1d ds, int *n, int *nt, int *nx);
+/* u: nt x nx; t: nt; x: nx (either may be NULL). */
+int lie_dataset1d_read(lie_dataset1d ds, int index, double *u, double *t, double *x);
+/* Per-trajectory scalar (e.g. "nu", "L", "dt"); *found = 0 when absent. values: n. */
+int lie_dataset1d_read_param(lie_dataset1d ds, const char *name, double *values, int *found);
+const char *lie_dataset1d_mode(lie_dataset1d ds);
+const char *lie_dataset1d_field(lie_dataset1d ds);
+hid_t lie_dataset1d_file(lie_dataset1d ds);
+int lie_dataset1d_close(lie_dataset1d *ds);
+
+/* ------------------------------------------------------------ generation */
+/* Solve n trajectories of split `split` with the set-up solver and write them to path
+ * (a temporary name; the caller renames). Row i holds global trajectory offset + i, whose
+ * seed is lie_seed_derive(seed, split, offset + i): shards written with offsets 0, n, 2n, ...
+ * are slices of one large dataset. *nfailed = trajectories with success = 0. */
+int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
+                   uint64_t offset, int *nfailed);
+
+/* ------------------------------------------------------------ validation (info) */
+/* Validates a dataset file (schema, shapes, NaN/Inf, parameter ranges) and prints a
+ * summary on rank 0. Returns LIE_ERR_FORMAT with a message naming the first problem. */
+int lie_dataset_check(lie_ctx ctx, const char *path, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -4,6 +4,10 @@
 #define LIEREG_H
 #include "liereg/core.h"
 #include "liereg/io.h"
-#include "liereg/nn.h"
+#include "liereg/ns2d.h"
 #include "liereg/solvers.h"
+#include "liereg/nn.h"
+#include "liereg/ssl.h"
+#include "liereg/eval.h"
+#include "liereg/augment.h"
 #endif

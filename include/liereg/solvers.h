@@ -55,6 +55,23 @@ int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t
 int lie_solver1d_solve_from(lie_solver1d s, double L, double nu, const double *u0, int n, int ntimes,
                             const double *times, double *u);
 
+/* What the last solve did (for benchmarks and logs). */
+typedef struct {
+  int n_internal;         /* internal grid points */
+  int steps_per_interval; /* steps per stored time interval of the finer run */
+  long steps;             /* total steps of all runs (Richardson pair, refinements) */
+  double error_estimate;  /* estimated relative L2 error of the finer run */
+  double tail;            /* relative L2 of the top third of the kept Fourier modes */
+  int retries;            /* retries after a blow-up */
+} lie_solver1d_stats;
+int lie_solver1d_get_stats(lie_solver1d s, lie_solver1d_stats *st);
+/* Programmatic overrides of -accuracy and -solver1d_n / -solver1d_steps (0 = automatic). */
+int lie_solver1d_set_accuracy(lie_solver1d s, double accuracy);
+int lie_solver1d_set_method(lie_solver1d s, int n_internal, int steps);
+/* Time integrator "etdab" (exponential Adams-Bashforth of the given order, default 6),
+ * "etdrk4" or "ts" (PETSc TS); order <= 0 keeps the current order. */
+int lie_solver1d_set_integrator(lie_solver1d s, const char *name, int order);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,2 +1,108 @@
+/* liereg generate -pde ks|kdv|burgers|ns -n N -o FILE.h5 [-mode train|valid|test] [-seed S] [-force] */
 #include "cli.h"
-int lie_cmd_generate(lie_ctx ctx, int nargs, char **args) { LIE_ERROR(LIE_ERR_NOTSUP, "generate: not yet implemented"); }
+
+#include <stdio.h>
+#include <unistd.h>
+
+typedef struct {
+  char pde[32], out[PETSC_MAX_PATH_LEN], mode[16];
+  PetscInt n;
+  PetscInt seed, offset;
+  PetscBool force;
+} lie_generate_opts;
+
+static int read_options(lie_ctx ctx, lie_generate_opts *o) {
+  PetscBool set;
+  snprintf(o->pde, sizeof o->pde, "ks");
+  snprintf(o->mode, sizeof o->mode, "train");
+  o->out[0] = 0, o->n = 0, o->seed = 0, o->offset = 0, o->force = PETSC_FALSE;
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg generate: solve a PDE for N trajectories into one HDF5 file", NULL);
+  LIE_PETSC(PetscOptionsString("-pde", "PDE: ks, kdv, burgers or ns", NULL, o->pde, o->pde, sizeof o->pde, NULL));
+  LIE_PETSC(PetscOptionsInt("-n", "number of trajectories", NULL, o->n, &o->n, &set));
+  LIE_PETSC(PetscOptionsString("-o", "output file (.h5); written as FILE.tmp and renamed when complete", NULL, o->out,
+                               o->out, sizeof o->out, NULL));
+  LIE_PETSC(PetscOptionsString("-mode", "split (HDF5 group): train, valid or test", NULL, o->mode, o->mode,
+                               sizeof o->mode, NULL));
+  LIE_PETSC(PetscOptionsInt("-seed", "base seed; trajectory i uses hash(seed, mode, i)", NULL, o->seed, &o->seed, NULL));
+  LIE_PETSC(PetscOptionsInt("-offset", "global index of the first trajectory (for shards)", NULL, o->offset,
+                            &o->offset, NULL));
+  LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing output file", NULL, o->force, &o->force, NULL));
+  PetscOptionsEnd();
+  return LIE_OK;
+}
+
+/* Renames tmp to the final name once every rank has closed the file. */
+static int publish(lie_ctx ctx, const char *tmp, const char *out) {
+  int ok = 1;
+  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
+  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
+  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
+  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  return LIE_OK;
+}
+
+static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie_split split) {
+  lie_solver1d solver = NULL;
+  char tmp[PETSC_MAX_PATH_LEN + 8];
+  int stop, nfailed = 0;
+  LIE_CALL(lie_solver1d_create(ctx, pde, &solver));
+  int err = lie_solver1d_set_from_options(solver);
+  if (!err) err = lie_solver1d_setup(solver);
+  PetscBool help = PETSC_FALSE;
+  PetscOptionsHasHelp(NULL, &help);
+  if (!err && !help) err = lie_cli_output_path(o->out, o->force, tmp, sizeof tmp);
+  if (!err) err = lie_cli_options_done(ctx, &stop);
+  if (!err && !stop) {
+    lie_log_info(ctx, "generate: pde=%s n=%d mode=%s seed=%lld ranks=%d -> %s", lie_pde_name(pde), (int)o->n,
+                 lie_split_name(split), (long long)o->seed, lie_ctx_size(ctx), o->out);
+    err = lie_generate1d(ctx, solver, tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
+    if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
+    if (!err) err = publish(ctx, tmp, o->out);
+  }
+  lie_solver1d_destroy(&solver);
+  LIE_CALL(err);
+  LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories failed (stored with success=0 in %s)", nfailed,
+            (int)o->n, o->out);
+  return LIE_OK;
+}
+
+static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split) {
+  lie_ns2d ns = NULL;
+  char tmp[PETSC_MAX_PATH_LEN + 8];
+  int stop;
+  PetscBool help = PETSC_FALSE;
+  LIE_CHECK(o->offset == 0, LIE_ERR_NOTSUP, "-offset is not supported for -pde ns yet");
+  LIE_CALL(lie_ns2d_create(ctx, &ns));
+  int err = lie_ns2d_set_from_options(ns);
+  PetscOptionsHasHelp(NULL, &help);
+  if (!err && !help) err = lie_cli_output_path(o->out, o->force, tmp, sizeof tmp);
+  if (!err) err = lie_cli_options_done(ctx, &stop);
+  if (!err && !stop) {
+    lie_log_info(ctx, "generate: pde=ns n=%d mode=%s seed=%lld ranks=%d -> %s", (int)o->n, lie_split_name(split),
+                 (long long)o->seed, lie_ctx_size(ctx), o->out);
+    err = lie_ns2d_generate(ns, tmp, split, (int)o->n, (uint64_t)o->seed);
+    if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
+    if (!err) err = publish(ctx, tmp, o->out);
+  }
+  lie_ns2d_destroy(&ns);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+int lie_cmd_generate(lie_ctx ctx, int nargs, char **args) {
+  lie_generate_opts o;
+  lie_pde pde;
+  lie_split split;
+  PetscBool help;
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "generate takes no positional arguments (got '%s')", args[0]);
+  LIE_CALL(read_options(ctx, &o));
+  LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
+  LIE_CALL(lie_pde_from_name(o.pde, &pde));
+  LIE_CALL(lie_split_from_name(o.mode, &split));
+  LIE_CHECK(help || o.n > 0, LIE_ERR_USAGE, "-n must be a positive number of trajectories (got %d)", (int)o.n);
+  LIE_CHECK(o.seed >= 0, LIE_ERR_USAGE, "-seed must be non-negative (got %lld)", (long long)o.seed);
+  LIE_CHECK(o.offset >= 0, LIE_ERR_USAGE, "-offset must be non-negative (got %lld)", (long long)o.offset);
+  if (pde == LIE_PDE_NS) LIE_CALL(generate_ns(ctx, &o, split));
+  else LIE_CALL(generate_1d(ctx, &o, pde, split));
+  return LIE_OK;
+}

@@ -11,6 +11,11 @@ static const char help[] = "liereg: self-supervised learning with Lie point symm
 const lie_cli_command lie_cli_commands[] = {
     {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate},
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
+    {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
+    {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
+    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
+    {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
+    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
     {NULL, NULL, NULL}};
 
@@ -23,7 +28,7 @@ static const lie_cli_command *find_command(const char *name) {
 static void print_usage(FILE *out) {
   fprintf(out, "%s\ncommands:\n", help);
   for (const lie_cli_command *c = lie_cli_commands; c->name; c++) fprintf(out, "  %-11s %s\n", c->name, c->summary);
-  fprintf(out, "options common to all commands: -options_file F, -options_left, -log_view, -verbose N, -traceback\n");
+  fprintf(out, "options common to all commands: -options_file F, -options_left, -log_view, -verbose N, -traceback, -expect_ranks N\n");
 }
 
 /* Exit code for an error: usage problems are 2, everything else 1. */
@@ -38,9 +43,16 @@ static int usage_error(const char *fmt, const char *arg) {
 
 /* Runs the command; returns a lie_err code with the error state set. */
 static int run(const lie_cli_command *cmd, lie_ctx ctx, int nargs, char **args) {
-  PetscInt verbose = 1;
+  PetscInt verbose = 1, expect = 0;
+  PetscBool set;
   LIE_PETSC(PetscOptionsGetInt(NULL, NULL, "-verbose", &verbose, NULL));
   lie_ctx_set_verbosity(ctx, (int)verbose);
+  /* Batch scripts pass -expect_ranks $SLURM_NTASKS: a job launched without srun/mpiexec
+   * would otherwise run N independent single-rank copies writing the same file. */
+  LIE_PETSC(PetscOptionsGetInt(NULL, NULL, "-expect_ranks", &expect, &set));
+  LIE_CHECK(!set || expect == lie_ctx_size(ctx), LIE_ERR_USAGE,
+            "-expect_ranks %d but this run has %d MPI ranks (launch with srun or mpiexec -n %d)", (int)expect,
+            lie_ctx_size(ctx), (int)expect);
   LIE_CALL(cmd->run(ctx, nargs, args));
   return LIE_OK;
 }
@@ -88,7 +100,7 @@ int main(int argc, char **argv) {
     /* Before lie_cli_options_done every rank sees the same options and inputs, so every
      * rank fails alike: rank 0 reports and all exit cleanly. Later, other ranks may be
      * blocked in a collective and only MPI_Abort is sure to end the job. */
-    if (!lie_cli_running || rank == 0) lie_error_print(stderr, rank, lie_wtime() - t0, traceback);
+    if (lie_cli_running || rank == 0) lie_error_print(stderr, rank, lie_wtime() - t0, traceback);
     if (lie_cli_running && size > 1) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
     lie_ctx_destroy(&ctx);
     PetscFinalize();

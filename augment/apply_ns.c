@@ -1,0 +1,233 @@
+/* Applying a group element to a Navier–Stokes trajectory (fields u = smoke, vx, vy, p).
+ *
+ * Every NS group element here has the structure t~ = tau(t), (x~, y~) = A (x, y) + b(t)
+ * with A = lambda R constant, v~ = M v + w(t) with M = R / lambda, s~ = sigma s and
+ * p~ = pi p + q(t).(x, y) + r(t). Grid mode reads the coefficients per frame from point
+ * images and resamples each field of each frame once: a Fourier phase shift when A is a
+ * multiple of the identity, the x2-padded spectral + Lagrange interpolation when it rotates. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "augment_impl.h"
+
+static int check_seq(const lie_aug_seq *s) {
+  LIE_CHECK(s->pde == LIE_PDE_NS, LIE_ERR_ARG, "NS augmentation asked for PDE %s", lie_aug_pde_label(s->pde));
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL(lie_aug_gen_check(s->pde, s->op[i].gen));
+  return 0;
+}
+
+static int seq_point(const lie_aug_seq *s, lie_ns_point *q) {
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL(lie_aug_ns_point(s->op[i].gen, s->op[i].eps, q));
+  return 0;
+}
+
+typedef struct {
+  double tau, A[4], b[2], M[4], w[2], sigma, pi, q[2], r;
+} frame_coef;
+
+static int frame_coefficients(const lie_aug_seq *s, double t, double Lx, double Ly, frame_coef *c) {
+  lie_ns_point z = {0, 0, t, 0, 0, 0, 0}, P[7];
+  for (int k = 0; k < 7; k++)
+    P[k] = z;
+  P[1].x = Lx, P[2].y = Ly, P[3].vx = 1, P[4].vy = 1, P[5].s = 1, P[6].p = 1;
+  for (int k = 0; k < 7; k++)
+    LIE_CALL(seq_point(s, &P[k]));
+  for (int k = 1; k < 7; k++)
+    LIE_CHECK(fabs(P[k].t - P[0].t) <= 1e-12 * (1 + fabs(P[0].t)), LIE_ERR_INTERNAL,
+              "NS group element does not have the structure grid mode relies on");
+  c->tau = P[0].t;
+  c->b[0] = P[0].x, c->b[1] = P[0].y;
+  c->A[0] = (P[1].x - P[0].x) / Lx, c->A[2] = (P[1].y - P[0].y) / Lx;
+  c->A[1] = (P[2].x - P[0].x) / Ly, c->A[3] = (P[2].y - P[0].y) / Ly;
+  c->w[0] = P[0].vx, c->w[1] = P[0].vy;
+  c->M[0] = P[3].vx - P[0].vx, c->M[2] = P[3].vy - P[0].vy;
+  c->M[1] = P[4].vx - P[0].vx, c->M[3] = P[4].vy - P[0].vy;
+  c->sigma = P[5].s - P[0].s;
+  c->r = P[0].p;
+  c->q[0] = (P[1].p - P[0].p) / Lx, c->q[1] = (P[2].p - P[0].p) / Ly;
+  c->pi = P[6].p - P[0].p;
+  return 0;
+}
+
+/* Coords mode. Gridded input: per-frame affine coefficients applied to every sample;
+ * coordinate-channel input: the point maps sample by sample. */
+static void coords_affine(const frame_coef *c, const lie_field_ns *in, lie_field_ns *out, size_t k, double x,
+                          double y) {
+  double vx = in->vx[k], vy = in->vy[k];
+  out->X[k] = c->A[0] * x + c->A[1] * y + c->b[0], out->Y[k] = c->A[2] * x + c->A[3] * y + c->b[1];
+  out->T[k] = c->tau;
+  out->vx[k] = c->M[0] * vx + c->M[1] * vy + c->w[0], out->vy[k] = c->M[2] * vx + c->M[3] * vy + c->w[1];
+  out->u[k] = c->sigma * in->u[k];
+  if (out->p) out->p[k] = c->pi * in->p[k] + c->q[0] * x + c->q[1] * y + c->r;
+}
+
+static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns *out) {
+  int nx = in->nx, ny = in->ny, gridded = !in->X && !in->Y && !in->T;
+  LIE_CALL(lie_field_ns_alloc(in->nt, nx, ny, in->p != NULL, 1, out));
+  out->Lx = in->Lx, out->Ly = in->Ly, out->periodic = 0;
+  memcpy(out->x, in->x, sizeof(double) * nx);
+  memcpy(out->y, in->y, sizeof(double) * ny);
+  memcpy(out->t, in->t, sizeof(double) * in->nt);
+  for (int n = 0; n < in->nt; n++) {
+    frame_coef c;
+    if (gridded) LIE_CALL(frame_coefficients(s, in->t[n], in->Lx > 0 ? in->Lx : 1.0, in->Ly > 0 ? in->Ly : 1.0, &c));
+    for (int i = 0; i < nx; i++)
+      for (int j = 0; j < ny; j++) {
+        size_t k = ((size_t)n * nx + i) * ny + j;
+        if (gridded) {
+          coords_affine(&c, in, out, k, in->x[i], in->y[j]);
+          continue;
+        }
+        lie_ns_point q = {in->X ? in->X[k] : in->x[i],
+                          in->Y ? in->Y[k] : in->y[j],
+                          in->T ? in->T[k] : in->t[n],
+                          in->vx[k],
+                          in->vy[k],
+                          in->u[k],
+                          in->p ? in->p[k] : 0.0};
+        LIE_CALL(seq_point(s, &q));
+        out->X[k] = q.x, out->Y[k] = q.y, out->T[k] = q.t;
+        out->vx[k] = q.vx, out->vy[k] = q.vy, out->u[k] = q.s;
+        if (out->p) out->p[k] = q.p;
+      }
+  }
+  return 0;
+}
+
+/* Same rule as 1D: a pure time shift moves whole frames (rounded, cropped); otherwise
+ * every frame is kept with its transformed time recorded. */
+static int time_map(const lie_field_ns *in, const frame_coef *fc, int *k0, int *count, double *tout,
+                    lie_aug_info *info) {
+  int nt = in->nt, pure = nt >= 2;
+  double sh = fc[0].tau - in->t[0];
+  for (int n = 0; n < nt && pure; n++)
+    pure = fabs(fc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
+  if (!pure) {
+    *k0 = 0, *count = nt;
+    for (int n = 0; n < nt; n++)
+      tout[n] = fc[n].tau;
+    return 0;
+  }
+  double dt = (in->t[nt - 1] - in->t[0]) / (nt - 1);
+  for (int n = 0; n < nt; n++)
+    LIE_CHECK(fabs(in->t[n] - in->t[0] - n * dt) <= 1e-9 * fabs(dt) * nt, LIE_ERR_ARG,
+              "grid-mode time shift needs a uniform time grid (t[%d] = %g)", n, in->t[n]);
+  long k = lround(sh / dt);
+  LIE_CHECK(labs(k) < nt, LIE_ERR_ARG, "time shift %g (%ld frames of dt = %g) leaves no frame of the %d-frame window",
+            sh, k, dt, nt);
+  info->t_shift = k * dt, info->t_rounding = k * dt - sh;
+  *k0 = k > 0 ? 0 : (int)-k;
+  *count = nt - (int)labs(k);
+  info->crop_t0 = *k0;
+  for (int n = 0; n < *count; n++)
+    tout[n] = in->t[*k0 + n + k];
+  return 0;
+}
+
+/* One output frame: pre-image points xi = A^-1 ((a x_i, a y_j) - b), fields mapped. */
+static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot, const lie_field_ns *in, int nin,
+                     lie_field_ns *out, int nout, double *tmp[4]) {
+  int nx = in->nx, ny = in->ny;
+  size_t fr = (size_t)nx * ny, si = (size_t)nin * fr, so = (size_t)nout * fr;
+  double det = c->A[0] * c->A[3] - c->A[1] * c->A[2];
+  double Ai[4] = {c->A[3] / det, -c->A[1] / det, -c->A[2] / det, c->A[0] / det};
+  double x0 = in->x[0], y0 = in->y[0];
+  /* xi - origin = (a Ai) (i hx, j hy) + off */
+  double P[4] = {a * Ai[0], a * Ai[1], a * Ai[2], a * Ai[3]};
+  double ox = a * x0 - c->b[0], oy = a * y0 - c->b[1];
+  double off[2] = {Ai[0] * ox + Ai[1] * oy - x0, Ai[2] * ox + Ai[3] * oy - y0};
+  const double *src[4] = {in->u + si, in->vx + si, in->vy + si, in->p ? in->p + si : NULL};
+  if (rot) LIE_CALL(lie_resample2d_affine_prepare(rs, P, off)); /* stencils shared by the fields */
+  for (int f = 0; f < 4; f++) {
+    if (!src[f]) continue;
+    if (!rot)
+      LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
+    else
+      LIE_CALL(lie_resample2d_affine_apply(rs, src[f], tmp[f]));
+  }
+  double hx = in->Lx / nx, hy = in->Ly / ny;
+  for (int i = 0; i < nx; i++)
+    for (int j = 0; j < ny; j++) {
+      size_t k = (size_t)i * ny + j;
+      double vx = tmp[1][k], vy = tmp[2][k];
+      out->u[so + k] = c->sigma * tmp[0][k];
+      out->vx[so + k] = c->M[0] * vx + c->M[1] * vy + c->w[0];
+      out->vy[so + k] = c->M[2] * vx + c->M[3] * vy + c->w[1];
+      if (in->p) {
+        double xi = x0 + P[0] * i * hx + P[1] * j * hy + off[0], eta = y0 + P[2] * i * hx + P[3] * j * hy + off[1];
+        out->p[so + k] = c->pi * tmp[3][k] + c->q[0] * xi + c->q[1] * eta + c->r;
+      }
+    }
+  return 0;
+}
+
+static int check_grid_input(const lie_field_ns *in) {
+  LIE_CHECK(!in->X, LIE_ERR_ARG, "grid mode needs gridded input, got coordinate channels (coords-mode data)");
+  LIE_CHECK(in->periodic && in->Lx > 0 && in->Ly > 0, LIE_ERR_ARG,
+            "grid mode needs periodic NS data (run the solver with -ns_bc periodic; box %g x %g)", in->Lx, in->Ly);
+  for (int i = 0; i < in->nx; i++)
+    LIE_CHECK(fabs(in->x[i] - in->x[0] - i * in->Lx / in->nx) <= 1e-9 * in->Lx, LIE_ERR_ARG, "non-uniform x grid");
+  for (int j = 0; j < in->ny; j++)
+    LIE_CHECK(fabs(in->y[j] - in->y[0] - j * in->Ly / in->ny) <= 1e-9 * in->Ly, LIE_ERR_ARG, "non-uniform y grid");
+  return 0;
+}
+
+static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns *out, lie_aug_info *info) {
+  LIE_CALL(check_grid_input(in));
+  int nt = in->nt, nx = in->nx, ny = in->ny, k0 = 0, count = 0, err = 0;
+  frame_coef *fc;
+  double *tout, *tmp[4] = {0};
+  LIE_ALLOC(fc, nt);
+  LIE_ALLOC(tout, nt);
+  for (int n = 0; n < nt && !err; n++)
+    err = frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]);
+  if (!err) err = time_map(in, fc, &k0, &count, tout, info);
+  /* A = lambda R; the output grid is the input grid scaled by lambda. */
+  double a = sqrt(fabs(fc[0].A[0] * fc[0].A[3] - fc[0].A[1] * fc[0].A[2]));
+  int rot = fabs(fc[0].A[1]) + fabs(fc[0].A[2]) > 1e-14 * a;
+  int qzero = 1;
+  for (int n = 0; n < nt; n++)
+    qzero &= fabs(fc[n].q[0]) * in->Lx + fabs(fc[n].q[1]) * in->Ly <= 1e-12;
+  lie_resample2d rs = {0};
+  if (!err) err = lie_field_ns_alloc(count, nx, ny, in->p != NULL, 0, out);
+  if (!err) err = lie_resample2d_init(&rs, nx, ny, in->Lx, in->Ly, rot);
+  for (int f = 0; f < 4 && !err; f++)
+    if (!(tmp[f] = malloc(sizeof(double) * nx * ny)))
+      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
+  for (int m = 0; m < count && !err; m++)
+    err = map_frame(&rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp);
+  lie_resample2d_free(&rs);
+  for (int f = 0; f < 4; f++)
+    free(tmp[f]);
+  if (!err) {
+    out->Lx = a * in->Lx, out->Ly = a * in->Ly;
+    out->periodic = !rot && (qzero || !in->p);
+    for (int i = 0; i < nx; i++)
+      out->x[i] = a * in->x[i];
+    for (int j = 0; j < ny; j++)
+      out->y[j] = a * in->y[j];
+    memcpy(out->t, tout, sizeof(double) * count);
+  }
+  free(fc), free(tout);
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  return 0;
+}
+
+int lie_aug_ns_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns *in, lie_field_ns *out,
+                     lie_aug_info *info) {
+  LIE_CHECK(s && in && out, LIE_ERR_ARG, "lie_aug_ns_apply: NULL argument");
+  LIE_CALL(check_seq(s));
+  lie_aug_info tmp;
+  if (!info) info = &tmp;
+  memset(info, 0, sizeof *info);
+  memset(out, 0, sizeof *out);
+  int err = mode == LIE_AUG_COORDS ? apply_coords(s, in, out) : apply_grid(s, in, out, info);
+  if (err) {
+    lie_field_ns_free(out);
+    return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  }
+  return 0;
+}

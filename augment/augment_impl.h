@@ -1,0 +1,61 @@
+/* Internal helpers shared by the augment/ files (not installed). */
+#ifndef LIEREG_AUGMENT_IMPL_H
+#define LIEREG_AUGMENT_IMPL_H
+#include <complex.h>
+#include <fftw3.h>
+
+#include "liereg/augment.h"
+
+/* Per-PDE point maps (one file per symmetry group). */
+int lie_aug_ks_point(lie_aug_gen g, double eps, double *x, double *t, double *u);
+int lie_aug_kdv_point(lie_aug_gen g, double eps, double *x, double *t, double *u);
+int lie_aug_burgers_point(lie_aug_gen g, double eps, double *x, double *t, double *u);
+int lie_aug_pde_has(lie_pde pde, lie_aug_gen g);
+const char *lie_aug_pde_label(lie_pde pde);
+
+/* 1D periodic resampling of one row of n samples on a period L (resample.c). Plans are made
+ * once per row length and reused for every row of a trajectory. */
+typedef struct {
+  int n;
+  double L;
+  double *buf;        /* n reals */
+  fftw_complex *hat;  /* n/2+1 */
+  fftw_complex *work; /* n/2+1 */
+  fftw_plan fwd, bwd;
+} lie_resample1d;
+
+int lie_resample1d_init(lie_resample1d *r, int n, double L);
+void lie_resample1d_free(lie_resample1d *r);
+/* out_j = f(x_j - s): exact Fourier phase shift of the trigonometric interpolant. */
+int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *out);
+/* out_j = f(xi_j) at arbitrary points (coordinates relative to the row's first sample),
+ * xi_j = alpha * j * L/n + beta, by direct summation of the trigonometric interpolant. */
+int lie_resample1d_affine(lie_resample1d *r, const double *in, double alpha, double beta, double *out);
+
+/* 2D periodic (nx x ny, row-major, y fastest) resampling: shift, and evaluation at the
+ * affine image of the grid (Fourier zero-padding x2 then tensor Lagrange, resample.c). */
+typedef struct {
+  int nx, ny;
+  double Lx, Ly;
+  double *buf;
+  fftw_complex *hat, *work;
+  fftw_plan fwd, bwd;
+  /* upsampled copy for general affine maps */
+  int ux, uy;
+  double *up;
+  fftw_complex *uphat;
+  fftw_plan upbwd;
+  int *ix, *iy;    /* per output point: first node of the 8 x 8 stencil (prepared) */
+  double *wx, *wy; /* per output point: 8 + 8 Lagrange weights (prepared) */
+} lie_resample2d;
+
+int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly, int need_affine);
+void lie_resample2d_free(lie_resample2d *r);
+int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double sy, double *out);
+/* out(i,j) = f(M (x_i, y_j) + b), coordinates relative to the grid origin: prepare the stencils
+ * once per map, then apply to every field of the frame. */
+int lie_resample2d_affine_prepare(lie_resample2d *r, const double M[4], const double b[2]);
+int lie_resample2d_affine_apply(lie_resample2d *r, const double *in, double *out);
+
+#define LIE_AUG_LAGRANGE 8 /* points per axis of the local interpolation after x2 upsampling */
+#endif

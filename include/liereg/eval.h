@@ -1,0 +1,182 @@
+/* Downstream evaluation: closed-form ridge regression probe with k-fold cross-validated λ, and
+ * the regression metrics (MSE, NMSE, mean relative error %) with bootstrap error bars.
+ * Definitions and choices: docs/EVAL.md. */
+#ifndef LIEREG_EVAL_H
+#define LIEREG_EVAL_H
+#include <hdf5.h>
+
+#include "liereg/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A row-major (rows, cols) view of caller-owned doubles (samples × features or targets). */
+typedef struct {
+  int rows, cols;
+  double *data;
+} lie_mat;
+
+/* ---------------------------------------------------------------- ridge regression */
+/* Fits Y ≈ X W + b by minimising ‖Yc − Xs Ws‖² + λ‖Ws‖² with Xs the standardised features
+ * (zero mean, unit population std over the training rows; constant features are dropped) and
+ * Yc the centred targets; the intercept is not penalised. Solved through the eigendecomposition
+ * of Xs^T Xs (LAPACKE dsyevd); λ = 0 gives the minimum-norm least-squares solution. */
+typedef struct lie_ridge_s *lie_ridge;
+
+int lie_ridge_fit(const lie_mat *X, const lie_mat *Y, double lambda, lie_ridge *model);
+/* Yhat must have X->rows rows and as many columns as the fitted Y. */
+int lie_ridge_predict(lie_ridge model, const lie_mat *X, lie_mat *Yhat);
+/* Coefficients in the original feature units: W (p, m) row-major, b (m). */
+int lie_ridge_coef(lie_ridge model, double *W, double *b);
+double lie_ridge_lambda(lie_ridge model);
+int lie_ridge_destroy(lie_ridge *model);
+
+/* λ by k-fold cross-validation over a log-spaced grid, then a refit on all rows. */
+typedef struct {
+  int folds;                     /* -probe_folds, default 5 */
+  double lambda_min, lambda_max; /* -probe_lambda_min 1e-6, -probe_lambda_max 1e6 */
+  int lambda_num;                /* -probe_lambda_num, default 25 (half decades) */
+  uint64_t seed;                 /* -probe_cv_seed, default 1: the random fold assignment */
+} lie_ridge_cv_opts;
+
+void lie_ridge_cv_opts_default(lie_ridge_cv_opts *opts);
+int lie_ridge_cv_opts_set_from_options(lie_ctx ctx, lie_ridge_cv_opts *opts);
+/* The CV error for grid point l is Σ_folds Σ_rows Σ_t (ŷ − y)² / Var_t over n·m (Var_t the
+ * variance of target t over all rows), i.e. a mean NMSE; one λ is shared by all targets. The
+ * smallest error wins (ties: the larger λ). cv_err (lambda_num, may be NULL) receives the
+ * curve; *model (may be NULL) the refit. n < 2·folds is LIE_ERR_USAGE. */
+int lie_ridge_cv(const lie_mat *X, const lie_mat *Y, const lie_ridge_cv_opts *opts, double *lambda_best, double *cv_err,
+                 lie_ridge *model);
+/* Grid point l of the CV grid. */
+double lie_ridge_cv_lambda(const lie_ridge_cv_opts *opts, int l);
+
+/* ---------------------------------------------------------------- metrics */
+typedef enum {
+  LIE_METRIC_MSE = 0, /* 1/(n m) Σ (ŷ − y)² */
+  LIE_METRIC_NMSE,    /* 1/m Σ_t Σ_i (ŷ_it − y_it)² / Σ_i (y_it − ȳ_t)²  (1 = predicting the mean) */
+  LIE_METRIC_RELERR   /* 100/(n m) Σ |ŷ − y| / |y|  (mean relative error, %) */
+} lie_metric;
+
+int lie_metric_from_name(const char *name, lie_metric *metric); /* "mse", "nmse", "relerr" */
+const char *lie_metric_name(lie_metric metric);
+/* pred and truth must have the same shape; NaN/Inf is LIE_ERR_NUMERIC, as are a constant
+ * target (NMSE) and a zero target (relative error). */
+int lie_metric_eval(lie_metric metric, const lie_mat *pred, const lie_mat *truth, double *value);
+/* Bootstrap over rows: nboot resamples of n rows with replacement, drawn in order as
+ * lie_rng_int(rng, 0, n) from an rng seeded with `seed`; mean and unbiased std of the nboot
+ * metric values. */
+int lie_metric_bootstrap(lie_metric metric, const lie_mat *pred, const lie_mat *truth, int nboot, uint64_t seed,
+                         double *mean, double *std);
+
+/* ---------------------------------------------------------------- regression targets */
+/* Targets are computed from the per-trajectory datasets of a /<mode> group (of a data file or
+ * of an embedding file, which carries copies of them). Names, definitions and why they are
+ * invariant under the augmentations: docs/EVAL.md.
+ *   nu              Burgers viscosity (dataset nu)                 metric relerr
+ *   buo_y           NS buoyancy (dataset buo_y)                    metric mse
+ *   ic_mode         |c_l|, l = 1..K, of the initial condition      metric nmse
+ *   ic_mode_scaled  |c_l|·L², invariant under KdV scaling too       metric nmse */
+typedef struct {
+  const char *name;
+  lie_metric metric; /* the paper's metric for it */
+  const char *help;
+} lie_target_info;
+
+/* LIE_ERR_USAGE (listing the known names) when unknown. */
+int lie_target_lookup(const char *name, const lie_target_info **info);
+/* Amplitude of Fourier mode l = 1..kmax of u0(x) = Σ_k A_k sin(2π l_k x/L + φ_k), i.e.
+ * |c_l| with c_l = Σ_{k: l_k = l} A_k e^{iφ_k}; out (kmax). */
+void lie_target_ic_modes(int nwaves, const double *amp, const double *phase, const int *l, int kmax, double *out);
+/* Reads target `name` for every trajectory of `group`: *Y (n, m) row-major, allocated here
+ * (free() it). *m > 0 on input fixes the number of outputs (the K of the ic_ targets, so that
+ * train and test agree); 0 lets the data decide (largest l_k present). A missing dataset is
+ * LIE_ERR_USAGE naming it; `where` (e.g. "EMB.h5:/train") is used in messages. */
+int lie_target_read(hid_t group, const char *where, const char *name, int *n, int *m, double **Y);
+
+/* ---------------------------------------------------------------- ridge probe on a file */
+/* Embedding file (docs/EVAL.md): group /<mode> with dataset emb (N, D) float32 and the
+ * per-trajectory datasets the targets need (copied from the data file). The probe fits the
+ * CV ridge on the train group and reports the metric on the test group with bootstrap ±. */
+typedef struct {
+  char train_mode[32], test_mode[32]; /* -probe_train_mode train, -probe_test_mode test */
+  char test_emb[4096];                /* -probe_test_emb: test split's file ("" = the same file) */
+  int ntrain;                         /* -probe_ntrain: N labelled train rows (0 = all) */
+  uint64_t subset_seed;               /* -probe_subset_seed: 0 = the first N rows, else a random N */
+  int metric;                         /* -probe_metric mse|nmse|relerr; -1 = the target's */
+  int nboot;                          /* -probe_bootstrap 1000 */
+  uint64_t boot_seed;                 /* -probe_bootstrap_seed 0 */
+  int log_target;                     /* -probe_log: fit log(y), predict exp (positive targets) */
+  int keep_predictions;               /* 1: return the test predictions in the result */
+  lie_ridge_cv_opts cv;
+} lie_probe_opts;
+
+typedef struct {
+  int ntrain, ntest, d, m;
+  lie_metric metric;
+  double lambda;              /* chosen by CV */
+  double value;               /* metric on the whole test split */
+  double boot_mean, boot_std; /* bootstrap over test rows */
+  double train_value;         /* metric on the training rows (fit quality) */
+  double *pred, *truth;       /* (ntest, m) with keep_predictions, else NULL */
+} lie_probe_result;
+
+/* Frees pred/truth (safe on a zeroed result). */
+void lie_probe_result_free(lie_probe_result *res);
+
+void lie_probe_opts_default(lie_probe_opts *opts);
+/* Also reads the -probe_ CV options; -probe_mode trained is LIE_ERR_NOTSUP here (needs the
+ * network engine). */
+int lie_probe_opts_set_from_options(lie_ctx ctx, lie_probe_opts *opts);
+/* Every rank reads the (small) file and computes the same result. */
+int lie_probe_run(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target,
+                  lie_probe_result *res);
+/* Label-size sweep: for each size and seed s = 1..nseeds, the probe on a random subset of
+ * sizes[i] labelled train rows drawn with -probe_subset_seed s (the test split is always
+ * whole). res (nsizes × nseeds, row-major) receives every run. */
+int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target, int nsizes,
+                    const int *sizes, int nseeds, lie_probe_result *res);
+/* Mean and unbiased std (0 for n = 1) of n values. */
+void lie_mean_std(const double *v, int n, double *mean, double *std);
+
+/* ---------------------------------------------------------------- embedding files */
+/* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-
+ * trajectory datasets of data_path:/<mode> (nu, buo_y, L, T, ic_amp, ic_phase, ic_l, seed,
+ * success — whichever exist; each must have n rows) and the dataset emb (n, d) float32,
+ * returned open in *emb (H5Dclose it) for the caller to fill with
+ * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
+int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
+
+/* ---------------------------------------------------------------- figures (PNG) */
+/* Line / scatter plots with error bars and log axes for the report (label-size curves,
+ * predicted vs true, training curves): a self-contained raster with a built-in 5×7 font,
+ * written with libpng. Usage: create, set labels/log, add series, write_png, destroy. */
+typedef struct lie_plot_s *lie_plot;
+typedef enum { LIE_PLOT_LINE = 0, LIE_PLOT_MARKERS = 1, LIE_PLOT_LINE_MARKERS = 2 } lie_plot_style;
+
+int lie_plot_create(int width, int height, lie_plot *plot); /* pixels, >= 200 x 150 */
+int lie_plot_set_labels(lie_plot plot, const char *title, const char *xlabel, const char *ylabel);
+int lie_plot_set_log(lie_plot plot, int logx, int logy);
+/* A series of n points (copied); yerr (n) or NULL draws ± error bars; points with a
+ * non-finite coordinate are skipped. At most 8 series. */
+int lie_plot_add(lie_plot plot, int n, const double *x, const double *y, const double *yerr, lie_plot_style style,
+                 const char *label);
+/* A dashed y = x reference line; both axes then share one range (predicted vs true). */
+int lie_plot_add_diagonal(lie_plot plot);
+/* Renders (LIE_ERR_USAGE when there is nothing finite to draw or a log axis meets a value
+ * <= 0) and writes an 8-bit RGB PNG. */
+int lie_plot_write_png(lie_plot plot, const char *path);
+int lie_plot_destroy(lie_plot *plot);
+/* For tests and custom drawings, valid after lie_plot_render: pixel of data point (x, y),
+ * and the colour of a pixel. */
+int lie_plot_render(lie_plot plot);
+int lie_plot_map(lie_plot plot, double x, double y, int *px, int *py);
+int lie_plot_pixel(lie_plot plot, int px, int py, unsigned char rgb[3]);
+/* Tick positions for an axis over [lo, hi] (log: decades, then 2 and 5 subdivisions when the
+ * range is short); at most `max` ticks. */
+int lie_plot_ticks(double lo, double hi, int logscale, int max, double *ticks, int *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

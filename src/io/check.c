@@ -1,0 +1,187 @@
+/* `liereg info`: validate a dataset file (ours, LPSDA's or PDEArena's layout) and print
+ * a summary. Rows are scanned round-robin over ranks; results are reduced to rank 0. */
+#include "liereg/io.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_DSETS 64
+
+/* What must hold for a dataset of a given name. */
+typedef struct {
+  const char *name;
+  int positive;   /* every value > 0 */
+  int increasing; /* strictly increasing along each row */
+  int all_one;    /* every value == 1 (success flags) */
+} lie_rule;
+
+static const lie_rule rules[] = {{"x", 0, 1, 0},  {"y", 0, 1, 0},  {"t", 0, 1, 0},  {"dx", 1, 0, 0},
+                                 {"dy", 1, 0, 0}, {"dt", 1, 0, 0}, {"L", 1, 0, 0},  {"T", 1, 0, 0},
+                                 {"nu", 1, 0, 0}, {"buo_y", 1, 0, 0}, {"success", 0, 0, 1}};
+
+typedef struct {
+  char name[128];
+  int rank;
+  hsize_t dims[8];
+  double min, max;
+  long nonfinite, nonpositive, nonincreasing, notone;
+} lie_dstat;
+
+typedef struct {
+  lie_dstat d[MAX_DSETS];
+  int n;
+} lie_dlist;
+
+static herr_t list_dataset(hid_t g, const char *name, const H5L_info_t *info, void *out) {
+  lie_dlist *l = out;
+  hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+  int is_dataset = o >= 0 && H5Iget_type(o) == H5I_DATASET;
+  if (o >= 0) H5Oclose(o);
+  if (is_dataset && l->n < MAX_DSETS) snprintf(l->d[l->n++].name, sizeof l->d[0].name, "%s", name);
+  return 0;
+}
+
+static const lie_rule *rule_for(const char *name) {
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+    if (!strcmp(rules[i].name, name)) return &rules[i];
+  return NULL;
+}
+
+/* Scans this rank's rows of one dataset, then reduces the statistics over ranks. */
+static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
+  hid_t d;
+  size_t row = 1;
+  const lie_rule *r = rule_for(s->name);
+  for (int i = 1; i < s->rank; i++) row *= s->dims[i];
+  double *buf;
+  LIE_ALLOC(buf, row);
+  LIE_H5(d = H5Dopen2(g, s->name, H5P_DEFAULT));
+  s->min = DBL_MAX, s->max = -DBL_MAX;
+  int err = LIE_OK;
+  for (hsize_t i = (hsize_t)lie_ctx_rank(ctx); !err && i < (s->rank ? s->dims[0] : 1); i += lie_ctx_size(ctx)) {
+    err = s->rank ? lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, i, 1, buf)
+                  : (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? LIE_ERR_FORMAT : 0);
+    for (size_t j = 0; !err && j < row; j++) {
+      double v = buf[j];
+      if (!isfinite(v)) {
+        s->nonfinite++;
+        continue;
+      }
+      s->min = fmin(s->min, v), s->max = fmax(s->max, v);
+      if (r && r->positive && !(v > 0)) s->nonpositive++;
+      if (r && r->all_one && v != 1) s->notone++;
+      if (r && r->increasing && j > 0 && !(v > buf[j - 1])) s->nonincreasing++;
+    }
+  }
+  H5Dclose(d);
+  free(buf);
+  LIE_CALL(err);
+  MPI_Comm c = lie_ctx_comm(ctx);
+  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &s->min, 1, MPI_DOUBLE, MPI_MIN, c));
+  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &s->max, 1, MPI_DOUBLE, MPI_MAX, c));
+  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &s->nonfinite, 4, MPI_LONG, MPI_SUM, c));
+  return LIE_OK;
+}
+
+static void shape_str(const lie_dstat *s, char *buf, size_t n) {
+  size_t k = (size_t)snprintf(buf, n, "(");
+  for (int i = 0; i < s->rank && k < n; i++) k += (size_t)snprintf(buf + k, n - k, i ? ", %llu" : "%llu", (unsigned long long)s->dims[i]);
+  if (k < n) snprintf(buf + k, n - k, ")");
+}
+
+/* The first problem found in a dataset's statistics, as a message; 0 if none. */
+static int dataset_problem(const char *path, const char *mode, const lie_dstat *s, char *msg, size_t n) {
+  const char *what = s->nonfinite ? "NaN/Inf values" : s->nonpositive ? "non-positive values"
+                     : s->nonincreasing ? "non-increasing coordinates" : s->notone ? "failed trajectories (success=0)" : NULL;
+  long count = s->nonfinite ? s->nonfinite : s->nonpositive ? s->nonpositive : s->nonincreasing ? s->nonincreasing : s->notone;
+  if (!what) return 0;
+  snprintf(msg, n, "%s:/%s/%s: %ld %s", path, mode, s->name, count, what);
+  return 1;
+}
+
+/* The layout of a group: the field datasets that define N. */
+static int detect_layout(const char *path, const char *mode, lie_dlist *l, const char **layout, long *N) {
+  *layout = NULL;
+  for (int i = 0; i < l->n; i++) {
+    lie_dstat *s = &l->d[i];
+    int a, b;
+    if (s->rank == 3 && sscanf(s->name, "pde_%d-%d", &a, &b) == 2) {
+      LIE_CHECK((hsize_t)a == s->dims[1] && (hsize_t)b == s->dims[2], LIE_ERR_FORMAT,
+                "%s:/%s/%s: name does not match its shape (%d, %d)", path, mode, s->name, (int)s->dims[1], (int)s->dims[2]);
+      *layout = "1d (LPSDA)", *N = (long)s->dims[0];
+    }
+    if (s->rank == 4 && !strcmp(s->name, "u")) *layout = "ns (PDEArena)", *N = (long)s->dims[0];
+  }
+  LIE_CHECK(*layout, LIE_ERR_FORMAT, "%s:/%s has no field dataset (pde_<nt>-<nx> or u/vx/vy)", path, mode);
+  for (int i = 0; i < l->n; i++) {
+    lie_dstat *s = &l->d[i];
+    LIE_CHECK(s->rank >= 1 && (long)s->dims[0] == *N, LIE_ERR_FORMAT,
+              "%s:/%s/%s: leading dimension %llu does not match the %ld trajectories", path, mode, s->name,
+              s->rank ? (unsigned long long)s->dims[0] : 0ull, *N);
+  }
+  return LIE_OK;
+}
+
+static int check_group(lie_ctx ctx, const char *path, hid_t file, const char *mode, FILE *out, char *problem, size_t np) {
+  lie_dlist l = {.n = 0};
+  hsize_t idx = 0;
+  hid_t g;
+  const char *layout = NULL;
+  long N = 0;
+  LIE_H5(g = H5Gopen2(file, mode, H5P_DEFAULT));
+  H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, list_dataset, &l);
+  int err = LIE_OK;
+  for (int i = 0; !err && i < l.n; i++) err = lie_h5_dims(g, l.d[i].name, &l.d[i].rank, l.d[i].dims);
+  if (!err) err = detect_layout(path, mode, &l, &layout, &N);
+  if (!err && lie_ctx_rank(ctx) == 0) fprintf(out, "group /%s: %ld trajectories, layout %s\n", mode, N, layout);
+  for (int i = 0; !err && i < l.n; i++) {
+    char shape[128];
+    err = scan_dataset(ctx, g, &l.d[i]);
+    if (err) break;
+    shape_str(&l.d[i], shape, sizeof shape);
+    if (lie_ctx_rank(ctx) == 0)
+      fprintf(out, "  %-14s %-22s min % .6g  max % .6g\n", l.d[i].name, shape, l.d[i].min, l.d[i].max);
+    if (!problem[0]) dataset_problem(path, mode, &l.d[i], problem, np);
+  }
+  H5Gclose(g);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static void print_attributes(lie_ctx ctx, hid_t file, const char *path, FILE *out) {
+  char pde[64] = "?", gen[256] = "?", created[64] = "?";
+  if (lie_ctx_rank(ctx) != 0) return;
+  lie_h5_attr_get_string(file, "pde", pde, sizeof pde);
+  lie_h5_attr_get_string(file, "generator", gen, sizeof gen);
+  lie_h5_attr_get_string(file, "created", created, sizeof created);
+  lie_error_clear(); /* missing attributes are fine on LPSDA/PDEArena files */
+  fprintf(out, "file %s\n  pde: %s  generator: %s  created: %s\n", path, pde, gen, created);
+}
+
+int lie_dataset_check(lie_ctx ctx, const char *path, FILE *out) {
+  static const char *modes[] = {"train", "valid", "test"};
+  hid_t file;
+  char problem[512] = "";
+  int ngroups = 0, err = LIE_OK;
+  double schema;
+  LIE_CALL(lie_h5_open(ctx, path, &file));
+  if (lie_h5_attr_get_double(file, "liereg_schema", &schema) == LIE_OK && schema > LIE_SCHEMA_VERSION) {
+    lie_h5_close(&file);
+    LIE_ERROR(LIE_ERR_FORMAT, "%s: schema %g is newer than this liereg (%d)", path, schema, LIE_SCHEMA_VERSION);
+  }
+  lie_error_clear();
+  print_attributes(ctx, file, path, out);
+  for (int i = 0; !err && i < 3; i++) {
+    if (!lie_h5_exists(file, modes[i])) continue;
+    ngroups++;
+    err = check_group(ctx, path, file, modes[i], out, problem, sizeof problem);
+  }
+  int cerr = lie_h5_close(&file);
+  LIE_CALL(err);
+  LIE_CALL(cerr);
+  LIE_CHECK(ngroups > 0, LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", path);
+  LIE_CHECK(!problem[0], LIE_ERR_FORMAT, "%s", problem);
+  if (lie_ctx_rank(ctx) == 0) fprintf(out, "ok: %s passes all checks\n", path);
+  return LIE_OK;
+}

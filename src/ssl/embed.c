@@ -1,0 +1,156 @@
+/* liereg embed: frozen-encoder representations of every trajectory of a dataset.
+ *
+ * Crop policy (deterministic): no symmetry transform; frames [0, crop_t) and points
+ * [0, crop_x) of the stored trajectory, with the checkpoint's crop sizes, input channels and
+ * normalisation. Encoder in inference mode (batch norm with running statistics), so every
+ * embedding depends only on its own trajectory: the output does not depend on the rank count
+ * or the batch size. Rank r embeds the block [r N/P, (r+1) N/P) of each split and writes it
+ * collectively into the probe's layout (lie_emb_group_create, docs/EVAL.md). */
+#include "liereg/eval.h"
+#include "pretrain_impl.h"
+
+#include <petscsys.h>
+#include <string.h>
+
+typedef struct {
+  lie_pretrain_state st;
+  lie_nn_net net;
+  lie_ssl_data data;
+  int repr, Dr, n;
+  const char *ckpt;
+} embed_job;
+
+static int embed_block(embed_job *j, const lie_embed_cfg *cfg, int first, int count, float *emb) {
+  int C, H, W;
+  LIE_CALL(lie_ssl_model_input_shape(&j->st.model, &C, &H, &W));
+  size_t in = (size_t)C * H * W;
+  float *x, *r;
+  LIE_ALLOC(x, (size_t)cfg->batch * in);
+  LIE_ALLOC(r, (size_t)cfg->batch * j->Dr);
+  lie_aug_cfg aug;
+  memset(&aug, 0, sizeof aug);
+  int err = lie_aug_mode_from_name(j->st.aug_mode, &aug.mode);
+  for (int b0 = 0; !err && b0 < count; b0 += cfg->batch) {
+    int nb = count - b0 < cfg->batch ? count - b0 : cfg->batch;
+    memset(x, 0, (size_t)cfg->batch * in * sizeof(float)); /* padding rows of the last chunk */
+    for (int i = 0; !err && i < nb; i++) err = lie_ssl_data_plain(j->data, &aug, &j->st.model, first + b0 + i, x + i * in);
+    PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
+    if (!err) err = lie_nn_net_forward(j->net, x, 0);
+    PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
+    if (!err) err = lie_nn_net_get_activation(j->net, j->repr, r);
+    if (!err) memcpy(emb + (size_t)b0 * j->Dr, r, (size_t)nb * j->Dr * sizeof(float));
+  }
+  free(x), free(r);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* One split: /<mode>/emb (rows of this rank's block) + the carried parameter datasets. */
+static int write_split(lie_ctx ctx, hid_t f, embed_job *j, const char *data, const char *mode, int first, int count,
+                       const float *emb) {
+  hid_t d;
+  LIE_CALL(lie_emb_group_create(ctx, f, data, mode, j->n, j->Dr, &d));
+  int err = lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb);
+  if (!err) err = lie_h5_attr_set_string(d, "checkpoint", j->ckpt);
+  if (!err) err = lie_h5_attr_set_string(d, "crop_policy", "no transform; frames [0,crop_t), points [0,crop_x)");
+  if (!err) err = lie_h5_attr_set_int(d, "crop_t", j->st.model.crop_t);
+  if (!err) err = lie_h5_attr_set_int(d, "crop_x", j->st.model.crop_x);
+  if (!err) err = lie_h5_attr_set_int(d, "train_step", j->st.step);
+  H5Dclose(d);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* Embeds split `mode` of `data` into group /<mode> of f. */
+static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_cfg *cfg, const char *data,
+                       const char *mode) {
+  int nt, nx;
+  LIE_CALL(lie_ssl_data_open(ctx, data, mode, cfg->field, &j->data));
+  LIE_CALL(lie_ssl_data_sizes(j->data, &j->n, &nt, &nx));
+  lie_ssl_data_set_norm(j->data, j->st.norm_mean, j->st.norm_std);
+  const int P = lie_ctx_size(ctx), r = lie_ctx_rank(ctx);
+  int first = (int)((long)j->n * r / P), count = (int)((long)j->n * (r + 1) / P) - first;
+  float *emb;
+  LIE_ALLOC(emb, (size_t)(count ? count : 1) * j->Dr);
+  int err = embed_block(j, cfg, first, count, emb), any = 0;
+  /* a read error on one rank must not leave the others in the collective writes */
+  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx));
+  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "embedding failed on another rank");
+  if (!err) err = write_split(ctx, f, j, data, mode, first, count, emb);
+  free(emb);
+  if (!err)
+    lie_log_info(ctx, "embedded %s:/%s: %d trajectories -> /%s/emb (%d x %d float32)", data, mode, j->n, mode, j->n,
+                 j->Dr);
+  int cerr = lie_ssl_data_close(&j->data);
+  LIE_CALL(err);
+  LIE_CALL(cerr);
+  return LIE_OK;
+}
+
+/* The splits a file contributes: -data_mode, else each of train/valid/test it has. */
+static int file_modes(lie_ctx ctx, const char *path, const char *want, char modes[3][16], int *n) {
+  static const char *all[] = {"train", "valid", "test"};
+  hid_t f;
+  *n = 0;
+  LIE_CALL(lie_h5_open(ctx, path, &f));
+  if (want[0] && lie_h5_exists(f, want)) snprintf(modes[(*n)++], 16, "%s", want);
+  for (int i = 0; !want[0] && i < 3; i++)
+    if (lie_h5_exists(f, all[i])) snprintf(modes[(*n)++], 16, "%s", all[i]);
+  lie_h5_close(&f);
+  LIE_CHECK(*n > 0, LIE_ERR_FORMAT, "%s has no group %s%s", path, want[0] ? "/" : "/train, /valid or /test",
+            want[0] ? want : "");
+  return LIE_OK;
+}
+
+static int build_encoder(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j) {
+  int out;
+  lie_ssl_model_cfg enc = j->st.model;
+  enc.nexpander = 0; /* the encoder alone; the expander's tensors in the file are not read */
+  LIE_CALL(lie_nn_net_create(ctx, &j->net));
+  LIE_CALL(lie_nn_net_set_backend(j->net, cfg->backend));
+  LIE_CALL(lie_ssl_model_build(j->net, &enc, &j->repr, &out));
+  LIE_CALL(lie_nn_net_setup(j->net, cfg->batch));
+  LIE_CALL(lie_pretrain_ckpt_load(ctx, j->net, NULL, cfg->ckpt));
+  LIE_CALL(lie_nn_net_tensor_shape(j->net, j->repr, &j->Dr, NULL, NULL));
+  return LIE_OK;
+}
+
+static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j, hid_t *f) {
+  char modes[3][16], done[3 * LIE_EMBED_MAX_FILES][16];
+  int ndone = 0, nm;
+  LIE_CHECK(cfg->ndata >= 1 && cfg->ndata <= LIE_EMBED_MAX_FILES, LIE_ERR_USAGE, "-data: 1 to %d files",
+            LIE_EMBED_MAX_FILES);
+  LIE_CALL(lie_pretrain_ckpt_read_state(ctx, cfg->ckpt, &j->st));
+  j->ckpt = cfg->ckpt;
+  LIE_CALL(build_encoder(ctx, cfg, j));
+  for (int i = 0; i < cfg->ndata; i++) { /* check every split before writing anything */
+    LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, modes, &nm));
+    for (int k = 0; k < nm; k++) {
+      for (int q = 0; q < ndone; q++)
+        LIE_CHECK(strcmp(done[q], modes[k]), LIE_ERR_USAGE, "split /%s appears in two -data files", modes[k]);
+      memcpy(done[ndone++], modes[k], sizeof done[0]);
+    }
+  }
+  LIE_CALL(lie_h5_create(ctx, cfg->out, f));
+  LIE_CALL(lie_h5_stamp(*f, j->st.pde));
+  LIE_CALL(lie_h5_attr_set_string(*f, "ckpt", cfg->ckpt));
+  LIE_CALL(lie_h5_attr_set_string(*f, "source", cfg->data[0]));
+  for (int i = 0; i < cfg->ndata; i++) {
+    LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, modes, &nm));
+    for (int k = 0; k < nm; k++) LIE_CALL(embed_split(ctx, *f, j, cfg, cfg->data[i], modes[k]));
+  }
+  return LIE_OK;
+}
+
+int lie_embed_run(lie_ctx ctx, const lie_embed_cfg *cfg) {
+  embed_job j;
+  hid_t f = -1;
+  memset(&j, 0, sizeof j);
+  LIE_CHECK(cfg->batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
+  int err = run(ctx, cfg, &j, &f);
+  if (f >= 0) lie_h5_close(&f);
+  lie_nn_net_destroy(&j.net);
+  lie_ssl_data_close(&j.data);
+  LIE_CALL(err);
+  return LIE_OK;
+}
