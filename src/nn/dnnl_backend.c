@@ -423,6 +423,61 @@ static void plan_relus(lie_nn_net net, int *alias) {
   }
 }
 
+/* Gradient buffers are needed only during backward, from the first node (in backward
+ * order) that writes one to its producer's backward, which reads it last. Tensors whose
+ * lifetimes do not overlap share memory (greedy best fit, in backward order), so the
+ * gradient arena is a few of the largest tensors instead of all of them. */
+static int plan_gradients(lie_nn_net net, const int *alias, size_t **off, size_t *total) {
+  const int nt = net->nt, nn = net->nn;
+  int *birth, *death, *order, nb = 0;
+  size_t *boff, *bsize;
+  int *bdeath;
+  LIE_ALLOC(*off, nt);
+  LIE_ALLOC(birth, nt);
+  LIE_ALLOC(death, nt);
+  LIE_ALLOC(order, nt);
+  LIE_ALLOC(boff, nt);
+  LIE_ALLOC(bsize, nt);
+  LIE_ALLOC(bdeath, nt);
+  for (int t = 0; t < nt; t++) birth[t] = t == nt - 1 ? nn : -2, death[t] = nn + 1;
+  for (int i = 0; i < nn; i++)
+    for (int k = 0; k < 2; k++) {
+      int t = net->nodes[i].in[k];
+      if (t < 0) continue;
+      int r = alias[t] >= 0 ? alias[t] : t;
+      if (i > birth[r]) birth[r] = i;
+    }
+  for (int t = 0; t < nt; t++) { /* the group (root + aliases) dies at the root producer's backward */
+    int r = alias[t] >= 0 ? alias[t] : t;
+    if (t == nt - 1 && alias[t] >= 0 && birth[r] < nn) birth[r] = nn;
+    death[r] = r == 0 ? -1 : net->t[r].producer;
+  }
+  for (int t = 0; t < nt; t++) order[t] = t;
+  for (int a = 1; a < nt; a++) /* by birth, latest node first (= backward order) */
+    for (int b = a; b > 0 && birth[order[b]] > birth[order[b - 1]]; b--) {
+      int x = order[b];
+      order[b] = order[b - 1], order[b - 1] = x;
+    }
+  *total = 0;
+  for (int k = 0; k < nt; k++) {
+    int t = order[k];
+    if (alias[t] >= 0) continue;
+    size_t sz = (net->t[t].bytes + 63) / 64 * 16;
+    int best = -1;
+    for (int b = 0; b < nb; b++) /* free before t is first written, and large enough */
+      if (bdeath[b] > birth[t] && bsize[b] >= sz && (best < 0 || bsize[b] < bsize[best])) best = b;
+    if (best < 0) {
+      best = nb++;
+      boff[best] = *total, bsize[best] = sz;
+      *total += sz;
+    }
+    bdeath[best] = death[t];
+    (*off)[t] = boff[best];
+  }
+  free(birth), free(death), free(order), free(boff), free(bsize), free(bdeath);
+  return LIE_OK;
+}
+
 static int dn_setup(lie_nn_net net) {
   dstate *s;
   LIE_ALLOC(s, 1);
@@ -446,7 +501,10 @@ static int dn_setup(lie_nn_net net) {
   }
   for (int i = 0; i < net->nt; i++)
     if (alias[i] >= 0) net->t[i].bytes = 0; /* shares its input's buffers */
-  int e = lie_nn_net_alloc_activations(net);
+  size_t *goff = NULL, gtotal = 0;
+  int e = plan_gradients(net, alias, &goff, &gtotal);
+  if (!e) e = lie_nn_net_alloc_activations(net, goff, gtotal);
+  free(goff);
   for (int i = 0; i < net->nt; i++)
     if (alias[i] >= 0) net->t[i].data = net->t[alias[i]].data, net->t[i].grad = net->t[alias[i]].grad;
   free(alias);
