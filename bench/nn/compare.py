@@ -3,8 +3,11 @@
 threads, same model, same batch) on the issue's three configurations and prints both JSON
 lines plus one line with the ratio liereg/PyTorch of samples per second. Run by hand:
 
-  /usr/bin/python3 bench/nn/compare.py build/liereg [--threads 2] [--steps 3] [--only a|b|c]
-"""
+  /usr/bin/python3 bench/nn/compare.py build/liereg [--threads 2] [--steps 3] [--rounds 2] [--only abc]
+
+With --rounds R the two are run alternately R times each (liereg, torch, liereg, ...) and
+the ratio uses the median step time of each side, which damps the drift of a shared,
+loaded machine."""
 import argparse
 import json
 import os
@@ -29,6 +32,7 @@ def main():
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--only", default="abc")
+    ap.add_argument("--rounds", type=int, default=1)
     a = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
@@ -37,11 +41,16 @@ def main():
         model, inp, batch = CONFIGS[key]
         common = ["-model", model, "-input", inp, "-batch", str(batch), "-threads", str(a.threads),
                   "-steps", str(a.steps), "-warmup", str(a.warmup)]
-        ours = run([a.liereg, "bench", "train"] + common)
-        torch = run([sys.executable, os.path.join(here, "bench_torch.py"), "--model", model, "--input", inp,
-                     "--batch", str(batch), "--threads", str(a.threads), "--steps", str(a.steps),
-                     "--warmup", str(a.warmup)])
+        runs_ours, runs_torch = [], []
+        for _ in range(a.rounds):
+            runs_ours.append(run([a.liereg, "bench", "train"] + common))
+            runs_torch.append(run([sys.executable, os.path.join(here, "bench_torch.py"), "--model", model,
+                                   "--input", inp, "--batch", str(batch), "--threads", str(a.threads),
+                                   "--steps", str(a.steps), "--warmup", str(a.warmup)]))
+        ours = sorted(runs_ours, key=lambda r: r["step_s"])[(a.rounds - 1) // 2]
+        torch = sorted(runs_torch, key=lambda r: r["step_s"])[(a.rounds - 1) // 2]
         print(json.dumps({"config": key, "model": model, "input": inp, "batch": batch, "threads": a.threads,
+                          "rounds": a.rounds, "liereg_step_s": ours["step_s"], "torch_step_s": torch["step_s"],
                           "ratio_samples_per_s": round(ours["samples_per_s"] / torch["samples_per_s"], 3),
                           "liereg_gflop_per_s": ours["gflop_per_s"], "torch_gflop_per_s": torch["gflop_per_s"],
                           "liereg_rss_mb": ours["peak_rss_mb"], "torch_rss_mb": torch["peak_rss_mb"]}), flush=True)

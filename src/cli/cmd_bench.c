@@ -14,6 +14,7 @@ typedef struct {
   char what[32], model[32], input[64], expander[64], backend[16];
   PetscInt batch, threads, steps, warmup, width;
   PetscBool backend_set;
+  lie_nn_backend be;
 } bench_opts;
 
 static PetscErrorCode read_options(bench_opts *o) {
@@ -91,11 +92,7 @@ static int build(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, cons
   int two_d = !strcmp(o->model, "resnet18_2d");
   lie_nn_resnet_opts ro = {two_d ? 2 : 1, dims[0], (int)o->width};
   LIE_CALL(lie_nn_net_create(ctx, net));
-  if (o->backend_set) {
-    lie_nn_backend be;
-    LIE_CALL(lie_nn_backend_from_name(o->backend, &be));
-    LIE_CALL(lie_nn_net_set_backend(*net, be));
-  }
+  LIE_CALL(lie_nn_net_set_backend(*net, o->be));
   LIE_CALL(lie_nn_input(*net, dims[0], nd == 3 ? dims[1] : 1, dims[nd - 1], &x));
   LIE_CALL(lie_nn_resnet18(*net, "encoder/", &ro, x, &h));
   sizes[0] = 8 * (int)o->width;
@@ -153,7 +150,7 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
 }
 
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args) {
-  bench_opts o = {"", "resnet18_2d", "3x128x256", "512-512-512", "", 32, 0, 5, 1, 64, PETSC_FALSE};
+  bench_opts o = {"", "resnet18_2d", "3x128x256", "512-512-512", "", 32, 0, 5, 1, 64, PETSC_FALSE, LIE_NN_BACKEND_REF};
   int dims[4], exp[8], stop;
   LIE_CHECK(nargs == 1 && !strcmp(args[0], "train"), LIE_ERR_USAGE,
             "usage: liereg bench train -model resnet18_2d|resnet18_1d -input CxHxW|CxL -batch B [-threads T]");
@@ -166,6 +163,9 @@ int lie_cmd_bench(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nexp >= 1, LIE_ERR_USAGE, "-expander %s: expected sizes like 512-512-512", o.expander);
   LIE_CHECK(o.batch >= 2, LIE_ERR_USAGE, "-batch %d: need at least 2 (variance over the batch)", (int)o.batch);
   LIE_CHECK(o.steps >= 1 && o.warmup >= 0 && o.width >= 1, LIE_ERR_USAGE, "-steps/-warmup/-width out of range");
+  o.be = lie_nn_backend_default();
+  if (o.backend_set) LIE_CALL(lie_nn_backend_from_name(o.backend, &o.be));
+  LIE_CHECK(o.be != LIE_NN_BACKEND_DNNL || LIEREG_HAVE_DNNL, LIE_ERR_USAGE, "-nn_backend dnnl: built without oneDNN");
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   if (o.threads <= 0) o.threads = lie_nn_cores_available();

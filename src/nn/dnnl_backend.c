@@ -35,10 +35,14 @@ typedef struct {
   /* max pool workspace; global average pool output (and its gradient) viewed as (B,C,1,1) */
   dnnl_memory_t ws, y4, dy4;
   int acc[2]; /* backward must ADD into input i's gradient (it has another consumer) */
+  int fuse_relu; /* BN: the following ReLU is fused (dnnl_fuse_norm_relu, mask in ws) */
+  int relu_mode; /* ReLU: RELU_OWN, RELU_FUSED (done by the BN) or RELU_INPLACE */
   /* conv: layout adapters where a primitive runs in another layout than the tensors (only
    * where oneDNN has no jit kernel for the tensors' layout, see make_conv_pd) */
   adapt fx, fy, bdy, bdx, wx, wdy;
 } dnode;
+
+enum { RELU_OWN, RELU_FUSED, RELU_INPLACE };
 
 typedef struct {
   dnnl_engine_t eng;
@@ -253,13 +257,17 @@ static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
 static int setup_bn(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   const dnnl_memory_desc_t *md = &s->md[n->in[0]];
-  const unsigned ss = dnnl_use_scale | dnnl_use_shift;
+  const unsigned ss = dnnl_use_scale | dnnl_use_shift | (d->fuse_relu ? dnnl_fuse_norm_relu : 0);
   dnnl_batch_normalization_desc_t bd;
   dnnl_primitive_desc_t pd;
   LIE_DNNL(dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_training, md, 1e-5f, ss));
   LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &bd, NULL, s->eng, NULL));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));
-  LIE_DNNL(dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_inference, md, 1e-5f, ss | dnnl_use_global_stats));
+  if (d->fuse_relu) LIE_CALL(mem(s, dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_workspace_md, 0), NULL, &d->ws));
+  /* eval mode: running stats; with the fused ReLU the training propagation kind is kept so
+   * the ReLU mask (workspace) exists for a backward pass through an eval-mode forward */
+  LIE_DNNL(dnnl_batch_normalization_forward_desc_init(&bd, d->fuse_relu ? dnnl_forward_training : dnnl_forward_inference,
+                                                      md, 1e-5f, ss | dnnl_use_global_stats));
   LIE_DNNL(dnnl_primitive_desc_create(&d->inf_pd, &bd, NULL, s->eng, NULL));
   LIE_CALL(prim(d->inf_pd, &d->inf));
   LIE_DNNL(dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, md, md, 1e-5f, ss));
@@ -290,10 +298,13 @@ static int setup_relu(lie_nn_net net, lie_nn_node *n, dnode *d) {
   const dnnl_memory_desc_t *md = &s->md[n->in[0]];
   dnnl_eltwise_desc_t ed;
   dnnl_primitive_desc_t pd;
-  LIE_DNNL(dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_training, dnnl_eltwise_relu, md, 0.f, 0.f));
+  if (d->relu_mode == RELU_FUSED) return LIE_OK;
+  /* in place: the backward reads the output (x > 0 <=> relu(x) > 0) */
+  dnnl_alg_kind_t alg = d->relu_mode == RELU_INPLACE ? dnnl_eltwise_relu_use_dst_for_bwd : dnnl_eltwise_relu;
+  LIE_DNNL(dnnl_eltwise_forward_desc_init(&ed, dnnl_forward_training, alg, md, 0.f, 0.f));
   LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &ed, NULL, s->eng, NULL));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));
-  LIE_DNNL(dnnl_eltwise_backward_desc_init(&ed, dnnl_eltwise_relu, md, md, 0.f, 0.f));
+  LIE_DNNL(dnnl_eltwise_backward_desc_init(&ed, alg, md, md, 0.f, 0.f));
   LIE_DNNL(dnnl_primitive_desc_create(&pd, &ed, NULL, s->eng, d->fwd_pd));
   int e = prim(pd, &d->bwd_d);
   dnnl_primitive_desc_destroy(pd);
@@ -367,8 +378,9 @@ static int setup_linear(lie_nn_net net, lie_nn_node *n, dnode *d) {
 
 static int setup_add(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
-  LIE_CHECK(dnnl_memory_desc_equal(&s->md[n->in[0]], &s->md[n->in[1]]), LIE_ERR_INTERNAL,
-            "add: operands in different layouts");
+  LIE_CHECK(dnnl_memory_desc_equal(&s->md[n->in[0]], &s->md[n->in[1]]), LIE_ERR_NOTSUP,
+            "oneDNN backend: add of tensors in different layouts (e.g. the raw input and a conv output) is not "
+            "supported; use -nn_backend ref");
   dnnl_binary_desc_t bd;
   LIE_DNNL(dnnl_binary_desc_init(&bd, dnnl_binary_add, &s->md[n->in[0]], &s->md[n->in[1]], &s->md[n->out]));
   LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &bd, NULL, s->eng, NULL));
@@ -392,6 +404,80 @@ static void plan_accumulation(lie_nn_net net) {
 
 static void dn_destroy(lie_nn_net net);
 
+/* ReLUs whose input has no other reader need no buffers of their own: after a BN the ReLU
+ * is fused into it (dnnl_fuse_norm_relu keeps a bit mask), after the residual add it runs
+ * in place. alias[t] = the tensor whose buffers t shares, or -1. Saves memory traffic (one
+ * pass less per BN+ReLU) and one activation + one gradient tensor per ReLU. */
+static void plan_relus(lie_nn_net net, int *alias) {
+  dstate *s = S(net);
+  for (int i = 0; i < net->nt; i++) alias[i] = -1;
+  if (getenv("LIE_NN_DNNL_NOFUSE")) return; /* for benchmarking the effect */
+  for (int i = 0; i < net->nn; i++) {
+    const lie_nn_node *n = &net->nodes[i];
+    int src = n->in[0], p = net->t[src].producer;
+    if (n->op != LIE_OP_RELU || p < 0 || net->t[src].nconsumers != 1 || alias[src] >= 0) continue;
+    if (net->nodes[p].op == LIE_OP_BN) s->n[p].fuse_relu = 1, s->n[i].relu_mode = RELU_FUSED;
+    else if (net->nodes[p].op == LIE_OP_ADD) s->n[i].relu_mode = RELU_INPLACE;
+    else continue;
+    alias[n->out] = src;
+  }
+}
+
+/* Gradient buffers are needed only during backward, from the first node (in backward
+ * order) that writes one to its producer's backward, which reads it last. Tensors whose
+ * lifetimes do not overlap share memory (greedy best fit, in backward order), so the
+ * gradient arena is a few of the largest tensors instead of all of them. */
+static int plan_gradients(lie_nn_net net, const int *alias, size_t **off, size_t *total) {
+  const int nt = net->nt, nn = net->nn;
+  int *birth, *death, *order, nb = 0;
+  size_t *boff, *bsize;
+  int *bdeath;
+  LIE_ALLOC(*off, nt);
+  LIE_ALLOC(birth, nt);
+  LIE_ALLOC(death, nt);
+  LIE_ALLOC(order, nt);
+  LIE_ALLOC(boff, nt);
+  LIE_ALLOC(bsize, nt);
+  LIE_ALLOC(bdeath, nt);
+  for (int t = 0; t < nt; t++) birth[t] = t == nt - 1 ? nn : -2, death[t] = nn + 1;
+  for (int i = 0; i < nn; i++)
+    for (int k = 0; k < 2; k++) {
+      int t = net->nodes[i].in[k];
+      if (t < 0) continue;
+      int r = alias[t] >= 0 ? alias[t] : t;
+      if (i > birth[r]) birth[r] = i;
+    }
+  for (int t = 0; t < nt; t++) { /* the group (root + aliases) dies at the root producer's backward */
+    int r = alias[t] >= 0 ? alias[t] : t;
+    if (t == nt - 1 && alias[t] >= 0 && birth[r] < nn) birth[r] = nn;
+    death[r] = r == 0 ? -1 : net->t[r].producer;
+  }
+  for (int t = 0; t < nt; t++) order[t] = t;
+  for (int a = 1; a < nt; a++) /* by birth, latest node first (= backward order) */
+    for (int b = a; b > 0 && birth[order[b]] > birth[order[b - 1]]; b--) {
+      int x = order[b];
+      order[b] = order[b - 1], order[b - 1] = x;
+    }
+  *total = 0;
+  for (int k = 0; k < nt; k++) {
+    int t = order[k];
+    if (alias[t] >= 0) continue;
+    size_t sz = (net->t[t].bytes + 63) / 64 * 16;
+    int best = -1;
+    for (int b = 0; b < nb; b++) /* free before t is first written, and large enough */
+      if (bdeath[b] > birth[t] && bsize[b] >= sz && (best < 0 || bsize[b] < bsize[best])) best = b;
+    if (best < 0) {
+      best = nb++;
+      boff[best] = *total, bsize[best] = sz;
+      *total += sz;
+    }
+    bdeath[best] = death[t];
+    (*off)[t] = boff[best];
+  }
+  free(birth), free(death), free(order), free(boff), free(bsize), free(bdeath);
+  return LIE_OK;
+}
+
 static int dn_setup(lie_nn_net net) {
   dstate *s;
   LIE_ALLOC(s, 1);
@@ -403,6 +489,9 @@ static int dn_setup(lie_nn_net net) {
   LIE_ALLOC(s->n, net->nn);
   LIE_DNNL(dnnl_engine_create(&s->eng, dnnl_cpu, 0));
   LIE_DNNL(dnnl_stream_create(&s->st, s->eng, dnnl_stream_default_flags));
+  int *alias;
+  LIE_ALLOC(alias, net->nt);
+  plan_relus(net, alias);
   size_t maxb = 0;
   for (int i = 0; i < net->nt; i++) {
     LIE_CALL(tensor_md(net, i, &s->md[i]));
@@ -410,7 +499,16 @@ static int dn_setup(lie_nn_net net) {
     if (b > net->t[i].bytes) net->t[i].bytes = b;
     if (net->t[i].bytes > maxb) maxb = net->t[i].bytes;
   }
-  LIE_CALL(lie_nn_net_alloc_activations(net));
+  for (int i = 0; i < net->nt; i++)
+    if (alias[i] >= 0) net->t[i].bytes = 0; /* shares its input's buffers */
+  size_t *goff = NULL, gtotal = 0;
+  int e = plan_gradients(net, alias, &goff, &gtotal);
+  if (!e) e = lie_nn_net_alloc_activations(net, goff, gtotal);
+  free(goff);
+  for (int i = 0; i < net->nt; i++)
+    if (alias[i] >= 0) net->t[i].data = net->t[alias[i]].data, net->t[i].grad = net->t[alias[i]].grad;
+  free(alias);
+  LIE_CALL(e);
   s->scratch = aligned_alloc(64, (maxb + 63) / 64 * 64);
   LIE_CHECK(s->scratch, LIE_ERR_MEM, "out of memory (oneDNN scratch)");
   for (int i = 0; i < net->nt; i++) {
@@ -453,10 +551,10 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
     break;
   }
   case LIE_OP_BN: {
-    dnnl_exec_arg_t a[6] = {{DNNL_ARG_SRC, x},     {DNNL_ARG_DST, y},       {DNNL_ARG_SCALE, d->scale},
+    dnnl_exec_arg_t a[7] = {{DNNL_ARG_SRC, x},     {DNNL_ARG_DST, y},       {DNNL_ARG_SCALE, d->scale},
                             {DNNL_ARG_SHIFT, d->shift}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
-                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}};
-    LIE_CALL(exec(s, train ? d->fwd : d->inf, 6, a));
+                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}, {DNNL_ARG_WORKSPACE, d->ws}};
+    LIE_CALL(exec(s, train ? d->fwd : d->inf, d->ws ? 7 : 6, a));
     if (train) { /* running stats as torch: unbiased variance, momentum 0.1 */
       const lie_nn_tens *t = &net->t[n->in[0]];
       double N = (double)net->B * t->H * t->W, unb = N > 1 ? N / (N - 1) : 1.0;
@@ -471,6 +569,7 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
   }
   case LIE_OP_RELU:
   case LIE_OP_AVGPOOL: {
+    if (d->relu_mode == RELU_FUSED) break;
     dnnl_exec_arg_t a[2] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, n->op == LIE_OP_AVGPOOL ? d->y4 : y}};
     LIE_CALL(exec(s, d->fwd, 2, a));
     break;
@@ -589,22 +688,23 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
   }
   case LIE_OP_BN: {
     int train = net->last_train;
-    dnnl_exec_arg_t a[9] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
-                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}, {DNNL_ARG_DIFF_DST, dy},
-                            {DNNL_ARG_SCALE, d->scale}, {DNNL_ARG_SHIFT, d->shift},
-                            {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)}, {DNNL_ARG_DIFF_SCALE, d->dscale},
-                            {DNNL_ARG_DIFF_SHIFT, d->dshift}};
-    LIE_CALL(exec(s, train ? d->bwd_d : d->bwd_inf, 9, a));
+    dnnl_exec_arg_t a[10] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
+                             {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}, {DNNL_ARG_DIFF_DST, dy},
+                             {DNNL_ARG_SCALE, d->scale}, {DNNL_ARG_SHIFT, d->shift},
+                             {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)}, {DNNL_ARG_DIFF_SCALE, d->dscale},
+                             {DNNL_ARG_DIFF_SHIFT, d->dshift}, {DNNL_ARG_WORKSPACE, d->ws}};
+    LIE_CALL(exec(s, train ? d->bwd_d : d->bwd_inf, d->ws ? 10 : 9, a));
     LIE_CALL(finish_target(net, n, d, 0, NULL));
     break;
   }
   case LIE_OP_RELU:
   case LIE_OP_MAXPOOL:
   case LIE_OP_AVGPOOL: {
-    if (!want_dx) break;
+    if (!want_dx || d->relu_mode == RELU_FUSED) break;
+    int arg = n->op != LIE_OP_RELU ? DNNL_ARG_WORKSPACE : d->relu_mode == RELU_INPLACE ? DNNL_ARG_DST : DNNL_ARG_SRC;
     dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, n->op == LIE_OP_AVGPOOL ? d->dy4 : dy},
                             {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)},
-                            {n->op == LIE_OP_RELU ? DNNL_ARG_SRC : DNNL_ARG_WORKSPACE, n->op == LIE_OP_RELU ? x : d->ws}};
+                            {arg, n->op != LIE_OP_RELU ? d->ws : d->relu_mode == RELU_INPLACE ? s->data[n->out] : x}};
     LIE_CALL(exec(s, d->bwd_d, n->op == LIE_OP_AVGPOOL ? 2 : 3, a));
     LIE_CALL(finish_target(net, n, d, 0, NULL));
     break;

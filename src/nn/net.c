@@ -72,16 +72,17 @@ static int alloc_floats(float **p, size_t n) {
   return LIE_OK;
 }
 
-/* Activation arenas: one allocation for all tensors' data, one for their gradients. */
-static int alloc_activations(lie_nn_net net) {
+/* Activation arenas: one allocation for all tensors' data, one for their gradients (at the
+ * same offsets, or at the backend's grad_off[] when it shares gradient buffers). */
+static int alloc_activations(lie_nn_net net, const size_t *grad_off, size_t grad_total) {
   size_t total = 0;
   for (int i = 0; i < net->nt; i++) total += (net->t[i].bytes + 63) / 64 * 16;
   LIE_CALL(alloc_floats(&net->act, total));
-  LIE_CALL(alloc_floats(&net->dact, total));
+  LIE_CALL(alloc_floats(&net->dact, grad_off ? grad_total : total));
   size_t off = 0;
   for (int i = 0; i < net->nt; i++) {
     net->t[i].data = net->act + off;
-    net->t[i].grad = net->dact + off;
+    net->t[i].grad = net->dact + (grad_off ? grad_off[i] : off);
     off += (net->t[i].bytes + 63) / 64 * 16;
   }
   size_t nstats = 0;
@@ -121,7 +122,9 @@ int lie_nn_net_setup(lie_nn_net net, int B) {
 }
 
 /* Called by a backend's setup once tensor sizes are final. */
-int lie_nn_net_alloc_activations(lie_nn_net net) { return alloc_activations(net); }
+int lie_nn_net_alloc_activations(lie_nn_net net, const size_t *grad_off, size_t grad_total) {
+  return alloc_activations(net, grad_off, grad_total);
+}
 
 /* Fan-in of a conv/linear weight: everything but the output dimension. */
 static size_t fan_in(const lie_nn_tensor_info *w) { return w->size / (size_t)w->dims[0]; }

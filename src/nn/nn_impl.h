@@ -60,8 +60,10 @@ struct lie_nn_net_s {
 };
 
 extern const lie_nn_backend_ops lie_nn_ref_ops;
-/* For backends: allocate the activation arenas once every t[i].bytes is final. */
-int lie_nn_net_alloc_activations(lie_nn_net net);
+/* For backends: allocate the activation arenas once every t[i].bytes is final; gradients at
+ * the same offsets as the data (grad_off NULL) or at grad_off[i] (floats) in an arena of
+ * grad_total floats. */
+int lie_nn_net_alloc_activations(lie_nn_net net, const size_t *grad_off, size_t grad_total);
 #if LIEREG_HAVE_DNNL
 extern const lie_nn_backend_ops lie_nn_dnnl_ops;
 #endif

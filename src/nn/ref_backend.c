@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static int ref_setup(lie_nn_net net) { return lie_nn_net_alloc_activations(net); }
+static int ref_setup(lie_nn_net net) { return lie_nn_net_alloc_activations(net, NULL, 0); }
 
 static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
   const int B = net->B;

@@ -29,6 +29,21 @@ static int b_add(lie_nn_net n, int x, int *y) { /* x feeds both: its gradient mu
   return lie_nn_add(n, r, x, y);
 }
 
+/* patterns the oneDNN backend rewrites: BN+ReLU fused, ReLU in place after the add */
+static int b_bn_relu(lie_nn_net n, int x, int *y) {
+  int b;
+  LIE_CALL(lie_nn_batchnorm(n, "bn", x, &b));
+  return lie_nn_relu(n, b, y);
+}
+static int b_block_tail(lie_nn_net n, int x, int *y) {
+  int c1, r, c2, a;
+  LIE_CALL(lie_nn_conv2d(n, "c1", x, 16, 3, 3, 1, 1, 1, 1, 0, &c1));
+  LIE_CALL(lie_nn_relu(n, c1, &r));
+  LIE_CALL(lie_nn_conv2d(n, "c2", r, 16, 3, 3, 1, 1, 1, 1, 0, &c2));
+  LIE_CALL(lie_nn_add(n, c2, r, &a));
+  return lie_nn_relu(n, a, y);
+}
+
 static int make(lie_ctx ctx, lie_nn_backend be, int C, int H, int W, int B, build_fn f, lie_nn_net *net) {
   int x, y;
   LIE_CALL(lie_nn_net_create(ctx, net));
@@ -134,6 +149,8 @@ int main(int argc, char **argv) {
   layer(ctx, "linear bias", 32, 1, 1, 5, b_linear);
   layer(ctx, "linear no bias", 32, 1, 1, 5, b_linear_nb);
   layer(ctx, "residual add (shared input)", 16, 4, 5, 2, b_add);
+  layer(ctx, "batchnorm + relu (fused)", 16, 6, 7, 3, b_bn_relu);
+  layer(ctx, "conv-relu-conv-add-relu", 16, 6, 7, 2, b_block_tail);
   whole(ctx, 2);
   whole(ctx, 1);
   lie_ctx_destroy(&ctx);
