@@ -54,6 +54,22 @@ void lie_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, const f
                                const float *mean, const float *rstd, const float *gamma, int B, int C, int HW,
                                int train);
 
+/* Cross-replica (synchronised) batch norm for data-parallel training. reduce(buf, n, user)
+ * must replace buf (n doubles) in place by its sum over all replicas (e.g. MPI_Allreduce);
+ * it returns 0 or a LIE_ERR_* code. Training-mode statistics are then those of the global
+ * batch: forward sums (count, sum x) and then sum (x - mean)^2 over the replicas; backward
+ * sums (count, sum dout, sum dout*xhat) for dinp, while dgamma/dbeta stay LOCAL (+=), since
+ * they are summed over replicas with the other parameter gradients. Running stats get the
+ * global statistics, so they agree on every replica. With one replica (reduce = identity)
+ * the results equal the plain layer's. work: none (stack/heap inside). */
+typedef int (*lie_nn_reduce_fn)(double *buf, int n, void *user);
+int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const float *inp, const float *gamma,
+                                  const float *beta, float *run_mean, float *run_var, int B, int C, int HW,
+                                  float momentum, float eps, lie_nn_reduce_fn reduce, void *user);
+int lie_nn_batchnorm_backward_sync(float *dinp, float *dgamma, float *dbeta, const float *dout, const float *inp,
+                                   const float *mean, const float *rstd, const float *gamma, int B, int C, int HW,
+                                   lie_nn_reduce_fn reduce, void *user);
+
 /* inp (N) -> out (N) = max(inp, 0) */
 void lie_nn_relu_forward(float *out, const float *inp, size_t N);
 void lie_nn_relu_backward(float *dinp, const float *dout, const float *inp, size_t N);
@@ -124,6 +140,12 @@ int lie_nn_avgpool_global(lie_nn_net net, int in, int *out); /* (C,H,W) -> (C,1,
 int lie_nn_linear(lie_nn_net net, const char *name, int in, int Fo, int bias, int *out);
 int lie_nn_add(lie_nn_net net, int a, int b, int *out);
 
+/* Synchronised batch norm: every training-mode batch norm of `net` reduces its statistics
+ * with fn (see lie_nn_batchnorm_forward_sync); fn = NULL restores local statistics. Only the
+ * reference backend honours it; setup/forward with another backend fails with
+ * LIE_ERR_NOTSUP while a reduce is set. */
+int lie_nn_net_set_bn_reduce(lie_nn_net net, lie_nn_reduce_fn fn, void *user);
+
 /* Allocates buffers for batch size B and builds backend primitives. */
 int lie_nn_net_setup(lie_nn_net net, int B);
 /* PyTorch default init: conv/linear weights kaiming_uniform(a=sqrt(5)) = U(±1/sqrt(fan_in)),
@@ -168,6 +190,9 @@ int lie_nn_resnet18(lie_nn_net net, const char *prefix, const lie_nn_resnet_opts
  * Linear without bias; sizes[0] = input dim, sizes[1..nlayers] = output dims. Names
  * "<prefix>0.weight", "<prefix>1.running_mean" ... (nn.Sequential indices). */
 int lie_nn_mlp(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out);
+/* Generic small MLP head: Linear(+bias), ReLU, ..., Linear(+bias), no BN; names
+ * "<prefix>0.weight", "<prefix>2.weight", ... (nn.Sequential indices). */
+int lie_nn_mlp_head(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out);
 
 /* ================================================================ optimisation */
 typedef struct {

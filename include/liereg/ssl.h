@@ -3,7 +3,9 @@
  * representation std). Formulas and the distributed scheme: docs/SSL.md. */
 #ifndef LIEREG_SSL_H
 #define LIEREG_SSL_H
+#include "liereg/augment.h"
 #include "liereg/core.h"
+#include "liereg/nn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,6 +62,154 @@ int lie_rankme_dist(lie_ctx ctx, int n_local, int d, const float *z, double *ran
  * over the N rows (0 = collapse to a point). N >= 2. */
 int lie_repr_std(int n, int d, const float *z, double *std);
 int lie_repr_std_dist(lie_ctx ctx, int n_local, int d, const float *z, double *std);
+
+
+/* ================================================================ pretraining (docs/PRETRAIN.md)
+ * MPI data-parallel VICReg on Lie-augmented views of 1D trajectories. The global batch B is
+ * split into B/P consecutive slices over the P ranks; step s of epoch e uses samples
+ * perm_e[s B .. s B + B) of a seeded permutation that does not depend on P, and every view
+ * is a pure function of (seed, epoch, sample index), so the loss curve does not depend on
+ * the rank count (up to float summation order, see docs/PRETRAIN.md). */
+
+#define LIE_PRETRAIN_PATH 1024
+#define LIE_PRETRAIN_MAX_EXPANDER 8
+#define LIE_PRETRAIN_CKPT_VERSION 1
+
+typedef struct {
+  /* data */
+  char data[LIE_PRETRAIN_PATH]; /* -data FILE.h5 */
+  char mode[16];                /* -data_mode (train) */
+  char field[128];              /* -data_field ("" = the pde_* dataset) */
+  lie_pde pde;                  /* -pde, default from the file's root attribute "pde" */
+  /* model */
+  int dims;                                 /* -model_dims 2 (t x x image) or 1 (time as channels) */
+  int width;                                /* -model_width (64 = torchvision ResNet-18) */
+  int nexpander;                            /* layers of the expander */
+  int expander[LIE_PRETRAIN_MAX_EXPANDER];  /* -model_expander 512,512,512 */
+  lie_nn_backend backend;                   /* -nn_backend */
+  int threads;                              /* -threads (0 = all cores available) */
+  /* optimisation */
+  int epochs;        /* -train_epochs (length of the lr schedule) */
+  long steps;        /* -train_steps: stop when the global step reaches this (0 = end of the epochs) */
+  int batch;         /* -train_batch: GLOBAL batch, divisible by the rank count */
+  double lr, min_lr; /* -train_lr, -train_min_lr */
+  long warmup;       /* -train_warmup (steps) */
+  int cosine;        /* -train_schedule cosine|constant */
+  double wd;         /* -train_wd (AdamW weight decay) */
+  double clip;       /* -train_clip (max global grad norm, 0 = off) */
+  uint64_t seed;     /* -seed */
+  int sync_bn;       /* -train_sync_bn (default 1) */
+  double min_rankme; /* -train_min_rankme: stop as collapsed below this (default 1.1) */
+  /* outputs */
+  char out[LIE_PRETRAIN_PATH];    /* -o CKPT.h5 */
+  char log[LIE_PRETRAIN_PATH];    /* -train_log FILE.csv */
+  char resume[LIE_PRETRAIN_PATH]; /* -train_resume CKPT.h5 */
+  long ckpt_every;                /* -train_ckpt_every N steps (0 = only at the end) */
+  long progress_every;            /* -train_progress N steps */
+  lie_aug_cfg aug;
+  lie_vicreg_opts vicreg;
+} lie_pretrain_cfg;
+
+/* Defaults that do not depend on the data (pde/aug are set by set_from_options). */
+void lie_pretrain_cfg_default(lie_pretrain_cfg *cfg);
+/* Reads every option above (+ -aug_*, -vicreg_*) from the PETSc options database; opens the
+ * data file's root to learn the PDE when -pde is not given. Collective; LIE_ERR_USAGE on a
+ * bad value. */
+int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *cfg);
+/* Validates values and that the data (and resume checkpoint) are readable: LIE_ERR_USAGE. */
+int lie_pretrain_cfg_check(const lie_pretrain_cfg *cfg);
+
+/* ---------------------------------------------------------------- model */
+/* The model input of one view: (cin, crop_t, crop_x) for dims 2, (cin*crop_t, 1, crop_x) for
+ * dims 1, cin = 1 (u) in grid mode and 3 (u, x, t) in coords mode. */
+typedef struct {
+  int dims, width, cin, crop_t, crop_x;
+  int nexpander, expander[LIE_PRETRAIN_MAX_EXPANDER]; /* 0 layers: encoder only */
+} lie_ssl_model_cfg;
+/* Builds "encoder/..." ResNet-18 (+ "expander/..." MLP) into a fresh net (not set up);
+ * *repr_id is the representation tensor (8 width), *out_id the network output. */
+int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id, int *out_id);
+int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W);
+
+/* ---------------------------------------------------------------- data: views */
+/* A 1D trajectory source with the normalisation used by training and embedding. */
+typedef struct lie_ssl_data_s *lie_ssl_data;
+int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *d);
+int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx);
+/* Mean and std of u over the first min(n, 64) trajectories (same on every rank). */
+int lie_ssl_data_stats(lie_ssl_data d, double *mean, double *std);
+void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std);
+/* One augmented view of trajectory `index` into x (model input of one sample, fp32):
+ * (u - mean)/std, and in coords mode x/L and t/T_end as extra channels. */
+int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
+                      float *x);
+/* The deterministic embedding crop: frames [0, crop_t), points [0, crop_x), no transform. */
+int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x);
+int lie_ssl_data_close(lie_ssl_data *d);
+
+/* ---------------------------------------------------------------- distributed */
+/* Sum of the flat gradient buffer over the ranks (in place). Collective. */
+int lie_ssl_allreduce_grads(lie_ctx ctx, lie_nn_net net);
+/* Installs MPI-summed batch-norm statistics on net (lie_nn_net_set_bn_reduce). */
+int lie_ssl_sync_bn(lie_ctx ctx, lie_nn_net net);
+
+/* ---------------------------------------------------------------- trainer */
+typedef struct lie_pretrain_s *lie_pretrain;
+typedef enum { LIE_PRETRAIN_DONE = 0, LIE_PRETRAIN_STOPPED, LIE_PRETRAIN_INTERRUPTED } lie_pretrain_status;
+typedef struct {
+  lie_pretrain_status status;
+  long step;           /* global step reached */
+  long steps_run;      /* steps run by this call */
+  int epoch;
+  lie_vicreg_terms last;
+  double samples_per_s;
+  const double *loss;  /* loss of each step of this call (steps_run values, valid until destroy) */
+} lie_pretrain_result;
+
+/* Opens the data, builds the model and optimiser, resumes from cfg->resume if set. Checks
+ * batch divisibility and crop sizes (LIE_ERR_USAGE). Collective. */
+int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_cfg *cfg, lie_pretrain *p);
+/* Trains until cfg->steps / the epochs are done or SIGUSR1/SIGTERM arrives (then checkpoints
+ * at the next step boundary and returns status INTERRUPTED). Non-finite loss or a RankMe
+ * below cfg->min_rankme is LIE_ERR_NUMERIC, leaving the last checkpoint untouched. */
+int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res);
+lie_nn_net lie_pretrain_net(lie_pretrain p);
+int lie_pretrain_destroy(lie_pretrain *p);
+/* Asks a running lie_pretrain_run to checkpoint and return (what the signal handler does). */
+void lie_pretrain_request_stop(void);
+
+/* Training checkpoint: net + AdamW state via the nn checkpoint API plus group /train with the
+ * step, seed, epoch, data position, normalisation and model/batch configuration, stamped with
+ * LIE_PRETRAIN_CKPT_VERSION (resume refuses another version). Written atomically by rank 0. */
+typedef struct {
+  int version;
+  long step;
+  int epoch;
+  long epoch_step; /* steps done in the current epoch (data position) */
+  uint64_t seed;
+  int batch;
+  double norm_mean, norm_std;
+  lie_ssl_model_cfg model;
+  char pde[16], aug_mode[16];
+} lie_pretrain_state;
+int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const lie_pretrain_state *st,
+                           const char *path);
+/* Reads /train only (to build a net for it). */
+int lie_pretrain_ckpt_read_state(lie_ctx ctx, const char *path, lie_pretrain_state *st);
+/* Loads the weights (and the optimiser when opt != NULL) of a checkpoint read above. */
+int lie_pretrain_ckpt_load(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const char *path);
+
+/* ---------------------------------------------------------------- embed */
+/* Frozen-encoder representations (N, 8 width) of every trajectory of the data file with the
+ * checkpoint's crop and normalisation, computed in parallel, written to out_path as /<mode>/emb
+ * plus copies of the per-trajectory parameter datasets. */
+typedef struct {
+  char ckpt[LIE_PRETRAIN_PATH], data[LIE_PRETRAIN_PATH], out[LIE_PRETRAIN_PATH];
+  char mode[16], field[128];
+  int batch; /* samples per forward pass (-embed_batch, default 16) */
+  lie_nn_backend backend;
+} lie_embed_cfg;
+int lie_embed_run(lie_ctx ctx, const lie_embed_cfg *cfg);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,9 @@ const lie_cli_command lie_cli_commands[] = {
     {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
     {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
+    {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
+    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
+    {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
     {NULL, NULL, NULL}};
 
 static const lie_cli_command *find_command(const char *name) {

@@ -55,6 +55,8 @@ struct lie_nn_net_s {
   float *act, *dact, *stats; /* arenas */
   float *output;             /* plain copy of the output (B, C*H*W) */
   void *be;                  /* backend-private state */
+  lie_nn_reduce_fn bn_reduce; /* cross-replica batch norm (batchnorm_sync.c), NULL = local */
+  void *bn_reduce_user;
 };
 
 extern const lie_nn_backend_ops lie_nn_ref_ops;

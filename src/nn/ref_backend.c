@@ -16,6 +16,14 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
   }
   case LIE_OP_BN: {
     float *nbt = lie_nn_param(net, n->nbt);
+    if (train && net->bn_reduce) {
+      LIE_CALL(lie_nn_batchnorm_forward_sync(y->data, n->mean, n->rstd, x->data, lie_nn_param(net, n->w),
+                                             lie_nn_param(net, n->b), lie_nn_param(net, n->rm),
+                                             lie_nn_param(net, n->rv), B, x->C, x->H * x->W, 0.1f, 1e-5f,
+                                             net->bn_reduce, net->bn_reduce_user));
+      nbt[0] += 1.0f;
+      break;
+    }
     lie_nn_batchnorm_forward(y->data, n->mean, n->rstd, x->data, lie_nn_param(net, n->w), lie_nn_param(net, n->b),
                              lie_nn_param(net, n->rm), lie_nn_param(net, n->rv), B, x->C, x->H * x->W, 0.1f, 1e-5f,
                              train);
@@ -56,6 +64,12 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
     break;
   }
   case LIE_OP_BN:
+    if (net->last_train && net->bn_reduce) {
+      LIE_CALL(lie_nn_batchnorm_backward_sync(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data,
+                                              n->mean, n->rstd, lie_nn_param(net, n->w), B, x->C, x->H * x->W,
+                                              net->bn_reduce, net->bn_reduce_user));
+      break;
+    }
     lie_nn_batchnorm_backward(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data, n->mean, n->rstd,
                               lie_nn_param(net, n->w), B, x->C, x->H * x->W, net->last_train);
     break;

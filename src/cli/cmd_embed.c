@@ -1,0 +1,47 @@
+/* liereg embed -ckpt CKPT.h5 -data FILE.h5 -o EMB.h5: frozen-encoder representations of every
+ * trajectory (layout in docs/PRETRAIN.md), computed on all ranks, written atomically. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
+  lie_embed_cfg cfg = {0};
+  char out[LIE_PRETRAIN_PATH] = "", backend[32] = "ref";
+  PetscInt batch = 16, threads = 0;
+  PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
+  int stop;
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "usage: liereg embed -ckpt CKPT.h5 -data FILE.h5 -o EMB.h5");
+  snprintf(backend, sizeof backend, "%s", lie_nn_backend_name(lie_nn_backend_default()));
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg embed -ckpt CKPT.h5 -data FILE.h5 -o EMB.h5", NULL);
+  LIE_PETSC(PetscOptionsString("-ckpt", "pretraining checkpoint", "", cfg.ckpt, cfg.ckpt, sizeof cfg.ckpt, NULL));
+  LIE_PETSC(PetscOptionsString("-data", "dataset to embed", "", cfg.data, cfg.data, sizeof cfg.data, NULL));
+  LIE_PETSC(PetscOptionsString("-data_mode", "group (default: train, valid or test, the first present)", "", cfg.mode,
+                               cfg.mode, sizeof cfg.mode, NULL));
+  LIE_PETSC(PetscOptionsString("-data_field", "field dataset", "", cfg.field, cfg.field, sizeof cfg.field, NULL));
+  LIE_PETSC(PetscOptionsString("-o", "output file", "", out, out, sizeof out, NULL));
+  LIE_PETSC(PetscOptionsInt("-embed_batch", "trajectories per forward pass", "", batch, &batch, NULL));
+  LIE_PETSC(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, sizeof backend, NULL));
+  LIE_PETSC(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+  LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing -o file", "", force, &force, NULL));
+  PetscOptionsEnd();
+  LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
+  if (!help) {
+    LIE_CHECK(cfg.ckpt[0] && access(cfg.ckpt, R_OK) == 0, LIE_ERR_USAGE, "cannot read checkpoint -ckpt '%s'",
+              cfg.ckpt);
+    LIE_CHECK(cfg.data[0] && access(cfg.data, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data '%s'", cfg.data);
+    LIE_CHECK(batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
+    LIE_CALL(lie_nn_backend_from_name(backend, &cfg.backend));
+    LIE_CALL(lie_cli_output_path(out, force, cfg.out, sizeof cfg.out));
+  }
+  cfg.batch = (int)batch;
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  if (threads > 0) LIE_CALL(lie_nn_set_threads((int)threads));
+  LIE_CALL(lie_embed_run(ctx, &cfg)); /* writes cfg.out = OUT.tmp */
+  int err = lie_ctx_rank(ctx) == 0 && rename(cfg.out, out) != 0, any = 0;
+  LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
+  LIE_CHECK(!any, LIE_ERR_IO, "cannot rename %s to %s", cfg.out, out);
+  lie_log_info(ctx, "wrote %s", out);
+  return LIE_OK;
+}

@@ -1,0 +1,141 @@
+/* Training checkpoints: the nn state dict + AdamW moments (lie_nn_checkpoint_save, PyTorch
+ * names) plus a /train group holding everything else a resumed run needs to continue the same
+ * curve: step, data position, seed, normalisation, model and batch configuration, and a format
+ * version. Rank 0 writes PATH.stage through the nn API, adds /train, then renames to PATH, so
+ * PATH is always either the previous complete checkpoint or the new complete one. */
+#include "liereg/io.h"
+#include "liereg/ssl.h"
+
+#include <hdf5.h>
+#include <inttypes.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_train_group(hid_t f, const lie_pretrain_state *st) {
+  hid_t g;
+  char buf[64];
+  LIE_CALL(lie_h5_stamp(f, st->pde));
+  LIE_H5(g = H5Gcreate2(f, "train", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  const lie_ssl_model_cfg *m = &st->model;
+  int err = lie_h5_attr_set_int(g, "version", LIE_PRETRAIN_CKPT_VERSION);
+  if (!err) err = lie_h5_attr_set_int(g, "step", st->step);
+  if (!err) err = lie_h5_attr_set_int(g, "epoch", st->epoch);
+  if (!err) err = lie_h5_attr_set_int(g, "epoch_step", st->epoch_step);
+  snprintf(buf, sizeof buf, "%" PRIu64, st->seed);
+  if (!err) err = lie_h5_attr_set_string(g, "seed", buf);
+  if (!err) err = lie_h5_attr_set_int(g, "batch", st->batch);
+  if (!err) err = lie_h5_attr_set_double(g, "norm_mean", st->norm_mean);
+  if (!err) err = lie_h5_attr_set_double(g, "norm_std", st->norm_std);
+  if (!err) err = lie_h5_attr_set_int(g, "model_dims", m->dims);
+  if (!err) err = lie_h5_attr_set_int(g, "model_width", m->width);
+  if (!err) err = lie_h5_attr_set_int(g, "model_cin", m->cin);
+  if (!err) err = lie_h5_attr_set_int(g, "crop_t", m->crop_t);
+  if (!err) err = lie_h5_attr_set_int(g, "crop_x", m->crop_x);
+  buf[0] = 0;
+  for (int i = 0; i < m->nexpander; i++)
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", m->expander[i]);
+  if (!err) err = lie_h5_attr_set_string(g, "expander", buf);
+  if (!err) err = lie_h5_attr_set_string(g, "aug_mode", st->aug_mode);
+  H5Gclose(g);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* Rank 0: PATH.stage (nn API, itself atomic) + /train, then rename to PATH. */
+static int save_rank0(const lie_pretrain_state *st, const char *stage, const char *path) {
+  hid_t f = H5Fopen(stage, H5F_ACC_RDWR, H5P_DEFAULT);
+  LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot reopen %s", stage);
+  int err = write_train_group(f, st);
+  if (H5Fclose(f) < 0 && !err) err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "closing %s", stage);
+  if (!err && rename(stage, path) != 0)
+    err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", stage, path);
+  if (err) unlink(stage);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const lie_pretrain_state *st,
+                           const char *path) {
+  char stage[LIE_PRETRAIN_PATH + 16];
+  LIE_CHECK(strlen(path) + 7 < sizeof stage, LIE_ERR_ARG, "checkpoint path too long");
+  snprintf(stage, sizeof stage, "%s.stage", path);
+  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  LIE_CALL(lie_nn_checkpoint_save(net, opt, stage)); /* collective, rank 0 writes */
+  int err = lie_ctx_rank(ctx) == 0 ? save_rank0(st, stage, path) : 0, all = 0;
+  PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CHECK(!all, LIE_ERR_IO, "checkpoint %s was not written (error on rank 0)", path);
+  return LIE_OK;
+}
+
+static int get_long(hid_t g, const char *name, long *v) {
+  double d;
+  LIE_CALL(lie_h5_attr_get_double(g, name, &d));
+  *v = (long)d;
+  return LIE_OK;
+}
+
+static int read_group(hid_t f, const char *path, lie_pretrain_state *st) {
+  long v = 0;
+  char buf[64];
+  lie_ssl_model_cfg *m = &st->model;
+  memset(st, 0, sizeof *st);
+  LIE_CHECK(lie_h5_exists(f, "train"), LIE_ERR_FORMAT,
+            "%s is not a liereg training checkpoint (no /train group; an nn state dict only?)", path);
+  hid_t g = H5Gopen2(f, "train", H5P_DEFAULT);
+  LIE_H5(g);
+  int err = get_long(g, "version", &v);
+  if (!err && v != LIE_PRETRAIN_CKPT_VERSION)
+    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__,
+                        "%s has training-checkpoint version %ld; this liereg reads version %d", path, v,
+                        LIE_PRETRAIN_CKPT_VERSION);
+  st->version = (int)v;
+  if (!err) err = get_long(g, "step", &st->step);
+  if (!err) err = get_long(g, "epoch", &v), st->epoch = (int)v;
+  if (!err) err = get_long(g, "epoch_step", &st->epoch_step);
+  if (!err) err = lie_h5_attr_get_string(g, "seed", buf, sizeof buf);
+  if (!err) st->seed = strtoull(buf, NULL, 10);
+  if (!err) err = get_long(g, "batch", &v), st->batch = (int)v;
+  if (!err) err = lie_h5_attr_get_double(g, "norm_mean", &st->norm_mean);
+  if (!err) err = lie_h5_attr_get_double(g, "norm_std", &st->norm_std);
+  if (!err) err = get_long(g, "model_dims", &v), m->dims = (int)v;
+  if (!err) err = get_long(g, "model_width", &v), m->width = (int)v;
+  if (!err) err = get_long(g, "model_cin", &v), m->cin = (int)v;
+  if (!err) err = get_long(g, "crop_t", &v), m->crop_t = (int)v;
+  if (!err) err = get_long(g, "crop_x", &v), m->crop_x = (int)v;
+  if (!err) err = lie_h5_attr_get_string(g, "expander", buf, sizeof buf);
+  if (!err)
+    for (char *tok = strtok(buf, ","); tok && m->nexpander < LIE_PRETRAIN_MAX_EXPANDER; tok = strtok(NULL, ","))
+      m->expander[m->nexpander++] = atoi(tok);
+  if (!err) err = lie_h5_attr_get_string(g, "aug_mode", st->aug_mode, sizeof st->aug_mode);
+  if (!err) err = lie_h5_attr_get_string(f, "pde", st->pde, sizeof st->pde);
+  H5Gclose(g);
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  return LIE_OK;
+}
+
+int lie_pretrain_ckpt_read_state(lie_ctx ctx, const char *path, lie_pretrain_state *st) {
+  hid_t f;
+  LIE_CHECK(access(path, R_OK) == 0, LIE_ERR_USAGE, "cannot read checkpoint %s", path);
+  H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  LIE_CHECK(f >= 0, LIE_ERR_FORMAT, "%s is not a readable HDF5 checkpoint (corrupt or truncated?)", path);
+  int err = read_group(f, path, st);
+  H5Fclose(f);
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  return LIE_OK;
+}
+
+int lie_pretrain_ckpt_load(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const char *path) {
+  int err;
+  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  H5E_BEGIN_TRY { err = lie_nn_checkpoint_load(net, opt, path); }
+  H5E_END_TRY;
+  PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  LIE_CALL(err);
+  return LIE_OK;
+}

@@ -1,0 +1,36 @@
+/* The pretraining model: ResNet-18 encoder ("encoder/...") and VICReg expander
+ * ("expander/..."), with the view layout of DESIGN §7 (2D: channels x time x space image;
+ * 1D: time frames as channels, convolution over space). */
+#include "liereg/ssl.h"
+
+int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W) {
+  LIE_CHECK(m->dims == 1 || m->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", m->dims);
+  LIE_CHECK(m->cin >= 1 && m->crop_t >= 1 && m->crop_x >= 1, LIE_ERR_ARG, "invalid model input %d x %d x %d", m->cin,
+            m->crop_t, m->crop_x);
+  if (m->dims == 2) *C = m->cin, *H = m->crop_t, *W = m->crop_x;
+  else *C = m->cin * m->crop_t, *H = 1, *W = m->crop_x;
+  return LIE_OK;
+}
+
+int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id, int *out_id) {
+  int C, H, W, x, r;
+  LIE_CALL(lie_ssl_model_input_shape(m, &C, &H, &W));
+  LIE_CHECK(m->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", m->width);
+  LIE_CHECK(m->nexpander >= 0 && m->nexpander <= LIE_PRETRAIN_MAX_EXPANDER, LIE_ERR_USAGE,
+            "-model_expander: 0 to %d layers", LIE_PRETRAIN_MAX_EXPANDER);
+  LIE_CALL(lie_nn_input(net, C, H, W, &x));
+  lie_nn_resnet_opts ro = {m->dims, C, m->width};
+  LIE_CALL(lie_nn_resnet18(net, "encoder/", &ro, x, &r));
+  *repr_id = r;
+  *out_id = r;
+  if (m->nexpander > 0) {
+    int sizes[LIE_PRETRAIN_MAX_EXPANDER + 1];
+    sizes[0] = 8 * m->width;
+    for (int i = 0; i < m->nexpander; i++) {
+      LIE_CHECK(m->expander[i] >= 1, LIE_ERR_USAGE, "-model_expander sizes must be >= 1");
+      sizes[i + 1] = m->expander[i];
+    }
+    LIE_CALL(lie_nn_mlp(net, "expander/", m->nexpander, sizes, r, out_id));
+  }
+  return LIE_OK;
+}

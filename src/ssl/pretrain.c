@@ -1,0 +1,184 @@
+/* The pretraining object: opens the data, builds the model and optimiser, resumes from a
+ * checkpoint, saves checkpoints. The loop is in pretrain_run.c, one step in pretrain_step.c. */
+#include "pretrain_impl.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+static int model_from_cfg(struct lie_pretrain_s *p) {
+  const lie_pretrain_cfg *c = &p->cfg;
+  int n, nt, nx;
+  LIE_CALL(lie_ssl_data_sizes(p->data, &n, &nt, &nx));
+  lie_ssl_model_cfg *m = &p->model;
+  m->dims = c->dims, m->width = c->width;
+  m->cin = c->aug.mode == LIE_AUG_COORDS ? 3 : 1;
+  m->crop_t = c->aug.crop_t ? c->aug.crop_t : nt / 2;
+  m->crop_x = c->aug.crop_x ? c->aug.crop_x : nx;
+  m->nexpander = c->nexpander;
+  for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++) m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
+  LIE_CHECK(m->crop_t <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
+            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)", m->crop_t,
+            m->crop_x, nt, nx);
+  p->n = n;
+  return LIE_OK;
+}
+
+static int check_sizes(struct lie_pretrain_s *p) {
+  const lie_pretrain_cfg *c = &p->cfg;
+  int P = lie_ctx_size(p->ctx);
+  LIE_CHECK(c->batch % P == 0, LIE_ERR_USAGE,
+            "-train_batch %d is not divisible by the %d MPI ranks (each rank takes an equal slice)", c->batch, P);
+  LIE_CHECK(p->n >= c->batch, LIE_ERR_USAGE, "the data hold %d trajectories, fewer than -train_batch %d", p->n,
+            c->batch);
+  p->nlocal = c->batch / P;
+  p->spe = p->n / c->batch; /* the last partial batch of an epoch is dropped */
+  p->total = (long)c->epochs * p->spe;
+  p->stop = c->steps > 0 ? c->steps : p->total;
+  return LIE_OK;
+}
+
+static int build_net(struct lie_pretrain_s *p) {
+  const lie_pretrain_cfg *c = &p->cfg;
+  int out, C, H, W;
+  LIE_CALL(lie_nn_net_create(p->ctx, &p->net));
+  lie_nn_backend be = c->backend;
+  LIE_CALL(lie_nn_net_set_backend(p->net, be));
+  if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
+  LIE_CALL(lie_ssl_model_build(p->net, &p->model, &p->repr_id, &out));
+  LIE_CALL(lie_nn_net_setup(p->net, 2 * p->nlocal)); /* both views of the local samples in one batch */
+  LIE_CALL(lie_nn_net_init(p->net, lie_seed_derive(c->seed, 0x776569676874ULL, 0)));
+  if (c->sync_bn && lie_ctx_size(p->ctx) > 1) LIE_CALL(lie_ssl_sync_bn(p->ctx, p->net));
+  LIE_CALL(lie_nn_net_tensor_shape(p->net, out, &C, &H, &W));
+  p->D = C * H * W;
+  LIE_CALL(lie_nn_net_tensor_shape(p->net, p->repr_id, &C, &H, &W));
+  p->Dr = C * H * W;
+  LIE_CALL(lie_ssl_model_input_shape(&p->model, &C, &H, &W));
+  p->in_numel = (size_t)C * H * W;
+  lie_nn_adamw_opts ao;
+  lie_nn_adamw_defaults(&ao);
+  ao.lr = c->lr, ao.weight_decay = c->wd;
+  LIE_CALL(lie_nn_adamw_create(p->net, &ao, &p->opt));
+  return LIE_OK;
+}
+
+static void fill_state(const struct lie_pretrain_s *p, lie_pretrain_state *st) {
+  memset(st, 0, sizeof *st);
+  st->version = LIE_PRETRAIN_CKPT_VERSION;
+  st->step = p->step;
+  st->epoch = (int)(p->step / p->spe);
+  st->epoch_step = p->step % p->spe;
+  st->seed = p->cfg.seed;
+  st->batch = p->cfg.batch;
+  st->norm_mean = p->norm_mean, st->norm_std = p->norm_std;
+  st->model = p->model;
+  snprintf(st->pde, sizeof st->pde, "%s", lie_pde_name(p->cfg.pde));
+  snprintf(st->aug_mode, sizeof st->aug_mode, "%s", lie_aug_mode_name(p->cfg.aug.mode));
+}
+
+int lie_pretrain_save(struct lie_pretrain_s *p) {
+  lie_pretrain_state st;
+  fill_state(p, &st);
+  LIE_CALL(lie_pretrain_ckpt_save(p->ctx, p->net, p->opt, &st, p->cfg.out));
+  lie_log_debug(p->ctx, "checkpoint step %ld -> %s", p->step, p->cfg.out);
+  return LIE_OK;
+}
+
+/* A resumed run must continue the same curve: refuse anything that would change it. */
+static int check_resume(const struct lie_pretrain_s *p, const lie_pretrain_state *st) {
+  lie_pretrain_state now;
+  fill_state(p, &now);
+  const char *r = p->cfg.resume;
+  LIE_CHECK(!strcmp(st->pde, now.pde), LIE_ERR_USAGE, "%s was trained on %s data, not %s", r, st->pde, now.pde);
+  LIE_CHECK(st->seed == now.seed && st->batch == now.batch, LIE_ERR_USAGE,
+            "%s used -seed %llu -train_batch %d; this run has -seed %llu -train_batch %d (resume needs the same)", r,
+            (unsigned long long)st->seed, st->batch, (unsigned long long)now.seed, now.batch);
+  LIE_CHECK(!memcmp(&st->model, &now.model, sizeof st->model) && !strcmp(st->aug_mode, now.aug_mode), LIE_ERR_USAGE,
+            "%s has a different model (dims %d width %d, %d x %d x %d input, %d expander layers, %s mode) than "
+            "this run's options",
+            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x,
+            st->model.nexpander, st->aug_mode);
+  LIE_CHECK(st->step >= 0 && st->step % p->spe == st->epoch_step, LIE_ERR_FORMAT,
+            "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r,
+            st->step, st->epoch_step, p->spe);
+  return LIE_OK;
+}
+
+static int resume(struct lie_pretrain_s *p) {
+  lie_pretrain_state st;
+  LIE_CALL(lie_pretrain_ckpt_read_state(p->ctx, p->cfg.resume, &st));
+  LIE_CALL(check_resume(p, &st));
+  LIE_CALL(lie_pretrain_ckpt_load(p->ctx, p->net, p->opt, p->cfg.resume));
+  p->step = st.step;
+  p->norm_mean = st.norm_mean, p->norm_std = st.norm_std;
+  lie_log_info(p->ctx, "resumed from %s at step %ld (epoch %d)", p->cfg.resume, p->step, st.epoch);
+  return LIE_OK;
+}
+
+static int normalisation(struct lie_pretrain_s *p) {
+  double ms[2] = {0, 1};
+  int err = lie_ctx_rank(p->ctx) == 0 ? lie_ssl_data_stats(p->data, &ms[0], &ms[1]) : 0, any = 0;
+  LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(p->ctx)));
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CHECK(!any, LIE_ERR_FORMAT, "reading the data failed on rank 0");
+  LIE_MPI(MPI_Bcast(ms, 2, MPI_DOUBLE, 0, lie_ctx_comm(p->ctx)));
+  p->norm_mean = ms[0], p->norm_std = ms[1];
+  return LIE_OK;
+}
+
+static int open_log(struct lie_pretrain_s *p) {
+  if (!p->cfg.log[0] || lie_ctx_rank(p->ctx) != 0) return LIE_OK;
+  int append = p->cfg.resume[0] && access(p->cfg.log, F_OK) == 0;
+  p->log = fopen(p->cfg.log, append ? "a" : "w");
+  LIE_CHECK(p->log, LIE_ERR_IO, "cannot open the training log %s", p->cfg.log);
+  if (!append) fprintf(p->log, "step,epoch,loss,inv,var,cov,lr,samples_per_s\n");
+  return LIE_OK;
+}
+
+static int setup(struct lie_pretrain_s *p) {
+  const lie_pretrain_cfg *c = &p->cfg;
+  LIE_CALL(lie_ssl_data_open(p->ctx, c->data, c->mode, c->field, &p->data));
+  LIE_CALL(model_from_cfg(p));
+  LIE_CALL(check_sizes(p));
+  LIE_CALL(build_net(p));
+  if (c->resume[0]) LIE_CALL(resume(p));
+  else LIE_CALL(normalisation(p));
+  lie_ssl_data_set_norm(p->data, p->norm_mean, p->norm_std);
+  LIE_ALLOC(p->perm, p->n);
+  LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);
+  LIE_ALLOC(p->dz, 2 * (size_t)p->nlocal * p->D);
+  LIE_ALLOC(p->repr, 2 * (size_t)p->nlocal * p->Dr);
+  p->cap = p->stop > p->step ? p->stop - p->step : 1;
+  LIE_ALLOC(p->loss, p->cap);
+  p->perm_epoch = -1;
+  LIE_CALL(open_log(p));
+  return LIE_OK;
+}
+
+int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_cfg *cfg, lie_pretrain *out) {
+  struct lie_pretrain_s *p;
+  LIE_ALLOC(p, 1);
+  p->ctx = ctx;
+  p->cfg = *cfg;
+  *out = p;
+  int err = setup(p);
+  if (err) {
+    lie_pretrain_destroy(out);
+    return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  }
+  return LIE_OK;
+}
+
+lie_nn_net lie_pretrain_net(lie_pretrain p) { return p->net; }
+
+int lie_pretrain_destroy(lie_pretrain *pp) {
+  struct lie_pretrain_s *p = *pp;
+  if (!p) return LIE_OK;
+  if (p->log) fclose(p->log);
+  lie_nn_adamw_destroy(&p->opt);
+  lie_nn_net_destroy(&p->net);
+  lie_ssl_data_close(&p->data);
+  free(p->perm), free(p->x), free(p->dz), free(p->repr), free(p->loss);
+  LIE_FREE(*pp);
+  return LIE_OK;
+}

@@ -1,0 +1,154 @@
+/* Pretraining configuration: defaults and the PETSc options that set them (listed by -help). */
+#include "liereg/io.h"
+#include "liereg/ssl.h"
+
+#include <inttypes.h>
+#include <petscsys.h>
+#include <string.h>
+#include <unistd.h>
+
+void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
+  memset(c, 0, sizeof *c);
+  snprintf(c->mode, sizeof c->mode, "train");
+  c->pde = LIE_PDE_KS;
+  c->dims = 2;
+  c->width = 64;
+  c->nexpander = 3;
+  c->expander[0] = c->expander[1] = c->expander[2] = 512;
+  c->backend = lie_nn_backend_default();
+  c->epochs = 100;
+  c->batch = 32;
+  c->lr = 3e-4;
+  c->cosine = 1;
+  c->wd = 1e-6;
+  c->seed = 1;
+  c->sync_bn = 1;
+  c->min_rankme = 1.1;
+  c->progress_every = 10;
+  lie_vicreg_opts_default(&c->vicreg);
+}
+
+/* The PDE from -pde or else the data file's root attribute "pde" (liereg files carry it). */
+static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename) {
+  if (pdename[0]) {
+    LIE_CALL(lie_pde_from_name(pdename, &c->pde));
+    return LIE_OK;
+  }
+  hid_t f;
+  char name[32] = "";
+  LIE_CALL(lie_h5_open(ctx, c->data, &f));
+  int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
+  lie_h5_close(&f);
+  LIE_CALL(err);
+  LIE_CHECK(name[0], LIE_ERR_USAGE, "%s does not say which PDE it holds (an LPSDA file?): pass -pde ks|kdv|burgers",
+            c->data);
+  LIE_CALL(lie_pde_from_name(name, &c->pde));
+  return LIE_OK;
+}
+
+static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_cfg *c, char *pde, size_t npde) {
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(comm, NULL, "Pretraining data", "liereg pretrain");
+  PetscCall(PetscOptionsString("-data", "dataset file (HDF5, liereg/LPSDA 1D layout)", "", c->data, c->data,
+                               sizeof c->data, NULL));
+  PetscCall(PetscOptionsString("-data_mode", "group to train on", "", c->mode, c->mode, sizeof c->mode, NULL));
+  PetscCall(PetscOptionsString("-data_field", "field dataset (default: the pde_<nt>-<nx> one)", "", c->field, c->field,
+                               sizeof c->field, NULL));
+  PetscCall(PetscOptionsString("-pde", "ks|kdv|burgers (default: the file's pde attribute)", "", pde, pde, npde, NULL));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backend, size_t nb, char *sched,
+                                 size_t ns) {
+  PetscInt dims = c->dims, width = c->width, nexp = LIE_PRETRAIN_MAX_EXPANDER, exp[LIE_PRETRAIN_MAX_EXPANDER];
+  PetscInt threads = c->threads, epochs = c->epochs, batch = c->batch;
+  PetscInt steps = c->steps, warmup = c->warmup, every = c->ckpt_every, prog = c->progress_every;
+  PetscInt seed = (PetscInt)c->seed;
+  PetscBool sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < c->nexpander; i++) exp[i] = c->expander[i];
+  PetscOptionsBegin(comm, NULL, "Pretraining (VICReg, MPI data parallel)", "liereg pretrain");
+  PetscCall(PetscOptionsInt("-model_dims", "2: (channels, t, x) images; 1: time frames as channels", "", dims, &dims,
+                            NULL));
+  PetscCall(PetscOptionsInt("-model_width", "ResNet-18 base width (64 = torchvision)", "", width, &width, NULL));
+  PetscCall(PetscOptionsIntArray("-model_expander", "expander MLP sizes (comma list)", "", exp, &nexp, &set));
+  if (set) c->nexpander = (int)nexp;
+  for (int i = 0; i < c->nexpander; i++) c->expander[i] = (int)exp[i];
+  PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, nb, NULL));
+  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+  PetscCall(PetscOptionsInt("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
+  PetscCall(PetscOptionsInt("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,
+                            &steps, NULL));
+  PetscCall(PetscOptionsInt("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch,
+                            NULL));
+  PetscCall(PetscOptionsReal("-train_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
+  PetscCall(PetscOptionsReal("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr,
+                             NULL));
+  PetscCall(PetscOptionsInt("-train_warmup", "linear warmup steps", "", warmup, &warmup, NULL));
+  PetscCall(PetscOptionsString("-train_schedule", "cosine|constant", "", sched, sched, ns, NULL));
+  PetscCall(PetscOptionsReal("-train_wd", "AdamW weight decay", "", c->wd, &c->wd, NULL));
+  PetscCall(PetscOptionsReal("-train_clip", "clip the global gradient norm (0 = off)", "", c->clip, &c->clip, NULL));
+  PetscCall(PetscOptionsInt("-seed", "seed of the weights, sample order and views", "", seed, &seed, NULL));
+  PetscCall(PetscOptionsBool("-train_sync_bn", "batch-norm statistics over the global batch", "", sync, &sync, NULL));
+  PetscCall(PetscOptionsReal("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
+                             &c->min_rankme, NULL));
+  PetscCall(PetscOptionsString("-o", "output checkpoint (HDF5)", "", c->out, c->out, sizeof c->out, NULL));
+  PetscCall(PetscOptionsString("-train_log", "CSV log step,epoch,loss,inv,var,cov,lr,samples_per_s", "", c->log,
+                               c->log, sizeof c->log, NULL));
+  PetscCall(PetscOptionsString("-train_resume", "continue from this checkpoint", "", c->resume, c->resume,
+                               sizeof c->resume, NULL));
+  PetscCall(PetscOptionsInt("-train_ckpt_every", "checkpoint every N steps (0 = at the end only)", "", every, &every,
+                            NULL));
+  PetscCall(PetscOptionsInt("-train_progress", "progress line every N steps", "", prog, &prog, NULL));
+  PetscOptionsEnd();
+  c->dims = (int)dims, c->width = (int)width, c->threads = (int)threads, c->epochs = (int)epochs;
+  c->batch = (int)batch, c->steps = steps, c->warmup = warmup, c->ckpt_every = every, c->progress_every = prog;
+  c->seed = (uint64_t)seed, c->sync_bn = sync ? 1 : 0;
+  PetscFunctionReturn(0);
+}
+
+static int check(const lie_pretrain_cfg *c) {
+  LIE_CHECK(c->dims == 1 || c->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", c->dims);
+  LIE_CHECK(c->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", c->width);
+  LIE_CHECK(c->epochs >= 1, LIE_ERR_USAGE, "-train_epochs must be >= 1 (got %d)", c->epochs);
+  LIE_CHECK(c->steps >= 0, LIE_ERR_USAGE, "-train_steps must be >= 0");
+  LIE_CHECK(c->batch >= 2, LIE_ERR_USAGE, "-train_batch must be >= 2 (VICReg needs a variance), got %d", c->batch);
+  LIE_CHECK(c->lr > 0 && c->min_lr >= 0 && c->wd >= 0 && c->clip >= 0, LIE_ERR_USAGE,
+            "-train_lr must be > 0 and -train_min_lr, -train_wd, -train_clip >= 0");
+  LIE_CHECK(c->warmup >= 0 && c->ckpt_every >= 0 && c->progress_every >= 0, LIE_ERR_USAGE,
+            "-train_warmup, -train_ckpt_every and -train_progress must be >= 0");
+  LIE_CHECK(c->data[0], LIE_ERR_USAGE, "missing -data FILE.h5");
+  LIE_CHECK(c->out[0], LIE_ERR_USAGE, "missing -o CKPT.h5");
+  return LIE_OK;
+}
+
+int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *c) {
+  char pde[32] = "", backend[32] = "", sched[32] = "";
+  snprintf(backend, sizeof backend, "%s", lie_nn_backend_name(c->backend));
+  snprintf(sched, sizeof sched, "%s", c->cosine ? "cosine" : "constant");
+  LIE_PETSC(read_data(lie_ctx_comm(ctx), c, pde, sizeof pde));
+  LIE_PETSC(read_train(lie_ctx_comm(ctx), c, backend, sizeof backend, sched, sizeof sched));
+  LIE_CALL(lie_nn_backend_from_name(backend, &c->backend));
+  LIE_CHECK(!strcmp(sched, "cosine") || !strcmp(sched, "constant"), LIE_ERR_USAGE,
+            "-train_schedule must be cosine or constant (got %s)", sched);
+  c->cosine = !strcmp(sched, "cosine");
+  LIE_CALL(lie_vicreg_opts_set_from_options(ctx, &c->vicreg));
+  /* The augmentation defaults depend on the PDE: from -pde, else the file (when readable; a
+   * missing file is reported by lie_pretrain_cfg_check, so -help works without -data). */
+  if (pde[0] || (c->data[0] && access(c->data, R_OK) == 0)) LIE_CALL(data_pde(ctx, c, pde));
+  int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
+  LIE_CALL(lie_aug_cfg_default(c->pde == LIE_PDE_NS ? LIE_PDE_KS : c->pde, &c->aug));
+  c->aug.crop_t = crop_t, c->aug.crop_x = crop_x;
+  LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug));
+  return LIE_OK;
+}
+
+int lie_pretrain_cfg_check(const lie_pretrain_cfg *c) {
+  LIE_CALL(check(c));
+  LIE_CHECK(access(c->data, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file %s", c->data);
+  LIE_CHECK(c->pde != LIE_PDE_NS, LIE_ERR_NOTSUP,
+            "pretraining on Navier-Stokes data is not implemented yet (1D PDEs only, docs/PRETRAIN.md)");
+  LIE_CHECK(!c->resume[0] || access(c->resume, R_OK) == 0, LIE_ERR_USAGE, "cannot read -train_resume %s", c->resume);
+  return LIE_OK;
+}

@@ -1,0 +1,45 @@
+/* Internal state of the pretraining loop, shared by pretrain*.c. */
+#ifndef LIEREG_PRETRAIN_IMPL_H
+#define LIEREG_PRETRAIN_IMPL_H
+
+#include "liereg/io.h"
+#include "liereg/ssl.h"
+
+#include <stdio.h>
+
+struct lie_pretrain_s {
+  lie_ctx ctx;
+  lie_pretrain_cfg cfg;
+  lie_ssl_model_cfg model;
+  lie_ssl_data data;
+  lie_nn_net net;
+  lie_nn_adamw opt;
+  int repr_id, D, Dr;      /* expander output and representation dims */
+  int nlocal;              /* samples per rank per step (global batch / ranks) */
+  int n;                   /* trajectories in the data */
+  long spe, total, stop;   /* steps per epoch, schedule length, stop step */
+  long step;               /* global steps done */
+  int perm_epoch;          /* epoch whose permutation is in perm, -1 none */
+  int *perm;               /* sample order of perm_epoch (n) */
+  size_t in_numel;         /* floats per view */
+  float *x, *dz, *repr;    /* batch input (2 nlocal views), dL/dout, representations */
+  double norm_mean, norm_std;
+  double *loss;            /* per-step loss of this run (cap values) */
+  long nloss, cap;
+  FILE *log;               /* CSV, rank 0 */
+  double t_run;            /* wall time at the start of run */
+  lie_vicreg_terms epoch_sum;
+  long epoch_count;
+};
+
+/* views.c: the underlying dataset (for embed's parameter copies) */
+lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d);
+
+/* pretrain_step.c */
+double lie_pretrain_lr(const struct lie_pretrain_s *p, long step);
+int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd,
+                      double *rankme);
+/* pretrain.c */
+int lie_pretrain_save(struct lie_pretrain_s *p);
+
+#endif
