@@ -159,7 +159,8 @@ static void keep_frames(double *a, size_t frame, int t0, int nt) {
 static void crop_ns_inplace(lie_field_ns *f, int t0, int nt) {
   size_t fr = (size_t)f->nx * f->ny;
   double *arrs[7] = {f->u, f->vx, f->vy, f->p, f->X, f->Y, f->T};
-  for (int k = 0; k < 7; k++) keep_frames(arrs[k], fr, t0, nt);
+  for (int k = 0; k < 7; k++)
+    keep_frames(arrs[k], fr, t0, nt);
   keep_frames(f->t, 1, t0, nt);
   f->nt = nt;
 }
