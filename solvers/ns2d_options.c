@@ -59,8 +59,16 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
 int lie_ns2d_set_from_options(lie_ns2d ns) {
   lie_ns2d_params p = ns->par;
   LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_from_options after setup");
+  /* PETSc's own message names the option and value; report it as one line, not a trace. */
+  LIE_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   int perr = read_options(lie_ctx_comm(ns->ctx), &p);
-  LIE_CHECK(!perr, LIE_ERR_USAGE, "bad -ns_ option value (see -help)");
+  LIE_PETSC(PetscPopErrorHandler());
+  if (perr) {
+    const char *text = NULL;
+    char *specific = NULL;
+    PetscErrorMessage((PetscErrorCode)perr, &text, &specific);
+    LIE_ERROR(LIE_ERR_USAGE, "bad -ns_ option: %s", specific && specific[0] ? specific : (text ? text : "see -help"));
+  }
   LIE_CALL(lie_ns2d_set_params(ns, &p));
   /* Setup here so the KSP/PC options (-ns_ksp_*, -ns_pc_*) are read before the CLI checks
    * for unknown options. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # liereg generate -pde ns end to end on 2 ranks (two groups of one): the file appears under
 # its final name with its XDMF sidecar and no .tmp left, passes `liereg info`; a misspelt
-# -ns_ option is a usage error (exit 2) that leaves no file.
+# -ns_ option or a bad -ns_bc value is a usage error (exit 2, one line) that leaves no file.
 set -e
 mkdir -p "$LIE_TESTDIR"
 cd "$LIE_TESTDIR"
@@ -23,4 +23,12 @@ cat err.txt
 test "$rc" -eq 2
 grep -q "ns_nxx" err.txt
 test ! -e bad.h5 && test ! -e bad.h5.tmp
+set +e
+"$LIEREG" generate -pde ns -n 1 -o bad.h5 -ns_bc wall 2> err2.txt
+rc=$?
+set -e
+cat err2.txt
+test "$rc" -eq 2
+grep -q -- "-ns_bc" err2.txt
+test "$(wc -l < err2.txt)" -eq 1
 echo "1 passed, 0 failed"

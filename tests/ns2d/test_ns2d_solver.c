@@ -13,7 +13,8 @@ static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d
   lie_ns2d_params p;
   lie_ns2d_params_default(&p);
   p.nx = p.ny = 32;
-  p.nsteps = 12;
+  p.nsteps = 8;
+  p.nskip = 0;
   p.ranks_per_traj = 0;
   p.bc = bc;
   p.advect = adv;
@@ -69,7 +70,7 @@ static double hydrostatic(lie_ctx ctx, int incremental, lie_ns2d_diffuse dif) {
   VecSet(s, 0.7);
   lie_ns2d_set_buoyancy(ns, 0.5);
   if (incremental) LIE_TEST_CALL(lie_ns2d_pressure_init(ns));
-  for (int k = 0; k < 10; k++) {
+  for (int k = 0; k < 6; k++) {
     int ok;
     double dmax, vm;
     LIE_TEST_CALL(lie_ns2d_step(ns, &ok));
