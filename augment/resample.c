@@ -17,15 +17,22 @@ int lie_resample1d_init(lie_resample1d *r, int n, double L) {
   r->hat = fftw_alloc_complex((size_t)(n / 2 + 1));
   r->work = fftw_alloc_complex((size_t)(n / 2 + 1));
   LIE_CHECK(r->buf && r->hat && r->work, LIE_ERR_MEM, "resample: out of memory (n = %d)", n);
-  r->fwd = fftw_plan_dft_r2c_1d(n, r->buf, r->hat, FFTW_ESTIMATE);
-  r->bwd = fftw_plan_dft_c2r_1d(n, r->work, r->buf, FFTW_ESTIMATE);
+  /* the FFTW planner is not thread-safe: views may be built from OpenMP threads */
+#pragma omp critical(lie_fftw_planner)
+  {
+    r->fwd = fftw_plan_dft_r2c_1d(n, r->buf, r->hat, FFTW_ESTIMATE);
+    r->bwd = fftw_plan_dft_c2r_1d(n, r->work, r->buf, FFTW_ESTIMATE);
+  }
   LIE_CHECK(r->fwd && r->bwd, LIE_ERR_FFTW, "resample: FFTW plan creation failed (n = %d)", n);
   return 0;
 }
 
 void lie_resample1d_free(lie_resample1d *r) {
-  if (r->fwd) fftw_destroy_plan(r->fwd);
-  if (r->bwd) fftw_destroy_plan(r->bwd);
+#pragma omp critical(lie_fftw_planner)
+  {
+    if (r->fwd) fftw_destroy_plan(r->fwd);
+    if (r->bwd) fftw_destroy_plan(r->bwd);
+  }
   fftw_free(r->buf);
   fftw_free(r->hat);
   fftw_free(r->work);

@@ -133,6 +133,38 @@ static int prewindow(const lie_aug_cfg *cfg, const double *t, int nt, lie_rng *r
   return 0;
 }
 
+/* Frames [w0, w0+wn) of `in` without copying (the window borrows in's memory). */
+static lie_field1d window1d(const lie_field1d *in, int w0, int wn) {
+  lie_field1d w = *in;
+  size_t off = (size_t)w0 * in->nx;
+  w.nt = wn, w.u = in->u + off, w.t = in->t + w0;
+  if (in->X) w.X = in->X + off, w.T = in->T + off;
+  return w;
+}
+
+static lie_field_ns window_ns(const lie_field_ns *in, int w0, int wn) {
+  lie_field_ns w = *in;
+  size_t off = (size_t)w0 * in->nx * in->ny;
+  w.nt = wn, w.u = in->u + off, w.vx = in->vx + off, w.vy = in->vy + off, w.t = in->t + w0;
+  if (in->p) w.p = in->p + off;
+  if (in->X) w.X = in->X + off, w.Y = in->Y + off, w.T = in->T + off;
+  return w;
+}
+
+/* Keep frames [t0, t0+nt) of an owned field by moving them to the front (no new buffers). */
+static void keep_frames(double *a, size_t frame, int t0, int nt) {
+  if (a && t0 > 0) memmove(a, a + (size_t)t0 * frame, (size_t)nt * frame * sizeof(double));
+}
+
+static void crop_ns_inplace(lie_field_ns *f, int t0, int nt) {
+  size_t fr = (size_t)f->nx * f->ny;
+  double *arrs[7] = {f->u, f->vx, f->vy, f->p, f->X, f->Y, f->T};
+  for (int k = 0; k < 7; k++)
+    keep_frames(arrs[k], fr, t0, nt);
+  keep_frames(f->t, 1, t0, nt);
+  f->nt = nt;
+}
+
 int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out) {
   lie_rng rng;
   lie_aug_seq s;
@@ -141,13 +173,8 @@ int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in,
   lie_rng_seed(&rng, seed);
   LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
   LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
-  if (wn < in->nt) {
-    LIE_CALL(lie_field1d_crop(in, w0, wn, 0, in->nx, &win));
-    int e = lie_aug1d_apply(&s, cfg->mode, &win, &tmp, NULL);
-    lie_field1d_free(&win);
-    LIE_CALL(e);
-  } else
-    LIE_CALL(lie_aug1d_apply(&s, cfg->mode, in, &tmp, NULL));
+  win = window1d(in, w0, wn);
+  LIE_CALL(lie_aug1d_apply(&s, cfg->mode, &win, &tmp, NULL));
   int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
   if (!err) err = crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0);
   if (!err)
@@ -165,16 +192,14 @@ int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *i
   lie_rng_seed(&rng, seed);
   LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
   LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
-  if (wn < in->nt) {
-    LIE_CALL(lie_field_ns_crop(in, w0, wn, &win));
-    int e = lie_aug_ns_apply(&s, cfg->mode, &win, &tmp, NULL);
-    lie_field_ns_free(&win);
-    LIE_CALL(e);
-  } else
-    LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, in, &tmp, NULL));
+  win = window_ns(in, w0, wn);
+  LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, &win, &tmp, NULL));
   int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
-  if (!err) err = lie_field_ns_crop(&tmp, t0, cfg->crop_t ? cfg->crop_t : tmp.nt, out);
-  lie_field_ns_free(&tmp);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  if (err) {
+    lie_field_ns_free(&tmp);
+    return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  }
+  if (cfg->crop_t) crop_ns_inplace(&tmp, t0, cfg->crop_t);
+  *out = tmp; /* ownership moves to the caller */
   return 0;
 }

@@ -1,5 +1,6 @@
 /* liereg augment -i IN.h5 -o OUT.h5 -aug_group NAME -aug_eps E [-aug_mode grid|coords]
- * Applies one Lie point symmetry with a fixed eps to every trajectory of a 1D file and writes
+ * Applies one Lie point symmetry with a fixed eps to every trajectory of a 1D file (NS files:
+ * augment_ns.c) and writes
  * a file of the same layout (docs/AUGMENT.md): the field, x, dx, t, dt, L, T, nu, seed,
  * success, plus aug_t_shift (the rounded time shift) and, in coords mode, the coordinate
  * channels coord_x, coord_t (N, nt, nx). Group, eps and mode are root attributes. The
@@ -24,17 +25,19 @@ static int read_options(lie_ctx ctx, aug_opts *o, int *stopped) {
   memset(o, 0, sizeof *o);
   snprintf(o->mode, sizeof o->mode, "grid");
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg augment: apply one Lie point symmetry to every trajectory", NULL);
-  LIE_PETSC(PetscOptionsString("-i", "input 1D dataset (HDF5)", NULL, o->in, o->in, sizeof o->in, &has_in));
+  LIE_PETSC(PetscOptionsString("-i", "input dataset (HDF5; 1D or NS)", NULL, o->in, o->in, sizeof o->in, &has_in));
   LIE_PETSC(PetscOptionsString("-o", "output dataset (HDF5)", NULL, o->out, o->out, sizeof o->out, NULL));
-  LIE_PETSC(PetscOptionsString("-aug_group", "generator: t_shift x_shift galilean scale projective", NULL, o->group,
-                               o->group, sizeof o->group, &has_group));
+  LIE_PETSC(PetscOptionsString("-aug_group",
+                               "generator: t_shift x_shift galilean scale projective; NS: t_shift x_shift y_shift "
+                               "scale rotate boost_x boost_y quad_x quad_y",
+                               NULL, o->group, o->group, sizeof o->group, &has_group));
   LIE_PETSC(
       PetscOptionsReal("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
   LIE_PETSC(PetscOptionsString("-aug_mode", "grid or coords", NULL, o->mode, o->mode, sizeof o->mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_mode", "group of the input file: train, valid, test (default: first found)", NULL,
                                o->split, o->split, sizeof o->split, &o->has_split));
-  LIE_PETSC(PetscOptionsString("-pde", "PDE when the file does not say (LPSDA files): ks, kdv, burgers", NULL, o->pde,
-                               o->pde, sizeof o->pde, &o->has_pde));
+  LIE_PETSC(PetscOptionsString("-pde", "PDE when the file does not say (LPSDA files): ks, kdv, burgers, ns", NULL,
+                               o->pde, o->pde, sizeof o->pde, &o->has_pde));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite the output file", NULL, o->force, &o->force, NULL));
   PetscOptionsEnd();
   int stop;

@@ -250,6 +250,19 @@ int main(int argc, char **argv) {
   LIE_TEST_TRUE(!memcmp(v1.u, v2.u, sizeof(double) * 16 * 128), "same seed -> identical view");
   LIE_TEST_TRUE(rel_l2(v1.u, v3.u, 16 * 128) > 1e-3, "different seed -> different view");
   lie_field1d_free(&v1), lie_field1d_free(&v2), lie_field1d_free(&v3);
+  /* views built concurrently from OpenMP threads equal the serial ones */
+  enum { NV = 8 };
+  lie_field1d par[NV], ser;
+  int perr = 0, same = 1;
+#pragma omp parallel for num_threads(2) reduction(+ : perr)
+  for (int i = 0; i < NV; i++) perr += lie_aug_view1d(&cfg, 500 + i, &ks, &par[i]) != 0;
+  LIE_TEST_TRUE(perr == 0, "views from 2 OpenMP threads succeed");
+  for (int i = 0; i < NV && !perr; i++) {
+    LIE_TEST_CALL(lie_aug_view1d(&cfg, 500 + i, &ks, &ser));
+    same &= !memcmp(ser.u, par[i].u, sizeof(double) * 16 * 128);
+    lie_field1d_free(&ser), lie_field1d_free(&par[i]);
+  }
+  LIE_TEST_TRUE(same, "threaded views are identical to serial ones");
 
   /* bad input */
   lie_aug_seq bad;
