@@ -83,6 +83,7 @@ static void fill_state(const struct lie_pretrain_s *p, lie_pretrain_state *st) {
 
 int lie_pretrain_save(struct lie_pretrain_s *p) {
   lie_pretrain_state st;
+  lie_pretrain_prefetch_wait(p); /* HDF5 is not thread-safe: no reads while we write */
   fill_state(p, &st);
   LIE_CALL(lie_pretrain_ckpt_save(p->ctx, p->net, p->opt, &st, p->cfg.out));
   lie_log_debug(p->ctx, "checkpoint step %ld -> %s", p->step, p->cfg.out);
@@ -151,6 +152,8 @@ static int setup(struct lie_pretrain_s *p) {
   lie_ssl_data_set_norm(p->data, p->norm_mean, p->norm_std);
   LIE_ALLOC(p->perm, p->n);
   LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);
+  LIE_ALLOC(p->xnext, 2 * (size_t)p->nlocal * p->in_numel);
+  lie_ssl_data_set_events(p->data, !c->prefetch);
   LIE_ALLOC(p->dz, 2 * (size_t)p->nlocal * p->D);
   LIE_ALLOC(p->repr, 2 * (size_t)p->nlocal * p->Dr);
   p->cap = p->stop > p->step ? p->stop - p->step : 1;
@@ -179,11 +182,12 @@ lie_nn_net lie_pretrain_net(lie_pretrain p) { return p->net; }
 int lie_pretrain_destroy(lie_pretrain *pp) {
   struct lie_pretrain_s *p = *pp;
   if (!p) return LIE_OK;
+  lie_pretrain_prefetch_wait(p);
   if (p->log) fclose(p->log);
   lie_nn_adamw_destroy(&p->opt);
   lie_nn_net_destroy(&p->net);
   lie_ssl_data_close(&p->data);
-  free(p->perm), free(p->x), free(p->dz), free(p->repr), free(p->loss);
+  free(p->perm), free(p->x), free(p->xnext), free(p->dz), free(p->repr), free(p->loss);
   LIE_FREE(*pp);
   return LIE_OK;
 }

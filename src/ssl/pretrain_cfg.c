@@ -23,6 +23,7 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
   c->wd = 1e-6;
   c->seed = 1;
   c->sync_bn = 1;
+  c->prefetch = 1;
   c->min_rankme = 1.1;
   c->progress_every = 10;
   lie_vicreg_opts_default(&c->vicreg);
@@ -65,7 +66,7 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscInt threads = c->threads, epochs = c->epochs, batch = c->batch;
   PetscInt steps = c->steps, warmup = c->warmup, every = c->ckpt_every, prog = c->progress_every;
   PetscInt seed = (PetscInt)c->seed;
-  PetscBool sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set;
+  PetscBool sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set, pf = c->prefetch ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionBeginUser;
   for (int i = 0; i < c->nexpander; i++) exp[i] = c->expander[i];
   PetscOptionsBegin(comm, NULL, "Pretraining (VICReg, MPI data parallel)", "liereg pretrain");
@@ -92,6 +93,8 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(PetscOptionsReal("-train_clip", "clip the global gradient norm (0 = off)", "", c->clip, &c->clip, NULL));
   PetscCall(PetscOptionsInt("-seed", "seed of the weights, sample order and views", "", seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-train_sync_bn", "batch-norm statistics over the global batch", "", sync, &sync, NULL));
+  PetscCall(PetscOptionsBool("-train_prefetch", "read+augment the next batch in a thread during the step", "", pf, &pf,
+                             NULL));
   PetscCall(PetscOptionsReal("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
                              &c->min_rankme, NULL));
   PetscCall(PetscOptionsString("-o", "output checkpoint (HDF5)", "", c->out, c->out, sizeof c->out, NULL));
@@ -105,7 +108,7 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscOptionsEnd();
   c->dims = (int)dims, c->width = (int)width, c->threads = (int)threads, c->epochs = (int)epochs;
   c->batch = (int)batch, c->steps = steps, c->warmup = warmup, c->ckpt_every = every, c->progress_every = prog;
-  c->seed = (uint64_t)seed, c->sync_bn = sync ? 1 : 0;
+  c->seed = (uint64_t)seed, c->sync_bn = sync ? 1 : 0, c->prefetch = pf ? 1 : 0;
   PetscFunctionReturn(0);
 }
 

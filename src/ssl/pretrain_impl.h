@@ -5,6 +5,7 @@
 #include "liereg/io.h"
 #include "liereg/ssl.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 struct lie_pretrain_s {
@@ -30,15 +31,32 @@ struct lie_pretrain_s {
   double t_run;            /* wall time at the start of run */
   lie_vicreg_terms epoch_sum;
   long epoch_count;
+  /* prefetch (pretrain_prefetch.c): a thread builds step `pf_step` into xnext */
+  float *xnext;
+  pthread_t pf_thread;
+  int pf_pending, pf_ready, pf_err;
+  long pf_step;
+  char pf_msg[1024];
 };
 
 /* views.c: the underlying dataset (for embed's parameter copies) */
 lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d);
+void lie_ssl_data_set_events(lie_ssl_data d, int on);
 
 /* pretrain_step.c */
 double lie_pretrain_lr(const struct lie_pretrain_s *p, long step);
 int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd,
                       double *rankme);
+/* Both views of this rank's slice of global step `step` into x (2 nlocal views). */
+int lie_pretrain_build(struct lie_pretrain_s *p, long step, float *x);
+
+/* pretrain_prefetch.c */
+int lie_pretrain_prefetch_start(struct lie_pretrain_s *p, long step);
+/* The prefetched batch of `step` into p->x (*got = 1), or *got = 0 if none. */
+int lie_pretrain_prefetch_take(struct lie_pretrain_s *p, long step, int *got);
+/* Joins a running prefetch (before HDF5 use by the caller, or teardown). */
+void lie_pretrain_prefetch_wait(struct lie_pretrain_s *p);
+
 /* pretrain.c */
 int lie_pretrain_save(struct lie_pretrain_s *p);
 

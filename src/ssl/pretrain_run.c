@@ -105,6 +105,7 @@ int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
                lie_pde_name(p->cfg.pde), p->n, p->cfg.batch, p->nlocal, lie_ctx_size(p->ctx), p->spe, p->step, p->stop,
                p->total, p->model.dims, p->model.width, p->model.cin, p->model.crop_t, p->model.crop_x, p->Dr, p->D);
   int err = loop(p, res);
+  lie_pretrain_prefetch_wait(p);
   sigaction(SIGUSR1, &old_usr1, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   lie_stop_requested = 0;

@@ -16,6 +16,7 @@ struct lie_ssl_data_s {
   double mean, std;  /* normalisation of u */
   int cached;        /* trajectory held in traj, -1 none */
   double *u, *t;     /* read buffers nt*nx, nt */
+  int events;        /* PETSc log events on (off while a prefetch thread uses the object) */
 };
 
 int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *out) {
@@ -25,6 +26,7 @@ int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const cha
   d->ctx = ctx;
   d->cached = -1;
   d->std = 1.0;
+  d->events = 1;
   LIE_CALL(lie_dataset1d_open(ctx, path, mode && mode[0] ? mode : NULL, field && field[0] ? field : NULL, &d->ds));
   LIE_CALL(lie_dataset1d_sizes(d->ds, &d->n, &d->nt, &d->nx));
   LIE_CHECK(d->n >= 1 && d->nt >= 2 && d->nx >= 2, LIE_ERR_FORMAT, "%s: dataset is empty or too small (%d x %d x %d)",
@@ -57,13 +59,14 @@ int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx) {
 }
 
 lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d) { return d->ds; }
+void lie_ssl_data_set_events(lie_ssl_data d, int on) { d->events = on; }
 void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std) { d->mean = mean, d->std = std; }
 
 static int load(lie_ssl_data d, int index) {
   if (d->cached == index) return LIE_OK;
-  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  if (d->events) PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
   int err = lie_dataset1d_read(d->ds, index, d->u, d->t, NULL);
-  PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  if (d->events) PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
   d->cached = -1;
   LIE_CALL(err);
   LIE_CHECK(lie_all_finite(d->u, (size_t)d->nt * d->nx), LIE_ERR_FORMAT,
@@ -121,9 +124,9 @@ int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_mode
                       float *x) {
   lie_field1d in, out;
   LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
-  PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
+  if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
   int err = lie_aug_view1d(aug, seed, &in, &out);
-  PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
+  if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
   lie_field1d_free(&in);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   err = to_input(d, &out, m, index, x);
