@@ -48,6 +48,9 @@ static int build_net(struct lie_pretrain_s *p) {
                  "-train_sync_bn 0 to train with %s and per-rank statistics)", lie_nn_backend_name(be));
     be = LIE_NN_BACKEND_REF;
   }
+  LIE_CHECK(!(c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF), LIE_ERR_USAGE,
+            "synchronised batch norm (-train_sync_bn, on by default) on several ranks needs -nn_backend ref; "
+            "use -nn_backend ref or -train_sync_bn 0");
   LIE_CALL(lie_nn_net_set_backend(p->net, be));
   if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
   LIE_CALL(lie_ssl_model_build(p->net, &p->model, &p->repr_id, &out));
