@@ -16,10 +16,11 @@ static int model_from_cfg(struct lie_pretrain_s *p) {
   m->crop_t = c->aug.crop_t ? c->aug.crop_t : nt / 2;
   m->crop_x = c->aug.crop_x ? c->aug.crop_x : nx;
   m->nexpander = c->nexpander;
-  for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++) m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
+  for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++)
+    m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
   LIE_CHECK(m->crop_t <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
-            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)", m->crop_t,
-            m->crop_x, nt, nx);
+            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
+            m->crop_t, m->crop_x, nt, nx);
   p->n = n;
   return LIE_OK;
 }
@@ -44,8 +45,10 @@ static int build_net(struct lie_pretrain_s *p) {
   LIE_CALL(lie_nn_net_create(p->ctx, &p->net));
   lie_nn_backend be = c->backend;
   if (c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF && !c->backend_set) {
-    lie_log_info(p->ctx, "synchronised batch norm needs the reference backend: using -nn_backend ref (give "
-                 "-train_sync_bn 0 to train with %s and per-rank statistics)", lie_nn_backend_name(be));
+    lie_log_info(p->ctx,
+                 "synchronised batch norm needs the reference backend: using -nn_backend ref (give "
+                 "-train_sync_bn 0 to train with %s and per-rank statistics)",
+                 lie_nn_backend_name(be));
     be = LIE_NN_BACKEND_REF;
   }
   LIE_CHECK(!(c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF), LIE_ERR_USAGE,
@@ -105,11 +108,11 @@ static int check_resume(const struct lie_pretrain_s *p, const lie_pretrain_state
   LIE_CHECK(!memcmp(&st->model, &now.model, sizeof st->model) && !strcmp(st->aug_mode, now.aug_mode), LIE_ERR_USAGE,
             "%s has a different model (dims %d width %d, %d x %d x %d input, %d expander layers, %s mode) than "
             "this run's options",
-            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x,
-            st->model.nexpander, st->aug_mode);
+            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x, st->model.nexpander,
+            st->aug_mode);
   LIE_CHECK(st->step >= 0 && st->step % p->spe == st->epoch_step, LIE_ERR_FORMAT,
-            "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r,
-            st->step, st->epoch_step, p->spe);
+            "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r, st->step,
+            st->epoch_step, p->spe);
   return LIE_OK;
 }
 
@@ -150,8 +153,10 @@ static int setup(struct lie_pretrain_s *p) {
   LIE_CALL(model_from_cfg(p));
   LIE_CALL(check_sizes(p));
   LIE_CALL(build_net(p));
-  if (c->resume[0]) LIE_CALL(resume(p));
-  else LIE_CALL(normalisation(p));
+  if (c->resume[0])
+    LIE_CALL(resume(p));
+  else
+    LIE_CALL(normalisation(p));
   lie_ssl_data_set_norm(p->data, p->norm_mean, p->norm_std);
   LIE_ALLOC(p->perm, p->n);
   LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);

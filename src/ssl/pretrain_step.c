@@ -26,7 +26,8 @@ static void epoch_permutation(struct lie_pretrain_s *p, int epoch) {
   lie_rng rng;
   if (p->perm_epoch == epoch) return;
   lie_rng_seed(&rng, lie_seed_derive(p->cfg.seed, LIE_TAG_PERM, (uint64_t)epoch));
-  for (int i = 0; i < p->n; i++) p->perm[i] = i;
+  for (int i = 0; i < p->n; i++)
+    p->perm[i] = i;
   for (int i = p->n - 1; i > 0; i--) {
     int j = lie_rng_int(&rng, 0, i + 1), t = p->perm[i];
     p->perm[i] = p->perm[j], p->perm[j] = t;
@@ -77,8 +78,10 @@ int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int dia
     LIE_CALL(lie_nn_net_get_activation(p->net, p->repr_id, p->repr));
     LIE_CALL(lie_repr_std_dist(p->ctx, 2 * nl, p->Dr, p->repr, rstd));
     err = lie_rankme_dist(p->ctx, 2 * nl, p->Dr, p->repr, rankme);
-    if (err == LIE_ERR_NUMERIC) *rankme = 0.0, lie_error_clear(); /* all-zero representations: collapsed */
-    else LIE_CALL(err);
+    if (err == LIE_ERR_NUMERIC)
+      *rankme = 0.0, lie_error_clear(); /* all-zero representations: collapsed */
+    else
+      LIE_CALL(err);
   }
   LIE_CALL(lie_vicreg_loss_dist(p->ctx, &p->cfg.vicreg, nl, p->D, out, out + (size_t)nl * p->D, terms, p->dz,
                                 p->dz + (size_t)nl * p->D));

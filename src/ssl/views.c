@@ -12,11 +12,11 @@ struct lie_ssl_data_s {
   lie_ctx ctx;
   lie_dataset1d ds;
   int n, nt, nx;
-  double *L;         /* per-trajectory period (n) */
-  double mean, std;  /* normalisation of u */
-  int cached;        /* trajectory held in traj, -1 none */
-  double *u, *t;     /* read buffers nt*nx, nt */
-  int events;        /* PETSc log events on (off while a prefetch thread uses the object) */
+  double *L;        /* per-trajectory period (n) */
+  double mean, std; /* normalisation of u */
+  int cached;       /* trajectory held in traj, -1 none */
+  double *u, *t;    /* read buffers nt*nx, nt */
+  int events;       /* PETSc log events on (off while a prefetch thread uses the object) */
 };
 
 int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *out) {
@@ -43,7 +43,8 @@ int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const cha
     double L = d->nx * (x[1] - x[0]);
     free(x);
     LIE_CALL(err);
-    for (int i = 0; i < d->n; i++) d->L[i] = L;
+    for (int i = 0; i < d->n; i++)
+      d->L[i] = L;
   }
   for (int i = 0; i < d->n; i++)
     LIE_CHECK(d->L[i] > 0 && isfinite(d->L[i]), LIE_ERR_FORMAT, "%s: trajectory %d has period L = %g", path, i,
@@ -80,12 +81,14 @@ int lie_ssl_data_stats(lie_ssl_data d, double *mean, double *std) {
   double s = 0, ss = 0, cnt = (double)m * d->nt * d->nx;
   for (int i = 0; i < m; i++) {
     LIE_CALL(load(d, i));
-    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++) s += d->u[k];
+    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
+      s += d->u[k];
   }
   *mean = s / cnt;
   for (int i = 0; i < m; i++) {
     LIE_CALL(load(d, i));
-    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++) ss += (d->u[k] - *mean) * (d->u[k] - *mean);
+    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
+      ss += (d->u[k] - *mean) * (d->u[k] - *mean);
   }
   *std = sqrt(ss / cnt);
   LIE_CHECK(*std > 0 && isfinite(*std), LIE_ERR_FORMAT, "the data are constant (std %g): nothing to learn", *std);
@@ -106,12 +109,13 @@ static int to_field(lie_ssl_data d, int index, int coords, lie_field1d *f) {
 
 /* field (crop_t x crop_x) -> x (cin, crop_t, crop_x): (u-mean)/std [, X/L, T/T_end]. */
 static int to_input(lie_ssl_data d, const lie_field1d *f, const lie_ssl_model_cfg *m, int index, float *x) {
-  LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d",
-            f->nt, f->nx, m->crop_t, m->crop_x);
+  LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
+            f->nx, m->crop_t, m->crop_x);
   LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
   size_t n = (size_t)f->nt * f->nx;
   double L = d->L[index], T = d->t[d->nt - 1] > 0 ? d->t[d->nt - 1] : 1.0;
-  for (size_t k = 0; k < n; k++) x[k] = (float)((f->u[k] - d->mean) / d->std);
+  for (size_t k = 0; k < n; k++)
+    x[k] = (float)((f->u[k] - d->mean) / d->std);
   if (m->cin == 3)
     for (size_t k = 0; k < n; k++) {
       x[n + k] = (float)(f->X[k] / L);

@@ -65,4 +65,8 @@ h5diff e1.h5 e2.h5 /train/emb /train/emb > diff.log && ok "embeddings identical 
 h5diff e1.h5 e2.h5 /test/emb /test/emb > diff.log && ok "test split identical on 1 and 2 ranks" || bad "test embeddings differ"
 h5ls e1.h5/test | grep -q "^emb *Dataset {24, 32}" && ok "/test/emb is (24, 32)" || bad "/test/emb shape"
 expect 0 "probe target=ic_mode" "liereg probe reads the embedding file" -- $MPI -n 1 "$LIEREG" probe -emb e1.h5 -target ic_mode -probe_bootstrap 10
+# incompatible data (an embedding file has /train but no trajectories) and collapse detection
+expect 1 "has no pde_<nt>-<nx> dataset" "incompatible dataset" -- $MPI -n 1 "$LIEREG" pretrain -data e1.h5 -pde ks -o bad.h5 $TINY
+expect 1 "representations collapsed at epoch 0" "collapse guard (RankMe below -train_min_rankme 1000)" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o col.h5 $TINY -train_min_rankme 1000 -train_steps 8
+[ ! -e bad.h5 ] && [ ! -e col.h5 ] && ok "no checkpoint written by either" || bad "a checkpoint was written"
 exit $fail

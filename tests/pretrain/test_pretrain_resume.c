@@ -12,8 +12,8 @@
 static char data[128], full[128], part[128], corrupt[128], vers[128], nanck[128];
 
 static int prefetch = 1;
-static int train(lie_ctx ctx, const char *out, const char *resume, long steps, double *loss, long *nrun,
-                 float **w, size_t *nw) {
+static int train(lie_ctx ctx, const char *out, const char *resume, long steps, double *loss, long *nrun, float **w,
+                 size_t *nw) {
   lie_pretrain_cfg c;
   lie_pretrain p;
   lie_pretrain_result res;
@@ -82,7 +82,8 @@ int main(int argc, char **argv) {
   LIE_TEST_TRUE(na == 10 && nb == 5 && nc == 5, "10 steps; 5 steps; resumed 5 steps");
   double d = fmax(lie_test_max_rel(lb, la, 5), lie_test_max_rel(lc, la + 5, 5));
   if (rank == 0)
-    for (int s = 0; s < 10; s++) printf("     step %2d: one run %.9f | split run %.9f\n", s + 1, la[s], s < 5 ? lb[s] : lc[s - 5]);
+    for (int s = 0; s < 10; s++)
+      printf("     step %2d: one run %.9f | split run %.9f\n", s + 1, la[s], s < 5 ? lb[s] : lc[s - 5]);
   LIE_TEST_NEAR(d, 0.0, 0.0, "split + resumed loss curve equals the one-run curve (max relative difference)");
   int same = !memcmp(wa, wc, n * sizeof(float));
   LIE_TEST_TRUE(same, "final weights bit-identical");
@@ -145,7 +146,8 @@ int main(int argc, char **argv) {
   MPI_Barrier(PETSC_COMM_WORLD);
   if (rank == 0) {
     const char *files[] = {data, full, part, corrupt, vers, nanck};
-    for (int i = 0; i < 6; i++) unlink(files[i]);
+    for (int i = 0; i < 6; i++)
+      unlink(files[i]);
   }
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
