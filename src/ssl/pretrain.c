@@ -3,6 +3,7 @@
 #include "pretrain_impl.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -138,9 +139,28 @@ static int normalisation(struct lie_pretrain_s *p) {
   return LIE_OK;
 }
 
+/* On resume, rows past the checkpoint's step (written before a crash) are dropped so the log
+ * holds each step once. */
+static int trim_log(const char *path, long step) {
+  FILE *f = fopen(path, "r");
+  LIE_CHECK(f, LIE_ERR_IO, "cannot read the training log %s", path);
+  char tmp[LIE_PRETRAIN_PATH + 8], line[512];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *o = fopen(tmp, "w");
+  if (!o) fclose(f);
+  LIE_CHECK(o, LIE_ERR_IO, "cannot write %s", tmp);
+  for (int first = 1; fgets(line, sizeof line, f); first = 0)
+    if (first || atol(line) <= step) fputs(line, o);
+  fclose(f);
+  int bad = fclose(o) != 0;
+  LIE_CHECK(!bad && rename(tmp, path) == 0, LIE_ERR_IO, "cannot rewrite the training log %s", path);
+  return LIE_OK;
+}
+
 static int open_log(struct lie_pretrain_s *p) {
   if (!p->cfg.log[0] || lie_ctx_rank(p->ctx) != 0) return LIE_OK;
   int append = p->cfg.resume[0] && access(p->cfg.log, F_OK) == 0;
+  if (append) LIE_CALL(trim_log(p->cfg.log, p->step));
   p->log = fopen(p->cfg.log, append ? "a" : "w");
   LIE_CHECK(p->log, LIE_ERR_IO, "cannot open the training log %s", p->cfg.log);
   if (!append) fprintf(p->log, "step,epoch,loss,inv,var,cov,lr,samples_per_s\n");

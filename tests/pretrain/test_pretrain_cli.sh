@@ -50,6 +50,10 @@ grep -q "stop requested (signal)" sig.log && [ $rc -eq 0 ] && [ -f sig.h5 ] && o
 k=$(tail -1 sig.csv | cut -d, -f1)
 expect 0 "resumed from sig.h5 at step $k" "resume after pre-emption at step $k" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 2))
 [ "$(tail -1 sig.csv | cut -d, -f1)" = "$((k + 2))" ] && ok "log continues to step $((k + 2))" || bad "log after resume"
+# a crash after the checkpoint: log rows past the checkpoint's step are dropped on resume
+echo "$((k + 3)),0,1,1,1,1,1,1" >> sig.csv
+"$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 3)) > /dev/null 2>&1
+[ "$(cut -d, -f1 sig.csv | tail -n +2 | sort -n | uniq -d | wc -l)" -eq 0 ] && [ "$(wc -l < sig.csv)" -eq $((k + 4)) ] && ok "resumed log has each step once" || { bad "duplicate steps in the log"; cat sig.csv; }
 
 # embed
 expect 2 "cannot read checkpoint" "embed: missing checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt none.h5 -data data.h5 -o e.h5
