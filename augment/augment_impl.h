@@ -18,9 +18,9 @@ const char *lie_aug_pde_label(lie_pde pde);
 typedef struct {
   int n;
   double L;
-  double *buf;          /* n reals */
-  fftw_complex *hat;    /* n/2+1 */
-  fftw_complex *work;   /* n/2+1 */
+  double *buf;        /* n reals */
+  fftw_complex *hat;  /* n/2+1 */
+  fftw_complex *work; /* n/2+1 */
   fftw_plan fwd, bwd;
 } lie_resample1d;
 
@@ -45,13 +45,17 @@ typedef struct {
   double *up;
   fftw_complex *uphat;
   fftw_plan upbwd;
+  int *ix, *iy;    /* per output point: first node of the 8 x 8 stencil (prepared) */
+  double *wx, *wy; /* per output point: 8 + 8 Lagrange weights (prepared) */
 } lie_resample2d;
 
 int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly, int need_affine);
 void lie_resample2d_free(lie_resample2d *r);
 int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double sy, double *out);
-/* out(i,j) = f(M (x_i, y_j) + b), coordinates relative to the grid origin. */
-int lie_resample2d_affine(lie_resample2d *r, const double *in, const double M[4], const double b[2], double *out);
+/* out(i,j) = f(M (x_i, y_j) + b), coordinates relative to the grid origin: prepare the stencils
+ * once per map, then apply to every field of the frame. */
+int lie_resample2d_affine_prepare(lie_resample2d *r, const double M[4], const double b[2]);
+int lie_resample2d_affine_apply(lie_resample2d *r, const double *in, double *out);
 
 #define LIE_AUG_LAGRANGE 8 /* points per axis of the local interpolation after x2 upsampling */
 #endif

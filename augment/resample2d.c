@@ -4,6 +4,7 @@
  * axis). A direct trigonometric sum would cost O(n^4) per frame; the padded grid keeps the
  * interpolation error at ((k h / 2)^8)-level for resolved data (docs/AUGMENT.md). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "augment_impl.h"
@@ -28,6 +29,11 @@ int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly,
     LIE_CHECK(r->up && r->uphat, LIE_ERR_MEM, "resample2d: out of memory (upsampled grid)");
     r->upbwd = fftw_plan_dft_c2r_2d(r->ux, r->uy, r->uphat, r->up, FFTW_ESTIMATE);
     LIE_CHECK(r->upbwd, LIE_ERR_FFTW, "resample2d: FFTW plan creation failed (upsampled grid)");
+    size_t np = (size_t)nx * ny;
+    LIE_ALLOC(r->ix, np);
+    LIE_ALLOC(r->iy, np);
+    LIE_ALLOC(r->wx, 8 * np);
+    LIE_ALLOC(r->wy, 8 * np);
   }
   return 0;
 }
@@ -37,6 +43,7 @@ void lie_resample2d_free(lie_resample2d *r) {
   if (r->bwd) fftw_destroy_plan(r->bwd);
   if (r->upbwd) fftw_destroy_plan(r->upbwd);
   fftw_free(r->buf), fftw_free(r->hat), fftw_free(r->work), fftw_free(r->up), fftw_free(r->uphat);
+  free(r->ix), free(r->iy), free(r->wx), free(r->wy);
   memset(r, 0, sizeof *r);
 }
 
@@ -48,14 +55,16 @@ int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double 
   memcpy(r->buf, in, sizeof(double) * nx * ny);
   fftw_execute(r->fwd);
   double wx = -2 * M_PI * fmod(sx, r->Lx) / r->Lx, wy = -2 * M_PI * fmod(sy, r->Ly) / r->Ly;
+  double complex pyv[nyh]; /* y phase factors, shared by every x row */
+  for (int j = 0; j < nyh; j++)
+    pyv[j] = (2 * j == ny) ? cos(wy * j) : cexp(I * wy * j);
+  double norm = 1.0 / ((double)nx * ny);
   for (int i = 0; i < nx; i++) {
     int kx = kidx(i, nx);
     /* Nyquist modes: only the cosine part is seen by the samples. */
-    double complex px = (2 * i == nx) ? cos(wx * kx) : cexp(I * wx * kx);
-    for (int j = 0; j < nyh; j++) {
-      double complex py = (2 * j == ny) ? cos(wy * j) : cexp(I * wy * j);
-      r->work[(size_t)i * nyh + j] = r->hat[(size_t)i * nyh + j] * px * py / ((double)nx * ny);
-    }
+    double complex px = ((2 * i == nx) ? cos(wx * kx) : cexp(I * wx * kx)) * norm;
+    for (int j = 0; j < nyh; j++)
+      r->work[(size_t)i * nyh + j] = r->hat[(size_t)i * nyh + j] * px * pyv[j];
   }
   fftw_execute(r->bwd);
   memcpy(out, r->buf, sizeof(double) * nx * ny);
@@ -102,33 +111,41 @@ static double wrap_pos(double a, double L) {
   return a < 0 ? a + L : a;
 }
 
-int lie_resample2d_affine(lie_resample2d *r, const double *in, const double M[4], const double b[2], double *out) {
+int lie_resample2d_affine_prepare(lie_resample2d *r, const double M[4], const double b[2]) {
   LIE_CHECK(r->up, LIE_ERR_STATE, "resample2d: affine evaluation needs init with need_affine = 1");
-  upsample(r, in);
-  int nx = r->nx, ny = r->ny, ux = r->ux, uy = r->uy;
-  double hx = r->Lx / nx, hy = r->Ly / ny, gx = r->Lx / ux, gy = r->Ly / uy;
+  int nx = r->nx, ny = r->ny;
+  double hx = r->Lx / nx, hy = r->Ly / ny, gx = r->Lx / r->ux, gy = r->Ly / r->uy;
   for (int i = 0; i < nx; i++)
     for (int j = 0; j < ny; j++) {
-      double X = wrap_pos(M[0] * i * hx + M[1] * j * hy + b[0], r->Lx);
-      double Y = wrap_pos(M[2] * i * hx + M[3] * j * hy + b[1], r->Ly);
-      double fx = X / gx, fy = Y / gy;
-      int ix = (int)floor(fx), iy = (int)floor(fy);
-      double wx[8], wy[8], acc = 0;
-      lagrange8(fx - ix, wx);
-      lagrange8(fy - iy, wy);
-      for (int a = 0; a < 8; a++) {
-        int ia = ix + a - 3;
-        ia = ia < 0 ? ia + ux : (ia >= ux ? ia - ux : ia);
-        const double *row = r->up + (size_t)ia * uy;
-        double racc = 0;
-        for (int c = 0; c < 8; c++) {
-          int jc = iy + c - 3;
-          jc = jc < 0 ? jc + uy : (jc >= uy ? jc - uy : jc);
-          racc += wy[c] * row[jc];
-        }
-        acc += wx[a] * racc;
-      }
-      out[(size_t)i * ny + j] = acc;
+      size_t k = (size_t)i * ny + j;
+      double X = wrap_pos(M[0] * i * hx + M[1] * j * hy + b[0], r->Lx) / gx;
+      double Y = wrap_pos(M[2] * i * hx + M[3] * j * hy + b[1], r->Ly) / gy;
+      r->ix[k] = (int)floor(X), r->iy[k] = (int)floor(Y);
+      lagrange8(X - r->ix[k], r->wx + 8 * k);
+      lagrange8(Y - r->iy[k], r->wy + 8 * k);
     }
+  return 0;
+}
+
+int lie_resample2d_affine_apply(lie_resample2d *r, const double *in, double *out) {
+  upsample(r, in);
+  int ux = r->ux, uy = r->uy;
+  for (size_t k = 0; k < (size_t)r->nx * r->ny; k++) {
+    const double *wx = r->wx + 8 * k, *wy = r->wy + 8 * k;
+    double acc = 0;
+    for (int a = 0; a < 8; a++) {
+      int ia = r->ix[k] + a - 3;
+      ia = ia < 0 ? ia + ux : (ia >= ux ? ia - ux : ia);
+      const double *row = r->up + (size_t)ia * uy;
+      double racc = 0;
+      for (int c = 0; c < 8; c++) {
+        int jc = r->iy[k] + c - 3;
+        jc = jc < 0 ? jc + uy : (jc >= uy ? jc - uy : jc);
+        racc += wy[c] * row[jc];
+      }
+      acc += wx[a] * racc;
+    }
+    out[k] = acc;
+  }
   return 0;
 }

@@ -29,7 +29,8 @@ static inline double value(const lie_ns2d_field *f, int i, int j) {
 }
 
 /* Bilinear interpolation at (x, y); optionally the min/max of the four values used. */
-static inline double sample_mm(const lie_ns2d_field *f, double dx, double dy, double x, double y, double *lo, double *hi) {
+static inline double sample_mm(const lie_ns2d_field *f, double dx, double dy, double x, double y, double *lo,
+                               double *hi) {
   double fx = x / dx - f->ox, fy = y / dy - f->oy;
   if (f->ext == LIE_NS2D_EXT_PERIODIC) {
     fx -= f->nx * floor(fx / f->nx);
@@ -72,6 +73,26 @@ static inline void position(lie_ns2d ns, lie_ns2d_loc loc, int i, int j, double 
   *y = (j + (loc == LIE_NS2D_FACE_Y ? 0.0 : 0.5)) * ns->dy;
 }
 
+/* Velocity at point (i, j) of `loc`: bilinear interpolation of the staggered components
+ * there reduces to the own component (faces) or to 2- and 4-point means. */
+static inline void velocity_at(const lie_ns2d_field *U, const lie_ns2d_field *V, lie_ns2d_loc loc, int i, int j,
+                               double *vx, double *vy) {
+  switch (loc) {
+  case LIE_NS2D_CELL:
+    *vx = 0.5 * (value(U, i, j) + value(U, i + 1, j));
+    *vy = 0.5 * (value(V, i, j) + value(V, i, j + 1));
+    break;
+  case LIE_NS2D_FACE_X:
+    *vx = value(U, i, j);
+    *vy = 0.25 * (value(V, i - 1, j) + value(V, i, j) + value(V, i - 1, j + 1) + value(V, i, j + 1));
+    break;
+  case LIE_NS2D_FACE_Y:
+    *vx = 0.25 * (value(U, i, j - 1) + value(U, i + 1, j - 1) + value(U, i, j) + value(U, i + 1, j));
+    *vy = value(V, i, j);
+    break;
+  }
+}
+
 /* out = field f advected by (U, V) over time tau (negative tau: forward trace) on the
  * owned points of `loc`; wall faces stay zero. With lo/hi (owned-size arrays, may be NULL)
  * also the stencil extrema at the departure points. */
@@ -87,8 +108,9 @@ static int sl_pass(lie_ns2d ns, const lie_ns2d_field *f, lie_ns2d_loc loc, const
         o[j][i] = 0.0;
         continue;
       }
+      double vx, vy;
       position(ns, loc, i, j, &x, &y);
-      double vx = lie_ns2d_sample(U, ns->dx, ns->dy, x, y), vy = lie_ns2d_sample(V, ns->dx, ns->dy, x, y);
+      velocity_at(U, V, loc, i, j, &vx, &vy);
       o[j][i] = sample_mm(f, ns->dx, ns->dy, x - tau * vx, y - tau * vy, lo ? lo + k : NULL, hi ? hi + k : NULL);
     }
   LIE_PETSC(DMDAVecRestoreArray(ns->da, out, &o));

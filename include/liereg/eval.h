@@ -100,12 +100,14 @@ int lie_target_read(hid_t group, const char *where, const char *name, int *n, in
  * CV ridge on the train group and reports the metric on the test group with bootstrap ±. */
 typedef struct {
   char train_mode[32], test_mode[32]; /* -probe_train_mode train, -probe_test_mode test */
+  char test_emb[4096];                /* -probe_test_emb: test split's file ("" = the same file) */
   int ntrain;                         /* -probe_ntrain: N labelled train rows (0 = all) */
   uint64_t subset_seed;               /* -probe_subset_seed: 0 = the first N rows, else a random N */
   int metric;                         /* -probe_metric mse|nmse|relerr; -1 = the target's */
   int nboot;                          /* -probe_bootstrap 1000 */
   uint64_t boot_seed;                 /* -probe_bootstrap_seed 0 */
   int log_target;                     /* -probe_log: fit log(y), predict exp (positive targets) */
+  int keep_predictions;               /* 1: return the test predictions in the result */
   lie_ridge_cv_opts cv;
 } lie_probe_opts;
 
@@ -116,7 +118,11 @@ typedef struct {
   double value;               /* metric on the whole test split */
   double boot_mean, boot_std; /* bootstrap over test rows */
   double train_value;         /* metric on the training rows (fit quality) */
+  double *pred, *truth;       /* (ntest, m) with keep_predictions, else NULL */
 } lie_probe_result;
+
+/* Frees pred/truth (safe on a zeroed result). */
+void lie_probe_result_free(lie_probe_result *res);
 
 void lie_probe_opts_default(lie_probe_opts *opts);
 /* Also reads the -probe_ CV options; -probe_mode trained is LIE_ERR_NOTSUP here (needs the
@@ -125,6 +131,13 @@ int lie_probe_opts_set_from_options(lie_ctx ctx, lie_probe_opts *opts);
 /* Every rank reads the (small) file and computes the same result. */
 int lie_probe_run(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target,
                   lie_probe_result *res);
+/* Label-size sweep: for each size and seed s = 1..nseeds, the probe on a random subset of
+ * sizes[i] labelled train rows drawn with -probe_subset_seed s (the test split is always
+ * whole). res (nsizes × nseeds, row-major) receives every run. */
+int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target, int nsizes,
+                    const int *sizes, int nseeds, lie_probe_result *res);
+/* Mean and unbiased std (0 for n = 1) of n values. */
+void lie_mean_std(const double *v, int n, double *mean, double *std);
 
 /* ---------------------------------------------------------------- embedding files */
 /* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-
@@ -133,6 +146,35 @@ int lie_probe_run(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path,
  * returned open in *emb (H5Dclose it) for the caller to fill with
  * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
 int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
+
+/* ---------------------------------------------------------------- figures (PNG) */
+/* Line / scatter plots with error bars and log axes for the report (label-size curves,
+ * predicted vs true, training curves): a self-contained raster with a built-in 5×7 font,
+ * written with libpng. Usage: create, set labels/log, add series, write_png, destroy. */
+typedef struct lie_plot_s *lie_plot;
+typedef enum { LIE_PLOT_LINE = 0, LIE_PLOT_MARKERS = 1, LIE_PLOT_LINE_MARKERS = 2 } lie_plot_style;
+
+int lie_plot_create(int width, int height, lie_plot *plot); /* pixels, >= 200 x 150 */
+int lie_plot_set_labels(lie_plot plot, const char *title, const char *xlabel, const char *ylabel);
+int lie_plot_set_log(lie_plot plot, int logx, int logy);
+/* A series of n points (copied); yerr (n) or NULL draws ± error bars; points with a
+ * non-finite coordinate are skipped. At most 8 series. */
+int lie_plot_add(lie_plot plot, int n, const double *x, const double *y, const double *yerr, lie_plot_style style,
+                 const char *label);
+/* A dashed y = x reference line; both axes then share one range (predicted vs true). */
+int lie_plot_add_diagonal(lie_plot plot);
+/* Renders (LIE_ERR_USAGE when there is nothing finite to draw or a log axis meets a value
+ * <= 0) and writes an 8-bit RGB PNG. */
+int lie_plot_write_png(lie_plot plot, const char *path);
+int lie_plot_destroy(lie_plot *plot);
+/* For tests and custom drawings, valid after lie_plot_render: pixel of data point (x, y),
+ * and the colour of a pixel. */
+int lie_plot_render(lie_plot plot);
+int lie_plot_map(lie_plot plot, double x, double y, int *px, int *py);
+int lie_plot_pixel(lie_plot plot, int px, int py, unsigned char rgb[3]);
+/* Tick positions for an axis over [lo, hi] (log: decades, then 2 and 5 subdivisions when the
+ * range is short); at most `max` ticks. */
+int lie_plot_ticks(double lo, double hi, int logscale, int max, double *ticks, int *n);
 
 #ifdef __cplusplus
 }

@@ -52,25 +52,27 @@ double lie_ctx_elapsed(lie_ctx ctx) { return lie_wtime() - ctx->t0; }
 void lie_ctx_set_verbosity(lie_ctx ctx, int level) { ctx->verbosity = level; }
 int lie_ctx_verbosity(lie_ctx ctx) { return ctx->verbosity; }
 
-void lie_log_info(lie_ctx ctx, const char *fmt, ...) {
-  va_list ap;
-  if (ctx->rank != 0 || ctx->verbosity < 1) return;
-  va_start(ap, fmt);
+/* Rank 0 prints messages up to the context's verbosity. */
+static void log_rank0(lie_ctx ctx, int level, const char *prefix, const char *fmt, va_list ap) {
+  if (ctx->rank != 0 || ctx->verbosity < level) return;
+  fputs(prefix, stdout);
   vfprintf(stdout, fmt, ap);
-  va_end(ap);
   fputc('\n', stdout);
   fflush(stdout);
 }
 
+void lie_log_info(lie_ctx ctx, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  log_rank0(ctx, 1, "", fmt, ap);
+  va_end(ap);
+}
+
 void lie_log_debug(lie_ctx ctx, const char *fmt, ...) {
   va_list ap;
-  if (ctx->rank != 0 || ctx->verbosity < 2) return;
   va_start(ap, fmt);
-  fprintf(stdout, "debug: ");
-  vfprintf(stdout, fmt, ap);
+  log_rank0(ctx, 2, "debug: ", fmt, ap);
   va_end(ap);
-  fputc('\n', stdout);
-  fflush(stdout);
 }
 
 void lie_log_warn(lie_ctx ctx, const char *fmt, ...) {

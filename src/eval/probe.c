@@ -27,6 +27,8 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
                                o->train_mode, sizeof o->train_mode, NULL));
   PetscCall(PetscOptionsString("-probe_test_mode", "group of the embedding file to evaluate on", "", o->test_mode,
                                o->test_mode, sizeof o->test_mode, NULL));
+  PetscCall(PetscOptionsString("-probe_test_emb", "embedding file of the test split when it is not -emb's", "",
+                               o->test_emb, o->test_emb, sizeof o->test_emb, NULL));
   PetscCall(
       PetscOptionsInt("-probe_ntrain", "use the first N labelled training rows (0 = all)", "", ntrain, &ntrain, NULL));
   PetscCall(
@@ -163,6 +165,14 @@ static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te
       pred[i] = exp(pred[i]), te->Y[i] = exp(te->Y[i]);
   if (!err) err = lie_metric_eval(res->metric, &P, &T, &res->value);
   if (!err) err = lie_metric_bootstrap(res->metric, &P, &T, o->nboot, o->boot_seed, &res->boot_mean, &res->boot_std);
+  if (!err && o->keep_predictions) { /* before pred is reused for the training rows */
+    size_t nb = sizeof(double) * (size_t)te->n * te->m;
+    res->pred = malloc(nb), res->truth = malloc(nb);
+    if (!res->pred || !res->truth)
+      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
+    else
+      memcpy(res->pred, pred, nb), memcpy(res->truth, te->Y, nb);
+  }
   if (!err) { /* training fit, same metric */
     lie_mat Ptr = {tr->n, tr->m, pred}, Ttr = {tr->n, tr->m, tr->Y};
     err = lie_ridge_predict(model, &X, &Ptr);
@@ -177,14 +187,14 @@ static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te
   return LIE_OK;
 }
 
-static int probe(const lie_probe_opts *o, hid_t file, const char *path, const char *target, split_data *tr,
-                 split_data *te, lie_probe_result *res) {
+static int probe(const lie_probe_opts *o, hid_t file, const char *path, hid_t tfile, const char *tpath,
+                 const char *target, split_data *tr, split_data *te, lie_probe_result *res) {
   const lie_target_info *info;
   int m = 0;
   LIE_CALL(lie_target_lookup(target, &info));
   res->metric = o->metric >= 0 ? (lie_metric)o->metric : info->metric;
   LIE_CALL(read_split(file, path, o->train_mode, target, &m, tr));
-  LIE_CALL(read_split(file, path, o->test_mode, target, &m, te));
+  LIE_CALL(read_split(tfile, tpath, o->test_mode, target, &m, te));
   LIE_CHECK(o->ntrain <= tr->n, LIE_ERR_USAGE, "-probe_ntrain %d but %s:/%s has only %d rows", o->ntrain, path,
             o->train_mode, tr->n);
   if (o->ntrain > 0 && o->subset_seed) select_rows(tr, o->ntrain, o->subset_seed);
@@ -199,15 +209,26 @@ static int probe(const lie_probe_opts *o, hid_t file, const char *path, const ch
 }
 
 int lie_probe_run(lie_ctx ctx, const lie_probe_opts *o, const char *path, const char *target, lie_probe_result *res) {
-  hid_t file = -1;
+  hid_t file = -1, tfile = -1;
   split_data tr = {0}, te = {0};
+  memset(res, 0, sizeof *res);
   LIE_CHECK(path && path[0], LIE_ERR_USAGE, "missing embedding file (-emb EMB.h5)");
   LIE_CHECK(target && target[0], LIE_ERR_USAGE, "missing target (-target nu|buo_y|ic_mode|ic_mode_scaled)");
-  memset(res, 0, sizeof *res);
+  const char *tpath = o->test_emb[0] ? o->test_emb : path;
   LIE_CALL(lie_h5_open(ctx, path, &file));
-  int err = probe(o, file, path, target, &tr, &te, res);
+  int err = o->test_emb[0] ? lie_h5_open(ctx, tpath, &tfile) : LIE_OK;
+  if (!err) err = probe(o, file, path, o->test_emb[0] ? tfile : file, tpath, target, &tr, &te, res);
   lie_h5_close(&file);
+  lie_h5_close(&tfile);
   free(tr.X), free(tr.Y), free(te.X), free(te.Y);
+  if (err) lie_probe_result_free(res);
   LIE_CALL(err);
   return LIE_OK;
+}
+
+void lie_probe_result_free(lie_probe_result *res) {
+  if (!res) return;
+  free(res->pred);
+  free(res->truth);
+  res->pred = res->truth = NULL;
 }

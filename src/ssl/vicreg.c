@@ -216,7 +216,7 @@ int lie_vicreg_loss(const lie_vicreg_opts *o, int n, int d, const float *z, cons
 /* Distributed: gather both views (N·D·4 bytes each per rank), then every rank runs the same
  * double-precision computation on the same gathered batch in the same order — the loss is
  * bitwise the single-process one whatever the rank count. The O(N D²) covariance is computed
- * redundantly on each rank; for N, D ≈ 512 that is ~0.3 GFlop per step, small beside the
+ * redundantly on each rank; for N, D ≈ 512 that is ~0.5 GFlop per step, small beside the
  * encoder (docs/SSL.md discusses the sufficient-statistics alternative). */
 int lie_vicreg_loss_dist(lie_ctx ctx, const lie_vicreg_opts *o, int n_local, int d, const float *z, const float *zp,
                          lie_vicreg_terms *t, float *dz, float *dzp) {

@@ -127,6 +127,15 @@ int main(int argc, char **argv) {
   LIE_TEST_TRUE(r1.value == r1b.value && r1.value != r2.value && r1.ntrain == 64,
                 "-probe_subset_seed: same seed same result, another seed another subset");
   o.subset_seed = 0;
+  /* the sweep is the same runs: size 64 with seed 2 is r2 */
+  int sizes[2] = {32, 64};
+  lie_probe_result sw[4];
+  LIE_TEST_CALL(lie_probe_sweep(ctx, &o, path, "nu", 2, sizes, 2, sw));
+  LIE_TEST_TRUE(sw[3].value == r2.value && sw[3].ntrain == 64 && sw[0].ntrain == 32,
+                "lie_probe_sweep: entry (64 labels, seed 2) = the single run with -probe_subset_seed 2");
+  double v4[4] = {1, 2, 3, 4}, mean, sd;
+  lie_mean_std(v4, 4, &mean, &sd);
+  LIE_TEST_TRUE(mean == 2.5 && fabs(sd - sqrt(5.0 / 3.0)) < 1e-15, "lie_mean_std of 1,2,3,4 = 2.5, sqrt(5/3)");
   o.ntrain = 6;
   expect_error(ctx, &o, path, "ic_mode", LIE_ERR_USAGE, "too few samples", "6 labelled rows for 5 folds: usage error");
   o.ntrain = 301;
@@ -140,6 +149,22 @@ int main(int argc, char **argv) {
   snprintf(o.test_mode, sizeof o.test_mode, "valid");
   expect_error(ctx, &o, path, "nu", LIE_ERR_FORMAT, "no group /valid", "missing split group");
   snprintf(o.test_mode, sizeof o.test_mode, "test");
+  /* train and test splits in separate files, as liereg embed writes them (one split per file) */
+  char tpath[600];
+  hid_t tf;
+  lie_rng r;
+  lie_rng_seed(&r, 123);
+  snprintf(tpath, sizeof tpath, "%s.test.h5", path);
+  LIE_TEST_CALL(lie_h5_create(ctx, tpath, &tf));
+  LIE_TEST_TRUE(!write_group(tf, "test", 80, 80, &r), "test-only embedding file written");
+  LIE_TEST_CALL(lie_h5_close(&tf));
+  snprintf(o.test_emb, sizeof o.test_emb, "%s", tpath);
+  LIE_TEST_CALL(lie_probe_run(ctx, &o, path, "ic_mode", &res));
+  LIE_TEST_TRUE(res.ntest == 80 && res.value < 1e-6,
+                "-probe_test_emb: test split read from its own file (80 rows, NMSE ~ 0)");
+  snprintf(o.test_emb, sizeof o.test_emb, "%s.missing", path);
+  expect_error(ctx, &o, path, "nu", LIE_ERR_IO, "cannot open", "missing -probe_test_emb file");
+  o.test_emb[0] = 0;
   expect_error(ctx, &o, path, "viscosity", LIE_ERR_USAGE, "unknown target", "unknown target name");
   expect_error(ctx, &o, "/nonexistent/emb.h5", "nu", LIE_ERR_IO, "cannot open", "missing file");
   LIE_TEST_CALL(lie_ctx_destroy(&ctx));

@@ -19,6 +19,9 @@ grep -q '"metric": "nmse"' r.json && grep -q '"ntrain": 300' r.json || { echo "F
 v=$(echo "$out" | sed 's/.* value=\([^ ]*\) .*/\1/')
 awk -v v="$v" 'BEGIN { exit !(v < 1e-6) }' || { echo "FAIL ic_mode NMSE $v not ~0"; fail=1; }
 
+"$LIEREG" probe -emb "$EMB" -target ic_mode -probe_predictions pred.csv -force >/dev/null; check "predictions CSV" 0 $?
+[ "$(head -1 pred.csv)" = "row,output,true,pred" ] && [ "$(wc -l < pred.csv)" = 201 ] || { echo "FAIL pred.csv (header + 100 rows x 2 outputs)"; fail=1; }
+awk -F, 'NR > 1 { d = $3 - $4; if (d < 0) d = -d; if (d > 1e-6) bad = 1 } END { exit bad }' pred.csv || { echo "FAIL predictions differ from truth"; fail=1; }
 "$LIEREG" probe -emb "$EMB" -target ic_mode -o r.json 2>err.txt; check "existing -o without -force" 2 $?
 "$LIEREG" probe -emb "$EMB" -target ic_mode -o r.json -force >/dev/null; check "-force overwrites" 0 $?
 "$LIEREG" probe -emb "$EMB" -target nu -probe_log -probe_metrc nmse 2>err.txt; check "misspelt option" 2 $?
@@ -33,6 +36,20 @@ cat err.txt
 cat err.txt
 "$LIEREG" probe -emb missing.h5 -target nu 2>err.txt; check "missing file" 1 $?
 "$LIEREG" probe -target nu 2>err.txt; check "missing -emb" 2 $?
+
+out=$("$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 16,64,256 -probe_sweep_seeds 3 -o sweep.json -force)
+check "label-size sweep" 0 $?
+echo "$out"
+[ "$(echo "$out" | grep -c '^sweep target=nu metric=relerr ntrain=.* seeds=3 mean=')" = 3 ] || { echo "FAIL 3 sweep lines"; fail=1; }
+grep -q '"sweep": \[{"ntrain": 16, "seeds": 3' sweep.json || { echo "FAIL sweep JSON"; cat sweep.json; fail=1; }
+"$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 2>err.txt; check "-probe_sweep without sizes" 2 $?
+rm -f scatter.png curve.png
+"$LIEREG" probe -emb "$EMB" -target ic_mode -probe_plot scatter.png >/dev/null; check "predicted-vs-true PNG" 0 $?
+"$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 16,64 -probe_plot curve.png >/dev/null; check "sweep PNG" 0 $?
+for f in scatter.png curve.png; do
+  [ "$(head -c 4 $f | od -An -c | tr -d ' ')" = "211PNG" ] || { echo "FAIL $f is not a PNG"; fail=1; }
+done
+"$LIEREG" probe -emb "$EMB" -target nu -probe_plot curve.png 2>err.txt; check "existing PNG without -force" 2 $?
 
 one=$("$LIEREG" probe -emb "$EMB" -target nu -probe_log)
 two=$($MPIEXEC --oversubscribe -n 2 "$LIEREG" probe -emb "$EMB" -target nu -probe_log); check "2 ranks" 0 $?

@@ -7,11 +7,14 @@
  *  - the smoke initial condition has PhiFlow's normalisation (before abs: mean 0, std 1). */
 #include "ns2d_test_util.h"
 
+#include <string.h>
+
 static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d_diffuse dif, lie_ns2d_pc pc) {
   lie_ns2d_params p;
   lie_ns2d_params_default(&p);
   p.nx = p.ny = 32;
-  p.nsteps = 12;
+  p.nsteps = 8;
+  p.nskip = 0;
   p.ranks_per_traj = 0;
   p.bc = bc;
   p.advect = adv;
@@ -35,8 +38,9 @@ static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d
   char what[160];
   const char *name = bc == LIE_NS2D_BC_BOX ? "box" : "periodic";
   const char *an = adv == LIE_NS2D_ADVECT_SL ? "sl" : "maccormack";
-  const char *dn = pc == LIE_NS2D_PC_FFT ? (dif == LIE_NS2D_DIFFUSE_EXPLICIT ? "explicit/fft" : "implicit/fft")
-                                          : (dif == LIE_NS2D_DIFFUSE_EXPLICIT ? "explicit/amg" : "implicit/amg");
+  const char *pn[] = {"mg", "amg", "fft"};
+  char dn[64];
+  snprintf(dn, sizeof dn, "%s/%s", dif == LIE_NS2D_DIFFUSE_EXPLICIT ? "explicit" : "implicit", pn[pc]);
   snprintf(what, sizeof what, "%s/%s/%s: every step converged and finite", name, an, dn);
   LIE_TEST_TRUE(allok, what);
   snprintf(what, sizeof what, "%s/%s/%s: the flow develops (max|v| after %d steps)", name, an, dn, p.nsteps);
@@ -45,7 +49,7 @@ static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d
   LIE_TEST_LE(maxrel, 1e-10, what);
   if (bc == LIE_NS2D_BC_BOX) {
     snprintf(what, sizeof what, "%s/%s/%s: max net flux through a grid line / (max|v| L)", name, an, dn);
-    LIE_TEST_LE(maxflux, 1e-12, what);
+    LIE_TEST_LE(maxflux, 1e-11, what);
   }
   lie_ns2d_destroy(&ns);
 }
@@ -66,7 +70,7 @@ static double hydrostatic(lie_ctx ctx, int incremental, lie_ns2d_diffuse dif) {
   VecSet(s, 0.7);
   lie_ns2d_set_buoyancy(ns, 0.5);
   if (incremental) LIE_TEST_CALL(lie_ns2d_pressure_init(ns));
-  for (int k = 0; k < 10; k++) {
+  for (int k = 0; k < 6; k++) {
     int ok;
     double dmax, vm;
     LIE_TEST_CALL(lie_ns2d_step(ns, &ok));
@@ -101,21 +105,63 @@ static void smoke_ic(lie_ctx ctx) {
   LIE_TEST_LE(diff, 0.0, "smoke IC: same seed, same field");
   LIE_TEST_CALL(lie_ns2d_smoke_ic(ns, 100, s2));
   diff = 0;
-  for (int k = 0; k < n; k++) diff = fmax(diff, fabs(s[k] - s2[k]));
+  for (int k = 0; k < n; k++)
+    diff = fmax(diff, fabs(s[k] - s2[k]));
   LIE_TEST_LE(0.1, diff, "smoke IC: another seed, another field");
   double b1, b2;
   lie_ns2d_sample_buoyancy(ns, 99, &b1);
   lie_ns2d_sample_buoyancy(ns, 100, &b2);
-  LIE_TEST_TRUE(b1 >= 0.2 && b1 < 0.5 && b2 >= 0.2 && b2 < 0.5 && b1 != b2, "buoyancy in [0.2, 0.5), differs between seeds");
+  LIE_TEST_TRUE(b1 >= 0.2 && b1 < 0.5 && b2 >= 0.2 && b2 < 0.5 && b1 != b2,
+                "buoyancy in [0.2, 0.5), differs between seeds");
   free(s);
   free(s2);
   lie_ns2d_destroy(&ns);
+}
+
+/* -ns_ options reach the parameters; a bad value is a usage error naming the option. */
+static void options(lie_ctx ctx) {
+  lie_ns2d ns;
+  lie_ns2d_params p;
+  PetscOptionsSetValue(NULL, "-ns_nx", "24");
+  PetscOptionsSetValue(NULL, "-ns_ny", "20");
+  PetscOptionsSetValue(NULL, "-ns_bc", "periodic");
+  PetscOptionsSetValue(NULL, "-ns_advect", "maccormack");
+  PetscOptionsSetValue(NULL, "-ns_b_max", "0.4");
+  PetscOptionsSetValue(NULL, "-ns_ranks_per_traj", "0");
+  PetscOptionsSetValue(NULL, "-ns_ksp_rtol", "1e-11");
+  LIE_TEST_CALL(lie_ns2d_create(ctx, &ns));
+  LIE_TEST_CALL(lie_ns2d_set_from_options(ns));
+  lie_ns2d_get_params(ns, &p);
+  LIE_TEST_TRUE(p.nx == 24 && p.ny == 20 && p.bc == LIE_NS2D_BC_PERIODIC && p.advect == LIE_NS2D_ADVECT_MACCORMACK &&
+                    p.b_hi == 0.4 && p.ranks_per_traj == 0,
+                "options: -ns_nx/-ns_ny/-ns_bc/-ns_advect/-ns_b_max/-ns_ranks_per_traj read");
+  PetscBool used = PETSC_FALSE;
+  PetscOptionsUsed(NULL, "ns_ksp_rtol", &used); /* names are stored without the dash */
+  LIE_TEST_TRUE(used, "options: -ns_ksp_rtol consumed by set_from_options (CLI unknown-option check)");
+  lie_ns2d_destroy(&ns);
+  PetscOptionsClearValue(NULL, "-ns_nx");
+  PetscOptionsClearValue(NULL, "-ns_ny");
+  PetscOptionsClearValue(NULL, "-ns_bc");
+  PetscOptionsClearValue(NULL, "-ns_advect");
+  PetscOptionsClearValue(NULL, "-ns_b_max");
+  PetscOptionsClearValue(NULL, "-ns_ksp_rtol");
+  PetscOptionsSetValue(NULL, "-ns_ranks_per_traj", "3");
+  LIE_TEST_CALL(lie_ns2d_create(ctx, &ns));
+  int e = lie_ns2d_set_from_options(ns);
+  int expect = lie_ctx_size(ctx) % 3 ? LIE_ERR_USAGE : LIE_OK;
+  LIE_TEST_TRUE(e == expect && (e == 0 || strstr(lie_error_message(), "-ns_ranks_per_traj")),
+                "options: -ns_ranks_per_traj that does not divide the rank count is a usage error naming it");
+  lie_error_clear();
+  lie_ns2d_destroy(&ns);
+  PetscOptionsClearValue(NULL, "-ns_ranks_per_traj");
 }
 
 int main(int argc, char **argv) {
   lie_ctx ctx;
   PetscInitialize(&argc, &argv, NULL, NULL);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
+  smoke_run(ctx, LIE_NS2D_BC_BOX, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_MG);
+  smoke_run(ctx, LIE_NS2D_BC_PERIODIC, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_MG);
   smoke_run(ctx, LIE_NS2D_BC_BOX, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_AMG);
   smoke_run(ctx, LIE_NS2D_BC_PERIODIC, LIE_NS2D_ADVECT_SL, LIE_NS2D_DIFFUSE_EXPLICIT, LIE_NS2D_PC_AMG);
   smoke_run(ctx, LIE_NS2D_BC_BOX, LIE_NS2D_ADVECT_MACCORMACK, LIE_NS2D_DIFFUSE_IMPLICIT, LIE_NS2D_PC_AMG);
@@ -125,12 +171,16 @@ int main(int argc, char **argv) {
   /* The force is b s dt = 0.525 per step: staying below 1e-10 means the projection
    * cancels it exactly. PhiFlow's order (diffuse before projecting) breaks the balance at
    * the side walls; without viscosity or with the incremental correction it holds. */
-  LIE_TEST_LE(hydrostatic(ctx, 1, LIE_NS2D_DIFFUSE_EXPLICIT), 1e-10, "hydrostatic rest, incremental, explicit diffusion: max|v| + smoke range");
-  LIE_TEST_LE(hydrostatic(ctx, 1, LIE_NS2D_DIFFUSE_IMPLICIT), 1e-10, "hydrostatic rest, incremental, implicit diffusion: max|v| + smoke range");
-  LIE_TEST_LE(hydrostatic(ctx, 0, LIE_NS2D_DIFFUSE_NONE), 1e-10, "hydrostatic rest, PhiFlow order, nu = 0: max|v| + smoke range");
+  LIE_TEST_LE(hydrostatic(ctx, 1, LIE_NS2D_DIFFUSE_EXPLICIT), 1e-10,
+              "hydrostatic rest, incremental, explicit diffusion: max|v| + smoke range");
+  LIE_TEST_LE(hydrostatic(ctx, 1, LIE_NS2D_DIFFUSE_IMPLICIT), 1e-10,
+              "hydrostatic rest, incremental, implicit diffusion: max|v| + smoke range");
+  LIE_TEST_LE(hydrostatic(ctx, 0, LIE_NS2D_DIFFUSE_NONE), 1e-10,
+              "hydrostatic rest, PhiFlow order, nu = 0: max|v| + smoke range");
   double leak = hydrostatic(ctx, 0, LIE_NS2D_DIFFUSE_EXPLICIT);
   LIE_TEST_LE(1e-3, leak, "hydrostatic rest, PhiFlow order, nu = 0.01 (documented splitting leak, > 1e-3)");
   smoke_ic(ctx);
+  options(ctx);
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
 }

@@ -1,0 +1,175 @@
+/* liereg bench train: throughput of one pretraining step of the NN engine.
+ * A sample is two views through encoder + expander (the views are concatenated into one
+ * batch of 2B), a VICReg-shaped loss on the embeddings, backward and an AdamW step.
+ * Prints one JSON line; bench/nn/compare.sh runs the same model in PyTorch beside it. */
+#include "cli.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+typedef struct {
+  char what[32], model[32], input[64], expander[64], backend[16];
+  PetscInt batch, threads, steps, warmup, width;
+  PetscBool backend_set;
+} bench_opts;
+
+static PetscErrorCode read_options(bench_opts *o) {
+  PetscFunctionBeginUser;
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "liereg bench train: NN engine training-step throughput", NULL);
+  PetscCall(PetscOptionsString("-model", "resnet18_2d or resnet18_1d", NULL, o->model, o->model, sizeof o->model, NULL));
+  PetscCall(PetscOptionsString("-input", "sample shape CxHxW (2D) or CxL (1D)", NULL, o->input, o->input, sizeof o->input, NULL));
+  PetscCall(PetscOptionsInt("-batch", "samples per step (each = two views)", NULL, o->batch, &o->batch, NULL));
+  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = cores available)", NULL, o->threads, &o->threads, NULL));
+  PetscCall(PetscOptionsInt("-steps", "timed steps", NULL, o->steps, &o->steps, NULL));
+  PetscCall(PetscOptionsInt("-warmup", "untimed steps first", NULL, o->warmup, &o->warmup, NULL));
+  PetscCall(PetscOptionsInt("-width", "ResNet base width", NULL, o->width, &o->width, NULL));
+  PetscCall(PetscOptionsString("-expander", "expander sizes, e.g. 512-512-512", NULL, o->expander, o->expander, sizeof o->expander, NULL));
+  PetscCall(PetscOptionsString("-nn_backend", "dnnl or ref", NULL, o->backend, o->backend, sizeof o->backend, &o->backend_set));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* "3x128x256" -> dims; returns the count */
+static int parse_dims(const char *s, int *d, int max) {
+  int n = 0;
+  char *end;
+  while (*s && n < max) {
+    long v = strtol(s, &end, 10);
+    if (end == s || v <= 0 || v > 1 << 20) return -1;
+    d[n++] = (int)v;
+    s = end;
+    if (*s == 'x' || *s == 'X' || *s == '-') s++;
+    else if (*s) return -1;
+  }
+  return *s ? -1 : n;
+}
+
+/* VICReg (Bardes et al. 2022) on z = [z1; z2] (2N x D): 25 MSE(z1,z2) + 25 mean_v mean_j
+ * relu(1 - std_j) + 1 sum_v sum_{i!=j} C_ij^2 / D. Writes dL/dz into g, returns L. */
+static double vicreg_like(const float *z, float *g, int N, int D, float *zc, float *cov) {
+  double L = 0;
+  const float *z1 = z, *z2 = z + (size_t)N * D;
+  for (size_t i = 0; i < (size_t)N * D; i++) {
+    double d = z1[i] - z2[i];
+    L += 25.0 * d * d / ((double)N * D);
+    g[i] = (float)(25.0 * 2 * d / ((double)N * D));
+    g[(size_t)N * D + i] = -g[i];
+  }
+  for (int v = 0; v < 2; v++) {
+    const float *zv = z + (size_t)v * N * D;
+    float *gv = g + (size_t)v * N * D;
+    for (int j = 0; j < D; j++) {
+      double m = 0, var = 0;
+      for (int i = 0; i < N; i++) m += zv[(size_t)i * D + j];
+      m /= N;
+      for (int i = 0; i < N; i++) zc[(size_t)i * D + j] = (float)(zv[(size_t)i * D + j] - m);
+      for (int i = 0; i < N; i++) var += (double)zc[(size_t)i * D + j] * zc[(size_t)i * D + j];
+      var /= (N - 1);
+      double sd = sqrt(var + 1e-4);
+      if (sd < 1) {
+        L += 25.0 * 0.5 * (1 - sd) / D;
+        for (int i = 0; i < N; i++) gv[(size_t)i * D + j] -= (float)(25.0 * 0.5 / D * zc[(size_t)i * D + j] / ((N - 1) * sd));
+      }
+    }
+    /* C = Zc^T Zc / (N-1); off-diagonal part drives the gradient 4/(D (N-1)) Zc Coff */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, D, N, 1.0f / (N - 1), zc, D, zc, D, 0.0f, cov, D);
+    for (int j = 0; j < D; j++) {
+      for (int k = 0; k < D; k++)
+        if (k != j) L += (double)cov[(size_t)j * D + k] * cov[(size_t)j * D + k] / D;
+      cov[(size_t)j * D + j] = 0;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, D, 4.0f / ((float)D * (N - 1)), zc, D, cov, D, 1.0f, gv, D);
+  }
+  return L;
+}
+
+static int build(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, const int *exp, int nexp, lie_nn_net *net) {
+  int x, h, z, sizes[8];
+  int two_d = !strcmp(o->model, "resnet18_2d");
+  lie_nn_resnet_opts ro = {two_d ? 2 : 1, dims[0], (int)o->width};
+  LIE_CALL(lie_nn_net_create(ctx, net));
+  if (o->backend_set) {
+    lie_nn_backend be;
+    LIE_CALL(lie_nn_backend_from_name(o->backend, &be));
+    LIE_CALL(lie_nn_net_set_backend(*net, be));
+  }
+  LIE_CALL(lie_nn_input(*net, dims[0], nd == 3 ? dims[1] : 1, dims[nd - 1], &x));
+  LIE_CALL(lie_nn_resnet18(*net, "encoder/", &ro, x, &h));
+  sizes[0] = 8 * (int)o->width;
+  for (int i = 0; i < nexp; i++) sizes[i + 1] = exp[i];
+  LIE_CALL(lie_nn_mlp(*net, "expander/", nexp, sizes, h, &z));
+  LIE_CALL(lie_nn_net_setup(*net, 2 * (int)o->batch));
+  LIE_CALL(lie_nn_net_init(*net, 1));
+  return LIE_OK;
+}
+
+static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, const int *exp, int nexp) {
+  lie_nn_net net;
+  lie_nn_adamw opt;
+  lie_nn_adamw_opts ao;
+  LIE_CALL(build(ctx, o, dims, nd, exp, nexp, &net));
+  lie_nn_adamw_defaults(&ao);
+  LIE_CALL(lie_nn_adamw_create(net, &ao, &opt));
+  const int N = (int)o->batch, D = exp[nexp - 1];
+  size_t nx = (size_t)2 * N * dims[0] * (nd == 3 ? dims[1] : 1) * dims[nd - 1];
+  float *x = malloc(nx * sizeof(float)), *g = malloc((size_t)2 * N * D * sizeof(float));
+  float *zc = malloc((size_t)N * D * sizeof(float)), *cov = malloc((size_t)D * D * sizeof(float));
+  LIE_CHECK(x && g && zc && cov, LIE_ERR_MEM, "out of memory for the benchmark batch");
+  lie_rng rng;
+  lie_rng_seed(&rng, 3);
+  for (size_t i = 0; i < nx; i++) x[i] = (float)lie_rng_normal(&rng);
+  double t0 = 0, loss = 0, tf = 0, tb = 0;
+  for (int s = 0; s < o->warmup + o->steps; s++) {
+    if (s == o->warmup) t0 = lie_wtime(), tf = tb = 0;
+    double a = lie_wtime();
+    LIE_CALL(lie_nn_net_forward(net, x, 1));
+    loss = vicreg_like(lie_nn_net_output(net), g, N, D, zc, cov);
+    double b = lie_wtime();
+    LIE_CALL(lie_nn_net_backward(net, g, NULL));
+    LIE_CALL(lie_nn_adamw_step(opt, ao.lr));
+    tf += b - a, tb += lie_wtime() - b;
+  }
+  double dt = (lie_wtime() - t0) / o->steps;
+  /* training FLOPs = 3 x forward (backward data + backward weights ~ 2 x forward) */
+  double gflop = 3.0 * lie_nn_net_flops(net) * 2 * N / 1e9;
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  size_t np;
+  lie_nn_net_params(net, &np);
+  if (lie_ctx_rank(ctx) == 0)
+    printf("{\"bench\":\"train\",\"impl\":\"liereg\",\"backend\":\"%s\",\"model\":\"%s\",\"input\":\"%s\",\"batch\":%d,"
+           "\"threads\":%d,\"width\":%d,\"params\":%zu,\"steps\":%d,\"step_s\":%.4f,\"forward_s\":%.4f,"
+           "\"backward_opt_s\":%.4f,\"samples_per_s\":%.3f,\"gflop_per_step\":%.2f,\"gflop_per_s\":%.1f,"
+           "\"peak_rss_mb\":%.0f,\"loss\":%.5g}\n",
+           lie_nn_backend_name(lie_nn_net_get_backend(net)), o->model, o->input, N, (int)o->threads, (int)o->width, np,
+           (int)o->steps, dt, tf / o->steps, tb / o->steps, N / dt, gflop, gflop / dt, ru.ru_maxrss / 1024.0, loss);
+  free(x), free(g), free(zc), free(cov);
+  LIE_CALL(lie_nn_adamw_destroy(&opt));
+  LIE_CALL(lie_nn_net_destroy(&net));
+  return LIE_OK;
+}
+
+int lie_cmd_bench(lie_ctx ctx, int nargs, char **args) {
+  bench_opts o = {"", "resnet18_2d", "3x128x256", "512-512-512", "", 32, 0, 5, 1, 64, PETSC_FALSE};
+  int dims[4], exp[8], stop;
+  LIE_CHECK(nargs == 1 && !strcmp(args[0], "train"), LIE_ERR_USAGE,
+            "usage: liereg bench train -model resnet18_2d|resnet18_1d -input CxHxW|CxL -batch B [-threads T]");
+  LIE_PETSC(read_options(&o));
+  int two_d = !strcmp(o.model, "resnet18_2d");
+  LIE_CHECK(two_d || !strcmp(o.model, "resnet18_1d"), LIE_ERR_USAGE, "-model %s: expected resnet18_2d or resnet18_1d", o.model);
+  int nd = parse_dims(o.input, dims, 4);
+  LIE_CHECK(nd == (two_d ? 3 : 2), LIE_ERR_USAGE, "-input %s: expected %s", o.input, two_d ? "CxHxW" : "CxL");
+  int nexp = parse_dims(o.expander, exp, 8);
+  LIE_CHECK(nexp >= 1, LIE_ERR_USAGE, "-expander %s: expected sizes like 512-512-512", o.expander);
+  LIE_CHECK(o.batch >= 2, LIE_ERR_USAGE, "-batch %d: need at least 2 (variance over the batch)", (int)o.batch);
+  LIE_CHECK(o.steps >= 1 && o.warmup >= 0 && o.width >= 1, LIE_ERR_USAGE, "-steps/-warmup/-width out of range");
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  if (o.threads <= 0) o.threads = lie_nn_cores_available();
+  LIE_CALL(lie_nn_set_threads((int)o.threads));
+  LIE_CALL(run_bench(ctx, &o, dims, nd, exp, nexp));
+  return LIE_OK;
+}
