@@ -100,6 +100,7 @@ typedef struct {
   double clip;       /* -train_clip (max global grad norm, 0 = off) */
   uint64_t seed;     /* -seed */
   int sync_bn;       /* -train_sync_bn (default 1) */
+  int prefetch;      /* -train_prefetch (default 1): build the next batch in a thread */
   double min_rankme; /* -train_min_rankme: stop as collapsed below this (default 1.1) */
   /* outputs */
   char out[LIE_PRETRAIN_PATH];    /* -o CKPT.h5 */

@@ -24,8 +24,8 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
     snprintf(cfg.data[i], sizeof cfg.data[i], "%s", files[i]);
     PetscFree(files[i]);
   }
-  LIE_PETSC(PetscOptionsString("-data_mode", "embed only this group (default: each of train, valid, test present)", "", cfg.mode,
-                               cfg.mode, sizeof cfg.mode, NULL));
+  LIE_PETSC(PetscOptionsString("-data_mode", "embed only this group (default: each of train, valid, test present)", "",
+                               cfg.mode, cfg.mode, sizeof cfg.mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_field", "field dataset", "", cfg.field, cfg.field, sizeof cfg.field, NULL));
   LIE_PETSC(PetscOptionsString("-o", "output file", "", out, out, sizeof out, NULL));
   LIE_PETSC(PetscOptionsInt("-embed_batch", "trajectories per forward pass", "", batch, &batch, NULL));
@@ -35,8 +35,7 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
   PetscOptionsEnd();
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (!help) {
-    LIE_CHECK(cfg.ckpt[0] && access(cfg.ckpt, R_OK) == 0, LIE_ERR_USAGE, "cannot read checkpoint -ckpt '%s'",
-              cfg.ckpt);
+    LIE_CHECK(cfg.ckpt[0] && access(cfg.ckpt, R_OK) == 0, LIE_ERR_USAGE, "cannot read checkpoint -ckpt '%s'", cfg.ckpt);
     LIE_CHECK(cfg.ndata >= 1, LIE_ERR_USAGE, "missing -data FILE.h5[,FILE2.h5...]");
     for (int i = 0; i < cfg.ndata; i++)
       LIE_CHECK(access(cfg.data[i], R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data '%s'", cfg.data[i]);

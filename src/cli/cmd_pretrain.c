@@ -12,8 +12,9 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
   PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
   char tmp[LIE_PRETRAIN_PATH + 8];
   int stop;
-  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "pretrain takes no positional arguments (usage: liereg pretrain -data FILE.h5 "
-                                       "-o CKPT.h5 [options])");
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE,
+            "pretrain takes no positional arguments (usage: liereg pretrain -data FILE.h5 "
+            "-o CKPT.h5 [options])");
   lie_pretrain_cfg_default(&cfg);
   LIE_CALL(lie_pretrain_cfg_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg pretrain -data FILE.h5 -o CKPT.h5", NULL);

@@ -22,7 +22,8 @@ static double chan_sum(const float *inp, int B, int C, int HW, int c) {
   double s = 0.0;
   for (int b = 0; b < B; b++) {
     const float *x = inp + ((size_t)b * C + c) * HW;
-    for (int i = 0; i < HW; i++) s += x[i];
+    for (int i = 0; i < HW; i++)
+      s += x[i];
   }
   return s;
 }
@@ -37,17 +38,20 @@ int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const fl
   double *m = buf + 1, *ss = buf + 1 + C;
   buf[0] = (double)B * HW;
 #pragma omp parallel for schedule(static)
-  for (int c = 0; c < C; c++) m[c] = chan_sum(inp, B, C, HW, c);
+  for (int c = 0; c < C; c++)
+    m[c] = chan_sum(inp, B, C, HW, c);
   int err = reduce(buf, C + 1, user);
   const double N = buf[0];
-  for (int c = 0; !err && c < C; c++) m[c] /= N;
+  for (int c = 0; !err && c < C; c++)
+    m[c] /= N;
   if (!err) {
 #pragma omp parallel for schedule(static)
     for (int c = 0; c < C; c++) {
       double s = 0.0, mc = m[c];
       for (int b = 0; b < B; b++) {
         const float *x = inp + ((size_t)b * C + c) * HW;
-        for (int i = 0; i < HW; i++) s += (x[i] - mc) * (x[i] - mc);
+        for (int i = 0; i < HW; i++)
+          s += (x[i] - mc) * (x[i] - mc);
       }
       ss[c] = s;
     }
@@ -68,7 +72,8 @@ int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const fl
     for (int b = 0; b < B; b++) {
       const float *x = inp + ((size_t)b * C + c) * HW;
       float *y = out + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++) y[i] = (float)((x[i] - mc) * rs * g + bt);
+      for (int i = 0; i < HW; i++)
+        y[i] = (float)((x[i] - mc) * rs * g + bt);
     }
   }
   free(buf);

@@ -33,7 +33,8 @@ static int embed_block(embed_job *j, const lie_embed_cfg *cfg, int first, int co
   for (int b0 = 0; !err && b0 < count; b0 += cfg->batch) {
     int nb = count - b0 < cfg->batch ? count - b0 : cfg->batch;
     memset(x, 0, (size_t)cfg->batch * in * sizeof(float)); /* padding rows of the last chunk */
-    for (int i = 0; !err && i < nb; i++) err = lie_ssl_data_plain(j->data, &aug, &j->st.model, first + b0 + i, x + i * in);
+    for (int i = 0; !err && i < nb; i++)
+      err = lie_ssl_data_plain(j->data, &aug, &j->st.model, first + b0 + i, x + i * in);
     PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
     if (!err) err = lie_nn_net_forward(j->net, x, 0);
     PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
@@ -137,7 +138,8 @@ static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j, hid_t *f) {
   LIE_CALL(lie_h5_attr_set_string(*f, "source", cfg->data[0]));
   for (int i = 0; i < cfg->ndata; i++) {
     LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, modes, &nm));
-    for (int k = 0; k < nm; k++) LIE_CALL(embed_split(ctx, *f, j, cfg, cfg->data[i], modes[k]));
+    for (int k = 0; k < nm; k++)
+      LIE_CALL(embed_split(ctx, *f, j, cfg, cfg->data[i], modes[k]));
   }
   return LIE_OK;
 }

@@ -7,8 +7,10 @@ int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W
   LIE_CHECK(m->dims == 1 || m->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", m->dims);
   LIE_CHECK(m->cin >= 1 && m->crop_t >= 1 && m->crop_x >= 1, LIE_ERR_ARG, "invalid model input %d x %d x %d", m->cin,
             m->crop_t, m->crop_x);
-  if (m->dims == 2) *C = m->cin, *H = m->crop_t, *W = m->crop_x;
-  else *C = m->cin * m->crop_t, *H = 1, *W = m->crop_x;
+  if (m->dims == 2)
+    *C = m->cin, *H = m->crop_t, *W = m->crop_x;
+  else
+    *C = m->cin * m->crop_t, *H = 1, *W = m->crop_x;
   return LIE_OK;
 }
 

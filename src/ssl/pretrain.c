@@ -3,6 +3,7 @@
 #include "pretrain_impl.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,10 +17,11 @@ static int model_from_cfg(struct lie_pretrain_s *p) {
   m->crop_t = c->aug.crop_t ? c->aug.crop_t : nt / 2;
   m->crop_x = c->aug.crop_x ? c->aug.crop_x : nx;
   m->nexpander = c->nexpander;
-  for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++) m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
+  for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++)
+    m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
   LIE_CHECK(m->crop_t <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
-            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)", m->crop_t,
-            m->crop_x, nt, nx);
+            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
+            m->crop_t, m->crop_x, nt, nx);
   p->n = n;
   return LIE_OK;
 }
@@ -44,10 +46,15 @@ static int build_net(struct lie_pretrain_s *p) {
   LIE_CALL(lie_nn_net_create(p->ctx, &p->net));
   lie_nn_backend be = c->backend;
   if (c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF && !c->backend_set) {
-    lie_log_info(p->ctx, "synchronised batch norm needs the reference backend: using -nn_backend ref (give "
-                 "-train_sync_bn 0 to train with %s and per-rank statistics)", lie_nn_backend_name(be));
+    lie_log_info(p->ctx,
+                 "synchronised batch norm needs the reference backend: using -nn_backend ref (give "
+                 "-train_sync_bn 0 to train with %s and per-rank statistics)",
+                 lie_nn_backend_name(be));
     be = LIE_NN_BACKEND_REF;
   }
+  LIE_CHECK(!(c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF), LIE_ERR_USAGE,
+            "synchronised batch norm (-train_sync_bn, on by default) on several ranks needs -nn_backend ref; "
+            "use -nn_backend ref or -train_sync_bn 0");
   LIE_CALL(lie_nn_net_set_backend(p->net, be));
   if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
   LIE_CALL(lie_ssl_model_build(p->net, &p->model, &p->repr_id, &out));
@@ -83,6 +90,7 @@ static void fill_state(const struct lie_pretrain_s *p, lie_pretrain_state *st) {
 
 int lie_pretrain_save(struct lie_pretrain_s *p) {
   lie_pretrain_state st;
+  lie_pretrain_prefetch_wait(p); /* HDF5 is not thread-safe: no reads while we write */
   fill_state(p, &st);
   LIE_CALL(lie_pretrain_ckpt_save(p->ctx, p->net, p->opt, &st, p->cfg.out));
   lie_log_debug(p->ctx, "checkpoint step %ld -> %s", p->step, p->cfg.out);
@@ -101,11 +109,11 @@ static int check_resume(const struct lie_pretrain_s *p, const lie_pretrain_state
   LIE_CHECK(!memcmp(&st->model, &now.model, sizeof st->model) && !strcmp(st->aug_mode, now.aug_mode), LIE_ERR_USAGE,
             "%s has a different model (dims %d width %d, %d x %d x %d input, %d expander layers, %s mode) than "
             "this run's options",
-            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x,
-            st->model.nexpander, st->aug_mode);
+            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x, st->model.nexpander,
+            st->aug_mode);
   LIE_CHECK(st->step >= 0 && st->step % p->spe == st->epoch_step, LIE_ERR_FORMAT,
-            "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r,
-            st->step, st->epoch_step, p->spe);
+            "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r, st->step,
+            st->epoch_step, p->spe);
   return LIE_OK;
 }
 
@@ -131,9 +139,28 @@ static int normalisation(struct lie_pretrain_s *p) {
   return LIE_OK;
 }
 
+/* On resume, rows past the checkpoint's step (written before a crash) are dropped so the log
+ * holds each step once. */
+static int trim_log(const char *path, long step) {
+  FILE *f = fopen(path, "r");
+  LIE_CHECK(f, LIE_ERR_IO, "cannot read the training log %s", path);
+  char tmp[LIE_PRETRAIN_PATH + 8], line[512];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *o = fopen(tmp, "w");
+  if (!o) fclose(f);
+  LIE_CHECK(o, LIE_ERR_IO, "cannot write %s", tmp);
+  for (int first = 1; fgets(line, sizeof line, f); first = 0)
+    if (first || atol(line) <= step) fputs(line, o);
+  fclose(f);
+  int bad = fclose(o) != 0;
+  LIE_CHECK(!bad && rename(tmp, path) == 0, LIE_ERR_IO, "cannot rewrite the training log %s", path);
+  return LIE_OK;
+}
+
 static int open_log(struct lie_pretrain_s *p) {
   if (!p->cfg.log[0] || lie_ctx_rank(p->ctx) != 0) return LIE_OK;
   int append = p->cfg.resume[0] && access(p->cfg.log, F_OK) == 0;
+  if (append) LIE_CALL(trim_log(p->cfg.log, p->step));
   p->log = fopen(p->cfg.log, append ? "a" : "w");
   LIE_CHECK(p->log, LIE_ERR_IO, "cannot open the training log %s", p->cfg.log);
   if (!append) fprintf(p->log, "step,epoch,loss,inv,var,cov,lr,samples_per_s\n");
@@ -146,11 +173,15 @@ static int setup(struct lie_pretrain_s *p) {
   LIE_CALL(model_from_cfg(p));
   LIE_CALL(check_sizes(p));
   LIE_CALL(build_net(p));
-  if (c->resume[0]) LIE_CALL(resume(p));
-  else LIE_CALL(normalisation(p));
+  if (c->resume[0])
+    LIE_CALL(resume(p));
+  else
+    LIE_CALL(normalisation(p));
   lie_ssl_data_set_norm(p->data, p->norm_mean, p->norm_std);
   LIE_ALLOC(p->perm, p->n);
   LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);
+  LIE_ALLOC(p->xnext, 2 * (size_t)p->nlocal * p->in_numel);
+  lie_ssl_data_set_events(p->data, !c->prefetch);
   LIE_ALLOC(p->dz, 2 * (size_t)p->nlocal * p->D);
   LIE_ALLOC(p->repr, 2 * (size_t)p->nlocal * p->Dr);
   p->cap = p->stop > p->step ? p->stop - p->step : 1;
@@ -179,11 +210,12 @@ lie_nn_net lie_pretrain_net(lie_pretrain p) { return p->net; }
 int lie_pretrain_destroy(lie_pretrain *pp) {
   struct lie_pretrain_s *p = *pp;
   if (!p) return LIE_OK;
+  lie_pretrain_prefetch_wait(p);
   if (p->log) fclose(p->log);
   lie_nn_adamw_destroy(&p->opt);
   lie_nn_net_destroy(&p->net);
   lie_ssl_data_close(&p->data);
-  free(p->perm), free(p->x), free(p->dz), free(p->repr), free(p->loss);
+  free(p->perm), free(p->x), free(p->xnext), free(p->dz), free(p->repr), free(p->loss);
   LIE_FREE(*pp);
   return LIE_OK;
 }

@@ -23,6 +23,7 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
   c->wd = 1e-6;
   c->seed = 1;
   c->sync_bn = 1;
+  c->prefetch = 1;
   c->min_rankme = 1.1;
   c->progress_every = 10;
   lie_vicreg_opts_default(&c->vicreg);
@@ -59,53 +60,56 @@ static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_cfg *c, char *pde, s
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backend, size_t nb, char *sched,
-                                 size_t ns) {
+static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backend, size_t nb, char *sched, size_t ns) {
   PetscInt dims = c->dims, width = c->width, nexp = LIE_PRETRAIN_MAX_EXPANDER, exp[LIE_PRETRAIN_MAX_EXPANDER];
   PetscInt threads = c->threads, epochs = c->epochs, batch = c->batch;
   PetscInt steps = c->steps, warmup = c->warmup, every = c->ckpt_every, prog = c->progress_every;
   PetscInt seed = (PetscInt)c->seed;
-  PetscBool sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set;
+  PetscBool sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set, pf = c->prefetch ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionBeginUser;
-  for (int i = 0; i < c->nexpander; i++) exp[i] = c->expander[i];
+  for (int i = 0; i < c->nexpander; i++)
+    exp[i] = c->expander[i];
   PetscOptionsBegin(comm, NULL, "Pretraining (VICReg, MPI data parallel)", "liereg pretrain");
-  PetscCall(PetscOptionsInt("-model_dims", "2: (channels, t, x) images; 1: time frames as channels", "", dims, &dims,
-                            NULL));
+  PetscCall(
+      PetscOptionsInt("-model_dims", "2: (channels, t, x) images; 1: time frames as channels", "", dims, &dims, NULL));
   PetscCall(PetscOptionsInt("-model_width", "ResNet-18 base width (64 = torchvision)", "", width, &width, NULL));
   PetscCall(PetscOptionsIntArray("-model_expander", "expander MLP sizes (comma list)", "", exp, &nexp, &set));
   if (set) c->nexpander = (int)nexp;
-  for (int i = 0; i < c->nexpander; i++) c->expander[i] = (int)exp[i];
+  for (int i = 0; i < c->nexpander; i++)
+    c->expander[i] = (int)exp[i];
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, nb, &set));
   c->backend_set = set ? 1 : 0;
   PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsInt("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
   PetscCall(PetscOptionsInt("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,
                             &steps, NULL));
-  PetscCall(PetscOptionsInt("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch,
-                            NULL));
+  PetscCall(
+      PetscOptionsInt("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
   PetscCall(PetscOptionsReal("-train_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
-  PetscCall(PetscOptionsReal("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr,
-                             NULL));
+  PetscCall(
+      PetscOptionsReal("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr, NULL));
   PetscCall(PetscOptionsInt("-train_warmup", "linear warmup steps", "", warmup, &warmup, NULL));
   PetscCall(PetscOptionsString("-train_schedule", "cosine|constant", "", sched, sched, ns, NULL));
   PetscCall(PetscOptionsReal("-train_wd", "AdamW weight decay", "", c->wd, &c->wd, NULL));
   PetscCall(PetscOptionsReal("-train_clip", "clip the global gradient norm (0 = off)", "", c->clip, &c->clip, NULL));
   PetscCall(PetscOptionsInt("-seed", "seed of the weights, sample order and views", "", seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-train_sync_bn", "batch-norm statistics over the global batch", "", sync, &sync, NULL));
+  PetscCall(PetscOptionsBool("-train_prefetch", "read+augment the next batch in a thread during the step", "", pf, &pf,
+                             NULL));
   PetscCall(PetscOptionsReal("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
                              &c->min_rankme, NULL));
   PetscCall(PetscOptionsString("-o", "output checkpoint (HDF5)", "", c->out, c->out, sizeof c->out, NULL));
-  PetscCall(PetscOptionsString("-train_log", "CSV log step,epoch,loss,inv,var,cov,lr,samples_per_s", "", c->log,
-                               c->log, sizeof c->log, NULL));
+  PetscCall(PetscOptionsString("-train_log", "CSV log step,epoch,loss,inv,var,cov,lr,samples_per_s", "", c->log, c->log,
+                               sizeof c->log, NULL));
   PetscCall(PetscOptionsString("-train_resume", "continue from this checkpoint", "", c->resume, c->resume,
                                sizeof c->resume, NULL));
-  PetscCall(PetscOptionsInt("-train_ckpt_every", "checkpoint every N steps (0 = at the end only)", "", every, &every,
-                            NULL));
+  PetscCall(
+      PetscOptionsInt("-train_ckpt_every", "checkpoint every N steps (0 = at the end only)", "", every, &every, NULL));
   PetscCall(PetscOptionsInt("-train_progress", "progress line every N steps", "", prog, &prog, NULL));
   PetscOptionsEnd();
   c->dims = (int)dims, c->width = (int)width, c->threads = (int)threads, c->epochs = (int)epochs;
   c->batch = (int)batch, c->steps = steps, c->warmup = warmup, c->ckpt_every = every, c->progress_every = prog;
-  c->seed = (uint64_t)seed, c->sync_bn = sync ? 1 : 0;
+  c->seed = (uint64_t)seed, c->sync_bn = sync ? 1 : 0, c->prefetch = pf ? 1 : 0;
   PetscFunctionReturn(0);
 }
 

@@ -5,6 +5,7 @@
 #include "liereg/io.h"
 #include "liereg/ssl.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 struct lie_pretrain_s {
@@ -14,31 +15,47 @@ struct lie_pretrain_s {
   lie_ssl_data data;
   lie_nn_net net;
   lie_nn_adamw opt;
-  int repr_id, D, Dr;      /* expander output and representation dims */
-  int nlocal;              /* samples per rank per step (global batch / ranks) */
-  int n;                   /* trajectories in the data */
-  long spe, total, stop;   /* steps per epoch, schedule length, stop step */
-  long step;               /* global steps done */
-  int perm_epoch;          /* epoch whose permutation is in perm, -1 none */
-  int *perm;               /* sample order of perm_epoch (n) */
-  size_t in_numel;         /* floats per view */
-  float *x, *dz, *repr;    /* batch input (2 nlocal views), dL/dout, representations */
+  int repr_id, D, Dr;    /* expander output and representation dims */
+  int nlocal;            /* samples per rank per step (global batch / ranks) */
+  int n;                 /* trajectories in the data */
+  long spe, total, stop; /* steps per epoch, schedule length, stop step */
+  long step;             /* global steps done */
+  int perm_epoch;        /* epoch whose permutation is in perm, -1 none */
+  int *perm;             /* sample order of perm_epoch (n) */
+  size_t in_numel;       /* floats per view */
+  float *x, *dz, *repr;  /* batch input (2 nlocal views), dL/dout, representations */
   double norm_mean, norm_std;
-  double *loss;            /* per-step loss of this run (cap values) */
+  double *loss; /* per-step loss of this run (cap values) */
   long nloss, cap;
-  FILE *log;               /* CSV, rank 0 */
-  double t_run;            /* wall time at the start of run */
+  FILE *log;    /* CSV, rank 0 */
+  double t_run; /* wall time at the start of run */
   lie_vicreg_terms epoch_sum;
   long epoch_count;
+  /* prefetch (pretrain_prefetch.c): a thread builds step `pf_step` into xnext */
+  float *xnext;
+  pthread_t pf_thread;
+  int pf_pending, pf_ready, pf_err;
+  long pf_step;
+  char pf_msg[1024];
 };
 
 /* views.c: the underlying dataset (for embed's parameter copies) */
 lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d);
+void lie_ssl_data_set_events(lie_ssl_data d, int on);
 
 /* pretrain_step.c */
 double lie_pretrain_lr(const struct lie_pretrain_s *p, long step);
-int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd,
-                      double *rankme);
+int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd, double *rankme);
+/* Both views of this rank's slice of global step `step` into x (2 nlocal views). */
+int lie_pretrain_build(struct lie_pretrain_s *p, long step, float *x);
+
+/* pretrain_prefetch.c */
+int lie_pretrain_prefetch_start(struct lie_pretrain_s *p, long step);
+/* The prefetched batch of `step` into p->x (*got = 1), or *got = 0 if none. */
+int lie_pretrain_prefetch_take(struct lie_pretrain_s *p, long step, int *got);
+/* Joins a running prefetch (before HDF5 use by the caller, or teardown). */
+void lie_pretrain_prefetch_wait(struct lie_pretrain_s *p);
+
 /* pretrain.c */
 int lie_pretrain_save(struct lie_pretrain_s *p);
 

@@ -36,7 +36,8 @@ static void log_step(struct lie_pretrain_s *p, const lie_vicreg_terms *t, double
     double el = lie_wtime() - p->t_run, eta = el / (double)done * (double)(p->stop - p->step);
     char e[32], r[32];
     fmt_time(el, e, sizeof e), fmt_time(eta, r, sizeof r);
-    lie_log_info(p->ctx, "step %ld/%ld epoch %d loss %.5g (inv %.4g var %.4g cov %.4g) lr %.3g | %.1f samples/s | %s "
+    lie_log_info(p->ctx,
+                 "step %ld/%ld epoch %d loss %.5g (inv %.4g var %.4g cov %.4g) lr %.3g | %.1f samples/s | %s "
                  "elapsed, ETA %s",
                  p->step, p->stop, epoch, t->loss, t->inv, t->var, t->cov, lr, rate, e, r);
   }
@@ -62,7 +63,8 @@ static int loop(struct lie_pretrain_s *p, lie_pretrain_result *res) {
   while (p->step < p->stop) {
     if (stop_requested(p)) {
       LIE_CALL(lie_pretrain_save(p));
-      lie_log_info(p->ctx, "stop requested (signal): checkpoint of step %ld written to %s; continue with "
+      lie_log_info(p->ctx,
+                   "stop requested (signal): checkpoint of step %ld written to %s; continue with "
                    "-train_resume %s",
                    p->step, p->cfg.out, p->cfg.out);
       res->status = LIE_PRETRAIN_INTERRUPTED;
@@ -100,11 +102,13 @@ int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
   long start = p->step;
   p->nloss = 0;
   p->t_run = lie_wtime();
-  lie_log_info(p->ctx, "pretraining %s: %d trajectories, global batch %d (%d per rank x %d ranks), %ld steps/epoch, "
+  lie_log_info(p->ctx,
+               "pretraining %s: %d trajectories, global batch %d (%d per rank x %d ranks), %ld steps/epoch, "
                "steps %ld -> %ld of %ld, model %dD width %d input %dx%dx%d, repr %d, expander out %d",
                lie_pde_name(p->cfg.pde), p->n, p->cfg.batch, p->nlocal, lie_ctx_size(p->ctx), p->spe, p->step, p->stop,
                p->total, p->model.dims, p->model.width, p->model.cin, p->model.crop_t, p->model.crop_x, p->Dr, p->D);
   int err = loop(p, res);
+  lie_pretrain_prefetch_wait(p);
   sigaction(SIGUSR1, &old_usr1, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   lie_stop_requested = 0;

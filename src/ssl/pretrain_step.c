@@ -26,7 +26,8 @@ static void epoch_permutation(struct lie_pretrain_s *p, int epoch) {
   lie_rng rng;
   if (p->perm_epoch == epoch) return;
   lie_rng_seed(&rng, lie_seed_derive(p->cfg.seed, LIE_TAG_PERM, (uint64_t)epoch));
-  for (int i = 0; i < p->n; i++) p->perm[i] = i;
+  for (int i = 0; i < p->n; i++)
+    p->perm[i] = i;
   for (int i = p->n - 1; i > 0; i--) {
     int j = lie_rng_int(&rng, 0, i + 1), t = p->perm[i];
     p->perm[i] = p->perm[j], p->perm[j] = t;
@@ -34,15 +35,16 @@ static void epoch_permutation(struct lie_pretrain_s *p, int epoch) {
   p->perm_epoch = epoch;
 }
 
-static int build_batch(struct lie_pretrain_s *p, int epoch, long k) {
-  const int rank = lie_ctx_rank(p->ctx), nl = p->nlocal;
+int lie_pretrain_build(struct lie_pretrain_s *p, long step, float *x) {
+  const int rank = lie_ctx_rank(p->ctx), nl = p->nlocal, epoch = (int)(step / p->spe);
+  const long k = step % p->spe;
   epoch_permutation(p, epoch);
   for (int j = 0; j < nl; j++) {
     int idx = p->perm[k * p->cfg.batch + (long)rank * nl + j];
     uint64_t s = lie_seed_derive(p->cfg.seed ^ LIE_TAG_VIEW, (uint64_t)epoch, (uint64_t)idx);
     for (int v = 0; v < 2; v++)
       LIE_CALL(lie_ssl_data_view(p->data, &p->cfg.aug, &p->model, lie_seed_derive(s, 1, (uint64_t)v), idx,
-                                 p->x + ((size_t)v * nl + j) * p->in_numel));
+                                 x + ((size_t)v * nl + j) * p->in_numel));
   }
   return LIE_OK;
 }
@@ -61,8 +63,10 @@ static int check_finite(struct lie_pretrain_s *p, const float *out, size_t n, lo
 int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd,
                       double *rankme) {
   const int nl = p->nlocal, epoch = (int)(p->step / p->spe);
-  const long k = p->step % p->spe;
-  LIE_CALL(build_batch(p, epoch, k));
+  int got;
+  LIE_CALL(lie_pretrain_prefetch_take(p, p->step, &got));
+  if (!got) LIE_CALL(lie_pretrain_build(p, p->step, p->x));
+  if (p->step + 1 < p->stop) LIE_CALL(lie_pretrain_prefetch_start(p, p->step + 1)); /* overlaps the compute */
 
   PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
   int err = lie_nn_net_forward(p->net, p->x, 1);
@@ -74,8 +78,10 @@ int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int dia
     LIE_CALL(lie_nn_net_get_activation(p->net, p->repr_id, p->repr));
     LIE_CALL(lie_repr_std_dist(p->ctx, 2 * nl, p->Dr, p->repr, rstd));
     err = lie_rankme_dist(p->ctx, 2 * nl, p->Dr, p->repr, rankme);
-    if (err == LIE_ERR_NUMERIC) *rankme = 0.0, lie_error_clear(); /* all-zero representations: collapsed */
-    else LIE_CALL(err);
+    if (err == LIE_ERR_NUMERIC)
+      *rankme = 0.0, lie_error_clear(); /* all-zero representations: collapsed */
+    else
+      LIE_CALL(err);
   }
   LIE_CALL(lie_vicreg_loss_dist(p->ctx, &p->cfg.vicreg, nl, p->D, out, out + (size_t)nl * p->D, terms, p->dz,
                                 p->dz + (size_t)nl * p->D));

@@ -12,10 +12,11 @@ struct lie_ssl_data_s {
   lie_ctx ctx;
   lie_dataset1d ds;
   int n, nt, nx;
-  double *L;         /* per-trajectory period (n) */
-  double mean, std;  /* normalisation of u */
-  int cached;        /* trajectory held in traj, -1 none */
-  double *u, *t;     /* read buffers nt*nx, nt */
+  double *L;        /* per-trajectory period (n) */
+  double mean, std; /* normalisation of u */
+  int cached;       /* trajectory held in traj, -1 none */
+  double *u, *t;    /* read buffers nt*nx, nt */
+  int events;       /* PETSc log events on (off while a prefetch thread uses the object) */
 };
 
 int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *out) {
@@ -25,6 +26,7 @@ int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const cha
   d->ctx = ctx;
   d->cached = -1;
   d->std = 1.0;
+  d->events = 1;
   LIE_CALL(lie_dataset1d_open(ctx, path, mode && mode[0] ? mode : NULL, field && field[0] ? field : NULL, &d->ds));
   LIE_CALL(lie_dataset1d_sizes(d->ds, &d->n, &d->nt, &d->nx));
   LIE_CHECK(d->n >= 1 && d->nt >= 2 && d->nx >= 2, LIE_ERR_FORMAT, "%s: dataset is empty or too small (%d x %d x %d)",
@@ -41,7 +43,8 @@ int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const cha
     double L = d->nx * (x[1] - x[0]);
     free(x);
     LIE_CALL(err);
-    for (int i = 0; i < d->n; i++) d->L[i] = L;
+    for (int i = 0; i < d->n; i++)
+      d->L[i] = L;
   }
   for (int i = 0; i < d->n; i++)
     LIE_CHECK(d->L[i] > 0 && isfinite(d->L[i]), LIE_ERR_FORMAT, "%s: trajectory %d has period L = %g", path, i,
@@ -57,13 +60,14 @@ int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx) {
 }
 
 lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d) { return d->ds; }
+void lie_ssl_data_set_events(lie_ssl_data d, int on) { d->events = on; }
 void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std) { d->mean = mean, d->std = std; }
 
 static int load(lie_ssl_data d, int index) {
   if (d->cached == index) return LIE_OK;
-  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  if (d->events) PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
   int err = lie_dataset1d_read(d->ds, index, d->u, d->t, NULL);
-  PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  if (d->events) PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
   d->cached = -1;
   LIE_CALL(err);
   LIE_CHECK(lie_all_finite(d->u, (size_t)d->nt * d->nx), LIE_ERR_FORMAT,
@@ -77,12 +81,14 @@ int lie_ssl_data_stats(lie_ssl_data d, double *mean, double *std) {
   double s = 0, ss = 0, cnt = (double)m * d->nt * d->nx;
   for (int i = 0; i < m; i++) {
     LIE_CALL(load(d, i));
-    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++) s += d->u[k];
+    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
+      s += d->u[k];
   }
   *mean = s / cnt;
   for (int i = 0; i < m; i++) {
     LIE_CALL(load(d, i));
-    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++) ss += (d->u[k] - *mean) * (d->u[k] - *mean);
+    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
+      ss += (d->u[k] - *mean) * (d->u[k] - *mean);
   }
   *std = sqrt(ss / cnt);
   LIE_CHECK(*std > 0 && isfinite(*std), LIE_ERR_FORMAT, "the data are constant (std %g): nothing to learn", *std);
@@ -103,12 +109,13 @@ static int to_field(lie_ssl_data d, int index, int coords, lie_field1d *f) {
 
 /* field (crop_t x crop_x) -> x (cin, crop_t, crop_x): (u-mean)/std [, X/L, T/T_end]. */
 static int to_input(lie_ssl_data d, const lie_field1d *f, const lie_ssl_model_cfg *m, int index, float *x) {
-  LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d",
-            f->nt, f->nx, m->crop_t, m->crop_x);
+  LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
+            f->nx, m->crop_t, m->crop_x);
   LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
   size_t n = (size_t)f->nt * f->nx;
   double L = d->L[index], T = d->t[d->nt - 1] > 0 ? d->t[d->nt - 1] : 1.0;
-  for (size_t k = 0; k < n; k++) x[k] = (float)((f->u[k] - d->mean) / d->std);
+  for (size_t k = 0; k < n; k++)
+    x[k] = (float)((f->u[k] - d->mean) / d->std);
   if (m->cin == 3)
     for (size_t k = 0; k < n; k++) {
       x[n + k] = (float)(f->X[k] / L);
@@ -121,9 +128,9 @@ int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_mode
                       float *x) {
   lie_field1d in, out;
   LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
-  PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
+  if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
   int err = lie_aug_view1d(aug, seed, &in, &out);
-  PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
+  if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
   lie_field1d_free(&in);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   err = to_input(d, &out, m, index, x);

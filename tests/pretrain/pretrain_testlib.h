@@ -28,12 +28,15 @@ static int lie_test_write_waves_split(lie_ctx ctx, const char *path, lie_split s
         om[k] = lie_rng_range(&rng, -1.0, 1.0);
       }
       LIE_CALL(lie_writer1d_slot(w, r, &u, &t, &x));
-      for (int k = 0; k < nt; k++) t[k] = 0.5 * k;
-      for (int j = 0; j < nx; j++) x[j] = p.L * j / nx;
+      for (int k = 0; k < nt; k++)
+        t[k] = 0.5 * k;
+      for (int j = 0; j < nx; j++)
+        x[j] = p.L * j / nx;
       for (int k = 0; k < nt; k++)
         for (int j = 0; j < nx; j++) {
           double s = 0;
-          for (int q = 0; q < 3; q++) s += p.amp[q] * sin(2 * M_PI * p.l[q] * x[j] / p.L + p.phase[q] - om[q] * t[k]);
+          for (int q = 0; q < 3; q++)
+            s += p.amp[q] * sin(2 * M_PI * p.l[q] * x[j] / p.L + p.phase[q] - om[q] * t[k]);
           u[k * nx + j] = s;
         }
       LIE_CALL(lie_writer1d_set(w, r, &p, 0.5, 1));
@@ -74,7 +77,8 @@ static void lie_test_tiny_cfg(lie_pretrain_cfg *c, const char *data, const char 
 
 static double lie_test_max_rel(const double *a, const double *b, long n) {
   double m = 0;
-  for (long i = 0; i < n; i++) m = fmax(m, fabs(a[i] - b[i]) / fmax(fabs(b[i]), 1e-30));
+  for (long i = 0; i < n; i++)
+    m = fmax(m, fabs(a[i] - b[i]) / fmax(fabs(b[i]), 1e-30));
   return m;
 }
 #endif

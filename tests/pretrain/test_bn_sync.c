@@ -10,7 +10,8 @@ static int mpi_sum(double *buf, int n, void *user) {
 
 static double maxdiff(const float *a, const float *b, size_t n) {
   double m = 0;
-  for (size_t i = 0; i < n; i++) m = fmax(m, fabs((double)a[i] - b[i]));
+  for (size_t i = 0; i < n; i++)
+    m = fmax(m, fabs((double)a[i] - b[i]));
   return m;
 }
 
@@ -27,14 +28,17 @@ int main(int argc, char **argv) {
   float ys[B * C * HW], dxs[B * C * HW] = {0}, ms[C], rss[C], rms[C], rvs[C], dgs[C] = {0}, dbs[C] = {0};
   lie_rng rng;
   lie_rng_seed(&rng, 11);
-  for (int i = 0; i < N; i++) x[i] = (float)(3 * lie_rng_normal(&rng) + 1), dy[i] = (float)lie_rng_normal(&rng);
-  for (int c = 0; c < C; c++) g[c] = 1.0f + 0.1f * c, be[c] = 0.2f * c, rm[c] = rms[c] = 0.5f, rv[c] = rvs[c] = 2.0f;
+  for (int i = 0; i < N; i++)
+    x[i] = (float)(3 * lie_rng_normal(&rng) + 1), dy[i] = (float)lie_rng_normal(&rng);
+  for (int c = 0; c < C; c++)
+    g[c] = 1.0f + 0.1f * c, be[c] = 0.2f * c, rm[c] = rms[c] = 0.5f, rv[c] = rvs[c] = 2.0f;
   /* whole batch, plain layer */
   lie_nn_batchnorm_forward(y, m, rs, x, g, be, rm, rv, B, C, HW, 0.1f, 1e-5f, 1);
   lie_nn_batchnorm_backward(dx, dg, db, dy, x, m, rs, g, B, C, HW, 1);
   /* this rank's slice, synced layer */
   const float *xs = x + (size_t)r * nl, *dys = dy + (size_t)r * nl;
-  LIE_TEST_CALL(lie_nn_batchnorm_forward_sync(ys, ms, rss, xs, g, be, rms, rvs, bl, C, HW, 0.1f, 1e-5f, mpi_sum, &comm));
+  LIE_TEST_CALL(
+      lie_nn_batchnorm_forward_sync(ys, ms, rss, xs, g, be, rms, rvs, bl, C, HW, 0.1f, 1e-5f, mpi_sum, &comm));
   LIE_TEST_CALL(lie_nn_batchnorm_backward_sync(dxs, dgs, dbs, dys, xs, ms, rss, g, bl, C, HW, mpi_sum, &comm));
   MPI_Allreduce(MPI_IN_PLACE, dgs, C, MPI_FLOAT, MPI_SUM, comm);
   MPI_Allreduce(MPI_IN_PLACE, dbs, C, MPI_FLOAT, MPI_SUM, comm);

@@ -50,6 +50,10 @@ grep -q "stop requested (signal)" sig.log && [ $rc -eq 0 ] && [ -f sig.h5 ] && o
 k=$(tail -1 sig.csv | cut -d, -f1)
 expect 0 "resumed from sig.h5 at step $k" "resume after pre-emption at step $k" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 2))
 [ "$(tail -1 sig.csv | cut -d, -f1)" = "$((k + 2))" ] && ok "log continues to step $((k + 2))" || bad "log after resume"
+# a crash after the checkpoint: log rows past the checkpoint's step are dropped on resume
+echo "$((k + 3)),0,1,1,1,1,1,1" >> sig.csv
+"$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 3)) > /dev/null 2>&1
+[ "$(cut -d, -f1 sig.csv | tail -n +2 | sort -n | uniq -d | wc -l)" -eq 0 ] && [ "$(wc -l < sig.csv)" -eq $((k + 4)) ] && ok "resumed log has each step once" || { bad "duplicate steps in the log"; cat sig.csv; }
 
 # embed
 expect 2 "cannot read checkpoint" "embed: missing checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt none.h5 -data data.h5 -o e.h5
@@ -65,4 +69,8 @@ h5diff e1.h5 e2.h5 /train/emb /train/emb > diff.log && ok "embeddings identical 
 h5diff e1.h5 e2.h5 /test/emb /test/emb > diff.log && ok "test split identical on 1 and 2 ranks" || bad "test embeddings differ"
 h5ls e1.h5/test | grep -q "^emb *Dataset {24, 32}" && ok "/test/emb is (24, 32)" || bad "/test/emb shape"
 expect 0 "probe target=ic_mode" "liereg probe reads the embedding file" -- $MPI -n 1 "$LIEREG" probe -emb e1.h5 -target ic_mode -probe_bootstrap 10
+# incompatible data (an embedding file has /train but no trajectories) and collapse detection
+expect 1 "has no pde_<nt>-<nx> dataset" "incompatible dataset" -- $MPI -n 1 "$LIEREG" pretrain -data e1.h5 -pde ks -o bad.h5 $TINY
+expect 1 "representations collapsed at epoch 0" "collapse guard (RankMe below -train_min_rankme 1000)" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o col.h5 $TINY -train_min_rankme 1000 -train_steps 8
+[ ! -e bad.h5 ] && [ ! -e col.h5 ] && ok "no checkpoint written by either" || bad "a checkpoint was written"
 exit $fail

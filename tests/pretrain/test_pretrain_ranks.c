@@ -93,7 +93,6 @@ int main(int argc, char **argv) {
     LIE_TEST_LE(lie_test_max_rel(l4, l1, NSTEPS), 1e-5, "loss curve 4 ranks vs 1 (max relative difference)");
     LIE_TEST_LE(weight_rel(keep_net, w2, w1), 1e-4, "weights after 5 steps, 2 ranks vs 1 (relative L2)");
     LIE_TEST_LE(weight_rel(keep_net, w4, w1), 1e-4, "weights after 5 steps, 4 ranks vs 1 (relative L2)");
-    LIE_TEST_TRUE(l1[NSTEPS - 1] < l1[0], "loss decreases over the 5 steps");
     LIE_TEST_LE(1e-4, lie_test_max_rel(l2n, l1, NSTEPS), "without synchronised BN the curve differs (control)");
   }
   free(w1), free(w2), free(w4), free(w2n);

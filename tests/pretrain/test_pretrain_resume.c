@@ -1,6 +1,6 @@
 /* Checkpoint/resume and failure handling of pretraining (run on 1 and 2 ranks):
  *  - 10 steps in one run vs 5 steps, checkpoint, resume, 5 more: identical loss curve and
- *    bit-identical final weights;
+ *    bit-identical final weights; the same 10 steps without the prefetch thread: identical;
  *  - a corrupt checkpoint, a checkpoint of another format version, and a resume with a
  *    different batch are refused with a clear message and the output file left untouched;
  *  - divergence (lr = 1e30) stops with LIE_ERR_NUMERIC and keeps the last good checkpoint. */
@@ -11,14 +11,16 @@
 
 static char data[128], full[128], part[128], corrupt[128], vers[128], nanck[128];
 
-static int train(lie_ctx ctx, const char *out, const char *resume, long steps, double *loss, long *nrun,
-                 float **w, size_t *nw) {
+static int prefetch = 1;
+static int train(lie_ctx ctx, const char *out, const char *resume, long steps, double *loss, long *nrun, float **w,
+                 size_t *nw) {
   lie_pretrain_cfg c;
   lie_pretrain p;
   lie_pretrain_result res;
   lie_test_tiny_cfg(&c, data, out);
   c.steps = steps;
   c.ckpt_every = 3;
+  c.prefetch = prefetch;
   if (resume) snprintf(c.resume, sizeof c.resume, "%s", resume);
   LIE_CALL(lie_pretrain_create(ctx, &c, &p));
   int err = lie_pretrain_run(p, &res);
@@ -80,11 +82,23 @@ int main(int argc, char **argv) {
   LIE_TEST_TRUE(na == 10 && nb == 5 && nc == 5, "10 steps; 5 steps; resumed 5 steps");
   double d = fmax(lie_test_max_rel(lb, la, 5), lie_test_max_rel(lc, la + 5, 5));
   if (rank == 0)
-    for (int s = 0; s < 10; s++) printf("     step %2d: one run %.9f | split run %.9f\n", s + 1, la[s], s < 5 ? lb[s] : lc[s - 5]);
+    for (int s = 0; s < 10; s++)
+      printf("     step %2d: one run %.9f | split run %.9f\n", s + 1, la[s], s < 5 ? lb[s] : lc[s - 5]);
   LIE_TEST_NEAR(d, 0.0, 0.0, "split + resumed loss curve equals the one-run curve (max relative difference)");
   int same = !memcmp(wa, wc, n * sizeof(float));
   LIE_TEST_TRUE(same, "final weights bit-identical");
-  free(wa), free(wc);
+  free(wc);
+
+  /* the prefetch thread does not change the result */
+  double ld[10];
+  long nd;
+  float *wd;
+  prefetch = 0;
+  LIE_TEST_CALL(train(ctx, full, NULL, 10, ld, &nd, &wd, &n));
+  prefetch = 1;
+  LIE_TEST_TRUE(nd == 10 && !memcmp(ld, la, sizeof ld) && !memcmp(wd, wa, n * sizeof(float)),
+                "without prefetch: bit-identical loss curve and weights");
+  free(wa), free(wd);
 
   /* refusals */
   if (rank == 0) {
@@ -132,7 +146,8 @@ int main(int argc, char **argv) {
   MPI_Barrier(PETSC_COMM_WORLD);
   if (rank == 0) {
     const char *files[] = {data, full, part, corrupt, vers, nanck};
-    for (int i = 0; i < 6; i++) unlink(files[i]);
+    for (int i = 0; i < 6; i++)
+      unlink(files[i]);
   }
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
