@@ -10,5 +10,6 @@
 #include "liereg/ssl.h"
 #include "liereg/eval.h"
 #include "liereg/supervised.h"
+#include "liereg/report.h"
 #include "liereg/augment.h"
 #endif
