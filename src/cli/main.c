@@ -19,6 +19,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
     {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised},
     {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report},
+    {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart},
     {NULL, NULL, NULL}};
 
 static const lie_cli_command *find_command(const char *name) {

@@ -118,7 +118,7 @@ static int section_sweeps(FILE *f, const char *out_dir, const lie_rep_result *r,
 }
 
 static int section_pretrain(FILE *f, const char *dir, const char *out_dir) {
-  char *names[MAX_FILES], path[LIE_REP_PATH + 300], png[320];
+  char *names[MAX_FILES], path[LIE_REP_PATH + 300], png[320], figs[8192] = "";
   int n, shown = 0;
   LIE_CALL(list_files(dir, ".csv", names, &n));
   for (int i = 0; i < n; i++) {
@@ -143,10 +143,11 @@ static int section_pretrain(FILE *f, const char *dir, const char *out_dir) {
     }
     fprintf(f, "| %s | %ld | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g |\n", names[i], lg.steps,
             lg.first[0], lg.last[0], lg.first[1], lg.last[1], lg.first[2], lg.last[2], lg.first[3], lg.last[3]);
-    if (png[0]) fprintf(f, "\n![pretraining loss %s](%s)\n\n", name, png);
+    size_t used = strlen(figs);
+    if (png[0]) snprintf(figs + used, sizeof figs - used, "![pretraining loss %s](%s)\n", name, png);
   }
   for (int k = 0; k < n; k++) free(names[k]);
-  if (shown) fprintf(f, "\n");
+  if (shown) fprintf(f, "\n%s\n", figs);
   return LIE_OK;
 }
 
