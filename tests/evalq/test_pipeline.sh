@@ -62,4 +62,7 @@ expect 2 "exists (use -force" "supervised: existing output refused" -- $MPI -n 1
 mkdir -p empty
 expect 2 "has no result files" "report: empty run directory" -- $MPI -n 1 "$LIEREG" report -dir empty -o rep2
 expect 2 "cannot read run directory" "report: missing run directory" -- $MPI -n 1 "$LIEREG" report -dir nowhere -o rep2
+# the cluster script refuses to run outside SLURM
+env -u SLURM_JOB_ID -u SLURM_NTASKS bash "$LIE_SRCDIR/jobs/paper_eval.sbatch" > sb.log 2>&1
+[ $? -eq 2 ] && grep -q "not inside a SLURM job" sb.log && ok "paper_eval.sbatch refuses outside SLURM" || { bad "sbatch refusal"; cat sb.log; }
 exit $fail
