@@ -15,17 +15,26 @@ typedef int (*point1d_fn)(lie_aug_gen, double, double *, double *, double *);
 
 static int point_fn(const lie_aug_seq *s, point1d_fn *f) {
   switch (s->pde) {
-    case LIE_PDE_KS: *f = lie_aug_ks_point; break;
-    case LIE_PDE_KDV: *f = lie_aug_kdv_point; break;
-    case LIE_PDE_BURGERS: *f = lie_aug_burgers_point; break;
-    default: LIE_ERROR(LIE_ERR_ARG, "1D augmentation asked for PDE %s", lie_aug_pde_label(s->pde));
+  case LIE_PDE_KS:
+    *f = lie_aug_ks_point;
+    break;
+  case LIE_PDE_KDV:
+    *f = lie_aug_kdv_point;
+    break;
+  case LIE_PDE_BURGERS:
+    *f = lie_aug_burgers_point;
+    break;
+  default:
+    LIE_ERROR(LIE_ERR_ARG, "1D augmentation asked for PDE %s", lie_aug_pde_label(s->pde));
   }
-  for (int i = 0; i < s->n; i++) LIE_CALL(lie_aug_gen_check(s->pde, s->op[i].gen));
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL(lie_aug_gen_check(s->pde, s->op[i].gen));
   return 0;
 }
 
 static int seq_point(point1d_fn f, const lie_aug_seq *s, double *x, double *t, double *u) {
-  for (int i = 0; i < s->n; i++) LIE_CALL(f(s->op[i].gen, s->op[i].eps, x, t, u));
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL(f(s->op[i].gen, s->op[i].eps, x, t, u));
   return 0;
 }
 
@@ -78,8 +87,8 @@ static int apply_coords(point1d_fn f, const lie_aug_seq *s, const lie_field1d *i
 
 static int check_grid_input(const lie_field1d *in) {
   LIE_CHECK(!in->X && !in->T, LIE_ERR_ARG, "grid mode needs gridded input, got coordinate channels (coords-mode data)");
-  LIE_CHECK(in->periodic && in->L > 0.0, LIE_ERR_ARG, "grid mode needs periodic input with L > 0 (L = %g, periodic = %d)",
-            in->L, in->periodic);
+  LIE_CHECK(in->periodic && in->L > 0.0, LIE_ERR_ARG,
+            "grid mode needs periodic input with L > 0 (L = %g, periodic = %d)", in->L, in->periodic);
   LIE_CHECK(in->nx >= 2, LIE_ERR_ARG, "grid mode needs nx >= 2 (nx = %d)", in->nx);
   double h = in->L / in->nx;
   for (int j = 0; j < in->nx; j++)
@@ -93,11 +102,13 @@ static int check_grid_input(const lie_field1d *in) {
 static int time_map(const lie_field1d *in, const row_coef *rc, int *k0, int *count, double *tout, lie_aug_info *info) {
   int nt = in->nt, pure = nt >= 2;
   double sh = rc[0].tau - in->t[0];
-  for (int n = 0; n < nt && pure; n++) pure = fabs(rc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
+  for (int n = 0; n < nt && pure; n++)
+    pure = fabs(rc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
   memset(info, 0, sizeof *info);
   if (!pure) {
     *k0 = 0, *count = nt;
-    for (int n = 0; n < nt; n++) tout[n] = rc[n].tau;
+    for (int n = 0; n < nt; n++)
+      tout[n] = rc[n].tau;
     return 0;
   }
   double dt = (in->t[nt - 1] - in->t[0]) / (nt - 1);
@@ -105,14 +116,15 @@ static int time_map(const lie_field1d *in, const row_coef *rc, int *k0, int *cou
     LIE_CHECK(fabs(in->t[n] - in->t[0] - n * dt) <= 1e-9 * fabs(dt) * nt, LIE_ERR_ARG,
               "grid-mode time shift needs a uniform time grid (t[%d] = %g)", n, in->t[n]);
   long k = lround(sh / dt);
-  LIE_CHECK(labs(k) < nt, LIE_ERR_ARG, "time shift %g (%ld frames of dt = %g) leaves no frame of the %d-frame window", sh,
-            k, dt, nt);
+  LIE_CHECK(labs(k) < nt, LIE_ERR_ARG, "time shift %g (%ld frames of dt = %g) leaves no frame of the %d-frame window",
+            sh, k, dt, nt);
   info->t_shift = k * dt;
   info->t_rounding = k * dt - sh;
   *k0 = k > 0 ? 0 : (int)-k;
   *count = nt - (int)labs(k);
   info->crop_t0 = *k0;
-  for (int n = 0; n < *count; n++) tout[n] = in->t[*k0 + n + k];
+  for (int n = 0; n < *count; n++)
+    tout[n] = in->t[*k0 + n + k];
   return 0;
 }
 
@@ -125,7 +137,8 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   LIE_ALLOC(rc, nt);
   LIE_ALLOC(tout, nt);
   int err = 0, k0 = 0, count = 0;
-  for (int n = 0; n < nt && !err; n++) err = row_coefficients(f, s, in->t[n], x0, L, &rc[n]);
+  for (int n = 0; n < nt && !err; n++)
+    err = row_coefficients(f, s, in->t[n], x0, L, &rc[n]);
   if (!err) err = time_map(in, rc, &k0, &count, tout, info);
   if (err) {
     free(rc), free(tout);
@@ -149,16 +162,21 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
     const double *row = in->u + (size_t)(k0 + m) * nx;
     double *o = out->u + (size_t)m * nx;
     double alpha = A / r->a, beta = (alpha - 1.0) * x0 - r->b / r->a;
-    if (alpha == 1.0 && beta == 0.0) memcpy(o, row, (size_t)nx * sizeof(double)); /* frames moved whole */
-    else if (fabs(alpha - 1.0) <= 1e-13) err = lie_resample1d_shift(&rs, row, -beta, o);
-    else err = lie_resample1d_affine(&rs, row, alpha, beta, o);
-    for (int j = 0; j < nx && !err; j++) o[j] = r->c * o[j] + r->d * (x0 + alpha * j * h + beta) + r->e;
+    if (alpha == 1.0 && beta == 0.0)
+      memcpy(o, row, (size_t)nx * sizeof(double)); /* frames moved whole */
+    else if (fabs(alpha - 1.0) <= 1e-13)
+      err = lie_resample1d_shift(&rs, row, -beta, o);
+    else
+      err = lie_resample1d_affine(&rs, row, alpha, beta, o);
+    for (int j = 0; j < nx && !err; j++)
+      o[j] = r->c * o[j] + r->d * (x0 + alpha * j * h + beta) + r->e;
   }
   lie_resample1d_free(&rs);
   if (!err) {
     out->L = A * L;
     out->periodic = periodic;
-    for (int j = 0; j < nx; j++) out->x[j] = A * in->x[j];
+    for (int j = 0; j < nx; j++)
+      out->x[j] = A * in->x[j];
     memcpy(out->t, tout, (size_t)count * sizeof(double));
   }
   free(rc), free(tout);

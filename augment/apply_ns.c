@@ -13,12 +13,14 @@
 
 static int check_seq(const lie_aug_seq *s) {
   LIE_CHECK(s->pde == LIE_PDE_NS, LIE_ERR_ARG, "NS augmentation asked for PDE %s", lie_aug_pde_label(s->pde));
-  for (int i = 0; i < s->n; i++) LIE_CALL(lie_aug_gen_check(s->pde, s->op[i].gen));
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL(lie_aug_gen_check(s->pde, s->op[i].gen));
   return 0;
 }
 
 static int seq_point(const lie_aug_seq *s, lie_ns_point *q) {
-  for (int i = 0; i < s->n; i++) LIE_CALL(lie_aug_ns_point(s->op[i].gen, s->op[i].eps, q));
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL(lie_aug_ns_point(s->op[i].gen, s->op[i].eps, q));
   return 0;
 }
 
@@ -28,9 +30,11 @@ typedef struct {
 
 static int frame_coefficients(const lie_aug_seq *s, double t, double Lx, double Ly, frame_coef *c) {
   lie_ns_point z = {0, 0, t, 0, 0, 0, 0}, P[7];
-  for (int k = 0; k < 7; k++) P[k] = z;
+  for (int k = 0; k < 7; k++)
+    P[k] = z;
   P[1].x = Lx, P[2].y = Ly, P[3].vx = 1, P[4].vy = 1, P[5].s = 1, P[6].p = 1;
-  for (int k = 0; k < 7; k++) LIE_CALL(seq_point(s, &P[k]));
+  for (int k = 0; k < 7; k++)
+    LIE_CALL(seq_point(s, &P[k]));
   for (int k = 1; k < 7; k++)
     LIE_CHECK(fabs(P[k].t - P[0].t) <= 1e-12 * (1 + fabs(P[0].t)), LIE_ERR_INTERNAL,
               "NS group element does not have the structure grid mode relies on");
@@ -50,7 +54,8 @@ static int frame_coefficients(const lie_aug_seq *s, double t, double Lx, double 
 
 /* Coords mode. Gridded input: per-frame affine coefficients applied to every sample;
  * coordinate-channel input: the point maps sample by sample. */
-static void coords_affine(const frame_coef *c, const lie_field_ns *in, lie_field_ns *out, size_t k, double x, double y) {
+static void coords_affine(const frame_coef *c, const lie_field_ns *in, lie_field_ns *out, size_t k, double x,
+                          double y) {
   double vx = in->vx[k], vy = in->vy[k];
   out->X[k] = c->A[0] * x + c->A[1] * y + c->b[0], out->Y[k] = c->A[2] * x + c->A[3] * y + c->b[1];
   out->T[k] = c->tau;
@@ -76,8 +81,13 @@ static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, lie_field_
           coords_affine(&c, in, out, k, in->x[i], in->y[j]);
           continue;
         }
-        lie_ns_point q = {in->X ? in->X[k] : in->x[i], in->Y ? in->Y[k] : in->y[j], in->T ? in->T[k] : in->t[n],
-                          in->vx[k], in->vy[k], in->u[k], in->p ? in->p[k] : 0.0};
+        lie_ns_point q = {in->X ? in->X[k] : in->x[i],
+                          in->Y ? in->Y[k] : in->y[j],
+                          in->T ? in->T[k] : in->t[n],
+                          in->vx[k],
+                          in->vy[k],
+                          in->u[k],
+                          in->p ? in->p[k] : 0.0};
         LIE_CALL(seq_point(s, &q));
         out->X[k] = q.x, out->Y[k] = q.y, out->T[k] = q.t;
         out->vx[k] = q.vx, out->vy[k] = q.vy, out->u[k] = q.s;
@@ -93,10 +103,12 @@ static int time_map(const lie_field_ns *in, const frame_coef *fc, int *k0, int *
                     lie_aug_info *info) {
   int nt = in->nt, pure = nt >= 2;
   double sh = fc[0].tau - in->t[0];
-  for (int n = 0; n < nt && pure; n++) pure = fabs(fc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
+  for (int n = 0; n < nt && pure; n++)
+    pure = fabs(fc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
   if (!pure) {
     *k0 = 0, *count = nt;
-    for (int n = 0; n < nt; n++) tout[n] = fc[n].tau;
+    for (int n = 0; n < nt; n++)
+      tout[n] = fc[n].tau;
     return 0;
   }
   double dt = (in->t[nt - 1] - in->t[0]) / (nt - 1);
@@ -104,13 +116,14 @@ static int time_map(const lie_field_ns *in, const frame_coef *fc, int *k0, int *
     LIE_CHECK(fabs(in->t[n] - in->t[0] - n * dt) <= 1e-9 * fabs(dt) * nt, LIE_ERR_ARG,
               "grid-mode time shift needs a uniform time grid (t[%d] = %g)", n, in->t[n]);
   long k = lround(sh / dt);
-  LIE_CHECK(labs(k) < nt, LIE_ERR_ARG, "time shift %g (%ld frames of dt = %g) leaves no frame of the %d-frame window", sh,
-            k, dt, nt);
+  LIE_CHECK(labs(k) < nt, LIE_ERR_ARG, "time shift %g (%ld frames of dt = %g) leaves no frame of the %d-frame window",
+            sh, k, dt, nt);
   info->t_shift = k * dt, info->t_rounding = k * dt - sh;
   *k0 = k > 0 ? 0 : (int)-k;
   *count = nt - (int)labs(k);
   info->crop_t0 = *k0;
-  for (int n = 0; n < *count; n++) tout[n] = in->t[*k0 + n + k];
+  for (int n = 0; n < *count; n++)
+    tout[n] = in->t[*k0 + n + k];
   return 0;
 }
 
@@ -130,8 +143,10 @@ static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot,
   if (rot) LIE_CALL(lie_resample2d_affine_prepare(rs, P, off)); /* stencils shared by the fields */
   for (int f = 0; f < 4; f++) {
     if (!src[f]) continue;
-    if (!rot) LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
-    else LIE_CALL(lie_resample2d_affine_apply(rs, src[f], tmp[f]));
+    if (!rot)
+      LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
+    else
+      LIE_CALL(lie_resample2d_affine_apply(rs, src[f], tmp[f]));
   }
   double hx = in->Lx / nx, hy = in->Ly / ny;
   for (int i = 0; i < nx; i++)
@@ -167,26 +182,33 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns
   double *tout, *tmp[4] = {0};
   LIE_ALLOC(fc, nt);
   LIE_ALLOC(tout, nt);
-  for (int n = 0; n < nt && !err; n++) err = frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]);
+  for (int n = 0; n < nt && !err; n++)
+    err = frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]);
   if (!err) err = time_map(in, fc, &k0, &count, tout, info);
   /* A = lambda R; the output grid is the input grid scaled by lambda. */
   double a = sqrt(fabs(fc[0].A[0] * fc[0].A[3] - fc[0].A[1] * fc[0].A[2]));
   int rot = fabs(fc[0].A[1]) + fabs(fc[0].A[2]) > 1e-14 * a;
   int qzero = 1;
-  for (int n = 0; n < nt; n++) qzero &= fabs(fc[n].q[0]) * in->Lx + fabs(fc[n].q[1]) * in->Ly <= 1e-12;
+  for (int n = 0; n < nt; n++)
+    qzero &= fabs(fc[n].q[0]) * in->Lx + fabs(fc[n].q[1]) * in->Ly <= 1e-12;
   lie_resample2d rs = {0};
   if (!err) err = lie_field_ns_alloc(count, nx, ny, in->p != NULL, 0, out);
   if (!err) err = lie_resample2d_init(&rs, nx, ny, in->Lx, in->Ly, rot);
   for (int f = 0; f < 4 && !err; f++)
-    if (!(tmp[f] = malloc(sizeof(double) * nx * ny))) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  for (int m = 0; m < count && !err; m++) err = map_frame(&rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp);
+    if (!(tmp[f] = malloc(sizeof(double) * nx * ny)))
+      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
+  for (int m = 0; m < count && !err; m++)
+    err = map_frame(&rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp);
   lie_resample2d_free(&rs);
-  for (int f = 0; f < 4; f++) free(tmp[f]);
+  for (int f = 0; f < 4; f++)
+    free(tmp[f]);
   if (!err) {
     out->Lx = a * in->Lx, out->Ly = a * in->Ly;
     out->periodic = !rot && (qzero || !in->p);
-    for (int i = 0; i < nx; i++) out->x[i] = a * in->x[i];
-    for (int j = 0; j < ny; j++) out->y[j] = a * in->y[j];
+    for (int i = 0; i < nx; i++)
+      out->x[i] = a * in->x[i];
+    for (int j = 0; j < ny; j++)
+      out->y[j] = a * in->y[j];
     memcpy(out->t, tout, sizeof(double) * count);
   }
   free(fc), free(tout);

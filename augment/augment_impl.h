@@ -18,9 +18,9 @@ const char *lie_aug_pde_label(lie_pde pde);
 typedef struct {
   int n;
   double L;
-  double *buf;          /* n reals */
-  fftw_complex *hat;    /* n/2+1 */
-  fftw_complex *work;   /* n/2+1 */
+  double *buf;        /* n reals */
+  fftw_complex *hat;  /* n/2+1 */
+  fftw_complex *work; /* n/2+1 */
   fftw_plan fwd, bwd;
 } lie_resample1d;
 
@@ -45,7 +45,7 @@ typedef struct {
   double *up;
   fftw_complex *uphat;
   fftw_plan upbwd;
-  int *ix, *iy;   /* per output point: first node of the 8 x 8 stencil (prepared) */
+  int *ix, *iy;    /* per output point: first node of the 8 x 8 stencil (prepared) */
   double *wx, *wy; /* per output point: 8 + 8 Lagrange weights (prepared) */
 } lie_resample2d;
 

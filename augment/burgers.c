@@ -18,8 +18,8 @@ int lie_aug_burgers_point(lie_aug_gen g, double eps, double *x, double *t, doubl
   if (g == LIE_AUG_PROJECTIVE) {
     double q = 1.0 - eps * *t;
     LIE_CHECK(q > 0.0, LIE_ERR_ARG,
-              "projective map singular: 1 - eps*t = %g <= 0 at t = %g (eps = %g); need eps < 1/t_max on the window",
-              q, *t, eps);
+              "projective map singular: 1 - eps*t = %g <= 0 at t = %g (eps = %g); need eps < 1/t_max on the window", q,
+              *t, eps);
     *u = *u * q + eps * *x;
     *x /= q;
     *t /= q;

@@ -23,8 +23,10 @@ int lie_aug_seq_compose(const lie_aug_seq *a, const lie_aug_seq *b, lie_aug_seq 
             lie_aug_pde_label(b->pde));
   lie_aug_seq r;
   LIE_CALL(lie_aug_seq_init(a->pde, &r));
-  for (int i = 0; i < a->n; i++) LIE_CALL(lie_aug_seq_push(&r, a->op[i].gen, a->op[i].eps));
-  for (int i = 0; i < b->n; i++) LIE_CALL(lie_aug_seq_push(&r, b->op[i].gen, b->op[i].eps));
+  for (int i = 0; i < a->n; i++)
+    LIE_CALL(lie_aug_seq_push(&r, a->op[i].gen, a->op[i].eps));
+  for (int i = 0; i < b->n; i++)
+    LIE_CALL(lie_aug_seq_push(&r, b->op[i].gen, b->op[i].eps));
   *out = r;
   return 0;
 }
@@ -32,7 +34,8 @@ int lie_aug_seq_compose(const lie_aug_seq *a, const lie_aug_seq *b, lie_aug_seq 
 int lie_aug_seq_inverse(const lie_aug_seq *s, lie_aug_seq *out) {
   lie_aug_seq r;
   LIE_CALL(lie_aug_seq_init(s->pde, &r));
-  for (int i = s->n - 1; i >= 0; i--) LIE_CALL(lie_aug_seq_push(&r, s->op[i].gen, -s->op[i].eps));
+  for (int i = s->n - 1; i >= 0; i--)
+    LIE_CALL(lie_aug_seq_push(&r, s->op[i].gen, -s->op[i].eps));
   *out = r;
   return 0;
 }
@@ -57,12 +60,15 @@ int lie_aug_seq_split(lie_pde pde, int ngen, const lie_aug_gen *gens, const doub
   LIE_CALL(lie_aug_seq_init(pde, &r));
   for (int k = 0; k < steps; k++) {
     if (order == 1 || m == 1) {
-      for (int i = 0; i < m; i++) LIE_CALL(lie_aug_seq_push(&r, g[i], h[i]));
+      for (int i = 0; i < m; i++)
+        LIE_CALL(lie_aug_seq_push(&r, g[i], h[i]));
       continue;
     }
-    for (int i = 0; i < m - 1; i++) LIE_CALL(lie_aug_seq_push(&r, g[i], 0.5 * h[i]));
+    for (int i = 0; i < m - 1; i++)
+      LIE_CALL(lie_aug_seq_push(&r, g[i], 0.5 * h[i]));
     LIE_CALL(lie_aug_seq_push(&r, g[m - 1], h[m - 1]));
-    for (int i = m - 2; i >= 0; i--) LIE_CALL(lie_aug_seq_push(&r, g[i], 0.5 * h[i]));
+    for (int i = m - 2; i >= 0; i--)
+      LIE_CALL(lie_aug_seq_push(&r, g[i], 0.5 * h[i]));
   }
   *out = r;
   return 0;

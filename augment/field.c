@@ -48,8 +48,10 @@ int lie_field1d_set_grid(lie_field1d *f, double L, double t0, double dt) {
   LIE_CHECK(L > 0.0, LIE_ERR_ARG, "field1d: period L = %g must be > 0", L);
   f->L = L;
   f->periodic = 1;
-  for (int j = 0; j < f->nx; j++) f->x[j] = j * L / f->nx;
-  for (int n = 0; n < f->nt; n++) f->t[n] = t0 + n * dt;
+  for (int j = 0; j < f->nx; j++)
+    f->x[j] = j * L / f->nx;
+  for (int n = 0; n < f->nt; n++)
+    f->t[n] = t0 + n * dt;
   if (f->X)
     for (int n = 0; n < f->nt; n++)
       for (int j = 0; j < f->nx; j++) {
@@ -90,9 +92,12 @@ int lie_field_ns_set_grid(lie_field_ns *f, double Lx, double Ly, double t0, doub
   LIE_CHECK(Lx > 0.0 && Ly > 0.0, LIE_ERR_ARG, "field_ns: box %g x %g must be positive", Lx, Ly);
   f->Lx = Lx, f->Ly = Ly;
   f->periodic = 1;
-  for (int i = 0; i < f->nx; i++) f->x[i] = i * Lx / f->nx;
-  for (int j = 0; j < f->ny; j++) f->y[j] = j * Ly / f->ny;
-  for (int n = 0; n < f->nt; n++) f->t[n] = t0 + n * dt;
+  for (int i = 0; i < f->nx; i++)
+    f->x[i] = i * Lx / f->nx;
+  for (int j = 0; j < f->ny; j++)
+    f->y[j] = j * Ly / f->ny;
+  for (int n = 0; n < f->nt; n++)
+    f->t[n] = t0 + n * dt;
   if (f->X)
     for (int n = 0; n < f->nt; n++)
       for (int i = 0; i < f->nx; i++)

@@ -20,38 +20,51 @@ static void rotate(double c, double s, double *a, double *b) {
 
 int lie_aug_ns_point(lie_aug_gen g, double eps, lie_ns_point *q) {
   switch (g) {
-    case LIE_AUG_T_SHIFT: q->t += eps; return 0;
-    case LIE_AUG_X_SHIFT: q->x += eps; return 0;
-    case LIE_AUG_Y_SHIFT: q->y += eps; return 0;
-    case LIE_AUG_SCALE: {
-      double lam = exp(eps);
-      q->x *= lam;
-      q->y *= lam;
-      q->t *= lam * lam;
-      q->vx /= lam;
-      q->vy /= lam;
-      q->s /= lam * lam * lam;
-      q->p /= lam * lam;
-      return 0;
-    }
-    case LIE_AUG_ROTATE: {
-      double c = cos(eps), s = sin(eps);
-      rotate(c, s, &q->x, &q->y);
-      rotate(c, s, &q->vx, &q->vy);
-      return 0;
-    }
-    case LIE_AUG_BOOST_X: q->x += eps * q->t; q->vx += eps; return 0;
-    case LIE_AUG_BOOST_Y: q->y += eps * q->t; q->vy += eps; return 0;
-    case LIE_AUG_QUAD_X:
-      q->p -= 2.0 * eps * q->x + eps * eps * q->t * q->t;
-      q->x += eps * q->t * q->t;
-      q->vx += 2.0 * eps * q->t;
-      return 0;
-    case LIE_AUG_QUAD_Y:
-      q->p -= 2.0 * eps * q->y + eps * eps * q->t * q->t;
-      q->y += eps * q->t * q->t;
-      q->vy += 2.0 * eps * q->t;
-      return 0;
-    default: LIE_ERROR(LIE_ERR_ARG, "generator %s is not a symmetry of ns", lie_aug_gen_name(g));
+  case LIE_AUG_T_SHIFT:
+    q->t += eps;
+    return 0;
+  case LIE_AUG_X_SHIFT:
+    q->x += eps;
+    return 0;
+  case LIE_AUG_Y_SHIFT:
+    q->y += eps;
+    return 0;
+  case LIE_AUG_SCALE: {
+    double lam = exp(eps);
+    q->x *= lam;
+    q->y *= lam;
+    q->t *= lam * lam;
+    q->vx /= lam;
+    q->vy /= lam;
+    q->s /= lam * lam * lam;
+    q->p /= lam * lam;
+    return 0;
+  }
+  case LIE_AUG_ROTATE: {
+    double c = cos(eps), s = sin(eps);
+    rotate(c, s, &q->x, &q->y);
+    rotate(c, s, &q->vx, &q->vy);
+    return 0;
+  }
+  case LIE_AUG_BOOST_X:
+    q->x += eps * q->t;
+    q->vx += eps;
+    return 0;
+  case LIE_AUG_BOOST_Y:
+    q->y += eps * q->t;
+    q->vy += eps;
+    return 0;
+  case LIE_AUG_QUAD_X:
+    q->p -= 2.0 * eps * q->x + eps * eps * q->t * q->t;
+    q->x += eps * q->t * q->t;
+    q->vx += 2.0 * eps * q->t;
+    return 0;
+  case LIE_AUG_QUAD_Y:
+    q->p -= 2.0 * eps * q->y + eps * eps * q->t * q->t;
+    q->y += eps * q->t * q->t;
+    q->vy += 2.0 * eps * q->t;
+    return 0;
+  default:
+    LIE_ERROR(LIE_ERR_ARG, "generator %s is not a symmetry of ns", lie_aug_gen_name(g));
   }
 }

@@ -40,8 +40,10 @@ int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *
   double complex z = cexp(I * w), zk = 1.0;
   for (int k = 0; k < nh; k++) {
     if ((k & 31) == 0) zk = cexp(I * w * k); /* phasor recurrence, re-synchronised */
-    if (2 * k == n) r->work[k] = r->hat[k] * cos(w * k) / n;
-    else r->work[k] = r->hat[k] * zk / n;
+    if (2 * k == n)
+      r->work[k] = r->hat[k] * cos(w * k) / n;
+    else
+      r->work[k] = r->hat[k] * zk / n;
     zk *= z;
   }
   fftw_execute(r->bwd);
@@ -70,6 +72,7 @@ int lie_resample1d_affine(lie_resample1d *r, const double *in, double alpha, dou
   memcpy(r->buf, in, (size_t)n * sizeof(double));
   fftw_execute(r->fwd);
   double h = r->L / n;
-  for (int j = 0; j < n; j++) out[j] = trig_eval(r->hat, n, r->L, alpha * j * h + beta);
+  for (int j = 0; j < n; j++)
+    out[j] = trig_eval(r->hat, n, r->L, alpha * j * h + beta);
   return 0;
 }

@@ -56,13 +56,15 @@ int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double 
   fftw_execute(r->fwd);
   double wx = -2 * M_PI * fmod(sx, r->Lx) / r->Lx, wy = -2 * M_PI * fmod(sy, r->Ly) / r->Ly;
   double complex pyv[nyh]; /* y phase factors, shared by every x row */
-  for (int j = 0; j < nyh; j++) pyv[j] = (2 * j == ny) ? cos(wy * j) : cexp(I * wy * j);
+  for (int j = 0; j < nyh; j++)
+    pyv[j] = (2 * j == ny) ? cos(wy * j) : cexp(I * wy * j);
   double norm = 1.0 / ((double)nx * ny);
   for (int i = 0; i < nx; i++) {
     int kx = kidx(i, nx);
     /* Nyquist modes: only the cosine part is seen by the samples. */
     double complex px = ((2 * i == nx) ? cos(wx * kx) : cexp(I * wx * kx)) * norm;
-    for (int j = 0; j < nyh; j++) r->work[(size_t)i * nyh + j] = r->hat[(size_t)i * nyh + j] * px * pyv[j];
+    for (int j = 0; j < nyh; j++)
+      r->work[(size_t)i * nyh + j] = r->hat[(size_t)i * nyh + j] * px * pyv[j];
   }
   fftw_execute(r->bwd);
   memcpy(out, r->buf, sizeof(double) * nx * ny);

@@ -10,19 +10,28 @@
 /* Default strengths (liereg's choice, see docs/AUGMENT.md), in the PDE's own units. */
 static double default_strength(lie_pde pde, lie_aug_gen g) {
   switch (g) {
-    case LIE_AUG_T_SHIFT: /* about 10 stored frames (3 for NS) at the default grids */
-      return pde == LIE_PDE_BURGERS ? 1.0 : pde == LIE_PDE_NS ? 4.5 : pde == LIE_PDE_KDV ? 4.0 : 2.0;
-    case LIE_AUG_X_SHIFT: return pde == LIE_PDE_BURGERS ? 3.14 : pde == LIE_PDE_NS ? 8.0 : pde == LIE_PDE_KDV ? 64.0 : 32.0;
-    case LIE_AUG_Y_SHIFT: return 8.0;
-    case LIE_AUG_GALILEAN: return pde == LIE_PDE_BURGERS ? 0.2 : 0.4;
-    case LIE_AUG_SCALE: return 0.1;
-    case LIE_AUG_PROJECTIVE: return 0.01;
-    case LIE_AUG_ROTATE: return 0.1;
-    case LIE_AUG_BOOST_X:
-    case LIE_AUG_BOOST_Y: return 0.1;
-    case LIE_AUG_QUAD_X:
-    case LIE_AUG_QUAD_Y: return 0.001;
-    default: return 0.0;
+  case LIE_AUG_T_SHIFT: /* about 10 stored frames (3 for NS) at the default grids */
+    return pde == LIE_PDE_BURGERS ? 1.0 : pde == LIE_PDE_NS ? 4.5 : pde == LIE_PDE_KDV ? 4.0 : 2.0;
+  case LIE_AUG_X_SHIFT:
+    return pde == LIE_PDE_BURGERS ? 3.14 : pde == LIE_PDE_NS ? 8.0 : pde == LIE_PDE_KDV ? 64.0 : 32.0;
+  case LIE_AUG_Y_SHIFT:
+    return 8.0;
+  case LIE_AUG_GALILEAN:
+    return pde == LIE_PDE_BURGERS ? 0.2 : 0.4;
+  case LIE_AUG_SCALE:
+    return 0.1;
+  case LIE_AUG_PROJECTIVE:
+    return 0.01;
+  case LIE_AUG_ROTATE:
+    return 0.1;
+  case LIE_AUG_BOOST_X:
+  case LIE_AUG_BOOST_Y:
+    return 0.1;
+  case LIE_AUG_QUAD_X:
+  case LIE_AUG_QUAD_Y:
+    return 0.001;
+  default:
+    return 0.0;
   }
 }
 
@@ -32,7 +41,8 @@ int lie_aug_cfg_default(lie_pde pde, lie_aug_cfg *cfg) {
   cfg->mode = LIE_AUG_GRID;
   cfg->ngen = lie_aug_group(pde, cfg->gens);
   LIE_CHECK(cfg->ngen > 0, LIE_ERR_ARG, "no symmetry group for PDE id %d", (int)pde);
-  for (int i = 0; i < cfg->ngen; i++) cfg->strength[i] = default_strength(pde, cfg->gens[i]);
+  for (int i = 0; i < cfg->ngen; i++)
+    cfg->strength[i] = default_strength(pde, cfg->gens[i]);
   cfg->order = 2;
   cfg->steps = 2;
   return 0;
@@ -55,11 +65,15 @@ int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg) {
   PetscReal str[LIE_AUG_NGEN];
   PetscBool has_mode = PETSC_FALSE, has_names = PETSC_FALSE, has_str = PETSC_FALSE;
   snprintf(mode, sizeof mode, "%s", lie_aug_mode_name(cfg->mode));
+  for (int i = 0; i < LIE_AUG_NGEN; i++)
+    str[i] = i < cfg->ngen ? cfg->strength[i] : 0.0;
+  nstr = cfg->ngen; /* PETSc shows this many values as the default */
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "Lie point symmetry augmentations", NULL);
   LIE_PETSC(PetscOptionsString("-aug_mode", "grid (resample onto the grid) or coords (coordinate channels)", NULL, mode,
                                mode, sizeof mode, &has_mode));
   LIE_PETSC(PetscOptionsStringArray("-aug_gens", "generators to compose (t_shift,x_shift,galilean,...)", NULL, names,
                                     &nnames, &has_names));
+  nstr = LIE_AUG_NGEN;
   LIE_PETSC(PetscOptionsRealArray("-aug_strengths", "strength s_i per generator: eps_1~U[0,s_1], eps_i~U[-s_i,s_i]",
                                   NULL, str, &nstr, &has_str));
   LIE_PETSC(PetscOptionsInt("-aug_order", "splitting order: 1 Lie-Trotter, 2 Strang", NULL, order, &order, NULL));
@@ -70,11 +84,13 @@ int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg) {
   int err = 0;
   if (has_mode) err = lie_aug_mode_from_name(mode, &cfg->mode);
   if (!err && has_names) err = read_gens(cfg, names, (int)nnames);
-  for (int i = 0; i < LIE_AUG_NGEN; i++) PetscFree(names[i]);
+  for (int i = 0; i < LIE_AUG_NGEN; i++)
+    PetscFree(names[i]);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   if (has_str) {
     LIE_CHECK(nstr == cfg->ngen, LIE_ERR_USAGE, "-aug_strengths has %d values for %d generators", (int)nstr, cfg->ngen);
-    for (int i = 0; i < cfg->ngen; i++) cfg->strength[i] = str[i];
+    for (int i = 0; i < cfg->ngen; i++)
+      cfg->strength[i] = str[i];
   }
   LIE_CHECK(order == 1 || order == 2, LIE_ERR_USAGE, "-aug_order must be 1 or 2, got %d", (int)order);
   LIE_CHECK(steps >= 1, LIE_ERR_USAGE, "-aug_steps must be >= 1, got %d", (int)steps);
@@ -130,7 +146,8 @@ int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in,
     int e = lie_aug1d_apply(&s, cfg->mode, &win, &tmp, NULL);
     lie_field1d_free(&win);
     LIE_CALL(e);
-  } else LIE_CALL(lie_aug1d_apply(&s, cfg->mode, in, &tmp, NULL));
+  } else
+    LIE_CALL(lie_aug1d_apply(&s, cfg->mode, in, &tmp, NULL));
   int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
   if (!err) err = crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0);
   if (!err)
@@ -153,7 +170,8 @@ int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *i
     int e = lie_aug_ns_apply(&s, cfg->mode, &win, &tmp, NULL);
     lie_field_ns_free(&win);
     LIE_CALL(e);
-  } else LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, in, &tmp, NULL));
+  } else
+    LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, in, &tmp, NULL));
   int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
   if (!err) err = lie_field_ns_crop(&tmp, t0, cfg->crop_t ? cfg->crop_t : tmp.nt, out);
   lie_field_ns_free(&tmp);

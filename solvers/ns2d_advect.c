@@ -29,7 +29,8 @@ static inline double value(const lie_ns2d_field *f, int i, int j) {
 }
 
 /* Bilinear interpolation at (x, y); optionally the min/max of the four values used. */
-static inline double sample_mm(const lie_ns2d_field *f, double dx, double dy, double x, double y, double *lo, double *hi) {
+static inline double sample_mm(const lie_ns2d_field *f, double dx, double dy, double x, double y, double *lo,
+                               double *hi) {
   double fx = x / dx - f->ox, fy = y / dy - f->oy;
   if (f->ext == LIE_NS2D_EXT_PERIODIC) {
     fx -= f->nx * floor(fx / f->nx);
@@ -74,8 +75,8 @@ static inline void position(lie_ns2d ns, lie_ns2d_loc loc, int i, int j, double 
 
 /* Velocity at point (i, j) of `loc`: bilinear interpolation of the staggered components
  * there reduces to the own component (faces) or to 2- and 4-point means. */
-static inline void velocity_at(const lie_ns2d_field *U, const lie_ns2d_field *V, lie_ns2d_loc loc, int i, int j, double *vx,
-                               double *vy) {
+static inline void velocity_at(const lie_ns2d_field *U, const lie_ns2d_field *V, lie_ns2d_loc loc, int i, int j,
+                               double *vx, double *vy) {
   switch (loc) {
   case LIE_NS2D_CELL:
     *vx = 0.5 * (value(U, i, j) + value(U, i + 1, j));

@@ -25,7 +25,8 @@ static int make_ksp(lie_ns2d ns, Mat H, KSP *ksp) {
 int lie_ns2d_diffuse_setup(lie_ns2d ns) {
   double c = ns->par.nu * ns->par.dt;
   if (ns->par.diffuse == LIE_NS2D_DIFFUSE_EXPLICIT && c * (1 / (ns->dx * ns->dx) + 1 / (ns->dy * ns->dy)) > 0.5)
-    lie_log_warn(ns->ctx, "ns2d: explicit diffusion is unstable: nu dt (1/dx^2 + 1/dy^2) = %g > 1/2; use -ns_diffuse implicit",
+    lie_log_warn(ns->ctx,
+                 "ns2d: explicit diffusion is unstable: nu dt (1/dx^2 + 1/dy^2) = %g > 1/2; use -ns_diffuse implicit",
                  c * (1 / (ns->dx * ns->dx) + 1 / (ns->dy * ns->dy)));
   if (ns->par.diffuse != LIE_NS2D_DIFFUSE_IMPLICIT) return LIE_OK;
   LIE_PETSC(DMCreateMatrix(ns->da, &ns->Hu));
@@ -54,7 +55,8 @@ static int explicit_one(lie_ns2d ns, Vec f, Vec lf, lie_ns2d_loc loc, double c) 
     for (int i = (int)ns->xs; i < ns->xs + ns->xm; i++) {
       if (lie_ns2d_is_wall(ns, loc, i, j)) continue;
       double a0 = a[j][i];
-      o[j][i] = a0 + cx * (at(ns, a, i - 1, j) - 2 * a0 + at(ns, a, i + 1, j)) + cy * (at(ns, a, i, j - 1) - 2 * a0 + at(ns, a, i, j + 1));
+      o[j][i] = a0 + cx * (at(ns, a, i - 1, j) - 2 * a0 + at(ns, a, i + 1, j)) +
+                cy * (at(ns, a, i, j - 1) - 2 * a0 + at(ns, a, i, j + 1));
     }
   LIE_PETSC(DMDAVecRestoreArray(ns->da, f, &o));
   LIE_PETSC(DMDAVecRestoreArrayRead(ns->da, lf, &a));

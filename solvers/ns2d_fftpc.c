@@ -34,7 +34,8 @@ static int fft_apply(lie_ns2d ns, Vec r, Vec z) {
   fftw_execute(ns->pc_bwd);
   LIE_PETSC(DMDAVecGetArray(ns->da, z, &o));
   for (PetscInt j = ns->ys; j < ns->ys + ns->ym; j++)
-    for (PetscInt i = ns->xs; i < ns->xs + ns->xm; i++) o[j][i] = ns->fp[(size_t)j * nx + i];
+    for (PetscInt i = ns->xs; i < ns->xs + ns->xm; i++)
+      o[j][i] = ns->fp[(size_t)j * nx + i];
   LIE_PETSC(DMDAVecRestoreArray(ns->da, z, &o));
   return LIE_OK;
 }
@@ -62,7 +63,8 @@ int lie_ns2d_fftpc_setup(lie_ns2d ns, PC pc) {
     ns->pc_fwd = fftw_plan_r2r_2d(ny, nx, ns->fp, ns->fq, FFTW_REDFT10, FFTW_REDFT10, FFTW_ESTIMATE);
     ns->pc_bwd = fftw_plan_r2r_2d(ny, nx, ns->fq, ns->fp, FFTW_REDFT01, FFTW_REDFT01, FFTW_ESTIMATE);
   }
-  LIE_CHECK(ns->pc_fwd && ns->pc_bwd, LIE_ERR_FFTW, "FFTW plans for the %d x %d pressure preconditioner failed", nx, ny);
+  LIE_CHECK(ns->pc_fwd && ns->pc_bwd, LIE_ERR_FFTW, "FFTW plans for the %d x %d pressure preconditioner failed", nx,
+            ny);
   LIE_PETSC(PCSetType(pc, PCSHELL));
   LIE_PETSC(PCShellSetContext(pc, ns));
   LIE_PETSC(PCShellSetApply(pc, pc_apply));

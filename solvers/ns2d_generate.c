@@ -12,7 +12,8 @@ static int store_frame(lie_ns2d ns, Vec f, double *buf) {
   const PetscScalar **a;
   LIE_PETSC(DMDAVecGetArrayRead(ns->da, f, &a));
   for (PetscInt i = 0; i < ns->xm; i++)
-    for (PetscInt j = 0; j < ns->ym; j++) buf[(size_t)i * ns->ym + j] = a[ns->ys + j][ns->xs + i];
+    for (PetscInt j = 0; j < ns->ym; j++)
+      buf[(size_t)i * ns->ym + j] = a[ns->ys + j][ns->xs + i];
   LIE_PETSC(DMDAVecRestoreArrayRead(ns->da, f, &a));
   return LIE_OK;
 }
@@ -30,7 +31,8 @@ static int solve_traj(lie_ns2d ns, uint64_t seed, double *buf, double *b, int *o
     if (k < p->nskip) continue;
     double *f = buf + (size_t)(k - p->nskip) * blk;
     if (!*ok) { /* a failed trajectory is stored as NaN with success = 0 */
-      for (size_t q = 0; q < blk; q++) f[q] = f[field + q] = f[2 * field + q] = NAN;
+      for (size_t q = 0; q < blk; q++)
+        f[q] = f[field + q] = f[2 * field + q] = NAN;
       continue;
     }
     LIE_CALL(store_frame(ns, ns->s, f));
@@ -40,7 +42,8 @@ static int solve_traj(lie_ns2d ns, uint64_t seed, double *buf, double *b, int *o
   return LIE_OK;
 }
 
-static int generate_rounds(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, double *b, unsigned char *ok, double *buf) {
+static int generate_rounds(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, double *b, unsigned char *ok,
+                           double *buf) {
   int n = io->n, rounds = (n + ns->ngroups - 1) / ns->ngroups;
   double t0 = lie_wtime();
   for (int r = 0; r < rounds; r++) {
@@ -54,20 +57,28 @@ static int generate_rounds(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, 
         b[i] = bt;
         ok[i] = (unsigned char)okt;
       }
-      if (!okt) lie_log_warn(ns->ctx, "ns2d: trajectory %d (seed %llu) failed; stored as NaN, success = 0", i, (unsigned long long)seeds[i]);
+      if (!okt)
+        lie_log_warn(ns->ctx, "ns2d: trajectory %d (seed %llu) failed; stored as NaN, success = 0", i,
+                     (unsigned long long)seeds[i]);
     }
     LIE_PETSC(PetscLogEventBegin(lie_events.io, 0, 0, 0, 0));
     LIE_CALL(lie_ns2d_io_write_traj(ns, io, i < n ? i : -1, buf));
     LIE_PETSC(PetscLogEventEnd(lie_events.io, 0, 0, 0, 0));
     int done = (r + 1) * ns->ngroups < n ? (r + 1) * ns->ngroups : n;
     double el = lie_wtime() - t0;
-    lie_log_info(ns->ctx, "{\"ns2d\":\"progress\",\"done\":%d,\"n\":%d,\"elapsed_s\":%.2f,\"traj_per_s\":%.3f,\"eta_s\":%.1f}", done, n, el,
-                 done / el, el / done * (n - done));
+    lie_log_info(ns->ctx,
+                 "{\"ns2d\":\"progress\",\"done\":%d,\"n\":%d,\"elapsed_s\":%.2f,\"traj_per_s\":%.3f,\"eta_s\":%.1f}",
+                 done, n, el, done / el, el / done * (n - done));
   }
   return LIE_OK;
 }
 
 int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed) {
+  return lie_ns2d_generate_range(ns, path, split, n, seed, 0, NULL);
+}
+
+int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed, uint64_t offset,
+                            int *nfailed) {
   const lie_ns2d_params *p = &ns->par;
   lie_ns2d_io io;
   uint64_t *seeds;
@@ -79,9 +90,10 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
   LIE_ALLOC(b, n);
   LIE_ALLOC(ok, n);
   LIE_ALLOC(buf, 3 * (size_t)(p->nsteps - p->nskip) * ns->xm * ns->ym);
-  for (int i = 0; i < n; i++) seeds[i] = lie_seed_derive(seed, (uint64_t)split, (uint64_t)i);
-  lie_log_info(ns->ctx, "ns2d: %d trajectories, %dx%d, %d steps of %g (%d stored), %d group(s) of %d rank(s) -> %s", n, p->nx, p->ny,
-               p->nsteps, p->dt, p->nsteps - p->nskip, ns->ngroups, ns->gsize, path);
+  for (int i = 0; i < n; i++)
+    seeds[i] = lie_seed_derive(seed, (uint64_t)split, offset + (uint64_t)i);
+  lie_log_info(ns->ctx, "ns2d: %d trajectories, %dx%d, %d steps of %g (%d stored), %d group(s) of %d rank(s) -> %s", n,
+               p->nx, p->ny, p->nsteps, p->dt, p->nsteps - p->nskip, ns->ngroups, ns->gsize, path);
   int e = lie_ns2d_io_open(ns, path, split, n, &io);
   if (!e) e = generate_rounds(ns, &io, seeds, b, ok, buf);
   /* Only group rank 0 filled its trajectories' entries: a sum gathers them everywhere. */
@@ -91,7 +103,8 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
   if (!e) e = lie_ns2d_io_write_meta(ns, &io, seeds, b, ok);
   int ec = lie_ns2d_io_close(&io);
   int nfail = 0;
-  for (int i = 0; i < n; i++) nfail += !ok[i];
+  for (int i = 0; i < n; i++)
+    nfail += !ok[i];
   free(seeds);
   free(b);
   free(ok);
@@ -100,6 +113,7 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
   LIE_CALL(ec);
   LIE_CALL(lie_ns2d_xdmf_write(ns, path, split, n));
   if (nfail) lie_log_warn(ns->ctx, "ns2d: %d of %d trajectories failed (success = 0)", nfail, n);
+  if (nfailed) *nfailed = nfail;
   return LIE_OK;
 }
 

@@ -87,9 +87,11 @@ int lie_ns2d_grid_setup(lie_ns2d ns) {
   LIE_PETSC(DMSetUp(ns->da));
   LIE_PETSC(DMDAGetCorners(ns->da, &ns->xs, &ns->ys, NULL, &ns->xm, &ns->ym, NULL));
   Vec *g[] = {&ns->u, &ns->v, &ns->s, &ns->pres, &ns->dp, &ns->w1, &ns->w2, &ns->w3};
-  for (size_t k = 0; k < sizeof g / sizeof g[0]; k++) LIE_PETSC(DMCreateGlobalVector(ns->da, g[k]));
+  for (size_t k = 0; k < sizeof g / sizeof g[0]; k++)
+    LIE_PETSC(DMCreateGlobalVector(ns->da, g[k]));
   Vec *l[] = {&ns->lu, &ns->lv, &ns->ls, &ns->lp};
-  for (size_t k = 0; k < sizeof l / sizeof l[0]; k++) LIE_PETSC(DMCreateLocalVector(ns->da, l[k]));
+  for (size_t k = 0; k < sizeof l / sizeof l[0]; k++)
+    LIE_PETSC(DMCreateLocalVector(ns->da, l[k]));
   /* Semi-Lagrangian departure points can lie many cells away (dt = 1.5 is far above the
    * advective CFL limit), so every rank of the group reads whole fields: at 128^2 an
    * all-gather is 128 KB per field and far cheaper than the pressure solve. */
@@ -114,8 +116,10 @@ int lie_ns2d_setup(lie_ns2d ns) {
 }
 
 int lie_ns2d_grid_destroy(lie_ns2d ns) {
-  Vec *v[] = {&ns->u, &ns->v, &ns->s, &ns->pres, &ns->dp, &ns->w1, &ns->w2, &ns->w3, &ns->lu, &ns->lv, &ns->ls, &ns->lp, &ns->nat, &ns->full};
-  for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) LIE_PETSC(VecDestroy(v[k]));
+  Vec *v[] = {&ns->u,  &ns->v,  &ns->s,  &ns->pres, &ns->dp, &ns->w1,  &ns->w2,
+              &ns->w3, &ns->lu, &ns->lv, &ns->ls,   &ns->lp, &ns->nat, &ns->full};
+  for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+    LIE_PETSC(VecDestroy(v[k]));
   LIE_PETSC(VecScatterDestroy(&ns->tofull));
   LIE_PETSC(DMDestroy(&ns->da));
   LIE_FREE(ns->fu);
@@ -181,7 +185,8 @@ int lie_ns2d_gather_xy(lie_ns2d ns, Vec f, double *a) {
   int nx = ns->par.nx, ny = ns->par.ny;
   LIE_CALL(lie_ns2d_gather(ns, f, ns->fw));
   for (int i = 0; i < nx; i++)
-    for (int j = 0; j < ny; j++) a[(size_t)i * ny + j] = ns->fw[(size_t)j * nx + i];
+    for (int j = 0; j < ny; j++)
+      a[(size_t)i * ny + j] = ns->fw[(size_t)j * nx + i];
   return LIE_OK;
 }
 
@@ -192,8 +197,10 @@ lie_ns2d_field lie_ns2d_field_of(lie_ns2d ns, const double *a, lie_ns2d_loc loc)
   f.ny = ns->par.ny;
   f.ox = loc == LIE_NS2D_FACE_X ? 0.0 : 0.5;
   f.oy = loc == LIE_NS2D_FACE_Y ? 0.0 : 0.5;
-  if (ns->par.bc == LIE_NS2D_BC_PERIODIC) f.ext = LIE_NS2D_EXT_PERIODIC;
-  else f.ext = loc == LIE_NS2D_CELL ? LIE_NS2D_EXT_CLAMP : LIE_NS2D_EXT_ZERO;
+  if (ns->par.bc == LIE_NS2D_BC_PERIODIC)
+    f.ext = LIE_NS2D_EXT_PERIODIC;
+  else
+    f.ext = loc == LIE_NS2D_CELL ? LIE_NS2D_EXT_CLAMP : LIE_NS2D_EXT_ZERO;
   return f;
 }
 

@@ -65,14 +65,17 @@ int lie_ns2d_smoke_ic(lie_ns2d ns, uint64_t seed, double *s) {
   }
   fftw_execute(ns->noise_plan);
   double mean = 0, var = 0;
-  for (size_t k = 0; k < n; k++) mean += c[2 * k];
+  for (size_t k = 0; k < n; k++)
+    mean += c[2 * k];
   mean /= n;
-  for (size_t k = 0; k < n; k++) var += (c[2 * k] - mean) * (c[2 * k] - mean);
+  for (size_t k = 0; k < n; k++)
+    var += (c[2 * k] - mean) * (c[2 * k] - mean);
   double sd = sqrt(var / n);
-  LIE_CHECK(sd > 0, LIE_ERR_NUMERIC, "smoke noise has zero variance (grid %d x %d too small for -ns_noise_scale %g?)", nx, ny,
-            p->noise_scale);
+  LIE_CHECK(sd > 0, LIE_ERR_NUMERIC, "smoke noise has zero variance (grid %d x %d too small for -ns_noise_scale %g?)",
+            nx, ny, p->noise_scale);
   for (int i = 0; i < nx; i++)
-    for (int j = 0; j < ny; j++) s[(size_t)j * nx + i] = fabs((c[2 * ((size_t)i * ny + j)] - mean) / sd);
+    for (int j = 0; j < ny; j++)
+      s[(size_t)j * nx + i] = fabs((c[2 * ((size_t)i * ny + j)] - mean) / sd);
   return LIE_OK;
 }
 
@@ -84,7 +87,8 @@ int lie_ns2d_init(lie_ns2d ns, uint64_t seed, double *b) {
   LIE_CALL(lie_ns2d_smoke_ic(ns, seed, ns->fs));
   LIE_PETSC(DMDAVecGetArray(ns->da, ns->s, &s));
   for (PetscInt j = ns->ys; j < ns->ys + ns->ym; j++)
-    for (PetscInt i = ns->xs; i < ns->xs + ns->xm; i++) s[j][i] = ns->fs[(size_t)j * ns->par.nx + i];
+    for (PetscInt i = ns->xs; i < ns->xs + ns->xm; i++)
+      s[j][i] = ns->fs[(size_t)j * ns->par.nx + i];
   LIE_PETSC(DMDAVecRestoreArray(ns->da, ns->s, &s));
   LIE_PETSC(VecSet(ns->u, 0.0));
   LIE_PETSC(VecSet(ns->v, 0.0));

@@ -20,27 +20,27 @@ struct lie_ns2d_s {
   MPI_Comm gcomm;
   int group, ngroups, grank, gsize;
 
-  DM da;                    /* nx x ny cells, dof 1, stencil width 1 */
-  PetscInt xs, ys, xm, ym;  /* owned block */
-  Vec u, v, s, pres;        /* state: global vectors */
-  Vec dp;                   /* pressure increment (incremental projection) */
-  Vec w1, w2, w3;           /* work (global) */
-  Vec lu, lv, ls, lp;       /* ghosted local work vectors */
-  Vec nat, full;            /* natural-ordered vector and its copy on every rank */
+  DM da;                   /* nx x ny cells, dof 1, stencil width 1 */
+  PetscInt xs, ys, xm, ym; /* owned block */
+  Vec u, v, s, pres;       /* state: global vectors */
+  Vec dp;                  /* pressure increment (incremental projection) */
+  Vec w1, w2, w3;          /* work (global) */
+  Vec lu, lv, ls, lp;      /* ghosted local work vectors */
+  Vec nat, full;           /* natural-ordered vector and its copy on every rank */
   VecScatter tofull;
   double *fu, *fv, *fs, *fw; /* full fields, natural order a[j*nx+i], for semi-Lagrangian lookups */
 
-  Mat A;       /* pressure Laplacian (positive semi-definite: -lap) */
-  KSP ksp;     /* prefix -ns_ */
+  Mat A;   /* pressure Laplacian (positive semi-definite: -lap) */
+  KSP ksp; /* prefix -ns_ */
   MatNullSpace nullsp;
-  Mat Hu, Hv;  /* implicit diffusion I - nu dt lap on u- and v-faces */
+  Mat Hu, Hv;     /* implicit diffusion I - nu dt lap on u- and v-faces */
   KSP kspu, kspv; /* prefix -ns_diff_ */
 
   double *fp, *fq;          /* full-grid work for the FFT preconditioner */
   fftw_complex *fc;         /* its complex spectrum (periodic) */
   fftw_plan pc_fwd, pc_bwd; /* DCT-II/III (box) or r2c/c2r (periodic) on the full grid */
-  fftw_complex *noise;  /* nx*ny spectrum of the smoke noise, [i*ny + j] */
-  fftw_plan noise_plan; /* in-place inverse 2D DFT, built once */
+  fftw_complex *noise;      /* nx*ny spectrum of the smoke noise, [i*ny + j] */
+  fftw_plan noise_plan;     /* in-place inverse 2D DFT, built once */
 
   lie_ns2d_stats st;
 };
@@ -58,7 +58,7 @@ typedef enum { LIE_NS2D_EXT_ZERO = 0, LIE_NS2D_EXT_CLAMP = 1, LIE_NS2D_EXT_PERIO
 typedef struct {
   const double *a; /* full field, natural order a[j*nx+i] */
   int nx, ny;
-  double ox, oy;   /* sample (i,j) sits at ((i+ox) dx, (j+oy) dy) */
+  double ox, oy; /* sample (i,j) sits at ((i+ox) dx, (j+oy) dy) */
   lie_ns2d_ext ext;
 } lie_ns2d_field;
 
@@ -113,7 +113,8 @@ int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_
  * block); traj < 0: this rank's group has nothing this round (empty selection). */
 int lie_ns2d_io_write_traj(lie_ns2d ns, lie_ns2d_io *io, int traj, const double *buf);
 /* Per-trajectory datasets, identical arrays on every rank (rank 0 writes them). */
-int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, const double *b, const unsigned char *ok);
+int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, const double *b,
+                           const unsigned char *ok);
 int lie_ns2d_io_close(lie_ns2d_io *io);
 /* XDMF sidecar next to the final file name (path without .tmp); world rank 0 only. */
 int lie_ns2d_xdmf_write(lie_ns2d ns, const char *path, lie_split split, int n);

@@ -37,7 +37,8 @@ static int attr_num(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const
   return LIE_OK;
 }
 
-static int make_dset(hid_t g, const char *name, hid_t type, int rank, const hsize_t *dims, const hsize_t *chunk, hid_t *d) {
+static int make_dset(hid_t g, const char *name, hid_t type, int rank, const hsize_t *dims, const hsize_t *chunk,
+                     hid_t *d) {
   hid_t sp = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
   LIE_H5(sp);
   LIE_H5(dcpl);
@@ -71,11 +72,14 @@ static int root_attrs(lie_ns2d ns, hid_t file) {
   const char *bcs[] = {"box", "periodic"}, *advs[] = {"sl", "maccormack"}, *difs[] = {"explicit", "implicit", "none"};
   char res[1024];
   snprintf(res, sizeof res,
-           "-ns_nx %d -ns_ny %d -ns_Lx %.17g -ns_Ly %.17g -ns_nu %.17g -ns_dt %.17g -ns_steps %d -ns_skip %d -ns_b_min %.17g "
-           "-ns_b_max %.17g -ns_noise_scale %.17g -ns_noise_smoothness %.17g -ns_bc %s -ns_advect %s -ns_diffuse %s -ns_incremental %s "
+           "-ns_nx %d -ns_ny %d -ns_Lx %.17g -ns_Ly %.17g -ns_nu %.17g -ns_dt %.17g -ns_steps %d -ns_skip %d -ns_b_min "
+           "%.17g "
+           "-ns_b_max %.17g -ns_noise_scale %.17g -ns_noise_smoothness %.17g -ns_bc %s -ns_advect %s -ns_diffuse %s "
+           "-ns_incremental %s "
            "-ns_ranks_per_traj %d",
-           p->nx, p->ny, p->Lx, p->Ly, p->nu, p->dt, p->nsteps, p->nskip, p->b_lo, p->b_hi, p->noise_scale, p->noise_smoothness, bcs[p->bc],
-           advs[p->advect], difs[p->diffuse], p->incremental ? "true" : "false", p->ranks_per_traj);
+           p->nx, p->ny, p->Lx, p->Ly, p->nu, p->dt, p->nsteps, p->nskip, p->b_lo, p->b_hi, p->noise_scale,
+           p->noise_smoothness, bcs[p->bc], advs[p->advect], difs[p->diffuse], p->incremental ? "true" : "false",
+           p->ranks_per_traj);
   LIE_PETSC(PetscOptionsGetAll(NULL, &opts));
   size_t len = strlen(res) + (opts ? strlen(opts) : 0) + 2;
   char *all = malloc(len);
@@ -94,7 +98,9 @@ static int group_attrs(lie_ns2d ns, hid_t g) {
   const lie_ns2d_params *p = &ns->par;
   const char *bc = p->bc == LIE_NS2D_BC_PERIODIC ? "periodic" : "box";
   const char *adv = p->advect == LIE_NS2D_ADVECT_MACCORMACK ? "maccormack" : "sl";
-  const char *dif = p->diffuse == LIE_NS2D_DIFFUSE_IMPLICIT ? "implicit" : p->diffuse == LIE_NS2D_DIFFUSE_NONE ? "none" : "explicit";
+  const char *dif = p->diffuse == LIE_NS2D_DIFFUSE_IMPLICIT ? "implicit"
+                    : p->diffuse == LIE_NS2D_DIFFUSE_NONE   ? "none"
+                                                            : "explicit";
   LIE_CALL(attr_num(g, "nu", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->nu));
   LIE_CALL(attr_num(g, "Lx", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->Lx));
   LIE_CALL(attr_num(g, "Ly", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &p->Ly));
@@ -106,10 +112,11 @@ static int group_attrs(lie_ns2d ns, hid_t g) {
   LIE_CALL(attr_str(g, "bc", bc));
   LIE_CALL(attr_str(g, "advect", adv));
   LIE_CALL(attr_str(g, "diffuse", dif));
-  LIE_CALL(attr_str(g, "staggering",
-                    "u: cell centres ((i+1/2)dx, (j+1/2)dy); vx[.., i, j]: x-face (i dx, (j+1/2)dy), vx[.., 0, :] = 0 is "
-                    "the left wall (box); vy[.., i, j]: y-face ((i+1/2)dx, j dy), vy[.., :, 0] = 0 is the bottom wall (box); "
-                    "the right/top wall faces are zero and not stored"));
+  LIE_CALL(attr_str(
+      g, "staggering",
+      "u: cell centres ((i+1/2)dx, (j+1/2)dy); vx[.., i, j]: x-face (i dx, (j+1/2)dy), vx[.., 0, :] = 0 is "
+      "the left wall (box); vy[.., i, j]: y-face ((i+1/2)dx, j dy), vy[.., :, 0] = 0 is the bottom wall (box); "
+      "the right/top wall faces are zero and not stored"));
   return LIE_OK;
 }
 
@@ -159,7 +166,8 @@ int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_
 }
 
 /* Collective write of `count` elements at `start` (rank-dim), or an empty selection. */
-static int write_sel(hid_t d, hid_t dxpl, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count, const void *buf) {
+static int write_sel(hid_t d, hid_t dxpl, hid_t mtype, int rank, const hsize_t *start, const hsize_t *count,
+                     const void *buf) {
   hid_t fs = H5Dget_space(d), ms;
   LIE_H5(fs);
   if (count) {
@@ -183,11 +191,13 @@ int lie_ns2d_io_write_traj(lie_ns2d ns, lie_ns2d_io *io, int traj, const double 
   size_t frame = (size_t)io->nsave * ns->xm * ns->ym;
   hid_t d[3] = {io->d_u, io->d_vx, io->d_vy};
   for (int f = 0; f < 3; f++)
-    LIE_CALL(write_sel(d[f], io->dxpl, H5T_NATIVE_DOUBLE, 4, start, traj < 0 ? NULL : count, traj < 0 ? NULL : buf + f * frame));
+    LIE_CALL(write_sel(d[f], io->dxpl, H5T_NATIVE_DOUBLE, 4, start, traj < 0 ? NULL : count,
+                       traj < 0 ? NULL : buf + f * frame));
   return LIE_OK;
 }
 
-static int write_small(lie_ns2d_io *io, const char *name, hid_t mtype, int rank, const hsize_t *dims, const void *buf, int mine) {
+static int write_small(lie_ns2d_io *io, const char *name, hid_t mtype, int rank, const hsize_t *dims, const void *buf,
+                       int mine) {
   hid_t d;
   hsize_t start[2] = {0, 0};
   LIE_H5(d = H5Dopen2(io->group, name, H5P_DEFAULT));
@@ -197,7 +207,8 @@ static int write_small(lie_ns2d_io *io, const char *name, hid_t mtype, int rank,
   return LIE_OK;
 }
 
-int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, const double *b, const unsigned char *ok) {
+int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, const double *b,
+                           const unsigned char *ok) {
   const lie_ns2d_params *p = &ns->par;
   int n = io->n, nsave = io->nsave, mine = lie_ctx_rank(ns->ctx) == 0;
   size_t big = (size_t)n * (size_t)(nsave > p->nx ? (nsave > p->ny ? nsave : p->ny) : (p->nx > p->ny ? p->nx : p->ny));
@@ -206,21 +217,25 @@ int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, 
   hsize_t d1[1] = {(hsize_t)n}, d2[2] = {(hsize_t)n, 0};
   /* Times of the stored frames: frame k is the state after step nskip + k + 1. */
   for (int i = 0; i < n; i++)
-    for (int k = 0; k < nsave; k++) a[(size_t)i * nsave + k] = (p->nskip + k + 1) * p->dt;
+    for (int k = 0; k < nsave; k++)
+      a[(size_t)i * nsave + k] = (p->nskip + k + 1) * p->dt;
   d2[1] = nsave;
   int e = write_small(io, "t", H5T_NATIVE_DOUBLE, 2, d2, a, mine);
   for (int i = 0; i < n && !e; i++)
-    for (int k = 0; k < p->nx; k++) a[(size_t)i * p->nx + k] = (k + 0.5) * ns->dx;
+    for (int k = 0; k < p->nx; k++)
+      a[(size_t)i * p->nx + k] = (k + 0.5) * ns->dx;
   d2[1] = p->nx;
   if (!e) e = write_small(io, "x", H5T_NATIVE_DOUBLE, 2, d2, a, mine);
   for (int i = 0; i < n && !e; i++)
-    for (int k = 0; k < p->ny; k++) a[(size_t)i * p->ny + k] = (k + 0.5) * ns->dy;
+    for (int k = 0; k < p->ny; k++)
+      a[(size_t)i * p->ny + k] = (k + 0.5) * ns->dy;
   d2[1] = p->ny;
   if (!e) e = write_small(io, "y", H5T_NATIVE_DOUBLE, 2, d2, a, mine);
   const double sc[3] = {p->dt, ns->dx, ns->dy};
   const char *names[3] = {"dt", "dx", "dy"};
   for (int k = 0; k < 3 && !e; k++) {
-    for (int i = 0; i < n; i++) a[i] = sc[k];
+    for (int i = 0; i < n; i++)
+      a[i] = sc[k];
     e = write_small(io, names[k], H5T_NATIVE_DOUBLE, 1, d1, a, mine);
   }
   free(a);

@@ -71,7 +71,8 @@ int lie_ns2d_mg_setup(lie_ns2d ns, PC pc, int *used) {
   /* da[k]: k = 0 finest (ours), k = nl-1 coarsest; PCMG numbers levels from the coarsest. */
   da[0] = ns->da;
   for (int k = 1; k < nl; k++) {
-    LIE_PETSC(DMDACreate2d(ns->gcomm, bt, bt, DMDA_STENCIL_STAR, nx[k], ny[k], PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &da[k]));
+    LIE_PETSC(DMDACreate2d(ns->gcomm, bt, bt, DMDA_STENCIL_STAR, nx[k], ny[k], PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL,
+                           NULL, &da[k]));
     LIE_PETSC(DMSetUp(da[k]));
   }
   LIE_PETSC(PCSetType(pc, PCMG));
@@ -83,7 +84,8 @@ int lie_ns2d_mg_setup(lie_ns2d ns, PC pc, int *used) {
     LIE_PETSC(PCMGSetInterpolation(pc, nl - 1 - k, P));
     LIE_PETSC(MatDestroy(&P));
   }
-  for (int k = 1; k < nl; k++) LIE_PETSC(DMDestroy(&da[k]));
+  for (int k = 1; k < nl; k++)
+    LIE_PETSC(DMDestroy(&da[k]));
   /* Smoother: symmetric SOR under Richardson (keeps the V-cycle symmetric for CG); 4-5 CG
    * iterations per solve, half of what PCMG's default Chebyshev/SOR needs here. */
   for (int l = 1; l < nl; l++) {

@@ -99,8 +99,10 @@ int lie_ns2d_line_flux(lie_ns2d ns, double *fx, double *fy) {
   if (e != MPI_SUCCESS) free(sx);
   LIE_MPI(e);
   *fx = *fy = 0;
-  for (int i = 0; i < nx; i++) *fx = fmax(*fx, fabs(sx[i]));
-  for (int j = 0; j < ny; j++) *fy = fmax(*fy, fabs(sy[j]));
+  for (int i = 0; i < nx; i++)
+    *fx = fmax(*fx, fabs(sx[i]));
+  for (int j = 0; j < ny; j++)
+    *fy = fmax(*fy, fabs(sy[j]));
   free(sx);
   return LIE_OK;
 }

@@ -4,16 +4,17 @@
 static const char *const bc_names[] = {"box", "periodic", "lie_ns2d_bc", "LIE_NS2D_BC_", NULL};
 static const char *const advect_names[] = {"sl", "maccormack", "lie_ns2d_advect", "LIE_NS2D_ADVECT_", NULL};
 static const char *const pc_names[] = {"mg", "amg", "fft", "lie_ns2d_pc", "LIE_NS2D_PC_", NULL};
-static const char *const diffuse_names[] = {"explicit", "implicit", "none", "lie_ns2d_diffuse", "LIE_NS2D_DIFFUSE_", NULL};
+static const char *const diffuse_names[] = {"explicit",         "implicit",          "none",
+                                            "lie_ns2d_diffuse", "LIE_NS2D_DIFFUSE_", NULL};
 
 static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
   PetscInt ival;
   PetscBool set;
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "2D Navier-Stokes with buoyancy (PDEArena smoke setting)", "ns2d");
-#define LIE_OPT_INT(name, help, field)                                          \
-  ival = p->field;                                                             \
-  PetscCall(PetscOptionsInt(name, help, "ns2d", ival, &ival, &set));           \
+#define LIE_OPT_INT(name, help, field)                                                                                 \
+  ival = p->field;                                                                                                     \
+  PetscCall(PetscOptionsInt(name, help, "ns2d", ival, &ival, &set));                                                   \
   p->field = (int)ival;
   LIE_OPT_INT("-ns_nx", "Cells in x", nx);
   LIE_OPT_INT("-ns_ny", "Cells in y", ny);
@@ -28,11 +29,13 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
   PetscCall(PetscOptionsReal("-ns_dt", "Time step", "ns2d", p->dt, &p->dt, NULL));
   PetscCall(PetscOptionsReal("-ns_b_min", "Buoyancy b ~ U[b_min, b_max)", "ns2d", p->b_lo, &p->b_lo, NULL));
   PetscCall(PetscOptionsReal("-ns_b_max", "Buoyancy b ~ U[b_min, b_max)", "ns2d", p->b_hi, &p->b_hi, NULL));
-  PetscCall(PetscOptionsReal("-ns_noise_scale", "Smoke noise scale (PhiFlow Noise)", "ns2d", p->noise_scale, &p->noise_scale, NULL));
+  PetscCall(PetscOptionsReal("-ns_noise_scale", "Smoke noise scale (PhiFlow Noise)", "ns2d", p->noise_scale,
+                             &p->noise_scale, NULL));
   PetscCall(PetscOptionsReal("-ns_noise_smoothness", "Smoke noise smoothness: spectrum |k|^(-2 smoothness)", "ns2d",
                              p->noise_smoothness, &p->noise_smoothness, NULL));
   PetscBool inc = p->incremental ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscOptionsBool("-ns_incremental", "Incremental pressure correction (not PhiFlow's order)", "ns2d", inc, &inc, NULL));
+  PetscCall(PetscOptionsBool("-ns_incremental", "Incremental pressure correction (not PhiFlow's order)", "ns2d", inc,
+                             &inc, NULL));
   p->incremental = inc == PETSC_TRUE;
   PetscEnum e = (PetscEnum)p->bc;
   PetscCall(PetscOptionsEnum("-ns_bc", "Boundary conditions", "ns2d", bc_names, e, &e, NULL));
@@ -44,8 +47,10 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
   PetscCall(PetscOptionsEnum("-ns_diffuse", "Viscous diffusion", "ns2d", diffuse_names, e, &e, NULL));
   p->diffuse = (lie_ns2d_diffuse)e;
   e = (PetscEnum)p->pressure_pc;
-  PetscCall(PetscOptionsEnum("-ns_pressure_pc", "Pressure CG preconditioner (mg: geometric multigrid; amg: hypre BoomerAMG or GAMG; fft: exact DCT/FFT solve)",
-                             "ns2d", pc_names, e, &e, NULL));
+  PetscCall(PetscOptionsEnum(
+      "-ns_pressure_pc",
+      "Pressure CG preconditioner (mg: geometric multigrid; amg: hypre BoomerAMG or GAMG; fft: exact DCT/FFT solve)",
+      "ns2d", pc_names, e, &e, NULL));
   p->pressure_pc = (lie_ns2d_pc)e;
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -54,8 +59,16 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
 int lie_ns2d_set_from_options(lie_ns2d ns) {
   lie_ns2d_params p = ns->par;
   LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_from_options after setup");
+  /* PETSc's own message names the option and value; report it as one line, not a trace. */
+  LIE_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   int perr = read_options(lie_ctx_comm(ns->ctx), &p);
-  LIE_CHECK(!perr, LIE_ERR_USAGE, "bad -ns_ option value (see -help)");
+  LIE_PETSC(PetscPopErrorHandler());
+  if (perr) {
+    const char *text = NULL;
+    char *specific = NULL;
+    PetscErrorMessage((PetscErrorCode)perr, &text, &specific);
+    LIE_ERROR(LIE_ERR_USAGE, "bad -ns_ option: %s", specific && specific[0] ? specific : (text ? text : "see -help"));
+  }
   LIE_CALL(lie_ns2d_set_params(ns, &p));
   /* Setup here so the KSP/PC options (-ns_ksp_*, -ns_pc_*) are read before the CLI checks
    * for unknown options. */

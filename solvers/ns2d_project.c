@@ -11,7 +11,6 @@ int lie_ns2d_project_setup(lie_ns2d ns) {
   LIE_PETSC(MatNullSpaceCreate(ns->gcomm, PETSC_TRUE, 0, NULL, &ns->nullsp));
   LIE_PETSC(MatSetNullSpace(ns->A, ns->nullsp));
   LIE_PETSC(MatSetTransposeNullSpace(ns->A, ns->nullsp));
-  LIE_PETSC(MatSetOption(ns->A, MAT_SPD, PETSC_FALSE));
   LIE_PETSC(MatSetOption(ns->A, MAT_SYMMETRIC, PETSC_TRUE));
   LIE_PETSC(KSPCreate(ns->gcomm, &ns->ksp));
   LIE_PETSC(KSPSetOptionsPrefix(ns->ksp, "ns_"));
@@ -87,7 +86,9 @@ int lie_ns2d_project(lie_ns2d ns, int *ok) {
   ns->st.ksp_solves++;
   ns->st.ksp_its += its;
   *ok = reason > 0;
-  if (!*ok) lie_log_warn(ns->ctx, "ns2d: pressure solve did not converge (reason %d after %d iterations)", (int)reason, (int)its);
+  if (!*ok)
+    lie_log_warn(ns->ctx, "ns2d: pressure solve did not converge (reason %d after %d iterations)", (int)reason,
+                 (int)its);
   LIE_CALL(lie_ns2d_subtract_gradient(ns, target));
   if (ns->par.incremental) LIE_PETSC(VecAXPY(ns->pres, 1.0, ns->dp));
   return LIE_OK;

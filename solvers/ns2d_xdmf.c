@@ -16,18 +16,23 @@ static void names(const char *path, char *h5, char *xmf, size_t n) {
   size_t l = strlen(h5);
   if (l > 4 && !strcmp(h5 + l - 4, ".tmp")) h5[l -= 4] = 0;
   snprintf(xmf, n, "%s", h5);
-  if (l > 3 && !strcmp(xmf + l - 3, ".h5")) xmf[l - 3] = 0;
-  else if (l > 5 && !strcmp(xmf + l - 5, ".hdf5")) xmf[l - 5] = 0;
+  if (l > 3 && !strcmp(xmf + l - 3, ".h5"))
+    xmf[l - 3] = 0;
+  else if (l > 5 && !strcmp(xmf + l - 5, ".hdf5"))
+    xmf[l - 5] = 0;
   strncat(xmf, ".xmf", n - strlen(xmf) - 1);
 }
 
-static void field(FILE *f, const char *label, const char *h5base, const char *mode, const char *dset, int i, int k, int n, int nsave,
-                  int nx, int ny) {
+static void field(FILE *f, const char *label, const char *h5base, const char *mode, const char *dset, int i, int k,
+                  int n, int nsave, int nx, int ny) {
   fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", label);
   fprintf(f, "       <DataItem ItemType=\"HyperSlab\" Dimensions=\"%d %d\" Type=\"HyperSlab\">\n", nx, ny);
-  fprintf(f, "        <DataItem Dimensions=\"3 4\" Format=\"XML\">%d %d 0 0 1 1 1 1 1 1 %d %d</DataItem>\n", i, k, nx, ny);
-  fprintf(f, "        <DataItem Dimensions=\"%d %d %d %d\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s/%s</DataItem>\n", n,
-          nsave, nx, ny, h5base, mode, dset);
+  fprintf(f, "        <DataItem Dimensions=\"3 4\" Format=\"XML\">%d %d 0 0 1 1 1 1 1 1 %d %d</DataItem>\n", i, k, nx,
+          ny);
+  fprintf(f,
+          "        <DataItem Dimensions=\"%d %d %d %d\" NumberType=\"Float\" Precision=\"8\" "
+          "Format=\"HDF\">%s:/%s/%s</DataItem>\n",
+          n, nsave, nx, ny, h5base, mode, dset);
   fprintf(f, "       </DataItem>\n      </Attribute>\n");
 }
 
@@ -52,7 +57,8 @@ int lie_ns2d_xdmf_write(lie_ns2d ns, const char *path, lie_split split, int n) {
       fprintf(f, "     <Grid Name=\"traj%d\" GridType=\"Uniform\">\n", i);
       fprintf(f, "      <Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"%d %d\"/>\n", p->nx, p->ny);
       fprintf(f, "      <Geometry GeometryType=\"ORIGIN_DXDY\">\n");
-      fprintf(f, "       <DataItem Format=\"XML\" Dimensions=\"2\">%.17g %.17g</DataItem>\n", 0.5 * ns->dx, 0.5 * ns->dy);
+      fprintf(f, "       <DataItem Format=\"XML\" Dimensions=\"2\">%.17g %.17g</DataItem>\n", 0.5 * ns->dx,
+              0.5 * ns->dy);
       fprintf(f, "       <DataItem Format=\"XML\" Dimensions=\"2\">%.17g %.17g</DataItem>\n", ns->dx, ns->dy);
       fprintf(f, "      </Geometry>\n");
       field(f, "smoke", h5base, mode, "u", i, k, n, nsave, p->nx, p->ny);

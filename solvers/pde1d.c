@@ -31,7 +31,13 @@ void lie_pde1d_nonlinear(const lie_pde1d *p, const double complex *v, double com
   double *x = sp->x;
   for (int m = 0; m < n; m++) x[m] *= x[m];
   fftw_execute(sp->r2c);
-  const double complex *y = sp->y;
-  for (int j = 0; j <= kc; j++) Nv[j] = (s * sp->k[j]) * (I * y[j]);
+  /* i k y in real arithmetic: complex products would go through __muldc3's NaN checks */
+  const double *y = (const double *)sp->y;
+  double *nv = (double *)Nv;
+  for (int j = 0; j <= kc; j++) {
+    const double f = s * sp->k[j];
+    nv[2 * j] = -f * y[2 * j + 1];
+    nv[2 * j + 1] = f * y[2 * j];
+  }
   for (int j = kc + 1; j < nk; j++) Nv[j] = 0;
 }

@@ -28,7 +28,7 @@ typedef struct {
   fftw_plan r2c, c2r;        /* x -> y, y -> x, made once with FFTW_ESTIMATE */
 } lie_spec1d;
 
-int lie_spec1d_create(int n, lie_spec1d **sp);
+int lie_spec1d_create(int n, int dealias, lie_spec1d **sp);
 int lie_spec1d_destroy(lie_spec1d **sp);
 void lie_spec1d_set_length(lie_spec1d *sp, double L);
 /* u (n real) -> v (nk coefficients), dealiased. */
@@ -69,6 +69,22 @@ int lie_etd4_destroy(lie_etd4 **e);
 void lie_etd4_coeffs(lie_etd4 *e, const double complex *Lk, double h, int M);
 void lie_etd4_step(lie_etd4 *e, const lie_pde1d *p, double complex *v);
 
+/* ------------------------------------------------------------ ETD Adams-Bashforth (etdab.c) */
+#define LIE_ETDAB_MAX_ORDER 8
+typedef struct {
+  int nk, q, head; /* head: ring slot of the next N value */
+  double h;
+  double complex *E;    /* nk: e^{hL} */
+  double complex *w;    /* q x nk: weight of N_{n-j} */
+  double complex *hist; /* q x nk ring of past nonlinear terms */
+} lie_etdab;
+
+int lie_etdab_create(int nk, int q, lie_etdab **e);
+int lie_etdab_destroy(lie_etdab **e);
+void lie_etdab_coeffs(lie_etdab *e, const double complex *Lk, double h, int M);
+void lie_etdab_step(lie_etdab *e, const lie_pde1d *p, double complex *v);
+void lie_etdab_push(lie_etdab *e, const lie_pde1d *p, const double complex *v);
+
 /* ------------------------------------------------------------ integration driver */
 /* Integrate v (in place) from time 0 through the increasing output times, with steps of
  * at most h (each interval split into equal steps); after reaching times[i], the values on
@@ -76,6 +92,10 @@ void lie_etd4_step(lie_etd4 *e, const lie_pde1d *p, double complex *v);
  * when the solution stopped being finite. *tail: max resolution indicator over outputs. */
 long lie_integrate1d(lie_pde1d *p, lie_etd4 *e, double complex *v, const double complex *Lk, double h,
                      int ntimes, const double *times, int first_out, lie_spec1d *out_sp, double *out, double *tail);
+
+long lie_integrate1d_ab(lie_pde1d *p, lie_etdab *ab, lie_etd4 *e4, double complex *v, const double complex *Lk,
+                        double dt, int s, int sub, int ntimes, int first_out, lie_spec1d *out_sp, double *out,
+                        double *tail);
 
 /* ------------------------------------------------------------ initial conditions */
 /* Physics and sampling settings of one PDE (from the options). */
@@ -94,7 +114,7 @@ void lie_ic1d_eval(const lie_traj1d *p, int n, double *u);
 int lie_ts1d_set_from_options(lie_ctx ctx, lie_pde pde);
 /* Same problem as the exponential integrator, integrated by a PETSc TS (any -ts_type);
  * n is the internal grid (a multiple or even divisor of nx). */
-int lie_ts1d_solve(lie_ctx ctx, lie_pde pde, const lie_traj1d *p, int nx, int n, int ntimes, const double *times,
-                   int first_out, double *u, int *ok);
+int lie_ts1d_solve(lie_ctx ctx, lie_pde pde, const lie_traj1d *p, int dealias, int nx, int n, int ntimes,
+                   const double *times, int first_out, double tol, double *u, int *ok);
 
 #endif

@@ -6,15 +6,16 @@
 
 #include "solvers/solver1d_impl.h"
 
-int lie_spec1d_create(int n, lie_spec1d **out) {
+int lie_spec1d_create(int n, int dealias, lie_spec1d **out) {
   lie_spec1d *sp;
   *out = NULL;
   LIE_CHECK(n >= 4 && n % 2 == 0, LIE_ERR_ARG, "spectral grid size %d must be even and >= 4", n);
   LIE_ALLOC(sp, 1);
   sp->n = n;
   sp->nk = n / 2 + 1;
-  /* Quadratic products of modes <= kcut alias only onto modes > kcut when 3 kcut < n. */
-  sp->kcut = (n - 1) / 3;
+  /* Quadratic products of modes <= kcut alias only onto modes > kcut when 3 kcut < n. Without
+   * dealiasing the Nyquist mode is still dropped (its odd derivative is undefined). */
+  sp->kcut = dealias ? (n - 1) / 3 : n / 2 - 1;
   LIE_ALLOC(sp->k, sp->nk);
   sp->x = fftw_alloc_real((size_t)n);
   sp->y = fftw_alloc_complex((size_t)sp->nk);

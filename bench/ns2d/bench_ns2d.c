@@ -14,12 +14,12 @@
 
 #include "liereg/liereg.h"
 
-#define CHK(x)                                              \
-  do {                                                      \
-    if (x) {                                                \
-      lie_error_print(stderr, 0, 0.0, 1);                   \
-      return 1;                                             \
-    }                                                       \
+#define CHK(x)                                                                                                         \
+  do {                                                                                                                 \
+    if (x) {                                                                                                           \
+      lie_error_print(stderr, 0, 0.0, 1);                                                                              \
+      return 1;                                                                                                        \
+    }                                                                                                                  \
   } while (0)
 
 /* Seconds per exact Neumann Poisson solve by DCT-II -> divide -> DCT-III (serial). */
@@ -27,7 +27,8 @@ static double fft_poisson_seconds(int n) {
   double *a = fftw_malloc(sizeof(double) * n * n), *b = fftw_malloc(sizeof(double) * n * n);
   fftw_plan f = fftw_plan_r2r_2d(n, n, a, b, FFTW_REDFT10, FFTW_REDFT10, FFTW_MEASURE);
   fftw_plan g = fftw_plan_r2r_2d(n, n, b, a, FFTW_REDFT01, FFTW_REDFT01, FFTW_MEASURE);
-  for (int k = 0; k < n * n; k++) a[k] = sin(0.1 * k);
+  for (int k = 0; k < n * n; k++)
+    a[k] = sin(0.1 * k);
   int reps = 200;
   double t0 = lie_wtime();
   for (int r = 0; r < reps; r++) {
@@ -87,15 +88,18 @@ int main(int argc, char **argv) {
     lie_ns2d_get_stats(ns, &st);
     best = fmin(best, el);
     sum += el;
-    lie_log_info(ctx,
-                 "{\"bench\":\"ns2d_traj\",\"ranks\":%d,\"n\":%d,\"steps\":%d,\"advect\":%d,\"b\":%.4f,\"s_per_traj\":%.4f,\"cpu_s_per_traj_rank0\":%.4f,"
-                 "\"ms_per_step\":%.3f,\"ms_advect\":%.3f,\"ms_diffuse\":%.3f,\"ms_project\":%.3f,\"ksp_its_per_step\":%.2f}",
-                 size, p.nx, p.nsteps, (int)p.advect, b, el, cpu, 1e3 * el / p.nsteps, 1e3 * st.t_advect / p.nsteps,
-                 1e3 * st.t_diffuse / p.nsteps, 1e3 * st.t_project / p.nsteps, (double)st.ksp_its / st.ksp_solves);
+    lie_log_info(
+        ctx,
+        "{\"bench\":\"ns2d_traj\",\"ranks\":%d,\"n\":%d,\"steps\":%d,\"advect\":%d,\"b\":%.4f,\"s_per_traj\":%.4f,"
+        "\"cpu_s_per_traj_rank0\":%.4f,"
+        "\"ms_per_step\":%.3f,\"ms_advect\":%.3f,\"ms_diffuse\":%.3f,\"ms_project\":%.3f,\"ksp_its_per_step\":%.2f}",
+        size, p.nx, p.nsteps, (int)p.advect, b, el, cpu, 1e3 * el / p.nsteps, 1e3 * st.t_advect / p.nsteps,
+        1e3 * st.t_diffuse / p.nsteps, 1e3 * st.t_project / p.nsteps, (double)st.ksp_its / st.ksp_solves);
   }
   double tfft = fft_poisson_seconds(p.nx);
   lie_log_info(ctx,
-               "{\"bench\":\"ns2d_summary\",\"ranks\":%d,\"n\":%d,\"trajs\":%d,\"best_s_per_traj\":%.4f,\"mean_s_per_traj\":%.4f,"
+               "{\"bench\":\"ns2d_summary\",\"ranks\":%d,\"n\":%d,\"trajs\":%d,\"best_s_per_traj\":%.4f,\"mean_s_per_"
+               "traj\":%.4f,"
                "\"ms_project_per_step\":%.3f,\"ms_fft_poisson_lower_bound\":%.3f,\"project_over_fft\":%.1f}",
                size, p.nx, (int)trajs, best, sum / trajs, 1e3 * st.t_project / p.nsteps, 1e3 * tfft,
                st.t_project / p.nsteps / tfft);

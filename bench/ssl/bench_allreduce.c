@@ -12,8 +12,10 @@ static double time_op(MPI_Comm comm, int gather, float *a, float *b, int n, int 
   for (int k = 0; k < reps; k++) {
     MPI_Barrier(comm);
     double t0 = MPI_Wtime();
-    if (gather) MPI_Allgather(a, n, MPI_FLOAT, b, n, MPI_FLOAT, comm);
-    else MPI_Allreduce(a, b, n, MPI_FLOAT, MPI_SUM, comm);
+    if (gather)
+      MPI_Allgather(a, n, MPI_FLOAT, b, n, MPI_FLOAT, comm);
+    else
+      MPI_Allreduce(a, b, n, MPI_FLOAT, MPI_SUM, comm);
     double t = MPI_Wtime() - t0;
     MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, comm);
     if (t < best) best = t;
@@ -29,7 +31,8 @@ int main(int argc, char **argv) {
   MPI_Comm_size(comm, &size);
   MPI_Comm_rank(comm, &rank);
   float *a = malloc(sizeof(float) * maxn), *b = malloc(sizeof(float) * maxn * size);
-  for (long i = 0; i < maxn; i++) a[i] = 1.0f;
+  for (long i = 0; i < maxn; i++)
+    a[i] = 1.0f;
   for (long n = 1; n <= maxn; n *= 4) {
     int reps = n < (1 << 16) ? 50 : n < (1 << 22) ? 10 : 4;
     double tr = time_op(comm, 0, a, b, (int)n, reps);

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 
 static void fill(lie_rng *r, size_t n, float *z) {
-  for (size_t i = 0; i < n; i++) z[i] = (float)lie_rng_normal(r);
+  for (size_t i = 0; i < n; i++)
+    z[i] = (float)lie_rng_normal(r);
 }
 
 int main(int argc, char **argv) {
@@ -24,15 +25,18 @@ int main(int argc, char **argv) {
   int err = 0;
   err |= lie_vicreg_loss(&o, n, d, z, zp, &t, dz, dzp); /* warm-up */
   t0 = lie_wtime();
-  for (int k = 0; k < reps; k++) err |= lie_vicreg_loss(&o, n, d, z, zp, &t, dz, dzp);
-  printf("{\"bench\": \"vicreg_fwd_bwd\", \"impl\": \"liereg\", \"N\": %d, \"D\": %d, \"ms\": %.3f, \"loss\": %.6f}\n", n,
-         d, 1e3 * (lie_wtime() - t0) / reps, t.loss);
+  for (int k = 0; k < reps; k++)
+    err |= lie_vicreg_loss(&o, n, d, z, zp, &t, dz, dzp);
+  printf("{\"bench\": \"vicreg_fwd_bwd\", \"impl\": \"liereg\", \"N\": %d, \"D\": %d, \"ms\": %.3f, \"loss\": %.6f}\n",
+         n, d, 1e3 * (lie_wtime() - t0) / reps, t.loss);
   t0 = lie_wtime();
-  for (int k = 0; k < reps; k++) err |= lie_vicreg_loss(&o, n, d, z, zp, &t, NULL, NULL);
+  for (int k = 0; k < reps; k++)
+    err |= lie_vicreg_loss(&o, n, d, z, zp, &t, NULL, NULL);
   printf("{\"bench\": \"vicreg_fwd\", \"impl\": \"liereg\", \"N\": %d, \"D\": %d, \"ms\": %.3f}\n", n, d,
          1e3 * (lie_wtime() - t0) / reps);
   t0 = lie_wtime();
-  for (int k = 0; k < reps; k++) err |= lie_rankme(n, d, z, &rk);
+  for (int k = 0; k < reps; k++)
+    err |= lie_rankme(n, d, z, &rk);
   printf("{\"bench\": \"rankme\", \"impl\": \"liereg\", \"N\": %d, \"D\": %d, \"ms\": %.3f, \"rankme\": %.3f}\n", n, d,
          1e3 * (lie_wtime() - t0) / reps, rk);
 
@@ -40,8 +44,10 @@ int main(int argc, char **argv) {
    * over 25 lambdas, 2 targets */
   int np = 2048, m = 2;
   double *X = malloc(sizeof(double) * np * d), *Y = malloc(sizeof(double) * np * m), lam;
-  for (int i = 0; i < np * d; i++) X[i] = lie_rng_normal(&r);
-  for (int i = 0; i < np * m; i++) Y[i] = X[i % (np * d)] + lie_rng_normal(&r);
+  for (int i = 0; i < np * d; i++)
+    X[i] = lie_rng_normal(&r);
+  for (int i = 0; i < np * m; i++)
+    Y[i] = X[i % (np * d)] + lie_rng_normal(&r);
   lie_mat mx = {np, d, X}, my = {np, m, Y};
   lie_ridge_cv_opts co;
   lie_ridge_cv_opts_default(&co);

@@ -148,9 +148,9 @@ typedef struct {
   int ngen;
   lie_aug_gen gens[LIE_AUG_NGEN];
   double strength[LIE_AUG_NGEN];
-  int order, steps;  /* splitting, default 2, 2 */
-  int crop_t;        /* frames per view (0 = no crop) */
-  int crop_x;        /* points per view (0 = no crop; 1D only) */
+  int order, steps; /* splitting, default 2, 2 */
+  int crop_t;       /* frames per view (0 = no crop) */
+  int crop_x;       /* points per view (0 = no crop; 1D only) */
 } lie_aug_cfg;
 
 /* Defaults: the PDE's full group, the paper's strengths, grid mode, Strang with 2 steps. */

@@ -190,6 +190,9 @@ int lie_nn_resnet18(lie_nn_net net, const char *prefix, const lie_nn_resnet_opts
  * Linear without bias; sizes[0] = input dim, sizes[1..nlayers] = output dims. Names
  * "<prefix>0.weight", "<prefix>1.running_mean" ... (nn.Sequential indices). */
 int lie_nn_mlp(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out);
+/* Generic small MLP head: Linear(+bias), ReLU, ..., Linear(+bias), no BN; names
+ * "<prefix>0.weight", "<prefix>2.weight", ... (nn.Sequential indices). */
+int lie_nn_mlp_head(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out);
 
 /* ================================================================ optimisation */
 typedef struct {

@@ -30,27 +30,31 @@ extern "C" {
 typedef enum { LIE_NS2D_BC_BOX = 0, LIE_NS2D_BC_PERIODIC = 1 } lie_ns2d_bc;
 typedef enum { LIE_NS2D_ADVECT_SL = 0, LIE_NS2D_ADVECT_MACCORMACK = 1 } lie_ns2d_advect;
 typedef enum { LIE_NS2D_PC_MG = 0, LIE_NS2D_PC_AMG = 1, LIE_NS2D_PC_FFT = 2 } lie_ns2d_pc;
-typedef enum { LIE_NS2D_DIFFUSE_EXPLICIT = 0, LIE_NS2D_DIFFUSE_IMPLICIT = 1, LIE_NS2D_DIFFUSE_NONE = 2 } lie_ns2d_diffuse;
+typedef enum {
+  LIE_NS2D_DIFFUSE_EXPLICIT = 0,
+  LIE_NS2D_DIFFUSE_IMPLICIT = 1,
+  LIE_NS2D_DIFFUSE_NONE = 2
+} lie_ns2d_diffuse;
 
 /* Everything that defines a trajectory family; defaults are PDEArena's smoke-buoyancy set. */
 typedef struct {
-  int nx, ny;               /* cells (128 x 128) */
-  double Lx, Ly;            /* domain (32 x 32) */
-  double nu;                /* kinematic viscosity (0.01) */
-  double dt;                /* time step (1.5) */
-  int nsteps, nskip;        /* steps taken (64), leading frames not stored (8) */
-  double b_lo, b_hi;        /* buoyancy b ~ U[b_lo, b_hi) per trajectory ([0.2, 0.5)) */
-  double noise_scale;       /* PhiFlow Noise scale (11) */
-  double noise_smoothness;  /* PhiFlow Noise smoothness (6: spectrum |k|^-12) */
+  int nx, ny;              /* cells (128 x 128) */
+  double Lx, Ly;           /* domain (32 x 32) */
+  double nu;               /* kinematic viscosity (0.01) */
+  double dt;               /* time step (1.5) */
+  int nsteps, nskip;       /* steps taken (64), leading frames not stored (8) */
+  double b_lo, b_hi;       /* buoyancy b ~ U[b_lo, b_hi) per trajectory ([0.2, 0.5)) */
+  double noise_scale;      /* PhiFlow Noise scale (11) */
+  double noise_smoothness; /* PhiFlow Noise smoothness (6: spectrum |k|^-12) */
   lie_ns2d_bc bc;
   lie_ns2d_advect advect;
   lie_ns2d_diffuse diffuse;
-  lie_ns2d_pc pressure_pc;  /* CG preconditioner: geometric multigrid on the DMDA (default),
-                               algebraic multigrid, or the exact FFT/DCT inverse */
-  int incremental;          /* 1: incremental pressure correction (keeps hydrostatic rest exact);
-                               0: PhiFlow's order, diffuse the unprojected velocity (default) */
-  int ranks_per_traj;       /* group size; 0 = all ranks in one group */
-  int xdmf_max;             /* trajectories listed in the XDMF sidecar (16) */
+  lie_ns2d_pc pressure_pc; /* CG preconditioner: geometric multigrid on the DMDA (default),
+                              algebraic multigrid, or the exact FFT/DCT inverse */
+  int incremental;         /* 1: incremental pressure correction (keeps hydrostatic rest exact);
+                              0: PhiFlow's order, diffuse the unprojected velocity (default) */
+  int ranks_per_traj;      /* group size; 0 = all ranks in one group */
+  int xdmf_max;            /* trajectories listed in the XDMF sidecar (16) */
 } lie_ns2d_params;
 
 void lie_ns2d_params_default(lie_ns2d_params *p);
@@ -107,6 +111,11 @@ int lie_ns2d_gather_xy(lie_ns2d ns, Vec f, double *a);
  * split, i)) into the HDF5 file `path` (written collectively by every rank of the ctx)
  * plus an XDMF sidecar `path` with .tmp/.h5 replaced by .xmf. The caller renames. */
 int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed);
+/* Shards: row i of the file holds global trajectory offset + i (seed lie_seed_derive(seed,
+ * split, offset + i)), so files written with offsets 0, n, 2n, ... are slices of one dataset
+ * (jobs/generate_array.sbatch). *nfailed (may be NULL): trajectories stored with success = 0. */
+int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed, uint64_t offset,
+                            int *nfailed);
 /* All of it in one call: create, set_from_options, generate, destroy. */
 int lie_ns2d_generate_file(lie_ctx ctx, const char *path, lie_split split, int n, uint64_t seed);
 

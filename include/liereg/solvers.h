@@ -68,6 +68,9 @@ int lie_solver1d_get_stats(lie_solver1d s, lie_solver1d_stats *st);
 /* Programmatic overrides of -accuracy and -solver1d_n / -solver1d_steps (0 = automatic). */
 int lie_solver1d_set_accuracy(lie_solver1d s, double accuracy);
 int lie_solver1d_set_method(lie_solver1d s, int n_internal, int steps);
+/* Time integrator "etdab" (exponential Adams-Bashforth of the given order, default 6),
+ * "etdrk4" or "ts" (PETSc TS); order <= 0 keeps the current order. */
+int lie_solver1d_set_integrator(lie_solver1d s, const char *name, int order);
 
 #ifdef __cplusplus
 }

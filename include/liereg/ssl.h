@@ -87,6 +87,7 @@ typedef struct {
   int nexpander;                            /* layers of the expander */
   int expander[LIE_PRETRAIN_MAX_EXPANDER];  /* -model_expander 512,512,512 */
   lie_nn_backend backend;                   /* -nn_backend */
+  int backend_set;                          /* given explicitly (else may fall back to ref) */
   int threads;                              /* -threads (0 = all cores available) */
   /* optimisation */
   int epochs;        /* -train_epochs (length of the lr schedule) */
@@ -163,6 +164,7 @@ typedef struct {
   int epoch;
   lie_vicreg_terms last;
   double samples_per_s;
+  double rankme, repr_std; /* diagnostics of the last finished epoch (0 if none) */
   const double *loss;  /* loss of each step of this call (steps_run values, valid until destroy) */
 } lie_pretrain_result;
 
@@ -200,11 +202,16 @@ int lie_pretrain_ckpt_read_state(lie_ctx ctx, const char *path, lie_pretrain_sta
 int lie_pretrain_ckpt_load(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const char *path);
 
 /* ---------------------------------------------------------------- embed */
-/* Frozen-encoder representations (N, 8 width) of every trajectory of the data file with the
- * checkpoint's crop and normalisation, computed in parallel, written to out_path as /<mode>/emb
- * plus copies of the per-trajectory parameter datasets. */
+/* Frozen-encoder representations (N, 8 width) of every trajectory of the data files with the
+ * checkpoint's crop and normalisation, computed in parallel, written to out as one group per
+ * split (/train, /valid, /test: the probe's layout, docs/EVAL.md) holding `emb` and copies of
+ * the per-trajectory parameter datasets (lie_emb_group_create). Each file contributes its
+ * group `mode` if given, else every one of train/valid/test it has; a split may appear once. */
+#define LIE_EMBED_MAX_FILES 8
 typedef struct {
-  char ckpt[LIE_PRETRAIN_PATH], data[LIE_PRETRAIN_PATH], out[LIE_PRETRAIN_PATH];
+  char ckpt[LIE_PRETRAIN_PATH], out[LIE_PRETRAIN_PATH];
+  int ndata;
+  char data[LIE_EMBED_MAX_FILES][LIE_PRETRAIN_PATH];
   char mode[16], field[128];
   int batch; /* samples per forward pass (-embed_batch, default 16) */
   lie_nn_backend backend;

@@ -28,7 +28,8 @@ static int read_options(lie_ctx ctx, aug_opts *o, int *stopped) {
   LIE_PETSC(PetscOptionsString("-o", "output dataset (HDF5)", NULL, o->out, o->out, sizeof o->out, NULL));
   LIE_PETSC(PetscOptionsString("-aug_group", "generator: t_shift x_shift galilean scale projective", NULL, o->group,
                                o->group, sizeof o->group, &has_group));
-  LIE_PETSC(PetscOptionsReal("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
+  LIE_PETSC(
+      PetscOptionsReal("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
   LIE_PETSC(PetscOptionsString("-aug_mode", "grid or coords", NULL, o->mode, o->mode, sizeof o->mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_mode", "group of the input file: train, valid, test (default: first found)", NULL,
                                o->split, o->split, sizeof o->split, &o->has_split));
@@ -50,20 +51,42 @@ static int read_options(lie_ctx ctx, aug_opts *o, int *stopped) {
   return LIE_OK;
 }
 
+/* NS files are recognised by their root attribute or -pde ns; checks the generator. */
+static int file_is_ns(lie_ctx ctx, aug_opts *o) {
+  char name[32] = "";
+  hid_t f;
+  o->p = LIE_PDE_KS;
+  if (o->has_pde)
+    snprintf(name, sizeof name, "%s", o->pde);
+  else {
+    LIE_CALL(lie_h5_open(ctx, o->in, &f));
+    if (lie_h5_attr_get_string(f, "pde", name, sizeof name)) lie_error_clear();
+    lie_h5_close(&f);
+  }
+  if (strcmp(name, "ns") != 0) return LIE_OK;
+  o->p = LIE_PDE_NS;
+  if (lie_aug_gen_check(LIE_PDE_NS, o->gen)) {
+    lie_error_clear();
+    LIE_ERROR(LIE_ERR_USAGE, "-aug_group %s is not a symmetry of ns (see docs/AUGMENT.md for its group)", o->group);
+  }
+  return LIE_OK;
+}
+
 /* PDE from the file's root attribute, else -pde. */
 static int input_pde(lie_dataset1d ds, aug_opts *o) {
   char name[32] = "";
-  if (o->has_pde) snprintf(name, sizeof name, "%s", o->pde);
+  if (o->has_pde)
+    snprintf(name, sizeof name, "%s", o->pde);
   else if (lie_h5_attr_get_string(lie_dataset1d_file(ds), "pde", name, sizeof name)) {
     lie_error_clear();
     LIE_ERROR(LIE_ERR_USAGE, "%s does not record its PDE (LPSDA file?): give -pde ks|kdv|burgers", o->in);
   }
   LIE_CALL(lie_pde_from_name(name, &o->p));
-  LIE_CHECK(o->p != LIE_PDE_NS, LIE_ERR_NOTSUP, "augment: Navier-Stokes files are not supported by the CLI yet");
   int e = lie_aug_gen_check(o->p, o->gen);
   if (e) {
     lie_error_clear();
-    LIE_ERROR(LIE_ERR_USAGE, "-aug_group %s is not a symmetry of %s (see docs/AUGMENT.md for its group)", o->group, name);
+    LIE_ERROR(LIE_ERR_USAGE, "-aug_group %s is not a symmetry of %s (see docs/AUGMENT.md for its group)", o->group,
+              name);
   }
   return LIE_OK;
 }
@@ -109,9 +132,7 @@ static int read_params(lie_dataset1d ds, int n, aug_params *p) {
   return LIE_OK;
 }
 
-static void free_params(aug_params *p) {
-  free(p->L), free(p->T), free(p->nu), free(p->dt), free(p->seed), free(p->ok);
-}
+static void free_params(aug_params *p) { free(p->L), free(p->T), free(p->nu), free(p->dt), free(p->seed), free(p->ok); }
 
 /* Frames kept: a time shift crops by |round(eps/dt)| frames; the largest crop over all
  * trajectories (dt may differ per trajectory) sets the common output length. */
@@ -161,7 +182,8 @@ static int open_output(lie_ctx ctx, const char *tmp, const aug_opts *o, const ch
                        int nt, int nx, aug_out *w) {
   char field[64];
   hid_t F = H5T_IEEE_F64LE, D = H5T_NATIVE_DOUBLE;
-  for (int c = 0; c < C_N; c++) w->d[c] = -1, w->buf[c] = NULL;
+  for (int c = 0; c < C_N; c++)
+    w->d[c] = -1, w->buf[c] = NULL;
   LIE_CALL(lie_h5_create(ctx, tmp, &w->file));
   LIE_CALL(lie_h5_stamp(w->file, lie_pde_name(o->p)));
   LIE_CALL(lie_h5_attr_set_string(w->file, "aug_group", o->group));
@@ -178,8 +200,10 @@ static int open_output(lie_ctx ctx, const char *tmp, const aug_opts *o, const ch
   LIE_CALL(out_column(w, C_L, "L", F, D, 1, n, 0, 0, "period of the transformed data (window length if not periodic)"));
   if (p->hasT) LIE_CALL(out_column(w, C_TT, "T", F, D, 1, n, 0, 0, "transformed final time"));
   if (p->hasnu) LIE_CALL(out_column(w, C_NU, "nu", F, D, 1, n, 0, 0, "viscosity (invariant)"));
-  LIE_CALL(out_column(w, C_SEED, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, n, 0, 0, "seed of the source trajectory"));
-  LIE_CALL(out_column(w, C_OK, "success", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1, n, 0, 0, "1 if the source solve succeeded"));
+  LIE_CALL(
+      out_column(w, C_SEED, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, n, 0, 0, "seed of the source trajectory"));
+  LIE_CALL(
+      out_column(w, C_OK, "success", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1, n, 0, 0, "1 if the source solve succeeded"));
   LIE_CALL(out_column(w, C_SHIFT, "aug_t_shift", F, D, 1, n, 0, 0, "time shift applied (rounded to whole frames)"));
   if (o->amode == LIE_AUG_COORDS) {
     LIE_CALL(out_column(w, C_CX, "coord_x", F, D, 3, n, nt, nx, "mapped x coordinate of each sample"));
@@ -227,7 +251,8 @@ static int transform_one(lie_dataset1d ds, const aug_opts *o, const aug_params *
   if (w->buf[C_TT]) { /* the final time maps like any time (pure shifts: the rounded shift) */
     double x = 0, t = p->T[i], u = 0;
     e = 0;
-    for (int k = 0; k < s.n && !e; k++) e = lie_aug1d_point(o->p, s.op[k].gen, s.op[k].eps, &x, &t, &u);
+    for (int k = 0; k < s.n && !e; k++)
+      e = lie_aug1d_point(o->p, s.op[k].gen, s.op[k].eps, &x, &t, &u);
     *(double *)w->buf[C_TT] = (o->gen == LIE_AUG_T_SHIFT && o->amode == LIE_AUG_GRID) ? p->T[i] + info.t_shift : t;
   }
   if (w->buf[C_CX]) {
@@ -249,7 +274,8 @@ static int transform_all(lie_ctx ctx, lie_dataset1d ds, const aug_opts *o, const
     if (have) LIE_CALL(transform_one(ds, o, p, i, nt, nx, nt_out, w));
     PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
     for (int c = 0; c < C_N; c++)
-      if (w->d[c] >= 0) LIE_CALL(lie_h5_rows_write(w->d[c], w->mt[c], have ? (hsize_t)i : 0, 1, have ? 1 : 0, w->buf[c]));
+      if (w->d[c] >= 0)
+        LIE_CALL(lie_h5_rows_write(w->d[c], w->mt[c], have ? (hsize_t)i : 0, 1, have ? 1 : 0, w->buf[c]));
   }
   return LIE_OK;
 }
@@ -265,6 +291,13 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   LIE_CALL(read_options(ctx, &o, &stop));
   if (stop) return LIE_OK;
   LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp));
+  LIE_CALL(file_is_ns(ctx, &o));
+  if (o.p == LIE_PDE_NS) {
+    LIE_CALL(lie_cli_augment_ns(ctx, o.in, tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode));
+    LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
+    if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+    return LIE_OK;
+  }
   LIE_CALL(lie_dataset1d_open(ctx, o.in, o.has_split ? o.split : NULL, NULL, &ds));
   int e = input_pde(ds, &o);
   if (!e) e = lie_dataset1d_sizes(ds, &n, &nt, &nx);
@@ -278,8 +311,7 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   LIE_CALL(e);
   LIE_CALL(ce);
   LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0)
-    LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+  if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
   lie_log_info(ctx, "augment: %d trajectories, %s eps=%g (%s mode), %d x %d -> %s", n, o.group, o.eps, o.mode, nt_out,
                nx, o.out);
   return LIE_OK;

@@ -1,5 +1,5 @@
-/* liereg embed -ckpt CKPT.h5 -data FILE.h5 -o EMB.h5: frozen-encoder representations of every
- * trajectory (layout in docs/PRETRAIN.md), computed on all ranks, written atomically. */
+/* liereg embed -ckpt CKPT.h5 -data FILE.h5[,FILE2.h5] -o EMB.h5: frozen-encoder representations of
+ * every trajectory (layout in docs/PRETRAIN.md), computed on all ranks, written atomically. */
 #include "cli.h"
 
 #include <stdio.h>
@@ -15,8 +15,16 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
   snprintf(backend, sizeof backend, "%s", lie_nn_backend_name(lie_nn_backend_default()));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg embed -ckpt CKPT.h5 -data FILE.h5 -o EMB.h5", NULL);
   LIE_PETSC(PetscOptionsString("-ckpt", "pretraining checkpoint", "", cfg.ckpt, cfg.ckpt, sizeof cfg.ckpt, NULL));
-  LIE_PETSC(PetscOptionsString("-data", "dataset to embed", "", cfg.data, cfg.data, sizeof cfg.data, NULL));
-  LIE_PETSC(PetscOptionsString("-data_mode", "group (default: train, valid or test, the first present)", "", cfg.mode,
+  char *files[LIE_EMBED_MAX_FILES] = {0};
+  PetscInt nfiles = LIE_EMBED_MAX_FILES;
+  LIE_PETSC(PetscOptionsStringArray("-data", "dataset file(s) to embed, comma separated (e.g. train.h5,test.h5)", "",
+                                    files, &nfiles, NULL));
+  cfg.ndata = (int)nfiles;
+  for (int i = 0; i < cfg.ndata; i++) {
+    snprintf(cfg.data[i], sizeof cfg.data[i], "%s", files[i]);
+    PetscFree(files[i]);
+  }
+  LIE_PETSC(PetscOptionsString("-data_mode", "embed only this group (default: each of train, valid, test present)", "", cfg.mode,
                                cfg.mode, sizeof cfg.mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_field", "field dataset", "", cfg.field, cfg.field, sizeof cfg.field, NULL));
   LIE_PETSC(PetscOptionsString("-o", "output file", "", out, out, sizeof out, NULL));
@@ -29,7 +37,9 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
   if (!help) {
     LIE_CHECK(cfg.ckpt[0] && access(cfg.ckpt, R_OK) == 0, LIE_ERR_USAGE, "cannot read checkpoint -ckpt '%s'",
               cfg.ckpt);
-    LIE_CHECK(cfg.data[0] && access(cfg.data, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data '%s'", cfg.data);
+    LIE_CHECK(cfg.ndata >= 1, LIE_ERR_USAGE, "missing -data FILE.h5[,FILE2.h5...]");
+    for (int i = 0; i < cfg.ndata; i++)
+      LIE_CHECK(access(cfg.data[i], R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data '%s'", cfg.data[i]);
     LIE_CHECK(batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
     LIE_CALL(lie_nn_backend_from_name(backend, &cfg.backend));
     LIE_CALL(lie_cli_output_path(out, force, cfg.out, sizeof cfg.out));

@@ -41,6 +41,13 @@ static int publish(lie_ctx ctx, const char *tmp, const char *out) {
   return LIE_OK;
 }
 
+/* Failed trajectories are kept (success = 0, NaN data) but make the run exit non-zero. */
+static int check_failures(int nfailed, int n, const char *out) {
+  LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories failed (stored with success=0 in %s)", nfailed, n,
+            out);
+  return LIE_OK;
+}
+
 static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie_split split) {
   lie_solver1d solver = NULL;
   char tmp[PETSC_MAX_PATH_LEN + 8];
@@ -61,17 +68,15 @@ static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie
   }
   lie_solver1d_destroy(&solver);
   LIE_CALL(err);
-  LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories failed (stored with success=0 in %s)", nfailed,
-            (int)o->n, o->out);
+  LIE_CALL(check_failures(nfailed, (int)o->n, o->out));
   return LIE_OK;
 }
 
 static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split) {
   lie_ns2d ns = NULL;
   char tmp[PETSC_MAX_PATH_LEN + 8];
-  int stop;
+  int stop, nfailed = 0;
   PetscBool help = PETSC_FALSE;
-  LIE_CHECK(o->offset == 0, LIE_ERR_NOTSUP, "-offset is not supported for -pde ns yet");
   LIE_CALL(lie_ns2d_create(ctx, &ns));
   int err = lie_ns2d_set_from_options(ns);
   PetscOptionsHasHelp(NULL, &help);
@@ -80,12 +85,13 @@ static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split)
   if (!err && !stop) {
     lie_log_info(ctx, "generate: pde=ns n=%d mode=%s seed=%lld ranks=%d -> %s", (int)o->n, lie_split_name(split),
                  (long long)o->seed, lie_ctx_size(ctx), o->out);
-    err = lie_ns2d_generate(ns, tmp, split, (int)o->n, (uint64_t)o->seed);
+    err = lie_ns2d_generate_range(ns, tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
     if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
     if (!err) err = publish(ctx, tmp, o->out);
   }
   lie_ns2d_destroy(&ns);
   LIE_CALL(err);
+  LIE_CALL(check_failures(nfailed, (int)o->n, o->out));
   return LIE_OK;
 }
 

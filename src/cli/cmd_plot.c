@@ -67,7 +67,8 @@ static int write_png(const char *path, const lie_image *im) {
   png_set_IHDR(png, info, (png_uint_32)im->w, (png_uint_32)im->h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
-  for (int y = 0; y < im->h; y++) png_write_row(png, im->rgb + (size_t)3 * y * im->w);
+  for (int y = 0; y < im->h; y++)
+    png_write_row(png, im->rgb + (size_t)3 * y * im->w);
   png_write_end(png, NULL);
   png_destroy_write_struct(&png, &info);
   LIE_CHECK(fclose(f) == 0, LIE_ERR_IO, "cannot write %s (disk full?)", path);
@@ -94,7 +95,9 @@ static int plot1d(lie_ctx ctx, const plot_opts *o, const lie_aug_cfg *cfg, lie_i
   int n, nt, nx, found, e;
   LIE_CALL(lie_dataset1d_open(ctx, o->in, o->has_split ? o->split : NULL, NULL, &ds));
   e = lie_dataset1d_sizes(ds, &n, &nt, &nx);
-  if (!e && (o->index < 0 || o->index >= n)) e = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__, "-index %d out of range: %s has %d trajectories", (int)o->index, o->in, n);
+  if (!e && (o->index < 0 || o->index >= n))
+    e = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__, "-index %d out of range: %s has %d trajectories",
+                      (int)o->index, o->in, n);
   if (!e) e = lie_field1d_alloc(nt, nx, 0, &f);
   if (!e) e = lie_dataset1d_read(ds, (int)o->index, f.u, f.t, f.x);
   double *L = NULL;
@@ -144,7 +147,9 @@ static int read_ns(lie_ctx ctx, const plot_opts *o, lie_field_ns *f) {
   const char *modes[] = {"train", "valid", "test"}, *mode = o->has_split ? o->split : NULL;
   for (int i = 0; i < 3 && !mode; i++)
     if (lie_h5_exists(file, modes[i])) mode = modes[i];
-  int e = mode && lie_h5_exists(file, mode) ? 0 : lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s has no data group", o->in);
+  int e = mode && lie_h5_exists(file, mode)
+              ? 0
+              : lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s has no data group", o->in);
   if (!e && (g = H5Gopen2(file, mode, H5P_DEFAULT)) < 0) e = LIE_ERR_HDF5;
   if (!e) e = lie_h5_dims(g, "u", &rank, dims);
   if (!e && (rank != 4 || o->index < 0 || (hsize_t)o->index >= dims[0]))
@@ -188,7 +193,8 @@ static int plot_ns(lie_ctx ctx, const plot_opts *o, const lie_aug_cfg *cfg, lie_
   double vmax = absmax(ns_channel(&f, o->field), (size_t)f.nt * f.nx * f.ny);
   if (!e) e = image_alloc(im, nf * (f.nx + gap), rows * (f.ny + 3 * gap));
   if (!e) paint_strip(im, &f, o->field, nf, 0, vmax);
-  for (int k = 0; k < 2 && !e && o->views; k++) paint_strip(im, &v[k], o->field, nf, (k + 1) * (f.ny + 3 * gap), vmax);
+  for (int k = 0; k < 2 && !e && o->views; k++)
+    paint_strip(im, &v[k], o->field, nf, (k + 1) * (f.ny + 3 * gap), vmax);
   lie_field_ns_free(&f), lie_field_ns_free(&v[0]), lie_field_ns_free(&v[1]);
   LIE_CALL(e);
   return LIE_OK;
@@ -202,9 +208,11 @@ static int read_plot_options(lie_ctx ctx, plot_opts *o) {
   LIE_PETSC(PetscOptionsString("-i", "input dataset (HDF5, 1D or NS)", NULL, o->in, o->in, sizeof o->in, NULL));
   LIE_PETSC(PetscOptionsString("-o", "output PNG", NULL, o->out, o->out, sizeof o->out, NULL));
   LIE_PETSC(PetscOptionsInt("-index", "trajectory index", NULL, o->index, &o->index, NULL));
-  LIE_PETSC(PetscOptionsBool("-views", "also draw two sampled views (-aug_* options)", NULL, o->views, &o->views, NULL));
+  LIE_PETSC(
+      PetscOptionsBool("-views", "also draw two sampled views (-aug_* options)", NULL, o->views, &o->views, NULL));
   LIE_PETSC(PetscOptionsInt("-seed", "base seed of the views", NULL, o->seed, &o->seed, NULL));
-  LIE_PETSC(PetscOptionsString("-field", "NS channel: u (smoke), vx, vy", NULL, o->field, o->field, sizeof o->field, NULL));
+  LIE_PETSC(
+      PetscOptionsString("-field", "NS channel: u (smoke), vx, vy", NULL, o->field, o->field, sizeof o->field, NULL));
   LIE_PETSC(PetscOptionsInt("-frames", "NS frames in the strip", NULL, o->frames, &o->frames, NULL));
   LIE_PETSC(PetscOptionsString("-data_mode", "group: train, valid, test (default: first found)", NULL, o->split,
                                o->split, sizeof o->split, &o->has_split));
@@ -218,7 +226,8 @@ static int read_plot_options(lie_ctx ctx, plot_opts *o) {
 static int file_pde(lie_ctx ctx, const plot_opts *o, lie_pde *p) {
   char name[32] = "";
   hid_t file;
-  if (o->has_pde) snprintf(name, sizeof name, "%s", o->pde);
+  if (o->has_pde)
+    snprintf(name, sizeof name, "%s", o->pde);
   else {
     LIE_CALL(lie_h5_open(ctx, o->in, &file));
     int e = lie_h5_attr_get_string(file, "pde", name, sizeof name);

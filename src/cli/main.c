@@ -3,6 +3,7 @@
  * where an error becomes a message on stderr and an exit code (0 ok, 1 runtime, 2 usage). */
 #include "cli.h"
 
+#include <signal.h>
 #include <string.h>
 
 static const char help[] = "liereg: self-supervised learning with Lie point symmetries on PDE data\n"
@@ -13,14 +14,19 @@ const lie_cli_command lie_cli_commands[] = {
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
     {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
-    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
-    {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
     {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
+    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
+    {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
     {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised},
     {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report},
     {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart},
     {NULL, NULL, NULL}};
+
+/* OpenBLAS (pthreads build) would start one thread per core inside every MPI rank and
+ * oversubscribe the node; MPI ranks and -threads (OpenMP, oneDNN) are our parallelism.
+ * Measured: PETSc's VecAXPY 25x slower with OpenBLAS threads on a loaded node. */
+void openblas_set_num_threads(int n);
 
 static const lie_cli_command *find_command(const char *name) {
   for (const lie_cli_command *c = lie_cli_commands; c->name; c++)
@@ -84,14 +90,28 @@ int main(int argc, char **argv) {
   char **pargv = malloc(sizeof(char *) * (size_t)(pargc + 1));
   if (!pargv) return 1;
   pargv[0] = argv[0];
-  for (int i = 1; i < pargc; i++) pargv[i] = argv[1 + nargs + i];
+  int help = 0, j = 1;
+  /* -help is set after PetscInitialize so that it lists the command's options without
+   * PETSc's page of generic ones (those stay available as -help_petsc). */
+  for (int i = 1; i < pargc; i++) {
+    char *a = argv[1 + nargs + i];
+    if (!strcmp(a, "-help") || !strcmp(a, "--help")) help = 1;
+    else pargv[j++] = !strcmp(a, "-help_petsc") ? "-help" : a;
+  }
+  pargc = j;
   pargv[pargc] = NULL;
 
+  if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   if (PetscInitialize(&pargc, &pargv, NULL, help)) {
     fprintf(stderr, "liereg: error: PETSc initialisation failed\n");
     return 1;
   }
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  signal(SIGPIPE, SIG_DFL); /* `liereg ... | head` ends quietly, as other tools do */
+  if (help) {
+    PetscOptionsSetValue(NULL, "-help", NULL);
+    if (rank == 0) printf("liereg %s: %s\noptions (current value : default):\n", cmd->name, cmd->summary);
+  }
   PetscOptionsGetBool(NULL, NULL, "-traceback", &tb, NULL);
   traceback = tb || getenv("LIEREG_TRACEBACK");
 

@@ -17,6 +17,13 @@
     if (s_ != dnnl_success) LIE_ERROR(LIE_ERR_DNNL, "oneDNN: %s returned %s", #x, dnnl_status2str(s_)); \
   } while (0)
 
+/* A primitive argument in a layout other than its tensor's: own memory m and the reorder
+ * between them (tensor -> m for inputs, m -> tensor for outputs). m == NULL: no adapter. */
+typedef struct {
+  dnnl_memory_t m;
+  dnnl_primitive_t r;
+} adapt;
+
 typedef struct {
   dnnl_primitive_desc_t fwd_pd, inf_pd;
   dnnl_primitive_t fwd, inf, bwd_d, bwd_w, bwd_inf;
@@ -28,9 +35,9 @@ typedef struct {
   /* max pool workspace; global average pool output (and its gradient) viewed as (B,C,1,1) */
   dnnl_memory_t ws, y4, dy4;
   int acc[2]; /* backward must ADD into input i's gradient (it has another consumer) */
-  /* conv backward-weights fallback to plain NCHW (gemm) where no blocked kernel exists */
-  dnnl_memory_t xp, dyp;
-  dnnl_primitive_t r_xp, r_dyp;
+  /* conv: layout adapters where a primitive runs in another layout than the tensors (only
+   * where oneDNN has no jit kernel for the tensors' layout, see make_conv_pd) */
+  adapt fx, fy, bdy, bdx, wx, wdy;
 } dnode;
 
 typedef struct {
@@ -143,6 +150,65 @@ static int64_t right_pad(int in, int out, int k, int stride, int pl) {
   return pr > 0 ? pr : 0;
 }
 
+enum { CONV_FWD, CONV_BWD_DATA, CONV_BWD_WEIGHTS };
+
+/* Primitive descriptor for one convolution pass. First with the tensors' own layouts; if
+ * oneDNN only has its reference loop for that (2.6's AVX2 kernels skip e.g. strided 1xk
+ * backward-data, a 96-channel plain-NCHW stem, 3x3 backward-weights on 2x2 images), retry
+ * with layouts of oneDNN's choice, then plain NCHW (gemm-based); the caller adds reorders. */
+static int make_conv_pd(dstate *s, int kind, const dnnl_memory_desc_t *xmd, const dnnl_memory_desc_t *wmd,
+                        const dnnl_memory_desc_t *bias, const dnnl_memory_desc_t *ymd, const int64_t *st,
+                        const int64_t *pl, const int64_t *pr, const_dnnl_primitive_desc_t hint,
+                        dnnl_primitive_desc_t *pd) {
+  *pd = NULL;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    dnnl_memory_desc_t xa = *xmd, ya = *ymd;
+    if (attempt > 0) {
+      dnnl_format_tag_t tag = attempt == 1 ? dnnl_format_tag_any : dnnl_nchw;
+      LIE_DNNL(dnnl_memory_desc_init_by_tag(&xa, 4, xmd->dims, dnnl_f32, tag));
+      LIE_DNNL(dnnl_memory_desc_init_by_tag(&ya, 4, ymd->dims, dnnl_f32, tag));
+    }
+    dnnl_convolution_desc_t cd;
+    dnnl_alg_kind_t alg = dnnl_convolution_direct;
+    if (kind == CONV_FWD)
+      LIE_DNNL(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, alg, &xa, wmd, bias, &ya, st, pl, pr));
+    else if (kind == CONV_BWD_DATA)
+      LIE_DNNL(dnnl_convolution_backward_data_desc_init(&cd, alg, &xa, wmd, &ya, st, pl, pr));
+    else
+      LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, alg, &xa, wmd, bias, &ya, st, pl, pr));
+    dnnl_primitive_desc_t p;
+    if (dnnl_primitive_desc_create(&p, &cd, NULL, s->eng, hint) != dnnl_success) continue;
+    if (!is_ref_impl(p) || attempt == 2) {
+      *pd = p;
+      return LIE_OK;
+    }
+    dnnl_primitive_desc_destroy(p);
+  }
+  LIE_ERROR(LIE_ERR_DNNL, "oneDNN has no convolution implementation for this shape");
+}
+
+/* Adapter between a tensor's memory (layout tmd) and a primitive's layout pmd. */
+static int make_adapt(dstate *s, const dnnl_memory_desc_t *tmd, const dnnl_memory_desc_t *pmd, int input, adapt *a) {
+  a->m = NULL, a->r = NULL;
+  if (dnnl_memory_desc_equal(tmd, pmd)) return LIE_OK;
+  LIE_CALL(mem(s, pmd, NULL, &a->m));
+  dnnl_primitive_desc_t pd;
+  if (input) LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, tmd, s->eng, pmd, s->eng, NULL));
+  else LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, pmd, s->eng, tmd, s->eng, NULL));
+  int e = prim(pd, &a->r);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+
+/* Input argument through its adapter: returns the memory the primitive must read. */
+static dnnl_memory_t adapt_in(dstate *s, const adapt *a, dnnl_memory_t t, int *err) {
+  if (!a->m) return t;
+  if (!*err) *err = run_reorder(s, a->r, t, a->m);
+  return a->m;
+}
+
 static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   const lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
@@ -153,47 +219,28 @@ static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
   LIE_DNNL(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_oihw));
   LIE_CALL(md_1d(&bmd, n->K));
   const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
-  dnnl_convolution_desc_t cd;
-  LIE_DNNL(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct, xmd, &wany, bias,
-                                              ymd, st, pl, pr));
-  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &cd, NULL, s->eng, NULL));
-  LIE_CALL(prim(d->fwd_pd, &d->fwd));
   dnnl_primitive_desc_t bd_pd, bw_pd;
-  LIE_DNNL(dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, xmd, &wany, ymd, st, pl, pr));
-  LIE_DNNL(dnnl_primitive_desc_create(&bd_pd, &cd, NULL, s->eng, d->fwd_pd));
-  LIE_CALL(prim(bd_pd, &d->bwd_d));
-  LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, xmd, &wany, bias, ymd, st, pl, pr));
-  LIE_DNNL(dnnl_primitive_desc_create(&bw_pd, &cd, NULL, s->eng, d->fwd_pd));
-  if (is_ref_impl(bw_pd)) {
-    /* oneDNN 2.6's AVX2 kernels skip some small-image backward-weights shapes (e.g. 3x3 on
-     * 2x2 pixels): the reference loop is 100x slower than reordering src/diff_dst to NCHW
-     * and using the gemm-based kernel. */
-    dnnl_memory_desc_t xpl, ypl;
-    dnnl_dims_t xd = {net->B, x->C, x->H, x->W}, yd = {net->B, y->C, y->H, y->W};
-    LIE_DNNL(dnnl_memory_desc_init_by_tag(&xpl, 4, xd, dnnl_f32, dnnl_nchw));
-    LIE_DNNL(dnnl_memory_desc_init_by_tag(&ypl, 4, yd, dnnl_f32, dnnl_nchw));
-    LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, &xpl, &wany, bias, &ypl, st, pl, pr));
-    dnnl_primitive_desc_destroy(bw_pd);
-    LIE_DNNL(dnnl_primitive_desc_create(&bw_pd, &cd, NULL, s->eng, d->fwd_pd));
-    LIE_CALL(mem(s, &xpl, NULL, &d->xp));
-    LIE_CALL(mem(s, &ypl, NULL, &d->dyp));
-    dnnl_memory_t tmp;
-    LIE_CALL(layout_bridge(s, s->data[n->in[0]], &xpl, 1, &tmp, &d->r_xp));
-    if (tmp != s->data[n->in[0]]) dnnl_memory_destroy(tmp);
-    LIE_CALL(layout_bridge(s, s->grad[n->out], &ypl, 1, &tmp, &d->r_dyp));
-    if (tmp != s->grad[n->out]) dnnl_memory_destroy(tmp);
-  }
-  LIE_CALL(prim(bw_pd, &d->bwd_w));
-  LIE_CALL(mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user));
-  LIE_CALL(mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user));
-  if (bias) {
-    LIE_CALL(mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user));
-    LIE_CALL(mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user));
-  }
-  const dnnl_memory_desc_t *wf = dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *wb = dnnl_primitive_desc_query_md(bd_pd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *dw = dnnl_primitive_desc_query_md(bw_pd, dnnl_query_diff_weights_md, 0);
-  int e = layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
+  LIE_CALL(make_conv_pd(s, CONV_FWD, xmd, &wany, bias, ymd, st, pl, pr, NULL, &d->fwd_pd));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_CALL(make_conv_pd(s, CONV_BWD_DATA, xmd, &wany, NULL, ymd, st, pl, pr, d->fwd_pd, &bd_pd));
+  LIE_CALL(make_conv_pd(s, CONV_BWD_WEIGHTS, xmd, &wany, bias, ymd, st, pl, pr, d->fwd_pd, &bw_pd));
+  int e = prim(bd_pd, &d->bwd_d);
+  if (!e) e = prim(bw_pd, &d->bwd_w);
+#define Q(pd, what) dnnl_primitive_desc_query_md(pd, what, 0)
+  if (!e) e = make_adapt(s, xmd, Q(d->fwd_pd, dnnl_query_src_md), 1, &d->fx);
+  if (!e) e = make_adapt(s, ymd, Q(d->fwd_pd, dnnl_query_dst_md), 0, &d->fy);
+  if (!e) e = make_adapt(s, ymd, Q(bd_pd, dnnl_query_diff_dst_md), 1, &d->bdy);
+  if (!e) e = make_adapt(s, xmd, Q(bd_pd, dnnl_query_diff_src_md), 0, &d->bdx);
+  if (!e) e = make_adapt(s, xmd, Q(bw_pd, dnnl_query_src_md), 1, &d->wx);
+  if (!e) e = make_adapt(s, ymd, Q(bw_pd, dnnl_query_diff_dst_md), 1, &d->wdy);
+  if (!e) e = mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user);
+  if (!e) e = mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user);
+  if (!e && bias) e = mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
+  if (!e && bias) e = mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
+  const dnnl_memory_desc_t *wf = Q(d->fwd_pd, dnnl_query_weights_md), *wb = Q(bd_pd, dnnl_query_weights_md);
+  const dnnl_memory_desc_t *dw = Q(bw_pd, dnnl_query_diff_weights_md);
+#undef Q
+  if (!e) e = layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
   if (!e && dnnl_memory_desc_equal(wf, wb)) d->w_bwd = d->w_fwd; /* reuse this step's reorder */
   else if (!e) e = layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
   if (!e) e = layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw);
@@ -396,9 +443,13 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
   switch (n->op) {
   case LIE_OP_CONV:
   case LIE_OP_LINEAR: {
+    int e = 0;
     LIE_CALL(run_reorder(s, d->r_w_fwd, d->w_user, d->w_fwd));
-    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, d->w_fwd}, {DNNL_ARG_DST, y}, {DNNL_ARG_BIAS, d->b_user}};
+    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->fx, x, &e)}, {DNNL_ARG_WEIGHTS, d->w_fwd},
+                            {DNNL_ARG_DST, d->fy.m ? d->fy.m : y}, {DNNL_ARG_BIAS, d->b_user}};
+    LIE_CALL(e);
     LIE_CALL(exec(s, d->fwd, d->b_user ? 4 : 3, a));
+    if (d->fy.m) LIE_CALL(run_reorder(s, d->fy.r, d->fy.m, y));
     break;
   }
   case LIE_OP_BN: {
@@ -517,19 +568,21 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
   switch (n->op) {
   case LIE_OP_CONV:
   case LIE_OP_LINEAR: {
+    int e = 0;
     if (want_dx) {
       LIE_CALL(run_reorder(s, d->r_w_bwd, d->w_user, d->w_bwd));
-      dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, d->w_bwd}, {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)}};
+      dnnl_memory_t target = grad_target(s, n, d, 0);
+      dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, adapt_in(s, &d->bdy, dy, &e)}, {DNNL_ARG_WEIGHTS, d->w_bwd},
+                              {DNNL_ARG_DIFF_SRC, d->bdx.m ? d->bdx.m : target}};
+      LIE_CALL(e);
       LIE_CALL(exec(s, d->bwd_d, 3, a));
+      if (d->bdx.m) LIE_CALL(run_reorder(s, d->bdx.r, d->bdx.m, target));
       LIE_CALL(finish_target(net, n, d, 0, NULL));
     }
-    if (d->xp) { /* plain-layout fallback (see setup_conv) */
-      LIE_CALL(run_reorder(s, d->r_xp, x, d->xp));
-      LIE_CALL(run_reorder(s, d->r_dyp, dy, d->dyp));
-    }
-    dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, d->xp ? (d->r_xp ? d->xp : x) : x},
-                            {DNNL_ARG_DIFF_DST, d->dyp ? (d->r_dyp ? d->dyp : dy) : dy},
+    dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->wx, x, &e)},
+                            {DNNL_ARG_DIFF_DST, adapt_in(s, &d->wdy, dy, &e)},
                             {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim}, {DNNL_ARG_DIFF_BIAS, d->db_user}};
+    LIE_CALL(e);
     LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
     LIE_CALL(run_reorder(s, d->r_dw, d->dw_prim, d->dw_user));
     break;
@@ -585,8 +638,9 @@ static void dn_destroy(lie_nn_net net) {
   if (!s) return;
   for (int i = 0; s->n && i < net->nn; i++) {
     dnode *d = &s->n[i];
-    dnnl_primitive_t *ps[] = {&d->fwd,     &d->inf,     &d->bwd_d, &d->bwd_w, &d->bwd_inf,
-                              &d->r_w_fwd, &d->r_w_bwd, &d->r_dw,  &d->r_xp,  &d->r_dyp};
+    dnnl_primitive_t *ps[] = {&d->fwd,    &d->inf,     &d->bwd_d,   &d->bwd_w,   &d->bwd_inf, &d->r_w_fwd,
+                              &d->r_w_bwd, &d->r_dw,   &d->fx.r,    &d->fy.r,    &d->bdy.r,   &d->bdx.r,
+                              &d->wx.r,    &d->wdy.r};
     for (size_t k = 0; k < sizeof ps / sizeof *ps; k++)
       if (*ps[k]) dnnl_primitive_destroy(*ps[k]);
     if (d->fwd_pd) dnnl_primitive_desc_destroy(d->fwd_pd);
@@ -595,7 +649,8 @@ static void dn_destroy(lie_nn_net net) {
     free_mem(&d->w_fwd, d->w_user, NULL);
     free_mem(&d->dw_prim, d->dw_user, NULL);
     dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean, &d->var, &d->scale, &d->shift,
-                           &d->dscale, &d->dshift, &d->rmean, &d->rvar, &d->ws, &d->y4, &d->dy4, &d->xp, &d->dyp};
+                           &d->dscale, &d->dshift, &d->rmean, &d->rvar, &d->ws, &d->y4, &d->dy4,
+                           &d->fx.m,   &d->fy.m,   &d->bdy.m,  &d->bdx.m, &d->wx.m, &d->wdy.m};
     for (size_t k = 0; k < sizeof ms / sizeof *ms; k++) free_mem(ms[k], NULL, NULL);
   }
   for (int i = 0; i < net->nt; i++) {

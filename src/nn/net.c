@@ -154,15 +154,19 @@ int lie_nn_net_init(lie_nn_net net, uint64_t seed) {
 int lie_nn_net_forward(lie_nn_net net, const float *x, int train) {
   LIE_CHECK(net->is_setup, LIE_ERR_STATE, "forward before setup");
   net->last_train = train;
+  LIE_PETSC(PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0));
   LIE_CALL(net->ops->forward(net, x, train));
   LIE_CALL(net->ops->get(net, net->nt - 1, net->output));
+  LIE_PETSC(PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0));
   return LIE_OK;
 }
 
 int lie_nn_net_backward(lie_nn_net net, const float *dy, float *dx) {
   LIE_CHECK(net->is_setup, LIE_ERR_STATE, "backward before setup");
   memset(net->grads, 0, net->nparams * sizeof(float));
+  LIE_PETSC(PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0));
   LIE_CALL(net->ops->backward(net, dy, dx));
+  LIE_PETSC(PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0));
   return LIE_OK;
 }
 

@@ -3,6 +3,16 @@
 #include "nn_impl.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* dst = prefix + suffix, refusing names longer than a state-dict entry can hold */
+static int join_name(char *dst, size_t n, const char *prefix, const char *suffix) {
+  size_t a = strlen(prefix), b = strlen(suffix);
+  LIE_CHECK(a + b < n && a + b < 80, LIE_ERR_ARG, "layer name too long: %s%s", prefix, suffix);
+  memcpy(dst, prefix, a);
+  memcpy(dst + a, suffix, b + 1);
+  return LIE_OK;
+}
 
 /* conv (no bias) of a 2D or 1D network: k x k kernel, square stride/padding in 2D. */
 static int conv(lie_nn_net net, const char *name, int in, int K, int k, int stride, int pad, int dims, int *out) {
@@ -17,20 +27,20 @@ static int basic_block(lie_nn_net net, const char *p, int in, int planes, int st
   char name[160];
   int a, b, c, d, e, skip = in, Cin;
   LIE_CALL(lie_nn_net_tensor_shape(net, in, &Cin, NULL, NULL));
-  snprintf(name, sizeof name, "%sconv1", p);
+  LIE_CALL(join_name(name, sizeof name, p, "conv1"));
   LIE_CALL(conv(net, name, in, planes, 3, stride, 1, dims, &a));
-  snprintf(name, sizeof name, "%sbn1", p);
+  LIE_CALL(join_name(name, sizeof name, p, "bn1"));
   LIE_CALL(lie_nn_batchnorm(net, name, a, &b));
   LIE_CALL(lie_nn_relu(net, b, &c));
-  snprintf(name, sizeof name, "%sconv2", p);
+  LIE_CALL(join_name(name, sizeof name, p, "conv2"));
   LIE_CALL(conv(net, name, c, planes, 3, 1, 1, dims, &d));
-  snprintf(name, sizeof name, "%sbn2", p);
+  LIE_CALL(join_name(name, sizeof name, p, "bn2"));
   LIE_CALL(lie_nn_batchnorm(net, name, d, &e));
   if (stride != 1 || Cin != planes) {
     int s;
-    snprintf(name, sizeof name, "%sdownsample.0", p);
+    LIE_CALL(join_name(name, sizeof name, p, "downsample.0"));
     LIE_CALL(conv(net, name, in, planes, 1, stride, 0, dims, &s));
-    snprintf(name, sizeof name, "%sdownsample.1", p);
+    LIE_CALL(join_name(name, sizeof name, p, "downsample.1"));
     LIE_CALL(lie_nn_batchnorm(net, name, s, &skip));
   }
   LIE_CALL(lie_nn_add(net, e, skip, &a));
@@ -46,9 +56,9 @@ int lie_nn_resnet18(lie_nn_net net, const char *prefix, const lie_nn_resnet_opts
   LIE_CALL(lie_nn_net_tensor_shape(net, in, &C, &H, &W));
   LIE_CHECK(C == o->cin, LIE_ERR_ARG, "resnet18: input has %d channels, expected %d", C, o->cin);
   LIE_CHECK(o->dims == 2 || H == 1, LIE_ERR_ARG, "resnet18 1D: input must be (C,1,L)");
-  snprintf(name, sizeof name, "%sconv1", prefix);
+  LIE_CALL(join_name(name, sizeof name, prefix, "conv1"));
   LIE_CALL(conv(net, name, in, o->width, 7, 2, 3, o->dims, &x));
-  snprintf(name, sizeof name, "%sbn1", prefix);
+  LIE_CALL(join_name(name, sizeof name, prefix, "bn1"));
   LIE_CALL(lie_nn_batchnorm(net, name, x, &y));
   LIE_CALL(lie_nn_relu(net, y, &x));
   if (o->dims == 2) LIE_CALL(lie_nn_maxpool(net, x, 3, 3, 2, 2, 1, 1, &y));
@@ -80,6 +90,20 @@ int lie_nn_mlp(lie_nn_net net, const char *prefix, int nlayers, const int *sizes
     LIE_CALL(lie_nn_batchnorm(net, name, x, &y));
     LIE_CALL(lie_nn_relu(net, y, &x));
     idx++; /* the ReLU's index in nn.Sequential */
+  }
+  *out = x;
+  return LIE_OK;
+}
+
+int lie_nn_mlp_head(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out) {
+  char name[96];
+  int x = in, y;
+  LIE_CHECK(nlayers >= 1, LIE_ERR_ARG, "mlp head: needs at least one layer");
+  for (int l = 0; l < nlayers; l++) {
+    snprintf(name, sizeof name, "%s%d", prefix, 2 * l); /* Linear, ReLU, Linear, ... */
+    LIE_CALL(lie_nn_linear(net, name, x, sizes[l + 1], 1, &y));
+    x = y;
+    if (l < nlayers - 1) LIE_CALL(lie_nn_relu(net, y, &x));
   }
   *out = x;
   return LIE_OK;

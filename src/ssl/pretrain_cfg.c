@@ -75,7 +75,8 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(PetscOptionsIntArray("-model_expander", "expander MLP sizes (comma list)", "", exp, &nexp, &set));
   if (set) c->nexpander = (int)nexp;
   for (int i = 0; i < c->nexpander; i++) c->expander[i] = (int)exp[i];
-  PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, nb, NULL));
+  PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, nb, &set));
+  c->backend_set = set ? 1 : 0;
   PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsInt("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
   PetscCall(PetscOptionsInt("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,

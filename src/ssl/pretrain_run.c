@@ -78,7 +78,10 @@ static int loop(struct lie_pretrain_s *p, lie_pretrain_result *res) {
     p->epoch_count++;
     res->last = t;
     log_step(p, &t, lr, rate, p->step - start);
-    if (last_of_epoch) LIE_CALL(epoch_end(p, rstd, rankme));
+    if (last_of_epoch) {
+      res->rankme = rankme, res->repr_std = rstd;
+      LIE_CALL(epoch_end(p, rstd, rankme));
+    }
     if (p->cfg.ckpt_every > 0 && p->step % p->cfg.ckpt_every == 0 && p->step < p->stop) LIE_CALL(lie_pretrain_save(p));
   }
   LIE_CALL(lie_pretrain_save(p));

@@ -21,18 +21,23 @@ int main(int argc, char **argv) {
     LIE_TEST_CALL(lie_writer1d_slot(w, r, &u, &t, &x));
     lie_field1d f;
     if (i < n) {
-      if (pde == LIE_PDE_KDV) make_kdv(&f, nt, 0.0, dt);
-      else if (pde == LIE_PDE_BURGERS) make_burgers(&f, nt, 0.5 + 0.3 * i, dt, 0.05 + 0.03 * i);
-      else make_ks(&f, nt, 1.0 + 0.5 * i, dt);
+      if (pde == LIE_PDE_KDV)
+        make_kdv(&f, nt, 0.0, dt);
+      else if (pde == LIE_PDE_BURGERS)
+        make_burgers(&f, nt, 0.5 + 0.3 * i, dt, 0.05 + 0.03 * i);
+      else
+        make_ks(&f, nt, 1.0 + 0.5 * i, dt);
       /* vary the trajectories: KdV/KS by a shift, Burgers by its start time and viscosity */
       for (int m = 0; m < nt && pde != LIE_PDE_BURGERS; m++)
-        for (int j = 0; j < nx; j++) u[m * nx + j] = f.u[m * nx + (j + 17 * i) % nx];
+        for (int j = 0; j < nx; j++)
+          u[m * nx + j] = f.u[m * nx + (j + 17 * i) % nx];
       if (pde == LIE_PDE_BURGERS) memcpy(u, f.u, sizeof(double) * nt * nx);
       memcpy(t, f.t, sizeof(double) * nt);
       memcpy(x, f.x, sizeof(double) * nx);
       p.L = f.L, p.T = f.t[nt - 1], p.nu = pde == LIE_PDE_BURGERS ? 0.05 + 0.03 * i : 0, p.nwaves = 1, p.seed = 100 + i;
       lie_field1d_free(&f);
-    } else p.nwaves = 1;
+    } else
+      p.nwaves = 1;
     LIE_TEST_CALL(lie_writer1d_set(w, r, &p, dt, 1));
     LIE_TEST_CALL(lie_writer1d_flush(w, r, r == lie_writer1d_rounds(w) - 1));
   }

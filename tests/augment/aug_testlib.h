@@ -92,9 +92,11 @@ static void etd_nonlin(etd *s, const double complex *v, double complex *out) {
   int n = s->n, nh = n / 2 + 1;
   memcpy(s->vh, v, sizeof(double complex) * nh);
   fftw_execute(s->bwd);
-  for (int i = 0; i < n; i++) s->x[i] = s->x[i] * s->x[i];
+  for (int i = 0; i < n; i++)
+    s->x[i] = s->x[i] * s->x[i];
   fftw_execute(s->fwd);
-  for (int j = 0; j < nh; j++) out[j] = s->g[j] * s->vh[j] / n;
+  for (int j = 0; j < nh; j++)
+    out[j] = s->g[j] * s->vh[j] / n;
 }
 
 static void etd_step(etd *s, double complex *v, double complex *w) {
@@ -102,11 +104,14 @@ static void etd_step(etd *s, double complex *v, double complex *w) {
   double complex *Nv = w, *a = w + nh, *Na = w + 2 * nh, *b = w + 3 * nh, *Nb = w + 4 * nh, *c = w + 5 * nh,
                  *Nc = w + 6 * nh;
   etd_nonlin(s, v, Nv);
-  for (int j = 0; j < nh; j++) a[j] = s->E2[j] * v[j] + s->Q[j] * Nv[j];
+  for (int j = 0; j < nh; j++)
+    a[j] = s->E2[j] * v[j] + s->Q[j] * Nv[j];
   etd_nonlin(s, a, Na);
-  for (int j = 0; j < nh; j++) b[j] = s->E2[j] * v[j] + s->Q[j] * Na[j];
+  for (int j = 0; j < nh; j++)
+    b[j] = s->E2[j] * v[j] + s->Q[j] * Na[j];
   etd_nonlin(s, b, Nb);
-  for (int j = 0; j < nh; j++) c[j] = s->E2[j] * a[j] + s->Q[j] * (2 * Nb[j] - Nv[j]);
+  for (int j = 0; j < nh; j++)
+    c[j] = s->E2[j] * a[j] + s->Q[j] * (2 * Nb[j] - Nv[j]);
   etd_nonlin(s, c, Nc);
   for (int j = 0; j < nh; j++)
     v[j] = s->E[j] * v[j] + s->f1[j] * Nv[j] + 2 * s->f2[j] * (Na[j] + Nb[j]) + s->f3[j] * Nc[j];
@@ -114,8 +119,8 @@ static void etd_step(etd *s, double complex *v, double complex *w) {
 
 /* Solve from u0 (n points on [0, L)) and store the solution at times[0..nout) (times[0] = 0
  * allowed, times increasing, every interval a multiple of a step <= hmax). */
-static void etd_solve(int pde, double L, double nu, int n, const double *u0, int nout, const double *times,
-                      double hmax, double *out) {
+static void etd_solve(int pde, double L, double nu, int n, const double *u0, int nout, const double *times, double hmax,
+                      double *out) {
   int nh = n / 2 + 1;
   double complex *v = malloc(sizeof(double complex) * nh), *w = malloc(sizeof(double complex) * nh * 7);
   double tnow = 0;
@@ -126,7 +131,8 @@ static void etd_solve(int pde, double L, double nu, int n, const double *u0, int
     etd_init(&tmp, pde, n, L, nu, hmax);
     memcpy(tmp.x, u0, sizeof(double) * n);
     fftw_execute(tmp.fwd);
-    for (int j = 0; j < nh; j++) v[j] = tmp.vh[j] / n;
+    for (int j = 0; j < nh; j++)
+      v[j] = tmp.vh[j] / n;
     etd_free(&tmp);
   }
   for (int m = 0; m < nout; m++) {
@@ -139,7 +145,8 @@ static void etd_solve(int pde, double L, double nu, int n, const double *u0, int
         etd_init(&s, pde, n, L, nu, h);
         hcur = h;
       }
-      for (int k = 0; k < steps; k++) etd_step(&s, v, w);
+      for (int k = 0; k < steps; k++)
+        etd_step(&s, v, w);
       tnow = times[m];
     }
     etd tmp;
@@ -168,15 +175,18 @@ static void fornberg(double z, const double *x, int n, int m, double *cw) {
       double c3 = x[i] - x[j];
       c2 *= c3;
       if (j == i - 1) {
-        for (int k = mn; k >= 1; k--) c[i][k] = c1 * (k * c[i - 1][k - 1] - c5 * c[i - 1][k]) / c2;
+        for (int k = mn; k >= 1; k--)
+          c[i][k] = c1 * (k * c[i - 1][k - 1] - c5 * c[i - 1][k]) / c2;
         c[i][0] = -c1 * c5 * c[i - 1][0] / c2;
       }
-      for (int k = mn; k >= 1; k--) c[j][k] = (c4 * c[j][k] - k * c[j][k - 1]) / c3;
+      for (int k = mn; k >= 1; k--)
+        c[j][k] = (c4 * c[j][k] - k * c[j][k - 1]) / c3;
       c[j][0] = c4 * c[j][0] / c3;
     }
     c1 = c2;
   }
-  for (int i = 0; i < n; i++) cw[i] = c[i][m];
+  for (int i = 0; i < n; i++)
+    cw[i] = c[i][m];
 }
 
 /* x-derivatives of one row: spectral when periodic (period L), else 9-point central
@@ -200,21 +210,25 @@ static void xderivs(const double *u, int n, double L, int periodic, double *d1, 
       fftw_execute(g);
       memcpy(dst[m - 1], b, sizeof(double) * n);
     }
-    for (int j = 0; j < n; j++) ok[j] = 1;
+    for (int j = 0; j < n; j++)
+      ok[j] = 1;
     fftw_destroy_plan(f), fftw_destroy_plan(g);
     fftw_free(b), fftw_free(h), fftw_free(w);
     return;
   }
   double dx = L / n, xs[9], w1[9], w2[9];
-  for (int i = 0; i < 9; i++) xs[i] = (i - 4) * dx;
+  for (int i = 0; i < 9; i++)
+    xs[i] = (i - 4) * dx;
   fornberg(0, xs, 9, 1, w1);
   fornberg(0, xs, 9, 2, w2);
   memset(d1, 0, sizeof(double) * n), memset(d2, 0, sizeof(double) * n);
   memset(d3, 0, sizeof(double) * n), memset(d4, 0, sizeof(double) * n);
-  for (int j = 0; j < n; j++) ok[j] = j >= 4 && j < n - 4;
+  for (int j = 0; j < n; j++)
+    ok[j] = j >= 4 && j < n - 4;
   for (int j = 4; j < n - 4; j++) {
     double a = 0, b = 0;
-    for (int i = 0; i < 9; i++) a += w1[i] * u[j + i - 4], b += w2[i] * u[j + i - 4];
+    for (int i = 0; i < 9; i++)
+      a += w1[i] * u[j + i - 4], b += w2[i] * u[j + i - 4];
     d1[j] = a, d2[j] = b;
   }
 }
@@ -234,11 +248,15 @@ static double residual1d(int pde, double nu, const lie_field1d *f) {
     for (int j = 0; j < n; j++) {
       if (!ok[j]) continue;
       double ut = 0;
-      for (int i = 0; i < 9; i++) ut += w[i] * f->u[(size_t)(m + i - 4) * n + j];
+      for (int i = 0; i < 9; i++)
+        ut += w[i] * f->u[(size_t)(m + i - 4) * n + j];
       double adv = u[j] * d1[j], lin;
-      if (pde == LIE_PDE_KS) lin = d2[j] + d4[j];
-      else if (pde == LIE_PDE_KDV) lin = d3[j];
-      else lin = -nu * d2[j];
+      if (pde == LIE_PDE_KS)
+        lin = d2[j] + d4[j];
+      else if (pde == LIE_PDE_KDV)
+        lin = d3[j];
+      else
+        lin = -nu * d2[j];
       double r = fabs(ut + adv + lin), s = fabs(ut) + fabs(adv) + fabs(lin);
       if (r > rmax) rmax = r;
       if (s > smax) smax = s;
@@ -251,7 +269,8 @@ static double residual1d(int pde, double nu, const lie_field1d *f) {
 /* Relative L2 difference. */
 static double rel_l2(const double *a, const double *b, size_t n) {
   double num = 0, den = 0;
-  for (size_t i = 0; i < n; i++) num += (a[i] - b[i]) * (a[i] - b[i]), den += b[i] * b[i];
+  for (size_t i = 0; i < n; i++)
+    num += (a[i] - b[i]) * (a[i] - b[i]), den += b[i] * b[i];
   return sqrt(num / (den > 0 ? den : 1));
 }
 
@@ -263,7 +282,8 @@ static void make_kdv(lie_field1d *f, int nt, double t0, double dt) {
   LIE_TEST_CALL(lie_field1d_alloc(nt, nx, 0, f));
   LIE_TEST_CALL(lie_field1d_set_grid(f, L, t0, dt));
   for (int n = 0; n < nt; n++)
-    for (int j = 0; j < nx; j++) f->u[(size_t)n * nx + j] = kdv2_exact(f->x[j], f->t[n], 0.5 * L);
+    for (int j = 0; j < nx; j++)
+      f->u[(size_t)n * nx + j] = kdv2_exact(f->x[j], f->t[n], 0.5 * L);
 }
 
 static void make_burgers(lie_field1d *f, int nt, double t0, double dt, double nu) {
@@ -271,7 +291,8 @@ static void make_burgers(lie_field1d *f, int nt, double t0, double dt, double nu
   LIE_TEST_CALL(lie_field1d_alloc(nt, nx, 0, f));
   LIE_TEST_CALL(lie_field1d_set_grid(f, 2 * M_PI, t0, dt));
   for (int n = 0; n < nt; n++)
-    for (int j = 0; j < nx; j++) f->u[(size_t)n * nx + j] = burgers_exact(f->x[j], f->t[n], nu);
+    for (int j = 0; j < nx; j++)
+      f->u[(size_t)n * nx + j] = burgers_exact(f->x[j], f->t[n], nu);
 }
 
 /* KS on [0, 32), 256 points, smooth initial data, ETDRK4 with h = dt/10. */
@@ -286,7 +307,8 @@ static void make_ks(lie_field1d *f, int nt, double t0, double dt) {
     u0[j] = cos(y) * (1 + sin(y)) + 0.4 * sin(3 * y + 1) - 0.3 * cos(2 * y + 0.5);
   }
   times[0] = 0;
-  for (int n = 0; n < nt; n++) times[n + 1] = f->t[n];
+  for (int n = 0; n < nt; n++)
+    times[n + 1] = f->t[n];
   tmp = malloc(sizeof(double) * nx * (nt + 1));
   etd_solve(LIE_PDE_KS, L, 0, nx, u0, nt + 1, times, dt / 10, tmp);
   memcpy(f->u, tmp + nx, sizeof(double) * nx * nt);

@@ -31,7 +31,8 @@ static double frame_diff(const lie_field1d *a, const lie_field1d *b, int *matche
 }
 
 /* Successive grid-mode applications: g(b) after g(a) vs g(a+b); g(-a) after g(a) vs id. */
-static void group_law(const char *name, lie_pde pde, const lie_field1d *d, lie_aug_gen g, double a, double b, double tol) {
+static void group_law(const char *name, lie_pde pde, const lie_field1d *d, lie_aug_gen g, double a, double b,
+                      double tol) {
   lie_field1d o1, o2, o3, o4;
   char what[200];
   int matched;
@@ -66,14 +67,16 @@ static void projective_law(const lie_field1d *d) {
   LIE_TEST_CALL(lie_aug1d_apply(&ab, LIE_AUG_GRID, d, &o3, NULL));
   LIE_TEST_LE(rel_l2(o3.u, d->u, (size_t)d->nt * d->nx), 1e-12, "burgers projective: inverse(g) g = id");
   double tmax = 0;
-  for (int n = 0; n < d->nt; n++) tmax = fmax(tmax, fabs(o3.t[n] - d->t[n]));
+  for (int n = 0; n < d->nt; n++)
+    tmax = fmax(tmax, fabs(o3.t[n] - d->t[n]));
   LIE_TEST_LE(tmax, 1e-13, "burgers projective: inverse restores the time labels");
   lie_field1d_free(&o1), lie_field1d_free(&o2), lie_field1d_free(&o3);
 }
 
 /* Pointwise image of (x, t, u) under a sequence. */
 static void seq_apply_point(const lie_aug_seq *s, double p[3]) {
-  for (int i = 0; i < s->n; i++) LIE_TEST_CALL(lie_aug1d_point(s->pde, s->op[i].gen, s->op[i].eps, &p[0], &p[1], &p[2]));
+  for (int i = 0; i < s->n; i++)
+    LIE_TEST_CALL(lie_aug1d_point(s->pde, s->op[i].gen, s->op[i].eps, &p[0], &p[1], &p[2]));
 }
 
 /* Splitting error vs a 4096-step Strang reference, on the Burgers group (non-abelian). */
@@ -87,9 +90,11 @@ static void splitting_order(void) {
     double *p = ref[k];
     p[0] = pts[k][0], p[1] = pts[k][1], p[2] = pts[k][2];
     for (int st = 0; st < R; st++) {
-      for (int i = 0; i < ng - 1; i++) LIE_TEST_CALL(lie_aug1d_point(LIE_PDE_BURGERS, g[i], 0.5 * eps[i] / R, &p[0], &p[1], &p[2]));
+      for (int i = 0; i < ng - 1; i++)
+        LIE_TEST_CALL(lie_aug1d_point(LIE_PDE_BURGERS, g[i], 0.5 * eps[i] / R, &p[0], &p[1], &p[2]));
       LIE_TEST_CALL(lie_aug1d_point(LIE_PDE_BURGERS, g[ng - 1], eps[ng - 1] / R, &p[0], &p[1], &p[2]));
-      for (int i = ng - 2; i >= 0; i--) LIE_TEST_CALL(lie_aug1d_point(LIE_PDE_BURGERS, g[i], 0.5 * eps[i] / R, &p[0], &p[1], &p[2]));
+      for (int i = ng - 2; i >= 0; i--)
+        LIE_TEST_CALL(lie_aug1d_point(LIE_PDE_BURGERS, g[i], 0.5 * eps[i] / R, &p[0], &p[1], &p[2]));
     }
   }
   for (int order = 1; order <= 2; order++) {
@@ -101,7 +106,8 @@ static void splitting_order(void) {
       for (int k = 0; k < 3; k++) {
         double p[3] = {pts[k][0], pts[k][1], pts[k][2]};
         seq_apply_point(&s, p);
-        for (int c = 0; c < 3; c++) err[l] = fmax(err[l], fabs(p[c] - ref[k][c]));
+        for (int c = 0; c < 3; c++)
+          err[l] = fmax(err[l], fabs(p[c] - ref[k][c]));
       }
       printf("splitting order %d steps %d: error %.3e\n", order, 1 << l, err[l]);
     }
@@ -119,7 +125,8 @@ static void splitting_order(void) {
 static void dft_coef(const double *f, int n, double *cr, double *ci) {
   for (int k = 0; k <= n / 2; k++) {
     cr[k] = ci[k] = 0;
-    for (int j = 0; j < n; j++) cr[k] += f[j] * cos(2 * M_PI * k * j / n), ci[k] -= f[j] * sin(2 * M_PI * k * j / n);
+    for (int j = 0; j < n; j++)
+      cr[k] += f[j] * cos(2 * M_PI * k * j / n), ci[k] -= f[j] * sin(2 * M_PI * k * j / n);
   }
 }
 static double dft_eval(const double *cr, const double *ci, int n, double X0, double H, double xi) {
@@ -265,7 +272,8 @@ int main(int argc, char **argv) {
   lie_field1d co;
   s = one(LIE_PDE_KDV, LIE_AUG_X_SHIFT, 1.0);
   LIE_TEST_CALL(lie_aug1d_apply(&s, LIE_AUG_COORDS, &kdv, &co, NULL));
-  expect_error(lie_aug1d_apply(&s, LIE_AUG_GRID, &co, &o, NULL), "grid mode needs gridded input", "grid on coords data");
+  expect_error(lie_aug1d_apply(&s, LIE_AUG_GRID, &co, &o, NULL), "grid mode needs gridded input",
+               "grid on coords data");
   lie_field1d_free(&co);
 
   lie_field1d_free(&kdv), lie_field1d_free(&bur), lie_field1d_free(&ks);

@@ -33,8 +33,10 @@ static void make_ns(lie_field_ns *f, int kind, int nt, int n, double dt, ns_par 
     for (int i = 0; i < n; i++)
       for (int j = 0; j < n; j++) {
         size_t k = ((size_t)m * n + i) * n + j;
-        if (kind == 0) tg(f->x[i], f->y[j], f->t[m], par.nu, &f->vx[k], &f->vy[k], &f->p[k]), f->u[k] = 0;
-        else strat(f->x[i], f->y[j], f->t[m], par.b, &f->vx[k], &f->vy[k], &f->u[k], &f->p[k]);
+        if (kind == 0)
+          tg(f->x[i], f->y[j], f->t[m], par.nu, &f->vx[k], &f->vy[k], &f->p[k]), f->u[k] = 0;
+        else
+          strat(f->x[i], f->y[j], f->t[m], par.b, &f->vx[k], &f->vy[k], &f->u[k], &f->p[k]);
       }
 }
 
@@ -42,13 +44,15 @@ static void make_ns(lie_field_ns *f, int kind, int nt, int n, double dt, ns_par 
 static double d1c(const double *f, size_t i, size_t st, double h) {
   static const double w[4] = {4.0 / 5, -1.0 / 5, 4.0 / 105, -1.0 / 280};
   double a = 0;
-  for (int k = 1; k <= 4; k++) a += w[k - 1] * (f[i + k * st] - f[i - k * st]);
+  for (int k = 1; k <= 4; k++)
+    a += w[k - 1] * (f[i + k * st] - f[i - k * st]);
   return a / h;
 }
 static double d2c(const double *f, size_t i, size_t st, double h) {
   static const double w[4] = {8.0 / 5, -1.0 / 5, 8.0 / 315, -1.0 / 560};
   double a = -205.0 / 72 * f[i];
-  for (int k = 1; k <= 4; k++) a += w[k - 1] * (f[i + k * st] + f[i - k * st]);
+  for (int k = 1; k <= 4; k++)
+    a += w[k - 1] * (f[i + k * st] + f[i - k * st]);
   return a / (h * h);
 }
 
@@ -69,7 +73,8 @@ static void residual_ns(const lie_field_ns *f, ns_par par, double r[3]) {
           ut += w[q] * f->vx[kq], vt += w[q] * f->vy[kq], st += w[q] * f->u[kq];
         }
         double u = f->vx[k], v = f->vy[k];
-        double ux = d1c(f->vx, k, ny, hx), uy = d1c(f->vx, k, 1, hy), vx = d1c(f->vy, k, ny, hx), vy = d1c(f->vy, k, 1, hy);
+        double ux = d1c(f->vx, k, ny, hx), uy = d1c(f->vx, k, 1, hy), vx = d1c(f->vy, k, ny, hx),
+               vy = d1c(f->vy, k, 1, hy);
         double px = d1c(f->p, k, ny, hx), py = d1c(f->p, k, 1, hy), sx = d1c(f->u, k, ny, hx), sy = d1c(f->u, k, 1, hy);
         double lu = d2c(f->vx, k, ny, hx) + d2c(f->vx, k, 1, hy), lv = d2c(f->vy, k, ny, hx) + d2c(f->vy, k, 1, hy);
         double r1 = ut + u * ux + v * uy + px - par.nu * lu;
@@ -86,24 +91,29 @@ static void residual_ns(const lie_field_ns *f, ns_par par, double r[3]) {
 
 typedef void (*wrong_fn)(lie_field_ns *f, double eps);
 static void w_boost_x(lie_field_ns *f, double e) { /* boost without +eps on vx */
-  for (size_t k = 0; k < (size_t)f->nt * f->nx * f->ny; k++) f->vx[k] -= e;
+  for (size_t k = 0; k < (size_t)f->nt * f->nx * f->ny; k++)
+    f->vx[k] -= e;
 }
 static void w_quad_p(lie_field_ns *f, double e) { /* quadratic boost without the pressure term */
   size_t fr = (size_t)f->nx * f->ny;
   for (int m = 0; m < f->nt; m++)
     for (int i = 0; i < f->nx; i++)
-      for (int j = 0; j < f->ny; j++) f->p[m * fr + (size_t)i * f->ny + j] += 2 * e * f->x[i];
+      for (int j = 0; j < f->ny; j++)
+        f->p[m * fr + (size_t)i * f->ny + j] += 2 * e * f->x[i];
 }
 static void w_quad_y_ref(lie_field_ns *f, double e) { /* the reference code's y-boost: vy + eps, not 2 eps t */
   size_t fr = (size_t)f->nx * f->ny;
   for (int m = 0; m < f->nt; m++)
-    for (size_t k = 0; k < fr; k++) f->vy[m * fr + k] += e - 2 * e * f->t[m];
+    for (size_t k = 0; k < fr; k++)
+      f->vy[m * fr + k] += e - 2 * e * f->t[m];
 }
 static void w_scale_s(lie_field_ns *f, double e) { /* smoke scaled as s/lambda^2 instead of s/lambda^3 */
-  for (size_t k = 0; k < (size_t)f->nt * f->nx * f->ny; k++) f->u[k] *= exp(e);
+  for (size_t k = 0; k < (size_t)f->nt * f->nx * f->ny; k++)
+    f->u[k] *= exp(e);
 }
 static void w_scale_p(lie_field_ns *f, double e) { /* the reference code's pressure scaling (p/lambda) */
-  for (size_t k = 0; k < (size_t)f->nt * f->nx * f->ny; k++) f->p[k] *= exp(e);
+  for (size_t k = 0; k < (size_t)f->nt * f->nx * f->ny; k++)
+    f->p[k] *= exp(e);
 }
 static void w_rotate_v(lie_field_ns *f, double e) { /* coordinates rotated, velocity not */
   double c = cos(e), s = sin(e);
@@ -128,7 +138,9 @@ static void check(const char *name, const lie_field_ns *d, ns_par par, lie_aug_g
          lie_aug_gen_name(g), eps, r0[0], r1[0], r0[1], r1[1], r0[2], r1[2]);
   for (int c = 0; c < 3; c++) {
     snprintf(what, sizeof what, "%s %s: %s residual stays at the untransformed level", name, lie_aug_gen_name(g),
-             c == 0 ? "momentum" : c == 1 ? "continuity" : "smoke");
+             c == 0   ? "momentum"
+             : c == 1 ? "continuity"
+                      : "smoke");
     LIE_TEST_LE(r1[c], 3 * r0[c] + floor, what);
   }
   if (wrong) {
@@ -236,7 +248,8 @@ int main(int argc, char **argv) {
   check("taylor-green", &tgf, ptg, LIE_AUG_BOOST_Y, -0.2, NULL, 0, 1e-13);
   check("taylor-green", &tgf, ptg, LIE_AUG_QUAD_X, 0.5, w_quad_p, 0, 1e-13);
   check("taylor-green", &tgf, ptg, LIE_AUG_QUAD_Y, 0.4, w_quad_y_ref, 0, 1e-13);
-  check("taylor-green", &tgf, ptg, LIE_AUG_ROTATE, 0.3, w_rotate_v, 0, 1e-8); /* interpolated: x2 padding + 8-point Lagrange */
+  check("taylor-green", &tgf, ptg, LIE_AUG_ROTATE, 0.3, w_rotate_v, 0,
+        1e-8); /* interpolated: x2 padding + 8-point Lagrange */
   check("stratified+buoyancy", &stf, pst, LIE_AUG_SCALE, -0.25, w_scale_s, 0, 1e-13);
   check("stratified+buoyancy", &stf, pst, LIE_AUG_BOOST_X, 0.4, NULL, 0, 1e-13);
   check("stratified+buoyancy", &stf, pst, LIE_AUG_QUAD_Y, 0.3, NULL, 0, 1e-13);
@@ -249,7 +262,8 @@ int main(int argc, char **argv) {
   cfg.strength[0] = 0.1, cfg.crop_t = 4;
   LIE_TEST_CALL(lie_aug_view_ns(&cfg, 77, &tgf, &v1));
   LIE_TEST_CALL(lie_aug_view_ns(&cfg, 77, &tgf, &v2));
-  LIE_TEST_TRUE(v1.nt == 4 && !memcmp(v1.vx, v2.vx, sizeof(double) * 4 * 48 * 48), "NS view: 4 frames, same seed -> same view");
+  LIE_TEST_TRUE(v1.nt == 4 && !memcmp(v1.vx, v2.vx, sizeof(double) * 4 * 48 * 48),
+                "NS view: 4 frames, same seed -> same view");
   double r[3];
   ns_par p0 = {0.05, 0.0};
   lie_field_ns big;

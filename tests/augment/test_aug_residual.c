@@ -8,16 +8,19 @@ typedef void (*wrong_fn)(lie_field1d *f, double eps);
 
 /* Galilean without the +eps on u. */
 static void wrong_galilean(lie_field1d *f, double eps) {
-  for (size_t i = 0; i < (size_t)f->nt * f->nx; i++) f->u[i] -= eps;
+  for (size_t i = 0; i < (size_t)f->nt * f->nx; i++)
+    f->u[i] -= eps;
 }
 /* Scaling with u/lambda^(k-1) instead of u/lambda^k. */
 static void wrong_scale(lie_field1d *f, double eps) {
-  for (size_t i = 0; i < (size_t)f->nt * f->nx; i++) f->u[i] *= exp(eps);
+  for (size_t i = 0; i < (size_t)f->nt * f->nx; i++)
+    f->u[i] *= exp(eps);
 }
 /* Projective without the + eps x term (x = x~ / (1 + eps t~)). */
 static void wrong_projective(lie_field1d *f, double eps) {
   for (int m = 0; m < f->nt; m++)
-    for (int j = 0; j < f->nx; j++) f->u[(size_t)m * f->nx + j] -= eps * f->x[j] / (1 + eps * f->t[m]);
+    for (int j = 0; j < f->nx; j++)
+      f->u[(size_t)m * f->nx + j] -= eps * f->x[j] / (1 + eps * f->t[m]);
 }
 
 static void check(const char *pde_name, lie_pde pde, double nu, const lie_field1d *base, lie_aug_gen g, double eps,

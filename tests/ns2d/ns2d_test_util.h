@@ -25,12 +25,14 @@ static inline void ns2d_test_set(lie_ns2d ns, Vec f, double ox, double oy, ns2d_
   DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL);
   DMDAVecGetArray(da, f, &a);
   for (PetscInt j = ys; j < ys + ym; j++)
-    for (PetscInt i = xs; i < xs + xm; i++) a[j][i] = fn((i + ox) * p.Lx / p.nx, (j + oy) * p.Ly / p.ny, arg);
+    for (PetscInt i = xs; i < xs + xm; i++)
+      a[j][i] = fn((i + ox) * p.Lx / p.nx, (j + oy) * p.Ly / p.ny, arg);
   DMDAVecRestoreArray(da, f, &a);
 }
 
 /* Sum over the owned points of (f - fn)^2 and fn^2, reduced over the group. */
-static inline void ns2d_test_err(lie_ns2d ns, Vec f, double ox, double oy, ns2d_fn fn, void *arg, double *e2, double *n2) {
+static inline void ns2d_test_err(lie_ns2d ns, Vec f, double ox, double oy, ns2d_fn fn, void *arg, double *e2,
+                                 double *n2) {
   DM da;
   lie_ns2d_params p;
   const PetscScalar **a;

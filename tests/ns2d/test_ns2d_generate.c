@@ -32,7 +32,8 @@ static int read_ds(hid_t f, const char *name, hid_t mtype, void *buf, int rank, 
   hsize_t dims[4] = {0};
   int r = H5Sget_simple_extent_ndims(s), good = r == rank;
   H5Sget_simple_extent_dims(s, dims, NULL);
-  for (int k = 0; k < rank && good; k++) good = dims[k] == want[k];
+  for (int k = 0; k < rank && good; k++)
+    good = dims[k] == want[k];
   if (good) good = H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
   H5Sclose(s);
   H5Dclose(d);
@@ -45,34 +46,42 @@ typedef struct {
   unsigned char ok[N];
 } data;
 
-static int load(const char *path, data *d) {
-  size_t big = (size_t)N * NSAVE * NX * NX;
-  hsize_t d4[4] = {N, NSAVE, NX, NX}, d1[1] = {N}, dt[2] = {N, NSAVE}, dx[2] = {N, NX};
+/* Reads a file of nn (<= N) trajectories. */
+static int load_n(const char *path, data *d, int nn) {
+  size_t big = (size_t)nn * NSAVE * NX * NX;
+  hsize_t d4[4] = {nn, NSAVE, NX, NX}, d1[1] = {nn}, dt[2] = {nn, NSAVE}, dx[2] = {nn, NX};
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return 0;
   d->u = malloc(big * sizeof(double));
   d->vx = malloc(big * sizeof(double));
   d->vy = malloc(big * sizeof(double));
-  int good = read_ds(f, "/valid/u", H5T_NATIVE_DOUBLE, d->u, 4, d4) && read_ds(f, "/valid/vx", H5T_NATIVE_DOUBLE, d->vx, 4, d4) &&
-             read_ds(f, "/valid/vy", H5T_NATIVE_DOUBLE, d->vy, 4, d4) && read_ds(f, "/valid/buo_y", H5T_NATIVE_DOUBLE, d->b, 1, d1) &&
+  int good = read_ds(f, "/valid/u", H5T_NATIVE_DOUBLE, d->u, 4, d4) &&
+             read_ds(f, "/valid/vx", H5T_NATIVE_DOUBLE, d->vx, 4, d4) &&
+             read_ds(f, "/valid/vy", H5T_NATIVE_DOUBLE, d->vy, 4, d4) &&
+             read_ds(f, "/valid/buo_y", H5T_NATIVE_DOUBLE, d->b, 1, d1) &&
              read_ds(f, "/valid/seed", H5T_NATIVE_UINT64, d->seed, 1, d1) &&
-             read_ds(f, "/valid/success", H5T_NATIVE_UCHAR, d->ok, 1, d1) && read_ds(f, "/valid/t", H5T_NATIVE_DOUBLE, d->t, 2, dt) &&
-             read_ds(f, "/valid/x", H5T_NATIVE_DOUBLE, d->x, 2, dx) && read_ds(f, "/valid/y", H5T_NATIVE_DOUBLE, d->x, 2, dx);
+             read_ds(f, "/valid/success", H5T_NATIVE_UCHAR, d->ok, 1, d1) &&
+             read_ds(f, "/valid/t", H5T_NATIVE_DOUBLE, d->t, 2, dt) &&
+             read_ds(f, "/valid/x", H5T_NATIVE_DOUBLE, d->x, 2, dx) &&
+             read_ds(f, "/valid/y", H5T_NATIVE_DOUBLE, d->x, 2, dx);
   int schema = 0;
   hid_t a = H5Aopen(f, "liereg_schema", H5P_DEFAULT);
   if (a >= 0) {
     H5Aread(a, H5T_NATIVE_INT, &schema);
     H5Aclose(a);
   }
-  good = good && schema == 1 && H5Aexists(f, "pde") > 0 && H5Aexists(f, "options") > 0 && H5Aexists(f, "generator") > 0 &&
-         H5Aexists(f, "created") > 0;
+  good = good && schema == 1 && H5Aexists(f, "pde") > 0 && H5Aexists(f, "options") > 0 &&
+         H5Aexists(f, "generator") > 0 && H5Aexists(f, "created") > 0;
   H5Fclose(f);
   return good;
 }
 
+static int load(const char *path, data *d) { return load_n(path, d, N); }
+
 static double maxdiff(const double *a, const double *b, size_t n) {
   double m = 0;
-  for (size_t k = 0; k < n; k++) m = fmax(m, fabs(a[k] - b[k]));
+  for (size_t k = 0; k < n; k++)
+    m = fmax(m, fabs(a[k] - b[k]));
   return m;
 }
 
@@ -94,7 +103,8 @@ static void check_reference(lie_ctx ctx, const data *d, const char *path) {
     inrange &= d->b[i] >= 0.2 && d->b[i] < 0.5;
     seeds &= d->seed[i] == lie_seed_derive(SEED, LIE_SPLIT_VALID, i);
     ok &= d->ok[i] == 1;
-    for (int k = 0; k < i; k++) distinct &= d->b[i] != d->b[k];
+    for (int k = 0; k < i; k++)
+      distinct &= d->b[i] != d->b[k];
   }
   LIE_TEST_TRUE(seeds, "file: seed[i] = lie_seed_derive(seed, valid, i)");
   LIE_TEST_TRUE(ok, "file: success = 1 for every trajectory");
@@ -123,7 +133,8 @@ static void check_reference(lie_ctx ctx, const data *d, const char *path) {
     LIE_TEST_CALL(lie_ns2d_step(ns, &okk));
   }
   lie_ns2d_gather_xy(ns, vv, vy);
-  LIE_TEST_LE(1e-3, maxdiff(vy, d->vy + off, NX * NX), "file: a different b gives a visibly different vy (the test can fail)");
+  LIE_TEST_LE(1e-3, maxdiff(vy, d->vy + off, NX * NX),
+              "file: a different b gives a visibly different vy (the test can fail)");
   free(s);
   free(vy);
   lie_ns2d_destroy(&ns);
@@ -164,28 +175,57 @@ int main(int argc, char **argv) {
     snprintf(path[k], sizeof path[k], "ns2d_gen_np%d_P%d_%s.h5.tmp", size, Ps[k], pn[pcs[k]]);
     double t0 = lie_wtime();
     gen(ctx, Ps[k], pcs[k], path[k]);
-    lie_log_info(ctx, "generated %d trajectories with %d rank(s), ranks_per_traj %d in %.2f s", N, size, Ps[k], lie_wtime() - t0);
+    lie_log_info(ctx, "generated %d trajectories with %d rank(s), ranks_per_traj %d in %.2f s", N, size, Ps[k],
+                 lie_wtime() - t0);
   }
   MPI_Barrier(PETSC_COMM_WORLD);
   if (rank == 0) {
     data ref, other;
-    LIE_TEST_TRUE(load(path[0], &ref), "file (ranks_per_traj 1) reads back with the expected shapes and root attributes");
+    LIE_TEST_TRUE(load(path[0], &ref),
+                  "file (ranks_per_traj 1) reads back with the expected shapes and root attributes");
     check_reference(ctx, &ref, path[0]);
     for (int k = 1; k < nP; k++) {
       char what[160];
       LIE_TEST_TRUE(load(path[k], &other), "file reads back");
       size_t big = (size_t)N * NSAVE * NX * NX;
-      double m = fmax(maxdiff(ref.u, other.u, big), fmax(maxdiff(ref.vx, other.vx, big), maxdiff(ref.vy, other.vy, big)));
-      snprintf(what, sizeof what, "%d ranks: ranks_per_traj %d, %s vs 1, mg: max |difference| of u, vx, vy", size, Ps[k], pn[pcs[k]]);
+      double m =
+          fmax(maxdiff(ref.u, other.u, big), fmax(maxdiff(ref.vx, other.vx, big), maxdiff(ref.vy, other.vy, big)));
+      snprintf(what, sizeof what, "%d ranks: ranks_per_traj %d, %s vs 1, mg: max |difference| of u, vx, vy", size,
+               Ps[k], pn[pcs[k]]);
       LIE_TEST_LE(m, 1e-8, what);
       LIE_TEST_LE(maxdiff(ref.b, other.b, N), 0.0, "same buo_y");
       free(other.u);
       free(other.vx);
       free(other.vy);
     }
-    free(ref.u);
-    free(ref.vx);
-    free(ref.vy);
+    free(ref.u), free(ref.vx), free(ref.vy);
+  }
+  /* A shard: offset 3, two trajectories = rows 3 and 4 of the whole set. */
+  lie_ns2d_params sp;
+  lie_ns2d_params_default(&sp);
+  sp.nx = sp.ny = NX;
+  sp.nsteps = STEPS;
+  sp.nskip = SKIP;
+  sp.ranks_per_traj = size > 1 ? 2 : 1;
+  lie_ns2d sh = ns2d_test_make(ctx, &sp);
+  char spath[256];
+  int nfailed = -1;
+  snprintf(spath, sizeof spath, "ns2d_gen_np%d_shard.h5.tmp", size);
+  LIE_TEST_CALL(lie_ns2d_generate_range(sh, spath, LIE_SPLIT_VALID, 2, SEED, 3, &nfailed));
+  lie_ns2d_destroy(&sh);
+  MPI_Barrier(PETSC_COMM_WORLD);
+  if (rank == 0) {
+    data ref, shard;
+    LIE_TEST_TRUE(nfailed == 0, "shard: no failed trajectories reported");
+    LIE_TEST_TRUE(load(path[0], &ref) && load_n(spath, &shard, 2), "shard and reference read back");
+    size_t fr = (size_t)NSAVE * NX * NX;
+    double m = fmax(maxdiff(ref.u + 3 * fr, shard.u, 2 * fr),
+                    fmax(maxdiff(ref.vx + 3 * fr, shard.vx, 2 * fr), maxdiff(ref.vy + 3 * fr, shard.vy, 2 * fr)));
+    LIE_TEST_LE(m, 1e-8, "shard (offset 3, n 2): rows equal rows 3..4 of the whole set");
+    LIE_TEST_TRUE(shard.seed[0] == ref.seed[3] && shard.seed[1] == ref.seed[4] && shard.b[0] == ref.b[3] &&
+                      shard.b[1] == ref.b[4],
+                  "shard: seeds and buo_y equal those of global rows 3, 4");
+    free(ref.u), free(ref.vx), free(ref.vy), free(shard.u), free(shard.vx), free(shard.vy);
   }
   lie_ctx_destroy(&ctx);
   return lie_test_finish();

@@ -8,8 +8,14 @@
 typedef struct {
   double A, decay;
 } tg_arg;
-static double tg_u(double x, double y, void *a) { tg_arg *t = a; return t->A * t->decay * sin(x) * cos(y); }
-static double tg_v(double x, double y, void *a) { tg_arg *t = a; return -t->A * t->decay * cos(x) * sin(y); }
+static double tg_u(double x, double y, void *a) {
+  tg_arg *t = a;
+  return t->A * t->decay * sin(x) * cos(y);
+}
+static double tg_v(double x, double y, void *a) {
+  tg_arg *t = a;
+  return -t->A * t->decay * cos(x) * sin(y);
+}
 
 /* Runs to time T on an n x n grid; returns relative L2 error of (u, v) and of the decay rate. */
 static void run(lie_ctx ctx, int n, lie_ns2d_advect adv, double *field_err, double *rate_err) {
@@ -61,7 +67,9 @@ static void run(lie_ctx ctx, int n, lie_ns2d_advect adv, double *field_err, doub
   double amp = (uu + ww - ew) / 2 / ww; /* u(T) = amp * u(0) */
   double rate = -log(amp) / T;
   *rate_err = fabs(rate - 2 * nu) / (2 * nu);
-  lie_log_info(ctx, "{\"test\":\"taylor_green\",\"advect\":\"%s\",\"n\":%d,\"steps\":%d,\"field_err\":%.4e,\"rate\":%.6f,\"rate_exact\":%.6f,\"rate_err\":%.4e}",
+  lie_log_info(ctx,
+               "{\"test\":\"taylor_green\",\"advect\":\"%s\",\"n\":%d,\"steps\":%d,\"field_err\":%.4e,\"rate\":%.6f,"
+               "\"rate_exact\":%.6f,\"rate_err\":%.4e}",
                adv == LIE_NS2D_ADVECT_SL ? "sl" : "maccormack", n, steps, *field_err, rate, 2 * nu, *rate_err);
   lie_ns2d_destroy(&ns);
 }
@@ -69,7 +77,8 @@ static void run(lie_ctx ctx, int n, lie_ns2d_advect adv, double *field_err, doub
 static void convergence(lie_ctx ctx, lie_ns2d_advect adv, double min_order, double fine_field, double fine_rate) {
   const int ns[3] = {16, 32, 64};
   double fe[3], re[3];
-  for (int k = 0; k < 3; k++) run(ctx, ns[k], adv, &fe[k], &re[k]);
+  for (int k = 0; k < 3; k++)
+    run(ctx, ns[k], adv, &fe[k], &re[k]);
   const char *name = adv == LIE_NS2D_ADVECT_SL ? "sl" : "maccormack";
   char what[128];
   for (int k = 1; k < 3; k++) {

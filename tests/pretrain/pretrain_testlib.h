@@ -9,10 +9,11 @@
 #include "lie_test.h"
 
 /* u_i(x,t) = sum_k a_k sin(2 pi l_k x / L + phi_k - w_k t), parameters from (seed, i). */
-static int lie_test_write_waves(lie_ctx ctx, const char *path, int n, int nt, int nx, uint64_t seed) {
+static int lie_test_write_waves_split(lie_ctx ctx, const char *path, lie_split split, int n, int nt, int nx,
+                                      uint64_t seed) {
   lie_writer1d w;
   int size = lie_ctx_size(ctx), rank = lie_ctx_rank(ctx);
-  LIE_CALL(lie_writer1d_create(ctx, path, LIE_SPLIT_TRAIN, LIE_PDE_KS, n, nt, nx, 3, &w));
+  LIE_CALL(lie_writer1d_create(ctx, path, split, LIE_PDE_KS, n, nt, nx, 3, &w));
   for (int r = 0; r < lie_writer1d_rounds(w); r++) {
     int i = r * size + rank;
     if (i < n) {
@@ -41,6 +42,10 @@ static int lie_test_write_waves(lie_ctx ctx, const char *path, int n, int nt, in
   }
   LIE_CALL(lie_writer1d_destroy(&w));
   return LIE_OK;
+}
+
+static int lie_test_write_waves(lie_ctx ctx, const char *path, int n, int nt, int nx, uint64_t seed) {
+  return lie_test_write_waves_split(ctx, path, LIE_SPLIT_TRAIN, n, nt, nx, seed);
 }
 
 /* Width-4 ResNet-18 on 8 x 32 crops, 16-16-16 expander, global batch 8, reference backend. */

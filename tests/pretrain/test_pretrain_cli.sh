@@ -21,6 +21,7 @@ expect() {
 }
 
 "$MKDATA" data.h5 48 20 64 3 > /dev/null || { echo "FAIL making data"; exit 1; }
+"$MKDATA" test.h5 24 20 64 4 test > /dev/null || { echo "FAIL making test data"; exit 1; }
 
 expect 2 "cannot read data file" "missing data file" -- $MPI -n 1 "$LIEREG" pretrain -data nope.h5 -o c.h5 $TINY
 expect 2 "unknown option -train_batchh" "misspelt option" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o c.h5 $TINY -train_batchh 4
@@ -52,12 +53,16 @@ expect 0 "resumed from sig.h5 at step $k" "resume after pre-emption at step $k" 
 
 # embed
 expect 2 "cannot read checkpoint" "embed: missing checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt none.h5 -data data.h5 -o e.h5
-expect 0 "embedded 48 trajectories" "embed on 1 rank" -- $MPI -n 1 "$LIEREG" embed -ckpt c.h5 -data data.h5 -o e1.h5 -nn_backend ref -threads 1 -embed_batch 5
-expect 0 "embedded 48 trajectories" "embed on 2 ranks" -- $MPI -n 2 "$LIEREG" embed -ckpt c.h5 -data data.h5 -o e2.h5 -nn_backend ref -threads 1
+expect 2 "appears in two -data files" "embed: same split twice" -- $MPI -n 1 "$LIEREG" embed -ckpt c.h5 -data data.h5,data.h5 -o e0.h5 -nn_backend ref
+expect 0 "embedded test.h5:/test: 24 trajectories" "embed train + test on 1 rank" -- $MPI -n 1 "$LIEREG" embed -ckpt c.h5 -data data.h5,test.h5 -o e1.h5 -nn_backend ref -threads 1 -embed_batch 5
+grep -q "embedded data.h5:/train: 48 trajectories" out.log && ok "  ... and /train from data.h5" || bad "train split not embedded"
+expect 0 "embedded data.h5:/train: 48 trajectories" "embed on 2 ranks" -- $MPI -n 2 "$LIEREG" embed -ckpt c.h5 -data data.h5,test.h5 -o e2.h5 -nn_backend ref -threads 1
 h5ls e1.h5/train > ls.log
 grep -q "^emb *Dataset {48, 32}" ls.log && ok "emb is (48, 32) = N x 8 width" || { bad "emb shape"; cat ls.log; }
 for p in L T ic_amp ic_phase ic_l seed; do grep -q "^$p " ls.log || bad "parameter $p not copied"; done
-h5diff -d 0 data.h5 e1.h5 /train/seed /train/seed > /dev/null && h5diff data.h5 e1.h5 /train/ic_amp /train/ic_amp > /dev/null && ok "parameters copied exactly" || bad "parameter copies differ"
+h5diff --exclude-attribute /train/seed data.h5 e1.h5 /train/seed /train/seed > /dev/null && h5diff --exclude-attribute /train/ic_amp data.h5 e1.h5 /train/ic_amp /train/ic_amp > /dev/null && ok "parameters copied exactly" || bad "parameter copies differ"
 h5diff e1.h5 e2.h5 /train/emb /train/emb > diff.log && ok "embeddings identical on 1 and 2 ranks (and batch 5 vs 16)" || { bad "embeddings differ"; head diff.log; }
-h5dump -d /train/emb -c "1,4" e1.h5 | grep -q "nan\|inf" && bad "non-finite embeddings" || ok "embeddings finite"
+h5diff e1.h5 e2.h5 /test/emb /test/emb > diff.log && ok "test split identical on 1 and 2 ranks" || bad "test embeddings differ"
+h5ls e1.h5/test | grep -q "^emb *Dataset {24, 32}" && ok "/test/emb is (24, 32)" || bad "/test/emb shape"
+expect 0 "probe target=ic_mode" "liereg probe reads the embedding file" -- $MPI -n 1 "$LIEREG" probe -emb e1.h5 -target ic_mode -probe_bootstrap 10
 exit $fail
