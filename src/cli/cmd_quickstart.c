@@ -138,7 +138,8 @@ static int embed(qs_job *q, const char *ckpt, const char *data, const char *out)
   lie_embed_cfg c;
   memset(&c, 0, sizeof c);
   snprintf(c.ckpt, sizeof c.ckpt, "%s", ckpt);
-  snprintf(c.data, sizeof c.data, "%s", data);
+  c.ndata = 1;
+  snprintf(c.data[0], sizeof c.data[0], "%s", data);
   snprintf(c.out, sizeof c.out, "%s.tmp", out);
   c.batch = 16, c.backend = LIE_NN_BACKEND_REF;
   LIE_CALL(lie_embed_run(q->ctx, &c));

@@ -25,8 +25,8 @@ mkdir -p run
 expect 0 "done=32/32" "generate train" -- $MPI -n 2 "$LIEREG" generate -pde burgers -n 32 -seed 1 -o tr.h5 $GEN
 expect 0 "done=16/16" "generate test" -- $MPI -n 2 "$LIEREG" generate -pde burgers -n 16 -seed 1 -mode test -o te.h5 $GEN
 expect 0 "stopped (-train_steps) at step 6" "pretrain 6 steps on 2 ranks" -- $MPI -n 2 "$LIEREG" pretrain -data tr.h5 -o run/ckpt.h5 $NN -model_expander 16,16,16 -train_batch 8 -train_epochs 3 -train_steps 6 -train_log run/pretrain.csv -train_min_rankme 1.0
-expect 0 "embedded 32 trajectories" "embed train" -- $MPI -n 2 "$LIEREG" embed -ckpt run/ckpt.h5 -data tr.h5 -o run/tr_emb.h5 -nn_backend ref
-expect 0 "embedded 16 trajectories" "embed test" -- $MPI -n 2 "$LIEREG" embed -ckpt run/ckpt.h5 -data te.h5 -o run/te_emb.h5 -nn_backend ref
+expect 0 "32 trajectories" "embed train" -- $MPI -n 2 "$LIEREG" embed -ckpt run/ckpt.h5 -data tr.h5 -o run/tr_emb.h5 -nn_backend ref
+expect 0 "16 trajectories" "embed test" -- $MPI -n 2 "$LIEREG" embed -ckpt run/ckpt.h5 -data te.h5 -o run/te_emb.h5 -nn_backend ref
 expect 0 "probe target=nu metric=relerr" "probe" -- $MPI -n 2 "$LIEREG" probe -emb run/tr_emb.h5 -probe_test_emb run/te_emb.h5 -target nu -probe_log -o run/probe.json -probe_predictions run/probe.csv
 expect 0 "sweep target=nu metric=relerr ntrain=16" "probe sweep" -- $MPI -n 1 "$LIEREG" probe -emb run/tr_emb.h5 -probe_test_emb run/te_emb.h5 -target nu -probe_log -probe_sweep 12,16 -probe_sweep_seeds 2 -o run/probe_sweep.json
 SUP="-data tr.h5 -test_data te.h5 -target nu -sup_log -sup_model_from run/ckpt.h5 -nn_backend ref -threads 1 -sup_lr 1e-3 -sup_epochs 3 -sup_batch 8"
