@@ -9,5 +9,7 @@
 #include "liereg/nn.h"
 #include "liereg/ssl.h"
 #include "liereg/eval.h"
+#include "liereg/supervised.h"
+#include "liereg/report.h"
 #include "liereg/augment.h"
 #endif

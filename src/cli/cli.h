@@ -40,5 +40,14 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_report(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args);
+
+/* cmd_supervised.c: result files shared with quickstart (rank 0 calls; tmp renamed to path). */
+int lie_sup_write_json(const char *path, const char *tmp, const lie_sup_cfg *c, const lie_sup_result *r, int nsizes,
+                       const int *sizes, int nseeds);
+int lie_sup_write_predictions(const char *path, const char *tmp, const lie_sup_result *r);
+void lie_sup_print(const char *target, const lie_sup_result *r);
 
 #endif

@@ -18,6 +18,9 @@ const lie_cli_command lie_cli_commands[] = {
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
     {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
+    {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised},
+    {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report},
+    {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart},
     {NULL, NULL, NULL}};
 
 /* OpenBLAS (pthreads build) would start one thread per core inside every MPI rank and

@@ -1,0 +1,346 @@
+/* liereg quickstart [-quickstart_dir DIR] [-quickstart_scale tiny|small] [-force]: the README's
+ * main job, end to end on small built-in defaults, in-process on the ranks it was started on
+ * (mpiexec -n 2 liereg quickstart):
+ *   for Burgers (target nu) and KS (target ic_mode):
+ *     generate  unlabelled pretraining split, labelled split, test split   DIR/data/
+ *     pretrain  VICReg on the unlabelled split (CSV log)                   DIR/run/
+ *     embed     labelled and test splits with the frozen encoder           DIR/run/
+ *     probe     ridge on all labels (+ predictions) and a label-size sweep DIR/run/*.json
+ *     supervised  the same encoder from scratch, label-size sweep           DIR/run/*.json
+ *   report      DIR/report/report.md + PNG figures
+ * Sizes and choices: docs/QUICKSTART.md. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define QS_PATH 1024
+#define QS_MAXSIZES 8
+
+typedef struct {
+  const char *name;
+  int n_unlab, n_lab, n_test; /* trajectories per split */
+  int nx;                     /* stored grid (0 = PDE default) */
+  int width, expander, crop_t, pre_batch, pre_epochs;
+  double pre_lr, min_rankme;
+  int sup_epochs, sup_patience, sup_batch, nlr;
+  double lr[2];
+  int nsizes, sizes[QS_MAXSIZES], seeds;
+} qs_scale;
+
+static const qs_scale scales[] = {
+    {"tiny", 24, 16, 12, 64, 4, 16, 8, 8, 2, 1e-3, 1.0, 2, 2, 8, 1, {1e-3, 0}, 1, {10}, 2},
+    {"small", 256, 128, 128, 0, 8, 128, 16, 32, 16, 1e-3, 1.1, 10, 4, 16, 2, {1e-3, 3e-4}, 3, {32, 64, 128}, 3},
+};
+
+typedef struct {
+  lie_pde pde;
+  const char *target;
+  int log_target;
+} qs_task;
+
+typedef struct {
+  lie_ctx ctx;
+  const qs_scale *sc;
+  char dir[QS_PATH], data[QS_PATH + 8], run[QS_PATH + 8], report[QS_PATH + 8];
+  int threads;
+  double t0;
+  int stage, nstages;
+} qs_job;
+
+static void progress(qs_job *q, const char *fmt, const char *a, const char *b) {
+  char msg[512];
+  snprintf(msg, sizeof msg, fmt, a, b);
+  q->stage++;
+  lie_log_info(q->ctx, "quickstart [%d/%d, %.0f s] %s", q->stage, q->nstages, lie_wtime() - q->t0, msg);
+}
+
+static int make_dir(lie_ctx ctx, const char *path) {
+  int err = 0;
+  if (lie_ctx_rank(ctx) == 0 && mkdir(path, 0777) != 0 && errno != EEXIST) err = errno;
+  LIE_MPI(MPI_Bcast(&err, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
+  LIE_CHECK(!err, LIE_ERR_IO, "cannot create directory %s: %s", path, strerror(err));
+  return LIE_OK;
+}
+
+static int publish(lie_ctx ctx, const char *tmp, const char *out) {
+  int ok = 1;
+  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
+  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
+  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
+  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  return LIE_OK;
+}
+
+/* Solver options of the quickstart data, set in the options database for this solve only.
+ * Burgers: nu in [0.03, 0.3] and a shorter window (48 of 60 frames up to T = 6) at accuracy
+ * 1e-3, because nu down to 0.01 needs fine grids (seconds per trajectory, docs/QUICKSTART.md). */
+static const char *burgers_opts[][2] = {{"-burgers_nu_min", "0.03"}, {"-burgers_nu_max", "0.3"}, {"-burgers_T", "6"},
+                                        {"-nt", "60"},               {"-save_n", "48"},          {"-accuracy", "1e-3"},
+                                        {NULL, NULL}};
+static const char *ks_opts[][2] = {{"-accuracy", "1e-4"}, {NULL, NULL}};
+
+static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, int n, uint64_t offset) {
+  const char *(*opts)[2] = pde == LIE_PDE_BURGERS ? burgers_opts : ks_opts;
+  char tmp[QS_PATH + 16], nx[16];
+  lie_solver1d s = NULL;
+  int nfailed = 0, err;
+  for (int i = 0; opts[i][0]; i++) LIE_PETSC(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
+  snprintf(nx, sizeof nx, "%d", q->sc->nx);
+  if (q->sc->nx) LIE_PETSC(PetscOptionsSetValue(NULL, "-nx", nx));
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  err = lie_solver1d_create(q->ctx, pde, &s);
+  if (!err) err = lie_solver1d_set_from_options(s);
+  if (!err) err = lie_solver1d_setup(s);
+  if (!err) err = lie_generate1d(q->ctx, s, tmp, split, n, 1, offset, &nfailed);
+  lie_solver1d_destroy(&s);
+  for (int i = 0; opts[i][0]; i++) PetscOptionsClearValue(NULL, opts[i][0]);
+  PetscOptionsClearValue(NULL, "-nx");
+  LIE_CALL(err);
+  LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories of %s failed", nfailed, n, path);
+  LIE_CALL(publish(q->ctx, tmp, path));
+  return LIE_OK;
+}
+
+static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *ckpt, const char *log) {
+  lie_pretrain_cfg c;
+  lie_pretrain p = NULL;
+  lie_pretrain_result res;
+  const qs_scale *sc = q->sc;
+  lie_pretrain_cfg_default(&c);
+  snprintf(c.data, sizeof c.data, "%s", data);
+  snprintf(c.out, sizeof c.out, "%s", ckpt);
+  snprintf(c.log, sizeof c.log, "%s", log);
+  c.pde = t->pde;
+  c.dims = 1, c.width = sc->width, c.nexpander = 3;
+  c.expander[0] = c.expander[1] = c.expander[2] = sc->expander;
+  c.backend = LIE_NN_BACKEND_REF; /* synchronised batch norm over the ranks needs it */
+  c.threads = q->threads;
+  c.epochs = sc->pre_epochs, c.batch = sc->pre_batch, c.lr = sc->pre_lr;
+  c.warmup = 0, c.min_rankme = sc->min_rankme;
+  c.progress_every = 10;
+  LIE_CALL(lie_aug_cfg_default(t->pde, &c.aug));
+  c.aug.crop_t = sc->crop_t;
+  LIE_CALL(lie_pretrain_create(q->ctx, &c, &p));
+  int err = lie_pretrain_run(p, &res);
+  lie_pretrain_destroy(&p);
+  LIE_CALL(err);
+  lie_log_info(q->ctx, "pretrained %s: %ld steps, last loss %.4g, %.1f samples/s", lie_pde_name(t->pde), res.step,
+               res.last.loss, res.samples_per_s);
+  return LIE_OK;
+}
+
+static int embed(qs_job *q, const char *ckpt, const char *data, const char *out) {
+  lie_embed_cfg c;
+  memset(&c, 0, sizeof c);
+  snprintf(c.ckpt, sizeof c.ckpt, "%s", ckpt);
+  c.ndata = 1;
+  snprintf(c.data[0], sizeof c.data[0], "%s", data);
+  snprintf(c.out, sizeof c.out, "%s.tmp", out);
+  c.batch = 16, c.backend = LIE_NN_BACKEND_REF;
+  LIE_CALL(lie_embed_run(q->ctx, &c));
+  LIE_CALL(publish(q->ctx, c.out, out));
+  return LIE_OK;
+}
+
+/* Probe results in liereg probe's JSON layout (what liereg report reads). */
+static int probe_json(const char *path, const char *emb, const char *test, const char *target,
+                      const lie_probe_result *r, int nsizes, const int *sizes, int nseeds) {
+  char tmp[QS_PATH + 16];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
+  fprintf(f, "{\"emb\": \"%s\", \"test_emb\": \"%s\", \"target\": \"%s\", \"metric\": \"%s\", ", emb, test, target,
+          lie_metric_name(r->metric));
+  if (!nsizes)
+    fprintf(f, "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"train_value\": %.10g, "
+               "\"lambda\": %.10g, \"ntrain\": %d, \"ntest\": %d, \"dim\": %d, \"outputs\": %d",
+            r->value, r->boot_mean, r->boot_std, r->train_value, r->lambda, r->ntrain, r->ntest, r->d, r->m);
+  else {
+    fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
+    for (int i = 0; i < nsizes; i++) {
+      double v[QS_MAXSIZES * 4], mean, std;
+      for (int s = 0; s < nseeds; s++) v[s] = r[i * nseeds + s].value;
+      lie_mean_std(v, nseeds, &mean, &std);
+      fprintf(f, "%s{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g}", i ? ", " : "", sizes[i], nseeds,
+              mean, std);
+    }
+    fprintf(f, "]");
+  }
+  fprintf(f, "}\n");
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  LIE_CHECK(!bad && rename(tmp, path) == 0, LIE_ERR_IO, "writing %s failed", path);
+  return LIE_OK;
+}
+
+static int probe_predictions(const char *path, const lie_probe_result *r) {
+  lie_sup_result s;
+  char tmp[QS_PATH + 16];
+  memset(&s, 0, sizeof s);
+  s.ntest = r->ntest, s.m = r->m, s.pred = r->pred, s.truth = r->truth;
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  LIE_CALL(lie_sup_write_predictions(path, tmp, &s));
+  return LIE_OK;
+}
+
+static int probe(qs_job *q, const qs_task *t, const char *emb, const char *temb, const char *name, int nsizes,
+                 const int *sizes) {
+  lie_probe_opts o;
+  lie_probe_result one, sw[QS_MAXSIZES * 4];
+  char path[QS_PATH + 64];
+  const int nseeds = q->sc->seeds, me = lie_ctx_rank(q->ctx);
+  lie_probe_opts_default(&o);
+  snprintf(o.test_emb, sizeof o.test_emb, "%s", temb);
+  o.log_target = t->log_target, o.keep_predictions = 1;
+  LIE_CALL(lie_probe_run(q->ctx, &o, emb, t->target, &one));
+  int err = LIE_OK;
+  snprintf(path, sizeof path, "%s/%s_probe.json", q->run, name);
+  if (me == 0) err = probe_json(path, emb, temb, t->target, &one, 0, NULL, 0);
+  snprintf(path, sizeof path, "%s/%s_probe.csv", q->run, name);
+  if (!err && me == 0) err = probe_predictions(path, &one);
+  lie_log_info(q->ctx, "probe %s %s: test %s %.5g ± %.3g (%d labels, lambda %.3g)", name, t->target,
+               lie_metric_name(one.metric), one.value, one.boot_std, one.ntrain, one.lambda);
+  lie_probe_result_free(&one);
+  LIE_CALL(err);
+  o.keep_predictions = 0;
+  memset(sw, 0, sizeof sw);
+  LIE_CALL(lie_probe_sweep(q->ctx, &o, emb, t->target, nsizes, sizes, nseeds, sw));
+  snprintf(path, sizeof path, "%s/%s_probe_sweep.json", q->run, name);
+  if (me == 0) err = probe_json(path, emb, temb, t->target, sw, nsizes, sizes, nseeds);
+  for (int i = 0; i < nsizes * nseeds; i++) lie_probe_result_free(&sw[i]);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *test, const char *ckpt,
+                      const char *name, int nsizes, const int *sizes) {
+  lie_sup_cfg c;
+  lie_pretrain_state st;
+  lie_sup_result r[QS_MAXSIZES * 4];
+  char path[QS_PATH + 64], tmp[QS_PATH + 80];
+  const qs_scale *sc = q->sc;
+  const int nseeds = sc->seeds, me = lie_ctx_rank(q->ctx);
+  lie_sup_cfg_default(&c);
+  snprintf(c.train, sizeof c.train, "%s", lab);
+  snprintf(c.test, sizeof c.test, "%s", test);
+  snprintf(c.target, sizeof c.target, "%s", t->target);
+  c.pde = t->pde, c.log_target = t->log_target;
+  LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st)); /* the same encoder and crops */
+  LIE_CALL(lie_aug_cfg_default(t->pde, &c.aug));
+  c.dims = st.model.dims, c.width = st.model.width;
+  c.aug.crop_t = st.model.crop_t, c.aug.crop_x = st.model.crop_x;
+  LIE_CALL(lie_aug_mode_from_name(st.aug_mode, &c.aug.mode));
+  c.backend = LIE_NN_BACKEND_REF, c.threads = q->threads;
+  c.epochs = sc->sup_epochs, c.patience = sc->sup_patience, c.batch = sc->sup_batch;
+  c.nlr = sc->nlr;
+  for (int i = 0; i < sc->nlr; i++) c.lr[i] = sc->lr[i];
+  memset(r, 0, sizeof r);
+  LIE_CALL(lie_sup_sweep(q->ctx, &c, nsizes, sizes, nseeds, r));
+  int err = LIE_OK;
+  snprintf(path, sizeof path, "%s/%s_supervised_sweep.json", q->run, name);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (me == 0) err = lie_sup_write_json(path, tmp, &c, r, nsizes, sizes, nseeds);
+  /* The largest size is the whole labelled split: its seed-1 run is the headline result. */
+  const lie_sup_result *full = &r[(nsizes - 1) * nseeds];
+  snprintf(path, sizeof path, "%s/%s_supervised.json", q->run, name);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (!err && me == 0) err = lie_sup_write_json(path, tmp, &c, full, 0, NULL, 0);
+  snprintf(path, sizeof path, "%s/%s_supervised.csv", q->run, name);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  if (!err && me == 0) err = lie_sup_write_predictions(path, tmp, full);
+  lie_log_info(q->ctx, "supervised %s %s: test %s %.5g ± %.3g (%d labels, lr %.3g, %d epochs)", name, t->target,
+               lie_metric_name(full->metric), full->value, full->boot_std, full->ntrain, full->best_lr,
+               full->best_epoch);
+  for (int i = 0; i < nsizes * nseeds; i++) lie_sup_result_free(&r[i]);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static int run_task(qs_job *q, const qs_task *t) {
+  const qs_scale *sc = q->sc;
+  const char *name = lie_pde_name(t->pde);
+  char unl[QS_PATH + 64], lab[QS_PATH + 64], test[QS_PATH + 64], ckpt[QS_PATH + 64], log[QS_PATH + 64];
+  char elab[QS_PATH + 64], etest[QS_PATH + 64];
+  snprintf(unl, sizeof unl, "%s/%s_unlabelled.h5", q->data, name);
+  snprintf(lab, sizeof lab, "%s/%s_labelled.h5", q->data, name);
+  snprintf(test, sizeof test, "%s/%s_test.h5", q->data, name);
+  snprintf(ckpt, sizeof ckpt, "%s/%s_ckpt.h5", q->run, name);
+  snprintf(log, sizeof log, "%s/pretrain_%s.csv", q->run, name);
+  snprintf(elab, sizeof elab, "%s/%s_labelled_emb.h5", q->run, name);
+  snprintf(etest, sizeof etest, "%s/%s_test_emb.h5", q->run, name);
+  progress(q, "generate %s: unlabelled, labelled and test splits", name, "");
+  LIE_CALL(generate(q, t->pde, unl, LIE_SPLIT_TRAIN, sc->n_unlab, 0));
+  LIE_CALL(generate(q, t->pde, lab, LIE_SPLIT_TRAIN, sc->n_lab, (uint64_t)sc->n_unlab));
+  LIE_CALL(generate(q, t->pde, test, LIE_SPLIT_TEST, sc->n_test, 0));
+  progress(q, "pretrain %s (VICReg on the unlabelled split) -> %s", name, ckpt);
+  LIE_CALL(pretrain(q, t, unl, ckpt, log));
+  progress(q, "embed %s labelled and test splits", name, "");
+  LIE_CALL(embed(q, ckpt, lab, elab));
+  LIE_CALL(embed(q, ckpt, test, etest));
+  int sizes[QS_MAXSIZES], n = 0;
+  for (int i = 0; i < sc->nsizes; i++)
+    if (sc->sizes[i] < sc->n_lab) sizes[n++] = sc->sizes[i];
+  sizes[n++] = sc->n_lab; /* the whole labelled split */
+  progress(q, "probe %s %s (ridge, label-size sweep)", name, t->target);
+  LIE_CALL(probe(q, t, elab, etest, name, n, sizes));
+  progress(q, "supervised baseline %s %s (label-size sweep)", name, t->target);
+  LIE_CALL(supervised(q, t, lab, test, ckpt, name, n, sizes));
+  return LIE_OK;
+}
+
+int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
+  qs_job q;
+  char scale[16] = "small";
+  PetscBool force = PETSC_FALSE;
+  PetscInt threads = 1;
+  int stop;
+  memset(&q, 0, sizeof q);
+  snprintf(q.dir, sizeof q.dir, "liereg_quickstart");
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "usage: mpiexec -n 2 liereg quickstart [-quickstart_dir DIR]");
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg quickstart: generate, pretrain, probe, supervised, report", NULL);
+  LIE_PETSC(PetscOptionsString("-quickstart_dir", "output folder (data/, run/, report/)", "", q.dir, q.dir,
+                               sizeof q.dir, NULL));
+  LIE_PETSC(PetscOptionsString("-quickstart_scale", "small (the main job, ~10 min on 2 cores) or tiny (tests)", "",
+                               scale, scale, sizeof scale, NULL));
+  LIE_PETSC(PetscOptionsInt("-threads", "threads per rank", "", threads, &threads, NULL));
+  LIE_PETSC(PetscOptionsBool("-force", "reuse an existing -quickstart_dir (its files are overwritten)", "", force,
+                             &force, NULL));
+  PetscOptionsEnd();
+  for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++)
+    if (!strcmp(scale, scales[i].name)) q.sc = &scales[i];
+  LIE_CHECK(q.sc, LIE_ERR_USAGE, "-quickstart_scale must be tiny or small (got '%s')", scale);
+  LIE_CHECK(threads >= 1, LIE_ERR_USAGE, "-threads must be >= 1");
+  LIE_CHECK(force || access(q.dir, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to reuse it, or another "
+            "-quickstart_dir)", q.dir);
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  q.ctx = ctx, q.threads = (int)threads, q.t0 = lie_wtime(), q.nstages = 11;
+  snprintf(q.data, sizeof q.data, "%s/data", q.dir);
+  snprintf(q.run, sizeof q.run, "%s/run", q.dir);
+  snprintf(q.report, sizeof q.report, "%s/report", q.dir);
+  LIE_CALL(make_dir(ctx, q.dir));
+  LIE_CALL(make_dir(ctx, q.data));
+  LIE_CALL(make_dir(ctx, q.run));
+  if (lie_ctx_rank(ctx) == 0) /* a reused folder: drop old results so the report shows this run only */
+    for (const char *const *f = (const char *const[]){"burgers", "ks", NULL}; *f; f++) {
+      char p[QS_PATH + 64];
+      snprintf(p, sizeof p, "%s/%s_ckpt.h5", q.run, *f);
+      unlink(p);
+    }
+  LIE_CALL(lie_nn_set_threads(q.threads));
+  lie_log_info(ctx, "quickstart (%s scale) on %d MPI ranks x %d threads -> %s", q.sc->name, lie_ctx_size(ctx),
+               q.threads, q.dir);
+  const qs_task tasks[] = {{LIE_PDE_BURGERS, "nu", 1}, {LIE_PDE_KS, "ic_mode", 0}};
+  for (int i = 0; i < 2; i++) LIE_CALL(run_task(&q, &tasks[i]));
+  progress(&q, "report -> %s/report.md", q.report, "");
+  int n = 0;
+  LIE_CALL(lie_report_write(ctx, q.run, q.report, &n));
+  lie_log_info(ctx, "quickstart done in %.0f s: report in %s/report.md (%d result files; data in %s, results in %s)",
+               lie_wtime() - q.t0, q.report, n, q.data, q.run);
+  return LIE_OK;
+}

@@ -1,0 +1,134 @@
+/* liereg supervised -data TRAIN.h5 -test_data TEST.h5 -target NAME [-sup_sweep 64,128,...]
+ * [-o RESULT.json] [-sup_predictions PRED.csv]: the supervised baseline (docs/EVAL.md).
+ * Prints one parseable line per result; -o writes JSON in the layout of liereg probe's, with
+ * "method": "supervised" and the lr/epoch selection. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_SWEEP 32
+
+static void json_run(FILE *f, const lie_sup_result *r) {
+  fprintf(f,
+          "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"valid_value\": %.10g, "
+          "\"best_lr\": %.6g, \"best_epoch\": %d, \"ntrain\": %d, \"nvalid\": %d, \"ntest\": %d, \"outputs\": %d, "
+          "\"first_loss\": %.6g, \"last_loss\": %.6g, \"seconds\": %.3f, \"lr_grid\": [",
+          r->value, r->boot_mean, r->boot_std, r->valid_value, r->best_lr, r->best_epoch, r->ntrain, r->nvalid,
+          r->ntest, r->m, r->first_loss, r->last_loss, r->seconds);
+  for (int i = 0; i < r->nlr; i++)
+    fprintf(f, "%s{\"lr\": %.6g, \"valid\": %.10g, \"epoch\": %d, \"epochs_run\": %d}", i ? ", " : "", r->lr[i],
+            r->lr_valid[i], r->lr_epoch[i], r->lr_ran[i]);
+  fprintf(f, "]");
+}
+
+int lie_sup_write_json(const char *path, const char *tmp, const lie_sup_cfg *c, const lie_sup_result *r, int nsizes,
+                       const int *sizes, int nseeds) {
+  FILE *f = fopen(tmp, "w");
+  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
+  fprintf(f, "{\"method\": \"supervised\", \"data\": \"%s\", \"test_data\": \"%s\", \"target\": \"%s\", "
+             "\"metric\": \"%s\", \"log_target\": %s, \"augment\": \"%s\", \"epochs_max\": %d, \"patience\": %d, ",
+          c->train, c->test, c->target, lie_metric_name(r->metric), c->log_target ? "true" : "false",
+          c->lie_aug ? "lie" : "crop", c->epochs, c->patience);
+  if (!nsizes) json_run(f, r);
+  else {
+    fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
+    for (int i = 0; i < nsizes; i++) {
+      double v[MAX_SWEEP], mean, std;
+      for (int s = 0; s < nseeds; s++) v[s] = r[i * nseeds + s].value;
+      lie_mean_std(v, nseeds, &mean, &std);
+      fprintf(f, "%s{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g, \"values\": [", i ? ", " : "",
+              sizes[i], nseeds, mean, std);
+      for (int s = 0; s < nseeds; s++) fprintf(f, "%s%.10g", s ? ", " : "", v[s]);
+      fprintf(f, "], \"best_lr\": [");
+      for (int s = 0; s < nseeds; s++) fprintf(f, "%s%.6g", s ? ", " : "", r[i * nseeds + s].best_lr);
+      fprintf(f, "], \"best_epoch\": [");
+      for (int s = 0; s < nseeds; s++) fprintf(f, "%s%d", s ? ", " : "", r[i * nseeds + s].best_epoch);
+      fprintf(f, "]}");
+    }
+    fprintf(f, "]");
+  }
+  fprintf(f, "}\n");
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
+  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+  return LIE_OK;
+}
+
+int lie_sup_write_predictions(const char *path, const char *tmp, const lie_sup_result *r) {
+  FILE *f = fopen(tmp, "w");
+  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
+  fprintf(f, "row,output,true,pred\n");
+  for (int i = 0; i < r->ntest; i++)
+    for (int t = 0; t < r->m; t++)
+      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, r->truth[(size_t)i * r->m + t], r->pred[(size_t)i * r->m + t]);
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
+  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+  return LIE_OK;
+}
+
+void lie_sup_print(const char *target, const lie_sup_result *r) {
+  printf("supervised target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g valid_value=%.6g "
+         "best_lr=%.4g best_epoch=%d ntrain=%d nvalid=%d ntest=%d outputs=%d first_loss=%.5g last_loss=%.5g\n",
+         target, lie_metric_name(r->metric), r->value, r->boot_mean, r->boot_std, r->valid_value, r->best_lr,
+         r->best_epoch, r->ntrain, r->nvalid, r->ntest, r->m, r->first_loss, r->last_loss);
+}
+
+int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
+  char out[PETSC_MAX_PATH_LEN] = "", tmp[PETSC_MAX_PATH_LEN + 8], preds[PETSC_MAX_PATH_LEN] = "";
+  char ptmp[PETSC_MAX_PATH_LEN + 8];
+  PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE, help = PETSC_FALSE;
+  PetscInt sizes[MAX_SWEEP], nsizes = MAX_SWEEP, nseeds = 3;
+  int stop, isizes[MAX_SWEEP];
+  lie_sup_cfg cfg;
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "supervised takes no positional arguments (got '%s')", args[0]);
+  lie_sup_cfg_default(&cfg);
+  LIE_CALL(lie_sup_cfg_set_from_options(ctx, &cfg));
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg supervised -data TRAIN.h5 -test_data TEST.h5 -target NAME", NULL);
+  LIE_PETSC(PetscOptionsIntArray("-sup_sweep", "label-size sweep: labelled-set sizes, e.g. 64,128,256", "", sizes,
+                                 &nsizes, &sweep));
+  LIE_PETSC(PetscOptionsInt("-sup_sweep_seeds", "random labelled subsets per sweep size", "", nseeds, &nseeds, NULL));
+  LIE_PETSC(PetscOptionsString("-o", "write the result as JSON", "", out, out, sizeof out, NULL));
+  LIE_PETSC(PetscOptionsString("-sup_predictions", "write test predictions as CSV (row,output,true,pred)", "", preds,
+                               preds, sizeof preds, NULL));
+  LIE_PETSC(PetscOptionsBool("-force", "overwrite existing output files", "", force, &force, NULL));
+  PetscOptionsEnd();
+  LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
+  if (!sweep) nsizes = 0;
+  if (!help) {
+    LIE_CALL(lie_sup_cfg_check(&cfg));
+    LIE_CHECK(nseeds >= 1 && nseeds <= MAX_SWEEP, LIE_ERR_USAGE, "-sup_sweep_seeds must be in 1..%d", MAX_SWEEP);
+    LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
+    for (int i = 0; i < nsizes; i++) LIE_CHECK(sizes[i] >= 4, LIE_ERR_USAGE, "-sup_sweep sizes must be >= 4");
+    if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, sizeof tmp));
+    if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, sizeof ptmp));
+  }
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  for (int i = 0; i < nsizes; i++) isizes[i] = (int)sizes[i];
+  int nres = nsizes ? (int)(nsizes * nseeds) : 1, err;
+  lie_sup_result *r;
+  LIE_ALLOC(r, nres);
+  err = nsizes ? lie_sup_sweep(ctx, &cfg, (int)nsizes, isizes, (int)nseeds, r) : lie_sup_run(ctx, &cfg, r);
+  if (!err && lie_ctx_rank(ctx) == 0) {
+    if (!nsizes) lie_sup_print(cfg.target, r);
+    for (int i = 0; i < nsizes; i++) {
+      double v[MAX_SWEEP], mean, std;
+      for (int s = 0; s < nseeds; s++) v[s] = r[i * nseeds + s].value;
+      lie_mean_std(v, (int)nseeds, &mean, &std);
+      printf("sweep method=supervised target=%s metric=%s ntrain=%d seeds=%d mean=%.6g std=%.6g ntest=%d\n",
+             cfg.target, lie_metric_name(r->metric), isizes[i], (int)nseeds, mean, std, r->ntest);
+    }
+    fflush(stdout);
+  }
+  if (!err && out[0] && lie_ctx_rank(ctx) == 0)
+    err = lie_sup_write_json(out, tmp, &cfg, r, (int)nsizes, isizes, (int)nseeds);
+  if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = lie_sup_write_predictions(preds, ptmp, r);
+  for (int i = 0; i < nres; i++) lie_sup_result_free(&r[i]);
+  free(r);
+  LIE_CALL(err);
+  return LIE_OK;
+}

@@ -1,0 +1,38 @@
+/* Internal types of the report (report*.c). */
+#ifndef LIEREG_REPORT_IMPL_H
+#define LIEREG_REPORT_IMPL_H
+
+#include "liereg/eval.h"
+#include "liereg/report.h"
+
+#include <stdio.h>
+
+#define LIE_REP_MAXSWEEP 32
+#define LIE_REP_PATH 1024
+
+typedef struct {
+  char name[256];                   /* file name without .json */
+  char method[32], target[32], metric[16], pde[16];
+  int sweep;                        /* 1: label-size sweep */
+  double value, bstd, best_lr;      /* single */
+  int ntrain, ntest, best_epoch;
+  int ns, seeds, sizes[LIE_REP_MAXSWEEP];
+  double mean[LIE_REP_MAXSWEEP], std[LIE_REP_MAXSWEEP];
+  char pred[LIE_REP_PATH];          /* predictions CSV or "" */
+} lie_rep_result;
+
+/* report_read.c */
+int lie_rep_read_result(const char *dir, const char *file, lie_rep_result *r);
+/* report_plots.c (file names relative to out_dir; "" when nothing could be drawn) */
+int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, const char *pde, const char *target,
+                       char *png, size_t npng);
+int lie_rep_plot_scatter(const char *out_dir, const lie_rep_result *r, char *png, size_t npng);
+/* Pretraining CSV: first/last of loss, inv, var, cov, and the steps; a PNG of the loss. */
+typedef struct {
+  long steps;
+  double first[4], last[4];
+} lie_rep_log;
+int lie_rep_pretrain_log(const char *path, const char *out_dir, const char *name, lie_rep_log *log, char *png,
+                         size_t npng);
+
+#endif

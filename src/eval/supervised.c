@@ -1,0 +1,354 @@
+/* Supervised baseline: ResNet-18 encoder + linear head trained from scratch on the labels.
+ *
+ *   labels y (n, m) -> z = (T(y) - mu) / sd, T = log with -sup_log, mu/sd over the fit rows
+ *   loss = 1/(B m) Σ_batch Σ_t (f(x)_t - z_t)²         (global batch B, split over ranks)
+ *   each rank back-propagates dL/df = 2 (f - z) / (B m) for its rows; gradients summed over
+ *   ranks (lie_ssl_allreduce_grads), batch norm synchronised (lie_ssl_sync_bn) as pretraining.
+ *   For each lr of the grid: fresh init (same seed), constant lr, up to -sup_epochs epochs,
+ *   validation metric after every epoch, stop after -sup_patience epochs without improvement;
+ *   the state with the best validation metric over all (lr, epoch) is the model tested.
+ * Inputs: random crops of the labelled trajectories (the pretraining crop size), optionally
+ * Lie-augmented (-sup_aug lie); validation and test use the deterministic crop of
+ * liereg embed. */
+#include "supervised_impl.h"
+
+#include <math.h>
+#include <petscsys.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIE_TAG_PERM 0x7375707065726dULL /* "supperm" */
+#define LIE_TAG_VIEW 0x737570766965ULL   /* "supview" */
+#define LIE_TAG_INIT 0x737570696e6974ULL /* "supinit" */
+
+static double fwd_t(const lie_sup_job *j, double y) { return j->cfg->log_target ? log(y) : y; }
+static double inv_t(const lie_sup_job *j, double z) { return j->cfg->log_target ? exp(z) : z; }
+
+static int open_data(lie_sup_job *j) {
+  const lie_sup_cfg *c = j->cfg;
+  int nt, nx, n2, m = 0;
+  LIE_CALL(lie_ssl_data_open(j->ctx, c->train, c->train_mode, c->field, &j->dtr));
+  LIE_CALL(lie_ssl_data_open(j->ctx, c->test, c->test_mode, c->field, &j->dte));
+  LIE_CALL(lie_ssl_data_sizes(j->dtr, &j->nfile, &nt, &nx));
+  LIE_CALL(lie_ssl_data_sizes(j->dte, &j->ntest, NULL, NULL));
+  LIE_CALL(lie_sup_labels(j->ctx, c->train, c->train_mode, c->target, &n2, &m, &j->Ytr));
+  LIE_CHECK(n2 == j->nfile, LIE_ERR_FORMAT, "%s:/%s: %d trajectories but %d labels for %s (count mismatch)", c->train,
+            c->train_mode, j->nfile, n2, c->target);
+  LIE_CALL(lie_sup_labels(j->ctx, c->test, c->test_mode, c->target, &n2, &m, &j->Yte));
+  LIE_CHECK(n2 == j->ntest, LIE_ERR_FORMAT, "%s:/%s: %d trajectories but %d labels for %s (count mismatch)", c->test,
+            c->test_mode, j->ntest, n2, c->target);
+  j->m = m;
+  for (size_t i = 0; c->log_target && i < (size_t)j->nfile * m; i++)
+    LIE_CHECK(j->Ytr[i] > 0, LIE_ERR_USAGE, "-sup_log needs positive targets; %s has %g", c->target, j->Ytr[i]);
+  lie_ssl_model_cfg *md = &j->model;
+  memset(md, 0, sizeof *md);
+  md->dims = c->dims, md->width = c->width;
+  md->cin = c->aug.mode == LIE_AUG_COORDS ? 3 : 1;
+  md->crop_t = c->aug.crop_t ? c->aug.crop_t : nt / 2;
+  md->crop_x = c->aug.crop_x ? c->aug.crop_x : nx;
+  LIE_CHECK(md->crop_t <= nt && md->crop_x <= nx, LIE_ERR_USAGE,
+            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
+            md->crop_t, md->crop_x, nt, nx);
+  j->aug = c->aug;
+  j->aug.crop_t = md->crop_t, j->aug.crop_x = md->crop_x;
+  /* Random crops only: no generator. Order 1, because lie_aug_seq_split's Strang branch
+   * indexes the last generator even when none is left (augment/compose.c, m = 0). */
+  if (!c->lie_aug) j->aug.ngen = 0, j->aug.order = 1;
+  double mean, std; /* input normalisation from the labelled file (inputs only, no labels) */
+  LIE_CALL(lie_ssl_data_stats(j->dtr, &mean, &std));
+  lie_ssl_data_set_norm(j->dtr, mean, std);
+  lie_ssl_data_set_norm(j->dte, mean, std);
+  return LIE_OK;
+}
+
+static int make_split(lie_sup_job *j) {
+  const lie_sup_cfg *c = j->cfg;
+  int count = c->ntrain > 0 ? c->ntrain : j->nfile;
+  LIE_CHECK(count <= j->nfile, LIE_ERR_USAGE, "-sup_ntrain %d but %s:/%s has only %d trajectories", count, c->train,
+            c->train_mode, j->nfile);
+  LIE_ALLOC(j->idx, count);
+  LIE_CALL(lie_sup_split(j->nfile, count, c->subset_seed, c->valid_frac, c->seed, j->idx, &j->nval));
+  j->nfit = count - j->nval;
+  LIE_ALLOC(j->mu, j->m);
+  LIE_ALLOC(j->sd, j->m);
+  for (int t = 0; t < j->m; t++) {
+    double s = 0, s2 = 0;
+    for (int i = 0; i < j->nfit; i++) s += fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]);
+    j->mu[t] = s / j->nfit;
+    for (int i = 0; i < j->nfit; i++) {
+      double d = fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]) - j->mu[t];
+      s2 += d * d;
+    }
+    j->sd[t] = sqrt(s2 / j->nfit);
+    if (!(j->sd[t] > 0)) j->sd[t] = 1.0; /* constant target: nothing to scale */
+  }
+  /* Global batch: the requested one, capped by the fit rows, a multiple of the ranks. */
+  int B = c->batch < j->nfit ? c->batch : j->nfit;
+  B -= B % j->P;
+  LIE_CHECK(B >= 2 && B >= j->P, LIE_ERR_USAGE,
+            "%d training trajectories cannot make a batch of at least 2 split over %d ranks", j->nfit, j->P);
+  j->B = B, j->nlocal = B / j->P;
+  return LIE_OK;
+}
+
+static int build_net(lie_sup_job *j) {
+  const lie_sup_cfg *c = j->cfg;
+  int repr, enc, C, H, W;
+  LIE_CALL(lie_nn_net_create(j->ctx, &j->net));
+  LIE_CALL(lie_nn_net_set_backend(j->net, c->backend));
+  if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
+  LIE_CALL(lie_ssl_model_build(j->net, &j->model, &repr, &enc));
+  LIE_CALL(lie_nn_linear(j->net, "head", enc, j->m, 1, &j->out_id));
+  LIE_CALL(lie_nn_net_setup(j->net, j->nlocal));
+  if (c->sync_bn && j->P > 1) LIE_CALL(lie_ssl_sync_bn(j->ctx, j->net));
+  LIE_CALL(lie_ssl_model_input_shape(&j->model, &C, &H, &W));
+  j->in_numel = (size_t)C * H * W;
+  lie_nn_net_params(j->net, &j->np);
+  lie_nn_net_buffers(j->net, &j->nb);
+  LIE_ALLOC(j->x, (size_t)j->nlocal * j->in_numel);
+  LIE_ALLOC(j->dy, (size_t)j->nlocal * j->m);
+  LIE_ALLOC(j->yb, (size_t)j->nlocal * j->m);
+  LIE_ALLOC(j->best_p, j->np ? j->np : 1);
+  LIE_ALLOC(j->best_b, j->nb ? j->nb : 1);
+  return LIE_OK;
+}
+
+/* One "epoch": passes over the fit rows, each in a seeded order (the same for any rank count),
+ * until at least LIE_SUP_MIN_STEPS steps are done. Tiny labelled sets give one step per pass,
+ * and batch-norm running statistics (momentum 0.1), used by the validation, need a few
+ * steps to follow the weights. */
+#define LIE_SUP_MIN_STEPS 8
+static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
+  const lie_sup_cfg *c = j->cfg;
+  const int nl = j->nlocal, m = j->m, steps = j->nfit / j->B;
+  int *perm;
+  lie_rng rng;
+  LIE_ALLOC(perm, j->nfit);
+  lie_rng_seed(&rng, lie_seed_derive(c->seed, LIE_TAG_PERM, key));
+  for (int i = 0; i < j->nfit; i++) perm[i] = j->idx[i];
+  for (int i = j->nfit - 1; i > 0; i--) {
+    int k = lie_rng_int(&rng, 0, i + 1), t = perm[i];
+    perm[i] = perm[k], perm[k] = t;
+  }
+  int err = LIE_OK;
+  for (int s = 0; !err && s < steps; s++) {
+    for (int q = 0; !err && q < nl; q++) {
+      int row = perm[s * j->B + j->rank * nl + q];
+      uint64_t vs = lie_seed_derive(c->seed ^ LIE_TAG_VIEW, key, (uint64_t)row);
+      err = lie_ssl_data_view(j->dtr, &j->aug, &j->model, vs, row, j->x + (size_t)q * j->in_numel);
+      for (int t = 0; t < m; t++) j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
+    }
+    if (err) break;
+    PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
+    err = lie_nn_net_forward(j->net, j->x, 1);
+    PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
+    if (err) break;
+    const float *out = lie_nn_net_output(j->net);
+    for (int k = 0; k < nl * m; k++) {
+      double d = (double)out[k] - j->yb[k];
+      *sum += d * d;
+      j->dy[k] = (float)(2.0 * d / ((double)j->B * m));
+    }
+    PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0);
+    err = lie_nn_net_backward(j->net, j->dy, NULL);
+    PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0);
+    if (!err) err = lie_ssl_allreduce_grads(j->ctx, j->net);
+    if (!err) err = lie_nn_adamw_step(j->opt, lr);
+  }
+  free(perm);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static int train_epoch(lie_sup_job *j, int epoch, double lr, double *loss) {
+  const int steps = j->nfit / j->B, passes = (LIE_SUP_MIN_STEPS + steps - 1) / steps;
+  double sum = 0;
+  for (int p = 0; p < passes; p++) LIE_CALL(train_pass(j, (uint64_t)epoch * 1024 + (uint64_t)p, lr, &sum));
+  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)));
+  *loss = sum / ((double)passes * steps * j->B * j->m);
+  LIE_CHECK(isfinite(*loss), LIE_ERR_NUMERIC, "supervised training diverged at epoch %d (lr %g): loss %g", epoch + 1,
+            lr, *loss);
+  return LIE_OK;
+}
+
+/* Predictions in original units for rows[0..n) of d: rank blocks, inference mode, gathered. */
+static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, double *pred) {
+  const int nl = j->nlocal, m = j->m, P = j->P;
+  int *counts, *displs, first = (int)((long)n * j->rank / P), cnt = (int)((long)n * (j->rank + 1) / P) - first;
+  double *mine;
+  LIE_ALLOC(counts, P);
+  LIE_ALLOC(displs, P);
+  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * m);
+  int err = LIE_OK;
+  for (int b0 = 0; !err && b0 < cnt; b0 += nl) {
+    int nb = cnt - b0 < nl ? cnt - b0 : nl;
+    memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float));
+    for (int q = 0; !err && q < nb; q++)
+      err = lie_ssl_data_plain(d, &j->aug, &j->model, rows[first + b0 + q], j->x + (size_t)q * j->in_numel);
+    if (!err) err = lie_nn_net_forward(j->net, j->x, 0);
+    const float *out = err ? NULL : lie_nn_net_output(j->net);
+    for (int q = 0; out && q < nb; q++)
+      for (int t = 0; t < m; t++) mine[(size_t)(b0 + q) * m + t] = inv_t(j, out[q * m + t] * j->sd[t] + j->mu[t]);
+  }
+  int any = 0;
+  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
+  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "prediction failed on another rank");
+  for (int r = 0; r < P; r++) {
+    int f = (int)((long)n * r / P);
+    counts[r] = ((int)((long)n * (r + 1) / P) - f) * m, displs[r] = f * m;
+  }
+  if (!err && MPI_Allgatherv(mine, cnt * m, MPI_DOUBLE, pred, counts, displs, MPI_DOUBLE, lie_ctx_comm(j->ctx)))
+    err = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "MPI_Allgatherv failed");
+  free(counts), free(displs), free(mine);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static int score(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, const double *Y, double *pred,
+                 double *value) {
+  double *truth;
+  LIE_CALL(predict(j, d, rows, n, pred));
+  LIE_ALLOC(truth, (size_t)n * j->m);
+  for (int i = 0; i < n; i++) memcpy(truth + (size_t)i * j->m, Y + (size_t)rows[i] * j->m, sizeof(double) * j->m);
+  lie_mat P = {n, j->m, pred}, T = {n, j->m, truth};
+  int err = lie_metric_eval(j->metric, &P, &T, value);
+  free(truth);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static void save_state(lie_sup_job *j) {
+  size_t n;
+  float *p = lie_nn_net_params(j->net, &n), *b;
+  if (n) memcpy(j->best_p, p, n * sizeof(float));
+  b = lie_nn_net_buffers(j->net, &n);
+  if (n) memcpy(j->best_b, b, n * sizeof(float));
+}
+
+static void load_state(lie_sup_job *j) {
+  size_t n;
+  float *p = lie_nn_net_params(j->net, &n), *b;
+  if (n) memcpy(p, j->best_p, n * sizeof(float));
+  b = lie_nn_net_buffers(j->net, &n);
+  if (n) memcpy(b, j->best_b, n * sizeof(float));
+}
+
+/* One learning rate: fresh weights, early stopping on validation. */
+static int train_lr(lie_sup_job *j, int li, double *global_best, lie_sup_result *res) {
+  const lie_sup_cfg *c = j->cfg;
+  const double lr = c->lr[li];
+  double *vpred, best = INFINITY, loss = NAN, v, first = NAN, last = NAN;
+  int bad = 0, err = LIE_OK;
+  LIE_ALLOC(vpred, (size_t)j->nval * j->m);
+  LIE_CALL(lie_nn_net_init(j->net, lie_seed_derive(c->seed, LIE_TAG_INIT, 0)));
+  lie_nn_adamw_destroy(&j->opt);
+  lie_nn_adamw_opts ao;
+  lie_nn_adamw_defaults(&ao);
+  ao.lr = lr, ao.weight_decay = c->wd;
+  LIE_CALL(lie_nn_adamw_create(j->net, &ao, &j->opt));
+  res->lr_valid[li] = INFINITY;
+  for (int e = 1; !err && e <= c->epochs; e++) {
+    err = train_epoch(j, e - 1, lr, &loss);
+    if (!err) err = score(j, j->dtr, j->idx + j->nfit, j->nval, j->Ytr, vpred, &v);
+    if (err) break;
+    res->lr_ran[li] = e;
+    if (c->progress > 0 && e % c->progress == 0)
+      lie_log_info(j->ctx, "supervised %s lr %.3g epoch %d/%d: train loss %.4g, valid %s %.5g", c->target, lr, e,
+                   c->epochs, loss, lie_metric_name(j->metric), v);
+    if (v < best) {
+      best = v, bad = 0;
+      res->lr_valid[li] = v, res->lr_epoch[li] = e;
+      if (v < *global_best) {
+        *global_best = v;
+        save_state(j);
+        res->best_lr = lr, res->best_epoch = e, res->valid_value = v;
+      }
+    } else if (++bad >= c->patience)
+      break;
+    if (e == 1) first = loss;
+    last = loss;
+  }
+  free(vpred);
+  LIE_CALL(err);
+  if (res->best_lr == lr) res->first_loss = first, res->last_loss = last;
+  lie_log_info(j->ctx, "supervised %s lr %.3g: best valid %s %.5g at epoch %d (%d epochs run)", c->target, lr,
+               lie_metric_name(j->metric), res->lr_valid[li], res->lr_epoch[li], res->lr_ran[li]);
+  return LIE_OK;
+}
+
+static int run(lie_sup_job *j, lie_sup_result *res) {
+  const lie_sup_cfg *c = j->cfg;
+  const lie_target_info *info;
+  double t0 = lie_wtime(), global_best = INFINITY;
+  LIE_CALL(lie_target_lookup(c->target, &info));
+  j->metric = info->metric;
+  LIE_CALL(open_data(j));
+  LIE_CALL(make_split(j));
+  LIE_CALL(build_net(j));
+  lie_log_info(j->ctx, "supervised %s: %d labelled (%d fit + %d valid), %d test, batch %d (%d ranks), model %dD width "
+               "%d input %dx%dx%d, %s, lr grid of %d, <= %d epochs (patience %d)",
+               c->target, j->nfit + j->nval, j->nfit, j->nval, j->ntest, j->B, j->P, j->model.dims, j->model.width,
+               j->model.cin, j->model.crop_t, j->model.crop_x, c->lie_aug ? "crops + Lie augmentations" : "random crops",
+               c->nlr, c->epochs, c->patience);
+  res->nlr = c->nlr;
+  for (int li = 0; li < c->nlr; li++) {
+    res->lr[li] = c->lr[li];
+    LIE_CALL(train_lr(j, li, &global_best, res));
+  }
+  LIE_CHECK(global_best < INFINITY, LIE_ERR_NUMERIC, "supervised: no finite validation metric for any learning rate");
+  load_state(j);
+  int *rows;
+  LIE_ALLOC(rows, j->ntest);
+  for (int i = 0; i < j->ntest; i++) rows[i] = i;
+  res->pred = malloc(sizeof(double) * (size_t)j->ntest * j->m);
+  res->truth = malloc(sizeof(double) * (size_t)j->ntest * j->m);
+  int err = res->pred && res->truth ? LIE_OK : lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
+  if (!err) err = score(j, j->dte, rows, j->ntest, j->Yte, res->pred, &res->value);
+  free(rows);
+  LIE_CALL(err);
+  memcpy(res->truth, j->Yte, sizeof(double) * (size_t)j->ntest * j->m);
+  lie_mat P = {j->ntest, j->m, res->pred}, T = {j->ntest, j->m, res->truth};
+  LIE_CALL(lie_metric_bootstrap(j->metric, &P, &T, c->nboot, 0, &res->boot_mean, &res->boot_std));
+  res->metric = j->metric;
+  res->ntrain = j->nfit + j->nval, res->nvalid = j->nval, res->ntest = j->ntest, res->m = j->m;
+  res->seconds = lie_wtime() - t0;
+  return LIE_OK;
+}
+
+int lie_sup_run(lie_ctx ctx, const lie_sup_cfg *cfg, lie_sup_result *res) {
+  lie_sup_job j;
+  memset(&j, 0, sizeof j);
+  memset(res, 0, sizeof *res);
+  j.ctx = ctx, j.cfg = cfg, j.P = lie_ctx_size(ctx), j.rank = lie_ctx_rank(ctx);
+  LIE_CHECK(cfg->nlr >= 1 && cfg->nlr <= LIE_SUP_MAXLR, LIE_ERR_USAGE, "-sup_lr: 1 to %d learning rates",
+            LIE_SUP_MAXLR);
+  int err = run(&j, res);
+  lie_nn_adamw_destroy(&j.opt);
+  lie_nn_net_destroy(&j.net);
+  lie_ssl_data_close(&j.dtr);
+  lie_ssl_data_close(&j.dte);
+  free(j.Ytr), free(j.Yte), free(j.idx), free(j.mu), free(j.sd);
+  free(j.x), free(j.dy), free(j.yb), free(j.best_p), free(j.best_b);
+  if (err) lie_sup_result_free(res);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+void lie_sup_result_free(lie_sup_result *res) {
+  if (!res) return;
+  free(res->pred), free(res->truth);
+  res->pred = res->truth = NULL;
+}
+
+int lie_sup_sweep(lie_ctx ctx, const lie_sup_cfg *cfg, int nsizes, const int *sizes, int nseeds, lie_sup_result *res) {
+  LIE_CHECK(nsizes >= 1 && nseeds >= 1 && sizes && res, LIE_ERR_ARG, "supervised sweep: no sizes or seeds");
+  lie_sup_cfg c = *cfg;
+  for (int i = 0; i < nsizes; i++)
+    for (int s = 0; s < nseeds; s++) {
+      c.ntrain = sizes[i];
+      c.subset_seed = (uint64_t)(s + 1);
+      lie_log_info(ctx, "supervised sweep: %d labels, seed %d", sizes[i], s + 1);
+      LIE_CALL(lie_sup_run(ctx, &c, &res[i * nseeds + s]));
+    }
+  return LIE_OK;
+}

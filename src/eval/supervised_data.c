@@ -1,0 +1,65 @@
+/* Supervised baseline: the labelled subset and its train/validation split, and the labels of
+ * a split (docs/EVAL.md, "Supervised baseline"). */
+#include "supervised_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIE_TAG_VALID 0x76616c6964ULL /* "valid" */
+
+int lie_sup_split(int n, int count, uint64_t subset_seed, double valid_frac, uint64_t seed, int *idx, int *nvalid) {
+  LIE_CHECK(count >= 1 && count <= n, LIE_ERR_USAGE, "labelled set of %d trajectories requested, the split has %d",
+            count, n);
+  int *all;
+  LIE_ALLOC(all, n);
+  for (int i = 0; i < n; i++) all[i] = i;
+  if (subset_seed) { /* the probe's select_rows: partial Fisher–Yates, same draws */
+    lie_rng r;
+    lie_rng_seed(&r, subset_seed);
+    for (int i = 0; i < count; i++) {
+      int j = lie_rng_int(&r, i, n), t = all[i];
+      all[i] = all[j], all[j] = t;
+    }
+  }
+  int nv = (int)lround(valid_frac * count);
+  if (nv < 2) nv = 2;
+  if (count - nv < 2) {
+    free(all);
+    LIE_ERROR(LIE_ERR_USAGE,
+              "too few labelled trajectories (%d) for a training and a validation split (need at least 4; "
+              "-sup_valid_frac %g)",
+              count, valid_frac);
+  }
+  /* Shuffle the labelled rows, then the last nv are validation. */
+  lie_rng r;
+  lie_rng_seed(&r, lie_seed_derive(seed, LIE_TAG_VALID, (uint64_t)count));
+  for (int i = count - 1; i > 0; i--) {
+    int j = lie_rng_int(&r, 0, i + 1), t = all[i];
+    all[i] = all[j], all[j] = t;
+  }
+  memcpy(idx, all, sizeof(int) * (size_t)count);
+  free(all);
+  *nvalid = nv;
+  return LIE_OK;
+}
+
+int lie_sup_labels(lie_ctx ctx, const char *path, const char *mode, const char *target, int *n, int *m, double **Y) {
+  hid_t f = -1, g;
+  char where[LIE_SUP_PATH + 32];
+  snprintf(where, sizeof where, "%s:/%s", path, mode);
+  LIE_CALL(lie_h5_open(ctx, path, &f));
+  if (!lie_h5_exists(f, mode)) {
+    lie_h5_close(&f);
+    LIE_ERROR(LIE_ERR_USAGE, "%s has no group /%s", path, mode);
+  }
+  if ((g = H5Gopen2(f, mode, H5P_DEFAULT)) < 0) {
+    lie_h5_close(&f);
+    LIE_ERROR(LIE_ERR_HDF5, "cannot open %s", where);
+  }
+  int err = lie_target_read(g, where, target, n, m, Y);
+  H5Gclose(g);
+  lie_h5_close(&f);
+  LIE_CALL(err);
+  return LIE_OK;
+}

@@ -1,0 +1,29 @@
+#!/bin/sh
+# liereg quickstart at the tiny scale on 2 ranks: every stage reports progress, the report holds
+# SSL + ridge and the supervised baseline for Burgers nu and KS ic_mode with finite numbers and
+# label-size curves; an existing folder is refused without -force.
+set -u
+mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
+rm -rf qs
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=1; }
+$MPIEXEC --oversubscribe -n 2 "$LIEREG" quickstart -quickstart_dir qs -quickstart_scale tiny > qs.log 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "quickstart done in .* report in qs/report/report.md" qs.log && ok "quickstart finished (exit 0)" || { bad "quickstart (exit $rc)"; tail -20 qs.log; }
+n=$(grep -c "^quickstart \[[0-9]*/11, [0-9]* s\]" qs.log)
+[ "$n" -eq 11 ] && ok "11 progress lines" || bad "progress lines ($n)"
+md=qs/report/report.md
+for pde in "burgers | nu" "ks | ic_mode"; do
+  for m in "ssl+ridge" "supervised"; do
+    line=$(grep -F "| $pde | $m |" "$md" | head -1)
+    v=$(echo "$line" | awk -F'|' '{ v = $8; gsub(/ /, "", v); print v }')
+    echo "$v" | grep -Eq '^-?[0-9.]+(e[-+]?[0-9]+)?$' && ok "$pde $m: value $v" || bad "$pde $m: '$line'"
+  done
+  p=$(echo "$pde" | cut -d' ' -f1)
+  t=$(echo "$pde" | cut -d' ' -f3)
+  [ -s "qs/report/sweep_${p}_${t}.png" ] && ok "label-size curve $p" || bad "label-size curve $p"
+done
+$MPIEXEC --oversubscribe -n 1 "$LIEREG" quickstart -quickstart_dir qs -quickstart_scale tiny > again.log 2>&1
+[ $? -eq 2 ] && grep -q "qs exists (use -force" again.log && ok "existing folder refused (exit 2)" || { bad "existing folder"; cat again.log; }
+exit $fail
