@@ -14,15 +14,6 @@
 
 static const char help[] = "1D solver benchmark: time per trajectory vs a converged reference.\n";
 
-static double rel_l2(const double *a, const double *b, size_t n) {
-  double d = 0, nb = 0;
-  for (size_t i = 0; i < n; i++) {
-    d += (a[i] - b[i]) * (a[i] - b[i]);
-    nb += b[i] * b[i];
-  }
-  return sqrt(d / nb);
-}
-
 static double cpu_time(void) {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -107,7 +98,7 @@ static int run(lie_ctx ctx) {
       LIE_CALL(lie_solver1d_solve(r, &p, uref, t, x, &okr));
       elr = lie_wtime() - t0;
       LIE_CALL(lie_solver1d_get_stats(r, &str));
-      err = rel_l2(u, uref, sz);
+      err = lie_rel_l2(u, uref, sz);
       if (dumpdir[0]) LIE_CALL(dump(dumpdir, i, &p, nx, nt, ns, s0, uref));
     }
     printf("{\"bench\":\"solver1d\",\"pde\":\"%s\",\"traj\":%d,\"L\":%.6f,\"T\":%.6f,\"nu\":%.6g,\"ok\":%d,"

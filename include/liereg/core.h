@@ -176,6 +176,8 @@ int lie_events_register(void);
 int lie_all_finite(const double *x, size_t n);
 int lie_all_finite_f(const float *x, size_t n);
 double lie_wtime(void);
+/* ||a - b||_2 / ||b||_2 (the reference is b; ||b|| = 0 counts as 1). */
+double lie_rel_l2(const double *a, const double *b, size_t n);
 
 #ifdef __cplusplus
 }

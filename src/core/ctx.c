@@ -111,3 +111,12 @@ int lie_all_finite_f(const float *x, size_t n) {
     if (!isfinite(x[i])) return 0;
   return 1;
 }
+
+double lie_rel_l2(const double *a, const double *b, size_t n) {
+  double num = 0, den = 0;
+  for (size_t i = 0; i < n; i++) {
+    num += (a[i] - b[i]) * (a[i] - b[i]);
+    den += b[i] * b[i];
+  }
+  return sqrt(num / (den > 0 ? den : 1));
+}

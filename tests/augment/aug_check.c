@@ -43,7 +43,7 @@ int main(int argc, char **argv) {
       LIE_TEST_CALL(lie_solver1d_solve_from(solver, L[i], nu[i], f.u, nx, nt, times, sol));
     else
       etd_solve(pde, L[i], nu[i], nx, f.u, nt, times, (times[nt - 1] / (nt - 1)) / 10, sol);
-    double e = rel_l2(sol, f.u, (size_t)nt * nx);
+    double e = lie_rel_l2(sol, f.u, (size_t)nt * nx);
     emax = fmax(emax, e);
     char what[200];
     snprintf(what, sizeof what, "%s trajectory %d (L = %g, nu = %g, %d frames): solve from frame 0 = stored data",

@@ -267,13 +267,6 @@ static double residual1d(int pde, double nu, const lie_field1d *f) {
 }
 
 /* Relative L2 difference. */
-static double rel_l2(const double *a, const double *b, size_t n) {
-  double num = 0, den = 0;
-  for (size_t i = 0; i < n; i++)
-    num += (a[i] - b[i]) * (a[i] - b[i]), den += b[i] * b[i];
-  return sqrt(num / (den > 0 ? den : 1));
-}
-
 /* ---------------------------------------------------------------- test trajectories */
 /* KdV two-soliton on [0, 80), 256 points, frames t0 + n dt. */
 static void make_kdv(lie_field1d *f, int nt, double t0, double dt) {

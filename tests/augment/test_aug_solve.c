@@ -26,7 +26,7 @@ static double solve_check_liereg(lie_pde pde, double nu, const lie_field1d *f) {
   for (int m = 0; m < nt; m++)
     times[m] = f->t[m] - f->t[0];
   LIE_TEST_CALL(lie_solver1d_solve_from(s, f->L, nu, f->u, nx, nt, times, sol));
-  double e = rel_l2(sol, f->u, (size_t)nt * nx);
+  double e = lie_rel_l2(sol, f->u, (size_t)nt * nx);
   free(times), free(sol);
   LIE_TEST_CALL(lie_solver1d_destroy(&s));
   return e;
@@ -39,7 +39,7 @@ static double solve_check(lie_pde pde, double nu, const lie_field1d *f) {
     times[m] = f->t[m] - f->t[0];
   double hmax = (f->t[nt - 1] - f->t[0]) / (nt - 1) / 10;
   etd_solve(pde, f->L, nu, nx, f->u, nt, times, hmax, sol);
-  double e = rel_l2(sol, f->u, (size_t)nt * nx);
+  double e = lie_rel_l2(sol, f->u, (size_t)nt * nx);
   free(times), free(sol);
   return e;
 }

@@ -7,23 +7,7 @@
 #include <string.h>
 
 #include "lie_test.h"
-
-static double rel_l2(const double *a, const double *b, size_t n) {
-  double d = 0, nb = 0;
-  for (size_t i = 0; i < n; i++) {
-    d += (a[i] - b[i]) * (a[i] - b[i]);
-    nb += b[i] * b[i];
-  }
-  return sqrt(d / nb);
-}
-
-static lie_solver1d make(lie_ctx ctx, lie_pde pde) {
-  lie_solver1d s;
-  LIE_TEST_CALL(lie_solver1d_create(ctx, pde, &s));
-  LIE_TEST_CALL(lie_solver1d_set_from_options(s));
-  LIE_TEST_CALL(lie_solver1d_setup(s));
-  return s;
-}
+#include "solver_testlib.h"
 
 static void accuracy(lie_ctx ctx, lie_pde pde, uint64_t seed) {
   lie_solver1d s = make(ctx, pde), r = make(ctx, pde);
@@ -53,7 +37,7 @@ static void accuracy(lie_ctx ctx, lie_pde pde, uint64_t seed) {
            lie_pde_name(pde), (unsigned long long)seed, p.L, t[ns - 1], p.nu, st.n_internal, st.steps_per_interval,
            w1 - w0);
   LIE_TEST_TRUE(ok && okr, "both runs succeeded");
-  LIE_TEST_LE(rel_l2(u, ur, (size_t)nx * ns), 1e-8, what);
+  LIE_TEST_LE(lie_rel_l2(u, ur, (size_t)nx * ns), 1e-8, what);
   free(u);
   free(ur);
   free(t);
@@ -83,7 +67,7 @@ static void ts_agreement(lie_ctx ctx, lie_pde pde) {
            lie_pde_name(pde), lie_wtime() - w0);
   LIE_TEST_TRUE(ok && okr, "both runs succeeded");
   /* an adaptive method's global error is a modest multiple of its local tolerance */
-  LIE_TEST_LE(rel_l2(ur, u, (size_t)nx * ns), 1e-6, what);
+  LIE_TEST_LE(lie_rel_l2(ur, u, (size_t)nx * ns), 1e-6, what);
   free(u);
   free(ur);
   free(t);

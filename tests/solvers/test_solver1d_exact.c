@@ -8,23 +8,7 @@
 #include <string.h>
 
 #include "lie_test.h"
-
-static double rel_l2(const double *a, const double *b, size_t n) {
-  double d = 0, nb = 0;
-  for (size_t i = 0; i < n; i++) {
-    d += (a[i] - b[i]) * (a[i] - b[i]);
-    nb += b[i] * b[i];
-  }
-  return sqrt(d / nb);
-}
-
-static lie_solver1d make(lie_ctx ctx, lie_pde pde) {
-  lie_solver1d s;
-  LIE_TEST_CALL(lie_solver1d_create(ctx, pde, &s));
-  LIE_TEST_CALL(lie_solver1d_set_from_options(s));
-  LIE_TEST_CALL(lie_solver1d_setup(s));
-  return s;
-}
+#include "solver_testlib.h"
 
 static void test_soliton(lie_ctx ctx) {
   const int n = 256, nt = 4;
@@ -44,7 +28,7 @@ static void test_soliton(lie_ctx ctx) {
       else ex[i * n + j] = v;
     }
   LIE_TEST_CALL(lie_solver1d_solve_from(s, L, 0, u0, n, nt, times, u));
-  LIE_TEST_LE(rel_l2(u, ex, (size_t)nt * n), 1e-8, "KdV soliton relative L2 error at t=1..10");
+  LIE_TEST_LE(lie_rel_l2(u, ex, (size_t)nt * n), 1e-8, "KdV soliton relative L2 error at t=1..10");
   lie_solver1d_destroy(&s);
 }
 
@@ -90,7 +74,7 @@ static void test_burgers(lie_ctx ctx) {
   }
   for (int i = 0; i < nt; i++) cole_hopf(nu, a, b, times[i], n, ex + i * n);
   LIE_TEST_CALL(lie_solver1d_solve_from(s, 2 * M_PI, nu, u0, n, nt, times, u));
-  LIE_TEST_LE(rel_l2(u, ex, (size_t)nt * n), 1e-8, "Burgers vs Cole-Hopf (nu=0.1) relative L2 error");
+  LIE_TEST_LE(lie_rel_l2(u, ex, (size_t)nt * n), 1e-8, "Burgers vs Cole-Hopf (nu=0.1) relative L2 error");
   lie_solver1d_destroy(&s);
 }
 

@@ -6,15 +6,6 @@
 #include "lie_test.h"
 #include "solvers/solver1d_impl.h"
 
-static double rel_l2(const double *a, const double *b, size_t n) {
-  double d = 0, nb = 0;
-  for (size_t i = 0; i < n; i++) {
-    d += (a[i] - b[i]) * (a[i] - b[i]);
-    nb += b[i] * b[i];
-  }
-  return sqrt(d / nb);
-}
-
 typedef struct {
   lie_spec1d *sp, *out;
   lie_etd4 *e4;
@@ -70,7 +61,7 @@ static void order_test(lie_pde pde, int ab, int q, double L, double T, const int
   rig_run(&r, 0, 16 * steps[nsteps - 1], NT, times, R);
   for (int k = 0; k < nsteps; k++) {
     rig_run(&r, ab, steps[k], NT, times, U);
-    err[k] = rel_l2(U, R, (size_t)NT * N);
+    err[k] = lie_rel_l2(U, R, (size_t)NT * N);
     printf("     %s %s%d steps/interval %d: rel error %.3e\n", lie_pde_name(pde), ab ? "ETD-AB" : "ETDRK", ab ? q : 4,
            steps[k], err[k]);
   }
