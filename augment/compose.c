@@ -59,7 +59,7 @@ int lie_aug_seq_split(lie_pde pde, int ngen, const lie_aug_gen *gens, const doub
   lie_aug_seq r;
   LIE_CALL(lie_aug_seq_init(pde, &r));
   for (int k = 0; k < steps; k++) {
-    if (order == 1 || m == 1) {
+    if (order == 1 || m <= 1) { /* nothing to interleave (m = 0: identity) */
       for (int i = 0; i < m; i++)
         LIE_CALL(lie_aug_seq_push(&r, g[i], h[i]));
       continue;
