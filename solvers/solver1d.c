@@ -292,8 +292,14 @@ static int initial_grid(lie_solver1d s, double L, double nu, double umax) {
   int n = s->nx;
   if (s->n_internal) return s->n_internal;
   if (s->pde == LIE_PDE_KDV) n = 2 * s->nx;
-  /* KS at L ~ 64 on 128 points misses ~1e-8 (measured): enough for loose targets */
-  if (s->pde == LIE_PDE_KS && s->accuracy >= 1e-6 && s->nx % 4 == 0) n = s->nx / 2;
+  /* KS at L ~ 64 on 128 points misses ~1e-8 (measured): 1.8 points per unit length are
+   * enough for loose targets, 3.5 for the default (L <= 70.4 fits 256); fewer blow up
+   * (e.g. -nx 64 at L = 64). */
+  if (s->pde == LIE_PDE_KS) {
+    const double want = (s->accuracy >= 1e-6 ? 1.8 : 3.5) * L;
+    if (s->accuracy >= 1e-6 && s->nx % 4 == 0 && s->nx / 2 >= want) n = s->nx / 2;
+    while (n < want && n < 64 * s->nx) n = next_grid(n, s->nx);
+  }
   if (s->pde == LIE_PDE_BURGERS) {
     const double w = 2 * nu / umax;
     const double kneed = 2 * log(1 / s->accuracy) / (M_PI * w);
