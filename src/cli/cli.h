@@ -28,6 +28,8 @@ extern int lie_cli_running;
 
 /* Output file convention: refuse to overwrite `path` unless -force, write to path.tmp. */
 int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp);
+/* Collective: renames tmp to out once every rank is done with it. */
+int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
 
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);

@@ -31,16 +31,6 @@ static int read_options(lie_ctx ctx, lie_generate_opts *o) {
   return LIE_OK;
 }
 
-/* Renames tmp to the final name once every rank has closed the file. */
-static int publish(lie_ctx ctx, const char *tmp, const char *out) {
-  int ok = 1;
-  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
-  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
-  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
-  return LIE_OK;
-}
-
 /* Failed trajectories are kept (success = 0, NaN data) but make the run exit non-zero. */
 static int check_failures(int nfailed, int n, const char *out) {
   LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories failed (stored with success=0 in %s)", nfailed, n,
@@ -64,7 +54,7 @@ static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie
                  lie_split_name(split), (long long)o->seed, lie_ctx_size(ctx), o->out);
     err = lie_generate1d(ctx, solver, tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
     if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
-    if (!err) err = publish(ctx, tmp, o->out);
+    if (!err) err = lie_cli_publish(ctx, tmp, o->out);
   }
   lie_solver1d_destroy(&solver);
   LIE_CALL(err);
@@ -87,7 +77,7 @@ static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split)
                  (long long)o->seed, lie_ctx_size(ctx), o->out);
     err = lie_ns2d_generate_range(ns, tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
     if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
-    if (!err) err = publish(ctx, tmp, o->out);
+    if (!err) err = lie_cli_publish(ctx, tmp, o->out);
   }
   lie_ns2d_destroy(&ns);
   LIE_CALL(err);

@@ -67,15 +67,6 @@ static int make_dir(lie_ctx ctx, const char *path) {
   return LIE_OK;
 }
 
-static int publish(lie_ctx ctx, const char *tmp, const char *out) {
-  int ok = 1;
-  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
-  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
-  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
-  return LIE_OK;
-}
-
 /* Solver options of the quickstart data, set in the options database for this solve only.
  * Burgers: nu in [0.03, 0.3] and a shorter window (48 of 60 frames up to T = 6) at accuracy
  * 1e-3, because nu down to 0.01 needs fine grids (seconds per trajectory, docs/QUICKSTART.md). */
@@ -102,7 +93,7 @@ static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, i
   PetscOptionsClearValue(NULL, "-nx");
   LIE_CALL(err);
   LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories of %s failed", nfailed, n, path);
-  LIE_CALL(publish(q->ctx, tmp, path));
+  LIE_CALL(lie_cli_publish(q->ctx, tmp, path));
   return LIE_OK;
 }
 
@@ -143,7 +134,7 @@ static int embed(qs_job *q, const char *ckpt, const char *data, const char *out)
   snprintf(c.out, sizeof c.out, "%s.tmp", out);
   c.batch = 16, c.backend = LIE_NN_BACKEND_REF;
   LIE_CALL(lie_embed_run(q->ctx, &c));
-  LIE_CALL(publish(q->ctx, c.out, out));
+  LIE_CALL(lie_cli_publish(q->ctx, c.out, out));
   return LIE_OK;
 }
 

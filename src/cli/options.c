@@ -54,3 +54,12 @@ int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntm
   snprintf(tmp, ntmp, "%s.tmp", path);
   return LIE_OK;
 }
+
+int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out) {
+  int ok = 1;
+  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
+  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
+  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
+  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  return LIE_OK;
+}
