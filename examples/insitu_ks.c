@@ -23,8 +23,10 @@ static int run(MPI_Comm comm, PetscInt seed) {
   LIE_CALL(lie_solver1d_sample(ks, lie_seed_derive((uint64_t)seed, LIE_SPLIT_TRAIN, (uint64_t)lie_ctx_rank(ctx)), &p));
   LIE_CALL(lie_solver1d_solve(ks, &p, u, t, x, &ok));
   double mean = 0, energy = 0;
-  for (int j = 0; j < nx; j++) mean += u[(size_t)(nsave - 1) * nx + j] / nx;
-  for (int j = 0; j < nx; j++) energy += pow(u[(size_t)(nsave - 1) * nx + j], 2) / nx;
+  for (int j = 0; j < nx; j++)
+    mean += u[(size_t)(nsave - 1) * nx + j] / nx;
+  for (int j = 0; j < nx; j++)
+    energy += pow(u[(size_t)(nsave - 1) * nx + j], 2) / nx;
   printf("[rank %d] KS L=%.3f T=%.3f ok=%d: at t=%.3f mean=%.3e energy=%.6f\n", lie_ctx_rank(ctx), p.L, p.T, ok,
          t[nsave - 1], mean, energy);
   free(u), free(t), free(x);

@@ -67,7 +67,8 @@ void lie_etdab_coeffs(lie_etdab *e, const double complex *Lk, double h, int M) {
   double binom[LIE_ETDAB_MAX_ORDER][LIE_ETDAB_MAX_ORDER];
   binom_poly(q, c);
   for (int m = 0; m < q; m++)
-    for (int j = 0; j <= m; j++) binom[m][j] = j == 0 ? 1 : binom[m][j - 1] * (m - j + 1) / j;
+    for (int j = 0; j <= m; j++)
+      binom[m][j] = j == 0 ? 1 : binom[m][j - 1] * (m - j + 1) / j;
   e->h = h;
   for (int jk = 0; jk < e->nk; jk++) {
     const double complex z = h * Lk[jk];
@@ -87,7 +88,8 @@ void lie_etdab_coeffs(lie_etdab *e, const double complex *Lk, double h, int M) {
     /* nabla^m N_n = sum_j (-1)^j binom(m, j) N_{n-j} */
     for (int j = 0; j < q; j++) {
       double complex s = 0;
-      for (int m = j; m < q; m++) s += ((j & 1) ? -1.0 : 1.0) * binom[m][j] * g[m];
+      for (int m = j; m < q; m++)
+        s += ((j & 1) ? -1.0 : 1.0) * binom[m][j] * g[m];
       e->w[(size_t)j * e->nk + jk] = h * s;
     }
   }

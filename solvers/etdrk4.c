@@ -19,8 +19,8 @@ int lie_etd4_create(int nk, lie_etd4 **out) {
   LIE_ALLOC(e, 1);
   e->nk = nk;
   e->h = -1;
-  double complex **arr[] = {&e->E, &e->Elo, &e->E2, &e->Q, &e->f1, &e->f2, &e->f3, &e->a,
-                            &e->b, &e->c, &e->Nv, &e->Na, &e->Nb, &e->Nc};
+  double complex **arr[] = {&e->E, &e->Elo, &e->E2, &e->Q,  &e->f1, &e->f2, &e->f3,
+                            &e->a, &e->b,   &e->c,  &e->Nv, &e->Na, &e->Nb, &e->Nc};
   for (size_t i = 0; i < sizeof(arr) / sizeof(arr[0]); i++) {
     int err = etd4_alloc(nk, arr[i]);
     if (err) {
@@ -35,7 +35,8 @@ int lie_etd4_create(int nk, lie_etd4 **out) {
 int lie_etd4_destroy(lie_etd4 **e) {
   if (!e || !*e) return LIE_OK;
   lie_etd4 *s = *e;
-  double complex *arr[] = {s->E, s->Elo, s->E2, s->Q, s->f1, s->f2, s->f3, s->a, s->b, s->c, s->Nv, s->Na, s->Nb, s->Nc};
+  double complex *arr[] = {s->E, s->Elo, s->E2, s->Q,  s->f1, s->f2, s->f3,
+                           s->a, s->b,   s->c,  s->Nv, s->Na, s->Nb, s->Nc};
   for (size_t i = 0; i < sizeof(arr) / sizeof(arr[0]); i++)
     if (arr[i]) fftw_free(arr[i]);
   LIE_FREE(*e);
@@ -67,12 +68,16 @@ void lie_etd4_step(lie_etd4 *e, const lie_pde1d *p, double complex *v) {
   const double complex *E = e->E, *E2 = e->E2, *Q = e->Q;
   double complex *a = e->a, *b = e->b, *c = e->c;
   lie_pde1d_nonlinear(p, v, e->Nv);
-  for (int j = 0; j < nk; j++) a[j] = E2[j] * v[j] + Q[j] * e->Nv[j];
+  for (int j = 0; j < nk; j++)
+    a[j] = E2[j] * v[j] + Q[j] * e->Nv[j];
   lie_pde1d_nonlinear(p, a, e->Na);
-  for (int j = 0; j < nk; j++) b[j] = E2[j] * v[j] + Q[j] * e->Na[j];
+  for (int j = 0; j < nk; j++)
+    b[j] = E2[j] * v[j] + Q[j] * e->Na[j];
   lie_pde1d_nonlinear(p, b, e->Nb);
-  for (int j = 0; j < nk; j++) c[j] = E2[j] * a[j] + Q[j] * (2 * e->Nb[j] - e->Nv[j]);
+  for (int j = 0; j < nk; j++)
+    c[j] = E2[j] * a[j] + Q[j] * (2 * e->Nb[j] - e->Nv[j]);
   lie_pde1d_nonlinear(p, c, e->Nc);
   for (int j = 0; j < nk; j++)
-    v[j] = e->Elo[j] * v[j] + E[j] * v[j] + e->Nv[j] * e->f1[j] + 2 * (e->Na[j] + e->Nb[j]) * e->f2[j] + e->Nc[j] * e->f3[j];
+    v[j] = e->Elo[j] * v[j] + E[j] * v[j] + e->Nv[j] * e->f1[j] + 2 * (e->Na[j] + e->Nb[j]) * e->f2[j] +
+           e->Nc[j] * e->f3[j];
 }

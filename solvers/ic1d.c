@@ -20,7 +20,8 @@ void lie_ic1d_eval(const lie_traj1d *p, int n, double *u) {
   for (int j = 0; j < n; j++) {
     const double x = j * p->L / n;
     double s = 0;
-    for (int w = 0; w < p->nwaves; w++) s += p->amp[w] * sin(2 * M_PI * p->l[w] * x / p->L + p->phase[w]);
+    for (int w = 0; w < p->nwaves; w++)
+      s += p->amp[w] * sin(2 * M_PI * p->l[w] * x / p->L + p->phase[w]);
     u[j] = s;
   }
 }
@@ -28,10 +29,15 @@ void lie_ic1d_eval(const lie_traj1d *p, int n, double *u) {
 void lie_phys1d_defaults(lie_pde pde, lie_phys1d *c) {
   memset(c, 0, sizeof(*c));
   switch (pde) {
-  case LIE_PDE_KS: *c = (lie_phys1d){.L = 64, .T = 100, .jitter = 0.1, .nwaves = 10, .lmin = 1, .lmax = 3}; break;
-  case LIE_PDE_KDV: *c = (lie_phys1d){.L = 128, .T = 100, .jitter = 0.1, .nwaves = 10, .lmin = 1, .lmax = 3}; break;
+  case LIE_PDE_KS:
+    *c = (lie_phys1d){.L = 64, .T = 100, .jitter = 0.1, .nwaves = 10, .lmin = 1, .lmax = 3};
+    break;
+  case LIE_PDE_KDV:
+    *c = (lie_phys1d){.L = 128, .T = 100, .jitter = 0.1, .nwaves = 10, .lmin = 1, .lmax = 3};
+    break;
   default:
-    *c = (lie_phys1d){.L = 2 * M_PI, .T = 18, .jitter = 0, .nu_min = 0.01, .nu_max = 0.1, .nwaves = 20, .lmin = 1, .lmax = 7};
+    *c = (lie_phys1d){
+        .L = 2 * M_PI, .T = 18, .jitter = 0, .nu_min = 0.01, .nu_max = 0.1, .nwaves = 20, .lmin = 1, .lmax = 7};
     break;
   }
 }
@@ -48,7 +54,10 @@ void lie_ic1d_sample(const lie_phys1d *c, lie_pde pde, uint64_t seed, lie_traj1d
   p->nu = 0;
   if (pde == LIE_PDE_BURGERS) p->nu = exp(lie_rng_range(&r, log(c->nu_min), log(c->nu_max)));
   p->nwaves = c->nwaves;
-  for (int w = 0; w < p->nwaves; w++) p->amp[w] = lie_rng_range(&r, -0.5, 0.5);
-  for (int w = 0; w < p->nwaves; w++) p->phase[w] = lie_rng_range(&r, 0, 2 * M_PI);
-  for (int w = 0; w < p->nwaves; w++) p->l[w] = lie_rng_int(&r, c->lmin, c->lmax);
+  for (int w = 0; w < p->nwaves; w++)
+    p->amp[w] = lie_rng_range(&r, -0.5, 0.5);
+  for (int w = 0; w < p->nwaves; w++)
+    p->phase[w] = lie_rng_range(&r, 0, 2 * M_PI);
+  for (int w = 0; w < p->nwaves; w++)
+    p->l[w] = lie_rng_int(&r, c->lmin, c->lmax);
 }

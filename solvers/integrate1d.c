@@ -10,12 +10,13 @@
 
 static int all_finite_c(const double complex *v, int n) {
   double s = 0;
-  for (int j = 0; j < n; j++) s += creal(v[j]) + cimag(v[j]);
+  for (int j = 0; j < n; j++)
+    s += creal(v[j]) + cimag(v[j]);
   return isfinite(s);
 }
 
-long lie_integrate1d(lie_pde1d *p, lie_etd4 *e, double complex *v, const double complex *Lk, double h,
-                     int ntimes, const double *times, int first_out, lie_spec1d *out_sp, double *out, double *tail) {
+long lie_integrate1d(lie_pde1d *p, lie_etd4 *e, double complex *v, const double complex *Lk, double h, int ntimes,
+                     const double *times, int first_out, lie_spec1d *out_sp, double *out, double *tail) {
   const int nx = out_sp->n;
   double t = 0;
   long steps = 0;
@@ -28,7 +29,8 @@ long lie_integrate1d(lie_pde1d *p, lie_etd4 *e, double complex *v, const double 
       if (s < 1) s = 1;
       const double hs = dt / s;
       if (fabs(hs - e->h) > 1e-13 * hs) lie_etd4_coeffs(e, Lk, hs, LIE_ETD4_CONTOUR_POINTS);
-      for (long m = 0; m < s; m++) lie_etd4_step(e, p, v);
+      for (long m = 0; m < s; m++)
+        lie_etd4_step(e, p, v);
       steps += s;
       if (!all_finite_c(v, p->sp->nk)) return -1;
     }
@@ -67,7 +69,8 @@ long lie_integrate1d_ab(lie_pde1d *p, lie_etdab *ab, lie_etd4 *e4, double comple
     if (n == nsteps) break;
     if (n < q - 1) {
       lie_etdab_push(ab, p, v);
-      for (int m = 0; m < sub; m++) lie_etd4_step(e4, p, v);
+      for (int m = 0; m < sub; m++)
+        lie_etd4_step(e4, p, v);
     } else {
       lie_etdab_step(ab, p, v);
     }

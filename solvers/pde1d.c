@@ -13,9 +13,15 @@ void lie_pde1d_linear(const lie_pde1d *p, double complex *Lk) {
   for (int j = 0; j < sp->nk; j++) {
     const double k = sp->k[j], k2 = k * k;
     switch (p->pde) {
-    case LIE_PDE_KS: Lk[j] = k2 - k2 * k2; break;
-    case LIE_PDE_KDV: Lk[j] = I * (k2 * k); break;
-    default: Lk[j] = -p->nu * k2; break;
+    case LIE_PDE_KS:
+      Lk[j] = k2 - k2 * k2;
+      break;
+    case LIE_PDE_KDV:
+      Lk[j] = I * (k2 * k);
+      break;
+    default:
+      Lk[j] = -p->nu * k2;
+      break;
     }
   }
 }
@@ -29,7 +35,8 @@ void lie_pde1d_nonlinear(const lie_pde1d *p, const double complex *v, double com
   memcpy(sp->y, v, sizeof(double complex) * (size_t)nk);
   fftw_execute(sp->c2r);
   double *x = sp->x;
-  for (int m = 0; m < n; m++) x[m] *= x[m];
+  for (int m = 0; m < n; m++)
+    x[m] *= x[m];
   fftw_execute(sp->r2c);
   /* i k y in real arithmetic: complex products would go through __muldc3's NaN checks */
   const double *y = (const double *)sp->y;
@@ -39,5 +46,6 @@ void lie_pde1d_nonlinear(const lie_pde1d *p, const double complex *v, double com
     nv[2 * j] = -f * y[2 * j + 1];
     nv[2 * j + 1] = f * y[2 * j];
   }
-  for (int j = kc + 1; j < nk; j++) Nv[j] = 0;
+  for (int j = kc + 1; j < nk; j++)
+    Nv[j] = 0;
 }

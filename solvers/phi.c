@@ -16,27 +16,34 @@
 static void phi_point(double complex r, int kmax, double complex *phi) {
   double inv_fact[LIE_PHI_MAX + 32];
   inv_fact[0] = 1;
-  for (int i = 1; i < LIE_PHI_MAX + 32; i++) inv_fact[i] = inv_fact[i - 1] / i;
+  for (int i = 1; i < LIE_PHI_MAX + 32; i++)
+    inv_fact[i] = inv_fact[i - 1] / i;
   if (cabs(r) < 1.5) {
     double complex s = 0;
-    for (int i = 30; i >= 0; i--) s = s * r + inv_fact[i + kmax]; /* sum_i r^i / (i + kmax)! */
+    for (int i = 30; i >= 0; i--)
+      s = s * r + inv_fact[i + kmax]; /* sum_i r^i / (i + kmax)! */
     phi[kmax] = s;
-    for (int k = kmax - 1; k >= 0; k--) phi[k] = r * phi[k + 1] + inv_fact[k];
+    for (int k = kmax - 1; k >= 0; k--)
+      phi[k] = r * phi[k + 1] + inv_fact[k];
     return;
   }
   phi[0] = cexp(r);
-  for (int k = 0; k < kmax; k++) phi[k + 1] = (phi[k] - inv_fact[k]) / r;
+  for (int k = 0; k < kmax; k++)
+    phi[k + 1] = (phi[k] - inv_fact[k]) / r;
 }
 
 void lie_phi_contour(double complex z, int kmax, int M, double complex *phi) {
   double complex pt[LIE_PHI_MAX + 1];
-  for (int k = 0; k <= kmax; k++) phi[k] = 0;
+  for (int k = 0; k <= kmax; k++)
+    phi[k] = 0;
   for (int m = 0; m < M; m++) {
     /* angles (m + 1/2) 2 pi / M: never on the real axis */
     phi_point(z + cexp(I * (2 * M_PI * (m + 0.5) / M)), kmax, pt);
-    for (int k = 0; k <= kmax; k++) phi[k] += pt[k];
+    for (int k = 0; k <= kmax; k++)
+      phi[k] += pt[k];
   }
-  for (int k = 0; k <= kmax; k++) phi[k] /= M;
+  for (int k = 0; k <= kmax; k++)
+    phi[k] /= M;
   phi[0] = cexp(z);
 }
 
@@ -48,5 +55,5 @@ void lie_exp_split(double h, double complex L, double complex *hi, double comple
   const long double complex z = (long double)h * (long double complex)L;
   const long double complex e = cexpl(z);
   *hi = (double complex)e;
-  *lo = (double complex)(e - (long double complex)*hi);
+  *lo = (double complex)(e - (long double complex) * hi);
 }

@@ -94,15 +94,16 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   PetscCall(PetscOptionsInt("-solver1d_order", "Order of the ETD Adams-Bashforth method", "lie_solver1d", s->order,
                             &s->order, NULL));
   PetscBool dealias = s->dealias ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscOptionsBool("-solver1d_dealias", "2/3-rule dealiasing of u u_x", "lie_solver1d", dealias, &dealias,
-                             NULL));
+  PetscCall(
+      PetscOptionsBool("-solver1d_dealias", "2/3-rule dealiasing of u u_x", "lie_solver1d", dealias, &dealias, NULL));
   s->dealias = dealias == PETSC_TRUE;
   PetscCall(PetscOptionsInt("-solver1d_n", "Internal grid points (0: chosen from the accuracy)", "lie_solver1d",
                             s->n_internal, &s->n_internal, NULL));
-  PetscCall(PetscOptionsInt("-solver1d_steps", "Steps per stored time interval of the coarser Richardson run (0: from the accuracy)",
+  PetscCall(PetscOptionsInt("-solver1d_steps",
+                            "Steps per stored time interval of the coarser Richardson run (0: from the accuracy)",
                             "lie_solver1d", s->steps, &s->steps, NULL));
-  PetscCall(PetscOptionsReal("-solver1d_step_factor", "Scale of the first step guess", "lie_solver1d",
-                             s->step_factor, &s->step_factor, NULL));
+  PetscCall(PetscOptionsReal("-solver1d_step_factor", "Scale of the first step guess", "lie_solver1d", s->step_factor,
+                             &s->step_factor, NULL));
   PetscCall(PetscOptionsInt("-solver1d_max_retries", "Retries with smaller steps after a blow-up", "lie_solver1d",
                             s->max_retries, &s->max_retries, NULL));
   snprintf(opt, sizeof opt, "-%s_L", p);
@@ -110,21 +111,21 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   snprintf(opt, sizeof opt, "-%s_T", p);
   PetscCall(PetscOptionsReal(opt, "Final time (mean)", "lie_solver1d", s->phys.T, &s->phys.T, NULL));
   snprintf(opt, sizeof opt, "-%s_jitter", p);
-  PetscCall(PetscOptionsReal(opt, "Relative uniform jitter of L and T", "lie_solver1d", s->phys.jitter,
-                             &s->phys.jitter, NULL));
+  PetscCall(PetscOptionsReal(opt, "Relative uniform jitter of L and T", "lie_solver1d", s->phys.jitter, &s->phys.jitter,
+                             NULL));
   snprintf(opt, sizeof opt, "-%s_nwaves", p);
-  PetscCall(PetscOptionsInt(opt, "Sine waves in the initial condition", "lie_solver1d", s->phys.nwaves,
-                            &s->phys.nwaves, NULL));
+  PetscCall(PetscOptionsInt(opt, "Sine waves in the initial condition", "lie_solver1d", s->phys.nwaves, &s->phys.nwaves,
+                            NULL));
   snprintf(opt, sizeof opt, "-%s_lmin", p);
   PetscCall(PetscOptionsInt(opt, "Smallest wave number l", "lie_solver1d", s->phys.lmin, &s->phys.lmin, NULL));
   snprintf(opt, sizeof opt, "-%s_lmax", p);
-  PetscCall(PetscOptionsInt(opt, "Wave numbers l < lmax (exclusive, as numpy randint)", "lie_solver1d",
-                            s->phys.lmax, &s->phys.lmax, NULL));
+  PetscCall(PetscOptionsInt(opt, "Wave numbers l < lmax (exclusive, as numpy randint)", "lie_solver1d", s->phys.lmax,
+                            &s->phys.lmax, NULL));
   if (s->pde == LIE_PDE_BURGERS) {
-    PetscCall(PetscOptionsReal("-burgers_nu_min", "Smallest viscosity (log-uniform)", "lie_solver1d",
-                               s->phys.nu_min, &s->phys.nu_min, NULL));
-    PetscCall(PetscOptionsReal("-burgers_nu_max", "Largest viscosity (log-uniform)", "lie_solver1d",
-                               s->phys.nu_max, &s->phys.nu_max, NULL));
+    PetscCall(PetscOptionsReal("-burgers_nu_min", "Smallest viscosity (log-uniform)", "lie_solver1d", s->phys.nu_min,
+                               &s->phys.nu_min, NULL));
+    PetscCall(PetscOptionsReal("-burgers_nu_max", "Largest viscosity (log-uniform)", "lie_solver1d", s->phys.nu_max,
+                               &s->phys.nu_max, NULL));
   }
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -150,14 +151,15 @@ int lie_solver1d_setup(lie_solver1d s) {
             s->phys.T);
   LIE_CHECK(s->phys.jitter >= 0 && s->phys.jitter < 1, LIE_ERR_USAGE, "-%s_jitter %g: must be in [0, 1)", p,
             s->phys.jitter);
-  LIE_CHECK(s->phys.nwaves >= 1 && s->phys.nwaves <= LIE_IC_MAX_WAVES, LIE_ERR_USAGE, "-%s_nwaves %d: must be in [1, %d]",
-            p, s->phys.nwaves, LIE_IC_MAX_WAVES);
+  LIE_CHECK(s->phys.nwaves >= 1 && s->phys.nwaves <= LIE_IC_MAX_WAVES, LIE_ERR_USAGE,
+            "-%s_nwaves %d: must be in [1, %d]", p, s->phys.nwaves, LIE_IC_MAX_WAVES);
   LIE_CHECK(s->phys.lmin >= 1 && s->phys.lmax > s->phys.lmin && s->phys.lmax <= s->nx / 8, LIE_ERR_USAGE,
             "-%s_lmin %d -%s_lmax %d: need 1 <= lmin < lmax <= nx/8", p, s->phys.lmin, p, s->phys.lmax);
   if (s->pde == LIE_PDE_BURGERS)
     LIE_CHECK(s->phys.nu_min > 0 && s->phys.nu_max >= s->phys.nu_min, LIE_ERR_USAGE,
               "-burgers_nu_min %g -burgers_nu_max %g: need 0 < nu_min <= nu_max", s->phys.nu_min, s->phys.nu_max);
-  LIE_CHECK(s->n_internal == 0 || (s->n_internal % s->nx == 0 || (s->nx % s->n_internal == 0 && s->n_internal % 2 == 0)),
+  LIE_CHECK(s->n_internal == 0 ||
+                (s->n_internal % s->nx == 0 || (s->nx % s->n_internal == 0 && s->n_internal % 2 == 0)),
             LIE_ERR_USAGE, "-solver1d_n %d: must be a multiple or an even divisor of nx = %d", s->n_internal, s->nx);
   LIE_CHECK(s->order >= 1 && s->order <= LIE_ETDAB_MAX_ORDER, LIE_ERR_USAGE, "-solver1d_order %d: must be in [1, %d]",
             s->order, LIE_ETDAB_MAX_ORDER);
@@ -224,7 +226,8 @@ int lie_solver1d_set_integrator(lie_solver1d s, const char *name, int order) {
     if (!strcmp(name, method_names[i])) {
       s->method = i;
       if (order > 0) s->order = order;
-      LIE_CHECK(s->order <= LIE_ETDAB_MAX_ORDER, LIE_ERR_ARG, "ETD-AB order %d above %d", s->order, LIE_ETDAB_MAX_ORDER);
+      LIE_CHECK(s->order <= LIE_ETDAB_MAX_ORDER, LIE_ERR_ARG, "ETD-AB order %d above %d", s->order,
+                LIE_ETDAB_MAX_ORDER);
       return LIE_OK;
     }
   LIE_ERROR(LIE_ERR_ARG, "unknown 1D integrator '%s' (etdab, etdrk4, ts)", name);
@@ -262,7 +265,8 @@ static int get_grid(lie_solver1d s, int n, grid1d **out) {
 /* numpy.linspace(0, T, nt): i * step, last point exactly T. */
 static void linspace(double T, int nt, double *t) {
   const double step = T / (nt - 1);
-  for (int i = 0; i < nt; i++) t[i] = i * step;
+  for (int i = 0; i < nt; i++)
+    t[i] = i * step;
   t[nt - 1] = T;
 }
 
@@ -271,7 +275,8 @@ static double amplitude_bound(lie_pde pde, grid1d *g) {
   double a = 0;
   memcpy(g->sp->y, g->v, sizeof(double complex) * (size_t)g->sp->nk);
   fftw_execute(g->sp->c2r);
-  for (int m = 0; m < g->sp->n; m++) a = fmax(a, fabs(g->sp->x[m]));
+  for (int m = 0; m < g->sp->n; m++)
+    a = fmax(a, fabs(g->sp->x[m]));
   if (pde == LIE_PDE_KS && a < 3.5) a = 3.5; /* KS saturates at |u| ~ 3 whatever the IC */
   return a > 0.5 ? a : 0.5;
 }
@@ -298,13 +303,15 @@ static int initial_grid(lie_solver1d s, double L, double nu, double umax) {
   if (s->pde == LIE_PDE_KS) {
     const double want = (s->accuracy >= 1e-6 ? 1.8 : 3.5) * L;
     if (s->accuracy >= 1e-6 && s->nx % 4 == 0 && s->nx / 2 >= want) n = s->nx / 2;
-    while (n < want && n < 64 * s->nx) n = next_grid(n, s->nx);
+    while (n < want && n < 64 * s->nx)
+      n = next_grid(n, s->nx);
   }
   if (s->pde == LIE_PDE_BURGERS) {
     const double w = 2 * nu / umax;
     const double kneed = 2 * log(1 / s->accuracy) / (M_PI * w);
     const double nneed = 3 * kneed * L / (2 * M_PI);
-    while (n < nneed && n < 64 * s->nx) n = next_grid(n, s->nx);
+    while (n < nneed && n < 64 * s->nx)
+      n = next_grid(n, s->nx);
   }
   return n;
 }
@@ -330,7 +337,7 @@ static int initial_steps(lie_solver1d s, int ab, double dt, double L, double nu,
 typedef struct {
   double L, nu;
   const lie_traj1d *traj; /* initial condition from parameters, or ... */
-  const double *u0;        /* ... from n0 point values */
+  const double *u0;       /* ... from n0 point values */
   int n0;
   int ntimes, first_out;
   const double *times;
@@ -349,7 +356,8 @@ static void initial_coeffs(const run_spec *r, grid1d *g, lie_spec1d *src) {
   memcpy(src->x, r->u0, sizeof(double) * (size_t)n0);
   fftw_execute(src->r2c);
   memset(g->v, 0, sizeof(double complex) * (size_t)g->sp->nk);
-  for (int j = 0; j < nk0 && j <= g->sp->kcut; j++) g->v[j] = src->y[j] / n0 * (j == n0 / 2 ? 0.5 : 1.0);
+  for (int j = 0; j < nk0 && j <= g->sp->kcut; j++)
+    g->v[j] = src->y[j] / n0 * (j == n0 / 2 ? 0.5 : 1.0);
 }
 
 /* One run with `steps` steps per interval of length dt on grid n. Returns steps taken
@@ -367,8 +375,8 @@ static int run_once(lie_solver1d s, const run_spec *r, lie_spec1d *src, int n, i
   g->ab->h = -1;
   initial_coeffs(r, g, src);
   if (use_ab(s, r))
-    *nsteps = lie_integrate1d_ab(&p, g->ab, g->e, g->v, g->Lk, dt, steps, 8, r->ntimes, r->first_out, s->out_sp, U,
-                                 tail);
+    *nsteps =
+        lie_integrate1d_ab(&p, g->ab, g->e, g->v, g->Lk, dt, steps, 8, r->ntimes, r->first_out, s->out_sp, U, tail);
   else
     *nsteps = lie_integrate1d(&p, g->e, g->v, g->Lk, dt / steps, r->ntimes, r->times, r->first_out, s->out_sp, U, tail);
   LIE_CHECK(*nsteps != -2, LIE_ERR_INTERNAL, "evaluation on the output grid failed");
@@ -399,7 +407,8 @@ static int solve_core(lie_solver1d s, const run_spec *r, lie_spec1d *src, double
   initial_coeffs(r, g, src);
   const double umax = amplitude_bound(s->pde, g);
   n = initial_grid(s, r->L, r->nu, umax);
-  while (n < r->min_n) n *= 2;
+  while (n < r->min_n)
+    n *= 2;
   int steps = s->steps ? s->steps : initial_steps(s, use_ab(s, r), dtmin, r->L, r->nu, n, umax);
   const double tol = s->accuracy;
   double tail = 0, est = -1;
@@ -429,9 +438,11 @@ static int solve_core(lie_solver1d s, const run_spec *r, lie_spec1d *src, double
     /* safety 0.5: on the most chaotic KS trajectories the estimate was optimistic by up to
      * 2x against independent references (docs/NUMERICS.md) */
     if (est <= 0.5 * tol || s->steps || refine >= s->max_refine) {
-      for (size_t i = 0; i < nout; i++) U[i] = s->U2[i] + (s->U2[i] - s->U1[i]) / rf;
-      if (est > tol) lie_log_warn(s->ctx, "solver1d: error estimate %.2e above the target %.2e after %d refinements",
-                                  est, tol, refine);
+      for (size_t i = 0; i < nout; i++)
+        U[i] = s->U2[i] + (s->U2[i] - s->U1[i]) / rf;
+      if (est > tol)
+        lie_log_warn(s->ctx, "solver1d: error estimate %.2e above the target %.2e after %d refinements", est, tol,
+                     refine);
       *ok = lie_all_finite(U, nout);
       break;
     }
@@ -452,7 +463,8 @@ static int solve_core(lie_solver1d s, const run_spec *r, lie_spec1d *src, double
   s->stats.tail = tail;
   s->stats.retries = retries;
   if (!*ok)
-    for (size_t i = 0; i < nout; i++) U[i] = NAN;
+    for (size_t i = 0; i < nout; i++)
+      U[i] = NAN;
   return LIE_OK;
 }
 
@@ -464,11 +476,18 @@ int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t
   PetscLogEventBegin(lie_events.solve, 0, 0, 0, 0);
   linspace(p->T, s->nt, s->times);
   if (t)
-    for (int i = 0; i < s->save_n; i++) t[i] = s->times[s->save_start + i];
+    for (int i = 0; i < s->save_n; i++)
+      t[i] = s->times[s->save_start + i];
   if (x)
-    for (int j = 0; j < s->nx; j++) x[j] = j * p->L / s->nx;
-  run_spec r = {.L = p->L, .nu = p->nu, .traj = p, .ntimes = s->save_start + s->save_n,
-                .first_out = s->save_start, .times = s->times, .uniform = 1};
+    for (int j = 0; j < s->nx; j++)
+      x[j] = j * p->L / s->nx;
+  run_spec r = {.L = p->L,
+                .nu = p->nu,
+                .traj = p,
+                .ntimes = s->save_start + s->save_n,
+                .first_out = s->save_start,
+                .times = s->times,
+                .uniform = 1};
   int err;
   if (s->method == METHOD_TS) {
     /* same internal grid as the exponential integrators would start from */
@@ -476,8 +495,8 @@ int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t
     LIE_CALL(get_grid(s, s->n_internal ? s->n_internal : 2 * s->nx, &g));
     initial_coeffs(&r, g, NULL);
     const int n = initial_grid(s, p->L, p->nu, amplitude_bound(s->pde, g));
-    err = lie_ts1d_solve(s->ctx, s->pde, p, s->dealias, s->nx, n, r.ntimes, r.times, r.first_out, 0.1 * s->accuracy,
-                         u, ok);
+    err = lie_ts1d_solve(s->ctx, s->pde, p, s->dealias, s->nx, n, r.ntimes, r.times, r.first_out, 0.1 * s->accuracy, u,
+                         ok);
     s->stats.n_internal = n;
   } else
     err = solve_core(s, &r, NULL, u, ok);
@@ -495,7 +514,8 @@ int lie_solver1d_solve_from(lie_solver1d s, double L, double nu, const double *u
     LIE_CHECK(times[i] >= 0 && (i == 0 || times[i] > times[i - 1]), LIE_ERR_ARG,
               "solve_from: times must be >= 0 and increasing (times[%d] = %g)", i, times[i]);
   LIE_CHECK(s->pde != LIE_PDE_BURGERS || nu > 0, LIE_ERR_ARG, "Burgers needs nu > 0 (got %g)", nu);
-  LIE_CHECK(s->method != METHOD_TS, LIE_ERR_NOTSUP, "solve_from uses the exponential integrator (-solver1d_method etdrk4)");
+  LIE_CHECK(s->method != METHOD_TS, LIE_ERR_NOTSUP,
+            "solve_from uses the exponential integrator (-solver1d_method etdrk4)");
   /* point data carries modes up to n/2: the internal grid must keep them all (2n, 2/3 rule) */
   int ok;
   run_spec r = {.L = L, .nu = nu, .u0 = u0, .n0 = n, .ntimes = ntimes, .first_out = 0, .times = times, .min_n = 2 * n};

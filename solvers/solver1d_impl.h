@@ -22,10 +22,10 @@
 typedef struct {
   int n, nk, kcut; /* points, n/2+1 modes, highest mode kept by the 2/3 rule */
   double L;
-  double *k;                 /* nk wavenumbers 2 pi j / L */
-  double *x;                 /* n real work values (fftw_malloc, FFTW-aligned) */
-  double complex *y;         /* nk complex work values (fftw_malloc) */
-  fftw_plan r2c, c2r;        /* x -> y, y -> x, made once with FFTW_ESTIMATE */
+  double *k;          /* nk wavenumbers 2 pi j / L */
+  double *x;          /* n real work values (fftw_malloc, FFTW-aligned) */
+  double complex *y;  /* nk complex work values (fftw_malloc) */
+  fftw_plan r2c, c2r; /* x -> y, y -> x, made once with FFTW_ESTIMATE */
 } lie_spec1d;
 
 int lie_spec1d_create(int n, int dealias, lie_spec1d **sp);
@@ -66,8 +66,8 @@ void lie_exp_split(double h, double complex L, double complex *hi, double comple
 typedef struct {
   int nk;
   double h;
-  double complex *E, *E2, *Q, *f1, *f2, *f3; /* Kassam & Trefethen (2005) eq. (2.5) */
-  double complex *Elo; /* e^{hL} - E: the rounding error of E, applied too (lie_exp_split) */
+  double complex *E, *E2, *Q, *f1, *f2, *f3;     /* Kassam & Trefethen (2005) eq. (2.5) */
+  double complex *Elo;                           /* e^{hL} - E: the rounding error of E, applied too (lie_exp_split) */
   double complex *a, *b, *c, *Nv, *Na, *Nb, *Nc; /* stage work */
 } lie_etd4;
 
@@ -100,8 +100,8 @@ void lie_etdab_push(lie_etdab *e, const lie_pde1d *p, const double complex *v);
  * at most h (each interval split into equal steps); after reaching times[i], the values on
  * the nx-point output grid go to out[(i-first_out)*nx ...] for i >= first_out. Returns the number of steps taken, or -1
  * when the solution stopped being finite. *tail: max resolution indicator over outputs. */
-long lie_integrate1d(lie_pde1d *p, lie_etd4 *e, double complex *v, const double complex *Lk, double h,
-                     int ntimes, const double *times, int first_out, lie_spec1d *out_sp, double *out, double *tail);
+long lie_integrate1d(lie_pde1d *p, lie_etd4 *e, double complex *v, const double complex *Lk, double h, int ntimes,
+                     const double *times, int first_out, lie_spec1d *out_sp, double *out, double *tail);
 
 long lie_integrate1d_ab(lie_pde1d *p, lie_etdab *ab, lie_etd4 *e4, double complex *v, const double complex *Lk,
                         double dt, int s, int sub, int ntimes, int first_out, lie_spec1d *out_sp, double *out,

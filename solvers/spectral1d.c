@@ -49,14 +49,16 @@ int lie_spec1d_destroy(lie_spec1d **sp) {
 
 void lie_spec1d_set_length(lie_spec1d *sp, double L) {
   sp->L = L;
-  for (int j = 0; j < sp->nk; j++) sp->k[j] = 2 * M_PI * j / L;
+  for (int j = 0; j < sp->nk; j++)
+    sp->k[j] = 2 * M_PI * j / L;
 }
 
 void lie_spec1d_forward(lie_spec1d *sp, const double *u, double complex *v) {
   const double s = 1.0 / sp->n;
   memcpy(sp->x, u, sizeof(double) * (size_t)sp->n);
   fftw_execute(sp->r2c);
-  for (int j = 0; j < sp->nk; j++) v[j] = j <= sp->kcut ? s * sp->y[j] : 0;
+  for (int j = 0; j < sp->nk; j++)
+    v[j] = j <= sp->kcut ? s * sp->y[j] : 0;
 }
 
 void lie_spec1d_backward(lie_spec1d *sp, const double complex *v, double *u) {
@@ -72,12 +74,14 @@ int lie_spec1d_eval(lie_spec1d *sp, const double complex *v, lie_spec1d *out, do
     const int m = sp->n / nx;
     memcpy(sp->y, v, sizeof(double complex) * (size_t)sp->nk);
     fftw_execute(sp->c2r);
-    for (int j = 0; j < nx; j++) u[j] = sp->x[(size_t)j * m];
+    for (int j = 0; j < nx; j++)
+      u[j] = sp->x[(size_t)j * m];
     return LIE_OK;
   }
   /* Coarser internal grid: the solution is a trigonometric polynomial of degree < n/2,
    * so zero padding evaluates it exactly at the finer points. */
-  for (int j = 0; j < out->nk; j++) out->y[j] = j < sp->nk && j < sp->n / 2 ? v[j] : 0;
+  for (int j = 0; j < out->nk; j++)
+    out->y[j] = j < sp->nk && j < sp->n / 2 ? v[j] : 0;
   fftw_execute(out->c2r);
   memcpy(u, out->x, sizeof(double) * (size_t)nx);
   return LIE_OK;

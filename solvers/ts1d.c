@@ -48,8 +48,10 @@ static PetscErrorCode rhs_function(TS ts, PetscReal t, Vec U, Vec F, void *ctx) 
   PetscCall(to_modes(c, U));
   lie_pde1d_nonlinear(&c->p, c->v, c->w);
   if (!c->imex)
-    for (int j = 0; j <= c->p.sp->kcut; j++) c->w[j] += c->Lk[j] * c->v[j];
-  for (int j = c->p.sp->kcut + 1; j < nk; j++) c->w[j] = 0;
+    for (int j = 0; j <= c->p.sp->kcut; j++)
+      c->w[j] += c->Lk[j] * c->v[j];
+  for (int j = c->p.sp->kcut + 1; j < nk; j++)
+    c->w[j] = 0;
   PetscCall(from_modes(c, c->w, F));
   PetscFunctionReturn(0);
 }
@@ -59,7 +61,8 @@ static PetscErrorCode i_function(TS ts, PetscReal t, Vec U, Vec Udot, Vec F, voi
   ts1d_ctx *c = ctx;
   PetscFunctionBeginUser;
   PetscCall(to_modes(c, U));
-  for (int j = 0; j < c->p.sp->nk; j++) c->w[j] = j <= c->p.sp->kcut ? -c->Lk[j] * c->v[j] : 0;
+  for (int j = 0; j < c->p.sp->nk; j++)
+    c->w[j] = j <= c->p.sp->kcut ? -c->Lk[j] * c->v[j] : 0;
   PetscCall(from_modes(c, c->w, F));
   PetscCall(VecAXPY(F, 1.0, Udot));
   PetscFunctionReturn(0);
@@ -78,7 +81,8 @@ static PetscErrorCode jac_mult(Mat J, Vec X, Vec Y) {
   PetscFunctionBeginUser;
   PetscCall(MatShellGetContext(J, &c));
   PetscCall(to_modes(c, X));
-  for (int j = 0; j < c->p.sp->nk; j++) c->w[j] = j <= c->p.sp->kcut ? (c->shift - c->Lk[j]) * c->v[j] : 0;
+  for (int j = 0; j < c->p.sp->nk; j++)
+    c->w[j] = j <= c->p.sp->kcut ? (c->shift - c->Lk[j]) * c->v[j] : 0;
   PetscCall(from_modes(c, c->w, Y));
   PetscFunctionReturn(0);
 }
@@ -89,7 +93,8 @@ static PetscErrorCode pc_apply(PC pc, Vec X, Vec Y) {
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &c));
   PetscCall(to_modes(c, X));
-  for (int j = 0; j < c->p.sp->nk; j++) c->w[j] = j <= c->p.sp->kcut ? c->v[j] / (c->shift - c->Lk[j]) : 0;
+  for (int j = 0; j < c->p.sp->nk; j++)
+    c->w[j] = j <= c->p.sp->kcut ? c->v[j] / (c->shift - c->Lk[j]) : 0;
   PetscCall(from_modes(c, c->w, Y));
   PetscFunctionReturn(0);
 }
@@ -166,8 +171,8 @@ static PetscErrorCode ts1d_options(MPI_Comm comm) {
   PetscBool imex = PETSC_TRUE;
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "1D solver PETSc TS path", "solvers");
-  PetscCall(PetscOptionsBool("-solver1d_ts_imex", "Treat the linear part implicitly (IMEX split)", "lie_solver1d",
-                             imex, &imex, NULL));
+  PetscCall(PetscOptionsBool("-solver1d_ts_imex", "Treat the linear part implicitly (IMEX split)", "lie_solver1d", imex,
+                             &imex, NULL));
   PetscOptionsEnd();
   PetscCall(TSCreate(PETSC_COMM_SELF, &ts));
   PetscCall(TSSetType(ts, TSARKIMEX));
@@ -209,7 +214,8 @@ int lie_ts1d_solve(lie_ctx ctx, lie_pde pde, const lie_traj1d *p, int dealias, i
   lie_spec1d_destroy(&out_sp);
   LIE_CALL(err);
   if (!*ok) {
-    for (size_t i = 0; i < (size_t)(ntimes - first_out) * nx; i++) u[i] = NAN;
+    for (size_t i = 0; i < (size_t)(ntimes - first_out) * nx; i++)
+      u[i] = NAN;
     lie_log_warn(ctx, "solver1d: PETSc TS failed on %s (seed %llu)", lie_pde_name(pde), (unsigned long long)p->seed);
   }
   return LIE_OK;

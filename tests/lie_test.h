@@ -2,48 +2,48 @@
  * any failure makes the test exit non-zero. */
 #ifndef LIE_TEST_H
 #define LIE_TEST_H
+#include "liereg/liereg.h"
 #include <math.h>
 #include <petscsys.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "liereg/liereg.h"
 
 static int lie_test_failures = 0;
 
 /* |got - want| <= tol */
-#define LIE_TEST_NEAR(got, want, tol, what)                                                        \
-  do {                                                                                             \
-    double g_ = (got), w_ = (want), t_ = (tol);                                                    \
-    int ok_ = fabs(g_ - w_) <= t_;                                                                 \
-    printf("%s %s: got %.6e want %.6e (tol %.1e)\n", ok_ ? "ok  " : "FAIL", (what), g_, w_, t_);    \
-    if (!ok_) lie_test_failures++;                                                                 \
+#define LIE_TEST_NEAR(got, want, tol, what)                                                                            \
+  do {                                                                                                                 \
+    double g_ = (got), w_ = (want), t_ = (tol);                                                                        \
+    int ok_ = fabs(g_ - w_) <= t_;                                                                                     \
+    printf("%s %s: got %.6e want %.6e (tol %.1e)\n", ok_ ? "ok  " : "FAIL", (what), g_, w_, t_);                       \
+    if (!ok_) lie_test_failures++;                                                                                     \
   } while (0)
 
 /* value <= bound */
-#define LIE_TEST_LE(val, bound, what)                                                       \
-  do {                                                                                      \
-    double v_ = (val), b_ = (bound);                                                        \
-    int ok_ = v_ <= b_;                                                                     \
-    printf("%s %s: %.6e <= %.6e\n", ok_ ? "ok  " : "FAIL", (what), v_, b_);                 \
-    if (!ok_) lie_test_failures++;                                                          \
+#define LIE_TEST_LE(val, bound, what)                                                                                  \
+  do {                                                                                                                 \
+    double v_ = (val), b_ = (bound);                                                                                   \
+    int ok_ = v_ <= b_;                                                                                                \
+    printf("%s %s: %.6e <= %.6e\n", ok_ ? "ok  " : "FAIL", (what), v_, b_);                                            \
+    if (!ok_) lie_test_failures++;                                                                                     \
   } while (0)
 
-#define LIE_TEST_TRUE(cond, what)                                  \
-  do {                                                             \
-    int ok_ = !!(cond);                                            \
-    printf("%s %s\n", ok_ ? "ok  " : "FAIL", (what));              \
-    if (!ok_) lie_test_failures++;                                 \
+#define LIE_TEST_TRUE(cond, what)                                                                                      \
+  do {                                                                                                                 \
+    int ok_ = !!(cond);                                                                                                \
+    printf("%s %s\n", ok_ ? "ok  " : "FAIL", (what));                                                                  \
+    if (!ok_) lie_test_failures++;                                                                                     \
   } while (0)
 
 /* A liereg call that must succeed inside a test's main(). */
-#define LIE_TEST_CALL(x)                                                  \
-  do {                                                                    \
-    int e_ = (x);                                                         \
-    if (e_) {                                                             \
-      lie_error_print(stderr, 0, 0.0, 1);                                 \
-      printf("FAIL %s returned %d\n", #x, e_);                            \
-      exit(1);                                                            \
-    }                                                                     \
+#define LIE_TEST_CALL(x)                                                                                               \
+  do {                                                                                                                 \
+    int e_ = (x);                                                                                                      \
+    if (e_) {                                                                                                          \
+      lie_error_print(stderr, 0, 0.0, 1);                                                                              \
+      printf("FAIL %s returned %d\n", #x, e_);                                                                         \
+      exit(1);                                                                                                         \
+    }                                                                                                                  \
   } while (0)
 
 /* Ends a test: prints a summary, finalises PETSc, returns the exit status. Failures on

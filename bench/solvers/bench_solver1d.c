@@ -27,13 +27,16 @@ static int dump(const char *dir, int i, const lie_traj1d *p, int nx, int nt, int
   snprintf(path, sizeof path, "%s/traj_%d.json", dir, i);
   FILE *f = fopen(path, "w");
   LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", path);
-  fprintf(f, "{\"L\": %.17g, \"T\": %.17g, \"nu\": %.17g, \"nx\": %d, \"nt\": %d, \"save_n\": %d, \"save_start\": %d", p->L,
-          p->T, p->nu, nx, nt, ns, s0);
+  fprintf(f, "{\"L\": %.17g, \"T\": %.17g, \"nu\": %.17g, \"nx\": %d, \"nt\": %d, \"save_n\": %d, \"save_start\": %d",
+          p->L, p->T, p->nu, nx, nt, ns, s0);
   const char *names[3] = {"amp", "phase", "l"};
   for (int a = 0; a < 3; a++) {
     fprintf(f, ", \"%s\": [", names[a]);
     for (int w = 0; w < p->nwaves; w++)
-      fprintf(f, a == 2 ? "%s%.0f" : "%s%.17g", w ? ", " : "", a == 0 ? p->amp[w] : a == 1 ? p->phase[w] : (double)p->l[w]);
+      fprintf(f, a == 2 ? "%s%.0f" : "%s%.17g", w ? ", " : "",
+              a == 0   ? p->amp[w]
+              : a == 1 ? p->phase[w]
+                       : (double)p->l[w]);
     fprintf(f, "]");
   }
   fprintf(f, "}\n");
@@ -101,12 +104,13 @@ static int run(lie_ctx ctx) {
       err = lie_rel_l2(u, uref, sz);
       if (dumpdir[0]) LIE_CALL(dump(dumpdir, i, &p, nx, nt, ns, s0, uref));
     }
-    printf("{\"bench\":\"solver1d\",\"pde\":\"%s\",\"traj\":%d,\"L\":%.6f,\"T\":%.6f,\"nu\":%.6g,\"ok\":%d,"
-           "\"time_s\":%.6f,\"cpu_s\":%.6f,\"rel_err\":%.3e,\"est_err\":%.3e,\"n_internal\":%d,\"steps_per_interval\":%d,"
-           "\"steps_total\":%ld,\"tail\":%.2e,\"ref_time_s\":%.3f,\"ref_n\":%d,\"ref_steps_per_interval\":%d,"
-           "\"ref_est\":%.2e}\n",
-           pdename, i, p.L, p.T, p.nu, ok, el, cpu, err, st.error_estimate, st.n_internal, st.steps_per_interval, st.steps,
-           st.tail, elr, str.n_internal, str.steps_per_interval, str.error_estimate);
+    printf(
+        "{\"bench\":\"solver1d\",\"pde\":\"%s\",\"traj\":%d,\"L\":%.6f,\"T\":%.6f,\"nu\":%.6g,\"ok\":%d,"
+        "\"time_s\":%.6f,\"cpu_s\":%.6f,\"rel_err\":%.3e,\"est_err\":%.3e,\"n_internal\":%d,\"steps_per_interval\":%d,"
+        "\"steps_total\":%ld,\"tail\":%.2e,\"ref_time_s\":%.3f,\"ref_n\":%d,\"ref_steps_per_interval\":%d,"
+        "\"ref_est\":%.2e}\n",
+        pdename, i, p.L, p.T, p.nu, ok, el, cpu, err, st.error_estimate, st.n_internal, st.steps_per_interval, st.steps,
+        st.tail, elr, str.n_internal, str.steps_per_interval, str.error_estimate);
     fflush(stdout);
   }
   free(u);

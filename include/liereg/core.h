@@ -22,12 +22,12 @@ extern "C" {
 
 enum lie_err {
   LIE_OK = 0,
-  LIE_ERR_USAGE,    /* bad option / argument value from the user (CLI exit code 2) */
-  LIE_ERR_ARG,      /* bad argument passed by a caller of the library */
-  LIE_ERR_MEM,      /* allocation failed */
-  LIE_ERR_IO,       /* file system: cannot open, rename, write */
-  LIE_ERR_FORMAT,   /* input file does not follow the expected schema */
-  LIE_ERR_NUMERIC,  /* NaN/Inf, blow-up, non-convergence */
+  LIE_ERR_USAGE,   /* bad option / argument value from the user (CLI exit code 2) */
+  LIE_ERR_ARG,     /* bad argument passed by a caller of the library */
+  LIE_ERR_MEM,     /* allocation failed */
+  LIE_ERR_IO,      /* file system: cannot open, rename, write */
+  LIE_ERR_FORMAT,  /* input file does not follow the expected schema */
+  LIE_ERR_NUMERIC, /* NaN/Inf, blow-up, non-convergence */
   LIE_ERR_MPI,
   LIE_ERR_HDF5,
   LIE_ERR_FFTW,
@@ -55,53 +55,55 @@ void lie_error_clear(void);
 void lie_error_print(FILE *out, int rank, double elapsed, int traceback);
 const char *lie_error_name(int code);
 
-#define LIE_CHECK(cond, code, ...)                                                      \
-  do {                                                                                  \
-    if (!(cond)) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__); \
+#define LIE_CHECK(cond, code, ...)                                                                                     \
+  do {                                                                                                                 \
+    if (!(cond)) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__);                              \
   } while (0)
 
 #define LIE_ERROR(code, ...) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
 
-#define LIE_CALL(x)                                                         \
-  do {                                                                      \
-    int lie_e_ = (x);                                                       \
-    if (lie_e_) return lie_error_trace(lie_e_, __FILE__, __LINE__, __func__); \
+#define LIE_CALL(x)                                                                                                    \
+  do {                                                                                                                 \
+    int lie_e_ = (x);                                                                                                  \
+    if (lie_e_) return lie_error_trace(lie_e_, __FILE__, __LINE__, __func__);                                          \
   } while (0)
 
 /* MPI result check (MPI errors must be set to MPI_ERRORS_RETURN on the communicator,
  * lie_ctx_create does that). */
 int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, const char *func);
-#define LIE_MPI(x)                                                                 \
-  do {                                                                             \
-    int lie_m_ = (x);                                                              \
-    if (lie_m_ != MPI_SUCCESS) return lie_error_mpi(lie_m_, #x, __FILE__, __LINE__, __func__); \
+#define LIE_MPI(x)                                                                                                     \
+  do {                                                                                                                 \
+    int lie_m_ = (x);                                                                                                  \
+    if (lie_m_ != MPI_SUCCESS) return lie_error_mpi(lie_m_, #x, __FILE__, __LINE__, __func__);                         \
   } while (0)
 
 /* HDF5 calls return a negative value on failure. */
-#define LIE_H5(x)                                                                                 \
-  do {                                                                                            \
-    if ((x) < 0) return lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "HDF5 call failed: %s", #x); \
+#define LIE_H5(x)                                                                                                      \
+  do {                                                                                                                 \
+    if ((x) < 0) return lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "HDF5 call failed: %s", #x);         \
   } while (0)
 
 /* PETSc calls return a PetscErrorCode; the PETSc message is copied into ours. */
 int lie_error_petsc(int perr, const char *expr, const char *file, int line, const char *func);
-#define LIE_PETSC(x)                                                                  \
-  do {                                                                                \
-    int lie_p_ = (int)(x);                                                            \
-    if (lie_p_) return lie_error_petsc(lie_p_, #x, __FILE__, __LINE__, __func__);     \
+#define LIE_PETSC(x)                                                                                                   \
+  do {                                                                                                                 \
+    int lie_p_ = (int)(x);                                                                                             \
+    if (lie_p_) return lie_error_petsc(lie_p_, #x, __FILE__, __LINE__, __func__);                                      \
   } while (0)
 
 /* calloc n elements of *p's type into p; LIE_ERR_MEM on failure. */
-#define LIE_ALLOC(p, n)                                                                         \
-  do {                                                                                          \
-    size_t lie_n_ = (size_t)(n);                                                                \
-    (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                            \
-    if (!(p)) return lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory allocating %zu x %zu bytes", lie_n_, sizeof(*(p))); \
+#define LIE_ALLOC(p, n)                                                                                                \
+  do {                                                                                                                 \
+    size_t lie_n_ = (size_t)(n);                                                                                       \
+    (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                                                   \
+    if (!(p))                                                                                                          \
+      return lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory allocating %zu x %zu bytes",      \
+                           lie_n_, sizeof(*(p)));                                                                      \
   } while (0)
-#define LIE_FREE(p) \
-  do {              \
-    free(p);        \
-    (p) = NULL;     \
+#define LIE_FREE(p)                                                                                                    \
+  do {                                                                                                                 \
+    free(p);                                                                                                           \
+    (p) = NULL;                                                                                                        \
   } while (0)
 
 /* ---------------------------------------------------------------- random numbers */
@@ -118,10 +120,10 @@ typedef struct {
 void lie_rng_seed(lie_rng *r, uint64_t seed);
 uint32_t lie_rng_u32(lie_rng *r);
 uint64_t lie_rng_u64(lie_rng *r);
-double lie_rng_uniform(lie_rng *r);                       /* [0, 1), 53 bits */
-double lie_rng_range(lie_rng *r, double lo, double hi);   /* [lo, hi) */
-int lie_rng_int(lie_rng *r, int lo, int hi);              /* integer in [lo, hi) */
-double lie_rng_normal(lie_rng *r);                        /* N(0,1), Box-Muller */
+double lie_rng_uniform(lie_rng *r);                     /* [0, 1), 53 bits */
+double lie_rng_range(lie_rng *r, double lo, double hi); /* [lo, hi) */
+int lie_rng_int(lie_rng *r, int lo, int hi);            /* integer in [lo, hi) */
+double lie_rng_normal(lie_rng *r);                      /* N(0,1), Box-Muller */
 /* Seed of item `index` of split `split` under base seed `base`: a hash, so it does not
  * depend on how items are distributed over ranks. */
 uint64_t lie_seed_derive(uint64_t base, uint64_t split, uint64_t index);
@@ -141,7 +143,7 @@ int lie_ctx_destroy(lie_ctx *ctx);
 MPI_Comm lie_ctx_comm(lie_ctx ctx);
 int lie_ctx_rank(lie_ctx ctx);
 int lie_ctx_size(lie_ctx ctx);
-double lie_ctx_elapsed(lie_ctx ctx); /* seconds since creation */
+double lie_ctx_elapsed(lie_ctx ctx);                /* seconds since creation */
 void lie_ctx_set_verbosity(lie_ctx ctx, int level); /* 0 quiet, 1 normal (default), 2 debug */
 int lie_ctx_verbosity(lie_ctx ctx);
 

@@ -44,8 +44,8 @@ int lie_h5_stamp(hid_t file, const char *pde);
  * ic_amp, ic_phase, ic_l, seed, success. Trajectory i of n is produced by rank
  * i % size in round i / size; rounds are buffered in blocks and written collectively. */
 typedef struct lie_writer1d_s *lie_writer1d;
-int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde pde, int n, int nt, int nx,
-                        int nwaves, lie_writer1d *w);
+int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde pde, int n, int nt, int nx, int nwaves,
+                        lie_writer1d *w);
 /* Buffer slot for round `round` on this rank (the caller fills u/t/x there). */
 int lie_writer1d_slot(lie_writer1d w, int round, double **u, double **t, double **x);
 /* Record the parameters and status of this rank's trajectory of `round`. */

@@ -2,14 +2,14 @@
  * One header per module; this one includes them all. */
 #ifndef LIEREG_H
 #define LIEREG_H
-#include "liereg/core.h"
-#include "liereg/io.h"
-#include "liereg/ns2d.h"
-#include "liereg/solvers.h"
-#include "liereg/nn.h"
-#include "liereg/ssl.h"
-#include "liereg/eval.h"
-#include "liereg/supervised.h"
-#include "liereg/report.h"
 #include "liereg/augment.h"
+#include "liereg/core.h"
+#include "liereg/eval.h"
+#include "liereg/io.h"
+#include "liereg/nn.h"
+#include "liereg/ns2d.h"
+#include "liereg/report.h"
+#include "liereg/solvers.h"
+#include "liereg/ssl.h"
+#include "liereg/supervised.h"
 #endif

@@ -21,10 +21,10 @@ extern "C" {
  * (the residual input) gets the sum of both contributions; callers zero gradients first. */
 
 typedef struct {
-  int B, C, H, W;  /* input  (B,C,H,W) */
-  int K, R, S;     /* weight (K,C,R,S) */
-  int sh, sw;      /* strides */
-  int ph, pw;      /* zero padding */
+  int B, C, H, W; /* input  (B,C,H,W) */
+  int K, R, S;    /* weight (K,C,R,S) */
+  int sh, sw;     /* strides */
+  int ph, pw;     /* zero padding */
 } lie_nn_conv_shape;
 int lie_nn_conv_out_h(const lie_nn_conv_shape *s);
 int lie_nn_conv_out_w(const lie_nn_conv_shape *s);
@@ -36,8 +36,8 @@ void lie_nn_conv2d_forward(float *out, const float *inp, const float *weight, co
 void lie_nn_conv2d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                             const float *weight, const lie_nn_conv_shape *s);
 /* inp (B,C,L), weight (K,C,S), bias (K) or NULL -> out (B,K,OL), OL = (L + 2p - S)/stride + 1 */
-void lie_nn_conv1d_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C,
-                           int L, int K, int S, int stride, int pad);
+void lie_nn_conv1d_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C, int L,
+                           int K, int S, int stride, int pad);
 void lie_nn_conv1d_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                             const float *weight, int B, int C, int L, int K, int S, int stride, int pad);
 
@@ -47,8 +47,8 @@ void lie_nn_conv1d_backward(float *dinp, float *dweight, float *dbias, const flo
  * Inference: normalise with the running stats (mean/rstd are filled from them).
  * inp (B,C,HW) -> out (B,C,HW) */
 void lie_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float *inp, const float *gamma,
-                              const float *beta, float *run_mean, float *run_var, int B, int C, int HW,
-                              float momentum, float eps, int train);
+                              const float *beta, float *run_mean, float *run_var, int B, int C, int HW, float momentum,
+                              float eps, int train);
 /* dout (B,C,HW) -> dinp (B,C,HW), dgamma (C), dbeta (C) */
 void lie_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, const float *dout, const float *inp,
                                const float *mean, const float *rstd, const float *gamma, int B, int C, int HW,
@@ -76,8 +76,8 @@ void lie_nn_relu_backward(float *dinp, const float *dout, const float *inp, size
 
 /* Max pool, -inf padding, ties go to the first maximum in the window (as PyTorch).
  * inp (B,C,H,W) -> out (B,C,OH,OW), OH = (H + 2ph - kh)/sh + 1 */
-void lie_nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int kh, int kw, int sh,
-                            int sw, int ph, int pw);
+void lie_nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int kh, int kw, int sh, int sw,
+                            int ph, int pw);
 void lie_nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B, int C, int H, int W, int kh,
                              int kw, int sh, int sw, int ph, int pw);
 
@@ -86,8 +86,7 @@ void lie_nn_avgpool_forward(float *out, const float *inp, int B, int C, int HW);
 void lie_nn_avgpool_backward(float *dinp, const float *dout, int B, int C, int HW);
 
 /* inp (B,Fi), weight (Fo,Fi), bias (Fo) or NULL -> out (B,Fo) */
-void lie_nn_linear_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int Fi,
-                           int Fo);
+void lie_nn_linear_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int Fi, int Fo);
 void lie_nn_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                             const float *weight, int B, int Fi, int Fo);
 
@@ -178,9 +177,9 @@ double lie_nn_net_flops(lie_nn_net net);
 
 /* ================================================================ models */
 typedef struct {
-  int dims;      /* 2: input (cin,H,W); 1: input (cin,L) as (cin,1,L) */
-  int cin;       /* input channels */
-  int width;     /* base width w: stages w,2w,4w,8w (64 = torchvision) */
+  int dims;  /* 2: input (cin,H,W); 1: input (cin,L) as (cin,1,L) */
+  int cin;   /* input channels */
+  int width; /* base width w: stages w,2w,4w,8w (64 = torchvision) */
 } lie_nn_resnet_opts;
 /* Appends ResNet-18 (torchvision: 7x7/2 stem, BN, ReLU, maxpool 3/2, 4 stages of 2 BasicBlocks,
  * global average pool) to `net` reading tensor `in`; names "<prefix>conv1.weight" etc.

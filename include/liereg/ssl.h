@@ -63,7 +63,6 @@ int lie_rankme_dist(lie_ctx ctx, int n_local, int d, const float *z, double *ran
 int lie_repr_std(int n, int d, const float *z, double *std);
 int lie_repr_std_dist(lie_ctx ctx, int n_local, int d, const float *z, double *std);
 
-
 /* ================================================================ pretraining (docs/PRETRAIN.md)
  * MPI data-parallel VICReg on Lie-augmented views of 1D trajectories. The global batch B is
  * split into B/P consecutive slices over the P ranks; step s of epoch e uses samples
@@ -82,13 +81,13 @@ typedef struct {
   char field[128];              /* -data_field ("" = the pde_* dataset) */
   lie_pde pde;                  /* -pde, default from the file's root attribute "pde" */
   /* model */
-  int dims;                                 /* -model_dims 2 (t x x image) or 1 (time as channels) */
-  int width;                                /* -model_width (64 = torchvision ResNet-18) */
-  int nexpander;                            /* layers of the expander */
-  int expander[LIE_PRETRAIN_MAX_EXPANDER];  /* -model_expander 512,512,512 */
-  lie_nn_backend backend;                   /* -nn_backend */
-  int backend_set;                          /* given explicitly (else may fall back to ref) */
-  int threads;                              /* -threads (0 = all cores available) */
+  int dims;                                /* -model_dims 2 (t x x image) or 1 (time as channels) */
+  int width;                               /* -model_width (64 = torchvision ResNet-18) */
+  int nexpander;                           /* layers of the expander */
+  int expander[LIE_PRETRAIN_MAX_EXPANDER]; /* -model_expander 512,512,512 */
+  lie_nn_backend backend;                  /* -nn_backend */
+  int backend_set;                         /* given explicitly (else may fall back to ref) */
+  int threads;                             /* -threads (0 = all cores available) */
   /* optimisation */
   int epochs;        /* -train_epochs (length of the lr schedule) */
   long steps;        /* -train_steps: stop when the global step reaches this (0 = end of the epochs) */
@@ -160,13 +159,13 @@ typedef struct lie_pretrain_s *lie_pretrain;
 typedef enum { LIE_PRETRAIN_DONE = 0, LIE_PRETRAIN_STOPPED, LIE_PRETRAIN_INTERRUPTED } lie_pretrain_status;
 typedef struct {
   lie_pretrain_status status;
-  long step;           /* global step reached */
-  long steps_run;      /* steps run by this call */
+  long step;      /* global step reached */
+  long steps_run; /* steps run by this call */
   int epoch;
   lie_vicreg_terms last;
   double samples_per_s;
   double rankme, repr_std; /* diagnostics of the last finished epoch (0 if none) */
-  const double *loss;  /* loss of each step of this call (steps_run values, valid until destroy) */
+  const double *loss;      /* loss of each step of this call (steps_run values, valid until destroy) */
 } lie_pretrain_result;
 
 /* Opens the data, builds the model and optimiser, resumes from cfg->resume if set. Checks

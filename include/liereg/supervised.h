@@ -32,7 +32,7 @@ typedef struct {
   int dims, width;
   lie_nn_backend backend;
   int threads;
-  int lie_aug;    /* -sup_aug crop|lie: random crops only (default) or + Lie augmentations */
+  int lie_aug; /* -sup_aug crop|lie: random crops only (default) or + Lie augmentations */
   lie_aug_cfg aug;
   /* optimisation */
   int nlr;
@@ -54,13 +54,13 @@ typedef struct {
   double value, boot_mean, boot_std; /* test metric (whole split) and bootstrap */
   double valid_value;                /* best validation metric (of the chosen lr) */
   double best_lr;
-  int best_epoch;                    /* epochs of the chosen model (1-based) */
+  int best_epoch; /* epochs of the chosen model (1-based) */
   int nlr;
   double lr[LIE_SUP_MAXLR], lr_valid[LIE_SUP_MAXLR];
   int lr_epoch[LIE_SUP_MAXLR], lr_ran[LIE_SUP_MAXLR];
-  double first_loss, last_loss;      /* training MSE (standardised targets) of the chosen lr: epoch 1 and last */
+  double first_loss, last_loss; /* training MSE (standardised targets) of the chosen lr: epoch 1 and last */
   double seconds;
-  double *pred, *truth;              /* (ntest, m) test predictions (always kept) */
+  double *pred, *truth; /* (ntest, m) test predictions (always kept) */
 } lie_sup_result;
 
 void lie_sup_cfg_default(lie_sup_cfg *cfg);

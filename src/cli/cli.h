@@ -36,8 +36,8 @@ int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_augment(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_plot(lie_ctx ctx, int nargs, char **args);
 /* The NS part of `liereg augment` (src/cli/augment_ns.c); split may be NULL (first group). */
-int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char *split, const char *group, lie_aug_gen g,
-                       double eps, lie_aug_mode mode);
+int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char *split, const char *group,
+                       lie_aug_gen g, double eps, lie_aug_mode mode);
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);

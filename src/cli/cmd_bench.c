@@ -20,15 +20,19 @@ typedef struct {
 static PetscErrorCode read_options(bench_opts *o) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "liereg bench train: NN engine training-step throughput", NULL);
-  PetscCall(PetscOptionsString("-model", "resnet18_2d or resnet18_1d", NULL, o->model, o->model, sizeof o->model, NULL));
-  PetscCall(PetscOptionsString("-input", "sample shape CxHxW (2D) or CxL (1D)", NULL, o->input, o->input, sizeof o->input, NULL));
+  PetscCall(
+      PetscOptionsString("-model", "resnet18_2d or resnet18_1d", NULL, o->model, o->model, sizeof o->model, NULL));
+  PetscCall(PetscOptionsString("-input", "sample shape CxHxW (2D) or CxL (1D)", NULL, o->input, o->input,
+                               sizeof o->input, NULL));
   PetscCall(PetscOptionsInt("-batch", "samples per step (each = two views)", NULL, o->batch, &o->batch, NULL));
   PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = cores available)", NULL, o->threads, &o->threads, NULL));
   PetscCall(PetscOptionsInt("-steps", "timed steps", NULL, o->steps, &o->steps, NULL));
   PetscCall(PetscOptionsInt("-warmup", "untimed steps first", NULL, o->warmup, &o->warmup, NULL));
   PetscCall(PetscOptionsInt("-width", "ResNet base width", NULL, o->width, &o->width, NULL));
-  PetscCall(PetscOptionsString("-expander", "expander sizes, e.g. 512-512-512", NULL, o->expander, o->expander, sizeof o->expander, NULL));
-  PetscCall(PetscOptionsString("-nn_backend", "dnnl or ref", NULL, o->backend, o->backend, sizeof o->backend, &o->backend_set));
+  PetscCall(PetscOptionsString("-expander", "expander sizes, e.g. 512-512-512", NULL, o->expander, o->expander,
+                               sizeof o->expander, NULL));
+  PetscCall(PetscOptionsString("-nn_backend", "dnnl or ref", NULL, o->backend, o->backend, sizeof o->backend,
+                               &o->backend_set));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -42,8 +46,10 @@ static int parse_dims(const char *s, int *d, int max) {
     if (end == s || v <= 0 || v > 1 << 20) return -1;
     d[n++] = (int)v;
     s = end;
-    if (*s == 'x' || *s == 'X' || *s == '-') s++;
-    else if (*s) return -1;
+    if (*s == 'x' || *s == 'X' || *s == '-')
+      s++;
+    else if (*s)
+      return -1;
   }
   return *s ? -1 : n;
 }
@@ -64,15 +70,19 @@ static double vicreg_like(const float *z, float *g, int N, int D, float *zc, flo
     float *gv = g + (size_t)v * N * D;
     for (int j = 0; j < D; j++) {
       double m = 0, var = 0;
-      for (int i = 0; i < N; i++) m += zv[(size_t)i * D + j];
+      for (int i = 0; i < N; i++)
+        m += zv[(size_t)i * D + j];
       m /= N;
-      for (int i = 0; i < N; i++) zc[(size_t)i * D + j] = (float)(zv[(size_t)i * D + j] - m);
-      for (int i = 0; i < N; i++) var += (double)zc[(size_t)i * D + j] * zc[(size_t)i * D + j];
+      for (int i = 0; i < N; i++)
+        zc[(size_t)i * D + j] = (float)(zv[(size_t)i * D + j] - m);
+      for (int i = 0; i < N; i++)
+        var += (double)zc[(size_t)i * D + j] * zc[(size_t)i * D + j];
       var /= (N - 1);
       double sd = sqrt(var + 1e-4);
       if (sd < 1) {
         L += 25.0 * 0.5 * (1 - sd) / D;
-        for (int i = 0; i < N; i++) gv[(size_t)i * D + j] -= (float)(25.0 * 0.5 / D * zc[(size_t)i * D + j] / ((N - 1) * sd));
+        for (int i = 0; i < N; i++)
+          gv[(size_t)i * D + j] -= (float)(25.0 * 0.5 / D * zc[(size_t)i * D + j] / ((N - 1) * sd));
       }
     }
     /* C = Zc^T Zc / (N-1); off-diagonal part drives the gradient 4/(D (N-1)) Zc Coff */
@@ -82,7 +92,8 @@ static double vicreg_like(const float *z, float *g, int N, int D, float *zc, flo
         if (k != j) L += (double)cov[(size_t)j * D + k] * cov[(size_t)j * D + k] / D;
       cov[(size_t)j * D + j] = 0;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, D, 4.0f / ((float)D * (N - 1)), zc, D, cov, D, 1.0f, gv, D);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, D, 4.0f / ((float)D * (N - 1)), zc, D, cov, D, 1.0f,
+                gv, D);
   }
   return L;
 }
@@ -96,7 +107,8 @@ static int build(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, cons
   LIE_CALL(lie_nn_input(*net, dims[0], nd == 3 ? dims[1] : 1, dims[nd - 1], &x));
   LIE_CALL(lie_nn_resnet18(*net, "encoder/", &ro, x, &h));
   sizes[0] = 8 * (int)o->width;
-  for (int i = 0; i < nexp; i++) sizes[i + 1] = exp[i];
+  for (int i = 0; i < nexp; i++)
+    sizes[i + 1] = exp[i];
   LIE_CALL(lie_nn_mlp(*net, "expander/", nexp, sizes, h, &z));
   LIE_CALL(lie_nn_net_setup(*net, 2 * (int)o->batch));
   LIE_CALL(lie_nn_net_init(*net, 1));
@@ -117,7 +129,8 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   LIE_CHECK(x && g && zc && cov, LIE_ERR_MEM, "out of memory for the benchmark batch");
   lie_rng rng;
   lie_rng_seed(&rng, 3);
-  for (size_t i = 0; i < nx; i++) x[i] = (float)lie_rng_normal(&rng);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = (float)lie_rng_normal(&rng);
   double t0 = 0, loss = 0, tf = 0, tb = 0;
   for (int s = 0; s < o->warmup + o->steps; s++) {
     if (s == o->warmup) t0 = lie_wtime(), tf = tb = 0;
@@ -156,7 +169,8 @@ int lie_cmd_bench(lie_ctx ctx, int nargs, char **args) {
             "usage: liereg bench train -model resnet18_2d|resnet18_1d -input CxHxW|CxL -batch B [-threads T]");
   LIE_PETSC(read_options(&o));
   int two_d = !strcmp(o.model, "resnet18_2d");
-  LIE_CHECK(two_d || !strcmp(o.model, "resnet18_1d"), LIE_ERR_USAGE, "-model %s: expected resnet18_2d or resnet18_1d", o.model);
+  LIE_CHECK(two_d || !strcmp(o.model, "resnet18_1d"), LIE_ERR_USAGE, "-model %s: expected resnet18_2d or resnet18_1d",
+            o.model);
   int nd = parse_dims(o.input, dims, 4);
   LIE_CHECK(nd == (two_d ? 3 : 2), LIE_ERR_USAGE, "-input %s: expected %s", o.input, two_d ? "CxHxW" : "CxL");
   int nexp = parse_dims(o.expander, exp, 8);

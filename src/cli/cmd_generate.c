@@ -16,16 +16,18 @@ static int read_options(lie_ctx ctx, lie_generate_opts *o) {
   snprintf(o->pde, sizeof o->pde, "ks");
   snprintf(o->mode, sizeof o->mode, "train");
   o->out[0] = 0, o->n = 0, o->seed = 0, o->offset = 0, o->force = PETSC_FALSE;
-  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg generate: solve a PDE for N trajectories into one HDF5 file", NULL);
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg generate: solve a PDE for N trajectories into one HDF5 file",
+                    NULL);
   LIE_PETSC(PetscOptionsString("-pde", "PDE: ks, kdv, burgers or ns", NULL, o->pde, o->pde, sizeof o->pde, NULL));
   LIE_PETSC(PetscOptionsInt("-n", "number of trajectories", NULL, o->n, &o->n, &set));
   LIE_PETSC(PetscOptionsString("-o", "output file (.h5); written as FILE.tmp and renamed when complete", NULL, o->out,
                                o->out, sizeof o->out, NULL));
   LIE_PETSC(PetscOptionsString("-mode", "split (HDF5 group): train, valid or test", NULL, o->mode, o->mode,
                                sizeof o->mode, NULL));
-  LIE_PETSC(PetscOptionsInt("-seed", "base seed; trajectory i uses hash(seed, mode, i)", NULL, o->seed, &o->seed, NULL));
-  LIE_PETSC(PetscOptionsInt("-offset", "global index of the first trajectory (for shards)", NULL, o->offset,
-                            &o->offset, NULL));
+  LIE_PETSC(
+      PetscOptionsInt("-seed", "base seed; trajectory i uses hash(seed, mode, i)", NULL, o->seed, &o->seed, NULL));
+  LIE_PETSC(PetscOptionsInt("-offset", "global index of the first trajectory (for shards)", NULL, o->offset, &o->offset,
+                            NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing output file", NULL, o->force, &o->force, NULL));
   PetscOptionsEnd();
   return LIE_OK;
@@ -98,7 +100,9 @@ int lie_cmd_generate(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(help || o.n > 0, LIE_ERR_USAGE, "-n must be a positive number of trajectories (got %d)", (int)o.n);
   LIE_CHECK(o.seed >= 0, LIE_ERR_USAGE, "-seed must be non-negative (got %lld)", (long long)o.seed);
   LIE_CHECK(o.offset >= 0, LIE_ERR_USAGE, "-offset must be non-negative (got %lld)", (long long)o.offset);
-  if (pde == LIE_PDE_NS) LIE_CALL(generate_ns(ctx, &o, split));
-  else LIE_CALL(generate_1d(ctx, &o, pde, split));
+  if (pde == LIE_PDE_NS)
+    LIE_CALL(generate_ns(ctx, &o, split));
+  else
+    LIE_CALL(generate_1d(ctx, &o, pde, split));
   return LIE_OK;
 }

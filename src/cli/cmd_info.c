@@ -5,7 +5,8 @@
 
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args) {
   int stop;
-  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg info FILE.h5: validate a dataset (schema, shapes, NaN/Inf, ranges)", NULL);
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL,
+                    "liereg info FILE.h5: validate a dataset (schema, shapes, NaN/Inf, ranges)", NULL);
   PetscOptionsEnd();
   PetscBool help;
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));

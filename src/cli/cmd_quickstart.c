@@ -70,9 +70,9 @@ static int make_dir(lie_ctx ctx, const char *path) {
 /* Solver options of the quickstart data, set in the options database for this solve only.
  * Burgers: nu in [0.03, 0.3] and a shorter window (48 of 60 frames up to T = 6) at accuracy
  * 1e-3, because nu down to 0.01 needs fine grids (seconds per trajectory, docs/QUICKSTART.md). */
-static const char *burgers_opts[][2] = {{"-burgers_nu_min", "0.03"}, {"-burgers_nu_max", "0.3"}, {"-burgers_T", "6"},
-                                        {"-nt", "60"},               {"-save_n", "48"},          {"-accuracy", "1e-3"},
-                                        {NULL, NULL}};
+static const char *burgers_opts[][2] = {
+    {"-burgers_nu_min", "0.03"}, {"-burgers_nu_max", "0.3"}, {"-burgers_T", "6"}, {"-nt", "60"},
+    {"-save_n", "48"},           {"-accuracy", "1e-3"},      {NULL, NULL}};
 static const char *ks_opts[][2] = {{"-accuracy", "1e-4"}, {NULL, NULL}};
 
 static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, int n, uint64_t offset) {
@@ -80,7 +80,8 @@ static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, i
   char tmp[QS_PATH + 16], nx[16];
   lie_solver1d s = NULL;
   int nfailed = 0, err;
-  for (int i = 0; opts[i][0]; i++) LIE_PETSC(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
+  for (int i = 0; opts[i][0]; i++)
+    LIE_PETSC(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
   snprintf(nx, sizeof nx, "%d", q->sc->nx);
   if (q->sc->nx) LIE_PETSC(PetscOptionsSetValue(NULL, "-nx", nx));
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -89,7 +90,8 @@ static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, i
   if (!err) err = lie_solver1d_setup(s);
   if (!err) err = lie_generate1d(q->ctx, s, tmp, split, n, 1, offset, &nfailed);
   lie_solver1d_destroy(&s);
-  for (int i = 0; opts[i][0]; i++) PetscOptionsClearValue(NULL, opts[i][0]);
+  for (int i = 0; opts[i][0]; i++)
+    PetscOptionsClearValue(NULL, opts[i][0]);
   PetscOptionsClearValue(NULL, "-nx");
   LIE_CALL(err);
   LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories of %s failed", nfailed, n, path);
@@ -148,14 +150,16 @@ static int probe_json(const char *path, const char *emb, const char *test, const
   fprintf(f, "{\"emb\": \"%s\", \"test_emb\": \"%s\", \"target\": \"%s\", \"metric\": \"%s\", ", emb, test, target,
           lie_metric_name(r->metric));
   if (!nsizes)
-    fprintf(f, "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"train_value\": %.10g, "
-               "\"lambda\": %.10g, \"ntrain\": %d, \"ntest\": %d, \"dim\": %d, \"outputs\": %d",
+    fprintf(f,
+            "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"train_value\": %.10g, "
+            "\"lambda\": %.10g, \"ntrain\": %d, \"ntest\": %d, \"dim\": %d, \"outputs\": %d",
             r->value, r->boot_mean, r->boot_std, r->train_value, r->lambda, r->ntrain, r->ntest, r->d, r->m);
   else {
     fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
     for (int i = 0; i < nsizes; i++) {
       double v[QS_MAXSIZES * 4], mean, std;
-      for (int s = 0; s < nseeds; s++) v[s] = r[i * nseeds + s].value;
+      for (int s = 0; s < nseeds; s++)
+        v[s] = r[i * nseeds + s].value;
       lie_mean_std(v, nseeds, &mean, &std);
       fprintf(f, "%s{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g}", i ? ", " : "", sizes[i], nseeds,
               mean, std);
@@ -203,7 +207,8 @@ static int probe(qs_job *q, const qs_task *t, const char *emb, const char *temb,
   LIE_CALL(lie_probe_sweep(q->ctx, &o, emb, t->target, nsizes, sizes, nseeds, sw));
   snprintf(path, sizeof path, "%s/%s_probe_sweep.json", q->run, name);
   if (me == 0) err = probe_json(path, emb, temb, t->target, sw, nsizes, sizes, nseeds);
-  for (int i = 0; i < nsizes * nseeds; i++) lie_probe_result_free(&sw[i]);
+  for (int i = 0; i < nsizes * nseeds; i++)
+    lie_probe_result_free(&sw[i]);
   LIE_CALL(err);
   return LIE_OK;
 }
@@ -229,7 +234,8 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   c.backend = LIE_NN_BACKEND_REF, c.threads = q->threads;
   c.epochs = sc->sup_epochs, c.patience = sc->sup_patience, c.batch = sc->sup_batch;
   c.nlr = sc->nlr;
-  for (int i = 0; i < sc->nlr; i++) c.lr[i] = sc->lr[i];
+  for (int i = 0; i < sc->nlr; i++)
+    c.lr[i] = sc->lr[i];
   memset(r, 0, sizeof r);
   LIE_CALL(lie_sup_sweep(q->ctx, &c, nsizes, sizes, nseeds, r));
   int err = LIE_OK;
@@ -247,7 +253,8 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   lie_log_info(q->ctx, "supervised %s %s: test %s %.5g ± %.3g (%d labels, lr %.3g, %d epochs)", name, t->target,
                lie_metric_name(full->metric), full->value, full->boot_std, full->ntrain, full->best_lr,
                full->best_epoch);
-  for (int i = 0; i < nsizes * nseeds; i++) lie_sup_result_free(&r[i]);
+  for (int i = 0; i < nsizes * nseeds; i++)
+    lie_sup_result_free(&r[i]);
   LIE_CALL(err);
   return LIE_OK;
 }
@@ -306,8 +313,10 @@ int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
     if (!strcmp(scale, scales[i].name)) q.sc = &scales[i];
   LIE_CHECK(q.sc, LIE_ERR_USAGE, "-quickstart_scale must be tiny or small (got '%s')", scale);
   LIE_CHECK(threads >= 1, LIE_ERR_USAGE, "-threads must be >= 1");
-  LIE_CHECK(force || access(q.dir, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to reuse it, or another "
-            "-quickstart_dir)", q.dir);
+  LIE_CHECK(force || access(q.dir, F_OK) != 0, LIE_ERR_USAGE,
+            "%s exists (use -force to reuse it, or another "
+            "-quickstart_dir)",
+            q.dir);
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   q.ctx = ctx, q.threads = (int)threads, q.t0 = lie_wtime(), q.nstages = 11;
@@ -327,7 +336,8 @@ int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
   lie_log_info(ctx, "quickstart (%s scale) on %d MPI ranks x %d threads -> %s", q.sc->name, lie_ctx_size(ctx),
                q.threads, q.dir);
   const qs_task tasks[] = {{LIE_PDE_BURGERS, "nu", 1}, {LIE_PDE_KS, "ic_mode", 0}};
-  for (int i = 0; i < 2; i++) LIE_CALL(run_task(&q, &tasks[i]));
+  for (int i = 0; i < 2; i++)
+    LIE_CALL(run_task(&q, &tasks[i]));
   progress(&q, "report -> %s/report.md", q.report, "");
   int n = 0;
   LIE_CALL(lie_report_write(ctx, q.run, q.report, &n));

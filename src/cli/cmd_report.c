@@ -10,8 +10,8 @@ int lie_cmd_report(lie_ctx ctx, int nargs, char **args) {
   int stop, n = 0;
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "usage: liereg report -dir RUN_DIR -o REPORT_DIR");
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg report -dir RUN_DIR -o REPORT_DIR", NULL);
-  LIE_PETSC(PetscOptionsString("-dir", "run directory: *.json results, *.csv logs/predictions, embedding *.h5", "",
-                               dir, dir, sizeof dir, NULL));
+  LIE_PETSC(PetscOptionsString("-dir", "run directory: *.json results, *.csv logs/predictions, embedding *.h5", "", dir,
+                               dir, sizeof dir, NULL));
   LIE_PETSC(PetscOptionsString("-o", "report directory (report.md + PNG figures; created if missing)", "", out, out,
                                sizeof out, NULL));
   PetscOptionsEnd();

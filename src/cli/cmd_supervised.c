@@ -26,24 +26,30 @@ int lie_sup_write_json(const char *path, const char *tmp, const lie_sup_cfg *c, 
                        const int *sizes, int nseeds) {
   FILE *f = fopen(tmp, "w");
   LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "{\"method\": \"supervised\", \"data\": \"%s\", \"test_data\": \"%s\", \"target\": \"%s\", "
-             "\"metric\": \"%s\", \"log_target\": %s, \"augment\": \"%s\", \"epochs_max\": %d, \"patience\": %d, ",
+  fprintf(f,
+          "{\"method\": \"supervised\", \"data\": \"%s\", \"test_data\": \"%s\", \"target\": \"%s\", "
+          "\"metric\": \"%s\", \"log_target\": %s, \"augment\": \"%s\", \"epochs_max\": %d, \"patience\": %d, ",
           c->train, c->test, c->target, lie_metric_name(r->metric), c->log_target ? "true" : "false",
           c->lie_aug ? "lie" : "crop", c->epochs, c->patience);
-  if (!nsizes) json_run(f, r);
+  if (!nsizes)
+    json_run(f, r);
   else {
     fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
     for (int i = 0; i < nsizes; i++) {
       double v[MAX_SWEEP], mean, std;
-      for (int s = 0; s < nseeds; s++) v[s] = r[i * nseeds + s].value;
+      for (int s = 0; s < nseeds; s++)
+        v[s] = r[i * nseeds + s].value;
       lie_mean_std(v, nseeds, &mean, &std);
       fprintf(f, "%s{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g, \"values\": [", i ? ", " : "",
               sizes[i], nseeds, mean, std);
-      for (int s = 0; s < nseeds; s++) fprintf(f, "%s%.10g", s ? ", " : "", v[s]);
+      for (int s = 0; s < nseeds; s++)
+        fprintf(f, "%s%.10g", s ? ", " : "", v[s]);
       fprintf(f, "], \"best_lr\": [");
-      for (int s = 0; s < nseeds; s++) fprintf(f, "%s%.6g", s ? ", " : "", r[i * nseeds + s].best_lr);
+      for (int s = 0; s < nseeds; s++)
+        fprintf(f, "%s%.6g", s ? ", " : "", r[i * nseeds + s].best_lr);
       fprintf(f, "], \"best_epoch\": [");
-      for (int s = 0; s < nseeds; s++) fprintf(f, "%s%d", s ? ", " : "", r[i * nseeds + s].best_epoch);
+      for (int s = 0; s < nseeds; s++)
+        fprintf(f, "%s%d", s ? ", " : "", r[i * nseeds + s].best_epoch);
       fprintf(f, "]}");
     }
     fprintf(f, "]");
@@ -102,13 +108,15 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
     LIE_CALL(lie_sup_cfg_check(&cfg));
     LIE_CHECK(nseeds >= 1 && nseeds <= MAX_SWEEP, LIE_ERR_USAGE, "-sup_sweep_seeds must be in 1..%d", MAX_SWEEP);
     LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
-    for (int i = 0; i < nsizes; i++) LIE_CHECK(sizes[i] >= 4, LIE_ERR_USAGE, "-sup_sweep sizes must be >= 4");
+    for (int i = 0; i < nsizes; i++)
+      LIE_CHECK(sizes[i] >= 4, LIE_ERR_USAGE, "-sup_sweep sizes must be >= 4");
     if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, sizeof tmp));
     if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, sizeof ptmp));
   }
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
-  for (int i = 0; i < nsizes; i++) isizes[i] = (int)sizes[i];
+  for (int i = 0; i < nsizes; i++)
+    isizes[i] = (int)sizes[i];
   int nres = nsizes ? (int)(nsizes * nseeds) : 1, err;
   lie_sup_result *r;
   LIE_ALLOC(r, nres);
@@ -117,17 +125,19 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
     if (!nsizes) lie_sup_print(cfg.target, r);
     for (int i = 0; i < nsizes; i++) {
       double v[MAX_SWEEP], mean, std;
-      for (int s = 0; s < nseeds; s++) v[s] = r[i * nseeds + s].value;
+      for (int s = 0; s < nseeds; s++)
+        v[s] = r[i * nseeds + s].value;
       lie_mean_std(v, (int)nseeds, &mean, &std);
-      printf("sweep method=supervised target=%s metric=%s ntrain=%d seeds=%d mean=%.6g std=%.6g ntest=%d\n",
-             cfg.target, lie_metric_name(r->metric), isizes[i], (int)nseeds, mean, std, r->ntest);
+      printf("sweep method=supervised target=%s metric=%s ntrain=%d seeds=%d mean=%.6g std=%.6g ntest=%d\n", cfg.target,
+             lie_metric_name(r->metric), isizes[i], (int)nseeds, mean, std, r->ntest);
     }
     fflush(stdout);
   }
   if (!err && out[0] && lie_ctx_rank(ctx) == 0)
     err = lie_sup_write_json(out, tmp, &cfg, r, (int)nsizes, isizes, (int)nseeds);
   if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = lie_sup_write_predictions(preds, ptmp, r);
-  for (int i = 0; i < nres; i++) lie_sup_result_free(&r[i]);
+  for (int i = 0; i < nres; i++)
+    lie_sup_result_free(&r[i]);
   free(r);
   LIE_CALL(err);
   return LIE_OK;

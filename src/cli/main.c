@@ -36,8 +36,10 @@ static const lie_cli_command *find_command(const char *name) {
 
 static void print_usage(FILE *out) {
   fprintf(out, "%s\ncommands:\n", help);
-  for (const lie_cli_command *c = lie_cli_commands; c->name; c++) fprintf(out, "  %-11s %s\n", c->name, c->summary);
-  fprintf(out, "options common to all commands: -options_file F, -options_left, -log_view, -verbose N, -traceback, -expect_ranks N\n");
+  for (const lie_cli_command *c = lie_cli_commands; c->name; c++)
+    fprintf(out, "  %-11s %s\n", c->name, c->summary);
+  fprintf(out, "options common to all commands: -options_file F, -options_left, -log_view, -verbose N, -traceback, "
+               "-expect_ranks N\n");
 }
 
 /* Exit code for an error: usage problems are 2, everything else 1. */
@@ -85,7 +87,8 @@ int main(int argc, char **argv) {
 
   /* argv[2..] = positional arguments up to the first option; PETSc gets the options. */
   char **args = argv + 2;
-  while (2 + nargs < argc && argv[2 + nargs][0] != '-') nargs++;
+  while (2 + nargs < argc && argv[2 + nargs][0] != '-')
+    nargs++;
   int pargc = argc - 1 - nargs;
   char **pargv = malloc(sizeof(char *) * (size_t)(pargc + 1));
   if (!pargv) return 1;
@@ -95,8 +98,10 @@ int main(int argc, char **argv) {
    * PETSc's page of generic ones (those stay available as -help_petsc). */
   for (int i = 1; i < pargc; i++) {
     char *a = argv[1 + nargs + i];
-    if (!strcmp(a, "-help") || !strcmp(a, "--help")) want_help = 1;
-    else pargv[j++] = !strcmp(a, "-help_petsc") ? "-help" : a;
+    if (!strcmp(a, "-help") || !strcmp(a, "--help"))
+      want_help = 1;
+    else
+      pargv[j++] = !strcmp(a, "-help_petsc") ? "-help" : a;
   }
   pargc = j;
   pargv[pargc] = NULL;

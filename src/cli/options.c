@@ -8,8 +8,9 @@ int lie_cli_running = 0;
 
 /* Options PETSc itself reads at PetscFinalize (after our check) or that main reads. */
 static int is_global_option(const char *name) {
-  static const char *globals[] = {"log_view", "options_left", "verbose", "traceback", "malloc_dump",
-                                  "malloc_debug", "on_error_abort", "options_file", "help", "log_trace", "expect_ranks", NULL};
+  static const char *globals[] = {"log_view",    "options_left", "verbose",        "traceback",
+                                  "malloc_dump", "malloc_debug", "on_error_abort", "options_file",
+                                  "help",        "log_trace",    "expect_ranks",   NULL};
   for (int i = 0; globals[i]; i++)
     if (!strcmp(name, globals[i])) return 1;
   return 0;
@@ -47,8 +48,10 @@ int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntm
   char dir[PETSC_MAX_PATH_LEN];
   snprintf(dir, sizeof dir, "%s", path);
   char *slash = strrchr(dir, '/');
-  if (slash) *(slash == dir ? slash + 1 : slash) = 0;
-  else snprintf(dir, sizeof dir, ".");
+  if (slash)
+    *(slash == dir ? slash + 1 : slash) = 0;
+  else
+    snprintf(dir, sizeof dir, ".");
   LIE_CHECK(access(dir, W_OK) == 0, LIE_ERR_IO, "cannot write %s: directory %s does not exist or is not writable", path,
             dir);
   snprintf(tmp, ntmp, "%s.tmp", path);

@@ -90,12 +90,13 @@ lie_events_t lie_events;
 int lie_events_register(void) {
   static int done = 0;
   PetscClassId cid;
-  PetscLogEvent *ev[] = {&lie_events.solve, &lie_events.augment, &lie_events.forward, &lie_events.backward,
-                         &lie_events.allreduce, &lie_events.io, &lie_events.eval};
+  PetscLogEvent *ev[] = {&lie_events.solve,     &lie_events.augment, &lie_events.forward, &lie_events.backward,
+                         &lie_events.allreduce, &lie_events.io,      &lie_events.eval};
   const char *names[] = {"LieSolve", "LieAugment", "LieForward", "LieBackward", "LieAllreduce", "LieIO", "LieEval"};
   if (done) return LIE_OK;
   LIE_PETSC(PetscClassIdRegister("liereg", &cid));
-  for (int i = 0; i < 7; i++) LIE_PETSC(PetscLogEventRegister(names[i], cid, ev[i]));
+  for (int i = 0; i < 7; i++)
+    LIE_PETSC(PetscLogEventRegister(names[i], cid, ev[i]));
   done = 1;
   return LIE_OK;
 }

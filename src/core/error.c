@@ -68,19 +68,21 @@ void lie_error_clear(void) {
 }
 
 void lie_error_print(FILE *out, int rank, double elapsed, int traceback) {
-  fprintf(out, "[%d] %.2fs liereg: error: %s\n", rank, elapsed, err_state.msg[0] ? err_state.msg : lie_error_name(err_state.code));
+  fprintf(out, "[%d] %.2fs liereg: error: %s\n", rank, elapsed,
+          err_state.msg[0] ? err_state.msg : lie_error_name(err_state.code));
   if (!traceback) return;
   for (int i = 0; i < err_state.nframes; i++) {
     const char *f = strrchr(err_state.frames[i].file, '/');
-    fprintf(out, "    at %s (%s:%d)\n", err_state.frames[i].func, f ? f + 1 : err_state.frames[i].file, err_state.frames[i].line);
+    fprintf(out, "    at %s (%s:%d)\n", err_state.frames[i].func, f ? f + 1 : err_state.frames[i].file,
+            err_state.frames[i].line);
   }
   fflush(out);
 }
 
 const char *lie_error_name(int code) {
-  static const char *names[LIE_ERR_COUNT] = {
-      "no error",     "usage error",   "invalid argument", "out of memory", "I/O error",   "bad file format",
-      "numerical failure", "MPI error", "HDF5 error",     "FFTW error",    "PETSc error", "LAPACK error",
-      "oneDNN error", "invalid state", "not supported",    "internal error"};
+  static const char *names[LIE_ERR_COUNT] = {"no error",     "usage error",     "invalid argument",  "out of memory",
+                                             "I/O error",    "bad file format", "numerical failure", "MPI error",
+                                             "HDF5 error",   "FFTW error",      "PETSc error",       "LAPACK error",
+                                             "oneDNN error", "invalid state",   "not supported",     "internal error"};
   return (code >= 0 && code < LIE_ERR_COUNT) ? names[code] : "unknown error";
 }

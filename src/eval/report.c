@@ -35,7 +35,8 @@ static int list_files(const char *dir, const char *suffix, char **names, int *n)
   LIE_CHECK(d, LIE_ERR_USAGE, "cannot open run directory %s: %s", dir, strerror(errno));
   *n = 0;
   while ((e = readdir(d)) && *n < MAX_FILES)
-    if (e->d_name[0] != '.' && has_suffix(e->d_name, suffix) && !has_suffix(e->d_name, ".tmp")) names[(*n)++] = strdup(e->d_name);
+    if (e->d_name[0] != '.' && has_suffix(e->d_name, suffix) && !has_suffix(e->d_name, ".tmp"))
+      names[(*n)++] = strdup(e->d_name);
   closedir(d);
   qsort(names, (size_t)*n, sizeof *names, cmp_str);
   return LIE_OK;
@@ -94,7 +95,8 @@ static int section_results(FILE *f, const char *out_dir, const lie_rep_result *r
 
 static int section_sweeps(FILE *f, const char *out_dir, const lie_rep_result *r, int n) {
   int any = 0;
-  for (int i = 0; i < n; i++) any |= r[i].sweep;
+  for (int i = 0; i < n; i++)
+    any |= r[i].sweep;
   if (!any) return LIE_OK;
   fprintf(f, "## Label-size sweep\n\nEach size: random labelled subsets (one per seed, the same subsets for both "
              "methods), the whole test split; mean ± std over the seeds.\n\n"
@@ -138,7 +140,8 @@ static int section_pretrain(FILE *f, const char *dir, const char *out_dir) {
     snprintf(name, sizeof name, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
     int err = lie_rep_pretrain_log(path, out_dir, name, &lg, png, sizeof png);
     if (err) {
-      for (int k = 0; k < n; k++) free(names[k]);
+      for (int k = 0; k < n; k++)
+        free(names[k]);
       LIE_CALL(err);
     }
     fprintf(f, "| %s | %ld | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g |\n", names[i], lg.steps,
@@ -146,7 +149,8 @@ static int section_pretrain(FILE *f, const char *dir, const char *out_dir) {
     size_t used = strlen(figs);
     if (png[0]) snprintf(figs + used, sizeof figs - used, "![pretraining loss %s](%s)\n", name, png);
   }
-  for (int k = 0; k < n; k++) free(names[k]);
+  for (int k = 0; k < n; k++)
+    free(names[k]);
   if (shown) fprintf(f, "\n%s\n", figs);
   return LIE_OK;
 }
@@ -193,7 +197,8 @@ static void section_rankme(FILE *f, const char *dir) {
     if (h >= 0) H5Fclose(h);
   }
   H5Eset_auto2(H5E_DEFAULT, fn, data);
-  for (int k = 0; k < n; k++) free(names[k]);
+  for (int k = 0; k < n; k++)
+    free(names[k]);
   if (shown) fprintf(f, "\n");
 }
 
@@ -201,13 +206,14 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   char *names[MAX_FILES], path[LIE_REP_PATH + 32], tmp[LIE_REP_PATH + 40], date[64];
   int n, err = LIE_OK;
   lie_rep_result *r;
-  LIE_CHECK(mkdir(out_dir, 0777) == 0 || errno == EEXIST, LIE_ERR_IO, "cannot create %s: %s", out_dir,
-            strerror(errno));
+  LIE_CHECK(mkdir(out_dir, 0777) == 0 || errno == EEXIST, LIE_ERR_IO, "cannot create %s: %s", out_dir, strerror(errno));
   LIE_CALL(list_files(dir, ".json", names, &n));
   r = calloc((size_t)(n ? n : 1), sizeof *r);
   if (!r) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  for (int i = 0; !err && i < n; i++) err = lie_rep_read_result(dir, names[i], &r[i]);
-  for (int k = 0; k < n; k++) free(names[k]);
+  for (int i = 0; !err && i < n; i++)
+    err = lie_rep_read_result(dir, names[i], &r[i]);
+  for (int k = 0; k < n; k++)
+    free(names[k]);
   if (!err && n == 0)
     err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
                         "%s has no result files (*.json from liereg probe -o / liereg supervised -o)", dir);

@@ -11,14 +11,14 @@
 #define LIE_REP_PATH 1024
 
 typedef struct {
-  char name[256];                   /* file name without .json */
+  char name[256]; /* file name without .json */
   char method[32], target[32], metric[16], pde[16];
-  int sweep;                        /* 1: label-size sweep */
-  double value, bstd, best_lr;      /* single */
+  int sweep;                   /* 1: label-size sweep */
+  double value, bstd, best_lr; /* single */
   int ntrain, ntest, best_epoch;
   int ns, seeds, sizes[LIE_REP_MAXSWEEP];
   double mean[LIE_REP_MAXSWEEP], std[LIE_REP_MAXSWEEP];
-  char pred[LIE_REP_PATH];          /* predictions CSV or "" */
+  char pred[LIE_REP_PATH]; /* predictions CSV or "" */
 } lie_rep_result;
 
 /* report_read.c */

@@ -13,7 +13,8 @@ const char *lie_json_find(const char *from, const char *key) {
   const char *p = strstr(from, pat);
   if (!p) return NULL;
   p += strlen(pat);
-  while (*p == ' ') p++;
+  while (*p == ' ')
+    p++;
   return p;
 }
 
@@ -36,7 +37,8 @@ int lie_json_string(const char *from, const char *key, char *buf, size_t n) {
   if (!p || *p != '"' || n == 0) return 0;
   p++;
   size_t k = 0;
-  while (*p && *p != '"' && k + 1 < n) buf[k++] = *p++;
+  while (*p && *p != '"' && k + 1 < n)
+    buf[k++] = *p++;
   buf[k] = 0;
   return 1;
 }

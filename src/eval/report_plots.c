@@ -23,7 +23,8 @@ int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, co
     const lie_rep_result *r = &res[i];
     if (!r->sweep || strcmp(r->pde, pde) || strcmp(r->target, target) || added >= 8) continue;
     double x[LIE_REP_MAXSWEEP];
-    for (int k = 0; k < r->ns; k++) x[k] = r->sizes[k];
+    for (int k = 0; k < r->ns; k++)
+      x[k] = r->sizes[k];
     err = lie_plot_add(pl, r->ns, x, r->mean, r->std, LIE_PLOT_LINE_MARKERS, r->method);
     metric = r->metric, added++;
   }

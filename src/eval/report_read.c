@@ -79,12 +79,16 @@ int lie_rep_read_result(const char *dir, const char *file, lie_rep_result *r) {
     err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s is not a liereg result (no target/metric)",
                         path);
   if (!err) {
-    if (!lie_json_string(text, "method", r->method, sizeof r->method)) snprintf(r->method, sizeof r->method, "ssl+ridge");
-    if (!strcmp(r->method, "supervised")) lie_json_string(text, "data", src, sizeof src);
-    else lie_json_string(text, "emb", src, sizeof src);
+    if (!lie_json_string(text, "method", r->method, sizeof r->method))
+      snprintf(r->method, sizeof r->method, "ssl+ridge");
+    if (!strcmp(r->method, "supervised"))
+      lie_json_string(text, "data", src, sizeof src);
+    else
+      lie_json_string(text, "emb", src, sizeof src);
     file_pde(dir, src, r->pde, sizeof r->pde);
     if (!r->pde[0]) guess_pde(r->target, r->pde, sizeof r->pde);
-    if (lie_json_find(text, "sweep")) err = read_sweep(text, r);
+    if (lie_json_find(text, "sweep"))
+      err = read_sweep(text, r);
     else {
       double v = 0;
       if (!lie_json_number(text, "value", &r->value))

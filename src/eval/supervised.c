@@ -73,7 +73,8 @@ static int make_split(lie_sup_job *j) {
   LIE_ALLOC(j->sd, j->m);
   for (int t = 0; t < j->m; t++) {
     double s = 0, s2 = 0;
-    for (int i = 0; i < j->nfit; i++) s += fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]);
+    for (int i = 0; i < j->nfit; i++)
+      s += fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]);
     j->mu[t] = s / j->nfit;
     for (int i = 0; i < j->nfit; i++) {
       double d = fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]) - j->mu[t];
@@ -125,7 +126,8 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
   lie_rng rng;
   LIE_ALLOC(perm, j->nfit);
   lie_rng_seed(&rng, lie_seed_derive(c->seed, LIE_TAG_PERM, key));
-  for (int i = 0; i < j->nfit; i++) perm[i] = j->idx[i];
+  for (int i = 0; i < j->nfit; i++)
+    perm[i] = j->idx[i];
   for (int i = j->nfit - 1; i > 0; i--) {
     int k = lie_rng_int(&rng, 0, i + 1), t = perm[i];
     perm[i] = perm[k], perm[k] = t;
@@ -136,7 +138,8 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
       int row = perm[s * j->B + j->rank * nl + q];
       uint64_t vs = lie_seed_derive(c->seed ^ LIE_TAG_VIEW, key, (uint64_t)row);
       err = lie_ssl_data_view(j->dtr, &j->aug, &j->model, vs, row, j->x + (size_t)q * j->in_numel);
-      for (int t = 0; t < m; t++) j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
+      for (int t = 0; t < m; t++)
+        j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
     }
     if (err) break;
     PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
@@ -163,7 +166,8 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
 static int train_epoch(lie_sup_job *j, int epoch, double lr, double *loss) {
   const int steps = j->nfit / j->B, passes = (LIE_SUP_MIN_STEPS + steps - 1) / steps;
   double sum = 0;
-  for (int p = 0; p < passes; p++) LIE_CALL(train_pass(j, (uint64_t)epoch * 1024 + (uint64_t)p, lr, &sum));
+  for (int p = 0; p < passes; p++)
+    LIE_CALL(train_pass(j, (uint64_t)epoch * 1024 + (uint64_t)p, lr, &sum));
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)));
   *loss = sum / ((double)passes * steps * j->B * j->m);
   LIE_CHECK(isfinite(*loss), LIE_ERR_NUMERIC, "supervised training diverged at epoch %d (lr %g): loss %g", epoch + 1,
@@ -188,7 +192,8 @@ static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, doubl
     if (!err) err = lie_nn_net_forward(j->net, j->x, 0);
     const float *out = err ? NULL : lie_nn_net_output(j->net);
     for (int q = 0; out && q < nb; q++)
-      for (int t = 0; t < m; t++) mine[(size_t)(b0 + q) * m + t] = inv_t(j, out[q * m + t] * j->sd[t] + j->mu[t]);
+      for (int t = 0; t < m; t++)
+        mine[(size_t)(b0 + q) * m + t] = inv_t(j, out[q * m + t] * j->sd[t] + j->mu[t]);
   }
   int any = 0;
   MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
@@ -204,12 +209,12 @@ static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, doubl
   return LIE_OK;
 }
 
-static int score(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, const double *Y, double *pred,
-                 double *value) {
+static int score(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, const double *Y, double *pred, double *value) {
   double *truth;
   LIE_CALL(predict(j, d, rows, n, pred));
   LIE_ALLOC(truth, (size_t)n * j->m);
-  for (int i = 0; i < n; i++) memcpy(truth + (size_t)i * j->m, Y + (size_t)rows[i] * j->m, sizeof(double) * j->m);
+  for (int i = 0; i < n; i++)
+    memcpy(truth + (size_t)i * j->m, Y + (size_t)rows[i] * j->m, sizeof(double) * j->m);
   lie_mat P = {n, j->m, pred}, T = {n, j->m, truth};
   int err = lie_metric_eval(j->metric, &P, &T, value);
   free(truth);
@@ -285,11 +290,12 @@ static int run(lie_sup_job *j, lie_sup_result *res) {
   LIE_CALL(open_data(j));
   LIE_CALL(make_split(j));
   LIE_CALL(build_net(j));
-  lie_log_info(j->ctx, "supervised %s: %d labelled (%d fit + %d valid), %d test, batch %d (%d ranks), model %dD width "
+  lie_log_info(j->ctx,
+               "supervised %s: %d labelled (%d fit + %d valid), %d test, batch %d (%d ranks), model %dD width "
                "%d input %dx%dx%d, %s, lr grid of %d, <= %d epochs (patience %d)",
                c->target, j->nfit + j->nval, j->nfit, j->nval, j->ntest, j->B, j->P, j->model.dims, j->model.width,
-               j->model.cin, j->model.crop_t, j->model.crop_x, c->lie_aug ? "crops + Lie augmentations" : "random crops",
-               c->nlr, c->epochs, c->patience);
+               j->model.cin, j->model.crop_t, j->model.crop_x,
+               c->lie_aug ? "crops + Lie augmentations" : "random crops", c->nlr, c->epochs, c->patience);
   res->nlr = c->nlr;
   for (int li = 0; li < c->nlr; li++) {
     res->lr[li] = c->lr[li];
@@ -299,10 +305,12 @@ static int run(lie_sup_job *j, lie_sup_result *res) {
   load_state(j);
   int *rows;
   LIE_ALLOC(rows, j->ntest);
-  for (int i = 0; i < j->ntest; i++) rows[i] = i;
+  for (int i = 0; i < j->ntest; i++)
+    rows[i] = i;
   res->pred = malloc(sizeof(double) * (size_t)j->ntest * j->m);
   res->truth = malloc(sizeof(double) * (size_t)j->ntest * j->m);
-  int err = res->pred && res->truth ? LIE_OK : lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
+  int err =
+      res->pred && res->truth ? LIE_OK : lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
   if (!err) err = score(j, j->dte, rows, j->ntest, j->Yte, res->pred, &res->value);
   free(rows);
   LIE_CALL(err);

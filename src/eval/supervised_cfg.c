@@ -37,15 +37,16 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_sup_cfg *c, sup_strings *s
   PetscReal lr[LIE_SUP_MAXLR];
   PetscBool lg = c->log_target ? PETSC_TRUE : PETSC_FALSE, sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set;
   PetscFunctionBeginUser;
-  for (int i = 0; i < c->nlr; i++) lr[i] = c->lr[i];
+  for (int i = 0; i < c->nlr; i++)
+    lr[i] = c->lr[i];
   PetscOptionsBegin(comm, NULL, "Supervised baseline (encoder + linear head from scratch)", "liereg supervised");
-  PetscCall(PetscOptionsString("-data", "labelled dataset (liereg generate)", "", c->train, c->train, sizeof c->train,
-                               NULL));
-  PetscCall(PetscOptionsString("-data_mode", "group of -data", "", c->train_mode, c->train_mode, sizeof c->train_mode,
-                               NULL));
+  PetscCall(
+      PetscOptionsString("-data", "labelled dataset (liereg generate)", "", c->train, c->train, sizeof c->train, NULL));
+  PetscCall(
+      PetscOptionsString("-data_mode", "group of -data", "", c->train_mode, c->train_mode, sizeof c->train_mode, NULL));
   PetscCall(PetscOptionsString("-test_data", "test dataset", "", c->test, c->test, sizeof c->test, NULL));
-  PetscCall(PetscOptionsString("-test_mode", "group of -test_data", "", c->test_mode, c->test_mode,
-                               sizeof c->test_mode, NULL));
+  PetscCall(PetscOptionsString("-test_mode", "group of -test_data", "", c->test_mode, c->test_mode, sizeof c->test_mode,
+                               NULL));
   PetscCall(PetscOptionsString("-data_field", "field dataset (default: the pde_* one)", "", c->field, c->field,
                                sizeof c->field, NULL));
   PetscCall(PetscOptionsString("-target", "nu, buo_y, ic_mode or ic_mode_scaled", "", c->target, c->target,
@@ -53,22 +54,23 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_sup_cfg *c, sup_strings *s
   PetscCall(PetscOptionsString("-pde", "ks|kdv|burgers (default: the file's pde attribute)", "", s->pde, s->pde,
                                sizeof s->pde, NULL));
   PetscCall(PetscOptionsInt("-sup_ntrain", "labelled trajectories used (0 = all)", "", ntrain, &ntrain, NULL));
-  PetscCall(PetscOptionsInt("-sup_subset_seed", "0: the first N; S > 0: a random N (as -probe_subset_seed)", "",
-                            sseed, &sseed, NULL));
+  PetscCall(PetscOptionsInt("-sup_subset_seed", "0: the first N; S > 0: a random N (as -probe_subset_seed)", "", sseed,
+                            &sseed, NULL));
   PetscCall(PetscOptionsReal("-sup_valid_frac", "fraction of the labelled set held out for validation", "",
                              c->valid_frac, &c->valid_frac, NULL));
   PetscCall(PetscOptionsBool("-sup_log", "regress log(target) (positive targets, e.g. nu)", "", lg, &lg, NULL));
-  PetscCall(PetscOptionsString("-sup_model_from", "take model dims/width/crop/aug mode from this pretraining "
-                               "checkpoint (the same encoder as the SSL run)", "", s->model_from, s->model_from,
-                               sizeof s->model_from, NULL));
+  PetscCall(PetscOptionsString("-sup_model_from",
+                               "take model dims/width/crop/aug mode from this pretraining "
+                               "checkpoint (the same encoder as the SSL run)",
+                               "", s->model_from, s->model_from, sizeof s->model_from, NULL));
   PetscCall(PetscOptionsInt("-model_dims", "2: (channels, t, x) images; 1: frames as channels", "", dims, &dims, NULL));
   PetscCall(PetscOptionsInt("-model_width", "ResNet-18 base width", "", width, &width, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
   PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsString("-sup_aug", "crop (random crops) or lie (+ Lie augmentations, -aug_*)", "", s->aug,
                                s->aug, sizeof s->aug, NULL));
-  PetscCall(PetscOptionsRealArray("-sup_lr", "learning-rate grid (comma list), chosen on validation", "", lr, &nlr,
-                                  &set));
+  PetscCall(
+      PetscOptionsRealArray("-sup_lr", "learning-rate grid (comma list), chosen on validation", "", lr, &nlr, &set));
   if (set) c->nlr = (int)nlr;
   PetscCall(PetscOptionsInt("-sup_epochs", "max epochs per learning rate", "", epochs, &epochs, NULL));
   PetscCall(PetscOptionsInt("-sup_patience", "early stop after N epochs without validation improvement", "", pat, &pat,
@@ -80,7 +82,8 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_sup_cfg *c, sup_strings *s
   PetscCall(PetscOptionsInt("-sup_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL));
   PetscCall(PetscOptionsInt("-sup_progress", "progress line every N epochs (0: one per lr)", "", prog, &prog, NULL));
   PetscOptionsEnd();
-  for (int i = 0; i < c->nlr; i++) c->lr[i] = lr[i];
+  for (int i = 0; i < c->nlr; i++)
+    c->lr[i] = lr[i];
   c->ntrain = (int)ntrain, c->subset_seed = (uint64_t)sseed, c->dims = (int)dims, c->width = (int)width;
   c->threads = (int)threads, c->epochs = (int)epochs, c->patience = (int)pat, c->batch = (int)batch;
   c->seed = (uint64_t)seed, c->nboot = (int)nboot, c->progress = (int)prog;
@@ -121,8 +124,10 @@ int lie_sup_cfg_set_from_options(lie_ctx ctx, lie_sup_cfg *c) {
   LIE_CHECK(!strcmp(s.aug, "crop") || !strcmp(s.aug, "lie"), LIE_ERR_USAGE, "-sup_aug must be crop or lie (got %s)",
             s.aug);
   c->lie_aug = !strcmp(s.aug, "lie");
-  if (s.pde[0]) LIE_CALL(lie_pde_from_name(s.pde, &c->pde));
-  else if (c->train[0] && access(c->train, R_OK) == 0) LIE_CALL(file_pde(ctx, c->train, &c->pde));
+  if (s.pde[0])
+    LIE_CALL(lie_pde_from_name(s.pde, &c->pde));
+  else if (c->train[0] && access(c->train, R_OK) == 0)
+    LIE_CALL(file_pde(ctx, c->train, &c->pde));
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
   lie_aug_mode mode = c->aug.mode;
   LIE_CALL(lie_aug_cfg_default(c->pde == LIE_PDE_NS ? LIE_PDE_KS : c->pde, &c->aug));
@@ -147,7 +152,8 @@ int lie_sup_cfg_check(const lie_sup_cfg *c) {
   LIE_CHECK(c->valid_frac > 0 && c->valid_frac < 1, LIE_ERR_USAGE, "-sup_valid_frac must be in (0, 1) (got %g)",
             c->valid_frac);
   LIE_CHECK(c->nlr >= 1 && c->nlr <= LIE_SUP_MAXLR, LIE_ERR_USAGE, "-sup_lr: 1 to %d values", LIE_SUP_MAXLR);
-  for (int i = 0; i < c->nlr; i++) LIE_CHECK(c->lr[i] > 0, LIE_ERR_USAGE, "-sup_lr values must be > 0 (got %g)", c->lr[i]);
+  for (int i = 0; i < c->nlr; i++)
+    LIE_CHECK(c->lr[i] > 0, LIE_ERR_USAGE, "-sup_lr values must be > 0 (got %g)", c->lr[i]);
   LIE_CHECK(c->epochs >= 1 && c->patience >= 1, LIE_ERR_USAGE, "-sup_epochs and -sup_patience must be >= 1");
   LIE_CHECK(c->batch >= 2, LIE_ERR_USAGE, "-sup_batch must be >= 2 (got %d)", c->batch);
   LIE_CHECK(c->wd >= 0 && c->nboot >= 2, LIE_ERR_USAGE, "-sup_wd must be >= 0 and -sup_bootstrap >= 2");

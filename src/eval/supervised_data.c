@@ -13,7 +13,8 @@ int lie_sup_split(int n, int count, uint64_t subset_seed, double valid_frac, uin
             count, n);
   int *all;
   LIE_ALLOC(all, n);
-  for (int i = 0; i < n; i++) all[i] = i;
+  for (int i = 0; i < n; i++)
+    all[i] = i;
   if (subset_seed) { /* the probe's select_rows: partial Fisher–Yates, same draws */
     lie_rng r;
     lie_rng_seed(&r, subset_seed);

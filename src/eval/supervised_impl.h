@@ -8,20 +8,20 @@
 typedef struct {
   lie_ctx ctx;
   const lie_sup_cfg *cfg;
-  lie_ssl_data dtr, dte;    /* labelled (train) file and test file */
-  lie_ssl_model_cfg model;  /* encoder input/width as pretraining */
-  lie_aug_cfg aug;          /* views: crops only, or + Lie group */
+  lie_ssl_data dtr, dte;   /* labelled (train) file and test file */
+  lie_ssl_model_cfg model; /* encoder input/width as pretraining */
+  lie_aug_cfg aug;         /* views: crops only, or + Lie group */
   lie_nn_net net;
   lie_nn_adamw opt;
   int out_id, m, P, rank;
-  int B, nlocal;            /* global and per-rank batch */
+  int B, nlocal; /* global and per-rank batch */
   size_t in_numel;
-  int nfile, ntest;         /* rows of the train and test splits */
-  double *Ytr, *Yte;        /* labels (nfile, m), (ntest, m), original units */
-  int *idx, nfit, nval;     /* idx[0..nfit) fit rows, idx[nfit..nfit+nval) validation rows */
-  double *mu, *sd;          /* standardisation of the (log) targets over the fit rows */
-  float *x, *dy, *yb;       /* batch inputs, dL/dout, batch targets */
-  float *best_p, *best_b;   /* best state so far (params, buffers) */
+  int nfile, ntest;       /* rows of the train and test splits */
+  double *Ytr, *Yte;      /* labels (nfile, m), (ntest, m), original units */
+  int *idx, nfit, nval;   /* idx[0..nfit) fit rows, idx[nfit..nfit+nval) validation rows */
+  double *mu, *sd;        /* standardisation of the (log) targets over the fit rows */
+  float *x, *dy, *yb;     /* batch inputs, dL/dout, batch targets */
+  float *best_p, *best_b; /* best state so far (params, buffers) */
   size_t np, nb;
   lie_metric metric;
 } lie_sup_job;

@@ -16,8 +16,8 @@ typedef struct {
   int all_one;    /* every value == 1 (success flags) */
 } lie_rule;
 
-static const lie_rule rules[] = {{"x", 0, 1, 0},  {"y", 0, 1, 0},  {"t", 0, 1, 0},  {"dx", 1, 0, 0},
-                                 {"dy", 1, 0, 0}, {"dt", 1, 0, 0}, {"L", 1, 0, 0},  {"T", 1, 0, 0},
+static const lie_rule rules[] = {{"x", 0, 1, 0},  {"y", 0, 1, 0},     {"t", 0, 1, 0},      {"dx", 1, 0, 0},
+                                 {"dy", 1, 0, 0}, {"dt", 1, 0, 0},    {"L", 1, 0, 0},      {"T", 1, 0, 0},
                                  {"nu", 1, 0, 0}, {"buo_y", 1, 0, 0}, {"success", 0, 0, 1}};
 
 typedef struct {
@@ -53,7 +53,8 @@ static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
   hid_t d;
   size_t row = 1;
   const lie_rule *r = rule_for(s->name);
-  for (int i = 1; i < s->rank; i++) row *= s->dims[i];
+  for (int i = 1; i < s->rank; i++)
+    row *= s->dims[i];
   double *buf;
   LIE_ALLOC(buf, row);
   LIE_H5(d = H5Dopen2(g, s->name, H5P_DEFAULT));
@@ -86,15 +87,22 @@ static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
 
 static void shape_str(const lie_dstat *s, char *buf, size_t n) {
   size_t k = (size_t)snprintf(buf, n, "(");
-  for (int i = 0; i < s->rank && k < n; i++) k += (size_t)snprintf(buf + k, n - k, i ? ", %llu" : "%llu", (unsigned long long)s->dims[i]);
+  for (int i = 0; i < s->rank && k < n; i++)
+    k += (size_t)snprintf(buf + k, n - k, i ? ", %llu" : "%llu", (unsigned long long)s->dims[i]);
   if (k < n) snprintf(buf + k, n - k, ")");
 }
 
 /* The first problem found in a dataset's statistics, as a message; 0 if none. */
 static int dataset_problem(const char *path, const char *mode, const lie_dstat *s, char *msg, size_t n) {
-  const char *what = s->nonfinite ? "NaN/Inf values" : s->nonpositive ? "non-positive values"
-                     : s->nonincreasing ? "non-increasing coordinates" : s->notone ? "failed trajectories (success=0)" : NULL;
-  long count = s->nonfinite ? s->nonfinite : s->nonpositive ? s->nonpositive : s->nonincreasing ? s->nonincreasing : s->notone;
+  const char *what = s->nonfinite       ? "NaN/Inf values"
+                     : s->nonpositive   ? "non-positive values"
+                     : s->nonincreasing ? "non-increasing coordinates"
+                     : s->notone        ? "failed trajectories (success=0)"
+                                        : NULL;
+  long count = s->nonfinite       ? s->nonfinite
+               : s->nonpositive   ? s->nonpositive
+               : s->nonincreasing ? s->nonincreasing
+                                  : s->notone;
   if (!what) return 0;
   snprintf(msg, n, "%s:/%s/%s: %ld %s", path, mode, s->name, count, what);
   return 1;
@@ -108,7 +116,8 @@ static int detect_layout(const char *path, const char *mode, lie_dlist *l, const
     int a, b;
     if (s->rank == 3 && sscanf(s->name, "pde_%d-%d", &a, &b) == 2) {
       LIE_CHECK((hsize_t)a == s->dims[1] && (hsize_t)b == s->dims[2], LIE_ERR_FORMAT,
-                "%s:/%s/%s: name does not match its shape (%d, %d)", path, mode, s->name, (int)s->dims[1], (int)s->dims[2]);
+                "%s:/%s/%s: name does not match its shape (%d, %d)", path, mode, s->name, (int)s->dims[1],
+                (int)s->dims[2]);
       *layout = "1d (LPSDA)", *N = (long)s->dims[0];
     }
     if (s->rank == 4 && !strcmp(s->name, "u")) *layout = "ns (PDEArena)", *N = (long)s->dims[0];
@@ -123,7 +132,8 @@ static int detect_layout(const char *path, const char *mode, lie_dlist *l, const
   return LIE_OK;
 }
 
-static int check_group(lie_ctx ctx, const char *path, hid_t file, const char *mode, FILE *out, char *problem, size_t np) {
+static int check_group(lie_ctx ctx, const char *path, hid_t file, const char *mode, FILE *out, char *problem,
+                       size_t np) {
   lie_dlist l = {.n = 0};
   hsize_t idx = 0;
   hid_t g;
@@ -132,7 +142,8 @@ static int check_group(lie_ctx ctx, const char *path, hid_t file, const char *mo
   LIE_H5(g = H5Gopen2(file, mode, H5P_DEFAULT));
   H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, list_dataset, &l);
   int err = LIE_OK;
-  for (int i = 0; !err && i < l.n; i++) err = lie_h5_dims(g, l.d[i].name, &l.d[i].rank, l.d[i].dims);
+  for (int i = 0; !err && i < l.n; i++)
+    err = lie_h5_dims(g, l.d[i].name, &l.d[i].rank, l.d[i].dims);
   if (!err) err = detect_layout(path, mode, &l, &layout, &N);
   if (!err && lie_ctx_rank(ctx) == 0) fprintf(out, "group /%s: %ld trajectories, layout %s\n", mode, N, layout);
   for (int i = 0; !err && i < l.n; i++) {

@@ -35,15 +35,18 @@ static int pick_mode(lie_dataset1d ds, const char *path, const char *mode) {
 static int open_field(lie_dataset1d ds, const char *path, const char *field) {
   hsize_t dims[8];
   int rank;
-  if (field) snprintf(ds->fieldname, sizeof ds->fieldname, "%s", field);
+  if (field)
+    snprintf(ds->fieldname, sizeof ds->fieldname, "%s", field);
   else {
     ds->fieldname[0] = 0;
     hsize_t idx = 0;
     H5Literate(ds->group, H5_INDEX_NAME, H5_ITER_INC, &idx, find_field, ds->fieldname);
-    LIE_CHECK(ds->fieldname[0], LIE_ERR_FORMAT, "%s:/%s has no pde_<nt>-<nx> dataset (use -data_field)", path, ds->mode);
+    LIE_CHECK(ds->fieldname[0], LIE_ERR_FORMAT, "%s:/%s has no pde_<nt>-<nx> dataset (use -data_field)", path,
+              ds->mode);
   }
   LIE_CALL(lie_h5_dims(ds->group, ds->fieldname, &rank, dims));
-  LIE_CHECK(rank == 3, LIE_ERR_FORMAT, "%s:/%s/%s has rank %d, expected (N, nt, nx)", path, ds->mode, ds->fieldname, rank);
+  LIE_CHECK(rank == 3, LIE_ERR_FORMAT, "%s:/%s/%s has rank %d, expected (N, nt, nx)", path, ds->mode, ds->fieldname,
+            rank);
   ds->n = (int)dims[0], ds->nt = (int)dims[1], ds->nx = (int)dims[2];
   LIE_H5(ds->field = H5Dopen2(ds->group, ds->fieldname, H5P_DEFAULT));
   return LIE_OK;

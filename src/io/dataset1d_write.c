@@ -45,8 +45,8 @@ static void columns_describe(lie_writer1d w, lie_pde pde) {
   column_init(&w->col[D_NU], pde == LIE_PDE_BURGERS ? "nu" : NULL, "traj", "viscosity", F, D, 1, 8);
   column_init(&w->col[D_AMP], "ic_amp", "traj,wave", "initial-condition amplitudes A_k", F, D, K, 8);
   column_init(&w->col[D_PHASE], "ic_phase", "traj,wave", "initial-condition phases phi_k", F, D, K, 8);
-  column_init(&w->col[D_ICL], "ic_l", "traj,wave", "initial-condition wave numbers l_k", H5T_STD_I32LE,
-              H5T_NATIVE_INT, K, sizeof(int));
+  column_init(&w->col[D_ICL], "ic_l", "traj,wave", "initial-condition wave numbers l_k", H5T_STD_I32LE, H5T_NATIVE_INT,
+              K, sizeof(int));
   column_init(&w->col[D_SEED], "seed", "traj", "trajectory seed (reproduces all parameters)", H5T_STD_U64LE,
               H5T_NATIVE_UINT64, 1, 8);
   column_init(&w->col[D_OK], "success", "traj", "1 if the solve succeeded", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1, 1);
@@ -71,8 +71,8 @@ static int columns_create(lie_writer1d w) {
   return LIE_OK;
 }
 
-int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde pde, int n, int nt, int nx,
-                        int nwaves, lie_writer1d *wout) {
+int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde pde, int n, int nt, int nx, int nwaves,
+                        lie_writer1d *wout) {
   lie_writer1d w;
   *wout = NULL;
   LIE_CHECK(n > 0 && nt > 0 && nx > 0 && nwaves > 0, LIE_ERR_ARG, "bad sizes n=%d nt=%d nx=%d waves=%d", n, nt, nx,

@@ -129,8 +129,10 @@ int lie_h5_dims(hid_t loc, const char *name, int *rank, hsize_t dims[8]) {
   LIE_H5(d = H5Dopen2(loc, name, H5P_DEFAULT));
   s = H5Dget_space(d);
   *rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
-  if (*rank > 8 || *rank < 0) *rank = -1;
-  else H5Sget_simple_extent_dims(s, dims, NULL);
+  if (*rank > 8 || *rank < 0)
+    *rank = -1;
+  else
+    H5Sget_simple_extent_dims(s, dims, NULL);
   H5Sclose(s);
   H5Dclose(d);
   LIE_CHECK(*rank >= 0, LIE_ERR_FORMAT, "dataset '%s' has an unsupported dataspace", name);

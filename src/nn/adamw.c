@@ -34,7 +34,8 @@ int lie_nn_adamw_create(lie_nn_net net, const lie_nn_adamw_opts *o, lie_nn_adamw
   for (int i = 0; i < net->ni; i++) {
     const lie_nn_tensor_info *in = &net->info[i];
     if (!in->trainable) continue;
-    for (size_t j = 0; j < in->size; j++) a->decay[in->offset + j] = (unsigned char)(o->decay_all || in->decay);
+    for (size_t j = 0; j < in->size; j++)
+      a->decay[in->offset + j] = (unsigned char)(o->decay_all || in->decay);
   }
   *opt = a;
   return LIE_OK;
@@ -85,13 +86,15 @@ int lie_nn_clip_grad_norm(lie_nn_net net, double max_norm, double *norm) {
   const size_t n = net->nparams;
   float *g = net->grads;
 #pragma omp parallel for reduction(+ : s) schedule(static)
-  for (size_t i = 0; i < n; i++) s += (double)g[i] * g[i];
+  for (size_t i = 0; i < n; i++)
+    s += (double)g[i] * g[i];
   double total = sqrt(s);
   LIE_CHECK(isfinite(total), LIE_ERR_NUMERIC, "gradient norm is not finite");
   if (norm) *norm = total;
   double coef = max_norm / (total + 1e-6);
   if (coef < 1.0)
-    for (size_t i = 0; i < n; i++) g[i] *= (float)coef;
+    for (size_t i = 0; i < n; i++)
+      g[i] *= (float)coef;
   return LIE_OK;
 }
 

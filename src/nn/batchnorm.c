@@ -8,8 +8,8 @@
 //        as torch does, with r = (1-momentum) r + momentum * stat.
 // eval:  mean/rstd come from the running statistics.
 void lie_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float *inp, const float *gamma,
-                              const float *beta, float *run_mean, float *run_var, int B, int C, int HW,
-                              float momentum, float eps, int train) {
+                              const float *beta, float *run_mean, float *run_var, int B, int C, int HW, float momentum,
+                              float eps, int train) {
   const double N = (double)B * HW;
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
@@ -18,12 +18,14 @@ void lie_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float 
       double s = 0.0, ss = 0.0;
       for (int b = 0; b < B; b++) {
         const float *x = inp + ((size_t)b * C + c) * HW;
-        for (int i = 0; i < HW; i++) s += x[i];
+        for (int i = 0; i < HW; i++)
+          s += x[i];
       }
       m = s / N;
       for (int b = 0; b < B; b++) {
         const float *x = inp + ((size_t)b * C + c) * HW;
-        for (int i = 0; i < HW; i++) ss += (x[i] - m) * (x[i] - m);
+        for (int i = 0; i < HW; i++)
+          ss += (x[i] - m) * (x[i] - m);
       }
       v = ss / N;
       if (run_mean) run_mean[c] = (float)((1.0 - momentum) * run_mean[c] + momentum * m);
@@ -39,7 +41,8 @@ void lie_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float 
     for (int b = 0; b < B; b++) {
       const float *x = inp + ((size_t)b * C + c) * HW;
       float *y = out + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++) y[i] = (float)((x[i] - m) * rs * g + bt);
+      for (int i = 0; i < HW; i++)
+        y[i] = (float)((x[i] - m) * rs * g + bt);
     }
   }
 }

@@ -9,9 +9,12 @@
 #include <string.h>
 
 static void join(char *dst, size_t n, const char *root, const char *name) {
-  while (root && *root == '/') root++;
-  if (!root || !*root) snprintf(dst, n, "%s", name);
-  else snprintf(dst, n, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", name);
+  while (root && *root == '/')
+    root++;
+  if (!root || !*root)
+    snprintf(dst, n, "%s", name);
+  else
+    snprintf(dst, n, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", name);
 }
 
 static float *state_ptr(lie_nn_net net, int i, int which, float *const *mom) {
@@ -24,7 +27,8 @@ static float *state_ptr(lie_nn_net net, int i, int which, float *const *mom) {
 
 static int write_one(hid_t loc, const char *path, const lie_nn_tensor_info *in, const float *src) {
   hsize_t dims[4];
-  for (int d = 0; d < in->ndims; d++) dims[d] = (hsize_t)in->dims[d];
+  for (int d = 0; d < in->ndims; d++)
+    dims[d] = (hsize_t)in->dims[d];
   hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
   LIE_H5(lcpl);
   LIE_H5(H5Pset_create_intermediate_group(lcpl, 1));
@@ -59,7 +63,8 @@ static int read_one(hid_t loc, const char *path, const lie_nn_tensor_info *in, f
   if (nd > 0 && nd <= 8) H5Sget_simple_extent_dims(space, dims, NULL);
   H5Sclose(space);
   int ok = nd == in->ndims;
-  for (int d = 0; ok && d < nd; d++) ok = dims[d] == (hsize_t)in->dims[d];
+  for (int d = 0; ok && d < nd; d++)
+    ok = dims[d] == (hsize_t)in->dims[d];
   if (!ok) {
     char got[96] = "", want[96] = "";
     for (int d = 0; d < nd && d < 8; d++)
@@ -89,8 +94,10 @@ static int state_io(lie_nn_net net, int64_t loc, const char *root, int which, fl
     float *p = state_ptr(net, i, which, mom);
     if (!p) continue;
     join(path, sizeof path, root, net->info[i].name);
-    if (write) LIE_CALL(write_one((hid_t)loc, path, &net->info[i], p));
-    else LIE_CALL(read_one((hid_t)loc, path, &net->info[i], p));
+    if (write)
+      LIE_CALL(write_one((hid_t)loc, path, &net->info[i], p));
+    else
+      LIE_CALL(read_one((hid_t)loc, path, &net->info[i], p));
   }
   return LIE_OK;
 }

@@ -87,7 +87,8 @@ void lie_nn_conv2d_backward(float *dinp, float *dweight, float *dbias, const flo
     for (int k = 0; k < s->K; k++) {
       double acc = 0.0;
       for (int b = 0; b < s->B; b++)
-        for (size_t i = 0; i < (size_t)OH * OW; i++) acc += dout[((size_t)b * s->K + k) * OH * OW + i];
+        for (size_t i = 0; i < (size_t)OH * OW; i++)
+          acc += dout[((size_t)b * s->K + k) * OH * OW + i];
       dbias[k] += (float)acc;
     }
   }
@@ -100,8 +101,8 @@ static lie_nn_conv_shape conv1d_shape(int B, int C, int L, int K, int S, int str
 }
 
 // inp (B,C,L), weight (K,C,S), bias (K) -> out (B,K,OL)
-void lie_nn_conv1d_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C,
-                           int L, int K, int S, int stride, int pad) {
+void lie_nn_conv1d_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C, int L,
+                           int K, int S, int stride, int pad) {
   lie_nn_conv_shape s = conv1d_shape(B, C, L, K, S, stride, pad);
   lie_nn_conv2d_forward(out, inp, weight, bias, &s);
 }

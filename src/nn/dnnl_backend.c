@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIE_DNNL(x)                                                                                  \
-  do {                                                                                               \
-    dnnl_status_t s_ = (x);                                                                          \
-    if (s_ != dnnl_success) LIE_ERROR(LIE_ERR_DNNL, "oneDNN: %s returned %s", #x, dnnl_status2str(s_)); \
+#define LIE_DNNL(x)                                                                                                    \
+  do {                                                                                                                 \
+    dnnl_status_t s_ = (x);                                                                                            \
+    if (s_ != dnnl_success) LIE_ERROR(LIE_ERR_DNNL, "oneDNN: %s returned %s", #x, dnnl_status2str(s_));                \
   } while (0)
 
 /* A primitive argument in a layout other than its tensor's: own memory m and the reorder
@@ -34,7 +34,7 @@ typedef struct {
   dnnl_memory_t mean, var, scale, shift, dscale, dshift, rmean, rvar;
   /* max pool workspace; global average pool output (and its gradient) viewed as (B,C,1,1) */
   dnnl_memory_t ws, y4, dy4;
-  int acc[2]; /* backward must ADD into input i's gradient (it has another consumer) */
+  int acc[2];    /* backward must ADD into input i's gradient (it has another consumer) */
   int fuse_relu; /* BN: the following ReLU is fused (dnnl_fuse_norm_relu, mask in ws) */
   int relu_mode; /* ReLU: RELU_OWN, RELU_FUSED (done by the BN) or RELU_INPLACE */
   /* conv: layout adapters where a primitive runs in another layout than the tensors (only
@@ -83,9 +83,12 @@ static int tensor_md(lie_nn_net net, int id, dnnl_memory_desc_t *md) {
      * 2.6 runs AVX2 kernels on AMD Zen 4: 16-blocked tensors would fall back to slow code) */
     int vec = (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core ? 16 : 8;
     const char *lay = getenv("LIE_NN_DNNL_LAYOUT");
-    if (lay && !strcmp(lay, "nhwc")) tag = dnnl_nhwc;
-    else if (vec == 16 && t->C % 16 == 0) tag = dnnl_nChw16c;
-    else if (t->C % 8 == 0) tag = dnnl_nChw8c;
+    if (lay && !strcmp(lay, "nhwc"))
+      tag = dnnl_nhwc;
+    else if (vec == 16 && t->C % 16 == 0)
+      tag = dnnl_nChw16c;
+    else if (t->C % 8 == 0)
+      tag = dnnl_nChw8c;
   }
   LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 4, d, dnnl_f32, tag));
   return LIE_OK;
@@ -114,8 +117,8 @@ static int exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t 
 
 /* `user` <-> primitive layout `want`: if they differ, allocate *pm and a reorder (direction
  * to_prim: user -> prim), else *pm = user and no reorder. */
-static int layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
-                         dnnl_memory_t *pm, dnnl_primitive_t *r) {
+static int layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim, dnnl_memory_t *pm,
+                         dnnl_primitive_t *r) {
   const dnnl_memory_desc_t *umd;
   LIE_DNNL(dnnl_memory_get_memory_desc(user, &umd));
   *r = NULL;
@@ -125,8 +128,10 @@ static int layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t
   }
   LIE_CALL(mem(s, want, NULL, pm));
   dnnl_primitive_desc_t pd;
-  if (to_prim) LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, umd, s->eng, want, s->eng, NULL));
-  else LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, want, s->eng, umd, s->eng, NULL));
+  if (to_prim)
+    LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, umd, s->eng, want, s->eng, NULL));
+  else
+    LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, want, s->eng, umd, s->eng, NULL));
   int e = prim(pd, r);
   dnnl_primitive_desc_destroy(pd);
   LIE_CALL(e);
@@ -197,14 +202,15 @@ static int make_adapt(dstate *s, const dnnl_memory_desc_t *tmd, const dnnl_memor
   if (dnnl_memory_desc_equal(tmd, pmd)) return LIE_OK;
   LIE_CALL(mem(s, pmd, NULL, &a->m));
   dnnl_primitive_desc_t pd;
-  if (input) LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, tmd, s->eng, pmd, s->eng, NULL));
-  else LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, pmd, s->eng, tmd, s->eng, NULL));
+  if (input)
+    LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, tmd, s->eng, pmd, s->eng, NULL));
+  else
+    LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, pmd, s->eng, tmd, s->eng, NULL));
   int e = prim(pd, &a->r);
   dnnl_primitive_desc_destroy(pd);
   LIE_CALL(e);
   return LIE_OK;
 }
-
 
 /* Input argument through its adapter: returns the memory the primitive must read. */
 static dnnl_memory_t adapt_in(dstate *s, const adapt *a, dnnl_memory_t t, int *err) {
@@ -245,8 +251,10 @@ static int setup_conv(lie_nn_net net, lie_nn_node *n, dnode *d) {
   const dnnl_memory_desc_t *dw = Q(bw_pd, dnnl_query_diff_weights_md);
 #undef Q
   if (!e) e = layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
-  if (!e && dnnl_memory_desc_equal(wf, wb)) d->w_bwd = d->w_fwd; /* reuse this step's reorder */
-  else if (!e) e = layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
+  if (!e && dnnl_memory_desc_equal(wf, wb))
+    d->w_bwd = d->w_fwd; /* reuse this step's reorder */
+  else if (!e)
+    e = layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
   if (!e) e = layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw);
   dnnl_primitive_desc_destroy(bd_pd);
   dnnl_primitive_desc_destroy(bw_pd);
@@ -266,8 +274,8 @@ static int setup_bn(lie_nn_net net, lie_nn_node *n, dnode *d) {
   if (d->fuse_relu) LIE_CALL(mem(s, dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_workspace_md, 0), NULL, &d->ws));
   /* eval mode: running stats; with the fused ReLU the training propagation kind is kept so
    * the ReLU mask (workspace) exists for a backward pass through an eval-mode forward */
-  LIE_DNNL(dnnl_batch_normalization_forward_desc_init(&bd, d->fuse_relu ? dnnl_forward_training : dnnl_forward_inference,
-                                                      md, 1e-5f, ss | dnnl_use_global_stats));
+  LIE_DNNL(dnnl_batch_normalization_forward_desc_init(
+      &bd, d->fuse_relu ? dnnl_forward_training : dnnl_forward_inference, md, 1e-5f, ss | dnnl_use_global_stats));
   LIE_DNNL(dnnl_primitive_desc_create(&d->inf_pd, &bd, NULL, s->eng, NULL));
   LIE_CALL(prim(d->inf_pd, &d->inf));
   LIE_DNNL(dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, md, md, 1e-5f, ss));
@@ -410,15 +418,19 @@ static void dn_destroy(lie_nn_net net);
  * pass less per BN+ReLU) and one activation + one gradient tensor per ReLU. */
 static void plan_relus(lie_nn_net net, int *alias) {
   dstate *s = S(net);
-  for (int i = 0; i < net->nt; i++) alias[i] = -1;
+  for (int i = 0; i < net->nt; i++)
+    alias[i] = -1;
   if (getenv("LIE_NN_DNNL_NOFUSE")) return; /* for benchmarking the effect */
   for (int i = 0; i < net->nn; i++) {
     const lie_nn_node *n = &net->nodes[i];
     int src = n->in[0], p = net->t[src].producer;
     if (n->op != LIE_OP_RELU || p < 0 || net->t[src].nconsumers != 1 || alias[src] >= 0) continue;
-    if (net->nodes[p].op == LIE_OP_BN) s->n[p].fuse_relu = 1, s->n[i].relu_mode = RELU_FUSED;
-    else if (net->nodes[p].op == LIE_OP_ADD) s->n[i].relu_mode = RELU_INPLACE;
-    else continue;
+    if (net->nodes[p].op == LIE_OP_BN)
+      s->n[p].fuse_relu = 1, s->n[i].relu_mode = RELU_FUSED;
+    else if (net->nodes[p].op == LIE_OP_ADD)
+      s->n[i].relu_mode = RELU_INPLACE;
+    else
+      continue;
     alias[n->out] = src;
   }
 }
@@ -439,7 +451,8 @@ static int plan_gradients(lie_nn_net net, const int *alias, size_t **off, size_t
   LIE_ALLOC(boff, nt);
   LIE_ALLOC(bsize, nt);
   LIE_ALLOC(bdeath, nt);
-  for (int t = 0; t < nt; t++) birth[t] = t == nt - 1 ? nn : -2, death[t] = nn + 1;
+  for (int t = 0; t < nt; t++)
+    birth[t] = t == nt - 1 ? nn : -2, death[t] = nn + 1;
   for (int i = 0; i < nn; i++)
     for (int k = 0; k < 2; k++) {
       int t = net->nodes[i].in[k];
@@ -452,7 +465,8 @@ static int plan_gradients(lie_nn_net net, const int *alias, size_t **off, size_t
     if (t == nt - 1 && alias[t] >= 0 && birth[r] < nn) birth[r] = nn;
     death[r] = r == 0 ? -1 : net->t[r].producer;
   }
-  for (int t = 0; t < nt; t++) order[t] = t;
+  for (int t = 0; t < nt; t++)
+    order[t] = t;
   for (int a = 1; a < nt; a++) /* by birth, latest node first (= backward order) */
     for (int b = a; b > 0 && birth[order[b]] > birth[order[b - 1]]; b--) {
       int x = order[b];
@@ -520,14 +534,29 @@ static int dn_setup(lie_nn_net net) {
     lie_nn_node *n = &net->nodes[i];
     dnode *d = &s->n[i];
     switch (n->op) {
-    case LIE_OP_CONV: LIE_CALL(setup_conv(net, n, d)); break;
-    case LIE_OP_BN: LIE_CALL(setup_bn(net, n, d)); break;
-    case LIE_OP_RELU: LIE_CALL(setup_relu(net, n, d)); break;
-    case LIE_OP_MAXPOOL: LIE_CALL(setup_pool(net, n, d, 1)); break;
-    case LIE_OP_AVGPOOL: LIE_CALL(setup_pool(net, n, d, 0)); break;
-    case LIE_OP_LINEAR: LIE_CALL(setup_linear(net, n, d)); break;
-    case LIE_OP_ADD: LIE_CALL(setup_add(net, n, d)); break;
-    default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown op %d", (int)n->op);
+    case LIE_OP_CONV:
+      LIE_CALL(setup_conv(net, n, d));
+      break;
+    case LIE_OP_BN:
+      LIE_CALL(setup_bn(net, n, d));
+      break;
+    case LIE_OP_RELU:
+      LIE_CALL(setup_relu(net, n, d));
+      break;
+    case LIE_OP_MAXPOOL:
+      LIE_CALL(setup_pool(net, n, d, 1));
+      break;
+    case LIE_OP_AVGPOOL:
+      LIE_CALL(setup_pool(net, n, d, 0));
+      break;
+    case LIE_OP_LINEAR:
+      LIE_CALL(setup_linear(net, n, d));
+      break;
+    case LIE_OP_ADD:
+      LIE_CALL(setup_add(net, n, d));
+      break;
+    default:
+      LIE_ERROR(LIE_ERR_INTERNAL, "unknown op %d", (int)n->op);
     }
   }
   plan_accumulation(net);
@@ -543,17 +572,23 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
   case LIE_OP_LINEAR: {
     int e = 0;
     LIE_CALL(run_reorder(s, d->r_w_fwd, d->w_user, d->w_fwd));
-    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->fx, x, &e)}, {DNNL_ARG_WEIGHTS, d->w_fwd},
-                            {DNNL_ARG_DST, d->fy.m ? d->fy.m : y}, {DNNL_ARG_BIAS, d->b_user}};
+    dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->fx, x, &e)},
+                            {DNNL_ARG_WEIGHTS, d->w_fwd},
+                            {DNNL_ARG_DST, d->fy.m ? d->fy.m : y},
+                            {DNNL_ARG_BIAS, d->b_user}};
     LIE_CALL(e);
     LIE_CALL(exec(s, d->fwd, d->b_user ? 4 : 3, a));
     if (d->fy.m) LIE_CALL(run_reorder(s, d->fy.r, d->fy.m, y));
     break;
   }
   case LIE_OP_BN: {
-    dnnl_exec_arg_t a[7] = {{DNNL_ARG_SRC, x},     {DNNL_ARG_DST, y},       {DNNL_ARG_SCALE, d->scale},
-                            {DNNL_ARG_SHIFT, d->shift}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
-                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}, {DNNL_ARG_WORKSPACE, d->ws}};
+    dnnl_exec_arg_t a[7] = {{DNNL_ARG_SRC, x},
+                            {DNNL_ARG_DST, y},
+                            {DNNL_ARG_SCALE, d->scale},
+                            {DNNL_ARG_SHIFT, d->shift},
+                            {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
+                            {DNNL_ARG_VARIANCE, train ? d->var : d->rvar},
+                            {DNNL_ARG_WORKSPACE, d->ws}};
     LIE_CALL(exec(s, train ? d->fwd : d->inf, d->ws ? 7 : 6, a));
     if (train) { /* running stats as torch: unbiased variance, momentum 0.1 */
       const lie_nn_tens *t = &net->t[n->in[0]];
@@ -584,7 +619,8 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
     LIE_CALL(exec(s, d->fwd, 3, a));
     break;
   }
-  default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
+  default:
+    LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
   }
   return LIE_OK;
 }
@@ -597,14 +633,18 @@ static int plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, in
   LIE_DNNL(dnnl_memory_get_memory_desc(tm, &tmd));
   dnnl_memory_desc_t pmd;
   dnnl_dims_t d4 = {net->B, t->C, t->H, t->W}, d2 = {net->B, t->C};
-  if (tmd->ndims == 2) LIE_DNNL(dnnl_memory_desc_init_by_tag(&pmd, 2, d2, dnnl_f32, dnnl_nc));
-  else LIE_DNNL(dnnl_memory_desc_init_by_tag(&pmd, 4, d4, dnnl_f32, dnnl_nchw));
+  if (tmd->ndims == 2)
+    LIE_DNNL(dnnl_memory_desc_init_by_tag(&pmd, 2, d2, dnnl_f32, dnnl_nc));
+  else
+    LIE_DNNL(dnnl_memory_desc_init_by_tag(&pmd, 4, d4, dnnl_f32, dnnl_nchw));
   void *h;
   LIE_DNNL(dnnl_memory_get_data_handle(tm, &h));
   if (dnnl_memory_desc_equal(&pmd, tmd)) {
     size_t bytes = lie_nn_numel(t, net->B) * sizeof(float);
-    if (to_plain) memcpy(plain, h, bytes);
-    else memcpy(h, plain, bytes);
+    if (to_plain)
+      memcpy(plain, h, bytes);
+    else
+      memcpy(h, plain, bytes);
     return LIE_OK;
   }
   dnnl_memory_t pm;
@@ -626,7 +666,8 @@ static int plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, in
 static int dn_forward(lie_nn_net net, const float *x, int train) {
   dstate *s = S(net);
   LIE_CALL(plain_copy(net, 0, s->data[0], (float *)x, 0));
-  for (int i = 0; i < net->nn; i++) LIE_CALL(node_forward(net, &net->nodes[i], &s->n[i], train));
+  for (int i = 0; i < net->nn; i++)
+    LIE_CALL(node_forward(net, &net->nodes[i], &s->n[i], train));
   LIE_DNNL(dnnl_stream_wait(s->st));
   return LIE_OK;
 }
@@ -653,7 +694,8 @@ static int finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, i
   LIE_DNNL(dnnl_stream_wait(s->st));
   if (d->acc[k]) {
 #pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < m; i++) g[i] += a[i];
+    for (size_t i = 0; i < m; i++)
+      g[i] += a[i];
   } else {
     memcpy(g, a, m * sizeof(float));
   }
@@ -671,7 +713,8 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
     if (want_dx) {
       LIE_CALL(run_reorder(s, d->r_w_bwd, d->w_user, d->w_bwd));
       dnnl_memory_t target = grad_target(s, n, d, 0);
-      dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, adapt_in(s, &d->bdy, dy, &e)}, {DNNL_ARG_WEIGHTS, d->w_bwd},
+      dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, adapt_in(s, &d->bdy, dy, &e)},
+                              {DNNL_ARG_WEIGHTS, d->w_bwd},
                               {DNNL_ARG_DIFF_SRC, d->bdx.m ? d->bdx.m : target}};
       LIE_CALL(e);
       LIE_CALL(exec(s, d->bwd_d, 3, a));
@@ -680,7 +723,8 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
     }
     dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->wx, x, &e)},
                             {DNNL_ARG_DIFF_DST, adapt_in(s, &d->wdy, dy, &e)},
-                            {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim}, {DNNL_ARG_DIFF_BIAS, d->db_user}};
+                            {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim},
+                            {DNNL_ARG_DIFF_BIAS, d->db_user}};
     LIE_CALL(e);
     LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
     LIE_CALL(run_reorder(s, d->r_dw, d->dw_prim, d->dw_user));
@@ -688,11 +732,16 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
   }
   case LIE_OP_BN: {
     int train = net->last_train;
-    dnnl_exec_arg_t a[10] = {{DNNL_ARG_SRC, x}, {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
-                             {DNNL_ARG_VARIANCE, train ? d->var : d->rvar}, {DNNL_ARG_DIFF_DST, dy},
-                             {DNNL_ARG_SCALE, d->scale}, {DNNL_ARG_SHIFT, d->shift},
-                             {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)}, {DNNL_ARG_DIFF_SCALE, d->dscale},
-                             {DNNL_ARG_DIFF_SHIFT, d->dshift}, {DNNL_ARG_WORKSPACE, d->ws}};
+    dnnl_exec_arg_t a[10] = {{DNNL_ARG_SRC, x},
+                             {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
+                             {DNNL_ARG_VARIANCE, train ? d->var : d->rvar},
+                             {DNNL_ARG_DIFF_DST, dy},
+                             {DNNL_ARG_SCALE, d->scale},
+                             {DNNL_ARG_SHIFT, d->shift},
+                             {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)},
+                             {DNNL_ARG_DIFF_SCALE, d->dscale},
+                             {DNNL_ARG_DIFF_SHIFT, d->dshift},
+                             {DNNL_ARG_WORKSPACE, d->ws}};
     LIE_CALL(exec(s, train ? d->bwd_d : d->bwd_inf, d->ws ? 10 : 9, a));
     LIE_CALL(finish_target(net, n, d, 0, NULL));
     break;
@@ -704,7 +753,9 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
     int arg = n->op != LIE_OP_RELU ? DNNL_ARG_WORKSPACE : d->relu_mode == RELU_INPLACE ? DNNL_ARG_DST : DNNL_ARG_SRC;
     dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, n->op == LIE_OP_AVGPOOL ? d->dy4 : dy},
                             {DNNL_ARG_DIFF_SRC, grad_target(s, n, d, 0)},
-                            {arg, n->op != LIE_OP_RELU ? d->ws : d->relu_mode == RELU_INPLACE ? s->data[n->out] : x}};
+                            {arg, n->op != LIE_OP_RELU           ? d->ws
+                                  : d->relu_mode == RELU_INPLACE ? s->data[n->out]
+                                                                 : x}};
     LIE_CALL(exec(s, d->bwd_d, n->op == LIE_OP_AVGPOOL ? 2 : 3, a));
     LIE_CALL(finish_target(net, n, d, 0, NULL));
     break;
@@ -713,7 +764,8 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
     LIE_CALL(finish_target(net, n, d, 0, net->t[n->out].grad));
     LIE_CALL(finish_target(net, n, d, 1, net->t[n->out].grad));
     break;
-  default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
+  default:
+    LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
   }
   return LIE_OK;
 }
@@ -721,7 +773,8 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
 static int dn_backward(lie_nn_net net, const float *dy, float *dx) {
   dstate *s = S(net);
   LIE_CALL(plain_copy(net, net->nt - 1, s->grad[net->nt - 1], (float *)dy, 0));
-  for (int i = net->nn - 1; i >= 0; i--) LIE_CALL(node_backward(net, &net->nodes[i], &s->n[i], dx != NULL));
+  for (int i = net->nn - 1; i >= 0; i--)
+    LIE_CALL(node_backward(net, &net->nodes[i], &s->n[i], dx != NULL));
   LIE_DNNL(dnnl_stream_wait(s->st));
   if (dx) LIE_CALL(plain_copy(net, 0, s->grad[0], dx, 1));
   return LIE_OK;
@@ -738,9 +791,8 @@ static void dn_destroy(lie_nn_net net) {
   if (!s) return;
   for (int i = 0; s->n && i < net->nn; i++) {
     dnode *d = &s->n[i];
-    dnnl_primitive_t *ps[] = {&d->fwd,    &d->inf,     &d->bwd_d,   &d->bwd_w,   &d->bwd_inf, &d->r_w_fwd,
-                              &d->r_w_bwd, &d->r_dw,   &d->fx.r,    &d->fy.r,    &d->bdy.r,   &d->bdx.r,
-                              &d->wx.r,    &d->wdy.r};
+    dnnl_primitive_t *ps[] = {&d->fwd,  &d->inf,  &d->bwd_d, &d->bwd_w, &d->bwd_inf, &d->r_w_fwd, &d->r_w_bwd,
+                              &d->r_dw, &d->fx.r, &d->fy.r,  &d->bdy.r, &d->bdx.r,   &d->wx.r,    &d->wdy.r};
     for (size_t k = 0; k < sizeof ps / sizeof *ps; k++)
       if (*ps[k]) dnnl_primitive_destroy(*ps[k]);
     if (d->fwd_pd) dnnl_primitive_desc_destroy(d->fwd_pd);
@@ -748,10 +800,11 @@ static void dn_destroy(lie_nn_net net) {
     free_mem(&d->w_bwd, d->w_fwd, d->w_user);
     free_mem(&d->w_fwd, d->w_user, NULL);
     free_mem(&d->dw_prim, d->dw_user, NULL);
-    dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean, &d->var, &d->scale, &d->shift,
-                           &d->dscale, &d->dshift, &d->rmean, &d->rvar, &d->ws, &d->y4, &d->dy4,
-                           &d->fx.m,   &d->fy.m,   &d->bdy.m,  &d->bdx.m, &d->wx.m, &d->wdy.m};
-    for (size_t k = 0; k < sizeof ms / sizeof *ms; k++) free_mem(ms[k], NULL, NULL);
+    dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean,  &d->var,  &d->scale,
+                           &d->shift,  &d->dscale,  &d->dshift, &d->rmean,   &d->rvar,  &d->ws,   &d->y4,
+                           &d->dy4,    &d->fx.m,    &d->fy.m,   &d->bdy.m,   &d->bdx.m, &d->wx.m, &d->wdy.m};
+    for (size_t k = 0; k < sizeof ms / sizeof *ms; k++)
+      free_mem(ms[k], NULL, NULL);
   }
   for (int i = 0; i < net->nt; i++) {
     if (s->data && s->data[i]) dnnl_memory_destroy(s->data[i]);

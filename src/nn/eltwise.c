@@ -4,7 +4,8 @@
 // inp (N) -> out (N) = max(inp, 0)
 void lie_nn_relu_forward(float *out, const float *inp, size_t N) {
 #pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < N; i++) out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+  for (size_t i = 0; i < N; i++)
+    out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
 }
 
 // dout (N) -> dinp (N) += dout where inp > 0 (the subgradient at 0 is 0, as torch)
@@ -17,7 +18,8 @@ void lie_nn_relu_backward(float *dinp, const float *dout, const float *inp, size
 // a (N), b (N) -> out (N) = a + b
 void lie_nn_add_forward(float *out, const float *a, const float *b, size_t N) {
 #pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < N; i++) out[i] = a[i] + b[i];
+  for (size_t i = 0; i < N; i++)
+    out[i] = a[i] + b[i];
 }
 
 // dout (N) -> da (N) += dout, db (N) += dout

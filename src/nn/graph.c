@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROW(arr, n, cap)                                                              \
-  do {                                                                                 \
-    if ((n) == (cap)) {                                                                \
-      int nc_ = (cap) ? 2 * (cap) : 16;                                                \
-      void *p_ = realloc((arr), sizeof(*(arr)) * (size_t)nc_);                         \
-      LIE_CHECK(p_, LIE_ERR_MEM, "out of memory growing the network graph");           \
-      memset((char *)p_ + sizeof(*(arr)) * (size_t)(cap), 0, sizeof(*(arr)) * (size_t)(nc_ - (cap))); \
-      (arr) = p_;                                                                      \
-      (cap) = nc_;                                                                     \
-    }                                                                                  \
+#define GROW(arr, n, cap)                                                                                              \
+  do {                                                                                                                 \
+    if ((n) == (cap)) {                                                                                                \
+      int nc_ = (cap) ? 2 * (cap) : 16;                                                                                \
+      void *p_ = realloc((arr), sizeof(*(arr)) * (size_t)nc_);                                                         \
+      LIE_CHECK(p_, LIE_ERR_MEM, "out of memory growing the network graph");                                           \
+      memset((char *)p_ + sizeof(*(arr)) * (size_t)(cap), 0, sizeof(*(arr)) * (size_t)(nc_ - (cap)));                  \
+      (arr) = p_;                                                                                                      \
+      (cap) = nc_;                                                                                                     \
+    }                                                                                                                  \
   } while (0)
 
 static int check_building(lie_nn_net net) {
@@ -38,8 +38,8 @@ static int new_tensor(lie_nn_net net, int C, int H, int W, int producer, int *id
 }
 
 /* Registers state-dict entry "<name>.<suffix>"; returns its index in *idx. */
-static int new_state(lie_nn_net net, const char *name, const char *suffix, int ndims, const int *dims,
-                     int trainable, int decay, int counter, int *idx) {
+static int new_state(lie_nn_net net, const char *name, const char *suffix, int ndims, const int *dims, int trainable,
+                     int decay, int counter, int *idx) {
   GROW(net->info, net->ni, net->ci);
   lie_nn_tensor_info *in = &net->info[net->ni];
   int n = snprintf(in->name, sizeof in->name, "%s.%s", name, suffix);
@@ -48,7 +48,8 @@ static int new_state(lie_nn_net net, const char *name, const char *suffix, int n
     LIE_CHECK(strcmp(net->info[i].name, in->name), LIE_ERR_ARG, "duplicate state name %s", in->name);
   in->ndims = ndims;
   in->size = 1;
-  for (int i = 0; i < ndims; i++) in->dims[i] = dims[i], in->size *= (size_t)dims[i];
+  for (int i = 0; i < ndims; i++)
+    in->dims[i] = dims[i], in->size *= (size_t)dims[i];
   in->trainable = trainable, in->decay = decay, in->is_counter = counter;
   size_t *top = trainable ? &net->nparams : &net->nbuffers;
   in->offset = *top;
@@ -89,8 +90,8 @@ static int add_conv(lie_nn_net net, const char *name, int in, int K, int R, int 
   LIE_CHECK(K > 0 && R > 0 && S > 0 && sh > 0 && sw > 0 && ph >= 0 && pw >= 0, LIE_ERR_ARG,
             "%s: invalid convolution parameters", name);
   int OH = (x->H + 2 * ph - R) / sh + 1, OW = (x->W + 2 * pw - S) / sw + 1;
-  LIE_CHECK(x->H + 2 * ph >= R && x->W + 2 * pw >= S, LIE_ERR_ARG, "%s: kernel larger than padded input %dx%d",
-            name, x->H, x->W);
+  LIE_CHECK(x->H + 2 * ph >= R && x->W + 2 * pw >= S, LIE_ERR_ARG, "%s: kernel larger than padded input %dx%d", name,
+            x->H, x->W);
   n->K = K, n->R = R, n->S = S, n->sh = sh, n->sw = sw, n->ph = ph, n->pw = pw, n->conv1d = conv1d;
   int d4[4] = {K, x->C, R, S}, d3[3] = {K, x->C, S};
   LIE_CALL(new_state(net, name, "weight", conv1d ? 3 : 4, conv1d ? d3 : d4, 1, 1, 0, &n->w));
@@ -144,8 +145,7 @@ int lie_nn_maxpool(lie_nn_net net, int in, int kh, int kw, int sh, int sw, int p
   LIE_CHECK(kh > 0 && kw > 0 && sh > 0 && sw > 0 && 2 * ph <= kh && 2 * pw <= kw, LIE_ERR_ARG,
             "maxpool: invalid kernel/stride/padding");
   n->R = kh, n->S = kw, n->sh = sh, n->sw = sw, n->ph = ph, n->pw = pw;
-  LIE_CALL(new_tensor(net, x->C, (x->H + 2 * ph - kh) / sh + 1, (x->W + 2 * pw - kw) / sw + 1, net->nn - 1,
-                      &n->out));
+  LIE_CALL(new_tensor(net, x->C, (x->H + 2 * ph - kh) / sh + 1, (x->W + 2 * pw - kw) / sw + 1, net->nn - 1, &n->out));
   *out = n->out;
   return LIE_OK;
 }
@@ -176,8 +176,8 @@ int lie_nn_add(lie_nn_net net, int a, int b, int *out) {
   lie_nn_node *n = NULL;
   LIE_CALL(new_node(net, LIE_OP_ADD, "add", a, b, &n));
   const lie_nn_tens *x = &net->t[a], *y = &net->t[b];
-  LIE_CHECK(x->C == y->C && x->H == y->H && x->W == y->W, LIE_ERR_ARG,
-            "add: shapes differ (%dx%dx%d vs %dx%dx%d)", x->C, x->H, x->W, y->C, y->H, y->W);
+  LIE_CHECK(x->C == y->C && x->H == y->H && x->W == y->W, LIE_ERR_ARG, "add: shapes differ (%dx%dx%d vs %dx%dx%d)",
+            x->C, x->H, x->W, y->C, y->H, y->W);
   LIE_CALL(new_tensor(net, x->C, x->H, x->W, net->nn - 1, &n->out));
   *out = n->out;
   return LIE_OK;

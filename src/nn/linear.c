@@ -8,7 +8,8 @@ void lie_nn_linear_forward(float *out, const float *inp, const float *weight, co
   for (int b = 0; b < B; b++)
     for (int o = 0; o < Fo; o++) {
       double acc = bias ? bias[o] : 0.0;
-      for (int i = 0; i < Fi; i++) acc += (double)inp[(size_t)b * Fi + i] * weight[(size_t)o * Fi + i];
+      for (int i = 0; i < Fi; i++)
+        acc += (double)inp[(size_t)b * Fi + i] * weight[(size_t)o * Fi + i];
       out[(size_t)b * Fo + o] = (float)acc;
     }
 }
@@ -21,7 +22,8 @@ void lie_nn_linear_backward(float *dinp, float *dweight, float *dbias, const flo
     for (int b = 0; b < B; b++)
       for (int i = 0; i < Fi; i++) {
         double acc = 0.0;
-        for (int o = 0; o < Fo; o++) acc += (double)dout[(size_t)b * Fo + o] * weight[(size_t)o * Fi + i];
+        for (int o = 0; o < Fo; o++)
+          acc += (double)dout[(size_t)b * Fo + o] * weight[(size_t)o * Fi + i];
         dinp[(size_t)b * Fi + i] += (float)acc;
       }
   }
@@ -30,12 +32,14 @@ void lie_nn_linear_backward(float *dinp, float *dweight, float *dbias, const flo
     if (dweight)
       for (int i = 0; i < Fi; i++) {
         double acc = 0.0;
-        for (int b = 0; b < B; b++) acc += (double)dout[(size_t)b * Fo + o] * inp[(size_t)b * Fi + i];
+        for (int b = 0; b < B; b++)
+          acc += (double)dout[(size_t)b * Fo + o] * inp[(size_t)b * Fi + i];
         dweight[(size_t)o * Fi + i] += (float)acc;
       }
     if (dbias) {
       double acc = 0.0;
-      for (int b = 0; b < B; b++) acc += dout[(size_t)b * Fo + o];
+      for (int b = 0; b < B; b++)
+        acc += dout[(size_t)b * Fo + o];
       dbias[o] += (float)acc;
     }
   }

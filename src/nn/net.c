@@ -10,9 +10,12 @@
 const char *lie_nn_backend_name(lie_nn_backend b) { return b == LIE_NN_BACKEND_DNNL ? "dnnl" : "ref"; }
 
 int lie_nn_backend_from_name(const char *name, lie_nn_backend *b) {
-  if (!strcmp(name, "ref") || !strcmp(name, "reference")) *b = LIE_NN_BACKEND_REF;
-  else if (!strcmp(name, "dnnl") || !strcmp(name, "onednn")) *b = LIE_NN_BACKEND_DNNL;
-  else LIE_ERROR(LIE_ERR_USAGE, "unknown nn backend '%s' (ref|dnnl)", name);
+  if (!strcmp(name, "ref") || !strcmp(name, "reference"))
+    *b = LIE_NN_BACKEND_REF;
+  else if (!strcmp(name, "dnnl") || !strcmp(name, "onednn"))
+    *b = LIE_NN_BACKEND_DNNL;
+  else
+    LIE_ERROR(LIE_ERR_USAGE, "unknown nn backend '%s' (ref|dnnl)", name);
   return LIE_OK;
 }
 
@@ -76,7 +79,8 @@ static int alloc_floats(float **p, size_t n) {
  * same offsets, or at the backend's grad_off[] when it shares gradient buffers). */
 static int alloc_activations(lie_nn_net net, const size_t *grad_off, size_t grad_total) {
   size_t total = 0;
-  for (int i = 0; i < net->nt; i++) total += (net->t[i].bytes + 63) / 64 * 16;
+  for (int i = 0; i < net->nt; i++)
+    total += (net->t[i].bytes + 63) / 64 * 16;
   LIE_CALL(alloc_floats(&net->act, total));
   LIE_CALL(alloc_floats(&net->dact, grad_off ? grad_total : total));
   size_t off = 0;
@@ -112,7 +116,8 @@ int lie_nn_net_setup(lie_nn_net net, int B) {
   LIE_CALL(alloc_floats(&net->params, net->nparams));
   LIE_CALL(alloc_floats(&net->grads, net->nparams));
   LIE_CALL(alloc_floats(&net->buffers, net->nbuffers));
-  for (int i = 0; i < net->nt; i++) net->t[i].bytes = lie_nn_numel(&net->t[i], B) * sizeof(float);
+  for (int i = 0; i < net->nt; i++)
+    net->t[i].bytes = lie_nn_numel(&net->t[i], B) * sizeof(float);
   LIE_CALL(net->ops->setup(net)); /* may enlarge t[i].bytes for blocked layouts, then calls back */
   const lie_nn_tens *y = &net->t[net->nt - 1];
   LIE_CALL(alloc_floats(&net->output, lie_nn_numel(y, B)));
@@ -140,14 +145,17 @@ int lie_nn_net_init(lie_nn_net net, uint64_t seed) {
        * the bias uses the same bound (torch's reset_parameters). */
       double bound = 1.0 / sqrt((double)fan_in(&net->info[n->w]));
       float *w = lie_nn_param(net, n->w), *b = lie_nn_param(net, n->b);
-      for (size_t j = 0; j < net->info[n->w].size; j++) w[j] = (float)lie_rng_range(&rng, -bound, bound);
+      for (size_t j = 0; j < net->info[n->w].size; j++)
+        w[j] = (float)lie_rng_range(&rng, -bound, bound);
       if (b)
-        for (size_t j = 0; j < net->info[n->b].size; j++) b[j] = (float)lie_rng_range(&rng, -bound, bound);
+        for (size_t j = 0; j < net->info[n->b].size; j++)
+          b[j] = (float)lie_rng_range(&rng, -bound, bound);
     } else if (n->op == LIE_OP_BN) {
       int C = net->t[n->in[0]].C;
       float *g = lie_nn_param(net, n->w), *b = lie_nn_param(net, n->b);
       float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv), *nb = lie_nn_param(net, n->nbt);
-      for (int c = 0; c < C; c++) g[c] = 1.0f, b[c] = 0.0f, rm[c] = 0.0f, rv[c] = 1.0f;
+      for (int c = 0; c < C; c++)
+        g[c] = 1.0f, b[c] = 0.0f, rm[c] = 0.0f, rv[c] = 1.0f;
       nb[0] = 0.0f;
     }
   }

@@ -5,8 +5,16 @@
 
 #include "liereg/nn.h"
 
-typedef enum { LIE_OP_INPUT, LIE_OP_CONV, LIE_OP_BN, LIE_OP_RELU, LIE_OP_MAXPOOL, LIE_OP_AVGPOOL, LIE_OP_LINEAR,
-               LIE_OP_ADD } lie_nn_op;
+typedef enum {
+  LIE_OP_INPUT,
+  LIE_OP_CONV,
+  LIE_OP_BN,
+  LIE_OP_RELU,
+  LIE_OP_MAXPOOL,
+  LIE_OP_AVGPOOL,
+  LIE_OP_LINEAR,
+  LIE_OP_ADD
+} lie_nn_op;
 
 /* Activation tensor (per-sample shape C,H,W; batch B from the net). `data`/`grad` point into
  * the activation arenas; their layout is the backend's (plain NCHW for the reference). */
@@ -14,7 +22,7 @@ typedef struct {
   int C, H, W;
   size_t bytes; /* arena bytes reserved for data (and for grad) */
   float *data, *grad;
-  int producer;   /* node index, -1 for the input */
+  int producer; /* node index, -1 for the input */
   int nconsumers;
 } lie_nn_tens;
 
@@ -24,10 +32,10 @@ typedef struct {
   int in[2], out;
   /* conv: K out channels, kernel R x S, strides, pads; pool: kernel/stride/pad in R,S,sh.. */
   int K, R, S, sh, sw, ph, pw, conv1d;
-  int w, b;         /* state-dict entries (info index) of weight/bias or gamma/beta; -1 none */
-  int rm, rv, nbt;  /* BN buffers: running_mean, running_var, num_batches_tracked */
+  int w, b;           /* state-dict entries (info index) of weight/bias or gamma/beta; -1 none */
+  int rm, rv, nbt;    /* BN buffers: running_mean, running_var, num_batches_tracked */
   float *mean, *rstd; /* BN batch statistics saved for backward (C each) */
-  void *be;         /* backend-private per-node state */
+  void *be;           /* backend-private per-node state */
 } lie_nn_node;
 
 typedef struct {
@@ -52,9 +60,9 @@ struct lie_nn_net_s {
   int ni, ci;
   size_t nparams, nbuffers;
   float *params, *grads, *buffers;
-  float *act, *dact, *stats; /* arenas */
-  float *output;             /* plain copy of the output (B, C*H*W) */
-  void *be;                  /* backend-private state */
+  float *act, *dact, *stats;  /* arenas */
+  float *output;              /* plain copy of the output (B, C*H*W) */
+  void *be;                   /* backend-private state */
   lie_nn_reduce_fn bn_reduce; /* cross-replica batch norm (batchnorm_sync.c), NULL = local */
   void *bn_reduce_user;
 };

@@ -5,8 +5,7 @@
 
 /* Index (into the (H,W) plane) of the first maximum of the window of output (oh,ow); -1 if
  * the window is all padding. Shared by forward and backward so both agree on ties. */
-static int window_argmax(const float *x, int H, int W, int oh, int ow, int kh, int kw, int sh, int sw, int ph,
-                         int pw) {
+static int window_argmax(const float *x, int H, int W, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
   int best = -1;
   float bv = -INFINITY;
   for (int r = 0; r < kh; r++) {
@@ -26,8 +25,8 @@ static int window_argmax(const float *x, int H, int W, int oh, int ow, int kh, i
 }
 
 // inp (B,C,H,W) -> out (B,C,OH,OW)
-void lie_nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int kh, int kw, int sh,
-                            int sw, int ph, int pw) {
+void lie_nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int kh, int kw, int sh, int sw,
+                            int ph, int pw) {
   const int OH = (H + 2 * ph - kh) / sh + 1, OW = (W + 2 * pw - kw) / sw + 1;
 #pragma omp parallel for schedule(static)
   for (int bc = 0; bc < B * C; bc++) {
@@ -60,7 +59,8 @@ void lie_nn_avgpool_forward(float *out, const float *inp, int B, int C, int HW) 
 #pragma omp parallel for schedule(static)
   for (int bc = 0; bc < B * C; bc++) {
     double s = 0.0;
-    for (int i = 0; i < HW; i++) s += inp[(size_t)bc * HW + i];
+    for (int i = 0; i < HW; i++)
+      s += inp[(size_t)bc * HW + i];
     out[bc] = (float)(s / HW);
   }
 }
@@ -69,5 +69,6 @@ void lie_nn_avgpool_forward(float *out, const float *inp, int B, int C, int HW) 
 void lie_nn_avgpool_backward(float *dinp, const float *dout, int B, int C, int HW) {
 #pragma omp parallel for schedule(static)
   for (int bc = 0; bc < B * C; bc++)
-    for (int i = 0; i < HW; i++) dinp[(size_t)bc * HW + i] += dout[bc] / (float)HW;
+    for (int i = 0; i < HW; i++)
+      dinp[(size_t)bc * HW + i] += dout[bc] / (float)HW;
 }

@@ -30,24 +30,32 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
     if (train) nbt[0] += 1.0f;
     break;
   }
-  case LIE_OP_RELU: lie_nn_relu_forward(y->data, x->data, lie_nn_numel(x, B)); break;
+  case LIE_OP_RELU:
+    lie_nn_relu_forward(y->data, x->data, lie_nn_numel(x, B));
+    break;
   case LIE_OP_MAXPOOL:
     lie_nn_maxpool_forward(y->data, x->data, B, x->C, x->H, x->W, n->R, n->S, n->sh, n->sw, n->ph, n->pw);
     break;
-  case LIE_OP_AVGPOOL: lie_nn_avgpool_forward(y->data, x->data, B, x->C, x->H * x->W); break;
-  case LIE_OP_LINEAR:
-    lie_nn_linear_forward(y->data, x->data, lie_nn_param(net, n->w), lie_nn_param(net, n->b), B,
-                          x->C * x->H * x->W, n->K);
+  case LIE_OP_AVGPOOL:
+    lie_nn_avgpool_forward(y->data, x->data, B, x->C, x->H * x->W);
     break;
-  case LIE_OP_ADD: lie_nn_add_forward(y->data, x->data, net->t[n->in[1]].data, lie_nn_numel(x, B)); break;
-  default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown node op %d", (int)n->op);
+  case LIE_OP_LINEAR:
+    lie_nn_linear_forward(y->data, x->data, lie_nn_param(net, n->w), lie_nn_param(net, n->b), B, x->C * x->H * x->W,
+                          n->K);
+    break;
+  case LIE_OP_ADD:
+    lie_nn_add_forward(y->data, x->data, net->t[n->in[1]].data, lie_nn_numel(x, B));
+    break;
+  default:
+    LIE_ERROR(LIE_ERR_INTERNAL, "unknown node op %d", (int)n->op);
   }
   return LIE_OK;
 }
 
 static int ref_forward(lie_nn_net net, const float *x, int train) {
   memcpy(net->t[0].data, x, lie_nn_numel(&net->t[0], net->B) * sizeof(float));
-  for (int i = 0; i < net->nn; i++) LIE_CALL(node_forward(net, &net->nodes[i], train));
+  for (int i = 0; i < net->nn; i++)
+    LIE_CALL(node_forward(net, &net->nodes[i], train));
   return LIE_OK;
 }
 
@@ -86,8 +94,11 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
     lie_nn_linear_backward(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data,
                            lie_nn_param(net, n->w), B, x->C * x->H * x->W, n->K);
     break;
-  case LIE_OP_ADD: lie_nn_add_backward(dx, net->t[n->in[1]].grad, y->grad, lie_nn_numel(x, B)); break;
-  default: LIE_ERROR(LIE_ERR_INTERNAL, "unknown node op %d", (int)n->op);
+  case LIE_OP_ADD:
+    lie_nn_add_backward(dx, net->t[n->in[1]].grad, y->grad, lie_nn_numel(x, B));
+    break;
+  default:
+    LIE_ERROR(LIE_ERR_INTERNAL, "unknown node op %d", (int)n->op);
   }
   return LIE_OK;
 }
@@ -96,7 +107,8 @@ static int ref_backward(lie_nn_net net, const float *dy, float *dx) {
   lie_nn_tens *y = &net->t[net->nt - 1];
   memset(net->dact, 0, (size_t)((char *)(net->t[net->nt - 1].grad) - (char *)net->dact) + y->bytes);
   memcpy(y->grad, dy, lie_nn_numel(y, net->B) * sizeof(float));
-  for (int i = net->nn - 1; i >= 0; i--) LIE_CALL(node_backward(net, &net->nodes[i], dx != NULL));
+  for (int i = net->nn - 1; i >= 0; i--)
+    LIE_CALL(node_backward(net, &net->nodes[i], dx != NULL));
   if (dx) memcpy(dx, net->t[0].grad, lie_nn_numel(&net->t[0], net->B) * sizeof(float));
   return LIE_OK;
 }

@@ -16,8 +16,10 @@ static int join_name(char *dst, size_t n, const char *prefix, const char *suffix
 
 /* conv (no bias) of a 2D or 1D network: k x k kernel, square stride/padding in 2D. */
 static int conv(lie_nn_net net, const char *name, int in, int K, int k, int stride, int pad, int dims, int *out) {
-  if (dims == 1) LIE_CALL(lie_nn_conv1d(net, name, in, K, k, stride, pad, 0, out));
-  else LIE_CALL(lie_nn_conv2d(net, name, in, K, k, k, stride, stride, pad, pad, 0, out));
+  if (dims == 1)
+    LIE_CALL(lie_nn_conv1d(net, name, in, K, k, stride, pad, 0, out));
+  else
+    LIE_CALL(lie_nn_conv2d(net, name, in, K, k, k, stride, stride, pad, pad, 0, out));
   return LIE_OK;
 }
 
@@ -61,8 +63,10 @@ int lie_nn_resnet18(lie_nn_net net, const char *prefix, const lie_nn_resnet_opts
   LIE_CALL(join_name(name, sizeof name, prefix, "bn1"));
   LIE_CALL(lie_nn_batchnorm(net, name, x, &y));
   LIE_CALL(lie_nn_relu(net, y, &x));
-  if (o->dims == 2) LIE_CALL(lie_nn_maxpool(net, x, 3, 3, 2, 2, 1, 1, &y));
-  else LIE_CALL(lie_nn_maxpool(net, x, 1, 3, 1, 2, 0, 1, &y));
+  if (o->dims == 2)
+    LIE_CALL(lie_nn_maxpool(net, x, 3, 3, 2, 2, 1, 1, &y));
+  else
+    LIE_CALL(lie_nn_maxpool(net, x, 1, 3, 1, 2, 0, 1, &y));
   x = y;
   for (int stage = 0; stage < 4; stage++) {
     int planes = o->width << stage;

@@ -255,7 +255,8 @@ int main(int argc, char **argv) {
   lie_field1d par[NV], ser;
   int perr = 0, same = 1;
 #pragma omp parallel for num_threads(2) reduction(+ : perr)
-  for (int i = 0; i < NV; i++) perr += lie_aug_view1d(&cfg, 500 + i, &ks, &par[i]) != 0;
+  for (int i = 0; i < NV; i++)
+    perr += lie_aug_view1d(&cfg, 500 + i, &ks, &par[i]) != 0;
   LIE_TEST_TRUE(perr == 0, "views from 2 OpenMP threads succeed");
   for (int i = 0; i < NV && !perr; i++) {
     LIE_TEST_CALL(lie_aug_view1d(&cfg, 500 + i, &ks, &ser));

@@ -18,13 +18,15 @@ static void test_philox_kat(void) {
   const uint32_t want1[4] = {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u};
   int ok = 1;
   lie_rng_seed(&r, 0);
-  for (int i = 0; i < 4; i++) ok &= lie_rng_u32(&r) == want0[i];
+  for (int i = 0; i < 4; i++)
+    ok &= lie_rng_u32(&r) == want0[i];
   LIE_TEST_TRUE(ok, "philox4x32-10 KAT, zero key and counter");
   lie_rng_seed(&r, ((uint64_t)0x299f31d0u << 32) | 0xa4093822u);
   const uint32_t c[4] = {0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u};
   memcpy(r.ctr, c, sizeof c);
   ok = 1;
-  for (int i = 0; i < 4; i++) ok &= lie_rng_u32(&r) == want1[i];
+  for (int i = 0; i < 4; i++)
+    ok &= lie_rng_u32(&r) == want1[i];
   LIE_TEST_TRUE(ok, "philox4x32-10 KAT, pi digits");
 }
 

@@ -2,8 +2,8 @@
  * partition; on an easy synthetic target (the amplitude of a travelling wave, visible in every
  * frame) training lowers the loss and beats predicting the mean on the test split; bad input
  * gives clear usage errors. Runs on 1 and 2 ranks. */
-#include "liereg/liereg.h"
 #include "lie_test.h"
+#include "liereg/liereg.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,15 +17,18 @@ static void test_split(void) {
   /* the labelled rows are exactly those lie_probe_run picks with -probe_subset_seed 3 */
   int all[100], seen[100] = {0};
   lie_rng r;
-  for (int i = 0; i < 100; i++) all[i] = i;
+  for (int i = 0; i < 100; i++)
+    all[i] = i;
   lie_rng_seed(&r, 3);
   for (int i = 0; i < 40; i++) {
     int j = lie_rng_int(&r, i, 100), t = all[i];
     all[i] = all[j], all[j] = t;
   }
-  for (int i = 0; i < 40; i++) seen[all[i]]++;
+  for (int i = 0; i < 40; i++)
+    seen[all[i]]++;
   int ok = 1;
-  for (int i = 0; i < 40; i++) ok &= idx[i] >= 0 && idx[i] < 100 && seen[idx[i]]-- == 1;
+  for (int i = 0; i < 40; i++)
+    ok &= idx[i] >= 0 && idx[i] < 100 && seen[idx[i]]-- == 1;
   LIE_TEST_TRUE(ok, "labelled subset = the probe's subset, each row once (train and validation disjoint)");
   LIE_TEST_TRUE(lie_sup_split(100, 3, 1, 0.2, 1, idx, &nv) == LIE_ERR_USAGE, "3 labels: too few for a split");
   lie_error_clear();
@@ -47,10 +50,13 @@ static int write_one_wave(lie_ctx ctx, const char *path, int n, int nt, int nx, 
       p.amp[0] = lie_rng_range(&rng, 0.2, 1.0), p.phase[0] = lie_rng_range(&rng, 0, 2 * M_PI), p.l[0] = 1;
       double om = lie_rng_range(&rng, -1.0, 1.0);
       LIE_CALL(lie_writer1d_slot(w, r, &u, &t, &x));
-      for (int k = 0; k < nt; k++) t[k] = 0.5 * k;
-      for (int j = 0; j < nx; j++) x[j] = p.L * j / nx;
       for (int k = 0; k < nt; k++)
-        for (int j = 0; j < nx; j++) u[k * nx + j] = p.amp[0] * sin(2 * M_PI * x[j] / p.L + p.phase[0] - om * t[k]);
+        t[k] = 0.5 * k;
+      for (int j = 0; j < nx; j++)
+        x[j] = p.L * j / nx;
+      for (int k = 0; k < nt; k++)
+        for (int j = 0; j < nx; j++)
+          u[k * nx + j] = p.amp[0] * sin(2 * M_PI * x[j] / p.L + p.phase[0] - om * t[k]);
       LIE_CALL(lie_writer1d_set(w, r, &p, 0.5, 1));
     }
     LIE_CALL(lie_writer1d_flush(w, r, r == lie_writer1d_rounds(w) - 1));

@@ -16,12 +16,16 @@ static int write_file(lie_ctx ctx, const char *path, int n, int nt, int nx, int 
     if (i < n) {
       double *u, *t, *x;
       lie_traj1d p = {.L = 2.0 + i, .T = 5.0, .nu = 0.01 * (i + 1), .nwaves = 3, .seed = 1000u + i};
-      for (int k = 0; k < 3; k++) p.amp[k] = i + k, p.phase[k] = -k, p.l[k] = k + 1;
+      for (int k = 0; k < 3; k++)
+        p.amp[k] = i + k, p.phase[k] = -k, p.l[k] = k + 1;
       LIE_CALL(lie_writer1d_slot(w, r, &u, &t, &x));
       for (int k = 0; k < nt; k++)
-        for (int j = 0; j < nx; j++) u[k * nx + j] = value(i, k, j);
-      for (int k = 0; k < nt; k++) t[k] = 0.5 * k;
-      for (int j = 0; j < nx; j++) x[j] = p.L * j / nx;
+        for (int j = 0; j < nx; j++)
+          u[k * nx + j] = value(i, k, j);
+      for (int k = 0; k < nt; k++)
+        t[k] = 0.5 * k;
+      for (int j = 0; j < nx; j++)
+        x[j] = p.L * j / nx;
       if (poison && i == n - 1) u[3] = NAN;
       LIE_CALL(lie_writer1d_set(w, r, &p, 0.5, 1));
     }
@@ -52,7 +56,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n; i++) {
     LIE_TEST_CALL(lie_dataset1d_read(ds, i, u, t, x));
     for (int k = 0; k < nt; k++)
-      for (int j = 0; j < nx; j++) maxerr = fmax(maxerr, fabs(u[k * nx + j] - value(i, k, j)));
+      for (int j = 0; j < nx; j++)
+        maxerr = fmax(maxerr, fabs(u[k * nx + j] - value(i, k, j)));
     maxerr = fmax(maxerr, fabs(x[1] - (2.0 + i) / nx));
   }
   LIE_TEST_NEAR(maxerr, 0.0, 0.0, "every row at its index, bit-exact");

@@ -12,7 +12,8 @@ typedef void (*gc_forward_fn)(void *ctx); /* recomputes the output from the curr
 static double gc_loss(gc_forward_fn f, void *ctx, const float *out, const float *r, size_t n) {
   f(ctx);
   double s = 0.0;
-  for (size_t i = 0; i < n; i++) s += (double)r[i] * out[i];
+  for (size_t i = 0; i < n; i++)
+    s += (double)r[i] * out[i];
   return s;
 }
 
@@ -42,7 +43,8 @@ static double gc_check(const char *what, float *x, size_t nx, const float *ana, 
 }
 
 static void gc_fill(lie_rng *rng, float *x, size_t n, double lo, double hi) {
-  for (size_t i = 0; i < n; i++) x[i] = (float)lie_rng_range(rng, lo, hi);
+  for (size_t i = 0; i < n; i++)
+    x[i] = (float)lie_rng_range(rng, lo, hi);
 }
 
 /* Values in +-[0.1, 1): away from the ReLU kink at 0 by far more than h. */

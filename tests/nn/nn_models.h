@@ -18,7 +18,8 @@ static int build_model(lie_ctx ctx, const model_cfg *c, lie_nn_net *net, int *re
   LIE_CALL(lie_nn_input(*net, c->cin, c->H, c->W, &x));
   LIE_CALL(lie_nn_resnet18(*net, "encoder/", &o, x, &h));
   sizes[0] = 8 * c->width;
-  for (int i = 0; i < c->nexp; i++) sizes[i + 1] = c->exp[i];
+  for (int i = 0; i < c->nexp; i++)
+    sizes[i + 1] = c->exp[i];
   LIE_CALL(lie_nn_mlp(*net, "expander/", c->nexp, sizes, h, &z));
   LIE_CALL(lie_nn_net_setup(*net, c->B));
   *rep = h;

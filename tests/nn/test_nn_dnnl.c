@@ -61,11 +61,14 @@ static void compare(lie_nn_net a, lie_nn_net b, const char *label, double tol, d
   lie_nn_net_tensor_shape(a, oid, &Co, &Ho, &Wo);
   size_t nx = (size_t)B * C * H * W, ny = (size_t)B * Co * Ho * Wo, np, nb;
   float *x = malloc(nx * 4), *dy = malloc(ny * 4), *dxa = malloc(nx * 4), *dxb = malloc(nx * 4), *ya = malloc(ny * 4);
-  for (size_t i = 0; i < nx; i++) x[i] = (float)lie_rng_normal(&rng);
-  for (size_t i = 0; i < ny; i++) dy[i] = (float)lie_rng_range(&rng, -1, 1);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = (float)lie_rng_normal(&rng);
+  for (size_t i = 0; i < ny; i++)
+    dy[i] = (float)lie_rng_range(&rng, -1, 1);
   /* random parameters (BN weights away from 0), same in both */
   float *pa = lie_nn_net_params(a, &np), *pb = lie_nn_net_params(b, NULL);
-  for (size_t i = 0; i < np; i++) pa[i] = (float)lie_rng_range(&rng, 0.2, 1.0) * (lie_rng_uniform(&rng) < 0.5 ? -1 : 1);
+  for (size_t i = 0; i < np; i++)
+    pa[i] = (float)lie_rng_range(&rng, 0.2, 1.0) * (lie_rng_uniform(&rng) < 0.5 ? -1 : 1);
   memcpy(pb, pa, np * 4);
   char what[160];
   LIE_TEST_CALL(lie_nn_net_forward(a, x, 1));
@@ -79,7 +82,8 @@ static void compare(lie_nn_net a, lie_nn_net b, const char *label, double tol, d
   LIE_TEST_LE(rel_maxdiff(dxb, dxa, nx), gtol, what);
   float *ga = lie_nn_net_grads(a, NULL), *gb = lie_nn_net_grads(b, NULL);
   double gmax = 0, worst = 0;
-  for (size_t i = 0; i < np; i++) gmax = fmax(gmax, fabs(ga[i]));
+  for (size_t i = 0; i < np; i++)
+    gmax = fmax(gmax, fabs(ga[i]));
   const char *wname = "";
   for (int i = 0; i < lie_nn_net_ntensors_info(a); i++) {
     const lie_nn_tensor_info *in = lie_nn_net_tensor_info(a, i);
@@ -117,8 +121,8 @@ static void layer(lie_ctx ctx, const char *label, int C, int H, int W, int B, bu
 }
 
 static void whole(lie_ctx ctx, int dims) {
-  model_cfg c = {dims, dims == 2 ? 3 : 8, 8, dims == 2 ? 32 : 1, dims == 2 ? 40 : 96, 4, 3, {32, 32, 16},
-                 LIE_NN_BACKEND_REF};
+  model_cfg c = {dims,         dims == 2 ? 3 : 8, 8, dims == 2 ? 32 : 1, dims == 2 ? 40 : 96, 4, 3,
+                 {32, 32, 16}, LIE_NN_BACKEND_REF};
   lie_nn_net a, b;
   int rep;
   LIE_TEST_CALL(build_model(ctx, &c, &a, &rep));

@@ -132,19 +132,23 @@ static void test_batchnorm(int train, int HW) {
     lie_nn_batchnorm_forward(k.out, k.mean, k.rstd, k.inp, k.g, k.b, rm, rv, k.B, k.C, k.HW, 0.1f, 1e-5f, 1);
     double em = 0, ev = 0, N = (double)k.B * k.HW;
     for (int b = 0; b < k.B; b++)
-      for (int i = 0; i < k.HW; i++) em += k.inp[(b * k.C + 1) * k.HW + i];
+      for (int i = 0; i < k.HW; i++)
+        em += k.inp[(b * k.C + 1) * k.HW + i];
     em /= N;
     for (int b = 0; b < k.B; b++)
-      for (int i = 0; i < k.HW; i++) ev += pow(k.inp[(b * k.C + 1) * k.HW + i] - em, 2);
+      for (int i = 0; i < k.HW; i++)
+        ev += pow(k.inp[(b * k.C + 1) * k.HW + i] - em, 2);
     LIE_TEST_NEAR(rm[1], 0.9 * k.rm[1] + 0.1 * em, 1e-6, "bn running_mean = 0.9 r + 0.1 mean");
     LIE_TEST_NEAR(rv[1], 0.9 * k.rv[1] + 0.1 * ev / (N - 1), 1e-6, "bn running_var uses the unbiased variance");
     /* normalised output of channel 1 has mean beta, biased std gamma (up to eps) */
     double om = 0, ov = 0;
     for (int b = 0; b < k.B; b++)
-      for (int i = 0; i < k.HW; i++) om += k.out[(b * k.C + 1) * k.HW + i];
+      for (int i = 0; i < k.HW; i++)
+        om += k.out[(b * k.C + 1) * k.HW + i];
     om /= N;
     for (int b = 0; b < k.B; b++)
-      for (int i = 0; i < k.HW; i++) ov += pow(k.out[(b * k.C + 1) * k.HW + i] - om, 2);
+      for (int i = 0; i < k.HW; i++)
+        ov += pow(k.out[(b * k.C + 1) * k.HW + i] - om, 2);
     LIE_TEST_NEAR(om, k.b[1], 1e-5, "bn output mean = beta");
     LIE_TEST_NEAR(sqrt(ov / N), k.g[1] * sqrt((ev / N) / (ev / N + 1e-5)), 1e-5, "bn output std = gamma");
   } else {
@@ -223,7 +227,8 @@ static void test_pools(void) {
   ALLOC(r, n);
   ALLOC(da, n);
   /* distinct values 0.05 apart in random order: every window has a clear maximum */
-  for (size_t i = 0; i < n; i++) k.a[i] = 0.05f * (float)i - 3.0f;
+  for (size_t i = 0; i < n; i++)
+    k.a[i] = 0.05f * (float)i - 3.0f;
   for (size_t i = n - 1; i > 0; i--) {
     size_t j = (size_t)lie_rng_int(&rng, 0, (int)i + 1);
     float t = k.a[i];
@@ -260,7 +265,8 @@ static void test_linear(void) {
   gc_fill(&rng, r, no, -1, 1);
   linear_fwd(&k);
   double want = k.bias[4];
-  for (int i = 0; i < 7; i++) want += (double)k.a[2 * 7 + i] * k.w[4 * 7 + i];
+  for (int i = 0; i < 7; i++)
+    want += (double)k.a[2 * 7 + i] * k.w[4 * 7 + i];
   LIE_TEST_NEAR(k.out[2 * 6 + 4], want, 1e-6, "linear forward = x W^T + b");
   lie_nn_linear_backward(da, dw, db, r, k.a, k.w, k.B, k.Fi, k.Fo);
   printf("linear 7 -> 6\n");

@@ -22,7 +22,8 @@ static double loss_of(lie_nn_net net, const float *x, const float *r, size_t ny)
   if (lie_nn_net_forward(net, x, 1)) return NAN;
   const float *y = lie_nn_net_output(net);
   double s = 0;
-  for (size_t i = 0; i < ny; i++) s += (double)r[i] * y[i];
+  for (size_t i = 0; i < ny; i++)
+    s += (double)r[i] * y[i];
   return s;
 }
 
@@ -36,8 +37,10 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
   LIE_TEST_CALL(lie_nn_net_init(net, 7));
   size_t nx = (size_t)c.B * c.cin * c.H * c.W, ny = (size_t)c.B * 6, np;
   float *x = malloc(nx * 4), *dx = malloc(nx * 4), *r = malloc(ny * 4), *v = malloc(nx * 4);
-  for (size_t i = 0; i < nx; i++) x[i] = (float)lie_rng_normal(&rng);
-  for (size_t i = 0; i < ny; i++) r[i] = (float)lie_rng_range(&rng, -1, 1);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = (float)lie_rng_normal(&rng);
+  for (size_t i = 0; i < ny; i++)
+    r[i] = (float)lie_rng_range(&rng, -1, 1);
   LIE_TEST_CALL(lie_nn_net_forward(net, x, 1));
   LIE_TEST_CALL(lie_nn_net_backward(net, r, dx));
   float *p = lie_nn_net_params(net, &np), *g = malloc(np * 4), *p0 = malloc(np * 4), *dir = malloc(np * 4);
@@ -51,9 +54,11 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
       dir[i] = (float)(lie_rng_range(&rng, -1, 1) * fmax(fabs(p0[i]), 0.1));
       gv += (double)g[i] * dir[i], sc += fabs((double)g[i] * dir[i]);
     }
-    for (size_t i = 0; i < np; i++) p[i] = p0[i] + (float)h * dir[i];
+    for (size_t i = 0; i < np; i++)
+      p[i] = p0[i] + (float)h * dir[i];
     double lp = loss_of(net, x, r, ny);
-    for (size_t i = 0; i < np; i++) p[i] = p0[i] - (float)h * dir[i];
+    for (size_t i = 0; i < np; i++)
+      p[i] = p0[i] - (float)h * dir[i];
     double lm = loss_of(net, x, r, ny);
     memcpy(p, p0, np * 4);
     double num = (lp - lm) / (2 * h);
@@ -62,8 +67,9 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
     LIE_TEST_LE(fabs(num - gv) / sc, 5e-3, what);
   }
   /* per-tensor directions: catches an error confined to one small tensor */
-  const char *names[] = {"encoder/conv1.weight", "encoder/layer3.0.downsample.0.weight", "encoder/layer2.1.bn2.weight",
-                         "encoder/layer4.1.conv2.weight", "expander/0.weight", "expander/1.bias"};
+  const char *names[] = {"encoder/conv1.weight",        "encoder/layer3.0.downsample.0.weight",
+                         "encoder/layer2.1.bn2.weight", "encoder/layer4.1.conv2.weight",
+                         "expander/0.weight",           "expander/1.bias"};
   for (int t = 0; t < 6; t++) {
     const lie_nn_tensor_info *in;
     float *q = lie_nn_net_find(net, names[t], &in);
@@ -77,9 +83,11 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
       dir[i] = (float)(lie_rng_range(&rng, -1, 1) * fmax(fabs(p0[off + i]), 0.1));
       gv += (double)g[off + i] * dir[i], sc += fabs((double)g[off + i] * dir[i]);
     }
-    for (size_t i = 0; i < in->size; i++) q[i] = p0[off + i] + (float)h * dir[i];
+    for (size_t i = 0; i < in->size; i++)
+      q[i] = p0[off + i] + (float)h * dir[i];
     double lp = loss_of(net, x, r, ny);
-    for (size_t i = 0; i < in->size; i++) q[i] = p0[off + i] - (float)h * dir[i];
+    for (size_t i = 0; i < in->size; i++)
+      q[i] = p0[off + i] - (float)h * dir[i];
     double lm = loss_of(net, x, r, ny);
     memcpy(p, p0, np * 4);
     snprintf(what, sizeof what, "%dD gradient of %s along a random direction (g.v = %.4e)", dims, names[t], gv);
@@ -87,11 +95,14 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
   }
   /* input gradient */
   double gv = 0, sc = 0;
-  for (size_t i = 0; i < nx; i++) v[i] = (float)lie_rng_range(&rng, -1, 1), gv += (double)dx[i] * v[i], sc += fabs(dx[i] * v[i]);
+  for (size_t i = 0; i < nx; i++)
+    v[i] = (float)lie_rng_range(&rng, -1, 1), gv += (double)dx[i] * v[i], sc += fabs(dx[i] * v[i]);
   float *xp = malloc(nx * 4);
-  for (size_t i = 0; i < nx; i++) xp[i] = x[i] + (float)h * v[i];
+  for (size_t i = 0; i < nx; i++)
+    xp[i] = x[i] + (float)h * v[i];
   double lp = loss_of(net, xp, r, ny);
-  for (size_t i = 0; i < nx; i++) xp[i] = x[i] - (float)h * v[i];
+  for (size_t i = 0; i < nx; i++)
+    xp[i] = x[i] - (float)h * v[i];
   double lm = loss_of(net, xp, r, ny);
   snprintf(what, sizeof what, "%dD gradient w.r.t. the input along a random direction (g.v = %.4e)", dims, gv);
   LIE_TEST_LE(fabs((lp - lm) / (2 * h) - gv) / sc, 5e-3, what);
@@ -130,8 +141,10 @@ static void test_checkpoint(lie_ctx ctx) {
   LIE_TEST_CALL(lie_nn_net_init(a, 11));
   size_t nx = (size_t)c.B * 3 * 16 * 16, np, nb;
   float *x = malloc(nx * 4), dy[16];
-  for (size_t i = 0; i < nx; i++) x[i] = (float)lie_rng_normal(&rng);
-  for (int i = 0; i < 16; i++) dy[i] = 0.1f * (float)(i - 8);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = (float)lie_rng_normal(&rng);
+  for (int i = 0; i < 16; i++)
+    dy[i] = 0.1f * (float)(i - 8);
   lie_nn_adamw_opts ao;
   lie_nn_adamw_defaults(&ao);
   lie_nn_adamw oa, ob;
@@ -226,7 +239,8 @@ static void test_optimizer(lie_ctx ctx) {
   }
   LIE_TEST_NEAR(p[0], w, 1e-6, "AdamW two steps, decayed weight");
   LIE_TEST_NEAR(p[6], b, 1e-6, "AdamW two steps, bias excluded from weight decay");
-  for (size_t i = 0; i < np; i++) g[i] = 1.0f; /* norm sqrt(8) */
+  for (size_t i = 0; i < np; i++)
+    g[i] = 1.0f; /* norm sqrt(8) */
   double norm;
   LIE_TEST_CALL(lie_nn_clip_grad_norm(net, 1.0, &norm));
   LIE_TEST_NEAR(norm, sqrt(8.0), 1e-6, "clip_grad_norm returns the norm before clipping");
@@ -254,8 +268,10 @@ static void test_mlp_head(lie_ctx ctx) {
                     lie_nn_net_ntensors_info(net) == 4,
                 "mlp head state names head/{0,2}.{weight,bias}");
   float xin[20], r[12];
-  for (int i = 0; i < 20; i++) xin[i] = (float)lie_rng_normal(&rng);
-  for (int i = 0; i < 12; i++) r[i] = (float)lie_rng_range(&rng, -1, 1);
+  for (int i = 0; i < 20; i++)
+    xin[i] = (float)lie_rng_normal(&rng);
+  for (int i = 0; i < 12; i++)
+    r[i] = (float)lie_rng_range(&rng, -1, 1);
   LIE_TEST_CALL(lie_nn_net_forward(net, xin, 1));
   LIE_TEST_CALL(lie_nn_net_backward(net, r, NULL));
   size_t np;
@@ -274,7 +290,8 @@ static void test_mlp_head(lie_ctx ctx) {
     lie_nn_net_get_activation(net, 1, hm);
     p[i] = p0;
     int kink = 0;
-    for (int j = 0; j < 28; j++) kink |= (hp[j] > 0) != (h0[j] > 0) || (hm[j] > 0) != (h0[j] > 0);
+    for (int j = 0; j < 28; j++)
+      kink |= (hp[j] > 0) != (h0[j] > 0) || (hm[j] > 0) != (h0[j] > 0);
     gmax = fmax(gmax, fabs(g[i]));
     if (kink) { /* the +-h step crosses a ReLU kink: the difference quotient is not a derivative */
       skipped++;

@@ -24,8 +24,10 @@ static void test_soliton(lie_ctx ctx) {
         const double ch = cosh(sqrt(c) / 2 * (x - x0 - c * t + m * L));
         v += 3 * c / (ch * ch);
       }
-      if (i < 0) u0[j] = v;
-      else ex[i * n + j] = v;
+      if (i < 0)
+        u0[j] = v;
+      else
+        ex[i * n + j] = v;
     }
   LIE_TEST_CALL(lie_solver1d_solve_from(s, L, 0, u0, n, nt, times, u));
   LIE_TEST_LE(lie_rel_l2(u, ex, (size_t)nt * n), 1e-8, "KdV soliton relative L2 error at t=1..10");
@@ -53,7 +55,8 @@ static void cole_hopf(double nu, double a, double b, double t, int n, double *u)
   }
   fftw_execute(bx);
   fftw_execute(bph);
-  for (int j = 0; j < n; j++) u[j] = -2 * nu * phx[j * (N / n)] / ph[j * (N / n)];
+  for (int j = 0; j < n; j++)
+    u[j] = -2 * nu * phx[j * (N / n)] / ph[j * (N / n)];
   fftw_destroy_plan(f);
   fftw_destroy_plan(bph);
   fftw_destroy_plan(bx);
@@ -72,7 +75,8 @@ static void test_burgers(lie_ctx ctx) {
     const double x = 2 * M_PI * j / n;
     u0[j] = a * sin(x) + b * cos(2 * x);
   }
-  for (int i = 0; i < nt; i++) cole_hopf(nu, a, b, times[i], n, ex + i * n);
+  for (int i = 0; i < nt; i++)
+    cole_hopf(nu, a, b, times[i], n, ex + i * n);
   LIE_TEST_CALL(lie_solver1d_solve_from(s, 2 * M_PI, nu, u0, n, nt, times, u));
   LIE_TEST_LE(lie_rel_l2(u, ex, (size_t)nt * n), 1e-8, "Burgers vs Cole-Hopf (nu=0.1) relative L2 error");
   lie_solver1d_destroy(&s);
@@ -152,7 +156,8 @@ static void test_sampling(lie_ctx ctx) {
         inrange &= a.nu >= 0.01 && a.nu < 0.1;
         numin = fmin(numin, a.nu);
         numax = fmax(numax, a.nu);
-      } else inrange &= a.nu == 0;
+      } else
+        inrange &= a.nu == 0;
     }
     char what[96];
     snprintf(what, sizeof what, "%s: same seed gives identical parameters", lie_pde_name(pdes[q]));
@@ -188,13 +193,16 @@ static void test_blowup(lie_ctx ctx) {
   LIE_TEST_CALL(lie_solver1d_set_method(s, 0, 1)); /* h = 0.5: far beyond AB5's stability */
   LIE_TEST_CALL(lie_solver1d_solve(s, &p, u, NULL, NULL, &ok));
   LIE_TEST_CALL(lie_solver1d_get_stats(s, &st));
-  printf("     ks with 1 step per interval: ok=%d retries=%d steps/interval=%d\n", ok, st.retries, st.steps_per_interval);
-  LIE_TEST_TRUE(ok && st.retries >= 1 && lie_all_finite(u, (size_t)nx * ns), "ks: blow-up retried with smaller steps and solved");
+  printf("     ks with 1 step per interval: ok=%d retries=%d steps/interval=%d\n", ok, st.retries,
+         st.steps_per_interval);
+  LIE_TEST_TRUE(ok && st.retries >= 1 && lie_all_finite(u, (size_t)nx * ns),
+                "ks: blow-up retried with smaller steps and solved");
   LIE_TEST_CALL(lie_solver1d_sample(k, 5, &p));
   LIE_TEST_CALL(lie_solver1d_set_integrator(k, "etdab", 5));
   LIE_TEST_CALL(lie_solver1d_solve(k, &p, u, NULL, NULL, &ok));
   int allnan = 1;
-  for (int i = 0; i < nx * ns; i++) allnan &= isnan(u[i]);
+  for (int i = 0; i < nx * ns; i++)
+    allnan &= isnan(u[i]);
   LIE_TEST_TRUE(!ok && allnan, "kdv with ETD-AB5 (unstable): ok = 0 and NaN-filled frames");
   PetscOptionsClearValue(NULL, "-nt");
   PetscOptionsClearValue(NULL, "-save_n");

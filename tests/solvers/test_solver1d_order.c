@@ -55,7 +55,8 @@ static void order_test(lie_pde pde, int ab, int q, double L, double T, const int
                        double tol) {
   enum { NT = 6, N = 128 };
   double times[NT], *U = malloc(sizeof(double) * NT * N), *R = malloc(sizeof(double) * NT * N), err[8];
-  for (int i = 0; i < NT; i++) times[i] = i * T / (NT - 1);
+  for (int i = 0; i < NT; i++)
+    times[i] = i * T / (NT - 1);
   rig r;
   rig_make(&r, pde, N, L, q);
   rig_run(&r, 0, 16 * steps[nsteps - 1], NT, times, R);
@@ -87,7 +88,8 @@ static void phi_accuracy(void) {
     if (cabsl(z) < 4) {
       for (int k = 0; k < 6; k++) {
         long double complex s = 0, term = 1;
-        for (int i = 2; i <= k; i++) term /= i;
+        for (int i = 2; i <= k; i++)
+          term /= i;
         for (int i = 0; i < 80; i++) {
           s += term;
           term *= z / (i + k + 1);
@@ -104,7 +106,8 @@ static void phi_accuracy(void) {
     }
     double complex phi[6];
     lie_phi_contour((double complex)z, 5, 64, phi);
-    for (int k = 1; k < 6; k++) worst = fmax(worst, (double)(cabsl(phi[k] - ref[k]) / cabsl(ref[k])));
+    for (int k = 1; k < 6; k++)
+      worst = fmax(worst, (double)(cabsl(phi[k] - ref[k]) / cabsl(ref[k])));
   }
   LIE_TEST_LE(worst, 1e-14, "phi_1..phi_5 by contour integral: max relative error vs long double");
 }
