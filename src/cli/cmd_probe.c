@@ -50,26 +50,12 @@ static int write_json(const char *path, const char *tmp, const char *emb, const 
     fprintf(f, "]");
   }
   fprintf(f, "}\n");
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
-  return LIE_OK;
+  return lie_cli_finish_file(f, tmp, path);
 }
 
 /* Predicted vs true values of the test split (for scatter plots in reports). */
 static int write_predictions(const char *path, const char *tmp, const lie_probe_result *r) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "row,output,true,pred\n");
-  for (int i = 0; i < r->ntest; i++)
-    for (int t = 0; t < r->m; t++)
-      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, r->truth[(size_t)i * r->m + t], r->pred[(size_t)i * r->m + t]);
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
-  return LIE_OK;
+  return lie_cli_write_predictions(path, tmp, r->ntest, r->m, r->truth, r->pred);
 }
 
 /* Predicted vs true on the test split, one series per output (up to 8), with y = x. */

@@ -55,25 +55,11 @@ int lie_sup_write_json(const char *path, const char *tmp, const lie_sup_cfg *c, 
     fprintf(f, "]");
   }
   fprintf(f, "}\n");
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
-  return LIE_OK;
+  return lie_cli_finish_file(f, tmp, path);
 }
 
 int lie_sup_write_predictions(const char *path, const char *tmp, const lie_sup_result *r) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "row,output,true,pred\n");
-  for (int i = 0; i < r->ntest; i++)
-    for (int t = 0; t < r->m; t++)
-      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, r->truth[(size_t)i * r->m + t], r->pred[(size_t)i * r->m + t]);
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
-  return LIE_OK;
+  return lie_cli_write_predictions(path, tmp, r->ntest, r->m, r->truth, r->pred);
 }
 
 void lie_sup_print(const char *target, const lie_sup_result *r) {
