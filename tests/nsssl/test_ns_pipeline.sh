@@ -56,6 +56,11 @@ ll=$(echo "$line" | sed -n 's/.*last_loss=\([^ ]*\).*/\1/p')
 awk -v v="$val" 'BEGIN { exit !(v + 0 >= 0 && v + 0 < 0.1) }' && ok "supervised test MSE finite ($val)" || bad "supervised MSE '$val'"
 awk -v a="$fl" -v b="$ll" 'BEGIN { exit !(b + 0 < a + 0) }' && ok "training loss decreases ($fl -> $ll)" || bad "training loss $fl -> $ll"
 
+# the paper-scale presets parse (every option known) and run with the sizes overridden
+expect 0 "stopped (-train_steps) at step 1" "examples/pretrain_ns.opts (sizes overridden)" -- $MPI -n 1 "$LIEREG" pretrain -options_file "$LIE_SRCDIR/examples/pretrain_ns.opts" -data tr.h5 -o preset.h5 $TINY -train_steps 1
+grep -q "input 6x4x32" out.log && ok "  ... coords mode from the preset" || bad "preset mode"
+expect 0 "supervised target=buo_y metric=mse" "examples/paper_ns.opts (sizes overridden)" -- $MPI -n 1 "$LIEREG" supervised -options_file "$LIE_SRCDIR/examples/paper_ns.opts" $SUP -sup_lr 1e-3 -sup_epochs 1 -sup_batch 8 -sup_progress 0
+
 # bad input
 expect 2 "larger than the trajectories" "crop of 17 frames on 16-frame data" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -aug_crop_t 17
 expect 2 "need the 2D ResNet" "-model_dims 1 on NS" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -model_dims 1
