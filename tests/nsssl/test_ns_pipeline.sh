@@ -34,6 +34,11 @@ set -- $cmp
 [ "$1" -eq 3 ] && awk -v m="$2" 'BEGIN { exit !(m <= 1e-5) }' && ok "1- and 2-rank losses agree (max rel. diff $2 over $1 steps)" || { bad "1 vs 2 ranks ($cmp)"; paste c1.csv c2.csv; }
 awk -F, 'NR > 1 && !($3 > 0 && $3 < 1e6) { exit 1 }' c1.csv && ok "losses finite and positive" || bad "non-finite loss"
 h5dump -a /train/crop_y c2.h5 2>/dev/null | grep -q "(0): 32" && h5dump -a /train/norm_fields c2.h5 2>/dev/null | grep -q "(0): 3" && ok "checkpoint stores crop_y 32 and 3 normalised fields" || bad "checkpoint NS attributes"
+# resume (2 steps on 2 ranks, checkpoint, 1 more on 1 rank) continues the same curve
+"$MPIEXEC" --oversubscribe -n 2 "$LIEREG" pretrain -data tr.h5 -o r.h5 $TINY -train_steps 2 -train_log r.csv > /dev/null 2>&1
+expect 0 "resumed from r.h5 at step 2" "resume an NS run on 1 rank" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o r.h5 $TINY -train_steps 3 -train_log r.csv -train_resume r.h5
+a=$(sed -n 4p c1.csv | cut -d, -f3) b=$(sed -n 4p r.csv | cut -d, -f3)
+awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 1e-5 * a) }' && ok "step 3 after resume = uninterrupted run ($b vs $a)" || bad "resume step 3: $b vs $a"
 expect 0 "stopped (-train_steps) at step 2" "coords mode (6 channels per frame) on 2 ranks" -- $MPI -n 2 "$LIEREG" pretrain -data tr.h5 -o cc.h5 $TINY -aug_mode coords -train_steps 2
 grep -q "input 6x4x32" out.log && ok "  ... input 6x4x32" || bad "coords input layout"
 
@@ -62,6 +67,8 @@ grep -q "input 6x4x32" out.log && ok "  ... coords mode from the preset" || bad 
 expect 0 "supervised target=buo_y metric=mse" "examples/paper_ns.opts (sizes overridden)" -- $MPI -n 1 "$LIEREG" supervised -options_file "$LIE_SRCDIR/examples/paper_ns.opts" $SUP -sup_lr 1e-3 -sup_epochs 1 -sup_batch 8 -sup_progress 0
 
 # bad input
+expect 0 "done=4/4" "a small 1D file" -- $MPI -n 1 "$LIEREG" generate -pde burgers -n 4 -seed 1 -o b1d.h5 -nx 64 -nt 40 -save_n 24 -burgers_T 6 -accuracy 1e-3
+expect 2 "normalises 3 field(s) (ns data)" "embed of 1D data with an NS checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt c2.h5 -data b1d.h5 -o bad.h5 -nn_backend ref
 expect 2 "larger than the trajectories" "crop of 17 frames on 16-frame data" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -aug_crop_t 17
 expect 2 "need the 2D ResNet" "-model_dims 1 on NS" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -model_dims 1
 expect 1 "has no group '/valid'" "missing split" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -data_mode valid -o bad.h5 $TINY
