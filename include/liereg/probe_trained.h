@@ -17,8 +17,8 @@ extern "C" {
 #define LIE_PT_MAXLR 8
 
 typedef struct {
-  lie_probe_opts probe;       /* -probe_ntrain, -probe_subset_seed, -probe_log, -probe_metric, bootstrap,
-                                 -probe_train_mode (group of -data), -probe_test_mode (group of the test file) */
+  lie_probe_opts probe;        /* -probe_ntrain, -probe_subset_seed, -probe_log, -probe_metric, bootstrap,
+                                  -probe_train_mode (group of -data), -probe_test_mode (group of the test file) */
   char ckpt[LIE_PT_PATH];      /* -ckpt CKPT.h5 (liereg pretrain) */
   char data[LIE_PT_PATH];      /* -data LABELLED.h5 */
   char test_data[LIE_PT_PATH]; /* -probe_test_data TEST.h5 ("" = -data) */

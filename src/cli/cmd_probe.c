@@ -9,7 +9,6 @@
 
 #define MAX_SWEEP LIE_CLI_MAX_SWEEP
 
-
 static void json_single(FILE *f, const lie_probe_opts *o, const lie_probe_result *r) {
   fprintf(f,
           "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"bootstrap\": %d, "

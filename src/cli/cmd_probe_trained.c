@@ -67,8 +67,8 @@ static int write_json(const char *tmp, const lie_cli_probe_args *a, const lie_pr
 
 /* The ridge probe's result view of a trained-probe run (shares pred/truth; for the plots). */
 static lie_probe_result as_probe(const lie_sup_result *r, double train_value, int dim) {
-  lie_probe_result p = {r->ntrain, r->ntest, dim, r->m, r->metric, 0.0, r->value, r->boot_mean, r->boot_std,
-                        train_value, r->pred, r->truth};
+  lie_probe_result p = {r->ntrain, r->ntest,     dim,         r->m,        r->metric, 0.0,
+                        r->value,  r->boot_mean, r->boot_std, train_value, r->pred,   r->truth};
   return p;
 }
 

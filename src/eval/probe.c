@@ -31,8 +31,9 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
                                o->test_emb, o->test_emb, sizeof o->test_emb, NULL));
   PetscCall(
       PetscOptionsInt("-probe_ntrain", "use the first N labelled training rows (0 = all)", "", ntrain, &ntrain, NULL));
-  PetscCall(PetscOptionsInt("-probe_subset_seed", "0: the first -probe_ntrain rows; S > 0: a random subset drawn with S",
-                            "", sseed, &sseed, NULL));
+  PetscCall(PetscOptionsInt("-probe_subset_seed",
+                            "0: the first -probe_ntrain rows; S > 0: a random subset drawn with S", "", sseed, &sseed,
+                            NULL));
   PetscCall(
       PetscOptionsString("-probe_metric", "mse, nmse or relerr (default: the target's)", "", metric, metric, 16, NULL));
   PetscCall(PetscOptionsInt("-probe_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL));

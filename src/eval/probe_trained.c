@@ -23,8 +23,8 @@
  * grid; each head is early-stopped on the validation metric (plain crops of the validation
  * rows, computed once); the (lr, epoch) with the best validation metric is tested on the
  * plain crops of the test split (the deterministic crop of `liereg embed`). */
-#include "liereg/io.h"
 #include "liereg/probe_trained.h"
+#include "liereg/io.h"
 #include "supervised_impl.h" /* lie_sup_labels */
 
 #include <math.h>
@@ -316,8 +316,8 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
     for (int k = 0; k < nh; k++) {
       if (!j->active[k]) continue;
       double *p = j->par + (size_t)k * np, *g = j->grad + (size_t)k * np;
-      j->grad[(size_t)nh * np + k] = lie_probe_head_loss(j->nl, j->D, j->m, j->B, j->hb, j->zb, p, p + j->D * j->m, g,
-                                                         g + j->D * j->m);
+      j->grad[(size_t)nh * np + k] =
+          lie_probe_head_loss(j->nl, j->D, j->m, j->B, j->hb, j->zb, p, p + j->D * j->m, g, g + j->D * j->m);
     }
     /* the gradient of the global batch: sum of the ranks' shares (all heads in one call) */
     if (MPI_Allreduce(MPI_IN_PLACE, j->grad, nh * np + nh, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)))
@@ -420,8 +420,8 @@ static int run(pt_job *j, lie_sup_result *res, double *train_value) {
   LIE_CALL(score(j, j->best, j->Hte, NULL, j->ntest, j->Yte, res->pred, &res->value));
   memcpy(res->truth, j->Yte, sizeof(double) * (size_t)j->ntest * j->m);
   lie_mat Pm = {j->ntest, j->m, res->pred}, T = {j->ntest, j->m, res->truth};
-  LIE_CALL(lie_metric_bootstrap(j->metric, &Pm, &T, c->probe.nboot, c->probe.boot_seed, &res->boot_mean,
-                                &res->boot_std));
+  LIE_CALL(
+      lie_metric_bootstrap(j->metric, &Pm, &T, c->probe.nboot, c->probe.boot_seed, &res->boot_mean, &res->boot_std));
   if (train_value) {
     double *fp;
     LIE_ALLOC(fp, (size_t)j->nfit * j->m);

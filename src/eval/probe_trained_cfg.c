@@ -55,12 +55,12 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_cfg *c, pt_s
                             &pat, NULL));
   PetscCall(PetscOptionsInt("-probe_batch", "GLOBAL batch of random crops (capped by the fit rows)", "", batch, &batch,
                             NULL));
-  PetscCall(PetscOptionsString("-probe_schedule", "cosine (decay to 0 over -probe_epochs) or constant", "",
-                               s->schedule, s->schedule, sizeof s->schedule, NULL));
+  PetscCall(PetscOptionsString("-probe_schedule", "cosine (decay to 0 over -probe_epochs) or constant", "", s->schedule,
+                               s->schedule, sizeof s->schedule, NULL));
   PetscCall(PetscOptionsString("-probe_aug", "crop (random crops) or lie (+ Lie augmentations, -aug_*)", "", s->aug,
                                s->aug, sizeof s->aug, NULL));
-  PetscCall(PetscOptionsInt("-seed", "seed of the sample order, the crops and the validation split", "", seed, &seed,
-                            NULL));
+  PetscCall(
+      PetscOptionsInt("-seed", "seed of the sample order, the crops and the validation split", "", seed, &seed, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
   PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsInt("-probe_progress", "progress line every N epochs (0: one per lr at the end)", "", prog,

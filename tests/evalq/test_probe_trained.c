@@ -315,8 +315,7 @@ int main(int argc, char **argv) {
   lie_error_clear();
   trained_cfg(&c, &p);
   snprintf(c.target, sizeof c.target, "buo_y");
-  LIE_TEST_TRUE(lie_probe_trained_run(ctx, &c, &r, NULL, NULL) == LIE_ERR_USAGE &&
-                    strstr(lie_error_message(), "buo_y"),
+  LIE_TEST_TRUE(lie_probe_trained_run(ctx, &c, &r, NULL, NULL) == LIE_ERR_USAGE && strstr(lie_error_message(), "buo_y"),
                 "target missing from the file: usage error naming the dataset");
   lie_error_clear();
   trained_cfg(&c, &p);
