@@ -70,5 +70,8 @@ typedef struct {
   int nsizes, sizes[LIE_CLI_MAX_SWEEP], nseeds;
 } lie_cli_probe_args;
 int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_cfg *cfg, const lie_cli_probe_args *a);
+/* Its JSON result file for a single run (rank 0; tmp renamed to path), shared with quickstart. */
+int lie_cli_probe_trained_json(const char *path, const char *tmp, const lie_probe_trained_cfg *c,
+                               const lie_sup_result *r, double train_value, int dim);
 
 #endif

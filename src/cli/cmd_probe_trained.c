@@ -8,7 +8,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+static int write_json(const char *tmp, const lie_cli_probe_args *a, const lie_probe_trained_cfg *c,
+                      const lie_sup_result *r, double train_value, int dim);
 
 static void json_run(FILE *f, const lie_probe_trained_cfg *c, const lie_sup_result *r, double train_value, int dim) {
   fprintf(f,
@@ -39,6 +43,14 @@ static void json_sweep(FILE *f, int size, int nseeds, const lie_sup_result *r) {
   for (int s = 0; s < nseeds; s++)
     fprintf(f, "%s%d", s ? ", " : "", r[s].best_epoch);
   fprintf(f, "]}");
+}
+
+int lie_cli_probe_trained_json(const char *path, const char *tmp, const lie_probe_trained_cfg *c,
+                               const lie_sup_result *r, double train_value, int dim) {
+  lie_cli_probe_args a;
+  memset(&a, 0, sizeof a);
+  a.out = path;
+  return write_json(tmp, &a, c, r, train_value, dim);
 }
 
 static int write_json(const char *tmp, const lie_cli_probe_args *a, const lie_probe_trained_cfg *c,
