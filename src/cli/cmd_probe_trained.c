@@ -60,9 +60,10 @@ static int write_json(const char *tmp, const lie_cli_probe_args *a, const lie_pr
   fprintf(f,
           "{\"mode\": \"trained\", \"method\": \"ssl+trained\", \"ckpt\": \"%s\", \"data\": \"%s\", \"test_data\": "
           "\"%s\", \"target\": \"%s\", \"metric\": \"%s\", \"log_target\": %s, \"augment\": \"%s\", "
-          "\"epochs_max\": %d, \"patience\": %d, \"batch\": %d, ",
+          "\"schedule\": \"%s\", \"epochs_max\": %d, \"patience\": %d, \"batch\": %d, \"valid_frac\": %g, ",
           c->ckpt, c->data, c->test_data[0] ? c->test_data : c->data, c->target, lie_metric_name(r->metric),
-          c->probe.log_target ? "true" : "false", c->lie_aug ? "lie" : "crop", c->epochs, c->patience, c->batch);
+          c->probe.log_target ? "true" : "false", c->lie_aug ? "lie" : "crop", c->cosine ? "cosine" : "constant",
+          c->epochs, c->patience, c->batch, c->valid_frac);
   if (!a->nsizes)
     json_run(f, c, r, train_value, dim);
   else {
