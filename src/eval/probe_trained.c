@@ -263,7 +263,7 @@ static int score(const pt_job *j, const double *p, const double *H, const int *r
 static int alloc_heads(pt_job *j, int nh) {
   j->np = j->D * j->m + j->m;
   LIE_ALLOC(j->par, (size_t)nh * j->np);
-  LIE_ALLOC(j->grad, (size_t)nh * j->np + nh); /* + one loss per head */
+  LIE_ALLOC(j->grad, (size_t)nh * j->np + nh + 1); /* + one loss per head, an error flag */
   LIE_ALLOC(j->best, j->np);
   LIE_ALLOC(j->hb, (size_t)j->nl * j->D);
   LIE_ALLOC(j->zb, (size_t)j->nl * j->m);
@@ -309,19 +309,24 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
     int k = lie_rng_int(&rng, 0, i + 1), t = perm[i];
     perm[i] = perm[k], perm[k] = t;
   }
+  const int nbuf = nh * np + nh + 1; /* gradients, losses, error flag */
   for (int s = 0; !err && s < steps; s++) {
-    err = batch_rows(j, perm, s, (uint64_t)epoch);
-    if (err) break;
-    memset(j->grad, 0, sizeof(double) * ((size_t)nh * np + nh));
-    for (int k = 0; k < nh; k++) {
+    memset(j->grad, 0, sizeof(double) * (size_t)nbuf);
+    int mine = batch_rows(j, perm, s, (uint64_t)epoch);
+    j->grad[nbuf - 1] = mine ? 1.0 : 0.0; /* a failed read stops every rank, none waits alone */
+    for (int k = 0; !mine && k < nh; k++) {
       if (!j->active[k]) continue;
       double *p = j->par + (size_t)k * np, *g = j->grad + (size_t)k * np;
       j->grad[(size_t)nh * np + k] =
           lie_probe_head_loss(j->nl, j->D, j->m, j->B, j->hb, j->zb, p, p + j->D * j->m, g, g + j->D * j->m);
     }
     /* the gradient of the global batch: sum of the ranks' shares (all heads in one call) */
-    if (MPI_Allreduce(MPI_IN_PLACE, j->grad, nh * np + nh, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)))
+    if (MPI_Allreduce(MPI_IN_PLACE, j->grad, nbuf, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)))
       err = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "MPI_Allreduce of the head gradient failed");
+    else if (mine)
+      err = mine;
+    else if (j->grad[nbuf - 1] > 0)
+      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "reading a batch failed on another rank");
     /* cosine decay over the -probe_epochs schedule: Adam's steps are ~lr whatever the gradient
      * size, so at a constant lr the head keeps oscillating at a distance ~lr from the optimum */
     double f = c->cosine ? 0.5 * (1.0 + cos(M_PI * (double)(epoch * steps + s) / ((double)c->epochs * steps))) : 1.0;
