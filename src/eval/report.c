@@ -102,7 +102,7 @@ static int section_sweeps(FILE *f, const char *out_dir, const lie_rep_result *r,
   for (int i = 0; i < n; i++)
     any |= r[i].sweep;
   if (!any) return LIE_OK;
-  fprintf(f, "## Label-size sweep\n\nEach size: random labelled subsets (one per seed, the same subsets for every "
+  fprintf(f, "## Label-size sweep\n\nEach size: random labelled subsets (one per seed, the same subsets for all "
              "methods), the whole test split; mean ± std over the seeds.\n\n"
              "| PDE | target | method | labelled | seeds | metric | mean | std |\n|---|---|---|---|---|---|---|---|\n");
   for (int i = 0; i < n; i++)
