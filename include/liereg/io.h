@@ -71,6 +71,26 @@ const char *lie_dataset1d_field(lie_dataset1d ds);
 hid_t lie_dataset1d_file(lie_dataset1d ds);
 int lie_dataset1d_close(lie_dataset1d *ds);
 
+/* ------------------------------------------------------------ 2D Navier–Stokes datasets */
+/* Reader for NS files in the PDEArena layout (ours from `generate -pde ns`, and PDEArena's):
+ * /<mode>/u (smoke), vx, vy (N, nt, nx, ny) float64, t (N, nt), x (N, nx), y (N, ny), per-
+ * trajectory scalars dt, dx, dy, buo_y, seed, success. mode NULL/"" = the first of train,
+ * valid, test. Reads are independent, one trajectory at a time (datasetns_read.c). */
+typedef struct lie_datasetns_s *lie_datasetns;
+int lie_datasetns_open(lie_ctx ctx, const char *path, const char *mode, lie_datasetns *ds);
+int lie_datasetns_sizes(lie_datasetns ds, int *n, int *nt, int *nx, int *ny);
+/* u, vx, vy: nt*nx*ny each ([t, x, y] row-major); t: nt; x: nx; y: ny (any may be NULL).
+ * NaN/Inf in what was read is LIE_ERR_FORMAT naming the file, split, trajectory and dataset. */
+int lie_datasetns_read(lie_datasetns ds, int index, double *u, double *vx, double *vy, double *t, double *x, double *y);
+/* Per-trajectory scalar (e.g. "buo_y", "dt"); *found = 0 when absent. values: n. */
+int lie_datasetns_read_param(lie_datasetns ds, const char *name, double *values, int *found);
+const char *lie_datasetns_mode(lie_datasetns ds);
+hid_t lie_datasetns_file(lie_datasetns ds);
+int lie_datasetns_close(lie_datasetns *ds);
+/* *is_ns = 1 when path holds NS data: root attribute pde = "ns", or (no attribute, e.g.
+ * PDEArena's files) group /<mode> (or the first split) with vx and a rank-4 u. Collective. */
+int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_ns);
+
 /* ------------------------------------------------------------ generation */
 /* Solve n trajectories of split `split` with the set-up solver and write them to path
  * (a temporary name; the caller renames). Row i holds global trajectory offset + i, whose

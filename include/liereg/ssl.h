@@ -64,7 +64,7 @@ int lie_repr_std(int n, int d, const float *z, double *std);
 int lie_repr_std_dist(lie_ctx ctx, int n_local, int d, const float *z, double *std);
 
 /* ================================================================ pretraining (docs/PRETRAIN.md)
- * MPI data-parallel VICReg on Lie-augmented views of 1D trajectories. The global batch B is
+ * MPI data-parallel VICReg on Lie-augmented views of 1D or 2D Navier-Stokes trajectories. The global batch B is
  * split into B/P consecutive slices over the P ranks; step s of epoch e uses samples
  * perm_e[s B .. s B + B) of a seeded permutation that does not depend on P, and every view
  * is a pure function of (seed, epoch, sample index), so the loss curve does not depend on
@@ -121,11 +121,16 @@ int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *cfg);
 int lie_pretrain_cfg_check(const lie_pretrain_cfg *cfg);
 
 /* ---------------------------------------------------------------- model */
-/* The model input of one view: (cin, crop_t, crop_x) for dims 2, (cin*crop_t, 1, crop_x) for
- * dims 1, cin = 1 (u) in grid mode and 3 (u, x, t) in coords mode. */
+/* The model input of one view.
+ * 1D data (crop_y = 0): (cin, crop_t, crop_x) for dims 2, (cin*crop_t, 1, crop_x) for dims 1,
+ *   cin = 1 (u) in grid mode and 3 (u, x, t) in coords mode.
+ * 2D Navier-Stokes data (crop_y = ny > 0, dims 2 only): the image (x, y) of the whole grid,
+ *   (cin*crop_t, crop_x = nx, crop_y = ny), channel f*crop_t + n = field f at frame n, fields
+ *   smoke, vx, vy (cin = 3, grid mode) [+ X/Lx, Y/Ly, T/T_end (cin = 6, coords mode)]. */
 typedef struct {
   int dims, width, cin, crop_t, crop_x;
   int nexpander, expander[LIE_PRETRAIN_MAX_EXPANDER]; /* 0 layers: encoder only */
+  int crop_y;                                         /* 0 for 1D data; ny for NS */
 } lie_ssl_model_cfg;
 /* Builds "encoder/..." ResNet-18 (+ "expander/..." MLP) into a fresh net (not set up);
  * *repr_id is the representation tensor (8 width), *out_id the network output. */
@@ -133,13 +138,28 @@ int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id
 int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W);
 
 /* ---------------------------------------------------------------- data: views */
-/* A 1D trajectory source with the normalisation used by training and embedding. */
+/* A trajectory source with the normalisation used by training and embedding: 1D files
+ * (liereg/LPSDA layout) or 2D Navier-Stokes files (PDEArena layout), detected from the file
+ * (root attribute pde, else the datasets). NS: -data_field must be empty (or "u"). */
+#define LIE_SSL_MAX_FIELDS 4
 typedef struct lie_ssl_data_s *lie_ssl_data;
 int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *d);
 int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx);
-/* Mean and std of u over the first min(n, 64) trajectories (same on every rank). */
+/* As sizes, plus ny (0 for 1D data). */
+int lie_ssl_data_grid(lie_ssl_data d, int *n, int *nt, int *nx, int *ny);
+int lie_ssl_data_is_ns(lie_ssl_data d);
+/* Normalised fields: 1 (u) for 1D data, 3 (smoke, vx, vy) for NS. */
+int lie_ssl_data_nfields(lie_ssl_data d);
+/* Mean and std of u over the first min(n, 64) trajectories (same on every rank). 1D only. */
 int lie_ssl_data_stats(lie_ssl_data d, double *mean, double *std);
-void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std);
+/* Per field (nfields values each), over the first min(n, 64) trajectories. NS: smoke mean and
+ * std; vx and vy means and one pooled velocity std sqrt((Var vx + Var vy)/2) for both. */
+int lie_ssl_data_stats_fields(lie_ssl_data d, double *mean, double *std);
+void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std); /* every field */
+void lie_ssl_data_set_norm_fields(lie_ssl_data d, const double *mean, const double *std);
+/* The model input layout for this data, crops from aug (crop_t 0 = nt/2; crop_x 0 = all):
+ * LIE_ERR_USAGE when a crop does not fit, or NS data with dims != 2 or a space crop. */
+int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int width, lie_ssl_model_cfg *m);
 /* One augmented view of trajectory `index` into x (model input of one sample, fp32):
  * (u - mean)/std, and in coords mode x/L and t/T_end as extra channels. */
 int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
@@ -193,6 +213,10 @@ typedef struct {
   double norm_mean, norm_std;
   lie_ssl_model_cfg model;
   char pde[16], aug_mode[16];
+  /* per-field normalisation (attributes norm_fields, norm_mean_<f>, norm_std_<f> for f >= 1;
+   * field 0 is norm_mean/norm_std; absent in 1D checkpoints: nnorm = 1) */
+  int nnorm;
+  double norm_fmean[LIE_SSL_MAX_FIELDS], norm_fstd[LIE_SSL_MAX_FIELDS];
 } lie_pretrain_state;
 int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const lie_pretrain_state *st,
                            const char *path);

@@ -99,7 +99,7 @@ int lie_probe_trained_cfg_set_from_options(lie_ctx ctx, lie_probe_trained_cfg *c
             "-probe_schedule must be cosine or constant (got %s)", s.schedule);
   c->cosine = !strcmp(s.schedule, "cosine");
   LIE_CALL(ckpt_pde(ctx, c->ckpt, &pde));
-  LIE_CALL(lie_aug_cfg_default(pde == LIE_PDE_NS ? LIE_PDE_KS : pde, &c->aug));
+  LIE_CALL(lie_aug_cfg_default(pde, &c->aug));
   LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug)); /* crop sizes are the checkpoint's */
   return LIE_OK;
 }

@@ -26,10 +26,10 @@ static double inv_t(const lie_sup_job *j, double z) { return j->cfg->log_target 
 
 static int open_data(lie_sup_job *j) {
   const lie_sup_cfg *c = j->cfg;
-  int nt, nx, n2, m = 0;
+  int n2, m = 0;
   LIE_CALL(lie_ssl_data_open(j->ctx, c->train, c->train_mode, c->field, &j->dtr));
   LIE_CALL(lie_ssl_data_open(j->ctx, c->test, c->test_mode, c->field, &j->dte));
-  LIE_CALL(lie_ssl_data_sizes(j->dtr, &j->nfile, &nt, &nx));
+  LIE_CALL(lie_ssl_data_sizes(j->dtr, &j->nfile, NULL, NULL));
   LIE_CALL(lie_ssl_data_sizes(j->dte, &j->ntest, NULL, NULL));
   LIE_CALL(lie_sup_labels(j->ctx, c->train, c->train_mode, c->target, &n2, &m, &j->Ytr));
   LIE_CHECK(n2 == j->nfile, LIE_ERR_FORMAT, "%s:/%s: %d trajectories but %d labels for %s (count mismatch)", c->train,
@@ -41,23 +41,26 @@ static int open_data(lie_sup_job *j) {
   for (size_t i = 0; c->log_target && i < (size_t)j->nfile * m; i++)
     LIE_CHECK(j->Ytr[i] > 0, LIE_ERR_USAGE, "-sup_log needs positive targets; %s has %g", c->target, j->Ytr[i]);
   lie_ssl_model_cfg *md = &j->model;
-  memset(md, 0, sizeof *md);
-  md->dims = c->dims, md->width = c->width;
-  md->cin = c->aug.mode == LIE_AUG_COORDS ? 3 : 1;
-  md->crop_t = c->aug.crop_t ? c->aug.crop_t : nt / 2;
-  md->crop_x = c->aug.crop_x ? c->aug.crop_x : nx;
-  LIE_CHECK(md->crop_t <= nt && md->crop_x <= nx, LIE_ERR_USAGE,
-            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
-            md->crop_t, md->crop_x, nt, nx);
+  LIE_CHECK(lie_ssl_data_is_ns(j->dtr) == lie_ssl_data_is_ns(j->dte), LIE_ERR_USAGE,
+            "-data %s and -test_data %s hold different kinds of data (1D vs Navier-Stokes)", c->train, c->test);
+  LIE_CALL(lie_ssl_data_model_cfg(j->dtr, &c->aug, c->dims, c->width, md));
+  if (md->crop_y) { /* NS: the test file must have the same grid */
+    int nxt, nyt, ntt;
+    LIE_CALL(lie_ssl_data_grid(j->dte, NULL, &ntt, &nxt, &nyt));
+    LIE_CHECK(nxt == md->crop_x && nyt == md->crop_y && ntt >= md->crop_t, LIE_ERR_USAGE,
+              "-test_data %s has %d frames of %d x %d; the model takes %d frames of %d x %d", c->test, ntt, nxt, nyt,
+              md->crop_t, md->crop_x, md->crop_y);
+  }
   j->aug = c->aug;
-  j->aug.crop_t = md->crop_t, j->aug.crop_x = md->crop_x;
+  j->aug.crop_t = md->crop_t, j->aug.crop_x = md->crop_y ? 0 : md->crop_x;
   /* Random crops only: no generator. Order 1, because lie_aug_seq_split's Strang branch
    * indexes the last generator even when none is left (augment/compose.c, m = 0). */
   if (!c->lie_aug) j->aug.ngen = 0, j->aug.order = 1;
-  double mean, std; /* input normalisation from the labelled file (inputs only, no labels) */
-  LIE_CALL(lie_ssl_data_stats(j->dtr, &mean, &std));
-  lie_ssl_data_set_norm(j->dtr, mean, std);
-  lie_ssl_data_set_norm(j->dte, mean, std);
+  /* input normalisation (per field) from the labelled file (inputs only, no labels) */
+  double mean[LIE_SSL_MAX_FIELDS], std[LIE_SSL_MAX_FIELDS];
+  LIE_CALL(lie_ssl_data_stats_fields(j->dtr, mean, std));
+  lie_ssl_data_set_norm_fields(j->dtr, mean, std);
+  lie_ssl_data_set_norm_fields(j->dte, mean, std);
   return LIE_OK;
 }
 
@@ -290,11 +293,13 @@ static int run(lie_sup_job *j, lie_sup_result *res) {
   LIE_CALL(open_data(j));
   LIE_CALL(make_split(j));
   LIE_CALL(build_net(j));
+  char ny[24] = ""; /* NS: fields x frames x nx x ny */
+  if (j->model.crop_y) snprintf(ny, sizeof ny, "x%d", j->model.crop_y);
   lie_log_info(j->ctx,
                "supervised %s: %d labelled (%d fit + %d valid), %d test, batch %d (%d ranks), model %dD width "
-               "%d input %dx%dx%d, %s, lr grid of %d, <= %d epochs (patience %d)",
+               "%d input %dx%dx%d%s, %s, lr grid of %d, <= %d epochs (patience %d)",
                c->target, j->nfit + j->nval, j->nfit, j->nval, j->ntest, j->B, j->P, j->model.dims, j->model.width,
-               j->model.cin, j->model.crop_t, j->model.crop_x,
+               j->model.cin, j->model.crop_t, j->model.crop_x, ny,
                c->lie_aug ? "crops + Lie augmentations" : "random crops", c->nlr, c->epochs, c->patience);
   res->nlr = c->nlr;
   for (int li = 0; li < c->nlr; li++) {

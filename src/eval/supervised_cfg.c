@@ -51,7 +51,7 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_sup_cfg *c, sup_strings *s
                                sizeof c->field, NULL));
   PetscCall(PetscOptionsString("-target", "nu, buo_y, ic_mode or ic_mode_scaled", "", c->target, c->target,
                                sizeof c->target, NULL));
-  PetscCall(PetscOptionsString("-pde", "ks|kdv|burgers (default: the file's pde attribute)", "", s->pde, s->pde,
+  PetscCall(PetscOptionsString("-pde", "ks|kdv|burgers|ns (default: the file's pde attribute)", "", s->pde, s->pde,
                                sizeof s->pde, NULL));
   PetscCall(PetscOptionsInt("-sup_ntrain", "labelled trajectories used (0 = all)", "", ntrain, &ntrain, NULL));
   PetscCall(PetscOptionsInt("-sup_subset_seed", "0: the first N; S > 0: a random N (as -probe_subset_seed)", "", sseed,
@@ -98,7 +98,7 @@ static int file_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
   int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
   lie_h5_close(&f);
   LIE_CALL(err);
-  LIE_CHECK(name[0], LIE_ERR_USAGE, "%s does not say which PDE it holds: pass -pde ks|kdv|burgers", path);
+  LIE_CHECK(name[0], LIE_ERR_USAGE, "%s does not say which PDE it holds: pass -pde ks|kdv|burgers|ns", path);
   LIE_CALL(lie_pde_from_name(name, pde));
   return LIE_OK;
 }
@@ -130,7 +130,7 @@ int lie_sup_cfg_set_from_options(lie_ctx ctx, lie_sup_cfg *c) {
     LIE_CALL(file_pde(ctx, c->train, &c->pde));
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
   lie_aug_mode mode = c->aug.mode;
-  LIE_CALL(lie_aug_cfg_default(c->pde == LIE_PDE_NS ? LIE_PDE_KS : c->pde, &c->aug));
+  LIE_CALL(lie_aug_cfg_default(c->pde, &c->aug));
   c->aug.crop_t = crop_t, c->aug.crop_x = crop_x, c->aug.mode = mode;
   LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug));
   if (s.model_from[0]) LIE_CALL(model_from(ctx, s.model_from, c));
@@ -145,7 +145,6 @@ int lie_sup_cfg_check(const lie_sup_cfg *c) {
   LIE_CALL(lie_target_lookup(c->target, &info));
   LIE_CHECK(access(c->train, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data %s", c->train);
   LIE_CHECK(access(c->test, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -test_data %s", c->test);
-  LIE_CHECK(c->pde != LIE_PDE_NS, LIE_ERR_NOTSUP, "the supervised baseline handles 1D PDEs only (as pretraining)");
   LIE_CHECK(c->dims == 1 || c->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", c->dims);
   LIE_CHECK(c->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", c->width);
   LIE_CHECK(c->ntrain >= 0, LIE_ERR_USAGE, "-sup_ntrain must be >= 0 (got %d)", c->ntrain);

@@ -14,6 +14,39 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Fields 1.. of a per-field normalisation (field 0 is norm_mean/norm_std). */
+static int write_norm_fields(hid_t g, const lie_pretrain_state *st) {
+  char name[32];
+  LIE_CHECK(st->nnorm <= LIE_SSL_MAX_FIELDS, LIE_ERR_ARG, "%d normalised fields (max %d)", st->nnorm,
+            LIE_SSL_MAX_FIELDS);
+  LIE_CALL(lie_h5_attr_set_int(g, "norm_fields", st->nnorm));
+  for (int c = 1; c < st->nnorm; c++) {
+    snprintf(name, sizeof name, "norm_mean_%d", c);
+    LIE_CALL(lie_h5_attr_set_double(g, name, st->norm_fmean[c]));
+    snprintf(name, sizeof name, "norm_std_%d", c);
+    LIE_CALL(lie_h5_attr_set_double(g, name, st->norm_fstd[c]));
+  }
+  return LIE_OK;
+}
+
+static int read_norm_fields(hid_t g, lie_pretrain_state *st) {
+  char name[32];
+  double v = 1;
+  st->nnorm = 1;
+  st->norm_fmean[0] = st->norm_mean, st->norm_fstd[0] = st->norm_std;
+  if (H5Aexists(g, "norm_fields") <= 0) return LIE_OK;
+  LIE_CALL(lie_h5_attr_get_double(g, "norm_fields", &v));
+  LIE_CHECK(v >= 1 && v <= LIE_SSL_MAX_FIELDS, LIE_ERR_FORMAT, "checkpoint: norm_fields = %g", v);
+  st->nnorm = (int)v;
+  for (int c = 1; c < st->nnorm; c++) {
+    snprintf(name, sizeof name, "norm_mean_%d", c);
+    LIE_CALL(lie_h5_attr_get_double(g, name, &st->norm_fmean[c]));
+    snprintf(name, sizeof name, "norm_std_%d", c);
+    LIE_CALL(lie_h5_attr_get_double(g, name, &st->norm_fstd[c]));
+  }
+  return LIE_OK;
+}
+
 static int write_train_group(hid_t f, const lie_pretrain_state *st) {
   hid_t g;
   char buf[64];
@@ -34,6 +67,8 @@ static int write_train_group(hid_t f, const lie_pretrain_state *st) {
   if (!err) err = lie_h5_attr_set_int(g, "model_cin", m->cin);
   if (!err) err = lie_h5_attr_set_int(g, "crop_t", m->crop_t);
   if (!err) err = lie_h5_attr_set_int(g, "crop_x", m->crop_x);
+  if (!err && m->crop_y > 0) err = lie_h5_attr_set_int(g, "crop_y", m->crop_y); /* NS only: 1D files unchanged */
+  if (!err && st->nnorm > 1) err = write_norm_fields(g, st);
   buf[0] = 0;
   for (int i = 0; i < m->nexpander; i++)
     snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", m->expander[i]);
@@ -107,6 +142,8 @@ static int read_group(hid_t f, const char *path, lie_pretrain_state *st) {
   if (!err) err = get_long(g, "model_cin", &v), m->cin = (int)v;
   if (!err) err = get_long(g, "crop_t", &v), m->crop_t = (int)v;
   if (!err) err = get_long(g, "crop_x", &v), m->crop_x = (int)v;
+  if (!err && H5Aexists(g, "crop_y") > 0) err = get_long(g, "crop_y", &v), m->crop_y = (int)v;
+  if (!err) err = read_norm_fields(g, st);
   if (!err) err = lie_h5_attr_get_string(g, "expander", buf, sizeof buf);
   if (!err)
     for (char *tok = strtok(buf, ","); tok && m->nexpander < LIE_PRETRAIN_MAX_EXPANDER; tok = strtok(NULL, ","))

@@ -53,7 +53,10 @@ static int write_split(lie_ctx ctx, hid_t f, embed_job *j, const char *data, con
   LIE_CALL(lie_emb_group_create(ctx, f, data, mode, j->n, j->Dr, &d));
   int err = lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb);
   if (!err) err = lie_h5_attr_set_string(d, "checkpoint", j->ckpt);
-  if (!err) err = lie_h5_attr_set_string(d, "crop_policy", "no transform; frames [0,crop_t), points [0,crop_x)");
+  if (!err)
+    err = lie_h5_attr_set_string(d, "crop_policy",
+                                 j->st.model.crop_y ? "no transform; frames [0,crop_t), the whole x-y grid"
+                                                    : "no transform; frames [0,crop_t), points [0,crop_x)");
   if (!err) err = lie_h5_attr_set_int(d, "crop_t", j->st.model.crop_t);
   if (!err) err = lie_h5_attr_set_int(d, "crop_x", j->st.model.crop_x);
   if (!err) err = lie_h5_attr_set_int(d, "train_step", j->st.step);
@@ -68,7 +71,10 @@ static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_cfg *
   int nt, nx;
   LIE_CALL(lie_ssl_data_open(ctx, data, mode, cfg->field, &j->data));
   LIE_CALL(lie_ssl_data_sizes(j->data, &j->n, &nt, &nx));
-  lie_ssl_data_set_norm(j->data, j->st.norm_mean, j->st.norm_std);
+  LIE_CHECK(lie_ssl_data_nfields(j->data) == j->st.nnorm, LIE_ERR_USAGE,
+            "%s normalises %d field(s) (%s data); %s has %d (wrong data for this checkpoint?)", j->ckpt, j->st.nnorm,
+            j->st.pde, data, lie_ssl_data_nfields(j->data));
+  lie_ssl_data_set_norm_fields(j->data, j->st.norm_fmean, j->st.norm_fstd);
   const int P = lie_ctx_size(ctx), r = lie_ctx_rank(ctx);
   int first = (int)((long)j->n * r / P), count = (int)((long)j->n * (r + 1) / P) - first;
   float *emb;

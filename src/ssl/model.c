@@ -1,13 +1,18 @@
 /* The pretraining model: ResNet-18 encoder ("encoder/...") and VICReg expander
  * ("expander/..."), with the view layout of DESIGN §7 (2D: channels x time x space image;
- * 1D: time frames as channels, convolution over space). */
+ * 1D: time frames as channels, convolution over space; NS: fields x frames as channels of the
+ * x x y image, see lie_ssl_model_cfg). */
 #include "liereg/ssl.h"
 
 int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W) {
   LIE_CHECK(m->dims == 1 || m->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", m->dims);
   LIE_CHECK(m->cin >= 1 && m->crop_t >= 1 && m->crop_x >= 1, LIE_ERR_ARG, "invalid model input %d x %d x %d", m->cin,
             m->crop_t, m->crop_x);
-  if (m->dims == 2)
+  LIE_CHECK(m->crop_y >= 0, LIE_ERR_ARG, "invalid model input crop_y %d", m->crop_y);
+  if (m->crop_y > 0) { /* NS: frames of every field as channels of the (x, y) image */
+    LIE_CHECK(m->dims == 2, LIE_ERR_USAGE, "Navier-Stokes inputs need -model_dims 2 (got %d)", m->dims);
+    *C = m->cin * m->crop_t, *H = m->crop_x, *W = m->crop_y;
+  } else if (m->dims == 2)
     *C = m->cin, *H = m->crop_t, *W = m->crop_x;
   else
     *C = m->cin * m->crop_t, *H = 1, *W = m->crop_x;

@@ -9,19 +9,13 @@
 
 static int model_from_cfg(struct lie_pretrain_s *p) {
   const lie_pretrain_cfg *c = &p->cfg;
-  int n, nt, nx;
-  LIE_CALL(lie_ssl_data_sizes(p->data, &n, &nt, &nx));
+  int n;
+  LIE_CALL(lie_ssl_data_sizes(p->data, &n, NULL, NULL));
   lie_ssl_model_cfg *m = &p->model;
-  m->dims = c->dims, m->width = c->width;
-  m->cin = c->aug.mode == LIE_AUG_COORDS ? 3 : 1;
-  m->crop_t = c->aug.crop_t ? c->aug.crop_t : nt / 2;
-  m->crop_x = c->aug.crop_x ? c->aug.crop_x : nx;
+  LIE_CALL(lie_ssl_data_model_cfg(p->data, &c->aug, c->dims, c->width, m));
   m->nexpander = c->nexpander;
   for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++)
     m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
-  LIE_CHECK(m->crop_t <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
-            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
-            m->crop_t, m->crop_x, nt, nx);
   p->n = n;
   return LIE_OK;
 }
@@ -82,7 +76,10 @@ static void fill_state(const struct lie_pretrain_s *p, lie_pretrain_state *st) {
   st->epoch_step = p->step % p->spe;
   st->seed = p->cfg.seed;
   st->batch = p->cfg.batch;
-  st->norm_mean = p->norm_mean, st->norm_std = p->norm_std;
+  st->norm_mean = p->norm_mean[0], st->norm_std = p->norm_std[0];
+  st->nnorm = p->nnorm;
+  for (int c = 0; c < p->nnorm; c++)
+    st->norm_fmean[c] = p->norm_mean[c], st->norm_fstd[c] = p->norm_std[c];
   st->model = p->model;
   snprintf(st->pde, sizeof st->pde, "%s", lie_pde_name(p->cfg.pde));
   snprintf(st->aug_mode, sizeof st->aug_mode, "%s", lie_aug_mode_name(p->cfg.aug.mode));
@@ -123,19 +120,24 @@ static int resume(struct lie_pretrain_s *p) {
   LIE_CALL(check_resume(p, &st));
   LIE_CALL(lie_pretrain_ckpt_load(p->ctx, p->net, p->opt, p->cfg.resume));
   p->step = st.step;
-  p->norm_mean = st.norm_mean, p->norm_std = st.norm_std;
+  LIE_CHECK(st.nnorm == p->nnorm, LIE_ERR_USAGE, "%s normalises %d field(s), this data has %d", p->cfg.resume, st.nnorm,
+            p->nnorm);
+  for (int c = 0; c < p->nnorm; c++)
+    p->norm_mean[c] = st.norm_fmean[c], p->norm_std[c] = st.norm_fstd[c];
   lie_log_info(p->ctx, "resumed from %s at step %ld (epoch %d)", p->cfg.resume, p->step, st.epoch);
   return LIE_OK;
 }
 
+/* Per-field statistics computed on rank 0 and broadcast (the same on every rank). */
 static int normalisation(struct lie_pretrain_s *p) {
-  double ms[2] = {0, 1};
-  int err = lie_ctx_rank(p->ctx) == 0 ? lie_ssl_data_stats(p->data, &ms[0], &ms[1]) : 0, any = 0;
+  double ms[2 * LIE_SSL_MAX_FIELDS] = {0};
+  int err = lie_ctx_rank(p->ctx) == 0 ? lie_ssl_data_stats_fields(p->data, ms, ms + LIE_SSL_MAX_FIELDS) : 0, any = 0;
   LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(p->ctx)));
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   LIE_CHECK(!any, LIE_ERR_FORMAT, "reading the data failed on rank 0");
-  LIE_MPI(MPI_Bcast(ms, 2, MPI_DOUBLE, 0, lie_ctx_comm(p->ctx)));
-  p->norm_mean = ms[0], p->norm_std = ms[1];
+  LIE_MPI(MPI_Bcast(ms, 2 * LIE_SSL_MAX_FIELDS, MPI_DOUBLE, 0, lie_ctx_comm(p->ctx)));
+  for (int c = 0; c < p->nnorm; c++)
+    p->norm_mean[c] = ms[c], p->norm_std[c] = ms[LIE_SSL_MAX_FIELDS + c];
   return LIE_OK;
 }
 
@@ -184,13 +186,14 @@ static int setup(struct lie_pretrain_s *p) {
   const lie_pretrain_cfg *c = &p->cfg;
   LIE_CALL(lie_ssl_data_open(p->ctx, c->data, c->mode, c->field, &p->data));
   LIE_CALL(model_from_cfg(p));
+  p->nnorm = lie_ssl_data_nfields(p->data);
   LIE_CALL(check_sizes(p));
   LIE_CALL(build_net(p));
   if (c->resume[0])
     LIE_CALL(resume(p));
   else
     LIE_CALL(normalisation(p));
-  lie_ssl_data_set_norm(p->data, p->norm_mean, p->norm_std);
+  lie_ssl_data_set_norm_fields(p->data, p->norm_mean, p->norm_std);
   LIE_ALLOC(p->perm, p->n);
   LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);
   LIE_ALLOC(p->xnext, 2 * (size_t)p->nlocal * p->in_numel);

@@ -41,8 +41,8 @@ static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename) {
   int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
   lie_h5_close(&f);
   LIE_CALL(err);
-  LIE_CHECK(name[0], LIE_ERR_USAGE, "%s does not say which PDE it holds (an LPSDA file?): pass -pde ks|kdv|burgers",
-            c->data);
+  LIE_CHECK(name[0], LIE_ERR_USAGE,
+            "%s does not say which PDE it holds (an LPSDA/PDEArena file?): pass -pde ks|kdv|burgers|ns", c->data);
   LIE_CALL(lie_pde_from_name(name, &c->pde));
   return LIE_OK;
 }
@@ -50,12 +50,13 @@ static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename) {
 static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_cfg *c, char *pde, size_t npde) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Pretraining data", "liereg pretrain");
-  PetscCall(PetscOptionsString("-data", "dataset file (HDF5, liereg/LPSDA 1D layout)", "", c->data, c->data,
-                               sizeof c->data, NULL));
+  PetscCall(PetscOptionsString("-data", "dataset file (HDF5: liereg/LPSDA 1D or PDEArena NS layout)", "", c->data,
+                               c->data, sizeof c->data, NULL));
   PetscCall(PetscOptionsString("-data_mode", "group to train on", "", c->mode, c->mode, sizeof c->mode, NULL));
   PetscCall(PetscOptionsString("-data_field", "field dataset (default: the pde_<nt>-<nx> one)", "", c->field, c->field,
                                sizeof c->field, NULL));
-  PetscCall(PetscOptionsString("-pde", "ks|kdv|burgers (default: the file's pde attribute)", "", pde, pde, npde, NULL));
+  PetscCall(
+      PetscOptionsString("-pde", "ks|kdv|burgers|ns (default: the file's pde attribute)", "", pde, pde, npde, NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -143,7 +144,7 @@ int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *c) {
    * missing file is reported by lie_pretrain_cfg_check, so -help works without -data). */
   if (pde[0] || (c->data[0] && access(c->data, R_OK) == 0)) LIE_CALL(data_pde(ctx, c, pde));
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
-  LIE_CALL(lie_aug_cfg_default(c->pde == LIE_PDE_NS ? LIE_PDE_KS : c->pde, &c->aug));
+  LIE_CALL(lie_aug_cfg_default(c->pde, &c->aug));
   c->aug.crop_t = crop_t, c->aug.crop_x = crop_x;
   LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug));
   return LIE_OK;
@@ -152,8 +153,6 @@ int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *c) {
 int lie_pretrain_cfg_check(const lie_pretrain_cfg *c) {
   LIE_CALL(check(c));
   LIE_CHECK(access(c->data, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file %s", c->data);
-  LIE_CHECK(c->pde != LIE_PDE_NS, LIE_ERR_NOTSUP,
-            "pretraining on Navier-Stokes data is not implemented yet (1D PDEs only, docs/PRETRAIN.md)");
   LIE_CHECK(!c->resume[0] || access(c->resume, R_OK) == 0, LIE_ERR_USAGE, "cannot read -train_resume %s", c->resume);
   return LIE_OK;
 }

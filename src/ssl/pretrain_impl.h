@@ -24,7 +24,8 @@ struct lie_pretrain_s {
   int *perm;             /* sample order of perm_epoch (n) */
   size_t in_numel;       /* floats per view */
   float *x, *dz, *repr;  /* batch input (2 nlocal views), dL/dout, representations */
-  double norm_mean, norm_std;
+  int nnorm;             /* normalised fields (1: 1D u; 3: NS smoke, vx, vy) */
+  double norm_mean[LIE_SSL_MAX_FIELDS], norm_std[LIE_SSL_MAX_FIELDS];
   double *loss; /* per-step loss of this run (cap values) */
   long nloss, cap;
   FILE *log;    /* CSV, rank 0 */
@@ -39,7 +40,7 @@ struct lie_pretrain_s {
   char pf_msg[1024];
 };
 
-/* views.c: the underlying dataset (for embed's parameter copies) */
+/* views.c: the underlying 1D dataset (NULL for NS data) */
 lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d);
 void lie_ssl_data_set_events(lie_ssl_data d, int on);
 

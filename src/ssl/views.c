@@ -1,165 +1,139 @@
-/* Training data: 1D trajectories read one at a time from the HDF5 file (independent reads,
- * no full-file copy per rank), turned into normalised fp32 model inputs — augmented views for
- * pretraining, a fixed plain crop for embedding. */
-#include "liereg/io.h"
+/* Training data (lie_ssl_data): one handle for 1D trajectory files (views1d.c) and 2D
+ * Navier–Stokes files (views_ns.c). The layout is detected from the file (root attribute
+ * `pde`, else the datasets: lie_dataset_is_ns), so pretrain, embed and supervised read either
+ * without knowing which. This file only dispatches. */
 #include "pretrain_impl.h"
+#include "views_impl.h"
 
-#include <math.h>
-#include <petscsys.h>
 #include <string.h>
 
 struct lie_ssl_data_s {
-  lie_ctx ctx;
-  lie_dataset1d ds;
-  int n, nt, nx;
-  double *L;        /* per-trajectory period (n) */
-  double mean, std; /* normalisation of u */
-  int cached;       /* trajectory held in traj, -1 none */
-  double *u, *t;    /* read buffers nt*nx, nt */
-  int events;       /* PETSc log events on (off while a prefetch thread uses the object) */
+  int ns;
+  lie_ssl_data1d d1;
+  lie_ssl_datans dn;
 };
 
 int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *out) {
   lie_ssl_data d;
   LIE_ALLOC(d, 1);
   *out = d;
-  d->ctx = ctx;
-  d->cached = -1;
-  d->std = 1.0;
-  d->events = 1;
-  LIE_CALL(lie_dataset1d_open(ctx, path, mode && mode[0] ? mode : NULL, field && field[0] ? field : NULL, &d->ds));
-  LIE_CALL(lie_dataset1d_sizes(d->ds, &d->n, &d->nt, &d->nx));
-  LIE_CHECK(d->n >= 1 && d->nt >= 2 && d->nx >= 2, LIE_ERR_FORMAT, "%s: dataset is empty or too small (%d x %d x %d)",
-            path, d->n, d->nt, d->nx);
-  LIE_ALLOC(d->L, d->n);
-  LIE_ALLOC(d->u, (size_t)d->nt * d->nx);
-  LIE_ALLOC(d->t, d->nt);
-  int found = 0;
-  LIE_CALL(lie_dataset1d_read_param(d->ds, "L", d->L, &found));
-  if (!found) { /* LPSDA files: the period from the x grid, x_j = j dx */
-    double *x;
-    LIE_ALLOC(x, d->nx);
-    int err = lie_dataset1d_read(d->ds, 0, NULL, NULL, x);
-    double L = d->nx * (x[1] - x[0]);
-    free(x);
-    LIE_CALL(err);
-    for (int i = 0; i < d->n; i++)
-      d->L[i] = L;
+  LIE_CALL(lie_dataset_is_ns(ctx, path, mode, &d->ns));
+  if (!d->ns) {
+    LIE_CALL(lie_ssl_data1d_open(ctx, path, mode, field, &d->d1));
+    return LIE_OK;
   }
-  for (int i = 0; i < d->n; i++)
-    LIE_CHECK(d->L[i] > 0 && isfinite(d->L[i]), LIE_ERR_FORMAT, "%s: trajectory %d has period L = %g", path, i,
-              d->L[i]);
+  LIE_CHECK(!field || !field[0] || !strcmp(field, "u"), LIE_ERR_USAGE,
+            "%s holds Navier-Stokes data: the input is always (smoke u, vx, vy); -data_field %s is for 1D files", path,
+            field);
+  LIE_CALL(lie_ssl_datans_open(ctx, path, mode, &d->dn));
   return LIE_OK;
 }
+
+int lie_ssl_data_is_ns(lie_ssl_data d) { return d->ns; }
 
 int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx) {
-  if (n) *n = d->n;
-  if (nt) *nt = d->nt;
-  if (nx) *nx = d->nx;
-  return LIE_OK;
+  if (d->ns) return lie_ssl_datans_sizes(d->dn, n, nt, nx, NULL);
+  return lie_ssl_data1d_sizes(d->d1, n, nt, nx);
 }
 
-lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d) { return d->ds; }
-void lie_ssl_data_set_events(lie_ssl_data d, int on) { d->events = on; }
-void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std) { d->mean = mean, d->std = std; }
-
-static int load(lie_ssl_data d, int index) {
-  if (d->cached == index) return LIE_OK;
-  if (d->events) PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
-  int err = lie_dataset1d_read(d->ds, index, d->u, d->t, NULL);
-  if (d->events) PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
-  d->cached = -1;
-  LIE_CALL(err);
-  LIE_CHECK(lie_all_finite(d->u, (size_t)d->nt * d->nx), LIE_ERR_FORMAT,
-            "trajectory %d of the data has NaN/Inf values (a failed solve? check its success flag)", index);
-  d->cached = index;
-  return LIE_OK;
+int lie_ssl_data_grid(lie_ssl_data d, int *n, int *nt, int *nx, int *ny) {
+  if (d->ns) return lie_ssl_datans_sizes(d->dn, n, nt, nx, ny);
+  if (ny) *ny = 0;
+  return lie_ssl_data1d_sizes(d->d1, n, nt, nx);
 }
+
+int lie_ssl_data_nfields(lie_ssl_data d) { return d->ns ? LIE_SSL_NS_FIELDS : 1; }
 
 int lie_ssl_data_stats(lie_ssl_data d, double *mean, double *std) {
-  int m = d->n < 64 ? d->n : 64;
-  double s = 0, ss = 0, cnt = (double)m * d->nt * d->nx;
-  for (int i = 0; i < m; i++) {
-    LIE_CALL(load(d, i));
-    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
-      s += d->u[k];
-  }
-  *mean = s / cnt;
-  for (int i = 0; i < m; i++) {
-    LIE_CALL(load(d, i));
-    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
-      ss += (d->u[k] - *mean) * (d->u[k] - *mean);
-  }
-  *std = sqrt(ss / cnt);
-  LIE_CHECK(*std > 0 && isfinite(*std), LIE_ERR_FORMAT, "the data are constant (std %g): nothing to learn", *std);
+  LIE_CHECK(!d->ns, LIE_ERR_ARG, "Navier-Stokes data are normalised per field: use lie_ssl_data_stats_fields");
+  LIE_CALL(lie_ssl_data1d_stats(d->d1, mean, std));
   return LIE_OK;
 }
 
-/* The stored trajectory as a field on its grid (coords channels when asked). */
-static int to_field(lie_ssl_data d, int index, int coords, lie_field1d *f) {
-  LIE_CALL(load(d, index));
-  LIE_CALL(lie_field1d_alloc(d->nt, d->nx, coords, f));
-  memcpy(f->u, d->u, (size_t)d->nt * d->nx * sizeof(double));
-  int err = lie_field1d_set_grid(f, d->L[index], d->t[0], d->t[1] - d->t[0]);
-  if (!err) memcpy(f->t, d->t, (size_t)d->nt * sizeof(double));
-  if (err) lie_field1d_free(f);
-  LIE_CALL(err);
+int lie_ssl_data_stats_fields(lie_ssl_data d, double *mean, double *std) {
+  if (d->ns)
+    LIE_CALL(lie_ssl_datans_stats(d->dn, mean, std));
+  else
+    LIE_CALL(lie_ssl_data1d_stats(d->d1, mean, std));
   return LIE_OK;
 }
 
-/* field (crop_t x crop_x) -> x (cin, crop_t, crop_x): (u-mean)/std [, X/L, T/T_end]. */
-static int to_input(lie_ssl_data d, const lie_field1d *f, const lie_ssl_model_cfg *m, int index, float *x) {
-  LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
-            f->nx, m->crop_t, m->crop_x);
-  LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
-  size_t n = (size_t)f->nt * f->nx;
-  double L = d->L[index], T = d->t[d->nt - 1] > 0 ? d->t[d->nt - 1] : 1.0;
-  for (size_t k = 0; k < n; k++)
-    x[k] = (float)((f->u[k] - d->mean) / d->std);
-  if (m->cin == 3)
-    for (size_t k = 0; k < n; k++) {
-      x[n + k] = (float)(f->X[k] / L);
-      x[2 * n + k] = (float)(f->T[k] / T);
-    }
-  return LIE_OK;
+void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std) {
+  double m[LIE_SSL_MAX_FIELDS], s[LIE_SSL_MAX_FIELDS];
+  for (int c = 0; c < LIE_SSL_MAX_FIELDS; c++)
+    m[c] = mean, s[c] = std;
+  lie_ssl_data_set_norm_fields(d, m, s);
+}
+
+void lie_ssl_data_set_norm_fields(lie_ssl_data d, const double *mean, const double *std) {
+  if (d->ns)
+    lie_ssl_datans_set_norm(d->dn, mean, std);
+  else
+    lie_ssl_data1d_set_norm(d->d1, mean[0], std[0]);
 }
 
 int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
                       float *x) {
-  lie_field1d in, out;
-  LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
-  if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
-  int err = lie_aug_view1d(aug, seed, &in, &out);
-  if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
-  lie_field1d_free(&in);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  err = to_input(d, &out, m, index, x);
-  lie_field1d_free(&out);
-  LIE_CALL(err);
+  if (d->ns)
+    LIE_CALL(lie_ssl_datans_view(d->dn, aug, m, seed, index, x));
+  else
+    LIE_CALL(lie_ssl_data1d_view(d->d1, aug, m, seed, index, x));
   return LIE_OK;
 }
 
 int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
-  lie_field1d in, out;
-  LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
-            "the model's input %d x %d is larger than the data's trajectories %d x %d", m->crop_t, m->crop_x, d->nt,
-            d->nx);
-  LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
-  int err = lie_field1d_crop(&in, 0, m->crop_t, 0, m->crop_x, &out);
-  lie_field1d_free(&in);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  err = to_input(d, &out, m, index, x);
-  lie_field1d_free(&out);
-  LIE_CALL(err);
+  if (d->ns)
+    LIE_CALL(lie_ssl_datans_plain(d->dn, aug, m, index, x));
+  else
+    LIE_CALL(lie_ssl_data1d_plain(d->d1, aug, m, index, x));
+  return LIE_OK;
+}
+
+lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d) { return d->ns ? NULL : lie_ssl_data1d_dataset(d->d1); }
+
+void lie_ssl_data_set_events(lie_ssl_data d, int on) {
+  if (d->ns)
+    lie_ssl_datans_set_events(d->dn, on);
+  else
+    lie_ssl_data1d_set_events(d->d1, on);
+}
+
+/* The model input for this data: 1D (cin = 1 or 3 channels per frame, crop_t x crop_x) or NS
+ * (cin = 3 or 6 per frame, crop_t frames of the whole nx x ny grid, 2D ResNet only). */
+int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int width, lie_ssl_model_cfg *m) {
+  int n, nt, nx, ny;
+  LIE_CALL(lie_ssl_data_grid(d, &n, &nt, &nx, &ny));
+  int coords = aug->mode == LIE_AUG_COORDS;
+  memset(m, 0, sizeof *m);
+  m->dims = dims, m->width = width;
+  m->crop_t = aug->crop_t ? aug->crop_t : nt / 2;
+  if (!d->ns) {
+    m->cin = coords ? 3 : 1;
+    m->crop_x = aug->crop_x ? aug->crop_x : nx;
+    LIE_CHECK(m->crop_t <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
+              "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
+              m->crop_t, m->crop_x, nt, nx);
+    return LIE_OK;
+  }
+  m->cin = coords ? 2 * LIE_SSL_NS_FIELDS : LIE_SSL_NS_FIELDS;
+  m->crop_x = nx, m->crop_y = ny;
+  LIE_CHECK(dims == 2, LIE_ERR_USAGE,
+            "Navier-Stokes data need the 2D ResNet over (x, y) (-model_dims 2, got %d): frames are channels", dims);
+  LIE_CHECK(!aug->crop_x || aug->crop_x == nx, LIE_ERR_USAGE,
+            "-aug_crop_x %d: Navier-Stokes views keep the whole %d x %d grid (crop in time only, -aug_crop_t)",
+            aug->crop_x, nx, ny);
+  LIE_CHECK(m->crop_t >= 1 && m->crop_t <= nt, LIE_ERR_USAGE,
+            "crop of %d frames (-aug_crop_t) is larger than the trajectories (%d frames of %d x %d)", m->crop_t, nt, nx,
+            ny);
   return LIE_OK;
 }
 
 int lie_ssl_data_close(lie_ssl_data *dp) {
   lie_ssl_data d = *dp;
   if (!d) return LIE_OK;
-  int err = lie_dataset1d_close(&d->ds);
-  free(d->L), free(d->u), free(d->t);
+  int e1 = lie_ssl_data1d_close(&d->d1), e2 = lie_ssl_datans_close(&d->dn);
   LIE_FREE(*dp);
-  LIE_CALL(err);
+  LIE_CALL(e1);
+  LIE_CALL(e2);
   return LIE_OK;
 }

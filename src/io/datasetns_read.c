@@ -1,0 +1,170 @@
+/* Reader for 2D Navier–Stokes trajectory files in the PDEArena layout written by
+ * `liereg generate -pde ns` (solvers/ns2d_io.c): /<mode>/u (smoke), vx, vy (N, nt, nx, ny)
+ * float64, t (N, nt), x (N, nx), y (N, ny), plus per-trajectory scalars (dt, dx, dy, buo_y,
+ * seed, success). Reads are independent: each rank fetches only the trajectories it needs,
+ * one row (trajectory) of each field at a time, never the whole file. */
+#include "liereg/io.h"
+
+#include <string.h>
+
+enum { NS_U, NS_VX, NS_VY, NS_T, NS_X, NS_Y, NS_NDSET };
+static const char *ns_dset[NS_NDSET] = {"u", "vx", "vy", "t", "x", "y"};
+
+struct lie_datasetns_s {
+  hid_t file, group, d[NS_NDSET];
+  int n, nt, nx, ny;
+  char path[1024], mode[16];
+};
+
+static int pick_mode(lie_datasetns ds, const char *mode) {
+  static const char *modes[] = {"train", "valid", "test"};
+  if (mode) {
+    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_FORMAT, "%s has no group '/%s'", ds->path, mode);
+    snprintf(ds->mode, sizeof ds->mode, "%s", mode);
+    return LIE_OK;
+  }
+  for (int i = 0; i < 3; i++)
+    if (lie_h5_exists(ds->file, modes[i])) {
+      snprintf(ds->mode, sizeof ds->mode, "%s", modes[i]);
+      return LIE_OK;
+    }
+  LIE_ERROR(LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", ds->path);
+}
+
+/* Every dataset present with the shape the layout prescribes. */
+static int open_datasets(lie_datasetns ds) {
+  hsize_t dims[8];
+  int rank;
+  for (int c = 0; c < NS_NDSET; c++)
+    LIE_CHECK(lie_h5_exists(ds->group, ns_dset[c]), LIE_ERR_FORMAT,
+              "%s:/%s lacks dataset '%s' (not a Navier-Stokes file in the PDEArena layout?)", ds->path, ds->mode,
+              ns_dset[c]);
+  LIE_CALL(lie_h5_dims(ds->group, "u", &rank, dims));
+  LIE_CHECK(rank == 4, LIE_ERR_FORMAT, "%s:/%s/u has rank %d, expected (N, nt, nx, ny)", ds->path, ds->mode, rank);
+  ds->n = (int)dims[0], ds->nt = (int)dims[1], ds->nx = (int)dims[2], ds->ny = (int)dims[3];
+  const int want[NS_NDSET][3] = {{4, ds->nt, ds->nx}, {4, ds->nt, ds->nx}, {4, ds->nt, ds->nx},
+                                 {2, ds->nt, 0},      {2, ds->nx, 0},      {2, ds->ny, 0}};
+  for (int c = 0; c < NS_NDSET; c++) {
+    LIE_CALL(lie_h5_dims(ds->group, ns_dset[c], &rank, dims));
+    int ok = rank == want[c][0] && (int)dims[0] == ds->n && (int)dims[1] == want[c][1];
+    if (rank == 4) ok = ok && (int)dims[2] == ds->nx && (int)dims[3] == ds->ny;
+    LIE_CHECK(ok, LIE_ERR_FORMAT, "%s:/%s/%s has the wrong shape (expected %s with N = %d)", ds->path, ds->mode,
+              ns_dset[c], c < NS_T ? "(N, nt, nx, ny) like u" : "(N, nt), (N, nx) or (N, ny)", ds->n);
+    LIE_H5(ds->d[c] = H5Dopen2(ds->group, ns_dset[c], H5P_DEFAULT));
+  }
+  return LIE_OK;
+}
+
+int lie_datasetns_open(lie_ctx ctx, const char *path, const char *mode, lie_datasetns *out) {
+  lie_datasetns ds;
+  *out = NULL;
+  LIE_ALLOC(ds, 1);
+  ds->file = ds->group = -1;
+  for (int c = 0; c < NS_NDSET; c++)
+    ds->d[c] = -1;
+  snprintf(ds->path, sizeof ds->path, "%s", path);
+  *out = ds;
+  int err = lie_h5_open(ctx, path, &ds->file);
+  if (!err) err = pick_mode(ds, mode && mode[0] ? mode : NULL);
+  if (!err && (ds->group = H5Gopen2(ds->file, ds->mode, H5P_DEFAULT)) < 0)
+    err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "cannot open %s:/%s", path, ds->mode);
+  if (!err) err = open_datasets(ds);
+  if (!err && !(ds->n >= 1 && ds->nt >= 1 && ds->nx >= 2 && ds->ny >= 2))
+    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__,
+                        "%s:/%s: NS data are empty or too small (%d x %d x %d x %d)", path, ds->mode, ds->n, ds->nt,
+                        ds->nx, ds->ny);
+  if (err) {
+    lie_datasetns_close(out);
+    return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  }
+  return LIE_OK;
+}
+
+int lie_datasetns_sizes(lie_datasetns ds, int *n, int *nt, int *nx, int *ny) {
+  if (n) *n = ds->n;
+  if (nt) *nt = ds->nt;
+  if (nx) *nx = ds->nx;
+  if (ny) *ny = ds->ny;
+  return LIE_OK;
+}
+
+int lie_datasetns_read(lie_datasetns ds, int index, double *u, double *vx, double *vy, double *t, double *x,
+                       double *y) {
+  LIE_CHECK(index >= 0 && index < ds->n, LIE_ERR_ARG, "%s:/%s: trajectory %d out of range [0, %d)", ds->path, ds->mode,
+            index, ds->n);
+  double *dst[NS_NDSET] = {u, vx, vy, t, x, y};
+  size_t len[NS_NDSET] = {(size_t)ds->nt * ds->nx * ds->ny,
+                          (size_t)ds->nt * ds->nx * ds->ny,
+                          (size_t)ds->nt * ds->nx * ds->ny,
+                          (size_t)ds->nt,
+                          (size_t)ds->nx,
+                          (size_t)ds->ny};
+  for (int c = 0; c < NS_NDSET; c++) {
+    if (!dst[c]) continue;
+    LIE_CALL(lie_h5_rows_read(ds->d[c], H5T_NATIVE_DOUBLE, (hsize_t)index, 1, dst[c]));
+    LIE_CHECK(lie_all_finite(dst[c], len[c]), LIE_ERR_FORMAT,
+              "%s:/%s: trajectory %d has NaN/Inf values in '%s' (a failed solve? check its success flag)", ds->path,
+              ds->mode, index, ns_dset[c]);
+  }
+  return LIE_OK;
+}
+
+int lie_datasetns_read_param(lie_datasetns ds, const char *name, double *values, int *found) {
+  hsize_t dims[8];
+  int rank;
+  hid_t d;
+  *found = lie_h5_exists(ds->group, name);
+  if (!*found) return LIE_OK;
+  LIE_CALL(lie_h5_dims(ds->group, name, &rank, dims));
+  LIE_CHECK(rank == 1 && (int)dims[0] == ds->n, LIE_ERR_FORMAT, "%s:/%s/%s: expected shape (%d,)", ds->path, ds->mode,
+            name, ds->n);
+  LIE_H5(d = H5Dopen2(ds->group, name, H5P_DEFAULT));
+  int err = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, 0, (hsize_t)ds->n, values);
+  H5Dclose(d);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+const char *lie_datasetns_mode(lie_datasetns ds) { return ds->mode; }
+hid_t lie_datasetns_file(lie_datasetns ds) { return ds->file; }
+
+int lie_datasetns_close(lie_datasetns *dsp) {
+  lie_datasetns ds = *dsp;
+  if (!ds) return LIE_OK;
+  for (int c = 0; c < NS_NDSET; c++)
+    if (ds->d[c] >= 0) H5Dclose(ds->d[c]);
+  if (ds->group >= 0) H5Gclose(ds->group);
+  int err = ds->file >= 0 ? lie_h5_close(&ds->file) : 0;
+  LIE_FREE(*dsp);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* NS when the root attribute says so, else when /<mode> (or the first split) holds vx and a
+ * rank-4 u: PDEArena's own files carry no attribute. */
+int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_ns) {
+  static const char *modes[] = {"train", "valid", "test"};
+  hid_t f;
+  char name[32] = "";
+  *is_ns = 0;
+  LIE_CALL(lie_h5_open(ctx, path, &f));
+  int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
+  if (!err && name[0]) {
+    *is_ns = !strcmp(name, "ns");
+  } else if (!err) {
+    const char *m = mode && mode[0] ? mode : NULL;
+    for (int i = 0; i < 3 && !m; i++)
+      if (lie_h5_exists(f, modes[i])) m = modes[i];
+    if (m && lie_h5_exists(f, m)) {
+      hid_t g = H5Gopen2(f, m, H5P_DEFAULT);
+      hsize_t dims[8];
+      int rank = 0;
+      if (g >= 0 && lie_h5_exists(g, "vx") && lie_h5_exists(g, "u") && !lie_h5_dims(g, "u", &rank, dims))
+        *is_ns = rank == 4;
+      if (g >= 0) H5Gclose(g);
+    }
+  }
+  lie_h5_close(&f);
+  LIE_CALL(err);
+  return LIE_OK;
+}

@@ -1,0 +1,165 @@
+/* Training data, 1D PDEs: trajectories read one at a time from the HDF5 file (independent
+ * reads, no full-file copy per rank), turned into normalised fp32 model inputs — augmented
+ * views for pretraining, a fixed plain crop for embedding. Dispatched from views.c. */
+#include "liereg/io.h"
+#include "views_impl.h"
+
+#include <math.h>
+#include <petscsys.h>
+#include <string.h>
+
+struct lie_ssl_data1d_s {
+  lie_ctx ctx;
+  lie_dataset1d ds;
+  int n, nt, nx;
+  double *L;        /* per-trajectory period (n) */
+  double mean, std; /* normalisation of u */
+  int cached;       /* trajectory held in traj, -1 none */
+  double *u, *t;    /* read buffers nt*nx, nt */
+  int events;       /* PETSc log events on (off while a prefetch thread uses the object) */
+};
+
+int lie_ssl_data1d_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data1d *out) {
+  lie_ssl_data1d d;
+  LIE_ALLOC(d, 1);
+  *out = d;
+  d->ctx = ctx;
+  d->cached = -1;
+  d->std = 1.0;
+  d->events = 1;
+  LIE_CALL(lie_dataset1d_open(ctx, path, mode && mode[0] ? mode : NULL, field && field[0] ? field : NULL, &d->ds));
+  LIE_CALL(lie_dataset1d_sizes(d->ds, &d->n, &d->nt, &d->nx));
+  LIE_CHECK(d->n >= 1 && d->nt >= 2 && d->nx >= 2, LIE_ERR_FORMAT, "%s: dataset is empty or too small (%d x %d x %d)",
+            path, d->n, d->nt, d->nx);
+  LIE_ALLOC(d->L, d->n);
+  LIE_ALLOC(d->u, (size_t)d->nt * d->nx);
+  LIE_ALLOC(d->t, d->nt);
+  int found = 0;
+  LIE_CALL(lie_dataset1d_read_param(d->ds, "L", d->L, &found));
+  if (!found) { /* LPSDA files: the period from the x grid, x_j = j dx */
+    double *x;
+    LIE_ALLOC(x, d->nx);
+    int err = lie_dataset1d_read(d->ds, 0, NULL, NULL, x);
+    double L = d->nx * (x[1] - x[0]);
+    free(x);
+    LIE_CALL(err);
+    for (int i = 0; i < d->n; i++)
+      d->L[i] = L;
+  }
+  for (int i = 0; i < d->n; i++)
+    LIE_CHECK(d->L[i] > 0 && isfinite(d->L[i]), LIE_ERR_FORMAT, "%s: trajectory %d has period L = %g", path, i,
+              d->L[i]);
+  return LIE_OK;
+}
+
+int lie_ssl_data1d_sizes(lie_ssl_data1d d, int *n, int *nt, int *nx) {
+  if (n) *n = d->n;
+  if (nt) *nt = d->nt;
+  if (nx) *nx = d->nx;
+  return LIE_OK;
+}
+
+lie_dataset1d lie_ssl_data1d_dataset(lie_ssl_data1d d) { return d->ds; }
+void lie_ssl_data1d_set_events(lie_ssl_data1d d, int on) { d->events = on; }
+void lie_ssl_data1d_set_norm(lie_ssl_data1d d, double mean, double std) { d->mean = mean, d->std = std; }
+
+static int load(lie_ssl_data1d d, int index) {
+  if (d->cached == index) return LIE_OK;
+  if (d->events) PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  int err = lie_dataset1d_read(d->ds, index, d->u, d->t, NULL);
+  if (d->events) PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  d->cached = -1;
+  LIE_CALL(err);
+  LIE_CHECK(lie_all_finite(d->u, (size_t)d->nt * d->nx), LIE_ERR_FORMAT,
+            "trajectory %d of the data has NaN/Inf values (a failed solve? check its success flag)", index);
+  d->cached = index;
+  return LIE_OK;
+}
+
+int lie_ssl_data1d_stats(lie_ssl_data1d d, double *mean, double *std) {
+  int m = d->n < 64 ? d->n : 64;
+  double s = 0, ss = 0, cnt = (double)m * d->nt * d->nx;
+  for (int i = 0; i < m; i++) {
+    LIE_CALL(load(d, i));
+    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
+      s += d->u[k];
+  }
+  *mean = s / cnt;
+  for (int i = 0; i < m; i++) {
+    LIE_CALL(load(d, i));
+    for (size_t k = 0; k < (size_t)d->nt * d->nx; k++)
+      ss += (d->u[k] - *mean) * (d->u[k] - *mean);
+  }
+  *std = sqrt(ss / cnt);
+  LIE_CHECK(*std > 0 && isfinite(*std), LIE_ERR_FORMAT, "the data are constant (std %g): nothing to learn", *std);
+  return LIE_OK;
+}
+
+/* The stored trajectory as a field on its grid (coords channels when asked). */
+static int to_field(lie_ssl_data1d d, int index, int coords, lie_field1d *f) {
+  LIE_CALL(load(d, index));
+  LIE_CALL(lie_field1d_alloc(d->nt, d->nx, coords, f));
+  memcpy(f->u, d->u, (size_t)d->nt * d->nx * sizeof(double));
+  int err = lie_field1d_set_grid(f, d->L[index], d->t[0], d->t[1] - d->t[0]);
+  if (!err) memcpy(f->t, d->t, (size_t)d->nt * sizeof(double));
+  if (err) lie_field1d_free(f);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* field (crop_t x crop_x) -> x (cin, crop_t, crop_x): (u-mean)/std [, X/L, T/T_end]. */
+static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_cfg *m, int index, float *x) {
+  LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
+            f->nx, m->crop_t, m->crop_x);
+  LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
+  size_t n = (size_t)f->nt * f->nx;
+  double L = d->L[index], T = d->t[d->nt - 1] > 0 ? d->t[d->nt - 1] : 1.0;
+  for (size_t k = 0; k < n; k++)
+    x[k] = (float)((f->u[k] - d->mean) / d->std);
+  if (m->cin == 3)
+    for (size_t k = 0; k < n; k++) {
+      x[n + k] = (float)(f->X[k] / L);
+      x[2 * n + k] = (float)(f->T[k] / T);
+    }
+  return LIE_OK;
+}
+
+int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
+                        float *x) {
+  lie_field1d in, out;
+  LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
+  if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
+  int err = lie_aug_view1d(aug, seed, &in, &out);
+  if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
+  lie_field1d_free(&in);
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  err = to_input(d, &out, m, index, x);
+  lie_field1d_free(&out);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+  lie_field1d in, out;
+  LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
+            "the model's input %d x %d is larger than the data's trajectories %d x %d", m->crop_t, m->crop_x, d->nt,
+            d->nx);
+  LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
+  int err = lie_field1d_crop(&in, 0, m->crop_t, 0, m->crop_x, &out);
+  lie_field1d_free(&in);
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  err = to_input(d, &out, m, index, x);
+  lie_field1d_free(&out);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+int lie_ssl_data1d_close(lie_ssl_data1d *dp) {
+  lie_ssl_data1d d = *dp;
+  if (!d) return LIE_OK;
+  int err = lie_dataset1d_close(&d->ds);
+  free(d->L), free(d->u), free(d->t);
+  LIE_FREE(*dp);
+  LIE_CALL(err);
+  return LIE_OK;
+}
