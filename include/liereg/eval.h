@@ -109,6 +109,8 @@ typedef struct {
   int log_target;                     /* -probe_log: fit log(y), predict exp (positive targets) */
   int keep_predictions;               /* 1: return the test predictions in the result */
   lie_ridge_cv_opts cv;
+  int trained; /* -probe_mode trained: the Adam head on the frozen encoder (liereg/probe_trained.h);
+                  lie_probe_run itself is the ridge probe */
 } lie_probe_opts;
 
 typedef struct {
@@ -125,8 +127,7 @@ typedef struct {
 void lie_probe_result_free(lie_probe_result *res);
 
 void lie_probe_opts_default(lie_probe_opts *opts);
-/* Also reads the -probe_ CV options; -probe_mode trained is LIE_ERR_NOTSUP here (needs the
- * network engine). */
+/* Also reads the -probe_ CV options and -probe_mode (ridge|trained -> opts->trained). */
 int lie_probe_opts_set_from_options(lie_ctx ctx, lie_probe_opts *opts);
 /* Every rank reads the (small) file and computes the same result. */
 int lie_probe_run(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_path, const char *target,

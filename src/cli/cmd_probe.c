@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define MAX_SWEEP 32
+#define MAX_SWEEP LIE_CLI_MAX_SWEEP
 
 static void json_single(FILE *f, const lie_probe_opts *o, const lie_probe_result *r) {
   fprintf(f,
@@ -59,7 +59,7 @@ static int write_predictions(const char *path, const char *tmp, const lie_probe_
 }
 
 /* Predicted vs true on the test split, one series per output (up to 8), with y = x. */
-static int plot_predictions(const char *path, const char *target, const lie_probe_result *r) {
+int lie_cli_probe_plot_predictions(const char *path, const char *target, const lie_probe_result *r) {
   lie_plot pl;
   char title[160], lab[32];
   int m = r->m < 8 ? r->m : 8, err = LIE_OK;
@@ -84,8 +84,8 @@ static int plot_predictions(const char *path, const char *target, const lie_prob
 }
 
 /* Label-size curve: mean ± std over the seeds against the number of labels (log x). */
-static int plot_sweep(const char *path, const char *target, int nsizes, const int *sizes, int nseeds,
-                      const lie_probe_result *r) {
+int lie_cli_probe_plot_sweep(const char *path, const char *target, const char *method, int nsizes, const int *sizes,
+                             int nseeds, const lie_probe_result *r) {
   double x[MAX_SWEEP], y[MAX_SWEEP], e[MAX_SWEEP], v[MAX_SWEEP];
   char title[160], ylab[64];
   lie_plot pl;
@@ -95,12 +95,12 @@ static int plot_sweep(const char *path, const char *target, int nsizes, const in
     x[i] = sizes[i];
     lie_mean_std(v, nseeds, &y[i], &e[i]);
   }
-  snprintf(title, sizeof title, "%s: ridge probe vs labelled set size", target);
+  snprintf(title, sizeof title, "%s: %s vs labelled set size", target, method);
   snprintf(ylab, sizeof ylab, "test %s (mean +- std, %d seeds)", lie_metric_name(r->metric), nseeds);
   LIE_CALL(lie_plot_create(640, 420, &pl));
   lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
   lie_plot_set_log(pl, 1, 0);
-  int err = lie_plot_add(pl, nsizes, x, y, e, LIE_PLOT_LINE_MARKERS, "SSL + ridge");
+  int err = lie_plot_add(pl, nsizes, x, y, e, LIE_PLOT_LINE_MARKERS, method);
   if (!err) err = lie_plot_write_png(pl, path);
   lie_plot_destroy(&pl);
   LIE_CALL(err);
@@ -129,8 +129,10 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE;
   PetscInt sizes[MAX_SWEEP], nsizes = MAX_SWEEP, nseeds = 3;
   lie_probe_opts o;
+  lie_probe_trained_cfg tc;
   int stop, isizes[MAX_SWEEP];
   lie_probe_opts_default(&o);
+  lie_probe_trained_cfg_default(&tc);
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg probe -emb EMB.h5 -target NAME: ridge probe on representations",
                     NULL);
   LIE_PETSC(PetscOptionsString("-emb", "embedding file (liereg embed)", "", emb, emb, sizeof emb, NULL));
@@ -147,10 +149,10 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsBool("-force", "overwrite -o if it exists", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_CALL(lie_probe_opts_set_from_options(ctx, &o));
+  LIE_CALL(lie_probe_trained_cfg_set_from_options(ctx, &tc)); /* always, so that -help lists them */
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "probe takes no positional arguments (got '%s'); use -emb FILE", args[0]);
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
-  LIE_CHECK(emb[0], LIE_ERR_USAGE, "missing -emb EMB.h5");
   LIE_CHECK(target[0], LIE_ERR_USAGE, "missing -target (nu, buo_y, ic_mode, ic_mode_scaled)");
   LIE_CHECK(nseeds >= 1 && nseeds <= MAX_SWEEP, LIE_ERR_USAGE, "-probe_sweep_seeds must be in 1..%d (got %d)",
             MAX_SWEEP, (int)nseeds);
@@ -164,6 +166,17 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   const lie_target_info *info;
   LIE_CALL(lie_target_lookup(target, &info)); /* before any file is opened */
   LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-probe_predictions is for a single probe, not with -probe_sweep");
+  if (o.trained) { /* the Adam head on the frozen encoder (cmd_probe_trained.c) */
+    tc.probe = o;
+    snprintf(tc.target, sizeof tc.target, "%s", target);
+    lie_cli_probe_args a = {emb, out, preds, png, force, (int)nsizes, {0}, (int)nseeds};
+    for (int i = 0; i < a.nsizes; i++)
+      a.sizes[i] = isizes[i];
+    return lie_cmd_probe_trained(ctx, &tc, &a);
+  }
+  LIE_CHECK(!tc.ckpt[0] && !tc.data[0] && !tc.test_data[0], LIE_ERR_USAGE,
+            "-ckpt, -data and -probe_test_data are for -probe_mode trained (the ridge probe reads -emb)");
+  LIE_CHECK(emb[0], LIE_ERR_USAGE, "missing -emb EMB.h5");
   if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, sizeof tmp));
   if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, sizeof ptmp));
   LIE_CHECK(!png[0] || force || access(png, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to overwrite)", png);
@@ -187,7 +200,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
     err = write_json(out, tmp, emb, target, &o, r, (int)nsizes, isizes, (int)nseeds);
   if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = write_predictions(preds, ptmp, r);
   if (!err && png[0] && lie_ctx_rank(ctx) == 0)
-    err = sweep ? plot_sweep(png, target, (int)nsizes, isizes, (int)nseeds, r) : plot_predictions(png, target, r);
+    err = sweep ? lie_cli_probe_plot_sweep(png, target, "SSL + ridge", (int)nsizes, isizes, (int)nseeds, r)
+                : lie_cli_probe_plot_predictions(png, target, r);
   for (int i = 0; i < nres; i++)
     lie_probe_result_free(&r[i]);
   free(r);

@@ -31,6 +31,9 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
                                o->test_emb, o->test_emb, sizeof o->test_emb, NULL));
   PetscCall(
       PetscOptionsInt("-probe_ntrain", "use the first N labelled training rows (0 = all)", "", ntrain, &ntrain, NULL));
+  PetscCall(PetscOptionsInt("-probe_subset_seed",
+                            "0: the first -probe_ntrain rows; S > 0: a random subset drawn with S", "", sseed, &sseed,
+                            NULL));
   PetscCall(
       PetscOptionsString("-probe_metric", "mse, nmse or relerr (default: the target's)", "", metric, metric, 16, NULL));
   PetscCall(PetscOptionsInt("-probe_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL));
@@ -45,7 +48,7 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
   o->nboot = (int)nboot;
   o->boot_seed = (uint64_t)seed;
   o->log_target = lg == PETSC_TRUE;
-  *trained = !strcmp(mode, "trained");
+  *trained = !strcmp(mode, "trained") ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -54,7 +57,7 @@ int lie_probe_opts_set_from_options(lie_ctx ctx, lie_probe_opts *o) {
   PetscBool trained = PETSC_FALSE;
   LIE_PETSC(read_options(lie_ctx_comm(ctx), o, metric, mode, &trained));
   LIE_CALL(lie_ridge_cv_opts_set_from_options(ctx, &o->cv));
-  LIE_CHECK(!trained, LIE_ERR_NOTSUP, "-probe_mode trained needs the network engine (liereg pretrain); use ridge");
+  o->trained = trained == PETSC_TRUE;
   LIE_CHECK(!strcmp(mode, "ridge") || trained, LIE_ERR_USAGE, "-probe_mode must be ridge or trained (got '%s')", mode);
   LIE_CHECK(o->ntrain >= 0, LIE_ERR_USAGE, "-probe_ntrain must be >= 0 (got %d)", o->ntrain);
   LIE_CHECK(o->nboot >= 2, LIE_ERR_USAGE, "-probe_bootstrap must be >= 2 (got %d)", o->nboot);

@@ -57,15 +57,19 @@ static void table_paper(FILE *f, const lie_rep_result *r, int n) {
              "Paper numbers are from DESIGN §8: *as recalled, not verified*. The paper trains on 10k "
              "trajectories (26,624 for NS) with full-size encoders; ours come from this run's (smaller) "
              "data and models, so only the comparison within a row is meaningful.\n\n"
-             "| PDE | metric | paper: supervised | paper: SSL + linear | ours: supervised | ours: SSL + ridge |\n"
-             "|---|---|---|---|---|---|\n");
+             "The paper's SSL number is a linear head trained with Adam on the frozen encoder: ours is "
+             "`ssl+trained` (`liereg probe -probe_mode trained`), beside the closed-form ridge head "
+             "`ssl+ridge`.\n\n"
+             "| PDE | metric | paper: supervised | paper: SSL + linear | ours: supervised | ours: SSL + ridge | "
+             "ours: SSL + trained head |\n|---|---|---|---|---|---|---|\n");
   for (size_t k = 0; k < sizeof paper / sizeof paper[0]; k++) {
     double v, e;
-    char a[64] = "—", b[64] = "—";
+    char a[64] = "—", b[64] = "—", c[64] = "—";
     if (ours(r, n, paper[k].pde, "supervised", &v, &e)) snprintf(a, sizeof a, "%.4g ± %.2g", v, e);
     if (ours(r, n, paper[k].pde, "ssl+ridge", &v, &e)) snprintf(b, sizeof b, "%.4g ± %.2g", v, e);
-    fprintf(f, "| %s | %s | %.4g | %.4g | %s | %s |\n", paper[k].pde, paper[k].metric, paper[k].sup, paper[k].ssl, a,
-            b);
+    if (ours(r, n, paper[k].pde, "ssl+trained", &v, &e)) snprintf(c, sizeof c, "%.4g ± %.2g", v, e);
+    fprintf(f, "| %s | %s | %.4g | %.4g | %s | %s | %s |\n", paper[k].pde, paper[k].metric, paper[k].sup, paper[k].ssl,
+            a, b, c);
   }
   fprintf(f, "\nMetrics: relerr = mean relative error in %%, nmse = MSE / variance of the test targets "
              "(1 = predicting the mean), mse = mean squared error (docs/EVAL.md).\n\n");
@@ -98,7 +102,7 @@ static int section_sweeps(FILE *f, const char *out_dir, const lie_rep_result *r,
   for (int i = 0; i < n; i++)
     any |= r[i].sweep;
   if (!any) return LIE_OK;
-  fprintf(f, "## Label-size sweep\n\nEach size: random labelled subsets (one per seed, the same subsets for both "
+  fprintf(f, "## Label-size sweep\n\nEach size: random labelled subsets (one per seed, the same subsets for all "
              "methods), the whole test split; mean ± std over the seeds.\n\n"
              "| PDE | target | method | labelled | seeds | metric | mean | std |\n|---|---|---|---|---|---|---|---|\n");
   for (int i = 0; i < n; i++)
@@ -120,7 +124,7 @@ static int section_sweeps(FILE *f, const char *out_dir, const lie_rep_result *r,
 }
 
 static int section_pretrain(FILE *f, const char *dir, const char *out_dir) {
-  char *names[MAX_FILES], path[LIE_REP_PATH + 300], png[320], figs[8192] = "";
+  char *names[MAX_FILES], path[LIE_REP_PATH + 300], png[320], rpng[320], figs[8192] = "";
   int n, shown = 0;
   LIE_CALL(list_files(dir, ".csv", names, &n));
   for (int i = 0; i < n; i++) {
@@ -133,21 +137,31 @@ static int section_pretrain(FILE *f, const char *dir, const char *out_dir) {
     }
     if (strncmp(head, "step,epoch,loss,inv,var,cov", 27)) continue;
     if (!shown++)
-      fprintf(f, "## Pretraining (VICReg)\n\n| log | steps | loss first → last | inv | var | cov |\n"
-                 "|---|---|---|---|---|---|\n");
+      fprintf(f, "## Pretraining (VICReg)\n\nPer-epoch diagnostics on the global batch of each epoch's last step: "
+                 "RankMe (effective rank of the representations, 1 = collapsed) and the mean per-feature std.\n\n"
+                 "| log | steps | loss first → last | inv | var | cov | epochs | RankMe first → last | repr std first "
+                 "→ last |\n|---|---|---|---|---|---|---|---|---|\n");
     lie_rep_log lg;
-    char name[256];
+    char name[256], rk[64] = "—", sd[64] = "—";
     snprintf(name, sizeof name, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
-    int err = lie_rep_pretrain_log(path, out_dir, name, &lg, png, sizeof png);
+    int err = lie_rep_pretrain_log(path, out_dir, name, &lg, png, sizeof png, rpng, sizeof rpng);
     if (err) {
       for (int k = 0; k < n; k++)
         free(names[k]);
       LIE_CALL(err);
     }
-    fprintf(f, "| %s | %ld | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g |\n", names[i], lg.steps,
-            lg.first[0], lg.last[0], lg.first[1], lg.last[1], lg.first[2], lg.last[2], lg.first[3], lg.last[3]);
+    if (lg.nepochs) {
+      snprintf(rk, sizeof rk, "%.2f → %.2f", lg.rankme[0], lg.rankme[1]);
+      snprintf(sd, sizeof sd, "%.3g → %.3g", lg.repr_std[0], lg.repr_std[1]);
+    }
+    fprintf(f, "| %s | %ld | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g | %.4g → %.4g | %d | %s | %s |\n", names[i],
+            lg.steps, lg.first[0], lg.last[0], lg.first[1], lg.last[1], lg.first[2], lg.last[2], lg.first[3],
+            lg.last[3], lg.nepochs, rk, sd);
     size_t used = strlen(figs);
-    if (png[0]) snprintf(figs + used, sizeof figs - used, "![pretraining loss %s](%s)\n", name, png);
+    if (png[0]) used += snprintf(figs + used, sizeof figs - used, "![pretraining loss %s](%s)", name, png);
+    if (rpng[0] && used < sizeof figs)
+      used += snprintf(figs + used, sizeof figs - used, " ![RankMe over training %s](%s)", name, rpng);
+    if ((png[0] || rpng[0]) && used < sizeof figs) snprintf(figs + used, sizeof figs - used, "\n");
   }
   for (int k = 0; k < n; k++)
     free(names[k]);

@@ -21,18 +21,25 @@ typedef struct {
   char pred[LIE_REP_PATH]; /* predictions CSV or "" */
 } lie_rep_result;
 
+/* report_plots.c: a file-name-safe copy of a name (anything but [A-Za-z0-9_-] -> '_') */
+void lie_rep_sanitize(char *s);
 /* report_read.c */
 int lie_rep_read_result(const char *dir, const char *file, lie_rep_result *r);
 /* report_plots.c (file names relative to out_dir; "" when nothing could be drawn) */
 int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, const char *pde, const char *target,
                        char *png, size_t npng);
 int lie_rep_plot_scatter(const char *out_dir, const lie_rep_result *r, char *png, size_t npng);
-/* Pretraining CSV: first/last of loss, inv, var, cov, and the steps; a PNG of the loss. */
+/* Pretraining CSV: first/last of loss, inv, var, cov, and the steps; a PNG of the loss. Logs
+ * with the rankme,repr_std columns (per-epoch diagnostics on each epoch's last step) also give
+ * the epochs' RankMe/std (first, last, count) and a RankMe-over-training PNG (rank_png; ""
+ * for older logs without the columns). */
 typedef struct {
   long steps;
   double first[4], last[4];
+  int nepochs;                   /* rows with RankMe */
+  double rankme[2], repr_std[2]; /* first and last epoch */
 } lie_rep_log;
 int lie_rep_pretrain_log(const char *path, const char *out_dir, const char *name, lie_rep_log *log, char *png,
-                         size_t npng);
+                         size_t npng, char *rank_png, size_t nrank_png);
 
 #endif

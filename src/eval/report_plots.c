@@ -1,11 +1,11 @@
 /* Report figures: label-size curves (log x, mean ± std over seeds, one series per method),
- * predicted vs true scatter, pretraining loss curves. */
+ * predicted vs true scatter (pretraining curves: report_log.c). */
 #include "report_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void sanitize(char *s) {
+void lie_rep_sanitize(char *s) {
   for (; *s; s++)
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
       *s = '_';
@@ -34,7 +34,7 @@ int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, co
     lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
     lie_plot_set_log(pl, 1, 0);
     snprintf(name, sizeof name, "sweep_%s_%s", pde, target);
-    sanitize(name);
+    lie_rep_sanitize(name);
     snprintf(png, npng, "%s.png", name);
     snprintf(path, sizeof path, "%s/%s", out_dir, png);
     err = lie_plot_write_png(pl, path);
@@ -89,7 +89,7 @@ int lie_rep_plot_scatter(const char *out_dir, const lie_rep_result *r, char *png
     lie_plot_set_labels(pl, title, "true", "predicted");
     err = lie_plot_add_diagonal(pl);
     snprintf(name, sizeof name, "scatter_%s", r->name);
-    sanitize(name);
+    lie_rep_sanitize(name);
     snprintf(png, npng, "%s.png", name);
     snprintf(path, sizeof path, "%s/%s", out_dir, png);
     if (!err) err = lie_plot_write_png(pl, path);
@@ -98,59 +98,6 @@ int lie_rep_plot_scatter(const char *out_dir, const lie_rep_result *r, char *png
   lie_plot_destroy(&pl);
   free(x), free(y), free(o);
   if (err == LIE_ERR_MEM) LIE_ERROR(LIE_ERR_MEM, "out of memory reading %s", r->pred);
-  LIE_CALL(err);
-  return LIE_OK;
-}
-
-int lie_rep_pretrain_log(const char *path, const char *out_dir, const char *name, lie_rep_log *log, char *png,
-                         size_t npng) {
-  FILE *f = fopen(path, "r");
-  char line[512], file[LIE_REP_PATH + 300], title[160], nm[280];
-  long cap = 1024, n = 0;
-  png[0] = 0;
-  memset(log, 0, sizeof *log);
-  LIE_CHECK(f, LIE_ERR_IO, "cannot read %s", path);
-  double *st = malloc(sizeof(double) * cap), *ls = malloc(sizeof(double) * cap);
-  int err = st && ls ? LIE_OK : LIE_ERR_MEM;
-  if (!err && (!fgets(line, sizeof line, f) || strncmp(line, "step,epoch,loss,inv,var,cov", 27)))
-    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: not a pretraining log", path);
-  while (!err && fgets(line, sizeof line, f)) {
-    long step;
-    int epoch;
-    double v[4];
-    if (sscanf(line, "%ld,%d,%lf,%lf,%lf,%lf", &step, &epoch, &v[0], &v[1], &v[2], &v[3]) != 6) continue;
-    if (n == cap) {
-      cap *= 2;
-      double *a = realloc(st, sizeof(double) * cap), *b = a ? realloc(ls, sizeof(double) * cap) : NULL;
-      if (a) st = a;
-      if (b) ls = b;
-      if (!b) {
-        err = LIE_ERR_MEM;
-        break;
-      }
-    }
-    if (n == 0) memcpy(log->first, v, sizeof v);
-    memcpy(log->last, v, sizeof v);
-    st[n] = (double)step, ls[n] = v[0], n++;
-  }
-  fclose(f);
-  log->steps = n;
-  lie_plot pl = NULL;
-  if (!err && n > 0) err = lie_plot_create(640, 420, &pl);
-  if (!err && pl) {
-    snprintf(title, sizeof title, "VICReg pretraining loss (%s)", name);
-    lie_plot_set_labels(pl, title, "step", "loss");
-    err = lie_plot_add(pl, (int)n, st, ls, NULL, n > 1 ? LIE_PLOT_LINE : LIE_PLOT_MARKERS, "loss");
-    snprintf(nm, sizeof nm, "pretrain_%s", name);
-    sanitize(nm);
-    snprintf(png, npng, "%s.png", nm);
-    snprintf(file, sizeof file, "%s/%s", out_dir, png);
-    if (!err) err = lie_plot_write_png(pl, file);
-    if (err) png[0] = 0;
-  }
-  lie_plot_destroy(&pl);
-  free(st), free(ls);
-  if (err == LIE_ERR_MEM) LIE_ERROR(LIE_ERR_MEM, "out of memory reading %s", path);
   LIE_CALL(err);
   return LIE_OK;
 }

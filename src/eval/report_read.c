@@ -81,7 +81,7 @@ int lie_rep_read_result(const char *dir, const char *file, lie_rep_result *r) {
   if (!err) {
     if (!lie_json_string(text, "method", r->method, sizeof r->method))
       snprintf(r->method, sizeof r->method, "ssl+ridge");
-    if (!strcmp(r->method, "supervised"))
+    if (!strcmp(r->method, "supervised") || !strcmp(r->method, "ssl+trained")) /* read trajectories, not -emb */
       lie_json_string(text, "data", src, sizeof src);
     else
       lie_json_string(text, "emb", src, sizeof src);

@@ -141,8 +141,11 @@ static int normalisation(struct lie_pretrain_s *p) {
   return LIE_OK;
 }
 
+#define LIE_PRETRAIN_LOG_HEADER "step,epoch,loss,inv,var,cov,lr,samples_per_s,rankme,repr_std\n"
+
 /* On resume, rows past the checkpoint's step (written before a crash) are dropped so the log
- * holds each step once. */
+ * holds each step once. A log of an older liereg (no rankme,repr_std columns) gets the new
+ * header and two empty columns on its rows, so that the appended rows match it. */
 static int trim_log(const char *path, long step) {
   FILE *f = fopen(path, "r");
   LIE_CHECK(f, LIE_ERR_IO, "cannot read the training log %s", path);
@@ -151,8 +154,18 @@ static int trim_log(const char *path, long step) {
   FILE *o = fopen(tmp, "w");
   if (!o) fclose(f);
   LIE_CHECK(o, LIE_ERR_IO, "cannot write %s", tmp);
+  int old = 0;
   for (int first = 1; fgets(line, sizeof line, f); first = 0)
-    if (first || atol(line) <= step) fputs(line, o);
+    if (first) {
+      old = !strstr(line, "rankme");
+      fputs(old ? LIE_PRETRAIN_LOG_HEADER : line, o);
+    } else if (atol(line) <= step) {
+      size_t n = strlen(line);
+      if (old && n && line[n - 1] == '\n')
+        line[n - 1] = 0, fprintf(o, "%s,,\n", line);
+      else
+        fputs(line, o);
+    }
   fclose(f);
   int bad = fclose(o) != 0;
   LIE_CHECK(!bad && rename(tmp, path) == 0, LIE_ERR_IO, "cannot rewrite the training log %s", path);
@@ -165,7 +178,7 @@ static int open_log(struct lie_pretrain_s *p) {
   if (append) LIE_CALL(trim_log(p->cfg.log, p->step));
   p->log = fopen(p->cfg.log, append ? "a" : "w");
   LIE_CHECK(p->log, LIE_ERR_IO, "cannot open the training log %s", p->cfg.log);
-  if (!append) fprintf(p->log, "step,epoch,loss,inv,var,cov,lr,samples_per_s\n");
+  if (!append) fputs(LIE_PRETRAIN_LOG_HEADER, p->log);
   return LIE_OK;
 }
 

@@ -1,5 +1,6 @@
 /* The training loop: steps, CSV log and progress lines, per-epoch diagnostics (loss terms,
- * representation std, RankMe), periodic/final checkpoints and pre-emption signals.
+ * representation std, RankMe — printed and in the CSV's last two columns), periodic/final
+ * checkpoints and pre-emption signals.
  *
  * SIGUSR1/SIGTERM (SLURM pre-emption, `--signal=B:USR1@120` forwarded by jobs/pretrain.sbatch)
  * only set a flag in the handler; the flag is OR-ed over the ranks at every step boundary, so
@@ -25,11 +26,17 @@ static void fmt_time(double s, char *buf, size_t n) {
   snprintf(buf, n, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
-static void log_step(struct lie_pretrain_s *p, const lie_vicreg_terms *t, double lr, double rate, long done) {
+/* One CSV row per step; the per-epoch diagnostics (RankMe, representation std of the global
+ * batch) fill the last two columns on the last step of each epoch and are empty otherwise. */
+static void log_step(struct lie_pretrain_s *p, const lie_vicreg_terms *t, double lr, double rate, long done,
+                     const double *diag) {
   const int epoch = (int)((p->step - 1) / p->spe);
   if (p->log) {
-    fprintf(p->log, "%ld,%d,%.9g,%.9g,%.9g,%.9g,%.6g,%.4g\n", p->step, epoch, t->loss, t->inv, t->var, t->cov, lr,
-            rate);
+    fprintf(p->log, "%ld,%d,%.9g,%.9g,%.9g,%.9g,%.6g,%.4g,", p->step, epoch, t->loss, t->inv, t->var, t->cov, lr, rate);
+    if (diag)
+      fprintf(p->log, "%.6g,%.6g\n", diag[0], diag[1]);
+    else
+      fprintf(p->log, ",\n");
     fflush(p->log);
   }
   if (p->cfg.progress_every > 0 && (p->step % p->cfg.progress_every == 0 || p->step == p->stop)) {
@@ -79,7 +86,8 @@ static int loop(struct lie_pretrain_s *p, lie_pretrain_result *res) {
     p->epoch_sum.loss += t.loss, p->epoch_sum.inv += t.inv, p->epoch_sum.var += t.var, p->epoch_sum.cov += t.cov;
     p->epoch_count++;
     res->last = t;
-    log_step(p, &t, lr, rate, p->step - start);
+    double diag[2] = {rankme, rstd};
+    log_step(p, &t, lr, rate, p->step - start, last_of_epoch ? diag : NULL);
     if (last_of_epoch) {
       res->rankme = rankme, res->repr_std = rstd;
       LIE_CALL(epoch_end(p, rstd, rankme));

@@ -43,6 +43,10 @@ echo "$out"
 [ "$(echo "$out" | grep -c '^sweep target=nu metric=relerr ntrain=.* seeds=3 mean=')" = 3 ] || { echo "FAIL 3 sweep lines"; fail=1; }
 grep -q '"sweep": \[{"ntrain": 16, "seeds": 3' sweep.json || { echo "FAIL sweep JSON"; cat sweep.json; fail=1; }
 "$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 2>err.txt; check "-probe_sweep without sizes" 2 $?
+# -probe_subset_seed from the command line: the sweep's entry (64 labels, seed 2) is that single run
+one=$("$LIEREG" probe -emb "$EMB" -target nu -probe_ntrain 64 -probe_subset_seed 2 -o seed2.json -force); check "-probe_subset_seed on the command line" 0 $?
+v2=$(echo "$one" | sed 's/.* value=\([^ ]*\) .*/\1/')
+grep -q "\"ntrain\": 64, \"seeds\": 3, .*\"values\": \[[^,]*, $(grep -o '"value": [^,]*' seed2.json | cut -d' ' -f2)," sweep.json && echo "ok   sweep seed 2 at 64 labels = -probe_subset_seed 2 ($v2)" || { echo "FAIL subset seed 2 differs from the sweep's entry"; cat seed2.json sweep.json; fail=1; }
 rm -f scatter.png curve.png
 "$LIEREG" probe -emb "$EMB" -target ic_mode -probe_plot scatter.png >/dev/null; check "predicted-vs-true PNG" 0 $?
 "$LIEREG" probe -emb "$EMB" -target nu -probe_sweep 16,64 -probe_plot curve.png >/dev/null; check "sweep PNG" 0 $?

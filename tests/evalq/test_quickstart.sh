@@ -1,6 +1,6 @@
 #!/bin/sh
 # liereg quickstart at the tiny scale on 2 ranks: every stage reports progress, the report holds
-# SSL + ridge and the supervised baseline for Burgers nu and KS ic_mode with finite numbers and
+# SSL + ridge, SSL + trained head and the supervised baseline for Burgers nu and KS ic_mode with finite numbers and
 # label-size curves; an existing folder is refused without -force.
 set -u
 mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
@@ -15,7 +15,7 @@ n=$(grep -c "^quickstart \[[0-9]*/11, [0-9]* s\]" qs.log)
 [ "$n" -eq 11 ] && ok "11 progress lines" || bad "progress lines ($n)"
 md=qs/report/report.md
 for pde in "burgers | nu" "ks | ic_mode"; do
-  for m in "ssl+ridge" "supervised"; do
+  for m in "ssl+ridge" "ssl+trained" "supervised"; do
     line=$(grep -F "| $pde | $m |" "$md" | head -1)
     v=$(echo "$line" | awk -F'|' '{ v = $8; gsub(/ /, "", v); print v }')
     echo "$v" | grep -Eq '^-?[0-9.]+(e[-+]?[0-9]+)?$' && ok "$pde $m: value $v" || bad "$pde $m: '$line'"

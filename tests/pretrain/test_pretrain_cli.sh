@@ -29,9 +29,12 @@ expect 2 "not divisible by the 2 MPI ranks" "batch 7 on 2 ranks" -- $MPI -n 2 "$
 expect 2 "larger than the trajectories" "crop larger than the data" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o c.h5 $TINY -aug_crop_t 64
 [ ! -e c.h5 ] && ok "no output written by the failed runs" || bad "failed runs left c.h5"
 
-expect 0 "stopped (-train_steps) at step 4" "4-step run on 2 ranks" -- $MPI -n 2 "$LIEREG" pretrain -data data.h5 -o c.h5 $TINY -train_steps 4 -train_log c.csv
-grep -q "step 4/4 epoch 0 loss" out.log && grep -q "samples/s" out.log && grep -q "ETA" out.log && ok "progress line with throughput and ETA" || bad "progress line"
-[ "$(head -1 c.csv)" = "step,epoch,loss,inv,var,cov,lr,samples_per_s" ] && [ "$(wc -l < c.csv)" -eq 5 ] && ok "CSV log header + 4 rows" || { bad "CSV log"; cat c.csv; }
+expect 0 "stopped (-train_steps) at step 6" "6-step run (one epoch of 48/8) on 2 ranks" -- $MPI -n 2 "$LIEREG" pretrain -data data.h5 -o c.h5 $TINY -train_steps 6 -train_log c.csv
+grep -q "step 6/6 epoch 0 loss" out.log && grep -q "samples/s" out.log && grep -q "ETA" out.log && ok "progress line with throughput and ETA" || bad "progress line"
+[ "$(head -1 c.csv)" = "step,epoch,loss,inv,var,cov,lr,samples_per_s,rankme,repr_std" ] && [ "$(wc -l < c.csv)" -eq 7 ] && ok "CSV log header + 6 rows" || { bad "CSV log"; cat c.csv; }
+# per-epoch diagnostics: RankMe in [1, 32] and repr std > 0 on the epoch's last step, empty before
+awk -F, 'NR > 1 && NR < 7 && ($9 != "" || $10 != "") { bad = 1 } NR == 7 && !($9 >= 1 && $9 <= 32 && $10 > 0) { bad = 1 } END { exit bad }' c.csv && ok "RankMe and repr std on the last step of the epoch ($(tail -1 c.csv | cut -d, -f9,10))" || { bad "RankMe columns"; cat c.csv; }
+grep -Eq "epoch 0 done: .*RankMe $(tail -1 c.csv | cut -d, -f9 | xargs printf '%.2f')" out.log && ok "CSV RankMe = the logged one" || bad "CSV RankMe differs from the log line"
 sum=$(cksum < c.h5)
 expect 2 "exists (use -force" "existing output refused" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o c.h5 $TINY -train_steps 4
 [ "$(cksum < c.h5)" = "$sum" ] && ok "existing checkpoint untouched" || bad "checkpoint changed"
@@ -50,10 +53,13 @@ grep -q "stop requested (signal)" sig.log && [ $rc -eq 0 ] && [ -f sig.h5 ] && o
 k=$(tail -1 sig.csv | cut -d, -f1)
 expect 0 "resumed from sig.h5 at step $k" "resume after pre-emption at step $k" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 2))
 [ "$(tail -1 sig.csv | cut -d, -f1)" = "$((k + 2))" ] && ok "log continues to step $((k + 2))" || bad "log after resume"
-# a crash after the checkpoint: log rows past the checkpoint's step are dropped on resume
+# a crash after the checkpoint: log rows past the checkpoint's step are dropped on resume; a log
+# in the older 8-column format gets the new header and empty diagnostics columns
+{ echo "step,epoch,loss,inv,var,cov,lr,samples_per_s"; tail -n +2 sig.csv | cut -d, -f1-8; } > old.csv && mv old.csv sig.csv
 echo "$((k + 3)),0,1,1,1,1,1,1" >> sig.csv
 "$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 3)) > /dev/null 2>&1
 [ "$(cut -d, -f1 sig.csv | tail -n +2 | sort -n | uniq -d | wc -l)" -eq 0 ] && [ "$(wc -l < sig.csv)" -eq $((k + 4)) ] && ok "resumed log has each step once" || { bad "duplicate steps in the log"; cat sig.csv; }
+[ "$(head -1 sig.csv)" = "step,epoch,loss,inv,var,cov,lr,samples_per_s,rankme,repr_std" ] && [ "$(awk -F, '{ print NF }' sig.csv | sort -u)" = "10" ] && ok "old-format log upgraded: new header, 10 columns on every row" || { bad "old log upgrade"; cat sig.csv; }
 
 # embed
 expect 2 "cannot read checkpoint" "embed: missing checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt none.h5 -data data.h5 -o e.h5
