@@ -82,6 +82,10 @@ int lie_sup_sweep(lie_ctx ctx, const lie_sup_cfg *cfg, int nsizes, const int *si
  * first round(valid_frac·count) (at least 2) of a second seeded shuffle are validation.
  * idx (count) receives [train rows..., valid rows...]; *nvalid the validation count. */
 int lie_sup_split(int n, int count, uint64_t subset_seed, double valid_frac, uint64_t seed, int *idx, int *nvalid);
+/* Target standardisation over the fit rows: mu[t], sd[t] (population std; 1 for a constant
+ * target) of T(Y[rows[i], t]), i < nfit, with T = log when log_target. Y is (n, m) row-major.
+ * Heads then regress (T(y) - mu) / sd. */
+void lie_sup_target_scale(const double *Y, int m, const int *rows, int nfit, int log_target, double *mu, double *sd);
 
 #ifdef __cplusplus
 }

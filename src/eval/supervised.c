@@ -74,18 +74,7 @@ static int make_split(lie_sup_job *j) {
   j->nfit = count - j->nval;
   LIE_ALLOC(j->mu, j->m);
   LIE_ALLOC(j->sd, j->m);
-  for (int t = 0; t < j->m; t++) {
-    double s = 0, s2 = 0;
-    for (int i = 0; i < j->nfit; i++)
-      s += fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]);
-    j->mu[t] = s / j->nfit;
-    for (int i = 0; i < j->nfit; i++) {
-      double d = fwd_t(j, j->Ytr[(size_t)j->idx[i] * j->m + t]) - j->mu[t];
-      s2 += d * d;
-    }
-    j->sd[t] = sqrt(s2 / j->nfit);
-    if (!(j->sd[t] > 0)) j->sd[t] = 1.0; /* constant target: nothing to scale */
-  }
+  lie_sup_target_scale(j->Ytr, j->m, j->idx, j->nfit, j->cfg->log_target, j->mu, j->sd);
   /* Global batch: the requested one, capped by the fit rows, a multiple of the ranks. */
   int B = c->batch < j->nfit ? c->batch : j->nfit;
   B -= B % j->P;

@@ -64,3 +64,20 @@ int lie_sup_labels(lie_ctx ctx, const char *path, const char *mode, const char *
   LIE_CALL(err);
   return LIE_OK;
 }
+
+void lie_sup_target_scale(const double *Y, int m, const int *rows, int nfit, int log_target, double *mu, double *sd) {
+  for (int t = 0; t < m; t++) {
+    double s = 0, s2 = 0;
+    for (int i = 0; i < nfit; i++) {
+      double y = Y[(size_t)rows[i] * m + t];
+      s += log_target ? log(y) : y;
+    }
+    mu[t] = s / nfit;
+    for (int i = 0; i < nfit; i++) {
+      double y = Y[(size_t)rows[i] * m + t], d = (log_target ? log(y) : y) - mu[t];
+      s2 += d * d;
+    }
+    sd[t] = sqrt(s2 / nfit);
+    if (!(sd[t] > 0)) sd[t] = 1.0; /* constant target: nothing to scale */
+  }
+}

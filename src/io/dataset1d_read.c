@@ -97,17 +97,9 @@ int lie_dataset1d_read(lie_dataset1d ds, int index, double *u, double *t, double
 }
 
 int lie_dataset1d_read_param(lie_dataset1d ds, const char *name, double *values, int *found) {
-  hsize_t dims[8];
-  int rank;
-  hid_t d;
-  *found = lie_h5_exists(ds->group, name);
-  if (!*found) return LIE_OK;
-  LIE_CALL(lie_h5_dims(ds->group, name, &rank, dims));
-  LIE_CHECK(rank == 1 && (int)dims[0] == ds->n, LIE_ERR_FORMAT, "/%s/%s: expected shape (%d,)", ds->mode, name, ds->n);
-  LIE_H5(d = H5Dopen2(ds->group, name, H5P_DEFAULT));
-  int err = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, 0, (hsize_t)ds->n, values);
-  H5Dclose(d);
-  LIE_CALL(err);
+  char where[512];
+  snprintf(where, sizeof where, "/%s", ds->mode);
+  LIE_CALL(lie_h5_param_read(ds->group, where, name, ds->n, values, found));
   return LIE_OK;
 }
 

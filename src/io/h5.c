@@ -123,6 +123,21 @@ int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, vo
 
 int lie_h5_exists(hid_t loc, const char *name) { return H5Lexists(loc, name, H5P_DEFAULT) > 0; }
 
+int lie_h5_param_read(hid_t group, const char *where, const char *name, int n, double *values, int *found) {
+  hsize_t dims[8];
+  int rank;
+  hid_t d;
+  *found = lie_h5_exists(group, name);
+  if (!*found) return LIE_OK;
+  LIE_CALL(lie_h5_dims(group, name, &rank, dims));
+  LIE_CHECK(rank == 1 && (int)dims[0] == n, LIE_ERR_FORMAT, "%s/%s: expected shape (%d,)", where, name, n);
+  LIE_H5(d = H5Dopen2(group, name, H5P_DEFAULT));
+  int err = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, 0, (hsize_t)n, values);
+  H5Dclose(d);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
 int lie_h5_dims(hid_t loc, const char *name, int *rank, hsize_t dims[8]) {
   hid_t d, s;
   LIE_CHECK(lie_h5_exists(loc, name), LIE_ERR_FORMAT, "dataset '%s' is missing", name);
