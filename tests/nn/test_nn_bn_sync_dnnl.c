@@ -87,6 +87,7 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(lie_ctx_create(comm, &ctx));
   MPI_Comm_size(comm, &P);
   MPI_Comm_rank(comm, &rk);
+  LIE_TEST_CALL(lie_nn_set_threads(1)); /* oversubscribed ranks: spinning OpenMP threads would crawl */
   const int bl = GB / P;
   const size_t sx = 8 * 64, sy = 16, nx = (size_t)GB * sx, ny = (size_t)GB * sy, nxl = bl * sx, nyl = bl * sy;
   /* the same global input, output gradient and parameters on every rank */
