@@ -140,9 +140,8 @@ int lie_nn_linear(lie_nn_net net, const char *name, int in, int Fo, int bias, in
 int lie_nn_add(lie_nn_net net, int a, int b, int *out);
 
 /* Synchronised batch norm: every training-mode batch norm of `net` reduces its statistics
- * with fn (see lie_nn_batchnorm_forward_sync); fn = NULL restores local statistics. Only the
- * reference backend honours it; setup/forward with another backend fails with
- * LIE_ERR_NOTSUP while a reduce is set. */
+ * with fn (see lie_nn_batchnorm_forward_sync); fn = NULL restores local statistics. Both
+ * backends honour it (oneDNN: global-statistics primitives fed by the same reductions). */
 int lie_nn_net_set_bn_reduce(lie_nn_net net, lie_nn_reduce_fn fn, void *user);
 
 /* Allocates buffers for batch size B and builds backend primitives. */

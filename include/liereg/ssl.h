@@ -86,7 +86,7 @@ typedef struct {
   int nexpander;                           /* layers of the expander */
   int expander[LIE_PRETRAIN_MAX_EXPANDER]; /* -model_expander 512,512,512 */
   lie_nn_backend backend;                  /* -nn_backend */
-  int backend_set;                         /* given explicitly (else may fall back to ref) */
+  int backend_set;                         /* given explicitly */
   int threads;                             /* -threads (0 = all cores available) */
   /* optimisation */
   int epochs;        /* -train_epochs (length of the lr schedule) */

@@ -563,6 +563,121 @@ static int dn_setup(lie_nn_net net) {
   return LIE_OK;
 }
 
+
+/* ------------------------------------------------------------------ synchronised batch norm
+ * With a reduce hook (lie_nn_net_set_bn_reduce) training-mode BN uses the statistics of the
+ * global batch, as the reference sync layer (batchnorm_sync.c) does: we sum per-channel
+ * moments over the ranks ourselves and run oneDNN's BN with dnnl_use_global_stats (the
+ * primitives of eval mode, fed with the global batch statistics instead of the running
+ * ones). Backward: oneDNN's global-stats backward gives γ·rstd·dy' (dy' = the ReLU-masked
+ * gradient when fused) and the LOCAL Σdy'·x̂ (diff_scale), Σdy' (diff_shift); those sums
+ * are reduced and the missing terms of the batch-statistics gradient are subtracted. */
+
+/* The tensor's layout as a lie_nn_chan_layout (bn_layout.c); every layout tensor_md makes. */
+static int chan_layout(lie_nn_net net, int id, lie_nn_chan_layout *L) {
+  const dnnl_memory_desc_t *md = &S(net)->md[id];
+  const dnnl_blocking_desc_t *bl = &md->format_desc.blocking;
+  const lie_nn_tens *t = &net->t[id];
+  const int64_t *st = bl->strides;
+  int64_t HW = (int64_t)t->H * t->W, W = t->W, C = t->C;
+  int ok = md->format_kind == dnnl_blocked && md->offset0 == 0;
+  L->B = net->B, L->C = t->C, L->HW = (int)HW;
+  if (ok && md->ndims == 2) { /* nc */
+    L->HW = 1, L->blk = t->C, L->Cb = 1;
+    ok = bl->inner_nblks == 0 && st[1] == 1 && st[0] == C;
+  } else if (ok && bl->inner_nblks == 1 && bl->inner_idxs[0] == 1) { /* nChw8c / nChw16c */
+    int64_t blk = bl->inner_blks[0];
+    L->blk = (int)blk, L->Cb = (int)((C + blk - 1) / blk);
+    ok = st[3] == blk && st[2] == W * blk && st[1] == HW * blk && st[0] == L->Cb * HW * blk;
+  } else if (ok && bl->inner_nblks == 0 && st[1] == 1) { /* nhwc */
+    L->blk = t->C, L->Cb = 1;
+    ok = st[3] == C && st[2] == W * C && st[0] == HW * C;
+  } else if (ok && bl->inner_nblks == 0) { /* nchw */
+    L->blk = 1, L->Cb = t->C;
+    ok = st[3] == 1 && st[2] == W && st[1] == HW && st[0] == C * HW;
+  }
+  LIE_CHECK(ok, LIE_ERR_NOTSUP, "synchronised batch norm: unsupported oneDNN layout of tensor %d", id);
+  return LIE_OK;
+}
+
+/* Training forward with global statistics: buf = [count, Σx] reduced, mean = Σx/count; then
+ * [Σ(x − mean)²] reduced (two-pass, as the reference sync layer). Running stats: momentum 0.1,
+ * unbiased variance with the global count. n->rstd holds the biased variance here (oneDNN). */
+static int bn_forward_sync(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  lie_nn_chan_layout L;
+  LIE_CALL(chan_layout(net, n->in[0], &L));
+  LIE_DNNL(dnnl_stream_wait(s->st));
+  const int C = L.C;
+  const float mom = 0.1f;
+  double *buf;
+  LIE_ALLOC(buf, 2 * (size_t)C + 1);
+  double *m = buf + 1, *ss = buf + 1 + C;
+  const float *x = net->t[n->in[0]].data;
+  buf[0] = (double)L.B * L.HW;
+  lie_nn_chan_sums(&L, x, NULL, m);
+  int err = net->bn_reduce(buf, C + 1, net->bn_reduce_user);
+  const double N = buf[0];
+  if (!err) {
+    for (int c = 0; c < C; c++)
+      m[c] /= N;
+    lie_nn_chan_sums(&L, x, m, ss);
+    err = net->bn_reduce(ss, C, net->bn_reduce_user);
+  }
+  if (!err) {
+    float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv);
+    for (int c = 0; c < C; c++) {
+      double v = ss[c] / N;
+      rm[c] = (float)((1.0 - mom) * rm[c] + mom * m[c]);
+      rv[c] = (float)((1.0 - mom) * rv[c] + mom * (N > 1 ? ss[c] / (N - 1) : v));
+      n->mean[c] = (float)m[c], n->rstd[c] = (float)v;
+    }
+    lie_nn_param(net, n->nbt)[0] += 1.0f;
+  }
+  free(buf);
+  LIE_CALL(err);
+  dnnl_exec_arg_t a[7] = {{DNNL_ARG_SRC, s->data[n->in[0]]}, {DNNL_ARG_DST, s->data[n->out]},
+                          {DNNL_ARG_SCALE, d->scale},        {DNNL_ARG_SHIFT, d->shift},
+                          {DNNL_ARG_MEAN, d->mean},          {DNNL_ARG_VARIANCE, d->var},
+                          {DNNL_ARG_WORKSPACE, d->ws}};
+  LIE_CALL(exec(s, d->inf, d->ws ? 7 : 6, a));
+  return LIE_OK;
+}
+
+/* Training backward with global statistics into `target` (the input gradient or the
+ * scratch to be added to it). dγ, dβ stay LOCAL (summed over ranks with the other gradients,
+ * as in the reference sync layer); buf = [count, Σdy', Σdy'·x̂] is reduced for dx only. */
+static int bn_backward_sync(lie_nn_net net, lie_nn_node *n, dnode *d, dnnl_memory_t target, int want_dx) {
+  dstate *s = S(net);
+  dnnl_exec_arg_t a[10] = {{DNNL_ARG_SRC, s->data[n->in[0]]}, {DNNL_ARG_MEAN, d->mean},
+                           {DNNL_ARG_VARIANCE, d->var},       {DNNL_ARG_DIFF_DST, s->grad[n->out]},
+                           {DNNL_ARG_SCALE, d->scale},        {DNNL_ARG_SHIFT, d->shift},
+                           {DNNL_ARG_DIFF_SRC, target},       {DNNL_ARG_DIFF_SCALE, d->dscale},
+                           {DNNL_ARG_DIFF_SHIFT, d->dshift},  {DNNL_ARG_WORKSPACE, d->ws}};
+  LIE_CALL(exec(s, d->bwd_inf, d->ws ? 10 : 9, a));
+  if (!want_dx) return LIE_OK;
+  lie_nn_chan_layout L;
+  LIE_CALL(chan_layout(net, n->in[0], &L));
+  LIE_DNNL(dnnl_stream_wait(s->st));
+  const int C = L.C;
+  const float *dg = lie_nn_grad(net, n->w), *db = lie_nn_grad(net, n->b);
+  double *buf;
+  LIE_ALLOC(buf, 2 * (size_t)C + 1);
+  double *sdy = buf + 1, *sdyx = buf + 1 + C;
+  buf[0] = (double)L.B * L.HW;
+  for (int c = 0; c < C; c++)
+    sdy[c] = db[c], sdyx[c] = dg[c];
+  int err = net->bn_reduce(buf, 2 * C + 1, net->bn_reduce_user);
+  void *dx = NULL;
+  if (!err && dnnl_memory_get_data_handle(target, &dx) != dnnl_success) err = LIE_ERR_DNNL;
+  if (!err)
+    err = lie_nn_chan_bn_correct(&L, dx, net->t[n->in[0]].data, n->mean, n->rstd, lie_nn_param(net, n->w), sdy,
+                                 sdyx, buf[0], 1e-5f);
+  free(buf);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
 /* ------------------------------------------------------------------ forward */
 static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
   dstate *s = S(net);
@@ -582,6 +697,10 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
     break;
   }
   case LIE_OP_BN: {
+    if (train && net->bn_reduce) {
+      LIE_CALL(bn_forward_sync(net, n, d));
+      break;
+    }
     dnnl_exec_arg_t a[7] = {{DNNL_ARG_SRC, x},
                             {DNNL_ARG_DST, y},
                             {DNNL_ARG_SCALE, d->scale},
@@ -732,6 +851,11 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
   }
   case LIE_OP_BN: {
     int train = net->last_train;
+    if (train && net->bn_reduce) {
+      LIE_CALL(bn_backward_sync(net, n, d, grad_target(s, n, d, 0), want_dx));
+      LIE_CALL(finish_target(net, n, d, 0, NULL));
+      break;
+    }
     dnnl_exec_arg_t a[10] = {{DNNL_ARG_SRC, x},
                              {DNNL_ARG_MEAN, train ? d->mean : d->rmean},
                              {DNNL_ARG_VARIANCE, train ? d->var : d->rvar},

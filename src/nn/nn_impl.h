@@ -76,6 +76,16 @@ int lie_nn_net_alloc_activations(lie_nn_net net, const size_t *grad_off, size_t 
 extern const lie_nn_backend_ops lie_nn_dnnl_ops;
 #endif
 
+/* A batch-norm tensor's memory layout for per-channel sums (bn_layout.c): element (b,c,i),
+ * i < HW, at ((b*Cb + c/blk)*HW + i)*blk + c%blk. */
+typedef struct {
+  int B, C, HW, Cb, blk;
+} lie_nn_chan_layout;
+void lie_nn_chan_sums(const lie_nn_chan_layout *L, const float *x, const double *center, double *out);
+int lie_nn_chan_bn_correct(const lie_nn_chan_layout *L, float *dx, const float *x, const float *mean,
+                           const float *var, const float *gamma, const double *sdy, const double *sdyx, double N,
+                           float eps);
+
 static inline size_t lie_nn_numel(const lie_nn_tens *t, int B) { return (size_t)B * t->C * t->H * t->W; }
 static inline float *lie_nn_param(lie_nn_net net, int i) {
   if (i < 0) return NULL;

@@ -38,17 +38,7 @@ static int build_net(struct lie_pretrain_s *p) {
   const lie_pretrain_cfg *c = &p->cfg;
   int out, C, H, W;
   LIE_CALL(lie_nn_net_create(p->ctx, &p->net));
-  lie_nn_backend be = c->backend;
-  if (c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF && !c->backend_set) {
-    lie_log_info(p->ctx,
-                 "synchronised batch norm needs the reference backend: using -nn_backend ref (give "
-                 "-train_sync_bn 0 to train with %s and per-rank statistics)",
-                 lie_nn_backend_name(be));
-    be = LIE_NN_BACKEND_REF;
-  }
-  LIE_CHECK(!(c->sync_bn && lie_ctx_size(p->ctx) > 1 && be != LIE_NN_BACKEND_REF), LIE_ERR_USAGE,
-            "synchronised batch norm (-train_sync_bn, on by default) on several ranks needs -nn_backend ref; "
-            "use -nn_backend ref or -train_sync_bn 0");
+  lie_nn_backend be = c->backend; /* both backends honour synchronised batch norm */
   LIE_CALL(lie_nn_net_set_backend(p->net, be));
   if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
   LIE_CALL(lie_ssl_model_build(p->net, &p->model, &p->repr_id, &out));

@@ -3,13 +3,15 @@
  * the loss curves and final weights. With synchronised batch norm they must agree to float
  * rounding (tolerance 1e-5 relative); without it (-train_sync_bn 0) the 2-rank curve must
  * differ, which shows the comparison can fail. Also: a batch not divisible by the ranks is a
- * usage error. Run with mpiexec -n 4. */
+ * usage error. Run with mpiexec -n 4 [ref|dnnl] (the backend, default ref; both honour the
+ * synchronised batch norm). */
 #include "pretrain_testlib.h"
 
 #define NSTEPS 5
 
 /* Trains on the first `P` ranks of world; rank 0 gets the curve and the weight vector. */
 static lie_nn_net keep_net; /* a net of the same architecture, for tensor names */
+static lie_nn_backend backend = LIE_NN_BACKEND_REF;
 static int run_on(lie_ctx world, const char *data, int P, int sync_bn, double *loss, float **w, size_t *nw) {
   MPI_Comm sub;
   int wr = lie_ctx_rank(world), err = 0;
@@ -20,11 +22,12 @@ static int run_on(lie_ctx world, const char *data, int P, int sync_bn, double *l
     lie_pretrain_cfg c;
     lie_pretrain_result res;
     char out[256];
-    snprintf(out, sizeof out, "ranks_P%d_sync%d.h5", P, sync_bn);
+    snprintf(out, sizeof out, "ranks_%s_P%d_sync%d.h5", lie_nn_backend_name(backend), P, sync_bn);
     LIE_CALL(lie_ctx_create(sub, &ctx));
     lie_test_tiny_cfg(&c, data, out);
     c.steps = NSTEPS;
     c.sync_bn = sync_bn;
+    c.backend = backend;
     LIE_CALL(lie_pretrain_create(ctx, &c, &p));
     LIE_CALL(lie_pretrain_run(p, &res));
     LIE_CHECK(res.steps_run == NSTEPS, LIE_ERR_INTERNAL, "ran %ld steps", res.steps_run);
@@ -69,12 +72,15 @@ static double weight_rel(lie_nn_net net, const float *a, const float *b) {
 
 int main(int argc, char **argv) {
   lie_ctx world;
-  const char *data = "pretrain_ranks_data.h5";
+  char data[64];
   double l1[NSTEPS], l2[NSTEPS], l4[NSTEPS], l2n[NSTEPS];
   float *w1 = NULL, *w2 = NULL, *w4 = NULL, *w2n = NULL;
   size_t n;
   PetscInitialize(&argc, &argv, NULL, NULL);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &world));
+  if (argc > 1) LIE_TEST_CALL(lie_nn_backend_from_name(argv[1], &backend));
+  snprintf(data, sizeof data, "pretrain_ranks_data_%s.h5", lie_nn_backend_name(backend));
+  if (lie_ctx_rank(world) == 0) printf("     backend %s\n", lie_nn_backend_name(backend));
   if (lie_ctx_size(world) != 4) {
     printf("FAIL run with 4 ranks (mpiexec -n 4)\n");
     lie_test_failures++;
