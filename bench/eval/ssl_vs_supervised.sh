@@ -11,7 +11,7 @@
 #
 # Fixed: 1D ResNet-18 width 8 (64-d), 16-frame crops, expander 128^3, batch 32, lr 1e-3 cosine,
 # 20 epochs (override with later options); supervised lr {1e-3, 3e-4}, <= 8 epochs, patience 3,
-# batch 16 (the quickstart's). Label sizes 32, 64, 128, 256 x 3 subset seeds; 128 test.
+# batch 16 (the session-1 quickstart's); default (oneDNN) backend. Label sizes 32, 64, 128, 256 x 3 subset seeds; 128 test.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 L=${LIEREG:-$here/build/liereg}
@@ -47,12 +47,12 @@ ssl)
   pde=$2 name=$3 unl=$4; shift 4
   t0=$(date +%s)
   $M "$L" pretrain -data "$unl" -o runs/$name.h5 -model_dims 1 -model_width 8 -model_expander 128,128,128 \
-    -nn_backend ref -threads 1 -train_epochs 20 -train_batch 32 -train_lr 1e-3 -train_warmup 0 -aug_crop_t 16 \
+    -threads 1 -train_epochs 20 -train_batch 32 -train_lr 1e-3 -train_warmup 0 -aug_crop_t 16 \
     -train_log runs/$name.csv -force "$@" > runs/$name.pretrain.log 2>&1
   for s in lab test; do
     mode=train; [ $s = test ] && mode=test
     $M "$L" embed -ckpt runs/$name.h5 -data data/${pde}_$s.h5 -data_mode $mode -o runs/${name}_$s.h5 \
-      -nn_backend ref -threads 1 -force > runs/$name.embed.log 2>&1
+      -threads 1 -force > runs/$name.embed.log 2>&1
   done
   "$L" probe -emb runs/${name}_lab.h5 -probe_test_emb runs/${name}_test.h5 $(target "$pde" probe) \
     -probe_sweep $SIZES -probe_sweep_seeds 3 -o runs/$name.probe.json -force > runs/$name.probe.log 2>&1
@@ -62,7 +62,7 @@ supervised)
   pde=$2 name=$3 ckpt=$4; shift 4
   t0=$(date +%s)
   $M "$L" supervised -data data/${pde}_lab.h5 -test_data data/${pde}_test.h5 $(target "$pde" sup) \
-    -sup_model_from "$ckpt" -nn_backend ref -threads 1 -sup_lr 1e-3,3e-4 -sup_epochs 8 -sup_patience 3 \
+    -sup_model_from "$ckpt" -threads 1 -sup_lr 1e-3,3e-4 -sup_epochs 8 -sup_patience 3 \
     -sup_batch 16 -sup_sweep $SIZES -sup_sweep_seeds 3 -o runs/$name.json -force "$@" > runs/$name.log 2>&1
   json_lines supervised "$name" "$pde" runs/$name.log $(($(date +%s) - t0))
   ;;
