@@ -101,7 +101,9 @@ static int loop(struct lie_pretrain_s *p, lie_pretrain_result *res) {
 
 int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
   struct sigaction sa, old_usr1, old_term;
+  int C, H, W; /* the network's input image (the 1D, 2D and NS layouts differ) */
   memset(res, 0, sizeof *res);
+  LIE_CALL(lie_ssl_model_input_shape(&p->model, &C, &H, &W));
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -114,7 +116,7 @@ int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
                "pretraining %s: %d trajectories, global batch %d (%d per rank x %d ranks), %ld steps/epoch, "
                "steps %ld -> %ld of %ld, model %dD width %d input %dx%dx%d, repr %d, expander out %d, backend %s, batch norm %s",
                lie_pde_name(p->cfg.pde), p->n, p->cfg.batch, p->nlocal, lie_ctx_size(p->ctx), p->spe, p->step, p->stop,
-               p->total, p->model.dims, p->model.width, p->model.cin, p->model.crop_t, p->model.crop_x, p->Dr, p->D,
+               p->total, p->model.dims, p->model.width, C, H, W, p->Dr, p->D,
                lie_nn_backend_name(p->cfg.backend),
                lie_ctx_size(p->ctx) == 1 ? "local" : p->cfg.sync_bn ? "synchronised over ranks" : "per rank");
   int err = loop(p, res);
