@@ -26,7 +26,7 @@ expect() {
 expect 0 '"done":24' "generate 24 NS trajectories (32 x 32)" -- $MPI -n 2 "$LIEREG" generate -pde ns -n 24 -seed 1 -o tr.h5 $GEN
 expect 0 '"done":8' "generate 8 test trajectories" -- $MPI -n 2 "$LIEREG" generate -pde ns -n 8 -seed 1 -mode test -o te.h5 $GEN
 
-expect 0 "input 3x4x32" "pretrain 3 steps on 1 rank (3 fields x 4 frames, 32 x 32)" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o c1.h5 $TINY -train_steps 3 -train_log c1.csv
+expect 0 "input 12x32x32" "pretrain 3 steps on 1 rank (3 fields x 4 frames, 32 x 32)" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o c1.h5 $TINY -train_steps 3 -train_log c1.csv
 expect 0 "stopped (-train_steps) at step 3" "pretrain 3 steps on 2 ranks" -- $MPI -n 2 "$LIEREG" pretrain -data tr.h5 -o c2.h5 $TINY -train_steps 3 -train_log c2.csv
 # losses of steps 1..3: relative difference <= 1e-5 (float summation order differs with P)
 cmp=$(paste -d, c1.csv c2.csv | awk -F, 'NR > 1 { d = $3 - $(NF / 2 + 3); if (d < 0) d = -d; r = d / ($3 > 0 ? $3 : -$3); if (r > m) m = r; n++ } END { printf "%d %.3g", n, m }')
@@ -40,7 +40,7 @@ expect 0 "resumed from r.h5 at step 2" "resume an NS run on 1 rank" -- $MPI -n 1
 a=$(sed -n 4p c1.csv | cut -d, -f3) b=$(sed -n 4p r.csv | cut -d, -f3)
 awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 1e-5 * a) }' && ok "step 3 after resume = uninterrupted run ($b vs $a)" || bad "resume step 3: $b vs $a"
 expect 0 "stopped (-train_steps) at step 2" "coords mode (6 channels per frame) on 2 ranks" -- $MPI -n 2 "$LIEREG" pretrain -data tr.h5 -o cc.h5 $TINY -aug_mode coords -train_steps 2
-grep -q "input 6x4x32" out.log && ok "  ... input 6x4x32" || bad "coords input layout"
+grep -q "input 24x32x32" out.log && ok "  ... input 24x32x32" || bad "coords input layout"
 
 expect 0 "embedded te.h5:/test: 8 trajectories" "embed train + test on 2 ranks" -- $MPI -n 2 "$LIEREG" embed -ckpt c2.h5 -data tr.h5,te.h5 -o e2.h5 -nn_backend ref -threads 1
 expect 0 "embedded tr.h5:/train: 24 trajectories" "embed on 1 rank, batch 5" -- $MPI -n 1 "$LIEREG" embed -ckpt c2.h5 -data tr.h5,te.h5 -o e1.h5 -nn_backend ref -threads 1 -embed_batch 5
@@ -68,7 +68,7 @@ awk -v a="$fl" -v b="$ll" 'BEGIN { exit !(b + 0 < a + 0) }' && ok "training loss
 
 # the paper-scale presets parse (every option known) and run with the sizes overridden
 expect 0 "stopped (-train_steps) at step 1" "examples/pretrain_ns.opts (sizes overridden)" -- $MPI -n 1 "$LIEREG" pretrain -options_file "$LIE_SRCDIR/examples/pretrain_ns.opts" -data tr.h5 -o preset.h5 $TINY -train_steps 1
-grep -q "input 6x4x32" out.log && ok "  ... coords mode from the preset" || bad "preset mode"
+grep -q "input 24x32x32" out.log && ok "  ... coords mode from the preset" || bad "preset mode"
 expect 0 "supervised target=buo_y metric=mse" "examples/paper_ns.opts (sizes overridden)" -- $MPI -n 1 "$LIEREG" supervised -options_file "$LIE_SRCDIR/examples/paper_ns.opts" $SUP -sup_lr 1e-3 -sup_epochs 1 -sup_batch 8 -sup_progress 0
 
 # bad input
