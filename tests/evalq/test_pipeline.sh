@@ -5,21 +5,9 @@
 set -u
 mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
 rm -rf ./*.h5 ./*.json ./*.csv ./*.log run rep empty
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=1; }
-MPI="$MPIEXEC --oversubscribe"
+. "$LIE_SRCDIR/tests/cli/pipeline_lib.sh"
 GEN="-nx 64 -burgers_nu_min 0.03 -burgers_nu_max 0.3 -burgers_T 6 -nt 40 -save_n 24 -accuracy 1e-3"
 NN="-nn_backend ref -threads 1 -model_dims 1 -model_width 4 -aug_crop_t 8 -seed 3"
-
-# expect CODE PATTERN LABEL -- command...
-expect() {
-  code=$1 pat=$2 label=$3
-  shift 4
-  "$@" > out.log 2>&1
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -- "$pat" out.log; then ok "$label (exit $rc)"; else bad "$label (exit $rc, want $code and '$pat')"; tail -5 out.log; fi
-}
 
 # exactly one line from liereg (mpiexec adds its own notice about the exit code)
 one_error() { n=$(grep -c 'liereg: ' out.log); [ "$n" -eq 1 ] && grep -q 'liereg: error: ' out.log && ok "  ... one error line: $(grep 'liereg: ' out.log | cut -c1-90)" || { bad "  ... $n lines from liereg"; cat out.log; }; }

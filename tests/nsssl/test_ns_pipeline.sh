@@ -7,21 +7,9 @@
 set -u
 mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
 rm -f ./*.h5 ./*.csv ./*.log ./*.json
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=1; }
-MPI="$MPIEXEC --oversubscribe"
+. "$LIE_SRCDIR/tests/cli/pipeline_lib.sh"
 GEN="-ns_nx 32 -ns_ny 32 -ns_steps 20 -ns_skip 4 -ns_pressure_pc fft"
 TINY="-nn_backend ref -threads 1 -model_width 4 -model_expander 16,16,16 -train_batch 8 -aug_crop_t 4 -train_epochs 2 -seed 7 -train_progress 1"
-
-# expect CODE PATTERN LABEL -- command...
-expect() {
-  code=$1 pat=$2 label=$3
-  shift 4
-  "$@" > out.log 2>&1
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -q -- "$pat" out.log; then ok "$label (exit $rc)"; else bad "$label (exit $rc, want $code and '$pat')"; tail -5 out.log; fi
-}
 
 expect 0 '"done":24' "generate 24 NS trajectories (32 x 32)" -- $MPI -n 2 "$LIEREG" generate -pde ns -n 24 -seed 1 -o tr.h5 $GEN
 expect 0 '"done":8' "generate 8 test trajectories" -- $MPI -n 2 "$LIEREG" generate -pde ns -n 8 -seed 1 -mode test -o te.h5 $GEN
