@@ -40,9 +40,8 @@ void lie_nn_chan_sums(const lie_nn_chan_layout *L, const float *x, const double 
  * where dx already holds γ·rstd·dy' (oneDNN's backward with global statistics) and the sums
  * are over the global batch of N elements per channel (sdy, sdyx). Written as
  * dx −= a_c + (x − mean_c)·k_c with per-channel a, k, walked in memory order. */
-int lie_nn_chan_bn_correct(const lie_nn_chan_layout *L, float *dx, const float *x, const float *mean,
-                           const float *var, const float *gamma, const double *sdy, const double *sdyx, double N,
-                           float eps) {
+int lie_nn_chan_bn_correct(const lie_nn_chan_layout *L, float *dx, const float *x, const float *mean, const float *var,
+                           const float *gamma, const double *sdy, const double *sdyx, double N, float eps) {
   const int nblk = L->Cb, blk = L->blk;
   double *a, *k, *m;
   LIE_ALLOC(a, 3 * (size_t)nblk * blk);

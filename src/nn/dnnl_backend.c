@@ -563,7 +563,6 @@ static int dn_setup(lie_nn_net net) {
   return LIE_OK;
 }
 
-
 /* ------------------------------------------------------------------ synchronised batch norm
  * With a reduce hook (lie_nn_net_set_bn_reduce) training-mode BN uses the statistics of the
  * global batch, as the reference sync layer (batchnorm_sync.c) does: we sum per-channel
@@ -671,8 +670,8 @@ static int bn_backward_sync(lie_nn_net net, lie_nn_node *n, dnode *d, dnnl_memor
   void *dx = NULL;
   if (!err && dnnl_memory_get_data_handle(target, &dx) != dnnl_success) err = LIE_ERR_DNNL;
   if (!err)
-    err = lie_nn_chan_bn_correct(&L, dx, net->t[n->in[0]].data, n->mean, n->rstd, lie_nn_param(net, n->w), sdy,
-                                 sdyx, buf[0], 1e-5f);
+    err = lie_nn_chan_bn_correct(&L, dx, net->t[n->in[0]].data, n->mean, n->rstd, lie_nn_param(net, n->w), sdy, sdyx,
+                                 buf[0], 1e-5f);
   free(buf);
   LIE_CALL(err);
   return LIE_OK;

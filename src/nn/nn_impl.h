@@ -82,9 +82,8 @@ typedef struct {
   int B, C, HW, Cb, blk;
 } lie_nn_chan_layout;
 void lie_nn_chan_sums(const lie_nn_chan_layout *L, const float *x, const double *center, double *out);
-int lie_nn_chan_bn_correct(const lie_nn_chan_layout *L, float *dx, const float *x, const float *mean,
-                           const float *var, const float *gamma, const double *sdy, const double *sdyx, double N,
-                           float eps);
+int lie_nn_chan_bn_correct(const lie_nn_chan_layout *L, float *dx, const float *x, const float *mean, const float *var,
+                           const float *gamma, const double *sdy, const double *sdyx, double N, float eps);
 
 static inline size_t lie_nn_numel(const lie_nn_tens *t, int B) { return (size_t)B * t->C * t->H * t->W; }
 static inline float *lie_nn_param(lie_nn_net net, int i) {

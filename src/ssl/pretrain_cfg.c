@@ -100,8 +100,9 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(PetscOptionsReal("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
                              &c->min_rankme, NULL));
   PetscCall(PetscOptionsString("-o", "output checkpoint (HDF5)", "", c->out, c->out, sizeof c->out, NULL));
-  PetscCall(PetscOptionsString("-train_log", "CSV log step,epoch,loss,inv,var,cov,lr,samples_per_s,rankme,repr_std (last two per epoch)", "", c->log, c->log,
-                               sizeof c->log, NULL));
+  PetscCall(PetscOptionsString(
+      "-train_log", "CSV log step,epoch,loss,inv,var,cov,lr,samples_per_s,rankme,repr_std (last two per epoch)", "",
+      c->log, c->log, sizeof c->log, NULL));
   PetscCall(PetscOptionsString("-train_resume", "continue from this checkpoint", "", c->resume, c->resume,
                                sizeof c->resume, NULL));
   PetscCall(

@@ -112,13 +112,15 @@ int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
   long start = p->step;
   p->nloss = 0;
   p->t_run = lie_wtime();
-  lie_log_info(p->ctx,
-               "pretraining %s: %d trajectories, global batch %d (%d per rank x %d ranks), %ld steps/epoch, "
-               "steps %ld -> %ld of %ld, model %dD width %d input %dx%dx%d, repr %d, expander out %d, backend %s, batch norm %s",
-               lie_pde_name(p->cfg.pde), p->n, p->cfg.batch, p->nlocal, lie_ctx_size(p->ctx), p->spe, p->step, p->stop,
-               p->total, p->model.dims, p->model.width, C, H, W, p->Dr, p->D,
-               lie_nn_backend_name(p->cfg.backend),
-               lie_ctx_size(p->ctx) == 1 ? "local" : p->cfg.sync_bn ? "synchronised over ranks" : "per rank");
+  lie_log_info(
+      p->ctx,
+      "pretraining %s: %d trajectories, global batch %d (%d per rank x %d ranks), %ld steps/epoch, "
+      "steps %ld -> %ld of %ld, model %dD width %d input %dx%dx%d, repr %d, expander out %d, backend %s, batch norm %s",
+      lie_pde_name(p->cfg.pde), p->n, p->cfg.batch, p->nlocal, lie_ctx_size(p->ctx), p->spe, p->step, p->stop, p->total,
+      p->model.dims, p->model.width, C, H, W, p->Dr, p->D, lie_nn_backend_name(p->cfg.backend),
+      lie_ctx_size(p->ctx) == 1 ? "local"
+      : p->cfg.sync_bn          ? "synchronised over ranks"
+                                : "per rank");
   int err = loop(p, res);
   lie_pretrain_prefetch_wait(p);
   sigaction(SIGUSR1, &old_usr1, NULL);

@@ -133,7 +133,8 @@ int main(int argc, char **argv) {
     printf("     %d ranks, %d samples each; 1D ResNet-18 w4 8x64 + expander 32-32-16\n", P, bl);
     LIE_TEST_LE(e_y, 1e-4, "oneDNN sync vs ref sync: output");
     LIE_TEST_LE(e_dx, 1e-4, "oneDNN sync vs ref sync: input gradient");
-    snprintf(what, sizeof what, "oneDNN sync vs ref sync: parameter gradients summed over ranks (rank 0 worst: %s)", w1);
+    snprintf(what, sizeof what, "oneDNN sync vs ref sync: parameter gradients summed over ranks (rank 0 worst: %s)",
+             w1);
     LIE_TEST_LE(e_g, 1e-4, what);
     LIE_TEST_LE(e_b, 1e-4, "oneDNN sync vs ref sync: running statistics");
     LIE_TEST_LE(f_y, 1e-4, "oneDNN sync on P ranks vs oneDNN on the global batch: output");
