@@ -1,7 +1,7 @@
 #!/bin/sh
 # liereg quickstart at the tiny scale on 2 ranks: every stage reports progress, the report holds
 # SSL + ridge, SSL + trained head and the supervised baseline for Burgers nu and KS ic_mode with finite numbers and
-# label-size curves; an existing folder is refused without -force.
+# label-size curves; an existing folder is refused without -force, too long a name too.
 set -u
 mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
 rm -rf qs
@@ -26,4 +26,7 @@ for pde in "burgers | nu" "ks | ic_mode"; do
 done
 $MPIEXEC --oversubscribe -n 1 "$LIEREG" quickstart -quickstart_dir qs -quickstart_scale tiny > again.log 2>&1
 [ $? -eq 2 ] && grep -q "qs exists (use -force" again.log && ok "existing folder refused (exit 2)" || { bad "existing folder"; cat again.log; }
+long=$(printf 'd%.0s' $(seq 1 1000))
+$MPIEXEC --oversubscribe -n 1 "$LIEREG" quickstart -quickstart_dir "$long" -quickstart_scale tiny > long.log 2>&1
+[ $? -eq 2 ] && grep -q "quickstart_dir is longer than 960" long.log && [ ! -e "$long" ] && ok "too long a folder name refused (exit 2)" || { bad "long folder"; cat long.log; }
 exit $fail
