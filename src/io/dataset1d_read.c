@@ -20,7 +20,7 @@ static herr_t find_field(hid_t g, const char *name, const H5L_info_t *info, void
 static int pick_mode(lie_dataset1d ds, const char *path, const char *mode) {
   static const char *modes[] = {"train", "valid", "test"};
   if (mode) {
-    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_FORMAT, "%s has no group '/%s'", path, mode);
+    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_USAGE, "%s has no group '/%s'", path, mode);
     snprintf(ds->mode, sizeof ds->mode, "%s", mode);
     return LIE_OK;
   }

@@ -19,7 +19,7 @@ struct lie_datasetns_s {
 static int pick_mode(lie_datasetns ds, const char *mode) {
   static const char *modes[] = {"train", "valid", "test"};
   if (mode) {
-    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_FORMAT, "%s has no group '/%s'", ds->path, mode);
+    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_USAGE, "%s has no group '/%s'", ds->path, mode);
     snprintf(ds->mode, sizeof ds->mode, "%s", mode);
     return LIE_OK;
   }

@@ -65,6 +65,6 @@ expect 2 "normalises 3 field(s) (ns data)" "embed of 1D data with an NS checkpoi
 expect 2 "was pretrained on ns data" "trained probe of 1D data with an NS checkpoint" -- $MPI -n 1 "$LIEREG" probe -probe_mode trained -ckpt c2.h5 -data b1d.h5 -probe_test_data b1d.h5 -probe_test_mode train -target nu
 expect 2 "larger than the trajectories" "crop of 17 frames on 16-frame data" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -aug_crop_t 17
 expect 2 "need the 2D ResNet" "-model_dims 1 on NS" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -model_dims 1
-expect 1 "has no group '/valid'" "missing split" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -data_mode valid -o bad.h5 $TINY
+expect 2 "has no group '/valid'" "missing split" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -data_mode valid -o bad.h5 $TINY
 [ ! -e bad.h5 ] && ok "no checkpoint written by the failed runs" || bad "bad.h5 written"
 exit $fail

@@ -236,7 +236,7 @@ int main(int argc, char **argv) {
   lie_nn_net_destroy(&net);
 
   /* bad input */
-  expect_err(lie_ssl_data_open(ctx, path, "valid", "", &dn), LIE_ERR_FORMAT, "has no group '/valid'",
+  expect_err(lie_ssl_data_open(ctx, path, "valid", "", &dn), LIE_ERR_USAGE, "has no group '/valid'",
              "missing split: clear error");
   lie_ssl_data_close(&dn);
   expect_err(lie_ssl_data_open(ctx, path, "train", "pde_8-8", &dn), LIE_ERR_USAGE, "-data_field",
