@@ -30,6 +30,9 @@ int lie_h5_rows_write(hid_t dset, hid_t memtype, hsize_t start, hsize_t stride, 
 int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf);
 int lie_h5_dims(hid_t loc, const char *name, int *rank, hsize_t dims[8]);
 int lie_h5_exists(hid_t loc, const char *name); /* 1 if a link of that name exists */
+/* The split group to read: `mode` when given (absent: LIE_ERR_USAGE naming path), else the first
+ * of train, valid, test the file has (none: LIE_ERR_FORMAT). Its name goes to out (n bytes). */
+int lie_h5_pick_mode(hid_t file, const char *path, const char *mode, char *out, size_t n);
 /* A per-trajectory parameter `name` (n,) of `group` as double; *found = 0 (and no error) if the
  * group has none; another shape is LIE_ERR_FORMAT naming `where`/name. */
 int lie_h5_param_read(hid_t group, const char *where, const char *name, int n, double *values, int *found);

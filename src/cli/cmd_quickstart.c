@@ -353,8 +353,7 @@ int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(threads >= 1, LIE_ERR_USAGE, "-threads must be >= 1");
   /* every file name below is the folder + at most ~40 characters, into QS_PATH-sized option
    * fields: a longer folder would silently truncate them */
-  LIE_CHECK(strlen(q.dir) <= QS_PATH - 64, LIE_ERR_USAGE, "-quickstart_dir is longer than %d characters",
-            QS_PATH - 64);
+  LIE_CHECK(strlen(q.dir) <= QS_PATH - 64, LIE_ERR_USAGE, "-quickstart_dir is longer than %d characters", QS_PATH - 64);
   LIE_CHECK(force || access(q.dir, F_OK) != 0, LIE_ERR_USAGE,
             "%s exists (use -force to reuse it, or another "
             "-quickstart_dir)",

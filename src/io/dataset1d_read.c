@@ -18,18 +18,8 @@ static herr_t find_field(hid_t g, const char *name, const H5L_info_t *info, void
 }
 
 static int pick_mode(lie_dataset1d ds, const char *path, const char *mode) {
-  static const char *modes[] = {"train", "valid", "test"};
-  if (mode) {
-    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_USAGE, "%s has no group '/%s'", path, mode);
-    snprintf(ds->mode, sizeof ds->mode, "%s", mode);
-    return LIE_OK;
-  }
-  for (int i = 0; i < 3; i++)
-    if (lie_h5_exists(ds->file, modes[i])) {
-      snprintf(ds->mode, sizeof ds->mode, "%s", modes[i]);
-      return LIE_OK;
-    }
-  LIE_ERROR(LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", path);
+  LIE_CALL(lie_h5_pick_mode(ds->file, path, mode, ds->mode, sizeof ds->mode));
+  return LIE_OK;
 }
 
 static int open_field(lie_dataset1d ds, const char *path, const char *field) {

@@ -17,18 +17,8 @@ struct lie_datasetns_s {
 };
 
 static int pick_mode(lie_datasetns ds, const char *mode) {
-  static const char *modes[] = {"train", "valid", "test"};
-  if (mode) {
-    LIE_CHECK(lie_h5_exists(ds->file, mode), LIE_ERR_USAGE, "%s has no group '/%s'", ds->path, mode);
-    snprintf(ds->mode, sizeof ds->mode, "%s", mode);
-    return LIE_OK;
-  }
-  for (int i = 0; i < 3; i++)
-    if (lie_h5_exists(ds->file, modes[i])) {
-      snprintf(ds->mode, sizeof ds->mode, "%s", modes[i]);
-      return LIE_OK;
-    }
-  LIE_ERROR(LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", ds->path);
+  LIE_CALL(lie_h5_pick_mode(ds->file, ds->path, mode, ds->mode, sizeof ds->mode));
+  return LIE_OK;
 }
 
 /* Every dataset present with the shape the layout prescribes. */

@@ -123,6 +123,21 @@ int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, vo
 
 int lie_h5_exists(hid_t loc, const char *name) { return H5Lexists(loc, name, H5P_DEFAULT) > 0; }
 
+int lie_h5_pick_mode(hid_t file, const char *path, const char *mode, char *out, size_t n) {
+  static const char *modes[] = {"train", "valid", "test"};
+  if (mode) {
+    LIE_CHECK(lie_h5_exists(file, mode), LIE_ERR_USAGE, "%s has no group '/%s'", path, mode);
+    snprintf(out, n, "%s", mode);
+    return LIE_OK;
+  }
+  for (int i = 0; i < 3; i++)
+    if (lie_h5_exists(file, modes[i])) {
+      snprintf(out, n, "%s", modes[i]);
+      return LIE_OK;
+    }
+  LIE_ERROR(LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", path);
+}
+
 int lie_h5_param_read(hid_t group, const char *where, const char *name, int n, double *values, int *found) {
   hsize_t dims[8];
   int rank;
