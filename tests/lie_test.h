@@ -10,6 +10,20 @@
 
 static int lie_test_failures = 0;
 
+/* max(m, v) that propagates NaN: accumulate max differences with it, never with fmax (which
+ * drops NaN, so an all-NaN result would score 0 and pass). Once NaN, always NaN, and every
+ * `<=` comparison of it fails. */
+static inline double lie_test_max(double m, double v) { return (m != m || v != v) ? NAN : (v > m ? v : m); }
+static inline float lie_test_maxf(float m, float v) { return (m != m || v != v) ? NAN : (v > m ? v : m); }
+
+/* Max over the ranks of comm that propagates NaN (MPI_MAX's result with NaN operands is
+ * unspecified; Open MPI's drops them). */
+static inline double lie_test_allmax(double v, MPI_Comm comm) {
+  double r[2] = {v != v ? -INFINITY : v, v != v ? 1.0 : 0.0};
+  MPI_Allreduce(MPI_IN_PLACE, r, 2, MPI_DOUBLE, MPI_MAX, comm);
+  return r[1] > 0 ? NAN : r[0];
+}
+
 /* |got - want| <= tol */
 #define LIE_TEST_NEAR(got, want, tol, what)                                                                            \
   do {                                                                                                                 \

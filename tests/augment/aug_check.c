@@ -44,7 +44,7 @@ int main(int argc, char **argv) {
     else
       etd_solve(pde, L[i], nu[i], nx, f.u, nt, times, (times[nt - 1] / (nt - 1)) / 10, sol);
     double e = lie_rel_l2(sol, f.u, (size_t)nt * nx);
-    emax = fmax(emax, e);
+    emax = lie_test_max(emax, e);
     char what[200];
     snprintf(what, sizeof what, "%s trajectory %d (L = %g, nu = %g, %d frames): solve from frame 0 = stored data",
              argv[2], i, L[i], nu[i], nt);

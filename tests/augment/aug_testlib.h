@@ -258,8 +258,8 @@ static double residual1d(int pde, double nu, const lie_field1d *f) {
       else
         lin = -nu * d2[j];
       double r = fabs(ut + adv + lin), s = fabs(ut) + fabs(adv) + fabs(lin);
-      if (r > rmax) rmax = r;
-      if (s > smax) smax = s;
+      rmax = lie_test_max(rmax, r);
+      smax = lie_test_max(smax, s);
     }
   }
   free(d1), free(ok);

@@ -68,7 +68,7 @@ static void projective_law(const lie_field1d *d) {
   LIE_TEST_LE(lie_rel_l2(o3.u, d->u, (size_t)d->nt * d->nx), 1e-12, "burgers projective: inverse(g) g = id");
   double tmax = 0;
   for (int n = 0; n < d->nt; n++)
-    tmax = fmax(tmax, fabs(o3.t[n] - d->t[n]));
+    tmax = lie_test_max(tmax, fabs(o3.t[n] - d->t[n]));
   LIE_TEST_LE(tmax, 1e-13, "burgers projective: inverse restores the time labels");
   lie_field1d_free(&o1), lie_field1d_free(&o2), lie_field1d_free(&o3);
 }
@@ -107,7 +107,7 @@ static void splitting_order(void) {
         double p[3] = {pts[k][0], pts[k][1], pts[k][2]};
         seq_apply_point(&s, p);
         for (int c = 0; c < 3; c++)
-          err[l] = fmax(err[l], fabs(p[c] - ref[k][c]));
+          err[l] = lie_test_max(err[l], fabs(p[c] - ref[k][c]));
       }
       printf("splitting order %d steps %d: error %.3e\n", order, 1 << l, err[l]);
     }
@@ -170,8 +170,8 @@ static void coords_vs_grid(const char *name, const lie_aug_seq *s, const lie_fie
       for (int j = 0; j < n; j += 3) {
         double v = g.periodic ? dft_eval(cr, ci, n, X[0], H, g.x[j]) : lagrange_eval(U, n, X[0], H, g.x[j]);
         if (isnan(v)) continue;
-        emax = fmax(emax, fabs(v - g.u[(size_t)m * n + j]));
-        umax = fmax(umax, fabs(v));
+        emax = lie_test_max(emax, fabs(v - g.u[(size_t)m * n + j]));
+        umax = lie_test_max(umax, fabs(v));
       }
     }
   char what[200];

@@ -29,7 +29,7 @@ static void dft_modes(const double *amp, const double *ph, const int *l, double 
 static double maxdiff(const double *a, const double *b, int n) {
   double d = 0;
   for (int i = 0; i < n; i++)
-    d = fmax(d, fabs(a[i] - b[i]));
+    d = lie_test_max(d, fabs(a[i] - b[i]));
   return d;
 }
 

@@ -38,7 +38,7 @@ static void test_head_gradient(void) {
     *p = p0 - eps;
     double lm = lie_probe_head_loss(N, D, M, NG, h, z, W, b, NULL, NULL);
     *p = p0;
-    err = fmax(err, fabs((lp - lm) / (2 * eps) - g) / fmax(fabs(g), 1e-3));
+    err = lie_test_max(err, fabs((lp - lm) / (2 * eps) - g) / lie_test_max(fabs(g), 1e-3));
   }
   printf("head gradient vs central differences: max rel error %.2e (loss %.6f)\n", err, L);
   LIE_TEST_LE(err, 1e-7, "head gradient = finite differences (W and b)");
@@ -47,9 +47,9 @@ static void test_head_gradient(void) {
               lie_probe_head_loss(N - 2, D, M, NG, h + 2 * D, z + 2 * M, W, b, dW2, db2);
   double e2 = fabs(L2 - L);
   for (int k = 0; k < D * M; k++)
-    e2 = fmax(e2, fabs(dW2[k] - dW[k]));
+    e2 = lie_test_max(e2, fabs(dW2[k] - dW[k]));
   for (int k = 0; k < M; k++)
-    e2 = fmax(e2, fabs(db2[k] - db[k]));
+    e2 = lie_test_max(e2, fabs(db2[k] - db[k]));
   LIE_TEST_LE(e2, 1e-14, "per-rank slices sum to the whole batch's loss and gradient");
   lie_adam a;
   double p[2] = {1, 1}, g[2] = {0.5, -2e-3};
@@ -296,7 +296,7 @@ int main(int argc, char **argv) {
     LIE_TEST_CALL(lie_probe_trained_run(self, &c, &r1, NULL, NULL));
     double d = 0;
     for (int i = 0; i < r.ntest; i++)
-      d = fmax(d, fabs(r.pred[i] - r1.pred[i]) / fabs(r1.pred[i]));
+      d = lie_test_max(d, fabs(r.pred[i] - r1.pred[i]) / fabs(r1.pred[i]));
     if (rank == 0)
       printf("1 vs %d ranks: relerr %.10g vs %.10g, max rel difference of the predictions %.2e, epochs %d vs %d\n", P,
              r1.value, r.value, d, r1.best_epoch, r.best_epoch);

@@ -32,10 +32,10 @@ static double gc_check(const char *what, float *x, size_t nx, const float *ana, 
     /* the perturbation actually applied in float */
     double num = (lp - lm) / ((double)(x0 + h) - (double)(x0 - h));
     double e = fabs(num - ana[j]);
-    if (e > maxerr) maxerr = e;
+    maxerr = lie_test_max(maxerr, e);
   }
   for (size_t j = 0; j < nx; j++)
-    if (fabs(ana[j]) > maxana) maxana = fabs(ana[j]);
+    maxana = lie_test_max(maxana, fabs(ana[j]));
   f(ctx); /* leave the output consistent with x */
   double rel = maxerr / (maxana > 1e-30 ? maxana : 1e-30);
   printf("     %-34s n=%-6zu max|ana|=%.3e rel.err=%.3e\n", what, nx, maxana, rel);

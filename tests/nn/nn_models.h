@@ -30,8 +30,8 @@ static int build_model(lie_ctx ctx, const model_cfg *c, lie_nn_net *net, int *re
 static double rel_maxdiff(const float *a, const float *b, size_t n) {
   double d = 0, m = 0;
   for (size_t i = 0; i < n; i++) {
-    d = fmax(d, fabs((double)a[i] - b[i]));
-    m = fmax(m, fabs((double)b[i]));
+    d = lie_test_max(d, fabs((double)a[i] - b[i]));
+    m = lie_test_max(m, fabs((double)b[i]));
   }
   return d / (m > 0 ? m : 1.0);
 }

@@ -83,7 +83,7 @@ static void compare(lie_nn_net a, lie_nn_net b, const char *label, double tol, d
   float *ga = lie_nn_net_grads(a, NULL), *gb = lie_nn_net_grads(b, NULL);
   double gmax = 0, worst = 0;
   for (size_t i = 0; i < np; i++)
-    gmax = fmax(gmax, fabs(ga[i]));
+    gmax = lie_test_max(gmax, fabs(ga[i]));
   const char *wname = "";
   for (int i = 0; i < lie_nn_net_ntensors_info(a); i++) {
     const lie_nn_tensor_info *in = lie_nn_net_tensor_info(a, i);
@@ -91,10 +91,10 @@ static void compare(lie_nn_net a, lie_nn_net b, const char *label, double tol, d
     /* floor: analytically-zero gradients (bias before BN) are rounding noise, see fixture test */
     double d = 0, m = 1e-2 * gmax;
     for (size_t j = 0; j < in->size; j++) {
-      d = fmax(d, fabs((double)ga[in->offset + j] - gb[in->offset + j]));
-      m = fmax(m, fabs((double)ga[in->offset + j]));
+      d = lie_test_max(d, fabs((double)ga[in->offset + j] - gb[in->offset + j]));
+      m = lie_test_max(m, fabs((double)ga[in->offset + j]));
     }
-    if (d / m > worst) worst = d / m, wname = in->name;
+    if (d / m > worst || isnan(d / m)) worst = d / m, wname = in->name; /* NaN sticks */
   }
   if (np) {
     snprintf(what, sizeof what, "%-28s d params (worst: %s)", label, wname);

@@ -55,12 +55,12 @@ static double compare_state(lie_nn_net net, hid_t f, const char *root, int train
     }
     double d = 0, m = floor;
     for (size_t j = 0; j < in->size; j++) {
-      d = fmax(d, fabs((double)got[in->offset + j] - want[j]));
-      m = fmax(m, fabs((double)want[j]));
+      d = lie_test_max(d, fabs((double)got[in->offset + j] - want[j]));
+      m = lie_test_max(m, fabs((double)want[j]));
     }
     d /= m > 0 ? m : 1.0;
     printf("     %-6s %-44s %.2e\n", what, in->name, d);
-    if (d > worst) worst = d;
+    worst = lie_test_max(worst, d);
     free(want);
   }
   return nbad ? INFINITY : worst;
@@ -80,7 +80,8 @@ static int run_fixture(lie_ctx ctx, const char *path, const model_cfg *cfg, cons
   LIE_CALL(lie_nn_net_tensor_shape(net, rep, &Cr, NULL, NULL));
   int D = cfg->exp[cfg->nexp - 1];
   size_t nx = (size_t)B * C * H * W;
-  float *x = malloc(nx * 4), *t = malloc((size_t)B * D * 4), *hw = malloc((size_t)B * Cr * 4), *h = malloc((size_t)B * Cr * 4);
+  float *x = malloc(nx * 4), *t = malloc((size_t)B * D * 4), *hw = malloc((size_t)B * Cr * 4),
+        *h = malloc((size_t)B * Cr * 4);
   float *z = malloc((size_t)B * D * 4), *dy = malloc((size_t)B * D * 4), loss_want;
   LIE_CALL(read_fixture(f, "fixture/input", x, nx));
   LIE_CALL(read_fixture(f, "fixture/target", t, (size_t)B * D));
@@ -107,7 +108,8 @@ static int run_fixture(lie_ctx ctx, const char *path, const model_cfg *cfg, cons
   size_t np;
   float *g = lie_nn_net_grads(net, &np);
   double gmax = 0;
-  for (size_t i = 0; i < np; i++) gmax = fmax(gmax, fabs(g[i]));
+  for (size_t i = 0; i < np; i++)
+    gmax = lie_test_max(gmax, fabs(g[i]));
   snprintf(what, sizeof what, "%s [%s] gradients (worst tensor)", label, lie_nn_backend_name(cfg->backend));
   LIE_TEST_LE(compare_state(net, f, "grad", 1, g, "grad", 1e-2 * gmax), gtol, what);
   snprintf(what, sizeof what, "%s running stats after forward (worst)", label);

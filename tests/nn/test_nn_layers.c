@@ -87,7 +87,7 @@ static void test_conv1d(int use_bias) {
         int i = o * k.st - k.pad + s;
         if (i >= 0 && i < k.L) acc += (double)k.inp[(k.C + c) * k.L + i] * k.w[(2 * k.C + c) * k.S + s];
       }
-    maxd = fmax(maxd, fabs(acc - k.out[(k.K + 2) * OL + o]));
+    maxd = lie_test_max(maxd, fabs(acc - k.out[(k.K + 2) * OL + o]));
   }
   LIE_TEST_LE(maxd, 1e-6, use_bias ? "conv1d forward = direct sum (bias)" : "conv1d forward = direct sum");
   lie_nn_conv1d_backward(dinp, dw, k.b ? db : NULL, r, k.inp, k.w, k.B, k.C, k.L, k.K, k.S, k.st, k.pad);
@@ -237,7 +237,7 @@ static void test_pools(void) {
   gc_fill(&rng, r, n, -1, 1);
   maxpool_fwd(&k);
   /* out[0,0,0,0] is the max of the 2x2 top-left corner (padding -inf) */
-  float m = fmaxf(fmaxf(k.a[0], k.a[1]), fmaxf(k.a[8], k.a[9]));
+  float m = lie_test_maxf(lie_test_maxf(k.a[0], k.a[1]), lie_test_maxf(k.a[8], k.a[9]));
   LIE_TEST_NEAR(k.out[0], m, 0, "maxpool corner window value");
   lie_nn_maxpool_backward(da, r, k.a, k.B, k.C, k.H, k.W, 3, 3, 2, 2, 1, 1);
   printf("maxpool 3/2 pad 1 on 7x8\n");

@@ -51,7 +51,7 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
   for (int k = 0; k < 3; k++) {
     double gv = 0, sc = 0;
     for (size_t i = 0; i < np; i++) {
-      dir[i] = (float)(lie_rng_range(&rng, -1, 1) * fmax(fabs(p0[i]), 0.1));
+      dir[i] = (float)(lie_rng_range(&rng, -1, 1) * lie_test_max(fabs(p0[i]), 0.1));
       gv += (double)g[i] * dir[i], sc += fabs((double)g[i] * dir[i]);
     }
     for (size_t i = 0; i < np; i++)
@@ -80,7 +80,7 @@ static void test_gradcheck(lie_ctx ctx, int dims) {
     size_t off = (size_t)(q - p);
     double gv = 0, sc = 0;
     for (size_t i = 0; i < in->size; i++) {
-      dir[i] = (float)(lie_rng_range(&rng, -1, 1) * fmax(fabs(p0[off + i]), 0.1));
+      dir[i] = (float)(lie_rng_range(&rng, -1, 1) * lie_test_max(fabs(p0[off + i]), 0.1));
       gv += (double)g[off + i] * dir[i], sc += fabs((double)g[off + i] * dir[i]);
     }
     for (size_t i = 0; i < in->size; i++)
@@ -292,12 +292,12 @@ static void test_mlp_head(lie_ctx ctx) {
     int kink = 0;
     for (int j = 0; j < 28; j++)
       kink |= (hp[j] > 0) != (h0[j] > 0) || (hm[j] > 0) != (h0[j] > 0);
-    gmax = fmax(gmax, fabs(g[i]));
+    gmax = lie_test_max(gmax, fabs(g[i]));
     if (kink) { /* the +-h step crosses a ReLU kink: the difference quotient is not a derivative */
       skipped++;
       continue;
     }
-    worst = fmax(worst, fabs((lp - lm) / ((double)(p0 + 1e-3f) - (double)(p0 - 1e-3f)) - g[i]));
+    worst = lie_test_max(worst, fabs((lp - lm) / ((double)(p0 + 1e-3f) - (double)(p0 - 1e-3f)) - g[i]));
   }
   printf("     %d of %zu parameters skipped (their +-h step crosses a ReLU kink)\n", skipped, np);
   LIE_TEST_LE(skipped, np / 10, "mlp head: at most 10% of parameters skipped for kinks");

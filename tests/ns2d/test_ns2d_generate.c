@@ -81,7 +81,7 @@ static int load(const char *path, data *d) { return load_n(path, d, N); }
 static double maxdiff(const double *a, const double *b, size_t n) {
   double m = 0;
   for (size_t k = 0; k < n; k++)
-    m = fmax(m, fabs(a[k] - b[k]));
+    m = lie_test_max(m, fabs(a[k] - b[k]));
   return m;
 }
 
@@ -124,7 +124,7 @@ static void check_reference(lie_ctx ctx, const data *d, const char *path) {
   lie_ns2d_gather_xy(ns, vs, s);
   lie_ns2d_gather_xy(ns, vv, vy);
   size_t off = ((size_t)3 * NSAVE + NSAVE - 1) * NX * NX;
-  LIE_TEST_LE(fmax(maxdiff(s, d->u + off, NX * NX), maxdiff(vy, d->vy + off, NX * NX)), 1e-8,
+  LIE_TEST_LE(lie_test_max(maxdiff(s, d->u + off, NX * NX), maxdiff(vy, d->vy + off, NX * NX)), 1e-8,
               "file: last frame of trajectory 3 equals a serial re-solve with its stored seed");
   LIE_TEST_CALL(lie_ns2d_init(ns, d->seed[3], &b3));
   lie_ns2d_set_buoyancy(ns, b3 + 0.05);
@@ -145,7 +145,7 @@ static void check_reference(lie_ctx ctx, const data *d, const char *path) {
     for (int k = 0; k < NSAVE; k++)
       for (int q = 0; q < NX; q++) {
         size_t base = ((size_t)i * NSAVE + k) * NX * NX;
-        wall = fmax(wall, fabs(d->vx[base + 0 * NX + q]) + fabs(d->vy[base + (size_t)q * NX + 0]));
+        wall = lie_test_max(wall, fabs(d->vx[base + 0 * NX + q]) + fabs(d->vy[base + (size_t)q * NX + 0]));
       }
   LIE_TEST_LE(wall, 0.0, "file: vx[:, :, 0, :] and vy[:, :, :, 0] (wall faces) are zero");
   LIE_TEST_NEAR(d->t[0], (SKIP + 1) * 1.5, 1e-12, "file: t[0][0] = (skip + 1) dt");
@@ -188,8 +188,8 @@ int main(int argc, char **argv) {
       char what[160];
       LIE_TEST_TRUE(load(path[k], &other), "file reads back");
       size_t big = (size_t)N * NSAVE * NX * NX;
-      double m =
-          fmax(maxdiff(ref.u, other.u, big), fmax(maxdiff(ref.vx, other.vx, big), maxdiff(ref.vy, other.vy, big)));
+      double m = lie_test_max(maxdiff(ref.u, other.u, big),
+                              lie_test_max(maxdiff(ref.vx, other.vx, big), maxdiff(ref.vy, other.vy, big)));
       snprintf(what, sizeof what, "%d ranks: ranks_per_traj %d, %s vs 1, mg: max |difference| of u, vx, vy", size,
                Ps[k], pn[pcs[k]]);
       LIE_TEST_LE(m, 1e-8, what);
@@ -219,8 +219,9 @@ int main(int argc, char **argv) {
     LIE_TEST_TRUE(nfailed == 0, "shard: no failed trajectories reported");
     LIE_TEST_TRUE(load(path[0], &ref) && load_n(spath, &shard, 2), "shard and reference read back");
     size_t fr = (size_t)NSAVE * NX * NX;
-    double m = fmax(maxdiff(ref.u + 3 * fr, shard.u, 2 * fr),
-                    fmax(maxdiff(ref.vx + 3 * fr, shard.vx, 2 * fr), maxdiff(ref.vy + 3 * fr, shard.vy, 2 * fr)));
+    double m = lie_test_max(
+        maxdiff(ref.u + 3 * fr, shard.u, 2 * fr),
+        lie_test_max(maxdiff(ref.vx + 3 * fr, shard.vx, 2 * fr), maxdiff(ref.vy + 3 * fr, shard.vy, 2 * fr)));
     LIE_TEST_LE(m, 1e-8, "shard (offset 3, n 2): rows equal rows 3..4 of the whole set");
     LIE_TEST_TRUE(shard.seed[0] == ref.seed[3] && shard.seed[1] == ref.seed[4] && shard.b[0] == ref.b[3] &&
                       shard.b[1] == ref.b[4],

@@ -100,8 +100,8 @@ static void compare(lie_ctx ctx, const char *path, lie_ns2d_bc bc, lie_ns2d_pc p
     LIE_TEST_TRUE(have, what);
     double m = 0, scale = 0;
     for (int q = 0; have && q < NX * NY; q++) {
-      m = fmax(m, fabs(got[q] - want[q]));
-      scale = fmax(scale, fabs(want[q]));
+      m = lie_test_max(m, fabs(got[q] - want[q]));
+      scale = lie_test_max(scale, fabs(want[q]));
     }
     snprintf(what, sizeof what, "%s (%s pc): max |%s - NumPy PhiFlow reference| after 3 steps (scale %.2f)", bcn,
              pcn[pc], names[k], scale);

@@ -44,7 +44,7 @@ static void run(lie_ctx ctx, int n, lie_ns2d_advect adv, double *field_err, doub
     double dmax, vmax;
     LIE_TEST_CALL(lie_ns2d_step(ns, &ok));
     LIE_TEST_CALL(lie_ns2d_divergence(ns, &dmax, &vmax));
-    maxrel = fmax(maxrel, dmax * (p.Lx / n) / vmax);
+    maxrel = lie_test_max(maxrel, dmax * (p.Lx / n) / vmax);
     if (!ok) printf("step %d failed\n", k);
   }
   char what[128];

@@ -103,7 +103,7 @@ static double input_error(const float *x, int i, int t0, int ct, const double *m
       for (int a = 0; a < NX; a++)
         for (int q = 0; q < NY; q++) {
           double want = (field(c, i, t0 + n, a, q) - mean[c]) / std[c];
-          e = fmax(e, fabs(x[((size_t)(c * ct + n) * NX + a) * NY + q] - want));
+          e = lie_test_max(e, fabs(x[((size_t)(c * ct + n) * NX + a) * NY + q] - want));
         }
   return e;
 }
@@ -179,9 +179,9 @@ int main(int argc, char **argv) {
     for (int a = 0; a < NX; a++)
       for (int q = 0; q < NY; q++) {
         size_t o = ((size_t)k * NX + a) * NY + q;
-        eX = fmax(eX, fabs(x[3 * len + o] - (a + 0.5) / NX));
-        eX = fmax(eX, fabs(x[4 * len + o] - (q + 0.5) / NY));
-        eX = fmax(eX, fabs(x[5 * len + o] - (k + 2) / 9.0));
+        eX = lie_test_max(eX, fabs(x[3 * len + o] - (a + 0.5) / NX));
+        eX = lie_test_max(eX, fabs(x[4 * len + o] - (q + 0.5) / NY));
+        eX = lie_test_max(eX, fabs(x[5 * len + o] - (k + 2) / 9.0));
       }
   LIE_TEST_LE(ec, 2e-6, "coords plain input: field channels as grid mode");
   LIE_TEST_LE(eX, 1e-6, "coords channels X/Lx, Y/Ly, T/T_end");

@@ -78,7 +78,7 @@ static void lie_test_tiny_cfg(lie_pretrain_cfg *c, const char *data, const char 
 static double lie_test_max_rel(const double *a, const double *b, long n) {
   double m = 0;
   for (long i = 0; i < n; i++)
-    m = fmax(m, fabs(a[i] - b[i]) / fmax(fabs(b[i]), 1e-30));
+    m = lie_test_max(m, fabs(a[i] - b[i]) / lie_test_max(fabs(b[i]), 1e-30));
   return m;
 }
 #endif

@@ -11,7 +11,7 @@ static int mpi_sum(double *buf, int n, void *user) {
 static double maxdiff(const float *a, const float *b, size_t n) {
   double m = 0;
   for (size_t i = 0; i < n; i++)
-    m = fmax(m, fabs((double)a[i] - b[i]));
+    m = lie_test_max(m, fabs((double)a[i] - b[i]));
   return m;
 }
 
@@ -43,15 +43,14 @@ int main(int argc, char **argv) {
   MPI_Allreduce(MPI_IN_PLACE, dgs, C, MPI_FLOAT, MPI_SUM, comm);
   MPI_Allreduce(MPI_IN_PLACE, dbs, C, MPI_FLOAT, MPI_SUM, comm);
   LIE_TEST_LE(maxdiff(ys, y + (size_t)r * nl, nl), 1e-5, "output of the slice = whole-batch output");
-  LIE_TEST_LE(fmax(maxdiff(ms, m, C), maxdiff(rss, rs, C)), 1e-6, "batch mean and 1/std = whole batch's");
-  LIE_TEST_LE(fmax(maxdiff(rms, rm, C), maxdiff(rvs, rv, C)), 1e-6, "running statistics = whole batch's");
+  LIE_TEST_LE(lie_test_max(maxdiff(ms, m, C), maxdiff(rss, rs, C)), 1e-6, "batch mean and 1/std = whole batch's");
+  LIE_TEST_LE(lie_test_max(maxdiff(rms, rm, C), maxdiff(rvs, rv, C)), 1e-6, "running statistics = whole batch's");
   LIE_TEST_LE(maxdiff(dxs, dx + (size_t)r * nl, nl), 1e-5, "input gradient of the slice");
-  LIE_TEST_LE(fmax(maxdiff(dgs, dg, C), maxdiff(dbs, db, C)), 1e-4, "dgamma, dbeta summed over ranks");
+  LIE_TEST_LE(lie_test_max(maxdiff(dgs, dg, C), maxdiff(dbs, db, C)), 1e-4, "dgamma, dbeta summed over ranks");
   if (P > 1) { /* control: the plain layer on the slice alone differs */
     float yl[B * C * HW], ml[C], rsl[C];
     lie_nn_batchnorm_forward(yl, ml, rsl, xs, g, be, NULL, NULL, bl, C, HW, 0.1f, 1e-5f, 1);
-    double d = maxdiff(yl, y + (size_t)r * nl, nl), dmax = 0;
-    MPI_Allreduce(&d, &dmax, 1, MPI_DOUBLE, MPI_MAX, comm);
+    double dmax = lie_test_allmax(maxdiff(yl, y + (size_t)r * nl, nl), comm);
     LIE_TEST_LE(1e-3, dmax, "control: unsynced slice statistics give a different output");
   }
   return lie_test_finish();

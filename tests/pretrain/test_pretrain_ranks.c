@@ -64,8 +64,8 @@ static double weight_rel(lie_nn_net net, const float *a, const float *b) {
     double d = 0, s = 0;
     for (size_t i = in->offset; i < in->offset + in->size; i++)
       d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]), s += (double)b[i] * b[i];
-    if (sqrt(d / fmax(s, 1e-30)) > worst) worst = sqrt(d / fmax(s, 1e-30));
-    if (getenv("LIE_TEST_VERBOSE")) printf("     %-40s %.3e\n", in->name, sqrt(d / fmax(s, 1e-30)));
+    worst = lie_test_max(worst, sqrt(d / lie_test_max(s, 1e-30)));
+    if (getenv("LIE_TEST_VERBOSE")) printf("     %-40s %.3e\n", in->name, sqrt(d / lie_test_max(s, 1e-30)));
   }
   return worst;
 }

@@ -9,14 +9,14 @@
 static double maxabs(const float *a, size_t n) {
   double m = 0;
   for (size_t i = 0; i < n; i++)
-    m = fmax(m, fabs(a[i]));
+    m = lie_test_max(m, fabs(a[i]));
   return m;
 }
 
 static double maxdiff_fd(const float *a, const double *b, size_t n) {
   double m = 0;
   for (size_t i = 0; i < n; i++)
-    m = fmax(m, fabs(a[i] - b[i]));
+    m = lie_test_max(m, fabs(a[i] - b[i]));
   return m;
 }
 
@@ -60,7 +60,7 @@ static int fixture_case(FILE *f) {
   }
   double gmax = 0;
   for (size_t i = 0; i < nd; i++)
-    gmax = fmax(gmax, fmax(fabs(gz[i]), fabs(gzp[i])));
+    gmax = lie_test_max(gmax, lie_test_max(fabs(gz[i]), fabs(gzp[i])));
   snprintf(what, sizeof what, "fixture %s: max |dL/dz - torch| / max|grad|", name);
   LIE_TEST_LE(maxdiff_fd(dz, gz, nd) / gmax, 1e-6, what);
   snprintf(what, sizeof what, "fixture %s: max |dL/dz' - torch| / max|grad|", name);
@@ -114,10 +114,10 @@ static void fd_check(const char *term, double sim, double std, double cov) {
       fd[k] = (lp - lm) / ((double)xp - (double)xm);
     }
   }
-  double g = fmax(maxabs(dz, N * D), maxabs(dzp, N * D));
+  double g = lie_test_max(maxabs(dz, N * D), maxabs(dzp, N * D));
   char what[128];
   snprintf(what, sizeof what, "finite differences, %s term: max |grad - fd| / max|grad| (max|grad| %.3g)", term, g);
-  double e = fmax(maxdiff_fd(dz, fz, N * D), maxdiff_fd(dzp, fzp, N * D)) / g;
+  double e = lie_test_max(maxdiff_fd(dz, fz, N * D), maxdiff_fd(dzp, fzp, N * D)) / g;
   LIE_TEST_LE(e, 1e-5, what);
   LIE_TEST_TRUE(g > 1e-3, "the gradient checked is not trivially zero");
 }
