@@ -4,6 +4,7 @@
  *   success (N,) uint8; root attributes liereg_schema, pde, generator, created, options.
  * Every write is collective over the world (H5FD_MPIO_COLLECTIVE); a rank with nothing to
  * write takes part with an empty selection. */
+#include "liereg/io.h"
 #include "solvers/ns2d_impl.h"
 
 #include <stdlib.h>
@@ -128,6 +129,7 @@ int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_
   io->nsave = p->nsteps - p->nskip;
   LIE_H5(fapl);
   LIE_H5(H5Pset_fapl_mpio(fapl, lie_ctx_comm(ns->ctx), MPI_INFO_NULL));
+  LIE_CALL(lie_h5_path_check(ns->ctx, path));
   io->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
   LIE_CHECK(io->file >= 0, LIE_ERR_IO, "cannot create HDF5 file %s", path);
@@ -162,6 +164,7 @@ int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_
   LIE_H5(H5Dclose(d));
   LIE_CALL(make_dset(io->group, "success", H5T_STD_U8LE, 1, n1, NULL, &d));
   LIE_H5(H5Dclose(d));
+  LIE_CALL(lie_h5_reserve(io->file));
   return LIE_OK;
 }
 
@@ -252,7 +255,7 @@ int lie_ns2d_io_close(lie_ns2d_io *io) {
     if (*h[k] > 0) LIE_H5(H5Dclose(*h[k]));
   if (io->group > 0) LIE_H5(H5Gclose(io->group));
   if (io->dxpl > 0) LIE_H5(H5Pclose(io->dxpl));
-  if (io->file > 0) LIE_H5(H5Fclose(io->file));
+  if (io->file > 0) LIE_CALL(lie_h5_close(&io->file));
   memset(io, 0, sizeof *io);
   return LIE_OK;
 }

@@ -21,6 +21,15 @@ extern "C" {
 int lie_h5_create(lie_ctx ctx, const char *path, hid_t *file); /* truncates; collective */
 int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file);   /* read-only; collective */
 int lie_h5_close(hid_t *file);
+/* Collective: reserves disk space for every dataset created in a new file (plus metadata) before
+ * any data are written, so that a full disk is one clean error up front (LIE_ERR_IO naming the
+ * file) instead of a failed parallel write, which HDF5 1.10 does not recover from. */
+int lie_h5_reserve(hid_t file);
+/* Longest file name MPI-IO accepts here (Open MPI 4.1's sharedfp/lockedfile component, when not
+ * excluded with OMPI_MCA_sharedfp=^lockedfile, overflows a 256-byte buffer: 245 - digits of the
+ * largest rank), and the check of a path against it (LIE_ERR_USAGE naming the path). */
+int lie_h5_mpiio_name_max(lie_ctx ctx);
+int lie_h5_path_check(lie_ctx ctx, const char *path);
 /* Dataset with leading axis N chunked one row (trajectory) per chunk. */
 int lie_h5_dataset_create(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, hid_t *dset);
 /* Collective write of `count` rows of the leading axis starting at `start` with `stride`
@@ -44,6 +53,28 @@ int lie_h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t n);
 int lie_h5_attr_get_double(hid_t loc, const char *name, double *value);
 /* Root attributes every liereg file carries: schema, pde, generator, options, created. */
 int lie_h5_stamp(hid_t file, const char *pde);
+
+/* ------------------------------------------------------------ output files (output.c) */
+/* Every output is written under NAME.tmp and renamed to NAME only when complete: begin checks the
+ * path (given, short enough, NAME.tmp a valid name, not existing unless force, directory
+ * writable; local, no communication) and sets tmp; end is collective over ctx: it agrees on
+ * `err` over the ranks, then rank 0 renames tmp to path when no rank failed and removes tmp
+ * otherwise. It returns err (message kept), or LIE_ERR_IO naming the failing rank on the ranks
+ * that had no error themselves. end_file is the single-writer form (one rank writes a text file
+ * with stdio): it closes f checking every write, then renames or removes. After end, the output
+ * is finished (a second end does nothing). */
+typedef struct {
+  char path[4096], tmp[4096 + 8];
+} lie_output;
+int lie_output_begin(lie_output *o, const char *path, int force);
+/* Names only (no checks): for files a run rewrites by design, e.g. checkpoints. */
+int lie_output_temp(lie_output *o, const char *path);
+/* LIE_ERR_USAGE when the output is the same file as `input` (given with `option`). */
+int lie_output_not_input(const lie_output *o, const char *input, const char *option);
+int lie_output_end(lie_ctx ctx, lie_output *o, int err);
+int lie_output_end_file(lie_output *o, FILE *f, int err);
+/* Removes tmp without agreement (a rank-local cleanup path, e.g. after a signal). */
+int lie_output_abandon(lie_output *o);
 
 /* ------------------------------------------------------------ 1D datasets */
 /* Writer for the 1D layout: /<mode>/pde_<nt>-<nx>, x, dx, t, dt, L, T, nu (Burgers),

@@ -155,6 +155,7 @@ int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char 
   if (!e) e = lie_h5_attr_set_string(fout, "aug_source", in);
   if (!e && (gout = H5Gcreate2(fout, split, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0) e = LIE_ERR_HDF5;
   if (!e) e = ns_create_outputs(gout, &io, n, nt_out, nx, ny, mode == LIE_AUG_COORDS);
+  if (!e) e = lie_h5_reserve(fout);
   int size = lie_ctx_size(ctx), me = lie_ctx_rank(ctx);
   for (int r = 0; !e && r < (n + size - 1) / size; r++) {
     int i = r * size + me, have = i < n;

@@ -212,6 +212,7 @@ static int open_output(lie_ctx ctx, const char *tmp, const aug_opts *o, const ch
     LIE_CALL(out_column(w, C_CX, "coord_x", F, D, 3, n, nt, nx, "mapped x coordinate of each sample"));
     LIE_CALL(out_column(w, C_CT, "coord_t", F, D, 3, n, nt, nx, "mapped t coordinate of each sample"));
   }
+  LIE_CALL(lie_h5_reserve(w->file));
   return LIE_OK;
 }
 
@@ -288,17 +289,17 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   aug_params p = {0};
   aug_out w = {.file = -1, .group = -1};
   lie_dataset1d ds = NULL;
-  char tmp[PATH_MAX + 8];
+  lie_output out;
   int stop, n = 0, nt = 0, nx = 0, nt_out = 0;
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "augment takes no positional arguments (use -i IN.h5 -o OUT.h5)");
   LIE_CALL(read_options(ctx, &o, &stop));
   if (stop) return LIE_OK;
-  LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp));
+  LIE_CALL(lie_output_begin(&out, o.out, o.force));
+  LIE_CALL(lie_output_not_input(&out, o.in, "-i"));
   LIE_CALL(file_is_ns(ctx, &o));
   if (o.p == LIE_PDE_NS) {
-    LIE_CALL(lie_cli_augment_ns(ctx, o.in, tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode));
-    LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-    if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+    int e = lie_cli_augment_ns(ctx, o.in, out.tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode);
+    LIE_CALL(lie_output_end(ctx, &out, e));
     return LIE_OK;
   }
   LIE_CALL(lie_dataset1d_open(ctx, o.in, o.has_split ? o.split : NULL, NULL, &ds));
@@ -306,15 +307,12 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   if (!e) e = lie_dataset1d_sizes(ds, &n, &nt, &nx);
   if (!e) e = read_params(ds, n, &p);
   if (!e) e = output_frames(ctx, ds, &o, n, nt, &nt_out);
-  if (!e) e = open_output(ctx, tmp, &o, lie_dataset1d_mode(ds), &p, n, nt_out, nx, &w);
+  if (!e) e = open_output(ctx, out.tmp, &o, lie_dataset1d_mode(ds), &p, n, nt_out, nx, &w);
   if (!e) e = transform_all(ctx, ds, &o, &p, n, nt, nx, nt_out, &w);
   int ce = w.file >= 0 ? close_output(&w) : 0;
   lie_dataset1d_close(&ds);
   free_params(&p);
-  LIE_CALL(e);
-  LIE_CALL(ce);
-  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+  LIE_CALL(lie_output_end(ctx, &out, e ? e : ce));
   lie_log_info(ctx, "augment: %d trajectories, %s eps=%g (%s mode), %d x %d -> %s", n, o.group, o.eps, o.mode, nt_out,
                nx, o.out);
   return LIE_OK;

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
@@ -10,6 +11,7 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
   char out[LIE_PRETRAIN_PATH] = "", backend[32] = "ref";
   PetscInt batch = 16, threads = 0;
   PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
+  lie_output o = {0};
   int stop;
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "usage: liereg embed -ckpt CKPT.h5 -data FILE.h5 -o EMB.h5");
   snprintf(backend, sizeof backend, "%s", lie_nn_backend_name(lie_nn_backend_default()));
@@ -41,16 +43,18 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
       LIE_CHECK(access(cfg.data[i], R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data '%s'", cfg.data[i]);
     LIE_CHECK(batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
     LIE_CALL(lie_nn_backend_from_name(backend, &cfg.backend));
-    LIE_CALL(lie_cli_output_path(out, force, cfg.out, sizeof cfg.out));
+    LIE_CALL(lie_output_begin(&o, out, force));
+    LIE_CALL(lie_output_not_input(&o, cfg.ckpt, "-ckpt"));
+    for (int i = 0; i < cfg.ndata; i++)
+      LIE_CALL(lie_output_not_input(&o, cfg.data[i], "-data"));
+    LIE_CHECK(strlen(o.tmp) < sizeof cfg.out, LIE_ERR_USAGE, "output path too long: %.80s...", out);
+    snprintf(cfg.out, sizeof cfg.out, "%s", o.tmp);
   }
   cfg.batch = (int)batch;
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   if (threads > 0) LIE_CALL(lie_nn_set_threads((int)threads));
-  LIE_CALL(lie_embed_run(ctx, &cfg)); /* writes cfg.out = OUT.tmp */
-  int err = lie_ctx_rank(ctx) == 0 && rename(cfg.out, out) != 0, any = 0;
-  LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
-  LIE_CHECK(!any, LIE_ERR_IO, "cannot rename %s to %s", cfg.out, out);
+  LIE_CALL(lie_output_end(ctx, &o, lie_embed_run(ctx, &cfg))); /* it writes cfg.out = OUT.tmp */
   lie_log_info(ctx, "wrote %s", out);
   return LIE_OK;
 }

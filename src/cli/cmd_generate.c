@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
 typedef struct {
   char pde[32], out[PETSC_MAX_PATH_LEN], mode[16];
@@ -42,21 +41,20 @@ static int check_failures(int nfailed, int n, const char *out) {
 
 static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie_split split) {
   lie_solver1d solver = NULL;
-  char tmp[PETSC_MAX_PATH_LEN + 8];
+  lie_output out = {0};
   int stop, nfailed = 0;
   LIE_CALL(lie_solver1d_create(ctx, pde, &solver));
   int err = lie_solver1d_set_from_options(solver);
   if (!err) err = lie_solver1d_setup(solver);
   PetscBool help = PETSC_FALSE;
   PetscOptionsHasHelp(NULL, &help);
-  if (!err && !help) err = lie_cli_output_path(o->out, o->force, tmp, sizeof tmp);
+  if (!err && !help) err = lie_output_begin(&out, o->out, o->force);
   if (!err) err = lie_cli_options_done(ctx, &stop);
   if (!err && !stop) {
     lie_log_info(ctx, "generate: pde=%s n=%d mode=%s seed=%lld ranks=%d -> %s", lie_pde_name(pde), (int)o->n,
                  lie_split_name(split), (long long)o->seed, lie_ctx_size(ctx), o->out);
-    err = lie_generate1d(ctx, solver, tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
-    if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
-    if (!err) err = lie_cli_publish(ctx, tmp, o->out);
+    err = lie_generate1d(ctx, solver, out.tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
+    err = lie_output_end(ctx, &out, err);
   }
   lie_solver1d_destroy(&solver);
   LIE_CALL(err);
@@ -66,20 +64,19 @@ static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie
 
 static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split) {
   lie_ns2d ns = NULL;
-  char tmp[PETSC_MAX_PATH_LEN + 8];
+  lie_output out = {0};
   int stop, nfailed = 0;
   PetscBool help = PETSC_FALSE;
   LIE_CALL(lie_ns2d_create(ctx, &ns));
   int err = lie_ns2d_set_from_options(ns);
   PetscOptionsHasHelp(NULL, &help);
-  if (!err && !help) err = lie_cli_output_path(o->out, o->force, tmp, sizeof tmp);
+  if (!err && !help) err = lie_output_begin(&out, o->out, o->force);
   if (!err) err = lie_cli_options_done(ctx, &stop);
   if (!err && !stop) {
     lie_log_info(ctx, "generate: pde=ns n=%d mode=%s seed=%lld ranks=%d -> %s", (int)o->n, lie_split_name(split),
                  (long long)o->seed, lie_ctx_size(ctx), o->out);
-    err = lie_ns2d_generate_range(ns, tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
-    if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
-    if (!err) err = lie_cli_publish(ctx, tmp, o->out);
+    err = lie_ns2d_generate_range(ns, out.tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
+    err = lie_output_end(ctx, &out, err);
   }
   lie_ns2d_destroy(&ns);
   LIE_CALL(err);

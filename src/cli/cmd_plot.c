@@ -246,7 +246,7 @@ int lie_cmd_plot(lie_ctx ctx, int nargs, char **args) {
   lie_aug_cfg cfg;
   lie_image im = {0};
   lie_pde p = LIE_PDE_KS;
-  char tmp[PATH_MAX + 8];
+  lie_output out;
   int stop;
   LIE_CALL(read_plot_options(ctx, &o));
   PetscBool help = PETSC_FALSE;
@@ -260,13 +260,12 @@ int lie_cmd_plot(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "plot takes no positional arguments (use -i FILE.h5 -o K.png)");
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
-  LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp));
+  LIE_CALL(lie_output_begin(&out, o.out, o.force));
   if (lie_ctx_rank(ctx) != 0) return LIE_OK; /* one picture: rank 0 draws it */
   int e = p == LIE_PDE_NS ? plot_ns(ctx, &o, &cfg, &im) : plot1d(ctx, &o, &cfg, &im);
-  if (!e) e = write_png(tmp, &im);
+  if (!e) e = write_png(out.tmp, &im);
   free(im.rgb);
-  LIE_CALL(e);
-  LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+  LIE_CALL(lie_output_end_file(&out, NULL, e));
   lie_log_info(ctx, "plot: trajectory %d of %s -> %s (%d x %d)", (int)o.index, o.in, o.out, im.w, im.h);
   return LIE_OK;
 }

@@ -10,7 +10,6 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
   lie_pretrain p = NULL;
   lie_pretrain_result res;
   PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
-  char tmp[LIE_PRETRAIN_PATH + 8];
   int stop;
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE,
             "pretrain takes no positional arguments (usage: liereg pretrain -data FILE.h5 "
@@ -25,7 +24,9 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
     LIE_CALL(lie_pretrain_cfg_check(&cfg));
     /* Resuming into its own checkpoint (a requeued job) overwrites it by design. */
     int same = cfg.resume[0] && !strcmp(cfg.resume, cfg.out);
-    LIE_CALL(lie_cli_output_path(cfg.out, force || same, tmp, sizeof tmp));
+    lie_output o;
+    LIE_CALL(lie_output_begin(&o, cfg.out, force || same));
+    LIE_CALL(lie_output_not_input(&o, cfg.data, "-data"));
   }
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;

@@ -84,25 +84,27 @@ static const char *ks_opts[][2] = {{"-accuracy", "1e-4"}, {"-save_start", "0"}, 
 
 static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, int n, uint64_t offset) {
   const char *(*opts)[2] = pde == LIE_PDE_BURGERS ? burgers_opts : ks_opts;
-  char tmp[QS_PATH + 16], nx[16];
+  char nx[16];
   lie_solver1d s = NULL;
+  lie_output out;
   int nfailed = 0, err;
   for (int i = 0; opts[i][0]; i++)
     LIE_PETSC(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
   snprintf(nx, sizeof nx, "%d", q->sc->nx);
   if (q->sc->nx) LIE_PETSC(PetscOptionsSetValue(NULL, "-nx", nx));
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  LIE_CALL(lie_output_temp(&out, path));
   err = lie_solver1d_create(q->ctx, pde, &s);
   if (!err) err = lie_solver1d_set_from_options(s);
   if (!err) err = lie_solver1d_setup(s);
-  if (!err) err = lie_generate1d(q->ctx, s, tmp, split, n, 1, offset, &nfailed);
+  if (!err) err = lie_generate1d(q->ctx, s, out.tmp, split, n, 1, offset, &nfailed);
+  if (!err && nfailed)
+    err = lie_error_set(LIE_ERR_NUMERIC, __FILE__, __LINE__, __func__, "%d of %d trajectories of %s failed", nfailed, n,
+                        path);
   lie_solver1d_destroy(&s);
   for (int i = 0; opts[i][0]; i++)
     PetscOptionsClearValue(NULL, opts[i][0]);
   PetscOptionsClearValue(NULL, "-nx");
-  LIE_CALL(err);
-  LIE_CHECK(nfailed == 0, LIE_ERR_NUMERIC, "%d of %d trajectories of %s failed", nfailed, n, path);
-  LIE_CALL(lie_cli_publish(q->ctx, tmp, path));
+  LIE_CALL(lie_output_end(q->ctx, &out, err));
   return LIE_OK;
 }
 
@@ -139,10 +141,11 @@ static int embed(qs_job *q, const char *ckpt, const char *data, const char *out)
   snprintf(c.ckpt, sizeof c.ckpt, "%s", ckpt);
   c.ndata = 1;
   snprintf(c.data[0], sizeof c.data[0], "%s", data);
-  snprintf(c.out, sizeof c.out, "%s.tmp", out);
+  lie_output o;
+  LIE_CALL(lie_output_temp(&o, out));
+  snprintf(c.out, sizeof c.out, "%s", o.tmp);
   c.batch = 16, c.backend = lie_nn_backend_default();
-  LIE_CALL(lie_embed_run(q->ctx, &c));
-  LIE_CALL(lie_cli_publish(q->ctx, c.out, out));
+  LIE_CALL(lie_output_end(q->ctx, &o, lie_embed_run(q->ctx, &c)));
   return LIE_OK;
 }
 

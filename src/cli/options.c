@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <string.h>
-#include <unistd.h>
 
 int lie_cli_running = 0;
 
@@ -41,37 +40,28 @@ int lie_cli_options_done(lie_ctx ctx, int *stop) {
   return LIE_OK;
 }
 
+/* Thin wrappers over lie_output (src/io/output.c) for the single-writer text outputs. */
 int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp) {
-  LIE_CHECK(path && path[0], LIE_ERR_USAGE, "missing output file (-o FILE)");
-  LIE_CHECK(force || access(path, F_OK) != 0, LIE_ERR_USAGE, "output file %s exists (use -force to overwrite)", path);
-  LIE_CHECK(strlen(path) + 5 <= ntmp, LIE_ERR_USAGE, "output path too long: %s", path);
-  char dir[PETSC_MAX_PATH_LEN];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash)
-    *(slash == dir ? slash + 1 : slash) = 0;
-  else
-    snprintf(dir, sizeof dir, ".");
-  LIE_CHECK(access(dir, W_OK) == 0, LIE_ERR_IO, "cannot write %s: directory %s does not exist or is not writable", path,
-            dir);
-  snprintf(tmp, ntmp, "%s.tmp", path);
+  lie_output o;
+  LIE_CALL(lie_output_begin(&o, path, force));
+  LIE_CHECK(strlen(o.tmp) < ntmp, LIE_ERR_USAGE, "output path too long: %.80s...", path);
+  snprintf(tmp, ntmp, "%s", o.tmp);
   return LIE_OK;
 }
 
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out) {
-  int ok = 1;
-  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
-  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
-  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  lie_output o;
+  LIE_CALL(lie_output_temp(&o, out));
+  snprintf(o.tmp, sizeof o.tmp, "%s", tmp);
+  LIE_CALL(lie_output_end(ctx, &o, LIE_OK));
   return LIE_OK;
 }
 
 int lie_cli_finish_file(FILE *f, const char *tmp, const char *path) {
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+  lie_output o;
+  LIE_CALL(lie_output_temp(&o, path));
+  snprintf(o.tmp, sizeof o.tmp, "%s", tmp);
+  LIE_CALL(lie_output_end_file(&o, f, LIE_OK));
   return LIE_OK;
 }
 

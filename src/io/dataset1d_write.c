@@ -94,6 +94,7 @@ int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde 
   LIE_CALL(lie_h5_stamp(w->file, lie_pde_name(pde)));
   LIE_H5(w->group = H5Gcreate2(w->file, lie_split_name(split), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   LIE_CALL(columns_create(w));
+  LIE_CALL(lie_h5_reserve(w->file));
   return LIE_OK;
 }
 

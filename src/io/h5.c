@@ -1,9 +1,16 @@
 /* Thin, checked wrappers over parallel HDF5 used by every file liereg writes or reads. */
+#define _GNU_SOURCE /* fallocate */
 #include "liereg/io.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <petscsys.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 /* HDF5 prints its own error stack by default; we report errors ourselves, once. */
 static void quiet_hdf5(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
@@ -14,9 +21,42 @@ static int mpio_fapl(lie_ctx ctx, hid_t *fapl) {
   return LIE_OK;
 }
 
+/* Open MPI 4.1 queries its sharedfp/lockedfile component at every MPI_File_open (so behind
+ * H5Fcreate/H5Fopen with the MPI-IO driver), and it sprintf's "NAME.locktest.RANK" into a
+ * 256-byte stack buffer: a longer name aborts the process ("buffer overflow detected"). The
+ * CLI excludes the component (liereg never uses shared file pointers); when it is not
+ * excluded, names that would overflow are refused here with a clear error instead. */
+static int lockedfile_active(void) {
+#ifdef OPEN_MPI
+  const char *v = getenv("OMPI_MCA_sharedfp");
+  if (!v || !v[0]) return 1;
+  return v[0] == '^' ? strstr(v, "lockedfile") == NULL : strstr(v, "lockedfile") != NULL;
+#else
+  return 0;
+#endif
+}
+
+int lie_h5_mpiio_name_max(lie_ctx ctx) {
+  int digits = 1;
+  for (int r = lie_ctx_size(ctx) - 1; r >= 10; r /= 10)
+    digits++;
+  return lockedfile_active() ? 256 - (int)strlen(".locktest.") - digits - 1 : 4095;
+}
+
+int lie_h5_path_check(lie_ctx ctx, const char *path) {
+  int max = lie_h5_mpiio_name_max(ctx);
+  LIE_CHECK((int)strlen(path) <= max, LIE_ERR_USAGE,
+            "path too long for MPI-IO (%zu characters, Open MPI's sharedfp/lockedfile component allows %d; use a "
+            "shorter path or set OMPI_MCA_sharedfp=^lockedfile): %.60s...",
+            strlen(path), max, path);
+  return LIE_OK;
+}
+
 int lie_h5_create(lie_ctx ctx, const char *path, hid_t *file) {
   hid_t fapl;
   quiet_hdf5();
+  *file = -1;
+  LIE_CALL(lie_h5_path_check(ctx, path));
   LIE_CALL(mpio_fapl(ctx, &fapl));
   *file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
@@ -27,6 +67,8 @@ int lie_h5_create(lie_ctx ctx, const char *path, hid_t *file) {
 int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file) {
   hid_t fapl;
   quiet_hdf5();
+  *file = -1;
+  LIE_CALL(lie_h5_path_check(ctx, path));
   FILE *f = fopen(path, "rb");
   LIE_CHECK(f, LIE_ERR_IO, "cannot open %s: no such file or not readable", path);
   fclose(f);
@@ -38,11 +80,127 @@ int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file) {
   return LIE_OK;
 }
 
+/* HDF5 1.10 leaves a file whose H5Fclose failed (disk full while flushing) half-destroyed but
+ * still registered, and closes it again when MPI finalizes: a SEGV in PetscFinalize. So a
+ * written file is flushed first, while a failure still leaves it intact; if that failed on any
+ * rank, the file's contents are lost anyway (its output is removed by lie_output_end), so rank 0
+ * truncates it to free its space, and the close, whose flush now fits, succeeds. */
+static int any_rank(int bad, MPI_Comm comm) {
+  int any = bad;
+  if (comm != MPI_COMM_NULL) MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, comm);
+  return any;
+}
+
+/* The communicator (a duplicate: free it) and this rank in it of a file opened with the MPI-IO
+ * driver; MPI_COMM_NULL and rank 0 otherwise. Collective (the duplication). */
+static void file_comm(hid_t file, MPI_Comm *comm, int *rank) {
+  hid_t fapl = H5Fget_access_plist(file);
+  *comm = MPI_COMM_NULL, *rank = 0;
+  if (fapl >= 0 && H5Pget_driver(fapl) == H5FD_MPIO && H5Pget_fapl_mpio(fapl, comm, NULL) >= 0)
+    MPI_Comm_rank(*comm, rank);
+  if (fapl >= 0) H5Pclose(fapl);
+}
+
+static int writable(hid_t file) {
+  unsigned intent = 0;
+  return H5Fget_intent(file, &intent) >= 0 && (intent & H5F_ACC_RDWR);
+}
+
+static herr_t add_dataset_bytes(hid_t loc, const char *name, const H5O_info_t *info, void *out) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  hid_t s = d >= 0 ? H5Dget_space(d) : -1, t = d >= 0 ? H5Dget_type(d) : -1;
+  if (s >= 0 && t >= 0) *(double *)out += (double)H5Sget_simple_extent_npoints(s) * (double)H5Tget_size(t);
+  if (t >= 0) H5Tclose(t);
+  if (s >= 0) H5Sclose(s);
+  if (d >= 0) H5Dclose(d);
+  return 0;
+}
+
+/* Rank 0 allocates `bytes` for the file without changing its size (blocks beyond the end are
+ * released at close); where fallocate is not supported, the free space is compared instead. */
+static int reserve_blocks(const char *name, double bytes, char *why, size_t n) {
+  int fd = open(name, O_WRONLY);
+  if (fd < 0) return snprintf(why, n, "%s", strerror(errno)), 1;
+  int r = fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)bytes), eno = errno;
+  close(fd);
+  if (r == 0) return 0;
+  if (eno == EOPNOTSUPP || eno == ENOSYS) {
+    struct statvfs v;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", name);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+      snprintf(dir, sizeof dir, ".");
+    else
+      *(slash == dir ? slash + 1 : slash) = 0;
+    if (statvfs(dir, &v) != 0 || (double)v.f_bavail * v.f_frsize >= bytes) return 0;
+    eno = ENOSPC;
+  }
+  snprintf(why, n, "%s", strerror(eno));
+  return 1;
+}
+
+int lie_h5_reserve(hid_t file) {
+  double bytes = 0;
+  MPI_Comm comm;
+  int rank, bad = 0;
+  char name[4096] = "", why[256] = "";
+  LIE_H5(H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, add_dataset_bytes, &bytes, H5O_INFO_BASIC));
+  bytes = bytes * 1.03 + (64 << 10); /* metadata: chunk indexes, attributes, heaps */
+  file_comm(file, &comm, &rank);
+  H5Fget_name(file, name, sizeof name);
+  if (rank == 0) bad = reserve_blocks(name, bytes, why, sizeof why);
+  bad = any_rank(bad, comm);
+  if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  LIE_CHECK(!bad, LIE_ERR_IO, "cannot reserve %.2f MB for %s: %s", bytes / 1048576.0, name,
+            why[0] ? why : "no space on rank 0");
+  return LIE_OK;
+}
+
+/* HDF5 1.10 leaves a file whose H5Fclose failed (disk full while flushing) half-destroyed but
+ * still registered, and closes it again when MPI finalizes: a SEGV in PetscFinalize. Outputs
+ * reserve their space first (lie_h5_reserve), so writes do not fail for want of space; a written
+ * file is also flushed before the close, while a failure still leaves it intact, and if that
+ * failed, its contents are lost anyway (the output is removed by lie_output_end): the file is
+ * truncated to free its space so that the close, whose flush now fits, succeeds. (With several
+ * ranks parallel HDF5's metadata cache may differ between ranks after a failed flush, so this
+ * last resort is for one rank; the reservation is what protects parallel writes.) */
+static int flush_or_discard(hid_t file, MPI_Comm comm, int rank, const char *name) {
+  int any = any_rank(H5Fflush(file, H5F_SCOPE_GLOBAL) < 0, comm);
+  if (any && comm == MPI_COMM_NULL) {
+    if (truncate(name, 0) != 0) {
+      /* nothing could be freed: the flush below fails again */
+    }
+    H5Fflush(file, H5F_SCOPE_GLOBAL);
+  }
+  LIE_CHECK(!any, LIE_ERR_IO, "writing %s failed (disk full?)", name);
+  return LIE_OK;
+}
+
 int lie_h5_close(hid_t *file) {
   if (*file < 0) return LIE_OK;
+  if (!writable(*file)) {
+    herr_t e = H5Fclose(*file);
+    *file = -1;
+    LIE_CHECK(e >= 0, LIE_ERR_HDF5, "closing an HDF5 file failed");
+    return LIE_OK;
+  }
+  MPI_Comm comm;
+  int rank, size = 1;
+  char name[4096] = "";
+  H5Fget_name(*file, name, sizeof name);
+  file_comm(*file, &comm, &rank);
+  if (comm != MPI_COMM_NULL) MPI_Comm_size(comm, &size);
+  int ferr = flush_or_discard(*file, size > 1 ? comm : MPI_COMM_NULL, rank, name);
   herr_t e = H5Fclose(*file);
   *file = -1;
-  LIE_CHECK(e >= 0, LIE_ERR_HDF5, "closing an HDF5 file failed (disk full?)");
+  struct stat st;
+  /* release the blocks reserved beyond the end of the file */
+  if (e >= 0 && rank == 0 && stat(name, &st) == 0 && truncate(name, st.st_size) != 0) e = -1;
+  if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  LIE_CALL(ferr);
+  LIE_CHECK(e >= 0, LIE_ERR_HDF5, "closing %s failed (disk full?)", name);
   return LIE_OK;
 }
 

@@ -1,6 +1,7 @@
 /* HDF5 checkpoints laid out as a PyTorch state_dict: one dataset per entry at its dotted
  * name below a group per module ("encoder/layer1.0.conv1.weight"), in PyTorch's shapes, so
  * that a few lines of h5py + torch load them into torchvision's resnet18 (docs/NN.md). */
+#include "liereg/io.h"
 #include "nn_impl.h"
 
 #include <hdf5.h>
@@ -136,15 +137,15 @@ static int write_file(lie_nn_net net, lie_nn_adamw opt, hid_t f) {
 int lie_nn_checkpoint_save(lie_nn_net net, lie_nn_adamw opt, const char *path) {
   int err = LIE_OK;
   if (lie_ctx_rank(net->ctx) == 0) {
-    char tmp[1024];
-    LIE_CHECK(strlen(path) + 5 < sizeof tmp, LIE_ERR_ARG, "checkpoint path too long");
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create checkpoint %s", tmp);
-    err = write_file(net, opt, f);
-    if (H5Fclose(f) < 0 && !err) err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "closing %s", tmp);
-    if (!err && rename(tmp, path) != 0)
-      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", tmp, path);
+    lie_output o;
+    err = lie_output_temp(&o, path);
+    hid_t f = err ? -1 : H5Fcreate(o.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (!err && f < 0)
+      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot create checkpoint %s", o.tmp);
+    if (!err) err = write_file(net, opt, f);
+    int cerr = lie_h5_close(&f); /* survives a full disk (see h5.c) */
+    if (!err) err = cerr;
+    if (o.tmp[0]) err = lie_output_end_file(&o, NULL, err); /* renamed, or removed on error */
   }
   int all = 0;
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(net->ctx)));
