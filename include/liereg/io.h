@@ -35,8 +35,12 @@ int lie_h5_dataset_create(hid_t loc, const char *name, hid_t type, int rank, con
 /* Collective write of `count` rows of the leading axis starting at `start` with `stride`
  * (count may be 0 on some ranks). buf holds the rows contiguously. */
 int lie_h5_rows_write(hid_t dset, hid_t memtype, hsize_t start, hsize_t stride, hsize_t count, const void *buf);
-/* Independent read of rows [start, start+count). */
-int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf);
+/* Independent read of rows [start, start+count) into buf, which holds count * row_elems values:
+ * a dataset whose rows (product of the trailing dimensions) are not row_elems values long is
+ * LIE_ERR_FORMAT naming file and dataset, so a file can never overrun the caller's buffer. */
+int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, size_t row_elems, void *buf);
+/* "FILE:/group/name" of an open HDF5 object, for messages. */
+void lie_h5_where(hid_t obj, char *buf, size_t n);
 int lie_h5_dims(hid_t loc, const char *name, int *rank, hsize_t dims[8]);
 int lie_h5_exists(hid_t loc, const char *name); /* 1 if a link of that name exists */
 /* The split group to read: `mode` when given (absent: LIE_ERR_USAGE naming path), else the first
@@ -75,6 +79,26 @@ int lie_output_end(lie_ctx ctx, lie_output *o, int err);
 int lie_output_end_file(lie_output *o, FILE *f, int err);
 /* Removes tmp without agreement (a rank-local cleanup path, e.g. after a signal). */
 int lie_output_abandon(lie_output *o);
+
+/* ------------------------------------------------------------ layouts' rules (schema.c) */
+enum { LIE_LAYOUT_1D, LIE_LAYOUT_NS };
+/* Value rules `liereg info` checks on every value of a dataset. */
+enum { LIE_RULE_FINITE = 1, LIE_RULE_POSITIVE = 2, LIE_RULE_INCREASING = 4, LIE_RULE_ALL_ONE = 8 };
+typedef struct {
+  int layout;
+  long n, nt, nx, ny, k; /* ny: NS only; k: waves of ic_* (0 if absent) */
+  char field[128];       /* 1D: the field dataset's name */
+} lie_shape;
+/* NS when the group holds u and vx, else 1D. */
+int lie_schema_layout(hid_t group, int *layout);
+/* Checks every dataset the layout names that group `mode` of `path` holds (required ones must
+ * exist): type class, rank, axes consistent with each other (N, nt, nx, ny, K) and within sane
+ * limits (N >= 1, nt, nx, ny in [2, 2^20], <= 1 GiB per trajectory). Reads no data, so callers
+ * run it before allocating. LIE_ERR_FORMAT names file, group, dataset, found and expected shape.
+ * field: the 1D field's name (NULL: the first pde_* dataset). */
+int lie_schema_check(hid_t group, const char *path, const char *mode, int layout, const char *field, lie_shape *shape);
+/* The LIE_RULE_* bits for a dataset (is_field: the 1D field, whatever its name). */
+unsigned lie_schema_rules(int layout, const char *name, int is_field);
 
 /* ------------------------------------------------------------ 1D datasets */
 /* Writer for the 1D layout: /<mode>/pde_<nt>-<nx>, x, dx, t, dt, L, T, nu (Burgers),

@@ -70,9 +70,11 @@ static int ns_frames_out(lie_ctx ctx, ns_io *io, int n, int nt, lie_aug_gen g, d
   LIE_ALLOC(t, nt);
   int e = 0;
   for (int i = lie_ctx_rank(ctx); i < n && !e; i += lie_ctx_size(ctx)) {
-    e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, t);
-    long k = lround(eps / ((t[nt - 1] - t[0]) / (nt - 1)));
-    if (labs(k) > kmax) kmax = (int)labs(k);
+    e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, (size_t)nt, t);
+    /* frames shifted, compared before rounding: a huge eps must not overflow lround */
+    double q = fabs(eps / ((t[nt - 1] - t[0]) / (nt - 1)));
+    int k = e || !(q < nt) ? nt : (int)lround(q);
+    if (k > kmax) kmax = k;
   }
   free(t);
   LIE_CALL(e);
@@ -85,8 +87,10 @@ static int ns_frames_out(lie_ctx ctx, ns_io *io, int n, int nt, lie_aug_gen g, d
 
 static int ns_read(ns_io *io, int i, lie_field_ns *f) {
   double *dst[6] = {f->u, f->vx, f->vy, f->t, f->x, f->y};
+  size_t field = (size_t)f->nt * f->nx * f->ny,
+         len[6] = {field, field, field, (size_t)f->nt, (size_t)f->nx, (size_t)f->ny};
   for (int c = 0; c <= N_Y; c++)
-    LIE_CALL(lie_h5_rows_read(io->in[c], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, dst[c]));
+    LIE_CALL(lie_h5_rows_read(io->in[c], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, len[c], dst[c]));
   f->Lx = f->nx * (f->x[1] - f->x[0]), f->Ly = f->ny * (f->y[1] - f->y[0]), f->periodic = 1;
   return LIE_OK;
 }
@@ -107,7 +111,7 @@ static int ns_transform_one(ns_io *io, const lie_aug_seq *s, lie_aug_mode mode, 
     memcpy(io->buf[c], src[c], len[c] * sizeof(double));
   /* per-trajectory scalars: copied from the input, then the ones the map changes */
   for (int c = N_DT; c <= N_OK && !e; c++)
-    if (io->in[c] >= 0) e = lie_h5_rows_read(io->in[c], io->mt[c], (hsize_t)i, 1, io->buf[c]);
+    if (io->in[c] >= 0) e = lie_h5_rows_read(io->in[c], io->mt[c], (hsize_t)i, 1, 1, io->buf[c]);
   if (nt_out > 1) *(double *)io->buf[N_DT] = (out.t[nt_out - 1] - out.t[0]) / (nt_out - 1);
   if (io->buf[N_DX]) *(double *)io->buf[N_DX] = out.Lx / nx;
   if (io->buf[N_DY]) *(double *)io->buf[N_DY] = out.Ly / ny;
@@ -125,8 +129,8 @@ static int ns_transform_one(ns_io *io, const lie_aug_seq *s, lie_aug_mode mode, 
 int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char *split, const char *group,
                        lie_aug_gen g, double eps, lie_aug_mode mode) {
   hid_t fin = -1, gin = -1, fout = -1, gout = -1;
-  hsize_t dims[8];
-  int rank = 0, nt_out = 0, e;
+  hsize_t dims[8] = {0};
+  int nt_out = 0, e;
   ns_io io;
   lie_aug_seq s;
   for (int c = 0; c < N_COUNT; c++)
@@ -141,9 +145,9 @@ int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char 
           ? 0
           : lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s has no data group", in);
   if (!e && (gin = H5Gopen2(fin, split, H5P_DEFAULT)) < 0) e = LIE_ERR_HDF5;
-  if (!e) e = lie_h5_dims(gin, "u", &rank, dims);
-  if (!e && rank != 4)
-    e = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s:/%s/u is not (N, nt, nx, ny)", in, split);
+  lie_shape sh = {0}; /* the NS layout's validation, as every reader runs it (io/schema.c) */
+  if (!e) e = lie_schema_check(gin, in, split, LIE_LAYOUT_NS, NULL, &sh);
+  if (!e) dims[0] = (hsize_t)sh.n, dims[1] = (hsize_t)sh.nt, dims[2] = (hsize_t)sh.nx, dims[3] = (hsize_t)sh.ny;
   if (!e) e = ns_open_inputs(gin, &io);
   int n = (int)dims[0], nt = (int)dims[1], nx = (int)dims[2], ny = (int)dims[3];
   if (!e) e = ns_frames_out(ctx, &io, n, nt, g, eps, mode, &nt_out);

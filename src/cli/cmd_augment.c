@@ -107,7 +107,7 @@ static int read_raw(hid_t g, const char *name, hid_t type, int n, void *buf, int
   *found = lie_h5_exists(g, name);
   if (!*found) return LIE_OK;
   LIE_H5(d = H5Dopen2(g, name, H5P_DEFAULT));
-  int e = lie_h5_rows_read(d, type, 0, (hsize_t)n, buf);
+  int e = lie_h5_rows_read(d, type, 0, (hsize_t)n, 1, buf); /* (N,): validated by the reader's schema */
   H5Dclose(d);
   LIE_CALL(e);
   return LIE_OK;
@@ -145,16 +145,19 @@ static int output_frames(lie_ctx ctx, lie_dataset1d ds, const aug_opts *o, int n
   *nt_out = nt;
   if (o->gen != LIE_AUG_T_SHIFT || o->amode != LIE_AUG_GRID || nt < 2) return LIE_OK;
   LIE_ALLOC(t, nt);
-  for (int i = rank; i < n; i += size) {
-    int e = lie_dataset1d_read(ds, i, NULL, t, NULL);
-    if (e) {
-      free(t);
-      LIE_CALL(e);
-    }
-    long k = lround(o->eps / ((t[nt - 1] - t[0]) / (nt - 1)));
-    if (labs(k) > kmax) kmax = (int)labs(k);
+  int e = 0, any = 0;
+  for (int i = rank; i < n && !e; i += size) {
+    e = lie_dataset1d_read(ds, i, NULL, t, NULL);
+    /* frames shifted, compared before rounding: a huge eps must not overflow lround */
+    double q = fabs(o->eps / ((t[nt - 1] - t[0]) / (nt - 1)));
+    int k = e || !(q < nt) ? nt : (int)lround(q);
+    if (k > kmax) kmax = k;
   }
   free(t);
+  /* every rank reaches the reduction, so that one rank's read error cannot leave the others waiting */
+  LIE_MPI(MPI_Allreduce(&e, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
+  LIE_CALL(e);
+  LIE_CHECK(!any, LIE_ERR_FORMAT, "%s: reading the time grids failed on another rank", o->in);
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &kmax, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   *nt_out = nt - kmax;
   LIE_CHECK(*nt_out >= 1, LIE_ERR_USAGE, "-aug_eps %g shifts by %d frames: nothing of the %d-frame window is left",

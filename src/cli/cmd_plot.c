@@ -130,10 +130,10 @@ static int plot1d(lie_ctx ctx, const plot_opts *o, const lie_aug_cfg *cfg, lie_i
 }
 
 /* ------------------------------------------------------------ NS */
-static int read_ns_row(hid_t g, const char *name, int index, double *buf) {
+static int read_ns_row(hid_t g, const char *name, int index, size_t len, double *buf) {
   hid_t d;
   LIE_H5(d = H5Dopen2(g, name, H5P_DEFAULT));
-  int e = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, (hsize_t)index, 1, buf);
+  int e = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, (hsize_t)index, 1, len, buf);
   H5Dclose(d);
   LIE_CALL(e);
   return LIE_OK;
@@ -151,17 +151,20 @@ static int read_ns(lie_ctx ctx, const plot_opts *o, lie_field_ns *f) {
               ? 0
               : lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s has no data group", o->in);
   if (!e && (g = H5Gopen2(file, mode, H5P_DEFAULT)) < 0) e = LIE_ERR_HDF5;
-  if (!e) e = lie_h5_dims(g, "u", &rank, dims);
+  lie_shape sh = {0}; /* the NS layout's validation, as every reader runs it (io/schema.c) */
+  if (!e) e = lie_schema_check(g, o->in, mode, LIE_LAYOUT_NS, NULL, &sh);
+  if (!e)
+    rank = 4, dims[0] = (hsize_t)sh.n, dims[1] = (hsize_t)sh.nt, dims[2] = (hsize_t)sh.nx, dims[3] = (hsize_t)sh.ny;
   if (!e && (rank != 4 || o->index < 0 || (hsize_t)o->index >= dims[0]))
     e = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__, "-index %d not in %s (u has %llu trajectories)",
                       (int)o->index, o->in, rank == 4 ? (unsigned long long)dims[0] : 0ull);
   if (!e) e = lie_field_ns_alloc((int)dims[1], (int)dims[2], (int)dims[3], 0, 0, f);
-  if (!e) e = read_ns_row(g, "u", (int)o->index, f->u);
-  if (!e) e = read_ns_row(g, "vx", (int)o->index, f->vx);
-  if (!e) e = read_ns_row(g, "vy", (int)o->index, f->vy);
-  if (!e) e = read_ns_row(g, "x", (int)o->index, f->x);
-  if (!e) e = read_ns_row(g, "y", (int)o->index, f->y);
-  if (!e) e = read_ns_row(g, "t", (int)o->index, f->t);
+  if (!e) e = read_ns_row(g, "u", (int)o->index, (size_t)dims[1] * dims[2] * dims[3], f->u);
+  if (!e) e = read_ns_row(g, "vx", (int)o->index, (size_t)dims[1] * dims[2] * dims[3], f->vx);
+  if (!e) e = read_ns_row(g, "vy", (int)o->index, (size_t)dims[1] * dims[2] * dims[3], f->vy);
+  if (!e) e = read_ns_row(g, "x", (int)o->index, (size_t)dims[2], f->x);
+  if (!e) e = read_ns_row(g, "y", (int)o->index, (size_t)dims[3], f->y);
+  if (!e) e = read_ns_row(g, "t", (int)o->index, (size_t)dims[1], f->t);
   if (g >= 0) H5Gclose(g);
   lie_h5_close(&file);
   LIE_CALL(e);

@@ -15,8 +15,9 @@ static int copy_dataset(lie_ctx ctx, hid_t src, hid_t dst, const char *where, co
   int rank;
   hsize_t dims[8];
   LIE_CALL(lie_h5_dims(src, name, &rank, dims));
-  LIE_CHECK((int)dims[0] == n, LIE_ERR_FORMAT, "%s/%s has %llu rows but the embedding has %d (count mismatch)", where,
-            name, (unsigned long long)dims[0], n);
+  LIE_CHECK(rank >= 1 && (int)dims[0] == n, LIE_ERR_FORMAT,
+            "%s/%s has %llu rows but the embedding has %d (count mismatch)", where, name, (unsigned long long)dims[0],
+            n);
   hid_t in, ftype, mtype, out = -1;
   LIE_H5(in = H5Dopen2(src, name, H5P_DEFAULT));
   ftype = H5Dget_type(in);
@@ -26,7 +27,10 @@ static int copy_dataset(lie_ctx ctx, hid_t src, hid_t dst, const char *where, co
     bytes *= dims[i];
   void *buf = bytes ? malloc(bytes) : NULL;
   int me = lie_ctx_rank(ctx), err = buf ? LIE_OK : LIE_ERR_MEM, any = 0;
-  if (!err && me == 0) err = lie_h5_rows_read(in, mtype, 0, dims[0], buf);
+  size_t row = 1;
+  for (int i = 1; i < rank; i++)
+    row *= (size_t)dims[i];
+  if (!err && me == 0) err = lie_h5_rows_read(in, mtype, 0, dims[0], row, buf);
   /* creation and write are collective: all ranks learn whether rank 0's read worked first */
   int e2 = MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx));
   if (e2 == MPI_SUCCESS && !any) {

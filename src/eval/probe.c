@@ -98,7 +98,7 @@ static int read_emb(hid_t file, const char *path, const char *mode, split_data *
     s->X = malloc(sizeof(double) * (size_t)s->n * s->d);
     if (!f || !s->X) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory reading %s", where);
     if (!err && (d = H5Dopen2(g, "emb", H5P_DEFAULT)) >= 0) {
-      err = lie_h5_rows_read(d, H5T_NATIVE_FLOAT, 0, (hsize_t)s->n, f);
+      err = lie_h5_rows_read(d, H5T_NATIVE_FLOAT, 0, (hsize_t)s->n, (size_t)s->d, f);
       H5Dclose(d);
     } else if (!err)
       err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot open %s/emb", where);

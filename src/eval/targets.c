@@ -63,7 +63,7 @@ static int read_all(hid_t group, const char *where, const char *name, hid_t type
     *buf = NULL;
     LIE_ERROR(LIE_ERR_FORMAT, "cannot open %s/%s", where, name);
   }
-  int err = lie_h5_rows_read(d, type, 0, (hsize_t)*n, *buf);
+  int err = lie_h5_rows_read(d, type, 0, (hsize_t)*n, (size_t)*cols, *buf);
   H5Dclose(d);
   if (err) {
     free(*buf);

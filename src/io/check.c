@@ -8,23 +8,12 @@
 
 #define MAX_DSETS 64
 
-/* What must hold for a dataset of a given name. */
-typedef struct {
-  const char *name;
-  int positive;   /* every value > 0 */
-  int increasing; /* strictly increasing along each row */
-  int all_one;    /* every value == 1 (success flags) */
-} lie_rule;
-
-static const lie_rule rules[] = {{"x", 0, 1, 0},  {"y", 0, 1, 0},     {"t", 0, 1, 0},      {"dx", 1, 0, 0},
-                                 {"dy", 1, 0, 0}, {"dt", 1, 0, 0},    {"L", 1, 0, 0},      {"T", 1, 0, 0},
-                                 {"nu", 1, 0, 0}, {"buo_y", 1, 0, 0}, {"success", 0, 0, 1}};
-
 typedef struct {
   char name[128];
   int rank;
   hsize_t dims[8];
   double min, max;
+  unsigned rules; /* LIE_RULE_* from the layout's table */
   long nonfinite, nonpositive, nonincreasing, notone;
 } lie_dstat;
 
@@ -42,17 +31,11 @@ static herr_t list_dataset(hid_t g, const char *name, const H5L_info_t *info, vo
   return 0;
 }
 
-static const lie_rule *rule_for(const char *name) {
-  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-    if (!strcmp(rules[i].name, name)) return &rules[i];
-  return NULL;
-}
-
 /* Scans this rank's rows of one dataset, then reduces the statistics over ranks. */
 static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
   hid_t d;
   size_t row = 1;
-  const lie_rule *r = rule_for(s->name);
+  unsigned r = s->rules;
   for (int i = 1; i < s->rank; i++)
     row *= s->dims[i];
   double *buf;
@@ -61,7 +44,7 @@ static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
   s->min = DBL_MAX, s->max = -DBL_MAX;
   int err = LIE_OK;
   for (hsize_t i = (hsize_t)lie_ctx_rank(ctx); !err && i < (s->rank ? s->dims[0] : 1); i += lie_ctx_size(ctx)) {
-    err = s->rank ? lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, i, 1, buf)
+    err = s->rank ? lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, i, 1, row, buf)
                   : (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? LIE_ERR_FORMAT : 0);
     for (size_t j = 0; !err && j < row; j++) {
       double v = buf[j];
@@ -70,9 +53,9 @@ static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
         continue;
       }
       s->min = fmin(s->min, v), s->max = fmax(s->max, v);
-      if (r && r->positive && !(v > 0)) s->nonpositive++;
-      if (r && r->all_one && v != 1) s->notone++;
-      if (r && r->increasing && j > 0 && !(v > buf[j - 1])) s->nonincreasing++;
+      if ((r & LIE_RULE_POSITIVE) && !(v > 0)) s->nonpositive++;
+      if ((r & LIE_RULE_ALL_ONE) && v != 1) s->notone++;
+      if ((r & LIE_RULE_INCREASING) && j > 0 && !(v > buf[j - 1])) s->nonincreasing++;
     }
   }
   H5Dclose(d);
@@ -108,26 +91,30 @@ static int dataset_problem(const char *path, const char *mode, const lie_dstat *
   return 1;
 }
 
-/* The layout of a group: the field datasets that define N. */
-static int detect_layout(const char *path, const char *mode, lie_dlist *l, const char **layout, long *N) {
-  *layout = NULL;
+/* The layout's validation (the one every reader runs), then the datasets it does not name:
+ * one row per trajectory, numeric. */
+static int validate_group(hid_t g, const char *path, const char *mode, lie_dlist *l, lie_shape *sh) {
+  int layout;
+  LIE_CALL(lie_schema_layout(g, &layout));
+  LIE_CALL(lie_schema_check(g, path, mode, layout, NULL, sh));
   for (int i = 0; i < l->n; i++) {
     lie_dstat *s = &l->d[i];
-    int a, b;
-    if (s->rank == 3 && sscanf(s->name, "pde_%d-%d", &a, &b) == 2) {
-      LIE_CHECK((hsize_t)a == s->dims[1] && (hsize_t)b == s->dims[2], LIE_ERR_FORMAT,
-                "%s:/%s/%s: name does not match its shape (%d, %d)", path, mode, s->name, (int)s->dims[1],
-                (int)s->dims[2]);
-      *layout = "1d (LPSDA)", *N = (long)s->dims[0];
-    }
-    if (s->rank == 4 && !strcmp(s->name, "u")) *layout = "ns (PDEArena)", *N = (long)s->dims[0];
-  }
-  LIE_CHECK(*layout, LIE_ERR_FORMAT, "%s:/%s has no field dataset (pde_<nt>-<nx> or u/vx/vy)", path, mode);
-  for (int i = 0; i < l->n; i++) {
-    lie_dstat *s = &l->d[i];
-    LIE_CHECK(s->rank >= 1 && (long)s->dims[0] == *N, LIE_ERR_FORMAT,
+    hid_t d, t;
+    LIE_H5(d = H5Dopen2(g, s->name, H5P_DEFAULT));
+    t = H5Dget_type(d);
+    H5T_class_t cls = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+    if (t >= 0) H5Tclose(t);
+    H5Dclose(d);
+    LIE_CHECK(cls == H5T_INTEGER || cls == H5T_FLOAT, LIE_ERR_FORMAT, "%s:/%s/%s is not numeric", path, mode, s->name);
+    double row = 1;
+    for (int k = 1; k < s->rank; k++)
+      row *= (double)s->dims[k];
+    LIE_CHECK(row <= (1 << 27), LIE_ERR_FORMAT, "%s:/%s/%s: %.3g values per trajectory (limit 2^27)", path, mode,
+              s->name, row);
+    LIE_CHECK(s->rank >= 1 && (long)s->dims[0] == sh->n, LIE_ERR_FORMAT,
               "%s:/%s/%s: leading dimension %llu does not match the %ld trajectories", path, mode, s->name,
-              s->rank ? (unsigned long long)s->dims[0] : 0ull, *N);
+              s->rank ? (unsigned long long)s->dims[0] : 0ull, sh->n);
+    s->rules = lie_schema_rules(layout, s->name, layout == LIE_LAYOUT_1D && !strcmp(s->name, sh->field));
   }
   return LIE_OK;
 }
@@ -137,15 +124,16 @@ static int check_group(lie_ctx ctx, const char *path, hid_t file, const char *mo
   lie_dlist l = {.n = 0};
   hsize_t idx = 0;
   hid_t g;
-  const char *layout = NULL;
-  long N = 0;
+  lie_shape sh;
   LIE_H5(g = H5Gopen2(file, mode, H5P_DEFAULT));
   H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, list_dataset, &l);
   int err = LIE_OK;
   for (int i = 0; !err && i < l.n; i++)
     err = lie_h5_dims(g, l.d[i].name, &l.d[i].rank, l.d[i].dims);
-  if (!err) err = detect_layout(path, mode, &l, &layout, &N);
-  if (!err && lie_ctx_rank(ctx) == 0) fprintf(out, "group /%s: %ld trajectories, layout %s\n", mode, N, layout);
+  if (!err) err = validate_group(g, path, mode, &l, &sh);
+  if (!err && lie_ctx_rank(ctx) == 0)
+    fprintf(out, "group /%s: %ld trajectories, layout %s\n", mode, sh.n,
+            sh.layout == LIE_LAYOUT_NS ? "ns (PDEArena)" : "1d (LPSDA)");
   for (int i = 0; !err && i < l.n; i++) {
     char shape[128];
     err = scan_dataset(ctx, g, &l.d[i]);

@@ -21,27 +21,18 @@ static int pick_mode(lie_datasetns ds, const char *mode) {
   return LIE_OK;
 }
 
-/* Every dataset present with the shape the layout prescribes. */
+/* Validated against the NS layout (schema.c) before anything is allocated or read. */
 static int open_datasets(lie_datasetns ds) {
-  hsize_t dims[8];
-  int rank;
+  lie_shape sh;
+  int layout;
+  LIE_CALL(lie_schema_layout(ds->group, &layout));
+  LIE_CHECK(layout == LIE_LAYOUT_NS, LIE_ERR_FORMAT,
+            "%s:/%s lacks datasets 'u' and 'vx' (not a Navier-Stokes file in the PDEArena layout?)", ds->path,
+            ds->mode);
+  LIE_CALL(lie_schema_check(ds->group, ds->path, ds->mode, LIE_LAYOUT_NS, NULL, &sh));
+  ds->n = (int)sh.n, ds->nt = (int)sh.nt, ds->nx = (int)sh.nx, ds->ny = (int)sh.ny;
   for (int c = 0; c < NS_NDSET; c++)
-    LIE_CHECK(lie_h5_exists(ds->group, ns_dset[c]), LIE_ERR_FORMAT,
-              "%s:/%s lacks dataset '%s' (not a Navier-Stokes file in the PDEArena layout?)", ds->path, ds->mode,
-              ns_dset[c]);
-  LIE_CALL(lie_h5_dims(ds->group, "u", &rank, dims));
-  LIE_CHECK(rank == 4, LIE_ERR_FORMAT, "%s:/%s/u has rank %d, expected (N, nt, nx, ny)", ds->path, ds->mode, rank);
-  ds->n = (int)dims[0], ds->nt = (int)dims[1], ds->nx = (int)dims[2], ds->ny = (int)dims[3];
-  const int want[NS_NDSET][3] = {{4, ds->nt, ds->nx}, {4, ds->nt, ds->nx}, {4, ds->nt, ds->nx},
-                                 {2, ds->nt, 0},      {2, ds->nx, 0},      {2, ds->ny, 0}};
-  for (int c = 0; c < NS_NDSET; c++) {
-    LIE_CALL(lie_h5_dims(ds->group, ns_dset[c], &rank, dims));
-    int ok = rank == want[c][0] && (int)dims[0] == ds->n && (int)dims[1] == want[c][1];
-    if (rank == 4) ok = ok && (int)dims[2] == ds->nx && (int)dims[3] == ds->ny;
-    LIE_CHECK(ok, LIE_ERR_FORMAT, "%s:/%s/%s has the wrong shape (expected %s with N = %d)", ds->path, ds->mode,
-              ns_dset[c], c < NS_T ? "(N, nt, nx, ny) like u" : "(N, nt), (N, nx) or (N, ny)", ds->n);
     LIE_H5(ds->d[c] = H5Dopen2(ds->group, ns_dset[c], H5P_DEFAULT));
-  }
   return LIE_OK;
 }
 
@@ -59,10 +50,6 @@ int lie_datasetns_open(lie_ctx ctx, const char *path, const char *mode, lie_data
   if (!err && (ds->group = H5Gopen2(ds->file, ds->mode, H5P_DEFAULT)) < 0)
     err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "cannot open %s:/%s", path, ds->mode);
   if (!err) err = open_datasets(ds);
-  if (!err && !(ds->n >= 1 && ds->nt >= 1 && ds->nx >= 2 && ds->ny >= 2))
-    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__,
-                        "%s:/%s: NS data are empty or too small (%d x %d x %d x %d)", path, ds->mode, ds->n, ds->nt,
-                        ds->nx, ds->ny);
   if (err) {
     lie_datasetns_close(out);
     return lie_error_trace(err, __FILE__, __LINE__, __func__);
@@ -91,7 +78,7 @@ int lie_datasetns_read(lie_datasetns ds, int index, double *u, double *vx, doubl
                           (size_t)ds->ny};
   for (int c = 0; c < NS_NDSET; c++) {
     if (!dst[c]) continue;
-    LIE_CALL(lie_h5_rows_read(ds->d[c], H5T_NATIVE_DOUBLE, (hsize_t)index, 1, dst[c]));
+    LIE_CALL(lie_h5_rows_read(ds->d[c], H5T_NATIVE_DOUBLE, (hsize_t)index, 1, len[c], dst[c]));
     LIE_CHECK(lie_all_finite(dst[c], len[c]), LIE_ERR_FORMAT,
               "%s:/%s: trajectory %d has NaN/Inf values in '%s' (a failed solve? check its success flag)", ds->path,
               ds->mode, index, ns_dset[c]);
@@ -100,7 +87,7 @@ int lie_datasetns_read(lie_datasetns ds, int index, double *u, double *vx, doubl
 }
 
 int lie_datasetns_read_param(lie_datasetns ds, const char *name, double *values, int *found) {
-  char where[512];
+  char where[1100];
   snprintf(where, sizeof where, "%s:/%s", ds->path, ds->mode);
   LIE_CALL(lie_h5_param_read(ds->group, where, name, ds->n, values, found));
   return LIE_OK;

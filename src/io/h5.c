@@ -227,11 +227,20 @@ int lie_h5_dataset_create(hid_t loc, const char *name, hid_t type, int rank, con
 }
 
 /* File and memory dataspaces selecting `count` rows spaced by `stride` from `start`. */
-static int row_spaces(hid_t dset, hsize_t start, hsize_t stride, hsize_t count, hid_t *fspace, hid_t *mspace) {
+static int row_spaces(hid_t dset, hsize_t start, hsize_t stride, hsize_t count, hid_t *fspace, hid_t *mspace,
+                      size_t *row) {
   hsize_t dims[8], off[8] = {0}, str[8], cnt[8], blk[8], mdims[8];
   int rank;
   LIE_H5(*fspace = H5Dget_space(dset));
-  LIE_H5(rank = H5Sget_simple_extent_dims(*fspace, dims, NULL));
+  rank = H5Sget_simple_extent_ndims(*fspace);
+  if (rank < 1 || rank > 8) {
+    H5Sclose(*fspace);
+    LIE_ERROR(LIE_ERR_FORMAT, "a dataset of rank %d has no rows", rank);
+  }
+  LIE_H5(H5Sget_simple_extent_dims(*fspace, dims, NULL));
+  *row = 1;
+  for (int i = 1; i < rank; i++)
+    *row *= (size_t)dims[i];
   for (int i = 0; i < rank; i++) {
     str[i] = 1;
     cnt[i] = 1;
@@ -257,7 +266,9 @@ static int row_spaces(hid_t dset, hsize_t start, hsize_t stride, hsize_t count, 
 
 int lie_h5_rows_write(hid_t dset, hid_t memtype, hsize_t start, hsize_t stride, hsize_t count, const void *buf) {
   hid_t fspace, mspace, dxpl;
-  LIE_CALL(row_spaces(dset, start, stride, count, &fspace, &mspace));
+  size_t row;
+  LIE_CALL(row_spaces(dset, start, stride, count, &fspace, &mspace, &row));
+  (void)row; /* writes take their row length from the dataset the writer created */
   LIE_H5(dxpl = H5Pcreate(H5P_DATASET_XFER));
   LIE_H5(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
   herr_t e = H5Dwrite(dset, memtype, mspace, fspace, dxpl, buf);
@@ -268,14 +279,33 @@ int lie_h5_rows_write(hid_t dset, hid_t memtype, hsize_t start, hsize_t stride, 
   return LIE_OK;
 }
 
-int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, void *buf) {
+/* "FILE:/group/name" of an open object, for messages. */
+void lie_h5_where(hid_t obj, char *buf, size_t n) {
+  char file[1024] = "?", name[512] = "?";
+  H5Fget_name(obj, file, sizeof file);
+  H5Iget_name(obj, name, sizeof name);
+  snprintf(buf, n, "%s:%s", file, name);
+}
+
+int lie_h5_rows_read(hid_t dset, hid_t memtype, hsize_t start, hsize_t count, size_t row_elems, void *buf) {
   hid_t fspace, mspace;
-  LIE_CALL(row_spaces(dset, start, 1, count, &fspace, &mspace));
+  size_t row;
+  char where[1600];
+  LIE_CALL(row_spaces(dset, start, 1, count, &fspace, &mspace, &row));
+  if (row != row_elems) {
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    lie_h5_where(dset, where, sizeof where);
+    LIE_ERROR(LIE_ERR_FORMAT, "%s: rows of %zu values, expected %zu (wrong shape)", where, row, row_elems);
+  }
   herr_t e = H5Dread(dset, memtype, mspace, fspace, H5P_DEFAULT, buf);
   H5Sclose(mspace);
   H5Sclose(fspace);
-  LIE_CHECK(e >= 0, LIE_ERR_FORMAT, "reading rows %llu..%llu failed (truncated file?)", (unsigned long long)start,
-            (unsigned long long)(start + count));
+  if (e < 0) {
+    lie_h5_where(dset, where, sizeof where);
+    LIE_ERROR(LIE_ERR_FORMAT, "%s: reading rows %llu..%llu failed (truncated file or unconvertible type?)", where,
+              (unsigned long long)start, (unsigned long long)(start + count));
+  }
   return LIE_OK;
 }
 
@@ -305,7 +335,7 @@ int lie_h5_param_read(hid_t group, const char *where, const char *name, int n, d
   LIE_CALL(lie_h5_dims(group, name, &rank, dims));
   LIE_CHECK(rank == 1 && (int)dims[0] == n, LIE_ERR_FORMAT, "%s/%s: expected shape (%d,)", where, name, n);
   LIE_H5(d = H5Dopen2(group, name, H5P_DEFAULT));
-  int err = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, 0, (hsize_t)n, values);
+  int err = lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, 0, (hsize_t)n, 1, values);
   H5Dclose(d);
   LIE_CALL(err);
   return LIE_OK;
@@ -360,10 +390,28 @@ int lie_h5_attr_set_double(hid_t loc, const char *name, double value) {
   return LIE_OK;
 }
 
+/* An attribute holds one value (scalar or a single element) of the expected type class: a read
+ * into one value must never write more (an array attribute would overrun the caller's memory). */
+static int attr_single(hid_t attr, const char *name, H5T_class_t want) {
+  hid_t s = H5Aget_space(attr), t = H5Aget_type(attr);
+  hssize_t npts = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+  H5T_class_t cls = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+  if (s >= 0) H5Sclose(s);
+  if (t >= 0) H5Tclose(t);
+  int ok_class = want == H5T_STRING ? cls == H5T_STRING : cls == H5T_INTEGER || cls == H5T_FLOAT;
+  LIE_CHECK(npts == 1 && ok_class, LIE_ERR_FORMAT, "attribute '%s' must be one %s (has %lld values of another kind)",
+            name, want == H5T_STRING ? "string" : "number", (long long)npts);
+  return LIE_OK;
+}
+
 int lie_h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t n) {
   hid_t attr, type, mem;
   LIE_CHECK(H5Aexists(loc, name) > 0, LIE_ERR_FORMAT, "attribute '%s' is missing", name);
   LIE_H5(attr = H5Aopen(loc, name, H5P_DEFAULT));
+  if (attr_single(attr, name, H5T_STRING)) {
+    H5Aclose(attr);
+    return lie_error_trace(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__);
+  }
   type = H5Aget_type(attr);
   int isvar = H5Tis_variable_str(type) > 0;
   mem = H5Tcopy(H5T_C_S1);
@@ -395,6 +443,10 @@ int lie_h5_attr_get_double(hid_t loc, const char *name, double *value) {
   hid_t attr;
   LIE_CHECK(H5Aexists(loc, name) > 0, LIE_ERR_FORMAT, "attribute '%s' is missing", name);
   LIE_H5(attr = H5Aopen(loc, name, H5P_DEFAULT));
+  if (attr_single(attr, name, H5T_FLOAT)) {
+    H5Aclose(attr);
+    return lie_error_trace(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__);
+  }
   herr_t e = H5Aread(attr, H5T_NATIVE_DOUBLE, value);
   H5Aclose(attr);
   LIE_CHECK(e >= 0, LIE_ERR_FORMAT, "attribute '%s' is not numeric", name);

@@ -85,7 +85,7 @@ static void write_emb_group(lie_ctx ctx, hid_t f, const char *data, const char *
 static int read_u64(hid_t f, const char *path, int n, uint64_t *v) {
   hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
   if (d < 0) return 1;
-  int e = lie_h5_rows_read(d, H5T_NATIVE_UINT64, 0, (hsize_t)n, v);
+  int e = lie_h5_rows_read(d, H5T_NATIVE_UINT64, 0, (hsize_t)n, 1, v);
   H5Dclose(d);
   return e;
 }
@@ -137,7 +137,7 @@ int main(int argc, char **argv) {
   LIE_TEST_TRUE(!read_u64(f, "train/seed", NTRAIN, seeds) && !memcmp(seeds, tr.seed, sizeof seeds),
                 "seed (uint64) carried over bit for bit");
   hid_t d = H5Dopen2(f, "test/emb", H5P_DEFAULT);
-  LIE_TEST_CALL(lie_h5_rows_read(d, H5T_NATIVE_FLOAT, NTEST - 1, 1, row));
+  LIE_TEST_CALL(lie_h5_rows_read(d, H5T_NATIVE_FLOAT, NTEST - 1, 1, D, row));
   H5Dclose(d);
   emb_row(&te, NTEST - 1, want);
   LIE_TEST_TRUE(!memcmp(row, want, sizeof row), "last test row of emb is trajectory NTEST-1's representation");
