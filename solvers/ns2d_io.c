@@ -130,6 +130,7 @@ int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_
   LIE_H5(fapl);
   LIE_H5(H5Pset_fapl_mpio(fapl, lie_ctx_comm(ns->ctx), MPI_INFO_NULL));
   LIE_CALL(lie_h5_path_check(ns->ctx, path));
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported once, by us */
   io->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
   LIE_CHECK(io->file >= 0, LIE_ERR_IO, "cannot create HDF5 file %s", path);

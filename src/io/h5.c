@@ -7,6 +7,7 @@
 #include <petscsys.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -166,9 +167,38 @@ int lie_h5_reserve(hid_t file) {
  * truncated to free its space so that the close, whose flush now fits, succeeds. (With several
  * ranks parallel HDF5's metadata cache may differ between ranks after a failed flush, so this
  * last resort is for one rank; the reservation is what protects parallel writes.) */
+/* A file whose flush failed (POSIX, or MPI-IO on one rank): it is pointed at an anonymous memory file,
+ * so that the close writes there and succeeds; the file on disk is removed by its output. */
+static int discard_file(hid_t file) {
+  hid_t fapl = H5Fget_access_plist(file);
+  hid_t driver = fapl >= 0 ? H5Pget_driver(fapl) : -1;
+  if (fapl >= 0) H5Pclose(fapl);
+  void *h = NULL;
+  if ((driver != H5FD_SEC2 && driver != H5FD_MPIO) || H5Fget_vfd_handle(file, H5P_DEFAULT, &h) < 0 || !h) return 0;
+  int mem = memfd_create("liereg-discarded", 0);
+  if (mem < 0) return 0;
+  int ok;
+  if (driver == H5FD_SEC2) {
+    ok = dup2(mem, *(int *)h) >= 0;
+  } else { /* one rank: the driver's MPI file is replaced by one on the memory file */
+    char name[64];
+    MPI_File fresh;
+    snprintf(name, sizeof name, "/proc/self/fd/%d", mem);
+    ok = MPI_File_open(MPI_COMM_SELF, name, MPI_MODE_RDWR, MPI_INFO_NULL, &fresh) == MPI_SUCCESS;
+    if (ok) {
+      MPI_File_close((MPI_File *)h);
+      *(MPI_File *)h = fresh;
+    }
+  }
+  close(mem);
+  return ok;
+}
+
 static int flush_or_discard(hid_t file, MPI_Comm comm, int rank, const char *name) {
   int any = any_rank(H5Fflush(file, H5F_SCOPE_GLOBAL) < 0, comm);
-  if (any && comm == MPI_COMM_NULL) {
+  if (any && comm == MPI_COMM_NULL && discard_file(file)) {
+    H5Fflush(file, H5F_SCOPE_GLOBAL);
+  } else if (any && comm == MPI_COMM_NULL) {
     if (truncate(name, 0) != 0) {
       /* nothing could be freed: the flush below fails again */
     }

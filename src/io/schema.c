@@ -160,11 +160,28 @@ int lie_schema_layout(hid_t group, int *layout) {
   return LIE_OK;
 }
 
+/* The root attribute liereg_schema, when present, is one number no newer than this liereg's. */
+static int check_version(hid_t group, const char *path) {
+  hid_t f = H5Iget_file_id(group);
+  double v = 0;
+  int err = f >= 0 && H5Aexists(f, "liereg_schema") > 0 ? lie_h5_attr_get_double(f, "liereg_schema", &v) : LIE_OK;
+  if (f >= 0) H5Fclose(f); /* drops the reference H5Iget_file_id took */
+  if (err) {
+    char why[256];
+    snprintf(why, sizeof why, "%s", lie_error_message());
+    return lie_error_set(err, __FILE__, __LINE__, __func__, "%s: root attribute liereg_schema: %s", path, why);
+  }
+  LIE_CHECK(v <= LIE_SCHEMA_VERSION, LIE_ERR_FORMAT, "%s: schema %g is newer than this liereg's (%d)", path, v,
+            LIE_SCHEMA_VERSION);
+  return LIE_OK;
+}
+
 int lie_schema_check(hid_t group, const char *path, const char *mode, int layout, const char *field, lie_shape *sh) {
   char where[1200];
   long size[S_NSYM] = {-1, -1, -1, -1, -1};
   memset(sh, 0, sizeof *sh);
   sh->layout = layout;
+  LIE_CALL(check_version(group, path));
   snprintf(where, sizeof where, "%s:/%s", path, mode);
   if (layout == LIE_LAYOUT_1D) {
     if (field && field[0])
@@ -174,8 +191,7 @@ int lie_schema_check(hid_t group, const char *path, const char *mode, int layout
       H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, find_field, sh->field);
     }
     LIE_CHECK(sh->field[0], LIE_ERR_FORMAT,
-              "%s has no field dataset (pde_<nt>-<nx> for 1D data, u/vx/vy for Navier-Stokes; or give -data_field)",
-              where);
+              "%s has no pde_<nt>-<nx> dataset (1D) nor u, vx (Navier-Stokes); -data_field names another field", where);
   }
   for (const lie_schema_item *it = table(layout); it->rank; it++)
     LIE_CALL(check_item(group, where, layout == LIE_LAYOUT_NS ? "Navier-Stokes (PDEArena)" : "1D (LPSDA)", it,

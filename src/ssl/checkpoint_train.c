@@ -84,7 +84,8 @@ static int save_rank0(const lie_pretrain_state *st, const char *stage, const cha
   hid_t f = H5Fopen(stage, H5F_ACC_RDWR, H5P_DEFAULT);
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot reopen %s", stage);
   int err = write_train_group(f, st);
-  if (H5Fclose(f) < 0 && !err) err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "closing %s", stage);
+  int cerr = lie_h5_close(&f); /* survives a full disk (io/h5.c) */
+  if (!err) err = cerr;
   if (!err && rename(stage, path) != 0)
     err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", stage, path);
   if (err) unlink(stage);

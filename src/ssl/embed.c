@@ -51,7 +51,8 @@ static int write_split(lie_ctx ctx, hid_t f, embed_job *j, const char *data, con
                        const float *emb) {
   hid_t d;
   LIE_CALL(lie_emb_group_create(ctx, f, data, mode, j->n, j->Dr, &d));
-  int err = lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb);
+  int err = lie_h5_reserve(f); /* a full disk: one clean error before the rows are written */
+  if (!err) err = lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb);
   if (!err) err = lie_h5_attr_set_string(d, "checkpoint", j->ckpt);
   if (!err)
     err = lie_h5_attr_set_string(d, "crop_policy",
@@ -156,7 +157,8 @@ int lie_embed_run(lie_ctx ctx, const lie_embed_cfg *cfg) {
   memset(&j, 0, sizeof j);
   LIE_CHECK(cfg->batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
   int err = run(ctx, cfg, &j, &f);
-  if (f >= 0) lie_h5_close(&f);
+  int cerr = f >= 0 ? lie_h5_close(&f) : LIE_OK; /* a failed close (disk full) fails the run */
+  if (!err) err = cerr;
   lie_nn_net_destroy(&j.net);
   lie_ssl_data_close(&j.data);
   LIE_CALL(err);

@@ -1,0 +1,222 @@
+#!/bin/sh
+# Fuzz suite (issue 11): bad options for every command, generated bad files for every reader,
+# faults (kill -9 and SIGTERM mid-write, a full disk on a small tmpfs, one-rank failures at 2
+# ranks). Every case must end with exit 1 or 2 (75 where a clean signal stop is documented),
+# at most 3 stderr lines, no signal death, no sanitizer report, no file at the output path, no
+# .tmp left, within its time limit. Prints how many cases ran and failed.
+# Cases listed in KNOWN_FAILING fail for reasons another branch owns (see their comments): they
+# run, and are printed as KNOWN (and FIXED when they pass), but do not fail the test.
+set -u
+mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
+[ -d full ] && umount full 2> /dev/null
+rm -rf ./* 2> /dev/null
+MPI="$MPIEXEC --oversubscribe"
+L="$LIEREG"
+RAN=0 FAILED=0 KNOWNF=0
+
+# Owned by the `cli` branch (issue 11: collective error agreement, one line printed once, exit
+# status 75, option getters with ranges, resource limits, signal handlers for every command).
+KNOWN_FAILING="${LIE_FUZZ_KNOWN_FAILING-
+gen_n_abc gen_n_frac gen_n_wrap gen_nx_sci gen_nx_huge gen_seed_abc gen_options_file_missing gen_ks_L_inf
+aug_eps_abc pre_batch_abc pre_expander_abc plot_field_zz rank_local_missing_input rank_local_missing_outdir
+sigterm_generate np2_bad_file_info np2_bad_file_aug np2_bad_option full_generate_np2}"
+
+known() { case " $(echo $KNOWN_FAILING) " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# fuzz NAME OUTPUT LIMIT CODES -- command...: OUTPUT must not exist afterwards ("-": none);
+# CODES: allowed exit codes, e.g. "1 2".
+fuzz() {
+  name=$1 out=$2 limit=$3 codes=$4
+  shift 5
+  RAN=$((RAN + 1))
+  [ "$out" != - ] && rm -f "$out"
+  timeout -k 5 "$limit" "$@" > fz.out 2> fz.err
+  rc=$?
+  check "$name" "$out" "$rc" "$codes" "$limit" "$*"
+}
+
+check() {
+  name=$1 out=$2 rc=$3 codes=$4 limit=$5 cmd=$6
+  # Open MPI's OMPIO prints one line per failed write ("mca_fbtl_posix_pwritev: error in ...")
+  # itself; liereg cannot silence it (OMPI_MCA_io=romio321 does): not counted.
+  lines=$(grep -c -v '^mca_fbtl_posix_pwritev: ' fz.err)
+  why=""
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then why="hung: killed after ${limit}s"; fi
+  if [ -z "$why" ] && grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' fz.err fz.out; then why="sanitizer report"; fi
+  if [ -z "$why" ] && [ "$rc" -gt 128 ]; then why="died by signal $((rc - 128))"; fi
+  if [ -z "$why" ] && ! echo " $codes " | grep -q " $rc "; then why="exit $rc, want one of: $codes"; fi
+  if [ -z "$why" ] && [ "$lines" -gt 3 ]; then why="$lines stderr lines (at most 3)"; fi
+  if [ -z "$why" ] && [ "$out" != - ] && [ -e "$out" ]; then why="output $out exists"; fi
+  tmps=$(find . -name '*.tmp' 2> /dev/null | head -3)
+  if [ -z "$why" ] && [ -n "$tmps" ]; then why=".tmp left: $tmps"; fi
+  if [ -z "$why" ]; then
+    known "$name" && echo "FIXED $name: passes now (remove it from KNOWN_FAILING)"
+    echo "ok    $name: exit $rc: $(head -1 fz.err | cut -c1-160)"
+  elif known "$name"; then
+    KNOWNF=$((KNOWNF + 1))
+    echo "KNOWN $name: $why"
+  else
+    FAILED=$((FAILED + 1))
+    echo "FAIL  $name: $why"
+    echo "      command: $cmd"
+    sed 's/^/      | /' fz.err | head -8
+  fi
+  rm -f ./*.tmp
+  [ "$out" != - ] && rm -f "$out"
+}
+
+# ------------------------------------------------------------ inputs
+"$FUZZ_MKFILES" . > files.txt || { echo "FAIL making the bad files"; exit 1; }
+"$L" generate -pde ks -n 16 -nx 32 -o data.h5 > /dev/null 2>&1 || { echo "FAIL generate data.h5"; exit 1; }
+"$L" generate -pde ks -n 8 -nx 32 -mode test -seed 3 -o test.h5 > /dev/null 2>&1 || { echo "FAIL generate test.h5"; exit 1; }
+TINY="-nn_backend ref -threads 1 -model_width 4 -model_expander 8,8,8 -train_batch 8 -aug_crop_t 8 -aug_crop_x 32 -train_epochs 1"
+"$L" pretrain -data data.h5 -o ckpt.h5 $TINY > /dev/null 2>&1 || { echo "FAIL pretrain ckpt.h5"; exit 1; }
+"$L" embed -ckpt ckpt.h5 -data data.h5,test.h5 -o emb.h5 -nn_backend ref -threads 1 > /dev/null 2>&1 || { echo "FAIL embed"; exit 1; }
+head -c 3000 data.h5 > truncated.h5
+head -c 20000 /dev/urandom > random.h5
+: > empty.h5
+echo "not hdf5" > text.h5
+mkdir -p adir
+LONG=$(printf 'p%.0s' $(seq 1 300))
+LONGDIR=deep/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 40))
+mkdir -p "$LONGDIR"
+GOOD="good1d goodns 1d_lpsda_valid"
+# Defects of values (not of shapes): info must reject them; other readers may use such files
+# (exit 0 allowed: e.g. augment copies failed trajectories), but must not crash.
+VALUES="1d_nan_field 1d_inf_dt 1d_dt_zero 1d_t_decreasing 1d_failed_traj ns_nan_vx ns_buo_zero"
+BAD=$(grep -v '^good\|^1d_lpsda_valid' files.txt | grep -v -x -F "$(echo $VALUES | tr ' ' '\n')")
+# controls: the good files pass info (so the bad ones fail for their defect)
+for f in $GOOD; do
+  "$L" info "$f.h5" > /dev/null 2> fz.err && echo "ok    control: info $f.h5 passes" || {
+    echo "FAIL  control: info $f.h5: $(cat fz.err)"
+    FAILED=$((FAILED + 1))
+  }
+done
+
+# ------------------------------------------------------------ bad files x readers
+for f in $BAD truncated random empty text adir missing; do
+  fuzz "info_$f" - 30 "1 2" -- "$L" info "$f.h5"
+  fuzz "aug_$f" o.h5 30 "1 2" -- "$L" augment -i "$f.h5" -o o.h5 -aug_group x_shift -aug_eps 0.5 -pde ks
+done
+for f in $VALUES; do
+  fuzz "info_$f" - 30 "1" -- "$L" info "$f.h5"
+  fuzz "aug_$f" - 30 "0 1 2" -- "$L" augment -i "$f.h5" -o "o_$f.h5" -aug_group x_shift -aug_eps 0.5 -pde ks
+done
+for f in 1d_seed2d 1d_nt0 1d_grid1x1 1d_x_wrong 1d_t_missing 1d_field_int 1d_huge_nx 1d_schema_array 1d_schema_newer \
+  ns_vx_wrong ns_vy_missing ns_buo_y_n3 ns_t_wrong ns_x_wrong ns_grid1x1 ns_nt0 ns_u_rank3 truncated random; do
+  fuzz "plot_$f" o.png 30 "1 2" -- "$L" plot -i "$f.h5" -o o.png
+done
+for f in 1d_seed2d 1d_nt0 1d_grid1x1 1d_x_wrong 1d_t_missing 1d_field_int 1d_huge_nx 1d_schema_array ns_vx_wrong \
+  ns_buo_y_n3 ns_grid1x1 ns_nt0 truncated random; do
+  fuzz "pre_$f" o.h5 60 "1 2" -- "$L" pretrain -data "$f.h5" -o o.h5 $TINY
+  fuzz "emb_$f" o.h5 60 "1 2" -- "$L" embed -ckpt ckpt.h5 -data "$f.h5" -o o.h5 -nn_backend ref
+done
+for f in good1d truncated random 1d_schema_array; do
+  fuzz "emb_ckpt_$f" o.h5 60 "1 2" -- "$L" embed -ckpt "$f.h5" -data data.h5 -o o.h5 -nn_backend ref
+  fuzz "probe_emb_$f" o.json 60 "1 2" -- "$L" probe -emb "$f.h5" -target ic_mode -o o.json
+  fuzz "sup_$f" o.json 60 "1 2" -- "$L" supervised -data "$f.h5" -target ic_mode -o o.json
+done
+
+# ------------------------------------------------------------ bad options
+G="$L generate -pde ks -nx 32 -nt 50 -save_n 10 -ks_T 5"
+fuzz gen_n_abc o.h5 30 2 -- $G -n abc -o o.h5
+fuzz gen_n_frac o.h5 30 2 -- $G -n 2.5 -o o.h5
+fuzz gen_n_neg o.h5 30 2 -- $G -n -1 -o o.h5
+fuzz gen_n_zero o.h5 30 2 -- $G -n 0 -o o.h5
+fuzz gen_n_wrap o.h5 30 2 -- $G -n 4294967297 -o o.h5
+fuzz gen_n_huge o.h5 30 2 -- $G -n 99999999999999999999 -o o.h5
+fuzz gen_nx_sci o.h5 30 2 -- $G -n 2 -nx 6e1 -o o.h5
+fuzz gen_nx_huge o.h5 10 "1 2" -- $G -n 2 -nx 1000000000 -o o.h5
+fuzz gen_seed_abc o.h5 30 2 -- $G -n 2 -seed abc -o o.h5
+fuzz gen_seed_neg o.h5 30 2 -- $G -n 2 -seed -4 -o o.h5
+fuzz gen_pde_bad o.h5 30 2 -- $G -n 2 -pde heat -o o.h5
+fuzz gen_mode_bad o.h5 30 2 -- $G -n 2 -mode training -o o.h5
+fuzz gen_typo o.h5 30 2 -- $G -n 2 -sed 3 -o o.h5
+fuzz gen_no_o - 30 2 -- $G -n 2
+fuzz gen_o_missing_dir nodir/o.h5 30 "1 2" -- $G -n 2 -o nodir/o.h5
+fuzz gen_o_unwritable /proc/liereg_fuzz.h5 30 "1 2" -- $G -n 2 -o /proc/liereg_fuzz.h5
+fuzz gen_o_is_dir - 30 "1 2" -- $G -n 2 -o adir
+fuzz gen_o_exists - 30 2 -- $G -n 2 -o data.h5
+fuzz gen_o_long_name "$LONG.h5" 30 "1 2" -- $G -n 2 -o "$LONG.h5"
+fuzz gen_o_long_path "$LONGDIR/$LONG.h5" 30 "1 2" -- $G -n 2 -o "$LONGDIR/$LONG.h5"
+fuzz gen_ks_L_inf o.h5 30 2 -- $G -n 2 -ks_L inf -o o.h5
+fuzz gen_ks_L_nan o.h5 30 2 -- $G -n 2 -ks_L nan -o o.h5
+fuzz gen_burgers_nu_inf o.h5 30 2 -- "$L" generate -pde burgers -n 2 -nx 32 -burgers_nu_max inf -o o.h5
+fuzz gen_options_file_missing o.h5 30 2 -- $G -n 2 -o o.h5 -options_file nope.txt
+fuzz info_two_files - 30 2 -- "$L" info data.h5 test.h5
+fuzz info_no_file - 30 2 -- "$L" info
+fuzz cmd_unknown - 30 2 -- "$L" generat
+A="$L augment -i data.h5 -o o.h5 -aug_group x_shift"
+fuzz aug_eps_nan o.h5 30 2 -- $A -aug_eps nan
+fuzz aug_eps_inf o.h5 30 2 -- $A -aug_eps inf
+fuzz aug_eps_abc o.h5 30 2 -- $A -aug_eps abc
+fuzz aug_eps_missing o.h5 30 2 -- $A
+fuzz aug_tshift_huge o.h5 30 "1 2" -- "$L" augment -i data.h5 -o o.h5 -aug_group t_shift -aug_eps 1e300
+fuzz aug_group_bad o.h5 30 2 -- "$L" augment -i data.h5 -o o.h5 -aug_group zz -aug_eps 1
+fuzz aug_in_is_out - 30 2 -- "$L" augment -i data.h5 -o data.h5 -force -aug_group x_shift -aug_eps 1
+fuzz aug_o_long "$LONG.h5" 30 "1 2" -- "$L" augment -i data.h5 -o "$LONG.h5" -aug_group x_shift -aug_eps 1
+P="$L pretrain -data data.h5 -o o.h5 $TINY"
+fuzz pre_lr_inf o.h5 60 "1 2" -- $P -train_lr inf
+fuzz pre_lr_nan o.h5 60 "1 2" -- $P -train_lr nan
+fuzz pre_batch_zero o.h5 30 2 -- $P -train_batch 0
+fuzz pre_batch_abc o.h5 30 2 -- $P -train_batch abc
+fuzz pre_expander_abc o.h5 30 2 -- $P -model_expander a,b
+fuzz pre_crop_huge o.h5 30 2 -- $P -aug_crop_t 1000000
+fuzz pre_data_is_out - 30 2 -- "$L" pretrain -data data.h5 -o data.h5 -force $TINY
+fuzz pre_no_data o.h5 30 2 -- "$L" pretrain -o o.h5 $TINY
+fuzz emb_out_is_data - 60 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o data.h5 -force -nn_backend ref
+fuzz emb_batch_zero o.h5 30 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o o.h5 -embed_batch 0
+fuzz probe_target_bad o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target zz -o o.json
+fuzz probe_bootstrap_huge o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target ic_mode -probe_bootstrap 2000000000 -o o.json
+fuzz probe_no_emb o.json 30 "1 2" -- "$L" probe -emb missing.h5 -target ic_mode -o o.json
+fuzz plot_field_zz o.png 30 2 -- "$L" plot -i data.h5 -o o.png -field zz
+fuzz plot_index_big o.png 30 "1 2" -- "$L" plot -i data.h5 -o o.png -index 99
+fuzz plot_index_neg o.png 30 "1 2" -- "$L" plot -i data.h5 -o o.png -index -1
+fuzz report_missing_dir - 30 "1 2" -- "$L" report -dir nodir -o rep
+fuzz quickstart_long_dir - 30 "1 2" -- "$L" quickstart -quickstart_dir "$LONGDIR/$LONG"
+
+# ------------------------------------------------------------ faults
+# kill -9 mid-write: no file under the final name (a .tmp may stay: nothing runs after SIGKILL)
+RAN=$((RAN + 1))
+"$L" generate -pde ks -n 64 -nx 64 -o k.h5 > /dev/null 2>&1 &
+pid=$!
+sleep 3
+kill -9 $pid 2> /dev/null
+wait $pid 2> /dev/null
+if [ -e k.h5 ]; then FAILED=$((FAILED + 1)); echo "FAIL  kill9_generate: k.h5 exists"; else echo "ok    kill9_generate: no k.h5"; fi
+rm -f k.h5.tmp
+# SIGTERM mid-write: a clean stop (exit 1, or 75 if documented), temporary file removed
+"$L" generate -pde ks -n 64 -nx 64 -o k.h5 > fz.out 2> fz.err &
+pid=$!
+sleep 3
+kill -TERM $pid 2> /dev/null
+wait $pid
+RAN=$((RAN + 1))
+check sigterm_generate k.h5 $? "1 75" 0 "generate, SIGTERM after 3 s"
+# a full disk (a 1 MB tmpfs; needs root, else skipped and said so)
+mkdir -p full
+if mount -t tmpfs -o size=1m tmpfs full 2> /dev/null; then
+  head -c 600000 /dev/zero > full/filler # what is left is smaller than each output
+  fuzz full_generate_np1 full/o.h5 60 1 -- "$L" generate -pde ks -n 16 -nx 64 -o full/o.h5
+  fuzz full_generate_np2 full/o.h5 60 1 -- $MPI -n 2 "$L" generate -pde ks -n 16 -nx 64 -o full/o.h5
+  fuzz full_generate_ns full/o.h5 120 1 -- "$L" generate -pde ns -n 2 -ns_nx 32 -ns_ny 32 -o full/o.h5
+  fuzz full_augment full/o.h5 60 1 -- "$L" augment -i data.h5 -o full/o.h5 -aug_group x_shift -aug_eps 1
+  head -c 1040000 /dev/zero >> full/filler 2> /dev/null # now completely full
+  fuzz full_embed full/o.h5 60 1 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o full/o.h5 -nn_backend ref
+  fuzz full_checkpoint full/o.h5 60 1 -- "$L" pretrain -data data.h5 -o full/o.h5 $TINY
+  ls full | grep -q '\.tmp' && { FAILED=$((FAILED + 1)); echo "FAIL  .tmp left on the full disk: $(ls full)"; }
+  umount full
+else
+  echo "skip  full-disk cases: cannot mount a tmpfs here (not root?)"
+fi
+# one rank fails where the other does not (node-local paths): same clean error, no hang
+mkdir -p ra rb
+cp data.h5 ra/data.h5
+fuzz rank_local_missing_input - 15 "1 2" -- $MPI -n 1 -wdir ra "$L" info data.h5 : -n 1 -wdir rb "$L" info data.h5
+fuzz rank_local_missing_outdir - 15 "1 2" -- $MPI -n 1 -wdir ra "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5 : -n 1 -wdir rb "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5
+fuzz np2_bad_file_info - 60 "1 2" -- $MPI -n 2 "$L" info ns_vx_wrong.h5
+fuzz np2_bad_file_aug o.h5 60 "1 2" -- $MPI -n 2 "$L" augment -i 1d_seed2d.h5 -o o.h5 -aug_group x_shift -aug_eps 1 -pde ks
+fuzz np2_bad_option o.h5 60 2 -- $MPI -n 2 $G -n abc -o o.h5
+
+echo "fuzz: $RAN cases ran, $FAILED failed, $KNOWNF known-failing (other branches' fixes pending)"
+[ "$FAILED" -eq 0 ]
