@@ -89,6 +89,9 @@ int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, cons
 
 /* PETSc calls return a PetscErrorCode; the PETSc message is copied into ours. */
 int lie_error_petsc(int perr, const char *expr, const char *file, int line, const char *func);
+/* The checked option getters (liereg/options.h) mark the PETSc code they return as carrying
+ * their usage error, so that lie_error_petsc keeps it. */
+void lie_error_mark_option(void);
 #define LIE_PETSC(x)                                                                                                   \
   do {                                                                                                                 \
     int lie_p_ = (int)(x);                                                                                             \
@@ -202,6 +205,17 @@ typedef struct {
 } lie_events_t;
 extern lie_events_t lie_events; /* values are PetscLogEvent ids */
 int lie_events_register(void);
+
+/* ---------------------------------------------------------------- limits (src/core/limits.c) */
+/* Bytes the node can still give (MemAvailable). */
+double lie_mem_available(void);
+/* LIE_ERR_USAGE naming `what` when an estimate of `bytes` per rank exceeds it: checked before
+ * allocating, so an absurd size is refused at once instead of swapping or being killed. */
+int lie_check_memory(double bytes, const char *what);
+/* x converted when it is a number in [lo, hi] (returns 1); 0 for NaN, Inf or out of range —
+ * a plain cast of those is undefined behaviour. */
+int lie_to_int(double x, int lo, int hi, int *out);
+int lie_to_long(double x, long lo, long hi, long *out);
 
 /* ---------------------------------------------------------------- small helpers */
 /* 1 when every value is finite. */

@@ -5,6 +5,7 @@
  * success, plus aug_t_shift (the rounded time shift) and, in coords mode, the coordinate
  * channels coord_x, coord_t (N, nt, nx). Group, eps and mode are root attributes. The
  * initial-condition datasets are not copied: they do not describe the transformed data. */
+#include "liereg/options.h"
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static int read_options(lie_ctx ctx, aug_opts *o, int *stopped) {
                                "scale rotate boost_x boost_y quad_x quad_y",
                                NULL, o->group, o->group, sizeof o->group, &has_group));
   LIE_PETSC(
-      PetscOptionsReal("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
+      LIE_OPTIONS_REAL("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
   LIE_PETSC(PetscOptionsString("-aug_mode", "grid or coords", NULL, o->mode, o->mode, sizeof o->mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_mode", "group of the input file: train, valid, test (default: first found)", NULL,
                                o->split, o->split, sizeof o->split, &o->has_split));

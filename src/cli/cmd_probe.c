@@ -2,6 +2,7 @@
  * probe on frozen representations (docs/EVAL.md). Prints one parseable line per result; -o also
  * writes them as JSON (tmp file renamed when complete). */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,9 +148,9 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsString("-emb", "embedding file (liereg embed)", "", emb, emb, sizeof emb, NULL));
   LIE_PETSC(
       PetscOptionsString("-target", "nu, buo_y, ic_mode or ic_mode_scaled", "", target, target, sizeof target, NULL));
-  LIE_PETSC(PetscOptionsIntArray("-probe_sweep", "label-size sweep: sizes of the labelled set, e.g. 64,128,256", "",
-                                 sizes, &nsizes, &sweep));
-  LIE_PETSC(PetscOptionsInt("-probe_sweep_seeds", "random labelled subsets per sweep size", "", nseeds, &nseeds, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT_ARRAY("-probe_sweep", "label-size sweep: sizes of the labelled set, e.g. 64,128,256", "",
+                                  sizes, &nsizes, &sweep));
+  LIE_PETSC(LIE_OPTIONS_INT("-probe_sweep_seeds", "random labelled subsets per sweep size", "", nseeds, &nseeds, NULL));
   LIE_PETSC(PetscOptionsString("-o", "also write the result as JSON", "", out, out, sizeof out, NULL));
   LIE_PETSC(PetscOptionsString("-probe_predictions", "write test predictions as CSV (row,output,true,pred)", "", preds,
                                preds, sizeof preds, NULL));

@@ -11,6 +11,7 @@
  *   report      DIR/report/report.md + PNG figures
  * Sizes and choices: docs/QUICKSTART.md. */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <errno.h>
 #include <math.h>
@@ -348,7 +349,7 @@ int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
                                sizeof q.dir, NULL));
   LIE_PETSC(PetscOptionsString("-quickstart_scale", "small (the main job, ~10 min on 2 cores) or tiny (tests)", "",
                                scale, scale, sizeof scale, NULL));
-  LIE_PETSC(PetscOptionsInt("-threads", "threads per rank", "", threads, &threads, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-threads", "threads per rank", "", threads, &threads, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "reuse an existing -quickstart_dir (its files are overwritten)", "", force,
                              &force, NULL));
   PetscOptionsEnd();

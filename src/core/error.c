@@ -54,9 +54,22 @@ int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, cons
   return lie_error_set(LIE_ERR_MPI, file, line, func, "%s failed: %s", expr, s);
 }
 
+/* Set by the checked option getters (src/core/options.c): the PETSc code on its way up is
+ * their usage error, already described in err_state. */
+static _Thread_local int option_error = 0;
+void lie_error_mark_option(void) { option_error = 1; }
+
 int lie_error_petsc(int perr, const char *expr, const char *file, int line, const char *func) {
   const char *text = NULL;
-  PetscErrorMessage((PetscErrorCode)perr, &text, NULL);
+  char *specific = NULL;
+  if (option_error && perr == PETSC_ERR_USER_INPUT && err_state.code == LIE_ERR_USAGE) {
+    option_error = 0;
+    return lie_error_trace(LIE_ERR_USAGE, file, line, func);
+  }
+  option_error = 0;
+  PetscErrorMessage((PetscErrorCode)perr, &text, &specific);
+  /* PETSc's own message (with the error page off, see main.c) is the useful part */
+  if (specific && specific[0]) return lie_error_set(LIE_ERR_PETSC, file, line, func, "%s", specific);
   return lie_error_set(LIE_ERR_PETSC, file, line, func, "%s failed: %s", expr, text ? text : "PETSc error");
 }
 
