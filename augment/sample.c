@@ -1,6 +1,7 @@
 /* Views: sampled epsilons composed by splitting, then random crops. A view is a pure function
  * of (configuration, seed, input): its own Philox stream draws the epsilons first and the
  * crop offsets second, so views do not depend on rank count or call order. */
+#include "liereg/options.h"
 #include <math.h>
 #include <petscsys.h>
 #include <string.h>
@@ -74,12 +75,17 @@ int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg) {
   LIE_PETSC(PetscOptionsStringArray("-aug_gens", "generators to compose (t_shift,x_shift,galilean,...)", NULL, names,
                                     &nnames, &has_names));
   nstr = LIE_AUG_NGEN;
-  LIE_PETSC(PetscOptionsRealArray("-aug_strengths", "strength s_i per generator: eps_1~U[0,s_1], eps_i~U[-s_i,s_i]",
-                                  NULL, str, &nstr, &has_str));
-  LIE_PETSC(PetscOptionsInt("-aug_order", "splitting order: 1 Lie-Trotter, 2 Strang", NULL, order, &order, NULL));
-  LIE_PETSC(PetscOptionsInt("-aug_steps", "splitting steps", NULL, steps, &steps, NULL));
-  LIE_PETSC(PetscOptionsInt("-aug_crop_t", "frames per view (0 = all)", NULL, crop_t, &crop_t, NULL));
-  LIE_PETSC(PetscOptionsInt("-aug_crop_x", "points per view in x (0 = all, 1D only)", NULL, crop_x, &crop_x, NULL));
+  /* strengths bound |eps|: 1e3 is far beyond any useful transform (scaling by e^1000 overflows) */
+  LIE_PETSC(lie_options_real_array(PetscOptionsObject, NULL, "-aug_strengths",
+                                   "strength s_i per generator: eps_1~U[0,s_1], eps_i~U[-s_i,s_i]", str, &nstr,
+                                   &has_str, 0.0, 1e3));
+  LIE_PETSC(
+      LIE_OPTIONS_RANGE_INT("-aug_order", "splitting order: 1 Lie-Trotter, 2 Strang", NULL, order, &order, NULL, 1, 2));
+  LIE_PETSC(LIE_OPTIONS_RANGE_INT("-aug_steps", "splitting steps", NULL, steps, &steps, NULL, 1, 1000));
+  LIE_PETSC(
+      LIE_OPTIONS_RANGE_INT("-aug_crop_t", "frames per view (0 = all)", NULL, crop_t, &crop_t, NULL, 0, LIE_MAX_GRID));
+  LIE_PETSC(LIE_OPTIONS_RANGE_INT("-aug_crop_x", "points per view in x (0 = all, 1D only)", NULL, crop_x, &crop_x, NULL,
+                                  0, LIE_MAX_GRID));
   PetscOptionsEnd();
   int err = 0;
   if (has_mode) err = lie_aug_mode_from_name(mode, &cfg->mode);
@@ -126,9 +132,9 @@ static int prewindow(const lie_aug_cfg *cfg, const double *t, int nt, lie_rng *r
   double dt = (t[nt - 1] - t[0]) / (nt - 1), smax = 0;
   for (int i = 0; i < cfg->ngen; i++)
     if (cfg->gens[i] == LIE_AUG_T_SHIFT) smax = fmax(smax, fabs(cfg->strength[i]));
-  int need = cfg->crop_t + (int)ceil(smax / fabs(dt)) + 1;
-  if (need >= nt) return 0;
-  *wn = need;
+  double need = cfg->crop_t + ceil(smax / fabs(dt)) + 1; /* dt 0 or NaN: need is not < nt */
+  if (!(need < nt)) return 0;
+  *wn = (int)need;
   *w0 = lie_rng_int(rng, 0, nt - need + 1);
   return 0;
 }

@@ -86,6 +86,10 @@ int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int 
   unsigned char *ok;
   LIE_CHECK(ns->is_setup, LIE_ERR_STATE, "lie_ns2d_generate before setup");
   LIE_CHECK(n >= 1, LIE_ERR_USAGE, "-n must be >= 1 (got %d)", n);
+  char what[96];
+  snprintf(what, sizeof what, "a trajectory of %d frames of %d x %d cells", p->nsteps - p->nskip, p->nx, p->ny);
+  /* the frame buffer plus the solver's work fields; local sizes differ between ranks: agreed */
+  LIE_CALL(lie_ctx_agree(ns->ctx, lie_check_memory(8.0 * 3 * (p->nsteps - p->nskip + 16) * ns->xm * ns->ym, what)));
   LIE_ALLOC(seeds, n);
   LIE_ALLOC(b, n);
   LIE_ALLOC(ok, n);

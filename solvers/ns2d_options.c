@@ -1,4 +1,5 @@
 /* 2D Navier–Stokes: the -ns_ options (PETSc options database, so -help lists them). */
+#include "liereg/options.h"
 #include "solvers/ns2d_impl.h"
 
 static const char *const bc_names[] = {"box", "periodic", "lie_ns2d_bc", "LIE_NS2D_BC_", NULL};
@@ -12,26 +13,27 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
   PetscBool set;
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "2D Navier-Stokes with buoyancy (PDEArena smoke setting)", "ns2d");
-#define LIE_OPT_INT(name, help, field)                                                                                 \
+  /* sizes bounded so that their products stay far from int overflow (cells x frames per rank) */
+#define LIE_OPT_INT(name, help, field, lo, hi)                                                                         \
   ival = p->field;                                                                                                     \
-  PetscCall(PetscOptionsInt(name, help, "ns2d", ival, &ival, &set));                                                   \
+  PetscCall(LIE_OPTIONS_RANGE_INT(name, help, "ns2d", ival, &ival, &set, lo, hi));                                     \
   p->field = (int)ival;
-  LIE_OPT_INT("-ns_nx", "Cells in x", nx);
-  LIE_OPT_INT("-ns_ny", "Cells in y", ny);
-  LIE_OPT_INT("-ns_steps", "Time steps per trajectory", nsteps);
-  LIE_OPT_INT("-ns_skip", "Leading frames not stored", nskip);
-  LIE_OPT_INT("-ns_ranks_per_traj", "Ranks per trajectory group (0: all)", ranks_per_traj);
-  LIE_OPT_INT("-ns_xdmf_max", "Trajectories listed in the XDMF sidecar", xdmf_max);
+  LIE_OPT_INT("-ns_nx", "Cells in x", nx, 4, 1 << 14);
+  LIE_OPT_INT("-ns_ny", "Cells in y", ny, 4, 1 << 14);
+  LIE_OPT_INT("-ns_steps", "Time steps per trajectory", nsteps, 1, 1 << 20);
+  LIE_OPT_INT("-ns_skip", "Leading frames not stored", nskip, 0, 1 << 20);
+  LIE_OPT_INT("-ns_ranks_per_traj", "Ranks per trajectory group (0: all)", ranks_per_traj, 0, 1 << 20);
+  LIE_OPT_INT("-ns_xdmf_max", "Trajectories listed in the XDMF sidecar", xdmf_max, 0, PETSC_MAX_INT);
 #undef LIE_OPT_INT
-  PetscCall(PetscOptionsReal("-ns_Lx", "Domain length in x", "ns2d", p->Lx, &p->Lx, NULL));
-  PetscCall(PetscOptionsReal("-ns_Ly", "Domain length in y", "ns2d", p->Ly, &p->Ly, NULL));
-  PetscCall(PetscOptionsReal("-ns_nu", "Kinematic viscosity", "ns2d", p->nu, &p->nu, NULL));
-  PetscCall(PetscOptionsReal("-ns_dt", "Time step", "ns2d", p->dt, &p->dt, NULL));
-  PetscCall(PetscOptionsReal("-ns_b_min", "Buoyancy b ~ U[b_min, b_max)", "ns2d", p->b_lo, &p->b_lo, NULL));
-  PetscCall(PetscOptionsReal("-ns_b_max", "Buoyancy b ~ U[b_min, b_max)", "ns2d", p->b_hi, &p->b_hi, NULL));
-  PetscCall(PetscOptionsReal("-ns_noise_scale", "Smoke noise scale (PhiFlow Noise)", "ns2d", p->noise_scale,
+  PetscCall(LIE_OPTIONS_REAL("-ns_Lx", "Domain length in x", "ns2d", p->Lx, &p->Lx, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-ns_Ly", "Domain length in y", "ns2d", p->Ly, &p->Ly, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-ns_nu", "Kinematic viscosity", "ns2d", p->nu, &p->nu, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-ns_dt", "Time step", "ns2d", p->dt, &p->dt, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-ns_b_min", "Buoyancy b ~ U[b_min, b_max)", "ns2d", p->b_lo, &p->b_lo, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-ns_b_max", "Buoyancy b ~ U[b_min, b_max)", "ns2d", p->b_hi, &p->b_hi, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-ns_noise_scale", "Smoke noise scale (PhiFlow Noise)", "ns2d", p->noise_scale,
                              &p->noise_scale, NULL));
-  PetscCall(PetscOptionsReal("-ns_noise_smoothness", "Smoke noise smoothness: spectrum |k|^(-2 smoothness)", "ns2d",
+  PetscCall(LIE_OPTIONS_REAL("-ns_noise_smoothness", "Smoke noise smoothness: spectrum |k|^(-2 smoothness)", "ns2d",
                              p->noise_smoothness, &p->noise_smoothness, NULL));
   PetscBool inc = p->incremental ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscOptionsBool("-ns_incremental", "Incremental pressure correction (not PhiFlow's order)", "ns2d", inc,
@@ -63,6 +65,8 @@ int lie_ns2d_set_from_options(lie_ns2d ns) {
   LIE_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   int perr = read_options(lie_ctx_comm(ns->ctx), &p);
   LIE_PETSC(PetscPopErrorHandler());
+  if (perr && lie_error_petsc(perr, "reading -ns_ options", __FILE__, __LINE__, __func__) == LIE_ERR_USAGE)
+    return LIE_ERR_USAGE; /* a checked getter's message, naming the option */
   if (perr) {
     const char *text = NULL;
     char *specific = NULL;

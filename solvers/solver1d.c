@@ -8,6 +8,7 @@
  * returned frames are the Richardson-extrapolated U2 + (U2 - U1) / (rho^4 - 1). If the
  * estimate exceeds the target, the step is reduced and the pair repeated. The spatial grid
  * is accepted when the top third of the kept Fourier modes carries less than the target. */
+#include "liereg/options.h"
 #include <math.h>
 #include <petscsys.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 typedef struct {
   int n, dealias;
+  long used; /* solver's clock at the last get_grid, for evicting the least recently used */
   lie_spec1d *sp;
   lie_etd4 *e;
   lie_etdab *ab;
@@ -39,10 +41,13 @@ struct lie_solver1d_s {
   int is_setup;
   lie_spec1d *out_sp;
   grid1d grids[LIE_SOLVER1D_MAX_GRIDS];
+  long grid_clock;
   double *U1, *U2, *times;
   size_t ucap; /* frames U1, U2 can hold */
   lie_solver1d_stats stats;
 };
+
+static void grid_free(grid1d *g);
 
 enum { METHOD_ETDAB = 0, METHOD_ETDRK4 = 1, METHOD_TS = 2 };
 static const char *const method_names[] = {"etdab", "etdrk4", "ts"};
@@ -81,50 +86,53 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   PetscInt method = s->method;
   PetscFunctionBeginUser;
   PetscOptionsBegin(lie_ctx_comm(s->ctx), NULL, "1D PDE solver options", "solvers");
-  PetscCall(PetscOptionsInt("-nx", "Stored grid points in x", "lie_solver1d", s->nx, &s->nx, NULL));
-  PetscCall(PetscOptionsInt("-nt", "Time points t = linspace(0, T, nt)", "lie_solver1d", s->nt, &s->nt, NULL));
-  PetscCall(PetscOptionsInt("-save_n", "Number of stored time points", "lie_solver1d", s->save_n, &s->save_n, NULL));
-  PetscCall(PetscOptionsInt("-save_start", "First stored time index (-1: nt - save_n, LPSDA)", "lie_solver1d",
+  PetscCall(
+      LIE_OPTIONS_RANGE_INT("-nx", "Stored grid points in x", "lie_solver1d", s->nx, &s->nx, NULL, 4, LIE_MAX_GRID));
+  PetscCall(LIE_OPTIONS_RANGE_INT("-nt", "Time points t = linspace(0, T, nt)", "lie_solver1d", s->nt, &s->nt, NULL, 2,
+                                  LIE_MAX_GRID));
+  PetscCall(LIE_OPTIONS_RANGE_INT("-save_n", "Number of stored time points", "lie_solver1d", s->save_n, &s->save_n,
+                                  NULL, 1, LIE_MAX_GRID));
+  PetscCall(LIE_OPTIONS_INT("-save_start", "First stored time index (-1: nt - save_n, LPSDA)", "lie_solver1d",
                             s->save_start, &s->save_start, NULL));
-  PetscCall(PetscOptionsReal("-accuracy", "Target relative L2 error of the stored frames", "lie_solver1d", s->accuracy,
+  PetscCall(LIE_OPTIONS_REAL("-accuracy", "Target relative L2 error of the stored frames", "lie_solver1d", s->accuracy,
                              &s->accuracy, NULL));
   PetscCall(PetscOptionsEList("-solver1d_method", "Time integrator", "lie_solver1d", method_names, 3,
                               method_names[s->method], &method, NULL));
   s->method = (int)method;
-  PetscCall(PetscOptionsInt("-solver1d_order", "Order of the ETD Adams-Bashforth method", "lie_solver1d", s->order,
+  PetscCall(LIE_OPTIONS_INT("-solver1d_order", "Order of the ETD Adams-Bashforth method", "lie_solver1d", s->order,
                             &s->order, NULL));
   PetscBool dealias = s->dealias ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(
       PetscOptionsBool("-solver1d_dealias", "2/3-rule dealiasing of u u_x", "lie_solver1d", dealias, &dealias, NULL));
   s->dealias = dealias == PETSC_TRUE;
-  PetscCall(PetscOptionsInt("-solver1d_n", "Internal grid points (0: chosen from the accuracy)", "lie_solver1d",
+  PetscCall(LIE_OPTIONS_INT("-solver1d_n", "Internal grid points (0: chosen from the accuracy)", "lie_solver1d",
                             s->n_internal, &s->n_internal, NULL));
-  PetscCall(PetscOptionsInt("-solver1d_steps",
+  PetscCall(LIE_OPTIONS_INT("-solver1d_steps",
                             "Steps per stored time interval of the coarser Richardson run (0: from the accuracy)",
                             "lie_solver1d", s->steps, &s->steps, NULL));
-  PetscCall(PetscOptionsReal("-solver1d_step_factor", "Scale of the first step guess", "lie_solver1d", s->step_factor,
+  PetscCall(LIE_OPTIONS_REAL("-solver1d_step_factor", "Scale of the first step guess", "lie_solver1d", s->step_factor,
                              &s->step_factor, NULL));
-  PetscCall(PetscOptionsInt("-solver1d_max_retries", "Retries with smaller steps after a blow-up", "lie_solver1d",
+  PetscCall(LIE_OPTIONS_INT("-solver1d_max_retries", "Retries with smaller steps after a blow-up", "lie_solver1d",
                             s->max_retries, &s->max_retries, NULL));
   snprintf(opt, sizeof opt, "-%s_L", p);
-  PetscCall(PetscOptionsReal(opt, "Domain length (mean)", "lie_solver1d", s->phys.L, &s->phys.L, NULL));
+  PetscCall(LIE_OPTIONS_REAL(opt, "Domain length (mean)", "lie_solver1d", s->phys.L, &s->phys.L, NULL));
   snprintf(opt, sizeof opt, "-%s_T", p);
-  PetscCall(PetscOptionsReal(opt, "Final time (mean)", "lie_solver1d", s->phys.T, &s->phys.T, NULL));
+  PetscCall(LIE_OPTIONS_REAL(opt, "Final time (mean)", "lie_solver1d", s->phys.T, &s->phys.T, NULL));
   snprintf(opt, sizeof opt, "-%s_jitter", p);
-  PetscCall(PetscOptionsReal(opt, "Relative uniform jitter of L and T", "lie_solver1d", s->phys.jitter, &s->phys.jitter,
+  PetscCall(LIE_OPTIONS_REAL(opt, "Relative uniform jitter of L and T", "lie_solver1d", s->phys.jitter, &s->phys.jitter,
                              NULL));
   snprintf(opt, sizeof opt, "-%s_nwaves", p);
-  PetscCall(PetscOptionsInt(opt, "Sine waves in the initial condition", "lie_solver1d", s->phys.nwaves, &s->phys.nwaves,
+  PetscCall(LIE_OPTIONS_INT(opt, "Sine waves in the initial condition", "lie_solver1d", s->phys.nwaves, &s->phys.nwaves,
                             NULL));
   snprintf(opt, sizeof opt, "-%s_lmin", p);
-  PetscCall(PetscOptionsInt(opt, "Smallest wave number l", "lie_solver1d", s->phys.lmin, &s->phys.lmin, NULL));
+  PetscCall(LIE_OPTIONS_INT(opt, "Smallest wave number l", "lie_solver1d", s->phys.lmin, &s->phys.lmin, NULL));
   snprintf(opt, sizeof opt, "-%s_lmax", p);
-  PetscCall(PetscOptionsInt(opt, "Wave numbers l < lmax (exclusive, as numpy randint)", "lie_solver1d", s->phys.lmax,
+  PetscCall(LIE_OPTIONS_INT(opt, "Wave numbers l < lmax (exclusive, as numpy randint)", "lie_solver1d", s->phys.lmax,
                             &s->phys.lmax, NULL));
   if (s->pde == LIE_PDE_BURGERS) {
-    PetscCall(PetscOptionsReal("-burgers_nu_min", "Smallest viscosity (log-uniform)", "lie_solver1d", s->phys.nu_min,
+    PetscCall(LIE_OPTIONS_REAL("-burgers_nu_min", "Smallest viscosity (log-uniform)", "lie_solver1d", s->phys.nu_min,
                                &s->phys.nu_min, NULL));
-    PetscCall(PetscOptionsReal("-burgers_nu_max", "Largest viscosity (log-uniform)", "lie_solver1d", s->phys.nu_max,
+    PetscCall(LIE_OPTIONS_REAL("-burgers_nu_max", "Largest viscosity (log-uniform)", "lie_solver1d", s->phys.nu_max,
                                &s->phys.nu_max, NULL));
   }
   PetscOptionsEnd();
@@ -164,6 +172,11 @@ int lie_solver1d_setup(lie_solver1d s) {
   LIE_CHECK(s->order >= 1 && s->order <= LIE_ETDAB_MAX_ORDER, LIE_ERR_USAGE, "-solver1d_order %d: must be in [1, %d]",
             s->order, LIE_ETDAB_MAX_ORDER);
   LIE_CHECK(s->steps >= 0, LIE_ERR_USAGE, "-solver1d_steps %d: must be >= 0", s->steps);
+  /* two Richardson runs, the output and the writer's buffer hold save_n x nx each; the internal
+   * grid may be finer (x2-x4): 8 copies is a safe estimate */
+  char what[96];
+  snprintf(what, sizeof what, "a trajectory of -save_n %d x -nx %d", s->save_n, s->nx);
+  LIE_CALL(lie_check_memory(8.0 * 8.0 * s->save_n * (double)s->nx, what));
   LIE_CALL(lie_spec1d_create(s->nx, 0, &s->out_sp));
   LIE_ALLOC(s->U1, (size_t)s->save_n * s->nx);
   LIE_ALLOC(s->U2, (size_t)s->save_n * s->nx);
@@ -176,14 +189,8 @@ int lie_solver1d_setup(lie_solver1d s) {
 int lie_solver1d_destroy(lie_solver1d *sp) {
   if (!sp || !*sp) return LIE_OK;
   lie_solver1d s = *sp;
-  for (int i = 0; i < LIE_SOLVER1D_MAX_GRIDS; i++) {
-    grid1d *g = &s->grids[i];
-    lie_spec1d_destroy(&g->sp);
-    lie_etd4_destroy(&g->e);
-    lie_etdab_destroy(&g->ab);
-    if (g->Lk) fftw_free(g->Lk);
-    if (g->v) fftw_free(g->v);
-  }
+  for (int i = 0; i < LIE_SOLVER1D_MAX_GRIDS; i++)
+    grid_free(&s->grids[i]);
   lie_spec1d_destroy(&s->out_sp);
   free(s->U1);
   free(s->U2);
@@ -238,28 +245,56 @@ int lie_solver1d_sample(lie_solver1d s, uint64_t seed, lie_traj1d *p) {
   return LIE_OK;
 }
 
-/* Workspace for internal grid size n (FFTW plans are made once per size and reused). */
+static void grid_free(grid1d *g) {
+  lie_spec1d_destroy(&g->sp);
+  lie_etd4_destroy(&g->e);
+  lie_etdab_destroy(&g->ab);
+  if (g->Lk) fftw_free(g->Lk);
+  if (g->v) fftw_free(g->v);
+  memset(g, 0, sizeof *g);
+}
+
+static int grid_init(lie_solver1d s, int n, grid1d *g) {
+  LIE_CALL(lie_spec1d_create(n, s->dealias, &g->sp));
+  LIE_CALL(lie_etd4_create(g->sp->nk, &g->e));
+  LIE_CALL(lie_etdab_create(g->sp->nk, s->order, &g->ab));
+  g->dealias = s->dealias;
+  g->Lk = fftw_alloc_complex((size_t)g->sp->nk);
+  g->v = fftw_alloc_complex((size_t)g->sp->nk);
+  LIE_CHECK(g->Lk && g->v, LIE_ERR_MEM, "out of memory for a grid of %d points", n);
+  g->n = n;
+  return LIE_OK;
+}
+
+/* Workspace for internal grid size n (FFTW plans are made once per size and reused). Burgers
+ * picks the grid from nu and max|u| per trajectory, so a long run can ask for more sizes than
+ * the cache holds: the least recently used one is then replaced (a grid is only held within
+ * one call, so it is never the one in use). */
+static grid1d *free_or_oldest(lie_solver1d s) {
+  grid1d *v = &s->grids[0];
+  for (int i = 0; i < LIE_SOLVER1D_MAX_GRIDS; i++) {
+    if (!s->grids[i].n) return &s->grids[i];
+    if (s->grids[i].used < v->used) v = &s->grids[i];
+  }
+  return v;
+}
+
 static int get_grid(lie_solver1d s, int n, grid1d **out) {
-  for (int i = 0; i < LIE_SOLVER1D_MAX_GRIDS; i++)
-    if (s->grids[i].n == n && s->grids[i].dealias == s->dealias && (!s->grids[i].ab || s->grids[i].ab->q == s->order)) {
-      *out = &s->grids[i];
-      return LIE_OK;
-    }
+  s->grid_clock++;
   for (int i = 0; i < LIE_SOLVER1D_MAX_GRIDS; i++) {
     grid1d *g = &s->grids[i];
-    if (g->n) continue;
-    LIE_CALL(lie_spec1d_create(n, s->dealias, &g->sp));
-    LIE_CALL(lie_etd4_create(g->sp->nk, &g->e));
-    LIE_CALL(lie_etdab_create(g->sp->nk, s->order, &g->ab));
-    g->dealias = s->dealias;
-    g->Lk = fftw_alloc_complex((size_t)g->sp->nk);
-    g->v = fftw_alloc_complex((size_t)g->sp->nk);
-    LIE_CHECK(g->Lk && g->v, LIE_ERR_MEM, "out of memory for a grid of %d points", n);
-    g->n = n;
-    *out = g;
-    return LIE_OK;
+    if (g->n == n && g->dealias == s->dealias && (!g->ab || g->ab->q == s->order)) {
+      g->used = s->grid_clock;
+      *out = g;
+      return LIE_OK;
+    }
   }
-  LIE_ERROR(LIE_ERR_INTERNAL, "more than %d internal grid sizes requested", LIE_SOLVER1D_MAX_GRIDS);
+  grid1d *g = free_or_oldest(s);
+  grid_free(g);
+  LIE_CALL(grid_init(s, n, g));
+  g->used = s->grid_clock;
+  *out = g;
+  return LIE_OK;
 }
 
 /* numpy.linspace(0, T, nt): i * step, last point exactly T. */

@@ -54,6 +54,10 @@ void lie_error_clear(void);
  * "    at func (file:line)" line per recorded frame. */
 void lie_error_print(FILE *out, int rank, double elapsed, int traceback);
 const char *lie_error_name(int code);
+/* Error agreed over the ranks (lie_ctx_agree): rank `origin` failed first; msg != NULL replaces
+ * the local message (the error came from another rank). */
+int lie_error_set_agreed(int code, int origin, const char *msg);
+int lie_error_origin(void); /* that rank, or -1 for an error not agreed over the ranks */
 
 #define LIE_CHECK(cond, code, ...)                                                                                     \
   do {                                                                                                                 \
@@ -85,6 +89,9 @@ int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, cons
 
 /* PETSc calls return a PetscErrorCode; the PETSc message is copied into ours. */
 int lie_error_petsc(int perr, const char *expr, const char *file, int line, const char *func);
+/* The checked option getters (liereg/options.h) mark the PETSc code they return as carrying
+ * their usage error, so that lie_error_petsc keeps it. */
+void lie_error_mark_option(void);
 #define LIE_PETSC(x)                                                                                                   \
   do {                                                                                                                 \
     int lie_p_ = (int)(x);                                                                                             \
@@ -147,6 +154,19 @@ double lie_ctx_elapsed(lie_ctx ctx);                /* seconds since creation */
 void lie_ctx_set_verbosity(lie_ctx ctx, int level); /* 0 quiet, 1 normal (default), 2 debug */
 int lie_ctx_verbosity(lie_ctx ctx);
 
+/* Collective error agreement. Call on every rank after a step whose outcome may differ
+ * between ranks (a file that exists, opens or reads on some ranks only, a directory writable
+ * on one node) and before the next collective: err is this rank's result. Returns LIE_OK when
+ * every rank passed; otherwise every rank returns the same code with the message of the
+ * lowest failing rank (lie_error_origin() names it), so all ranks leave together and the CLI
+ * prints the error once. Uses its own communicator (non-blocking collectives), so it never
+ * matches a collective of the computation. */
+int lie_ctx_agree(lie_ctx ctx, int err);
+/* The same with a time limit, for a rank that failed where the others may not call it (the
+ * CLI's main): *joined = 0 when the others did not join within `seconds` (then err is
+ * returned unchanged and the pending request is abandoned: only MPI_Abort may follow). */
+int lie_ctx_agree_within(lie_ctx ctx, int err, double seconds, int *joined);
+
 /* Logging: info/debug print on rank 0 only (stdout); warnings print on any rank with a
  * "[rank]" prefix (stderr). */
 void lie_log_info(lie_ctx ctx, const char *fmt, ...)
@@ -165,6 +185,19 @@ void lie_log_warn(lie_ctx ctx, const char *fmt, ...)
 #endif
     ;
 
+/* ---------------------------------------------------------------- pre-emption signals */
+/* SIGUSR1, SIGTERM and SIGINT set a flag instead of ending the process, so that a long run can
+ * checkpoint at its next safe point (src/core/stop.c). Install/restore nest; the outermost
+ * restore reinstates the previous handlers. */
+int lie_stop_install(void);
+void lie_stop_restore(void);
+int lie_stop_pending(void); /* 0, the signal number, or -1 after lie_stop_request */
+void lie_stop_request(void);
+void lie_stop_clear(void);
+/* Exit status of a run that stopped on a signal after writing a resumable checkpoint
+ * (EX_TEMPFAIL: "run the same command again to continue"). */
+#define LIE_EXIT_RESUMABLE 75
+
 /* ---------------------------------------------------------------- PETSc log events */
 /* Registered once (idempotent) by lie_ctx_create; use with PetscLogEventBegin/End. */
 typedef struct {
@@ -172,6 +205,17 @@ typedef struct {
 } lie_events_t;
 extern lie_events_t lie_events; /* values are PetscLogEvent ids */
 int lie_events_register(void);
+
+/* ---------------------------------------------------------------- limits (src/core/limits.c) */
+/* Bytes the node can still give (MemAvailable). */
+double lie_mem_available(void);
+/* LIE_ERR_USAGE naming `what` when an estimate of `bytes` per rank exceeds it: checked before
+ * allocating, so an absurd size is refused at once instead of swapping or being killed. */
+int lie_check_memory(double bytes, const char *what);
+/* x converted when it is a number in [lo, hi] (returns 1); 0 for NaN, Inf or out of range —
+ * a plain cast of those is undefined behaviour. */
+int lie_to_int(double x, int lo, int hi, int *out);
+int lie_to_long(double x, long lo, long hi, long *out);
 
 /* ---------------------------------------------------------------- small helpers */
 /* 1 when every value is finite. */

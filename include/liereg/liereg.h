@@ -8,6 +8,7 @@
 #include "liereg/io.h"
 #include "liereg/nn.h"
 #include "liereg/ns2d.h"
+#include "liereg/options.h"
 #include "liereg/probe_trained.h"
 #include "liereg/report.h"
 #include "liereg/solvers.h"

@@ -5,6 +5,7 @@
  * success, plus aug_t_shift (the rounded time shift) and, in coords mode, the coordinate
  * channels coord_x, coord_t (N, nt, nx). Group, eps and mode are root attributes. The
  * initial-condition datasets are not copied: they do not describe the transformed data. */
+#include "liereg/options.h"
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static int read_options(lie_ctx ctx, aug_opts *o, int *stopped) {
                                "scale rotate boost_x boost_y quad_x quad_y",
                                NULL, o->group, o->group, sizeof o->group, &has_group));
   LIE_PETSC(
-      PetscOptionsReal("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
+      LIE_OPTIONS_REAL("-aug_eps", "group parameter eps (scale: lambda = e^eps)", NULL, o->eps, &o->eps, &has_eps));
   LIE_PETSC(PetscOptionsString("-aug_mode", "grid or coords", NULL, o->mode, o->mode, sizeof o->mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_mode", "group of the input file: train, valid, test (default: first found)", NULL,
                                o->split, o->split, sizeof o->split, &o->has_split));
@@ -297,16 +298,18 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "augment takes no positional arguments (use -i IN.h5 -o OUT.h5)");
   LIE_CALL(read_options(ctx, &o, &stop));
   if (stop) return LIE_OK;
-  LIE_CALL(lie_output_begin(&out, o.out, o.force));
-  LIE_CALL(lie_output_not_input(&out, o.in, "-i"));
+  /* after lie_cli_options_done: a path that differs between nodes is agreed here */
+  int e = lie_output_begin(&out, o.out, o.force);
+  if (!e) e = lie_output_not_input(&out, o.in, "-i");
+  LIE_CALL(lie_ctx_agree(ctx, e));
   LIE_CALL(file_is_ns(ctx, &o));
   if (o.p == LIE_PDE_NS) {
-    int e = lie_cli_augment_ns(ctx, o.in, out.tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode);
+    e = lie_cli_augment_ns(ctx, o.in, out.tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode);
     LIE_CALL(lie_output_end(ctx, &out, e));
     return LIE_OK;
   }
   LIE_CALL(lie_dataset1d_open(ctx, o.in, o.has_split ? o.split : NULL, NULL, &ds));
-  int e = input_pde(ds, &o);
+  e = input_pde(ds, &o);
   if (!e) e = lie_dataset1d_sizes(ds, &n, &nt, &nx);
   if (!e) e = read_params(ds, n, &p);
   if (!e) e = output_frames(ctx, ds, &o, n, nt, &nt_out);

@@ -3,6 +3,7 @@
  * batch of 2B), a VICReg-shaped loss on the embeddings, backward and an AdamW step.
  * Prints one JSON line; bench/nn/compare.sh runs the same model in PyTorch beside it. */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -24,11 +25,11 @@ static PetscErrorCode read_options(bench_opts *o) {
       PetscOptionsString("-model", "resnet18_2d or resnet18_1d", NULL, o->model, o->model, sizeof o->model, NULL));
   PetscCall(PetscOptionsString("-input", "sample shape CxHxW (2D) or CxL (1D)", NULL, o->input, o->input,
                                sizeof o->input, NULL));
-  PetscCall(PetscOptionsInt("-batch", "samples per step (each = two views)", NULL, o->batch, &o->batch, NULL));
-  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = cores available)", NULL, o->threads, &o->threads, NULL));
-  PetscCall(PetscOptionsInt("-steps", "timed steps", NULL, o->steps, &o->steps, NULL));
-  PetscCall(PetscOptionsInt("-warmup", "untimed steps first", NULL, o->warmup, &o->warmup, NULL));
-  PetscCall(PetscOptionsInt("-width", "ResNet base width", NULL, o->width, &o->width, NULL));
+  PetscCall(LIE_OPTIONS_INT("-batch", "samples per step (each = two views)", NULL, o->batch, &o->batch, NULL));
+  PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = cores available)", NULL, o->threads, &o->threads, NULL));
+  PetscCall(LIE_OPTIONS_INT("-steps", "timed steps", NULL, o->steps, &o->steps, NULL));
+  PetscCall(LIE_OPTIONS_INT("-warmup", "untimed steps first", NULL, o->warmup, &o->warmup, NULL));
+  PetscCall(LIE_OPTIONS_INT("-width", "ResNet base width", NULL, o->width, &o->width, NULL));
   PetscCall(PetscOptionsString("-expander", "expander sizes, e.g. 512-512-512", NULL, o->expander, o->expander,
                                sizeof o->expander, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "dnnl or ref", NULL, o->backend, o->backend, sizeof o->backend,

@@ -1,6 +1,7 @@
 /* liereg embed -ckpt CKPT.h5 -data FILE.h5[,FILE2.h5] -o EMB.h5: frozen-encoder representations of
  * every trajectory (layout in docs/PRETRAIN.md), computed on all ranks, written atomically. */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,9 +31,10 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
                                cfg.mode, cfg.mode, sizeof cfg.mode, NULL));
   LIE_PETSC(PetscOptionsString("-data_field", "field dataset", "", cfg.field, cfg.field, sizeof cfg.field, NULL));
   LIE_PETSC(PetscOptionsString("-o", "output file", "", out, out, sizeof out, NULL));
-  LIE_PETSC(PetscOptionsInt("-embed_batch", "trajectories per forward pass", "", batch, &batch, NULL));
+  LIE_PETSC(
+      LIE_OPTIONS_RANGE_INT("-embed_batch", "trajectories per forward pass", "", batch, &batch, NULL, 1, 1 << 16));
   LIE_PETSC(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, sizeof backend, NULL));
-  LIE_PETSC(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing -o file", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));

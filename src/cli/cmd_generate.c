@@ -1,5 +1,6 @@
 /* liereg generate -pde ks|kdv|burgers|ns -n N -o FILE.h5 [-mode train|valid|test] [-seed S] [-force] */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <stdio.h>
 
@@ -18,14 +19,14 @@ static int read_options(lie_ctx ctx, lie_generate_opts *o) {
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg generate: solve a PDE for N trajectories into one HDF5 file",
                     NULL);
   LIE_PETSC(PetscOptionsString("-pde", "PDE: ks, kdv, burgers or ns", NULL, o->pde, o->pde, sizeof o->pde, NULL));
-  LIE_PETSC(PetscOptionsInt("-n", "number of trajectories", NULL, o->n, &o->n, &set));
+  LIE_PETSC(LIE_OPTIONS_INT("-n", "number of trajectories", NULL, o->n, &o->n, &set));
   LIE_PETSC(PetscOptionsString("-o", "output file (.h5); written as FILE.tmp and renamed when complete", NULL, o->out,
                                o->out, sizeof o->out, NULL));
   LIE_PETSC(PetscOptionsString("-mode", "split (HDF5 group): train, valid or test", NULL, o->mode, o->mode,
                                sizeof o->mode, NULL));
   LIE_PETSC(
-      PetscOptionsInt("-seed", "base seed; trajectory i uses hash(seed, mode, i)", NULL, o->seed, &o->seed, NULL));
-  LIE_PETSC(PetscOptionsInt("-offset", "global index of the first trajectory (for shards)", NULL, o->offset, &o->offset,
+      LIE_OPTIONS_INT("-seed", "base seed; trajectory i uses hash(seed, mode, i)", NULL, o->seed, &o->seed, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-offset", "global index of the first trajectory (for shards)", NULL, o->offset, &o->offset,
                             NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing output file", NULL, o->force, &o->force, NULL));
   PetscOptionsEnd();

@@ -11,6 +11,7 @@
  *   report      DIR/report/report.md + PNG figures
  * Sizes and choices: docs/QUICKSTART.md. */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <errno.h>
 #include <math.h>
@@ -130,6 +131,11 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
   int err = lie_pretrain_run(p, &res);
   lie_pretrain_destroy(&p);
   LIE_CALL(err);
+  /* The trainer checkpoints on SIGTERM/SIGUSR1/SIGINT and returns; quickstart has no resume,
+   * so going on to embed a half-trained encoder would report numbers of a run nobody asked for. */
+  LIE_CHECK(res.status != LIE_PRETRAIN_INTERRUPTED, LIE_ERR_STATE,
+            "stopped by a signal during pretraining of %s (quickstart does not resume; run it again with -force)",
+            lie_pde_name(t->pde));
   lie_log_info(q->ctx, "pretrained %s: %ld steps, last loss %.4g, %.1f samples/s", lie_pde_name(t->pde), res.step,
                res.last.loss, res.samples_per_s);
   return LIE_OK;
@@ -346,7 +352,7 @@ int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
                                sizeof q.dir, NULL));
   LIE_PETSC(PetscOptionsString("-quickstart_scale", "small (the main job, ~10 min on 2 cores) or tiny (tests)", "",
                                scale, scale, sizeof scale, NULL));
-  LIE_PETSC(PetscOptionsInt("-threads", "threads per rank", "", threads, &threads, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-threads", "threads per rank", "", threads, &threads, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "reuse an existing -quickstart_dir (its files are overwritten)", "", force,
                              &force, NULL));
   PetscOptionsEnd();

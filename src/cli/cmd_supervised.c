@@ -3,6 +3,7 @@
  * Prints one parseable line per result; -o writes JSON in the layout of liereg probe's, with
  * "method": "supervised" and the lr/epoch selection. */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,9 +81,9 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
   lie_sup_cfg_default(&cfg);
   LIE_CALL(lie_sup_cfg_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg supervised -data TRAIN.h5 -test_data TEST.h5 -target NAME", NULL);
-  LIE_PETSC(PetscOptionsIntArray("-sup_sweep", "label-size sweep: labelled-set sizes, e.g. 64,128,256", "", sizes,
-                                 &nsizes, &sweep));
-  LIE_PETSC(PetscOptionsInt("-sup_sweep_seeds", "random labelled subsets per sweep size", "", nseeds, &nseeds, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT_ARRAY("-sup_sweep", "label-size sweep: labelled-set sizes, e.g. 64,128,256", "", sizes,
+                                  &nsizes, &sweep));
+  LIE_PETSC(LIE_OPTIONS_INT("-sup_sweep_seeds", "random labelled subsets per sweep size", "", nseeds, &nseeds, NULL));
   LIE_PETSC(PetscOptionsString("-o", "write the result as JSON", "", out, out, sizeof out, NULL));
   LIE_PETSC(PetscOptionsString("-sup_predictions", "write test predictions as CSV (row,output,true,pred)", "", preds,
                                preds, sizeof preds, NULL));

@@ -2,6 +2,7 @@
  * main() initialises PETSc (and MPI), dispatches to the command and is the only place
  * where an error becomes a message on stderr and an exit code (0 ok, 1 runtime, 2 usage). */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <signal.h>
 #include <string.h>
@@ -10,18 +11,18 @@ static const char help[] = "liereg: self-supervised learning with Lie point symm
                            "usage: liereg <command> [arguments] [options]   (liereg <command> -help)\n";
 
 const lie_cli_command lie_cli_commands[] = {
-    {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate},
-    {"info", "validate a dataset file and print a summary", lie_cmd_info},
-    {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
-    {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
-    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
-    {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
-    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
-    {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
-    {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised},
-    {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report},
-    {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart},
-    {NULL, NULL, NULL}};
+    {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate, 0},
+    {"info", "validate a dataset file and print a summary", lie_cmd_info, 0},
+    {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment, 0},
+    {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot, 0},
+    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain, 1},
+    {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed, 0},
+    {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe, 0},
+    {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench, 0},
+    {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised, 0},
+    {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report, 0},
+    {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart, 0},
+    {NULL, NULL, NULL, 0}};
 
 /* OpenBLAS (pthreads build) would start one thread per core inside every MPI rank and
  * oversubscribe the node; MPI ranks and -threads (OpenMP, oneDNN) are our parallelism.
@@ -52,15 +53,49 @@ static int usage_error(const char *fmt, const char *arg) {
   return 2;
 }
 
+/* Seconds a failed rank waits for the others to reach the error agreement before it gives up
+ * and aborts the job (they may be blocked in a collective it will never join). */
+#define LIE_CLI_AGREE_SECONDS 5.0
+
+/* An error reached main: agree on it over the ranks (lie_ctx_agree), so that when every rank
+ * fails — at once, or because the others meet this rank at their next agreement point — rank 0
+ * prints it once, naming the rank it came from, and all exit with the same code. Only when
+ * the others do not come (blocked elsewhere) does this rank print its error and MPI_Abort. */
+static int report_error(lie_ctx ctx, int err, int rank, double t0, int traceback) {
+  int joined = 1;
+  if (ctx && lie_error_origin() < 0) err = lie_ctx_agree_within(ctx, err, LIE_CLI_AGREE_SECONDS, &joined);
+  err = lie_error_code() ? lie_error_code() : err;
+  int origin = lie_error_origin();
+  if (!joined || rank == 0) lie_error_print(stderr, origin >= 0 ? origin : rank, lie_wtime() - t0, traceback);
+  if (!joined) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+  return exit_code(err);
+}
+
+/* PETSc reads -options_file inside PetscInitialize, where a missing file is a PETSc error page
+ * and exit 1; checked here first so that it is a usage error like any other option. */
+static int check_options_files(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-options_file") != 0) continue;
+    if (i + 1 >= argc || argv[i + 1][0] == '-') return usage_error("-options_file needs a file name%s", "");
+    FILE *f = fopen(argv[i + 1], "r");
+    if (!f) {
+      fprintf(stderr, "liereg: error: -options_file %s: cannot read the file (see liereg -help)\n", argv[i + 1]);
+      return 2;
+    }
+    fclose(f);
+  }
+  return 0;
+}
+
 /* Runs the command; returns a lie_err code with the error state set. */
 static int run(const lie_cli_command *cmd, lie_ctx ctx, int nargs, char **args) {
   PetscInt verbose = 1, expect = 0;
   PetscBool set;
-  LIE_PETSC(PetscOptionsGetInt(NULL, NULL, "-verbose", &verbose, NULL));
+  LIE_PETSC(LIE_OPTIONS_GET_INT(NULL, NULL, "-verbose", &verbose, NULL));
   lie_ctx_set_verbosity(ctx, (int)verbose);
   /* Batch scripts pass -expect_ranks $SLURM_NTASKS: a job launched without srun/mpiexec
    * would otherwise run N independent single-rank copies writing the same file. */
-  LIE_PETSC(PetscOptionsGetInt(NULL, NULL, "-expect_ranks", &expect, &set));
+  LIE_PETSC(LIE_OPTIONS_GET_INT(NULL, NULL, "-expect_ranks", &expect, &set));
   LIE_CHECK(!set || expect == lie_ctx_size(ctx), LIE_ERR_USAGE,
             "-expect_ranks %d but this run has %d MPI ranks (launch with srun or mpiexec -n %d)", (int)expect,
             lie_ctx_size(ctx), (int)expect);
@@ -106,6 +141,10 @@ int main(int argc, char **argv) {
   pargc = j;
   pargv[pargc] = NULL;
 
+  if (check_options_files(pargc, pargv)) {
+    free(pargv);
+    return 2;
+  }
   if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   /* Open MPI 4.1's sharedfp/lockedfile component, queried at every MPI_File_open, overflows a
    * 256-byte buffer with file names over ~244 characters (abort). liereg never uses shared file
@@ -116,7 +155,17 @@ int main(int argc, char **argv) {
     return 1;
   }
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  /* PETSc errors come back as codes that become our one-line message (lie_error_petsc), not
+   * as PETSc's multi-line error page. */
+  PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
   signal(SIGPIPE, SIG_DFL); /* `liereg ... | head` ends quietly, as other tools do */
+  /* Replaces PETSc's handlers (which abort) before the data is opened and the network built. */
+  if (cmd->resumable && lie_stop_install()) {
+    lie_error_print(stderr, rank, lie_wtime() - t0, 0);
+    PetscFinalize();
+    free(pargv);
+    return 1;
+  }
   if (want_help) {
     PetscOptionsSetValue(NULL, "-help", NULL);
     if (rank == 0) printf("liereg %s: %s\noptions (current value : default):\n", cmd->name, cmd->summary);
@@ -126,21 +175,18 @@ int main(int argc, char **argv) {
 
   err = lie_ctx_create(PETSC_COMM_WORLD, &ctx);
   if (!err) err = run(cmd, ctx, nargs, args);
+  /* The last agreement point: a rank that failed late (rank 0 writing a result file) meets
+   * the others here rather than finding them gone. */
+  if (!err) err = lie_ctx_agree(ctx, LIE_OK);
   if (err) {
-    int size = 1;
-    MPI_Comm_size(PETSC_COMM_WORLD, &size);
-    /* Before lie_cli_options_done every rank sees the same options and inputs, so every
-     * rank fails alike: rank 0 reports and all exit cleanly. Later, other ranks may be
-     * blocked in a collective and only MPI_Abort is sure to end the job. */
-    if (lie_cli_running || rank == 0) lie_error_print(stderr, rank, lie_wtime() - t0, traceback);
-    if (lie_cli_running && size > 1) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+    int code = report_error(ctx, err, rank, t0, traceback);
     lie_ctx_destroy(&ctx);
     PetscFinalize();
     free(pargv);
-    return exit_code(err);
+    return code;
   }
   lie_ctx_destroy(&ctx);
   err = PetscFinalize();
   free(pargv);
-  return err ? 1 : 0;
+  return err ? 1 : lie_cli_exit_status;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 int lie_cli_running = 0;
+int lie_cli_exit_status = 0;
 
 /* Options PETSc itself reads at PetscFinalize (after our check) or that main reads. */
 static int is_global_option(const char *name) {
@@ -20,6 +21,9 @@ int lie_cli_options_done(lie_ctx ctx, int *stop) {
   PetscInt n;
   char **names, **values;
   *stop = 0;
+  /* Up to here each rank checked its own paths (inputs readable, output directory writable,
+   * output absent): a rank that failed is waiting in main's agreement, which this one meets. */
+  LIE_CALL(lie_ctx_agree(ctx, LIE_OK));
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (help) {
     *stop = 1;

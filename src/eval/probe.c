@@ -3,6 +3,7 @@
  * (include/liereg/eval.h, docs/EVAL.md). */
 #include "liereg/eval.h"
 #include "liereg/io.h"
+#include "liereg/options.h"
 
 #include <math.h>
 #include <petscsys.h>
@@ -30,14 +31,15 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
   PetscCall(PetscOptionsString("-probe_test_emb", "embedding file of the test split when it is not -emb's", "",
                                o->test_emb, o->test_emb, sizeof o->test_emb, NULL));
   PetscCall(
-      PetscOptionsInt("-probe_ntrain", "use the first N labelled training rows (0 = all)", "", ntrain, &ntrain, NULL));
-  PetscCall(PetscOptionsInt("-probe_subset_seed",
+      LIE_OPTIONS_INT("-probe_ntrain", "use the first N labelled training rows (0 = all)", "", ntrain, &ntrain, NULL));
+  PetscCall(LIE_OPTIONS_INT("-probe_subset_seed",
                             "0: the first -probe_ntrain rows; S > 0: a random subset drawn with S", "", sseed, &sseed,
                             NULL));
   PetscCall(
       PetscOptionsString("-probe_metric", "mse, nmse or relerr (default: the target's)", "", metric, metric, 16, NULL));
-  PetscCall(PetscOptionsInt("-probe_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL));
-  PetscCall(PetscOptionsInt("-probe_bootstrap_seed", "seed of the bootstrap", "", seed, &seed, NULL));
+  PetscCall(LIE_OPTIONS_RANGE_INT("-probe_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL, 0,
+                                  1000000));
+  PetscCall(LIE_OPTIONS_INT("-probe_bootstrap_seed", "seed of the bootstrap", "", seed, &seed, NULL));
   PetscCall(
       PetscOptionsBool("-probe_log", "fit log(target) and predict exp (positive targets, e.g. nu)", "", lg, &lg, NULL));
   PetscCall(PetscOptionsString("-probe_mode", "ridge (closed form) or trained (Adam head on random crops)", "", mode,

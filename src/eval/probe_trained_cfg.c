@@ -2,6 +2,7 @@
  * "Trained linear head"). The -probe_* options shared with the ridge probe (labelled subset,
  * log target, metric, bootstrap, split groups) are read by lie_probe_opts_set_from_options. */
 #include "liereg/io.h"
+#include "liereg/options.h"
 #include "liereg/probe_trained.h"
 
 #include <petscsys.h>
@@ -45,25 +46,25 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_cfg *c, pt_s
                                c->test_data, c->test_data, sizeof c->test_data, NULL));
   PetscCall(PetscOptionsString("-data_field", "field dataset (default: the pde_* one)", "", c->field, c->field,
                                sizeof c->field, NULL));
-  PetscCall(PetscOptionsReal("-probe_valid_frac", "fraction of the labelled set held out for validation", "",
+  PetscCall(LIE_OPTIONS_REAL("-probe_valid_frac", "fraction of the labelled set held out for validation", "",
                              c->valid_frac, &c->valid_frac, NULL));
-  PetscCall(PetscOptionsRealArray("-probe_lr", "Adam learning-rate grid (comma list), chosen on validation", "", lr,
-                                  &nlr, &set));
+  PetscCall(LIE_OPTIONS_REAL_ARRAY("-probe_lr", "Adam learning-rate grid (comma list), chosen on validation", "", lr,
+                                   &nlr, &set));
   if (set) c->nlr = (int)nlr;
-  PetscCall(PetscOptionsInt("-probe_epochs", "max passes over the fit rows", "", epochs, &epochs, NULL));
-  PetscCall(PetscOptionsInt("-probe_patience", "early stop after N epochs without validation improvement", "", pat,
+  PetscCall(LIE_OPTIONS_INT("-probe_epochs", "max passes over the fit rows", "", epochs, &epochs, NULL));
+  PetscCall(LIE_OPTIONS_INT("-probe_patience", "early stop after N epochs without validation improvement", "", pat,
                             &pat, NULL));
-  PetscCall(PetscOptionsInt("-probe_batch", "GLOBAL batch of random crops (capped by the fit rows)", "", batch, &batch,
+  PetscCall(LIE_OPTIONS_INT("-probe_batch", "GLOBAL batch of random crops (capped by the fit rows)", "", batch, &batch,
                             NULL));
   PetscCall(PetscOptionsString("-probe_schedule", "cosine (decay to 0 over -probe_epochs) or constant", "", s->schedule,
                                s->schedule, sizeof s->schedule, NULL));
   PetscCall(PetscOptionsString("-probe_aug", "crop (random crops) or lie (+ Lie augmentations, -aug_*)", "", s->aug,
                                s->aug, sizeof s->aug, NULL));
   PetscCall(
-      PetscOptionsInt("-seed", "seed of the sample order, the crops and the validation split", "", seed, &seed, NULL));
+      LIE_OPTIONS_INT("-seed", "seed of the sample order, the crops and the validation split", "", seed, &seed, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
-  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
-  PetscCall(PetscOptionsInt("-probe_progress", "progress line every N epochs (0: one per lr at the end)", "", prog,
+  PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+  PetscCall(LIE_OPTIONS_INT("-probe_progress", "progress line every N epochs (0: one per lr at the end)", "", prog,
                             &prog, NULL));
   PetscOptionsEnd();
   for (int i = 0; i < c->nlr; i++)

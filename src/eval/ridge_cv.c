@@ -1,6 +1,7 @@
 /* Ridge λ by k-fold cross-validation on a log grid (include/liereg/eval.h, docs/EVAL.md).
  * Each fold standardises with its own training rows (no leakage from the held-out fold) and
  * is decomposed once; every λ of the grid is then a cheap rescaling. */
+#include "liereg/options.h"
 #include "ridge_impl.h"
 
 #include <math.h>
@@ -20,13 +21,13 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ridge_cv_opts *o) {
   PetscInt folds = o->folds, num = o->lambda_num, seed = (PetscInt)o->seed;
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Ridge probe: cross-validated regularisation", "eval");
-  PetscCall(PetscOptionsInt("-probe_folds", "number of cross-validation folds", "", folds, &folds, NULL));
-  PetscCall(PetscOptionsReal("-probe_lambda_min", "smallest ridge lambda of the grid", "", o->lambda_min,
+  PetscCall(LIE_OPTIONS_INT("-probe_folds", "number of cross-validation folds", "", folds, &folds, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-probe_lambda_min", "smallest ridge lambda of the grid", "", o->lambda_min,
                              &o->lambda_min, NULL));
-  PetscCall(PetscOptionsReal("-probe_lambda_max", "largest ridge lambda of the grid", "", o->lambda_max, &o->lambda_max,
+  PetscCall(LIE_OPTIONS_REAL("-probe_lambda_max", "largest ridge lambda of the grid", "", o->lambda_max, &o->lambda_max,
                              NULL));
-  PetscCall(PetscOptionsInt("-probe_lambda_num", "number of log-spaced lambdas", "", num, &num, NULL));
-  PetscCall(PetscOptionsInt("-probe_cv_seed", "seed of the random fold assignment", "", seed, &seed, NULL));
+  PetscCall(LIE_OPTIONS_INT("-probe_lambda_num", "number of log-spaced lambdas", "", num, &num, NULL));
+  PetscCall(LIE_OPTIONS_INT("-probe_cv_seed", "seed of the random fold assignment", "", seed, &seed, NULL));
   PetscOptionsEnd();
   o->folds = (int)folds;
   o->lambda_num = (int)num;

@@ -1,5 +1,6 @@
 /* Supervised baseline configuration: defaults and the PETSc options that set them. */
 #include "liereg/io.h"
+#include "liereg/options.h"
 #include "liereg/supervised.h"
 
 #include <petscsys.h>
@@ -53,34 +54,35 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_sup_cfg *c, sup_strings *s
                                sizeof c->target, NULL));
   PetscCall(PetscOptionsString("-pde", "ks|kdv|burgers|ns (default: the file's pde attribute)", "", s->pde, s->pde,
                                sizeof s->pde, NULL));
-  PetscCall(PetscOptionsInt("-sup_ntrain", "labelled trajectories used (0 = all)", "", ntrain, &ntrain, NULL));
-  PetscCall(PetscOptionsInt("-sup_subset_seed", "0: the first N; S > 0: a random N (as -probe_subset_seed)", "", sseed,
+  PetscCall(LIE_OPTIONS_INT("-sup_ntrain", "labelled trajectories used (0 = all)", "", ntrain, &ntrain, NULL));
+  PetscCall(LIE_OPTIONS_INT("-sup_subset_seed", "0: the first N; S > 0: a random N (as -probe_subset_seed)", "", sseed,
                             &sseed, NULL));
-  PetscCall(PetscOptionsReal("-sup_valid_frac", "fraction of the labelled set held out for validation", "",
+  PetscCall(LIE_OPTIONS_REAL("-sup_valid_frac", "fraction of the labelled set held out for validation", "",
                              c->valid_frac, &c->valid_frac, NULL));
   PetscCall(PetscOptionsBool("-sup_log", "regress log(target) (positive targets, e.g. nu)", "", lg, &lg, NULL));
   PetscCall(PetscOptionsString("-sup_model_from",
                                "take model dims/width/crop/aug mode from this pretraining "
                                "checkpoint (the same encoder as the SSL run)",
                                "", s->model_from, s->model_from, sizeof s->model_from, NULL));
-  PetscCall(PetscOptionsInt("-model_dims", "2: (channels, t, x) images; 1: frames as channels", "", dims, &dims, NULL));
-  PetscCall(PetscOptionsInt("-model_width", "ResNet-18 base width", "", width, &width, NULL));
+  PetscCall(LIE_OPTIONS_INT("-model_dims", "2: (channels, t, x) images; 1: frames as channels", "", dims, &dims, NULL));
+  PetscCall(LIE_OPTIONS_INT("-model_width", "ResNet-18 base width", "", width, &width, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
-  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+  PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsString("-sup_aug", "crop (random crops) or lie (+ Lie augmentations, -aug_*)", "", s->aug,
                                s->aug, sizeof s->aug, NULL));
   PetscCall(
-      PetscOptionsRealArray("-sup_lr", "learning-rate grid (comma list), chosen on validation", "", lr, &nlr, &set));
+      LIE_OPTIONS_REAL_ARRAY("-sup_lr", "learning-rate grid (comma list), chosen on validation", "", lr, &nlr, &set));
   if (set) c->nlr = (int)nlr;
-  PetscCall(PetscOptionsInt("-sup_epochs", "max epochs per learning rate", "", epochs, &epochs, NULL));
-  PetscCall(PetscOptionsInt("-sup_patience", "early stop after N epochs without validation improvement", "", pat, &pat,
+  PetscCall(LIE_OPTIONS_INT("-sup_epochs", "max epochs per learning rate", "", epochs, &epochs, NULL));
+  PetscCall(LIE_OPTIONS_INT("-sup_patience", "early stop after N epochs without validation improvement", "", pat, &pat,
                             NULL));
-  PetscCall(PetscOptionsInt("-sup_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
-  PetscCall(PetscOptionsReal("-sup_wd", "AdamW weight decay", "", c->wd, &c->wd, NULL));
-  PetscCall(PetscOptionsInt("-seed", "seed of weights, order, views and the validation split", "", seed, &seed, NULL));
+  PetscCall(LIE_OPTIONS_INT("-sup_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-sup_wd", "AdamW weight decay", "", c->wd, &c->wd, NULL));
+  PetscCall(LIE_OPTIONS_INT("-seed", "seed of weights, order, views and the validation split", "", seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-train_sync_bn", "batch-norm statistics over the global batch", "", sync, &sync, NULL));
-  PetscCall(PetscOptionsInt("-sup_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL));
-  PetscCall(PetscOptionsInt("-sup_progress", "progress line every N epochs (0: one per lr)", "", prog, &prog, NULL));
+  PetscCall(LIE_OPTIONS_RANGE_INT("-sup_bootstrap", "bootstrap resamples of the test set", "", nboot, &nboot, NULL, 0,
+                                  1000000));
+  PetscCall(LIE_OPTIONS_INT("-sup_progress", "progress line every N epochs (0: one per lr)", "", prog, &prog, NULL));
   PetscOptionsEnd();
   for (int i = 0; i < c->nlr; i++)
     c->lr[i] = lr[i];

@@ -75,22 +75,20 @@ static int finish(lie_output *o, int ok, int me, MPI_Comm comm) {
   return LIE_OK;
 }
 
+/* Agreement through lie_ctx_agree (its own communicator): a rank that failed before reaching
+ * here meets this one in the CLI's agreement as well, so no rank waits forever. */
 int lie_output_end(lie_ctx ctx, lie_output *o, int err) {
-  MPI_Comm comm = lie_ctx_comm(ctx);
-  int mine = err != LIE_OK, any = 0, rank = lie_ctx_rank(ctx), first = mine ? rank : INT_MAX;
   if (!o->tmp[0]) return err; /* never begun: nothing to publish or remove */
-  int merr = MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-  if (merr == MPI_SUCCESS) merr = MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (merr != MPI_SUCCESS) {
+  int rank = lie_ctx_rank(ctx);
+  int agreed = lie_ctx_agree(ctx, err);
+  if (agreed) {
     if (rank == 0) unlink(o->tmp);
-    return err ? lie_error_trace(err, __FILE__, __LINE__, __func__)
-               : lie_error_mpi(merr, "MPI_Allreduce", __FILE__, __LINE__, __func__);
+    o->tmp[0] = 0;
+    return lie_error_trace(agreed, __FILE__, __LINE__, __func__);
   }
-  int ferr = finish(o, !any, rank, comm);
+  int ferr = rank == 0 ? finish(o, 1, 0, MPI_COMM_NULL) : LIE_OK;
   o->tmp[0] = 0;
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  LIE_CHECK(!any, LIE_ERR_IO, "%s was not written (error on rank %d)", o->path, first);
-  LIE_CALL(ferr);
+  LIE_CALL(lie_ctx_agree(ctx, ferr));
   return LIE_OK;
 }
 

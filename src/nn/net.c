@@ -1,5 +1,6 @@
 /* lie_nn_net: object life cycle, buffer allocation, initialisation and the dispatch of
  * forward/backward to the chosen backend. */
+#include "liereg/options.h"
 #include "nn_impl.h"
 
 #include <math.h>
@@ -62,7 +63,7 @@ int lie_nn_net_set_from_options(lie_nn_net net, const char *prefix) {
     LIE_CALL(lie_nn_backend_from_name(name, &b));
     LIE_CALL(lie_nn_net_set_backend(net, b));
   }
-  LIE_PETSC(PetscOptionsGetInt(NULL, prefix, "-threads", &threads, &set));
+  LIE_PETSC(LIE_OPTIONS_GET_INT(NULL, prefix, "-threads", &threads, &set));
   if (set) LIE_CALL(lie_nn_set_threads((int)threads));
   return LIE_OK;
 }

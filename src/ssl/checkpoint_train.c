@@ -4,10 +4,13 @@
  * version. Rank 0 writes PATH.stage through the nn API, adds /train, then renames to PATH, so
  * PATH is always either the previous complete checkpoint or the new complete one. */
 #include "liereg/io.h"
+#include "liereg/options.h"
 #include "liereg/ssl.h"
 
 #include <hdf5.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <math.h>
 #include <petscsys.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,49 +111,78 @@ int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const 
   return LIE_OK;
 }
 
-static int get_long(hid_t g, const char *name, long *v) {
+/* Integer attributes are stored as doubles: range-checked before the conversion (a file may
+ * hold 1e30 or NaN; casting those is undefined behaviour). */
+static int get_long(hid_t g, const char *name, long lo, long hi, long *v) {
   double d;
   LIE_CALL(lie_h5_attr_get_double(g, name, &d));
-  *v = (long)d;
+  LIE_CHECK(lie_to_long(d, lo, hi, v), LIE_ERR_FORMAT,
+            "checkpoint attribute train/%s = %g is not an integer in [%ld, %ld]", name, d, lo, hi);
+  return LIE_OK;
+}
+
+static int get_int(hid_t g, const char *name, int lo, int hi, int *v) {
+  long l;
+  LIE_CALL(get_long(g, name, lo, hi, &l));
+  *v = (int)l;
+  return LIE_OK;
+}
+
+/* Normalisation divides by std: a 0, negative or non-finite one would feed Inf/NaN to the net. */
+static int check_norm(const lie_pretrain_state *st) {
+  for (int c = 0; c < st->nnorm; c++)
+    LIE_CHECK(isfinite(st->norm_fmean[c]) && isfinite(st->norm_fstd[c]) && st->norm_fstd[c] > 0, LIE_ERR_FORMAT,
+              "checkpoint normalisation of field %d is mean %g std %g (needs finite values and std > 0)", c,
+              st->norm_fmean[c], st->norm_fstd[c]);
+  return LIE_OK;
+}
+
+static int read_model(hid_t g, lie_ssl_model_cfg *m) {
+  char buf[64];
+  LIE_CALL(get_int(g, "model_dims", 1, 2, &m->dims));
+  LIE_CALL(get_int(g, "model_width", 1, 4096, &m->width));
+  LIE_CALL(get_int(g, "model_cin", 1, 4096, &m->cin));
+  LIE_CALL(get_int(g, "crop_t", 1, LIE_MAX_GRID, &m->crop_t));
+  LIE_CALL(get_int(g, "crop_x", 1, LIE_MAX_GRID, &m->crop_x));
+  if (H5Aexists(g, "crop_y") > 0) LIE_CALL(get_int(g, "crop_y", 0, LIE_MAX_GRID, &m->crop_y));
+  LIE_CALL(lie_h5_attr_get_string(g, "expander", buf, sizeof buf));
+  for (char *tok = strtok(buf, ","); tok && m->nexpander < LIE_PRETRAIN_MAX_EXPANDER; tok = strtok(NULL, ",")) {
+    long e = strtol(tok, NULL, 10);
+    LIE_CHECK(e >= 1 && e <= 65536, LIE_ERR_FORMAT, "checkpoint attribute train/expander has a layer of %ld", e);
+    m->expander[m->nexpander++] = (int)e;
+  }
+  return LIE_OK;
+}
+
+static int read_attrs(hid_t f, hid_t g, const char *path, lie_pretrain_state *st) {
+  char buf[64];
+  LIE_CALL(get_int(g, "version", 0, 1 << 20, &st->version));
+  LIE_CHECK(st->version == LIE_PRETRAIN_CKPT_VERSION, LIE_ERR_FORMAT,
+            "%s has training-checkpoint version %d; this liereg reads version %d", path, st->version,
+            LIE_PRETRAIN_CKPT_VERSION);
+  LIE_CALL(get_long(g, "step", 0, 1L << 50, &st->step));
+  LIE_CALL(get_int(g, "epoch", 0, INT_MAX, &st->epoch));
+  LIE_CALL(get_long(g, "epoch_step", 0, 1L << 50, &st->epoch_step));
+  LIE_CALL(lie_h5_attr_get_string(g, "seed", buf, sizeof buf));
+  st->seed = strtoull(buf, NULL, 10);
+  LIE_CALL(get_int(g, "batch", 1, 1 << 24, &st->batch));
+  LIE_CALL(lie_h5_attr_get_double(g, "norm_mean", &st->norm_mean));
+  LIE_CALL(lie_h5_attr_get_double(g, "norm_std", &st->norm_std));
+  LIE_CALL(read_model(g, &st->model));
+  LIE_CALL(read_norm_fields(g, st));
+  LIE_CALL(check_norm(st));
+  LIE_CALL(lie_h5_attr_get_string(g, "aug_mode", st->aug_mode, sizeof st->aug_mode));
+  LIE_CALL(lie_h5_attr_get_string(f, "pde", st->pde, sizeof st->pde));
   return LIE_OK;
 }
 
 static int read_group(hid_t f, const char *path, lie_pretrain_state *st) {
-  long v = 0;
-  char buf[64];
-  lie_ssl_model_cfg *m = &st->model;
   memset(st, 0, sizeof *st);
   LIE_CHECK(lie_h5_exists(f, "train"), LIE_ERR_FORMAT,
             "%s is not a liereg training checkpoint (no /train group; an nn state dict only?)", path);
   hid_t g = H5Gopen2(f, "train", H5P_DEFAULT);
   LIE_H5(g);
-  int err = get_long(g, "version", &v);
-  if (!err && v != LIE_PRETRAIN_CKPT_VERSION)
-    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__,
-                        "%s has training-checkpoint version %ld; this liereg reads version %d", path, v,
-                        LIE_PRETRAIN_CKPT_VERSION);
-  st->version = (int)v;
-  if (!err) err = get_long(g, "step", &st->step);
-  if (!err) err = get_long(g, "epoch", &v), st->epoch = (int)v;
-  if (!err) err = get_long(g, "epoch_step", &st->epoch_step);
-  if (!err) err = lie_h5_attr_get_string(g, "seed", buf, sizeof buf);
-  if (!err) st->seed = strtoull(buf, NULL, 10);
-  if (!err) err = get_long(g, "batch", &v), st->batch = (int)v;
-  if (!err) err = lie_h5_attr_get_double(g, "norm_mean", &st->norm_mean);
-  if (!err) err = lie_h5_attr_get_double(g, "norm_std", &st->norm_std);
-  if (!err) err = get_long(g, "model_dims", &v), m->dims = (int)v;
-  if (!err) err = get_long(g, "model_width", &v), m->width = (int)v;
-  if (!err) err = get_long(g, "model_cin", &v), m->cin = (int)v;
-  if (!err) err = get_long(g, "crop_t", &v), m->crop_t = (int)v;
-  if (!err) err = get_long(g, "crop_x", &v), m->crop_x = (int)v;
-  if (!err && H5Aexists(g, "crop_y") > 0) err = get_long(g, "crop_y", &v), m->crop_y = (int)v;
-  if (!err) err = read_norm_fields(g, st);
-  if (!err) err = lie_h5_attr_get_string(g, "expander", buf, sizeof buf);
-  if (!err)
-    for (char *tok = strtok(buf, ","); tok && m->nexpander < LIE_PRETRAIN_MAX_EXPANDER; tok = strtok(NULL, ","))
-      m->expander[m->nexpander++] = atoi(tok);
-  if (!err) err = lie_h5_attr_get_string(g, "aug_mode", st->aug_mode, sizeof st->aug_mode);
-  if (!err) err = lie_h5_attr_get_string(f, "pde", st->pde, sizeof st->pde);
+  int err = read_attrs(f, g, path, st);
   H5Gclose(g);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   return LIE_OK;

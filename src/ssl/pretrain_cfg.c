@@ -1,5 +1,6 @@
 /* Pretraining configuration: defaults and the PETSc options that set them (listed by -help). */
 #include "liereg/io.h"
+#include "liereg/options.h"
 #include "liereg/ssl.h"
 
 #include <inttypes.h>
@@ -72,32 +73,34 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
     exp[i] = c->expander[i];
   PetscOptionsBegin(comm, NULL, "Pretraining (VICReg, MPI data parallel)", "liereg pretrain");
   PetscCall(
-      PetscOptionsInt("-model_dims", "2: (channels, t, x) images; 1: time frames as channels", "", dims, &dims, NULL));
-  PetscCall(PetscOptionsInt("-model_width", "ResNet-18 base width (64 = torchvision)", "", width, &width, NULL));
-  PetscCall(PetscOptionsIntArray("-model_expander", "expander MLP sizes (comma list)", "", exp, &nexp, &set));
+      LIE_OPTIONS_INT("-model_dims", "2: (channels, t, x) images; 1: time frames as channels", "", dims, &dims, NULL));
+  PetscCall(LIE_OPTIONS_RANGE_INT("-model_width", "ResNet-18 base width (64 = torchvision)", "", width, &width, NULL, 1,
+                                  4096));
+  PetscCall(lie_options_int_array(PetscOptionsObject, NULL, "-model_expander", "expander MLP sizes (comma list)", exp,
+                                  &nexp, &set, 1, 1 << 16));
   if (set) c->nexpander = (int)nexp;
   for (int i = 0; i < c->nexpander; i++)
     c->expander[i] = (int)exp[i];
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", backend, backend, nb, &set));
   c->backend_set = set ? 1 : 0;
-  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
-  PetscCall(PetscOptionsInt("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
-  PetscCall(PetscOptionsInt("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,
+  PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+  PetscCall(LIE_OPTIONS_INT("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
+  PetscCall(LIE_OPTIONS_INT("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,
                             &steps, NULL));
   PetscCall(
-      PetscOptionsInt("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
-  PetscCall(PetscOptionsReal("-train_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
+      LIE_OPTIONS_INT("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-train_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
   PetscCall(
-      PetscOptionsReal("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr, NULL));
-  PetscCall(PetscOptionsInt("-train_warmup", "linear warmup steps", "", warmup, &warmup, NULL));
+      LIE_OPTIONS_REAL("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr, NULL));
+  PetscCall(LIE_OPTIONS_INT("-train_warmup", "linear warmup steps", "", warmup, &warmup, NULL));
   PetscCall(PetscOptionsString("-train_schedule", "cosine|constant", "", sched, sched, ns, NULL));
-  PetscCall(PetscOptionsReal("-train_wd", "AdamW weight decay", "", c->wd, &c->wd, NULL));
-  PetscCall(PetscOptionsReal("-train_clip", "clip the global gradient norm (0 = off)", "", c->clip, &c->clip, NULL));
-  PetscCall(PetscOptionsInt("-seed", "seed of the weights, sample order and views", "", seed, &seed, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-train_wd", "AdamW weight decay", "", c->wd, &c->wd, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-train_clip", "clip the global gradient norm (0 = off)", "", c->clip, &c->clip, NULL));
+  PetscCall(LIE_OPTIONS_INT("-seed", "seed of the weights, sample order and views", "", seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-train_sync_bn", "batch-norm statistics over the global batch", "", sync, &sync, NULL));
   PetscCall(PetscOptionsBool("-train_prefetch", "read+augment the next batch in a thread during the step", "", pf, &pf,
                              NULL));
-  PetscCall(PetscOptionsReal("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
+  PetscCall(LIE_OPTIONS_REAL("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
                              &c->min_rankme, NULL));
   PetscCall(PetscOptionsString("-o", "output checkpoint (HDF5)", "", c->out, c->out, sizeof c->out, NULL));
   PetscCall(PetscOptionsString(
@@ -106,8 +109,8 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(PetscOptionsString("-train_resume", "continue from this checkpoint", "", c->resume, c->resume,
                                sizeof c->resume, NULL));
   PetscCall(
-      PetscOptionsInt("-train_ckpt_every", "checkpoint every N steps (0 = at the end only)", "", every, &every, NULL));
-  PetscCall(PetscOptionsInt("-train_progress", "progress line every N steps", "", prog, &prog, NULL));
+      LIE_OPTIONS_INT("-train_ckpt_every", "checkpoint every N steps (0 = at the end only)", "", every, &every, NULL));
+  PetscCall(LIE_OPTIONS_INT("-train_progress", "progress line every N steps", "", prog, &prog, NULL));
   PetscOptionsEnd();
   c->dims = (int)dims, c->width = (int)width, c->threads = (int)threads, c->epochs = (int)epochs;
   c->batch = (int)batch, c->steps = steps, c->warmup = warmup, c->ckpt_every = every, c->progress_every = prog;

@@ -5,6 +5,7 @@
  * gradient do not depend on the batch size's rounding behaviour. Each term has a _forward and a
  * _backward that mirror each other; the backward produces the gradient for a contiguous range
  * of rows [r0, r0 + nr) of the batch, which is what the distributed version needs. */
+#include "liereg/options.h"
 #include "liereg/ssl.h"
 
 #include <cblas.h>
@@ -23,13 +24,13 @@ void lie_vicreg_opts_default(lie_vicreg_opts *o) {
 static PetscErrorCode read_options(MPI_Comm comm, lie_vicreg_opts *o) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "VICReg loss", "ssl");
-  PetscCall(PetscOptionsReal("-vicreg_sim_coeff", "weight of the invariance (MSE) term", "", o->sim_coeff,
+  PetscCall(LIE_OPTIONS_REAL("-vicreg_sim_coeff", "weight of the invariance (MSE) term", "", o->sim_coeff,
                              &o->sim_coeff, NULL));
-  PetscCall(PetscOptionsReal("-vicreg_std_coeff", "weight of the variance (hinge on the std) term", "", o->std_coeff,
+  PetscCall(LIE_OPTIONS_REAL("-vicreg_std_coeff", "weight of the variance (hinge on the std) term", "", o->std_coeff,
                              &o->std_coeff, NULL));
-  PetscCall(PetscOptionsReal("-vicreg_cov_coeff", "weight of the covariance (off-diagonal) term", "", o->cov_coeff,
+  PetscCall(LIE_OPTIONS_REAL("-vicreg_cov_coeff", "weight of the covariance (off-diagonal) term", "", o->cov_coeff,
                              &o->cov_coeff, NULL));
-  PetscCall(PetscOptionsReal("-vicreg_eps", "added to the variance inside the square root", "", o->eps, &o->eps, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-vicreg_eps", "added to the variance inside the square root", "", o->eps, &o->eps, NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
