@@ -71,6 +71,8 @@ int lie_repr_std_dist(lie_ctx ctx, int n_local, int d, const float *z, double *s
  * the rank count (up to float summation order, see docs/PRETRAIN.md). */
 
 #define LIE_PRETRAIN_PATH 1024
+/* Global batch of -train_batch 0 (the default) when the data hold at least that many. */
+#define LIE_PRETRAIN_BATCH 32
 #define LIE_PRETRAIN_MAX_EXPANDER 8
 #define LIE_PRETRAIN_CKPT_VERSION 1
 

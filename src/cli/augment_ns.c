@@ -71,11 +71,11 @@ static int ns_frames_out(lie_ctx ctx, ns_io *io, int n, int nt, lie_aug_gen g, d
   int e = 0;
   for (int i = lie_ctx_rank(ctx); i < n && !e; i += lie_ctx_size(ctx)) {
     e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, t);
-    long k = lround(eps / ((t[nt - 1] - t[0]) / (nt - 1)));
-    if (labs(k) > kmax) kmax = (int)labs(k);
+    int k = e ? 0 : lie_shift_frames(eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
+    if (k > kmax) kmax = k;
   }
   free(t);
-  LIE_CALL(e);
+  LIE_CALL(lie_ctx_agree(ctx, e)); /* a read that failed on one rank only */
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &kmax, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   *nt_out = nt - kmax;
   LIE_CHECK(*nt_out >= 1, LIE_ERR_USAGE, "-aug_eps %g shifts by %d frames: nothing of the %d-frame window is left", eps,

@@ -146,16 +146,14 @@ static int output_frames(lie_ctx ctx, lie_dataset1d ds, const aug_opts *o, int n
   *nt_out = nt;
   if (o->gen != LIE_AUG_T_SHIFT || o->amode != LIE_AUG_GRID || nt < 2) return LIE_OK;
   LIE_ALLOC(t, nt);
-  for (int i = rank; i < n; i += size) {
-    int e = lie_dataset1d_read(ds, i, NULL, t, NULL);
-    if (e) {
-      free(t);
-      LIE_CALL(e);
-    }
-    long k = lround(o->eps / ((t[nt - 1] - t[0]) / (nt - 1)));
-    if (labs(k) > kmax) kmax = (int)labs(k);
+  int e = 0;
+  for (int i = rank; i < n && !e; i += size) {
+    e = lie_dataset1d_read(ds, i, NULL, t, NULL);
+    int k = e ? 0 : lie_shift_frames(o->eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
+    if (k > kmax) kmax = k;
   }
   free(t);
+  LIE_CALL(lie_ctx_agree(ctx, e)); /* a read that failed on one rank only */
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &kmax, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   *nt_out = nt - kmax;
   LIE_CHECK(*nt_out >= 1, LIE_ERR_USAGE, "-aug_eps %g shifts by %d frames: nothing of the %d-frame window is left",
@@ -284,6 +282,12 @@ static int transform_all(lie_ctx ctx, lie_dataset1d ds, const aug_opts *o, const
   return LIE_OK;
 }
 
+static int check_paths(const aug_opts *o, char *tmp, size_t ntmp) {
+  LIE_CALL(lie_cli_output_path(o->out, o->force, tmp, ntmp));
+  LIE_CALL(lie_cli_not_input(o->out, o->in, "-i"));
+  return LIE_OK;
+}
+
 int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   aug_opts o;
   aug_params p = {0};
@@ -295,7 +299,7 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   LIE_CALL(read_options(ctx, &o, &stop));
   if (stop) return LIE_OK;
   /* after lie_cli_options_done: a path that differs between nodes is agreed here */
-  LIE_CALL(lie_ctx_agree(ctx, lie_cli_output_path(o.out, o.force, tmp, sizeof tmp)));
+  LIE_CALL(lie_ctx_agree(ctx, check_paths(&o, tmp, sizeof tmp)));
   LIE_CALL(file_is_ns(ctx, &o));
   if (o.p == LIE_PDE_NS) {
     LIE_CALL(lie_cli_augment_ns(ctx, o.in, tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode));

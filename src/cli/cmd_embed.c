@@ -44,6 +44,9 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
     LIE_CHECK(batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
     LIE_CALL(lie_nn_backend_from_name(backend, &cfg.backend));
     LIE_CALL(lie_cli_output_path(out, force, cfg.out, sizeof cfg.out));
+    LIE_CALL(lie_cli_not_input(out, cfg.ckpt, "-ckpt"));
+    for (int i = 0; i < cfg.ndata; i++)
+      LIE_CALL(lie_cli_not_input(out, cfg.data[i], "-data"));
   }
   cfg.batch = (int)batch;
   LIE_CALL(lie_cli_options_done(ctx, &stop));

@@ -27,6 +27,7 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
     /* Resuming into its own checkpoint (a requeued job) overwrites it by design. */
     int same = cfg.resume[0] && !strcmp(cfg.resume, cfg.out);
     LIE_CALL(lie_cli_output_path(cfg.out, force || same, tmp, sizeof tmp));
+    LIE_CALL(lie_cli_not_input(cfg.out, cfg.data, "-data"));
   }
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int lie_cli_running = 0;
@@ -66,6 +67,14 @@ int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntm
  * failed on its way here; the second shares rank 0's rename. */
 static int rename_output(const char *tmp, const char *out) {
   LIE_CHECK(rename(tmp, out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  return LIE_OK;
+}
+
+int lie_cli_not_input(const char *out, const char *in, const char *what) {
+  struct stat so, si;
+  if (!in || !in[0] || stat(out, &so) != 0 || stat(in, &si) != 0) return LIE_OK;
+  LIE_CHECK(so.st_dev != si.st_dev || so.st_ino != si.st_ino, LIE_ERR_USAGE,
+            "output %s is the input %s %s: refusing to overwrite it (even with -force)", out, what, in);
   return LIE_OK;
 }
 

@@ -18,7 +18,7 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
   c->expander[0] = c->expander[1] = c->expander[2] = 512;
   c->backend = lie_nn_backend_default();
   c->epochs = 100;
-  c->batch = 32;
+  c->batch = 0; /* auto: LIE_PRETRAIN_BATCH, fewer when the data hold fewer trajectories */
   c->lr = 3e-4;
   c->cosine = 1;
   c->wd = 1e-6;
@@ -87,8 +87,9 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(LIE_OPTIONS_INT("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
   PetscCall(LIE_OPTIONS_INT("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,
                             &steps, NULL));
-  PetscCall(
-      LIE_OPTIONS_INT("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
+  PetscCall(LIE_OPTIONS_INT("-train_batch",
+                            "GLOBAL batch size (divisible by the rank count; 0: 32, or fewer for a small data file)",
+                            "", batch, &batch, NULL));
   PetscCall(LIE_OPTIONS_REAL("-train_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
   PetscCall(
       LIE_OPTIONS_REAL("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr, NULL));
@@ -123,7 +124,8 @@ static int check(const lie_pretrain_cfg *c) {
   LIE_CHECK(c->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", c->width);
   LIE_CHECK(c->epochs >= 1, LIE_ERR_USAGE, "-train_epochs must be >= 1 (got %d)", c->epochs);
   LIE_CHECK(c->steps >= 0, LIE_ERR_USAGE, "-train_steps must be >= 0");
-  LIE_CHECK(c->batch >= 2, LIE_ERR_USAGE, "-train_batch must be >= 2 (VICReg needs a variance), got %d", c->batch);
+  LIE_CHECK(c->batch == 0 || c->batch >= 2, LIE_ERR_USAGE,
+            "-train_batch must be >= 2 (VICReg needs a variance) or 0 (auto), got %d", c->batch);
   LIE_CHECK(c->lr > 0 && c->min_lr >= 0 && c->wd >= 0 && c->clip >= 0, LIE_ERR_USAGE,
             "-train_lr must be > 0 and -train_min_lr, -train_wd, -train_clip >= 0");
   LIE_CHECK(c->warmup >= 0 && c->ckpt_every >= 0 && c->progress_every >= 0, LIE_ERR_USAGE,
