@@ -138,6 +138,9 @@ typedef struct {
  * *repr_id is the representation tensor (8 width), *out_id the network output. */
 int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id, int *out_id);
 int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W);
+/* LIE_ERR_USAGE when a lower bound of the memory of nsamples inputs through the network
+ * exceeds what the node has (checked before the network is set up). */
+int lie_ssl_model_check_memory(const lie_ssl_model_cfg *m, int nsamples, int training);
 
 /* ---------------------------------------------------------------- data: views */
 /* A trajectory source with the normalisation used by training and embedding: 1D files

@@ -54,6 +54,7 @@ static int build_net(struct lie_pretrain_s *p) {
   lie_nn_backend be = c->backend; /* both backends honour synchronised batch norm */
   LIE_CALL(lie_nn_net_set_backend(p->net, be));
   if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
+  LIE_CALL(lie_ssl_model_check_memory(&p->model, 2 * p->nlocal, 1));
   LIE_CALL(lie_ssl_model_build(p->net, &p->model, &p->repr_id, &out));
   LIE_CALL(lie_nn_net_setup(p->net, 2 * p->nlocal)); /* both views of the local samples in one batch */
   LIE_CALL(lie_nn_net_init(p->net, lie_seed_derive(c->seed, 0x776569676874ULL, 0)));

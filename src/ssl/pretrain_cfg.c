@@ -32,16 +32,21 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
 
 /* The PDE from -pde or else the data file's root attribute "pde" (liereg files carry it). */
 static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename) {
-  if (pdename[0]) {
-    LIE_CALL(lie_pde_from_name(pdename, &c->pde));
-    return LIE_OK;
-  }
   hid_t f;
   char name[32] = "";
-  LIE_CALL(lie_h5_open(ctx, c->data, &f));
-  int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
-  lie_h5_close(&f);
-  LIE_CALL(err);
+  int readable = c->data[0] && access(c->data, R_OK) == 0, err = 0;
+  if (readable) { /* the file's own record, when it has one, must agree with -pde */
+    LIE_CALL(lie_h5_open(ctx, c->data, &f));
+    err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
+    lie_h5_close(&f);
+    LIE_CALL(err);
+  }
+  if (pdename[0]) {
+    LIE_CALL(lie_pde_from_name(pdename, &c->pde));
+    LIE_CHECK(!name[0] || !strcmp(name, lie_pde_name(c->pde)), LIE_ERR_USAGE, "-pde %s, but %s holds %s data", pdename,
+              c->data, name);
+    return LIE_OK;
+  }
   LIE_CHECK(name[0], LIE_ERR_USAGE,
             "%s does not say which PDE it holds (an LPSDA/PDEArena file?): pass -pde ks|kdv|burgers|ns", c->data);
   LIE_CALL(lie_pde_from_name(name, &c->pde));
