@@ -115,12 +115,12 @@ static int time_map(const lie_field_ns *in, const frame_coef *fc, int *k0, int *
   for (int n = 0; n < nt; n++)
     LIE_CHECK(fabs(in->t[n] - in->t[0] - n * dt) <= 1e-9 * fabs(dt) * nt, LIE_ERR_ARG,
               "grid-mode time shift needs a uniform time grid (t[%d] = %g)", n, in->t[n]);
-  long k = lround(sh / dt);
-  LIE_CHECK(labs(k) < nt, LIE_ERR_ARG, "time shift %g (%ld frames of dt = %g) leaves no frame of the %d-frame window",
-            sh, k, dt, nt);
+  int frames = lie_shift_frames(sh, dt, nt);
+  LIE_CHECK(frames < nt, LIE_ERR_ARG, "time shift %g (dt = %g) leaves no frame of the %d-frame window", sh, dt, nt);
+  long k = sh / dt < 0 ? -frames : frames;
   info->t_shift = k * dt, info->t_rounding = k * dt - sh;
   *k0 = k > 0 ? 0 : (int)-k;
-  *count = nt - (int)labs(k);
+  *count = nt - frames;
   info->crop_t0 = *k0;
   for (int n = 0; n < *count; n++)
     tout[n] = in->t[*k0 + n + k];

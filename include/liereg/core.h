@@ -216,6 +216,9 @@ int lie_check_memory(double bytes, const char *what);
  * a plain cast of those is undefined behaviour. */
 int lie_to_int(double x, int lo, int hi, int *out);
 int lie_to_long(double x, long lo, long hi, long *out);
+/* Whole frames of step dt that a time shift moves: round(|shift / dt|), or cap when that is
+ * not below cap (a huge, infinite or NaN shift, dt = 0): no lround/labs overflow. */
+int lie_shift_frames(double shift, double dt, int cap);
 
 /* ---------------------------------------------------------------- small helpers */
 /* 1 when every value is finite. */

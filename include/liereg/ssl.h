@@ -71,6 +71,8 @@ int lie_repr_std_dist(lie_ctx ctx, int n_local, int d, const float *z, double *s
  * the rank count (up to float summation order, see docs/PRETRAIN.md). */
 
 #define LIE_PRETRAIN_PATH 1024
+/* Global batch of -train_batch 0 (the default) when the data hold at least that many. */
+#define LIE_PRETRAIN_BATCH 32
 #define LIE_PRETRAIN_MAX_EXPANDER 8
 #define LIE_PRETRAIN_CKPT_VERSION 1
 
@@ -136,6 +138,9 @@ typedef struct {
  * *repr_id is the representation tensor (8 width), *out_id the network output. */
 int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id, int *out_id);
 int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W);
+/* LIE_ERR_USAGE when a lower bound of the memory of nsamples inputs through the network
+ * exceeds what the node has (checked before the network is set up). */
+int lie_ssl_model_check_memory(const lie_ssl_model_cfg *m, int nsamples, int training);
 
 /* ---------------------------------------------------------------- data: views */
 /* A trajectory source with the normalisation used by training and embedding: 1D files

@@ -70,14 +70,12 @@ static int ns_frames_out(lie_ctx ctx, ns_io *io, int n, int nt, lie_aug_gen g, d
   LIE_ALLOC(t, nt);
   int e = 0;
   for (int i = lie_ctx_rank(ctx); i < n && !e; i += lie_ctx_size(ctx)) {
-    e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, (size_t)nt, t);
-    /* frames shifted, compared before rounding: a huge eps must not overflow lround */
-    double q = fabs(eps / ((t[nt - 1] - t[0]) / (nt - 1)));
-    int k = e || !(q < nt) ? nt : (int)lround(q);
+    e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, t);
+    int k = e ? 0 : lie_shift_frames(eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
     if (k > kmax) kmax = k;
   }
   free(t);
-  LIE_CALL(e);
+  LIE_CALL(lie_ctx_agree(ctx, e)); /* a read that failed on one rank only */
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &kmax, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   *nt_out = nt - kmax;
   LIE_CHECK(*nt_out >= 1, LIE_ERR_USAGE, "-aug_eps %g shifts by %d frames: nothing of the %d-frame window is left", eps,

@@ -37,6 +37,9 @@ extern int lie_cli_exit_status;
 
 /* Output file convention: refuse to overwrite `path` unless -force, write to path.tmp. */
 int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp);
+/* LIE_ERR_USAGE when `out` is the same file as the input `in` (named `what`, e.g. "-data"),
+ * however spelt (compares device and inode): -force must never overwrite an input. */
+int lie_cli_not_input(const char *out, const char *in, const char *what);
 /* Collective: renames tmp to out once every rank is done with it; an error on any rank before
  * it (agreed) or in the rename becomes the same error on all. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);

@@ -146,19 +146,14 @@ static int output_frames(lie_ctx ctx, lie_dataset1d ds, const aug_opts *o, int n
   *nt_out = nt;
   if (o->gen != LIE_AUG_T_SHIFT || o->amode != LIE_AUG_GRID || nt < 2) return LIE_OK;
   LIE_ALLOC(t, nt);
-  int e = 0, any = 0;
+  int e = 0;
   for (int i = rank; i < n && !e; i += size) {
     e = lie_dataset1d_read(ds, i, NULL, t, NULL);
-    /* frames shifted, compared before rounding: a huge eps must not overflow lround */
-    double q = fabs(o->eps / ((t[nt - 1] - t[0]) / (nt - 1)));
-    int k = e || !(q < nt) ? nt : (int)lround(q);
+    int k = e ? 0 : lie_shift_frames(o->eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
     if (k > kmax) kmax = k;
   }
   free(t);
-  /* every rank reaches the reduction, so that one rank's read error cannot leave the others waiting */
-  LIE_MPI(MPI_Allreduce(&e, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
-  LIE_CALL(e);
-  LIE_CHECK(!any, LIE_ERR_FORMAT, "%s: reading the time grids failed on another rank", o->in);
+  LIE_CALL(lie_ctx_agree(ctx, e)); /* a read that failed on one rank only */
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &kmax, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   *nt_out = nt - kmax;
   LIE_CHECK(*nt_out >= 1, LIE_ERR_USAGE, "-aug_eps %g shifts by %d frames: nothing of the %d-frame window is left",

@@ -55,7 +55,7 @@ static int usage_error(const char *fmt, const char *arg) {
 
 /* Seconds a failed rank waits for the others to reach the error agreement before it gives up
  * and aborts the job (they may be blocked in a collective it will never join). */
-#define LIE_CLI_AGREE_SECONDS 5.0
+#define LIE_CLI_AGREE_SECONDS 20.0
 
 /* An error reached main: agree on it over the ranks (lie_ctx_agree), so that when every rank
  * fails — at once, or because the others meet this rank at their next agreement point — rank 0
@@ -85,6 +85,14 @@ static int check_options_files(int argc, char **argv) {
     fclose(f);
   }
   return 0;
+}
+
+/* PETSc, then MPI (initialised by main, so PetscFinalize leaves it). */
+static int finalize(int code, char **pargv) {
+  int err = PetscFinalize();
+  MPI_Finalize();
+  free(pargv);
+  return err && !code ? 1 : code;
 }
 
 /* Runs the command; returns a lie_err code with the error state set. */
@@ -150,8 +158,20 @@ int main(int argc, char **argv) {
    * 256-byte buffer with file names over ~244 characters (abort). liereg never uses shared file
    * pointers; a user's own OMPI_MCA_sharedfp setting wins (then lie_h5_path_check applies). */
   setenv("OMPI_MCA_sharedfp", "^lockedfile", 0);
+  /* pretrain's prefetch thread reads HDF5 through MPI-IO while the main thread is in
+   * MPI_Allreduce: MPI_THREAD_MULTIPLE, asked for here, before PETSc would initialise MPI at
+   * its default level. When the MPI library grants less, the trainer runs without the thread
+   * (it checks MPI_Query_thread). PETSc then leaves MPI_Finalize to us. */
+  int provided = MPI_THREAD_SINGLE;
+  if (MPI_Init_thread(&pargc, &pargv, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) {
+    fprintf(stderr, "liereg: error: MPI initialisation failed\n");
+    free(pargv);
+    return 1;
+  }
   if (PetscInitialize(&pargc, &pargv, NULL, help)) {
     fprintf(stderr, "liereg: error: PETSc initialisation failed\n");
+    MPI_Finalize();
+    free(pargv);
     return 1;
   }
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -162,9 +182,7 @@ int main(int argc, char **argv) {
   /* Replaces PETSc's handlers (which abort) before the data is opened and the network built. */
   if (cmd->resumable && lie_stop_install()) {
     lie_error_print(stderr, rank, lie_wtime() - t0, 0);
-    PetscFinalize();
-    free(pargv);
-    return 1;
+    return finalize(1, pargv);
   }
   if (want_help) {
     PetscOptionsSetValue(NULL, "-help", NULL);
@@ -178,15 +196,7 @@ int main(int argc, char **argv) {
   /* The last agreement point: a rank that failed late (rank 0 writing a result file) meets
    * the others here rather than finding them gone. */
   if (!err) err = lie_ctx_agree(ctx, LIE_OK);
-  if (err) {
-    int code = report_error(ctx, err, rank, t0, traceback);
-    lie_ctx_destroy(&ctx);
-    PetscFinalize();
-    free(pargv);
-    return code;
-  }
+  int code = err ? report_error(ctx, err, rank, t0, traceback) : lie_cli_exit_status;
   lie_ctx_destroy(&ctx);
-  err = PetscFinalize();
-  free(pargv);
-  return err ? 1 : lie_cli_exit_status;
+  return finalize(code, pargv);
 }

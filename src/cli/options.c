@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int lie_cli_running = 0;
 int lie_cli_exit_status = 0;
@@ -50,6 +52,14 @@ int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntm
   LIE_CALL(lie_output_begin(&o, path, force));
   LIE_CHECK(strlen(o.tmp) < ntmp, LIE_ERR_USAGE, "output path too long: %.80s...", path);
   snprintf(tmp, ntmp, "%s", o.tmp);
+  return LIE_OK;
+}
+
+int lie_cli_not_input(const char *out, const char *in, const char *what) {
+  struct stat so, si;
+  if (!in || !in[0] || stat(out, &so) != 0 || stat(in, &si) != 0) return LIE_OK;
+  LIE_CHECK(so.st_dev != si.st_dev || so.st_ino != si.st_ino, LIE_ERR_USAGE,
+            "output %s is the input %s %s: refusing to overwrite it (even with -force)", out, what, in);
   return LIE_OK;
 }
 

@@ -34,6 +34,11 @@ int lie_to_int(double x, int lo, int hi, int *out) {
   return 1;
 }
 
+int lie_shift_frames(double shift, double dt, int cap) {
+  double q = round(fabs(shift / dt)); /* as lround: halves away from zero */
+  return q < cap ? (int)q : cap;      /* NaN (dt 0, shift Inf) compares false: cap */
+}
+
 int lie_to_long(double x, long lo, long hi, long *out) {
   /* (double)LONG_MAX rounds up to 2^63, which does not fit: compare against 2^63 strictly */
   if (!(x >= (double)lo && x < 9.2233720368547758e18 && x <= (double)hi)) return 0;

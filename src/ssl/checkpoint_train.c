@@ -207,5 +207,10 @@ int lie_pretrain_ckpt_load(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const 
   H5E_END_TRY;
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
   LIE_CALL(err);
+  /* a diverged run's weights embed everything as NaN or 0: refuse them here, for every user */
+  size_t nw, nb;
+  const float *w = lie_nn_net_params(net, &nw), *b = lie_nn_net_buffers(net, &nb);
+  LIE_CHECK(lie_all_finite_f(w, nw) && lie_all_finite_f(b, nb), LIE_ERR_FORMAT,
+            "%s holds non-finite weights or batch-norm statistics (a diverged run?)", path);
   return LIE_OK;
 }

@@ -96,11 +96,26 @@ static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_cfg *
 }
 
 /* The splits a file contributes: -data_mode, else each of train/valid/test it has. */
-static int file_modes(lie_ctx ctx, const char *path, const char *want, char modes[3][16], int *n) {
+/* A file that records its PDE must hold the checkpoint's: KS data through a Burgers encoder
+ * gives numbers that mean nothing. (LPSDA files record none and are taken as they are.) */
+static int check_pde(hid_t f, const char *path, const char *ckpt_pde) {
+  char pde[32] = "";
+  if (H5Aexists(f, "pde") > 0 && lie_h5_attr_get_string(f, "pde", pde, sizeof pde)) pde[0] = 0, lie_error_clear();
+  LIE_CHECK(!pde[0] || !ckpt_pde[0] || !strcmp(pde, ckpt_pde), LIE_ERR_USAGE,
+            "%s holds %s data but the checkpoint was trained on %s", path, pde, ckpt_pde);
+  return LIE_OK;
+}
+
+static int file_modes(lie_ctx ctx, const char *path, const char *want, const char *ckpt_pde, char modes[3][16],
+                      int *n) {
   static const char *all[] = {"train", "valid", "test"};
   hid_t f;
   *n = 0;
   LIE_CALL(lie_h5_open(ctx, path, &f));
+  if (check_pde(f, path, ckpt_pde)) {
+    lie_h5_close(&f);
+    return lie_error_trace(LIE_ERR_USAGE, __FILE__, __LINE__, __func__);
+  }
   if (want[0] && lie_h5_exists(f, want)) snprintf(modes[(*n)++], 16, "%s", want);
   for (int i = 0; !want[0] && i < 3; i++)
     if (lie_h5_exists(f, all[i])) snprintf(modes[(*n)++], 16, "%s", all[i]);
@@ -114,6 +129,7 @@ static int build_encoder(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j) {
   int out;
   lie_ssl_model_cfg enc = j->st.model;
   enc.nexpander = 0; /* the encoder alone; the expander's tensors in the file are not read */
+  LIE_CALL(lie_ssl_model_check_memory(&enc, cfg->batch, 0));
   LIE_CALL(lie_nn_net_create(ctx, &j->net));
   LIE_CALL(lie_nn_net_set_backend(j->net, cfg->backend));
   LIE_CALL(lie_ssl_model_build(j->net, &enc, &j->repr, &out));
@@ -132,7 +148,7 @@ static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j, hid_t *f) {
   j->ckpt = cfg->ckpt;
   LIE_CALL(build_encoder(ctx, cfg, j));
   for (int i = 0; i < cfg->ndata; i++) { /* check every split before writing anything */
-    LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, modes, &nm));
+    LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, j->st.pde, modes, &nm));
     for (int k = 0; k < nm; k++) {
       for (int q = 0; q < ndone; q++)
         LIE_CHECK(strcmp(done[q], modes[k]), LIE_ERR_USAGE, "split /%s appears in two -data files", modes[k]);
@@ -144,7 +160,7 @@ static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j, hid_t *f) {
   LIE_CALL(lie_h5_attr_set_string(*f, "ckpt", cfg->ckpt));
   LIE_CALL(lie_h5_attr_set_string(*f, "source", cfg->data[0]));
   for (int i = 0; i < cfg->ndata; i++) {
-    LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, modes, &nm));
+    LIE_CALL(file_modes(ctx, cfg->data[i], cfg->mode, j->st.pde, modes, &nm));
     for (int k = 0; k < nm; k++)
       LIE_CALL(embed_split(ctx, *f, j, cfg, cfg->data[i], modes[k]));
   }

@@ -41,3 +41,19 @@ int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id
   }
   return LIE_OK;
 }
+
+/* An estimate of the memory of nsamples inputs (C, H, W) through the ResNet: the stages hold
+ * about 2 width x H x W floats per sample together (strides 2, 4, 8, ... halve what the
+ * channel doublings add), the 7x7/2 stem's unfolded input about 12 C x H x W, all kept twice
+ * when training (backward). Refuses a checkpoint or option asking for terabytes before
+ * anything is allocated (a tiny-width checkpoint with crop_t 1e6 was killed by the OOM killer
+ * at a 10 GB lower bound). */
+int lie_ssl_model_check_memory(const lie_ssl_model_cfg *m, int nsamples, int training) {
+  int C, H, W;
+  char what[160];
+  LIE_CALL(lie_ssl_model_input_shape(m, &C, &H, &W));
+  double bytes = 4.0 * nsamples * (double)H * W * (12.0 * C + 2.0 * m->width) * (training ? 2 : 1);
+  snprintf(what, sizeof what, "the model (%d x %d x %d input, width %d) for %d samples", C, H, W, m->width, nsamples);
+  LIE_CALL(lie_check_memory(bytes, what));
+  return LIE_OK;
+}

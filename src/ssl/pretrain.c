@@ -13,6 +13,10 @@ static int model_from_cfg(struct lie_pretrain_s *p) {
   LIE_CALL(lie_ssl_data_sizes(p->data, &n, NULL, NULL));
   lie_ssl_model_cfg *m = &p->model;
   LIE_CALL(lie_ssl_data_model_cfg(p->data, &c->aug, c->dims, c->width, m));
+  /* -aug_crop_t/-aug_crop_x 0 mean "derived from the data" (half the frames, all points): the
+   * views must be cut to exactly the size the model was built for */
+  p->cfg.aug.crop_t = m->crop_t;
+  if (!lie_ssl_data_is_ns(p->data)) p->cfg.aug.crop_x = m->crop_x;
   m->nexpander = c->nexpander;
   for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++)
     m->expander[i] = i < c->nexpander ? c->expander[i] : 0;
@@ -20,9 +24,18 @@ static int model_from_cfg(struct lie_pretrain_s *p) {
   return LIE_OK;
 }
 
+/* -train_batch 0 (the default): LIE_PRETRAIN_BATCH, or the largest multiple of the rank count
+ * that the data hold when they hold fewer trajectories (a small test file trains as is). */
+static int auto_batch(int n, int P) {
+  int b = n < LIE_PRETRAIN_BATCH ? n : LIE_PRETRAIN_BATCH;
+  b -= b % P;
+  return b >= 2 ? b : 2 * P;
+}
+
 static int check_sizes(struct lie_pretrain_s *p) {
-  const lie_pretrain_cfg *c = &p->cfg;
+  lie_pretrain_cfg *c = &p->cfg;
   int P = lie_ctx_size(p->ctx);
+  if (c->batch == 0) c->batch = auto_batch(p->n, P);
   LIE_CHECK(c->batch % P == 0, LIE_ERR_USAGE,
             "-train_batch %d is not divisible by the %d MPI ranks (each rank takes an equal slice)", c->batch, P);
   LIE_CHECK(p->n >= c->batch, LIE_ERR_USAGE, "the data hold %d trajectories, fewer than -train_batch %d", p->n,
@@ -41,6 +54,7 @@ static int build_net(struct lie_pretrain_s *p) {
   lie_nn_backend be = c->backend; /* both backends honour synchronised batch norm */
   LIE_CALL(lie_nn_net_set_backend(p->net, be));
   if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
+  LIE_CALL(lie_ssl_model_check_memory(&p->model, 2 * p->nlocal, 1));
   LIE_CALL(lie_ssl_model_build(p->net, &p->model, &p->repr_id, &out));
   LIE_CALL(lie_nn_net_setup(p->net, 2 * p->nlocal)); /* both views of the local samples in one batch */
   LIE_CALL(lie_nn_net_init(p->net, lie_seed_derive(c->seed, 0x776569676874ULL, 0)));
@@ -75,8 +89,26 @@ static void fill_state(const struct lie_pretrain_s *p, lie_pretrain_state *st) {
   snprintf(st->aug_mode, sizeof st->aug_mode, "%s", lie_aug_mode_name(p->cfg.aug.mode));
 }
 
+/* A step can leave non-finite weights, moments or running statistics that the next step's
+ * output check would only see later: never write them over the last good checkpoint. The same
+ * on every rank (parameters are identical after the allreduce; BN statistics may differ). */
+static int check_state_finite(struct lie_pretrain_s *p) {
+  size_t np, nb, nm;
+  float *v2;
+  const float *w = lie_nn_net_params(p->net, &np), *b = lie_nn_net_buffers(p->net, &nb);
+  const float *m = lie_nn_adamw_moments(p->opt, &v2, &nm);
+  int ok = lie_all_finite_f(w, np) && lie_all_finite_f(b, nb) && lie_all_finite_f(m, nm) && lie_all_finite_f(v2, nm),
+      all = ok;
+  LIE_MPI(MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, lie_ctx_comm(p->ctx)));
+  LIE_CHECK(all, LIE_ERR_NUMERIC,
+            "training diverged: non-finite weights after step %ld (lr %.3g); not saved, %s keeps the last good state",
+            p->step, lie_pretrain_lr(p, p->step - 1), p->cfg.out);
+  return LIE_OK;
+}
+
 int lie_pretrain_save(struct lie_pretrain_s *p) {
   lie_pretrain_state st;
+  LIE_CALL(check_state_finite(p));
   lie_pretrain_prefetch_wait(p); /* HDF5 is not thread-safe: no reads while we write */
   fill_state(p, &st);
   LIE_CALL(lie_pretrain_ckpt_save(p->ctx, p->net, p->opt, &st, p->cfg.out));
@@ -188,7 +220,13 @@ static int setup(struct lie_pretrain_s *p) {
   LIE_ALLOC(p->perm, p->n);
   LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);
   LIE_ALLOC(p->xnext, 2 * (size_t)p->nlocal * p->in_numel);
-  lie_ssl_data_set_events(p->data, !c->prefetch);
+  int level = MPI_THREAD_SINGLE;
+  LIE_MPI(MPI_Query_thread(&level));
+  if (c->prefetch && level < MPI_THREAD_MULTIPLE) { /* its HDF5 reads go through MPI-IO */
+    lie_log_debug(p->ctx, "MPI was initialised below MPI_THREAD_MULTIPLE: no prefetch thread");
+    p->cfg.prefetch = 0;
+  }
+  lie_ssl_data_set_events(p->data, !p->cfg.prefetch);
   LIE_ALLOC(p->dz, 2 * (size_t)p->nlocal * p->D);
   LIE_ALLOC(p->repr, 2 * (size_t)p->nlocal * p->Dr);
   p->cap = p->stop > p->step ? p->stop - p->step : 1;

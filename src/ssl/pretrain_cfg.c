@@ -18,7 +18,7 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
   c->expander[0] = c->expander[1] = c->expander[2] = 512;
   c->backend = lie_nn_backend_default();
   c->epochs = 100;
-  c->batch = 32;
+  c->batch = 0; /* auto: LIE_PRETRAIN_BATCH, fewer when the data hold fewer trajectories */
   c->lr = 3e-4;
   c->cosine = 1;
   c->wd = 1e-6;
@@ -32,16 +32,21 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
 
 /* The PDE from -pde or else the data file's root attribute "pde" (liereg files carry it). */
 static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename) {
-  if (pdename[0]) {
-    LIE_CALL(lie_pde_from_name(pdename, &c->pde));
-    return LIE_OK;
-  }
   hid_t f;
   char name[32] = "";
-  LIE_CALL(lie_h5_open(ctx, c->data, &f));
-  int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
-  lie_h5_close(&f);
-  LIE_CALL(err);
+  int readable = c->data[0] && access(c->data, R_OK) == 0, err = 0;
+  if (readable) { /* the file's own record, when it has one, must agree with -pde */
+    LIE_CALL(lie_h5_open(ctx, c->data, &f));
+    err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
+    lie_h5_close(&f);
+    LIE_CALL(err);
+  }
+  if (pdename[0]) {
+    LIE_CALL(lie_pde_from_name(pdename, &c->pde));
+    LIE_CHECK(!name[0] || !strcmp(name, lie_pde_name(c->pde)), LIE_ERR_USAGE, "-pde %s, but %s holds %s data", pdename,
+              c->data, name);
+    return LIE_OK;
+  }
   LIE_CHECK(name[0], LIE_ERR_USAGE,
             "%s does not say which PDE it holds (an LPSDA/PDEArena file?): pass -pde ks|kdv|burgers|ns", c->data);
   LIE_CALL(lie_pde_from_name(name, &c->pde));
@@ -87,8 +92,9 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(LIE_OPTIONS_INT("-train_epochs", "epochs (sets the schedule length)", "", epochs, &epochs, NULL));
   PetscCall(LIE_OPTIONS_INT("-train_steps", "stop when the global step reaches N (0 = run all epochs)", "", steps,
                             &steps, NULL));
-  PetscCall(
-      LIE_OPTIONS_INT("-train_batch", "GLOBAL batch size (divisible by the rank count)", "", batch, &batch, NULL));
+  PetscCall(LIE_OPTIONS_INT("-train_batch",
+                            "GLOBAL batch size (divisible by the rank count; 0: 32, or fewer for a small data file)",
+                            "", batch, &batch, NULL));
   PetscCall(LIE_OPTIONS_REAL("-train_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
   PetscCall(
       LIE_OPTIONS_REAL("-train_min_lr", "final learning rate of the cosine schedule", "", c->min_lr, &c->min_lr, NULL));
@@ -123,7 +129,8 @@ static int check(const lie_pretrain_cfg *c) {
   LIE_CHECK(c->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", c->width);
   LIE_CHECK(c->epochs >= 1, LIE_ERR_USAGE, "-train_epochs must be >= 1 (got %d)", c->epochs);
   LIE_CHECK(c->steps >= 0, LIE_ERR_USAGE, "-train_steps must be >= 0");
-  LIE_CHECK(c->batch >= 2, LIE_ERR_USAGE, "-train_batch must be >= 2 (VICReg needs a variance), got %d", c->batch);
+  LIE_CHECK(c->batch == 0 || c->batch >= 2, LIE_ERR_USAGE,
+            "-train_batch must be >= 2 (VICReg needs a variance) or 0 (auto), got %d", c->batch);
   LIE_CHECK(c->lr > 0 && c->min_lr >= 0 && c->wd >= 0 && c->clip >= 0, LIE_ERR_USAGE,
             "-train_lr must be > 0 and -train_min_lr, -train_wd, -train_clip >= 0");
   LIE_CHECK(c->warmup >= 0 && c->ckpt_every >= 0 && c->progress_every >= 0, LIE_ERR_USAGE,

@@ -2,7 +2,11 @@
  * and MPI errors come back as LIE_ERR_MPI instead of aborting. */
 #include "lie_test.h"
 
+#include <limits.h>
+#include <math.h>
 #include <string.h>
+
+#include "liereg/options.h"
 
 int main(int argc, char **argv) {
   lie_ctx ctx;
@@ -42,6 +46,62 @@ int main(int argc, char **argv) {
   e = lie_ctx_agree_within(ctx, rank == 0 ? LIE_ERR_USAGE : 0, 10.0, &joined);
   LIE_TEST_TRUE(joined == 1 && e == LIE_ERR_USAGE && lie_error_origin() == 0, "agree_within: all ranks joined in time");
   lie_error_clear();
+  /* Checked option getters: values and errors (one message naming option and value). */
+  PetscInt iv = 7;
+  PetscReal rv = 1;
+  PetscBool set;
+  PetscOptionsSetValue(NULL, "-t_int", "12");
+  LIE_TEST_TRUE(lie_options_int(NULL, NULL, "-t_int", NULL, 7, &iv, &set, 0, 100) == 0 && iv == 12 && set,
+                "int option read");
+  const char *bad_int[][2] = {{"abc", "not an integer"},
+                              {"2.5", "not an integer"},
+                              {"6e1", "not an integer"},
+                              {"4294967297", "out of range"},
+                              {"-1", "out of range"}};
+  for (int k = 0; k < 5; k++) {
+    PetscOptionsSetValue(NULL, "-t_int", bad_int[k][0]);
+    iv = 7;
+    int pe = lie_options_int(NULL, NULL, "-t_int", NULL, 7, &iv, &set, 0, 100);
+    LIE_TEST_TRUE(pe == PETSC_ERR_USER_INPUT && iv == 7 && strstr(lie_error_message(), bad_int[k][0]) &&
+                      strstr(lie_error_message(), bad_int[k][1]),
+                  bad_int[k][0]);
+    LIE_TEST_TRUE(lie_error_petsc(pe, "x", __FILE__, __LINE__, __func__) == LIE_ERR_USAGE,
+                  "maps back to a usage error");
+    lie_error_clear();
+  }
+  const char *bad_real[] = {"inf", "nan", "-inf", "1x", ""};
+  for (int k = 0; k < 5; k++) {
+    PetscOptionsSetValue(NULL, "-t_real", bad_real[k]);
+    LIE_TEST_TRUE(lie_options_real(NULL, NULL, "-t_real", NULL, 1, &rv, &set, -1e9, 1e9) == PETSC_ERR_USER_INPUT &&
+                      rv == 1,
+                  "non-finite / malformed real refused");
+    lie_error_clear();
+  }
+  PetscReal arr[4];
+  PetscInt na = 4;
+  PetscOptionsSetValue(NULL, "-t_arr", "1,nan");
+  LIE_TEST_TRUE(lie_options_real_array(NULL, NULL, "-t_arr", NULL, arr, &na, &set, 0, 10) == PETSC_ERR_USER_INPUT &&
+                    strstr(lie_error_message(), "-t_arr nan"),
+                "NaN in a real list refused");
+  lie_error_clear();
+  static const char *const fields[] = {"u", "vx", "vy", NULL};
+  int fv = 0;
+  PetscOptionsSetValue(NULL, "-t_field", "vy");
+  LIE_TEST_TRUE(lie_options_enum(NULL, NULL, "-t_field", NULL, fields, 0, &fv, &set) == 0 && fv == 2, "enum read");
+  PetscOptionsSetValue(NULL, "-t_field", "zz");
+  LIE_TEST_TRUE(lie_options_enum(NULL, NULL, "-t_field", NULL, fields, 0, &fv, &set) == PETSC_ERR_USER_INPUT &&
+                    strstr(lie_error_message(), "must be one of u, vx, vy"),
+                "unknown enum value lists the choices");
+  lie_error_clear();
+  /* float -> int conversions */
+  int ii;
+  long ll;
+  LIE_TEST_TRUE(!lie_to_int(NAN, 0, 10, &ii) && !lie_to_int(1e30, 0, 10, &ii) && lie_to_int(3, 0, 10, &ii) && ii == 3,
+                "lie_to_int");
+  LIE_TEST_TRUE(!lie_to_long(1e30, 0, LONG_MAX, &ll) && !lie_to_long(INFINITY, 0, LONG_MAX, &ll), "lie_to_long");
+  LIE_TEST_TRUE(lie_shift_frames(1e300, 0.5, 140) == 140 && lie_shift_frames(-1.2, 0.5, 140) == 2 &&
+                    lie_shift_frames(1, 0, 140) == 140,
+                "lie_shift_frames");
   LIE_TEST_CALL(lie_ctx_destroy(&ctx));
   LIE_TEST_TRUE(ctx == NULL, "destroy sets the handle to NULL");
   return lie_test_finish();

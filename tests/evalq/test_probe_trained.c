@@ -203,6 +203,7 @@ static int make_fixture(lie_ctx ctx, const paths *p) {
   lie_pretrain p0;
   lie_pretrain_result res;
   lie_test_tiny_cfg(&c, p->tr, p->ckpt);
+  c.pde = LIE_PDE_BURGERS; /* write_static's files say burgers; embed checks that they match */
   c.steps = 3;
   LIE_CALL(lie_pretrain_create(ctx, &c, &p0));
   int err = lie_pretrain_run(p0, &res);

@@ -61,7 +61,7 @@ expect 0 "supervised target=buo_y metric=mse" "examples/paper_ns.opts (sizes ove
 
 # bad input
 expect 0 "done=4/4" "a small 1D file" -- $MPI -n 1 "$LIEREG" generate -pde burgers -n 4 -seed 1 -o b1d.h5 -nx 64 -nt 40 -save_n 24 -burgers_T 6 -accuracy 1e-3
-expect 2 "normalises 3 field(s) (ns data)" "embed of 1D data with an NS checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt c2.h5 -data b1d.h5 -o bad.h5 -nn_backend ref
+expect 2 "b1d.h5 holds burgers data but the checkpoint was trained on ns" "embed of 1D data with an NS checkpoint" -- $MPI -n 1 "$LIEREG" embed -ckpt c2.h5 -data b1d.h5 -o bad.h5 -nn_backend ref
 expect 2 "was pretrained on ns data" "trained probe of 1D data with an NS checkpoint" -- $MPI -n 1 "$LIEREG" probe -probe_mode trained -ckpt c2.h5 -data b1d.h5 -probe_test_data b1d.h5 -probe_test_mode train -target nu
 expect 2 "larger than the trajectories" "crop of 17 frames on 16-frame data" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -aug_crop_t 17
 expect 2 "need the 2D ResNet" "-model_dims 1 on NS" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $TINY -model_dims 1
