@@ -12,6 +12,7 @@ static const char help[] = "liereg: self-supervised learning with Lie point symm
 const lie_cli_command lie_cli_commands[] = {
     {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate},
     {"info", "validate a dataset file and print a summary", lie_cmd_info},
+    {"merge", "concatenate dataset files (shards of one dataset) into one file", lie_cmd_merge},
     {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
     {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
