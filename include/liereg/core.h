@@ -165,6 +165,19 @@ void lie_log_warn(lie_ctx ctx, const char *fmt, ...)
 #endif
     ;
 
+/* ---------------------------------------------------------------- pre-emption signals */
+/* SIGUSR1, SIGTERM and SIGINT set a flag instead of ending the process, so that a long run can
+ * checkpoint at its next safe point (src/core/stop.c). Install/restore nest; the outermost
+ * restore reinstates the previous handlers. */
+int lie_stop_install(void);
+void lie_stop_restore(void);
+int lie_stop_pending(void); /* 0, the signal number, or -1 after lie_stop_request */
+void lie_stop_request(void);
+void lie_stop_clear(void);
+/* Exit status of a run that stopped on a signal after writing a resumable checkpoint
+ * (EX_TEMPFAIL: "run the same command again to continue"). */
+#define LIE_EXIT_RESUMABLE 75
+
 /* ---------------------------------------------------------------- PETSc log events */
 /* Registered once (idempotent) by lie_ctx_create; use with PetscLogEventBegin/End. */
 typedef struct {

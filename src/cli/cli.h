@@ -12,6 +12,9 @@ typedef int (*lie_cli_fn)(lie_ctx ctx, int nargs, char **args);
 typedef struct {
   const char *name, *summary;
   lie_cli_fn run;
+  /* 1: the command checkpoints on SIGUSR1/SIGTERM/SIGINT; main installs the handlers before
+   * its start-up so that an early signal is not fatal either. */
+  int resumable;
 } lie_cli_command;
 
 /* Every command, in the order `liereg -help` lists them. */
@@ -25,6 +28,10 @@ int lie_cli_options_done(lie_ctx ctx, int *stop);
 /* Set by lie_cli_options_done: from then on an error may be local to one rank. Commands
  * validate options and open their inputs before calling it. */
 extern int lie_cli_running;
+
+/* Exit status main returns after a successful command: 0, or LIE_EXIT_RESUMABLE (75) when
+ * a command stopped on a signal after writing a resumable checkpoint. Same on every rank. */
+extern int lie_cli_exit_status;
 
 /* Output file convention: refuse to overwrite `path` unless -force, write to path.tmp. */
 int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp);

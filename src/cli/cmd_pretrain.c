@@ -1,6 +1,7 @@
 /* liereg pretrain -data FILE.h5 -o CKPT.h5 [options]: VICReg pretraining on MPI ranks
- * (docs/PRETRAIN.md). Exit 0 when the run finished, reached -train_steps or checkpointed after
- * SIGUSR1/SIGTERM; 1 on divergence/collapse (the last checkpoint is kept); 2 on usage errors. */
+ * (docs/PRETRAIN.md). Exit 0 when the run finished or reached -train_steps; 75 (EX_TEMPFAIL) when
+ * it checkpointed after SIGUSR1/SIGTERM/SIGINT (run again with -train_resume to continue); 1 on
+ * divergence/collapse (the last checkpoint is kept); 2 on usage errors. */
 #include "cli.h"
 
 #include <string.h>
@@ -38,5 +39,6 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
                : res.status == LIE_PRETRAIN_DONE      ? "finished"
                                                       : "stopped (-train_steps)",
                res.step, res.steps_run, res.samples_per_s, res.last.loss, cfg.out);
+  if (res.status == LIE_PRETRAIN_INTERRUPTED) lie_cli_exit_status = LIE_EXIT_RESUMABLE;
   return LIE_OK;
 }

@@ -128,6 +128,11 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
   int err = lie_pretrain_run(p, &res);
   lie_pretrain_destroy(&p);
   LIE_CALL(err);
+  /* The trainer checkpoints on SIGTERM/SIGUSR1/SIGINT and returns; quickstart has no resume,
+   * so going on to embed a half-trained encoder would report numbers of a run nobody asked for. */
+  LIE_CHECK(res.status != LIE_PRETRAIN_INTERRUPTED, LIE_ERR_STATE,
+            "stopped by a signal during pretraining of %s (quickstart does not resume; run it again with -force)",
+            lie_pde_name(t->pde));
   lie_log_info(q->ctx, "pretrained %s: %ld steps, last loss %.4g, %.1f samples/s", lie_pde_name(t->pde), res.step,
                res.last.loss, res.samples_per_s);
   return LIE_OK;

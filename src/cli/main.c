@@ -15,7 +15,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"merge", "concatenate dataset files (shards of one dataset) into one file", lie_cmd_merge},
     {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot},
-    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain},
+    {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain, 1},
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed},
     {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
@@ -114,6 +114,13 @@ int main(int argc, char **argv) {
   }
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   signal(SIGPIPE, SIG_DFL); /* `liereg ... | head` ends quietly, as other tools do */
+  /* Replaces PETSc's handlers (which abort) before the data is opened and the network built. */
+  if (cmd->resumable && lie_stop_install()) {
+    lie_error_print(stderr, rank, lie_wtime() - t0, 0);
+    PetscFinalize();
+    free(pargv);
+    return 1;
+  }
   if (want_help) {
     PetscOptionsSetValue(NULL, "-help", NULL);
     if (rank == 0) printf("liereg %s: %s\noptions (current value : default):\n", cmd->name, cmd->summary);
@@ -139,5 +146,5 @@ int main(int argc, char **argv) {
   lie_ctx_destroy(&ctx);
   err = PetscFinalize();
   free(pargv);
-  return err ? 1 : 0;
+  return err ? 1 : lie_cli_exit_status;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 int lie_cli_running = 0;
+int lie_cli_exit_status = 0;
 
 /* Options PETSc itself reads at PetscFinalize (after our check) or that main reads. */
 static int is_global_option(const char *name) {

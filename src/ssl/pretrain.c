@@ -174,6 +174,7 @@ static int open_log(struct lie_pretrain_s *p) {
 
 static int setup(struct lie_pretrain_s *p) {
   const lie_pretrain_cfg *c = &p->cfg;
+  lie_log_debug(p->ctx, "start-up: opening %s", c->data);
   LIE_CALL(lie_ssl_data_open(p->ctx, c->data, c->mode, c->field, &p->data));
   LIE_CALL(model_from_cfg(p));
   p->nnorm = lie_ssl_data_nfields(p->data);

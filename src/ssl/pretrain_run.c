@@ -2,21 +2,20 @@
  * representation std, RankMe — printed and in the CSV's last two columns), periodic/final
  * checkpoints and pre-emption signals.
  *
- * SIGUSR1/SIGTERM (SLURM pre-emption, `--signal=B:USR1@120` forwarded by jobs/pretrain.sbatch)
- * only set a flag in the handler; the flag is OR-ed over the ranks at every step boundary, so
- * all ranks write the checkpoint and return together. */
+ * SIGUSR1/SIGTERM/SIGINT (SLURM pre-emption, `--signal=B:USR1@120` forwarded by
+ * jobs/pretrain.sbatch) only set a flag (src/core/stop.c); the flag is OR-ed over the ranks at
+ * every step boundary, so all ranks write the checkpoint and return together. A signal that
+ * came during start-up (handlers installed by the CLI before the data is opened) is seen at
+ * the first boundary: the checkpoint then holds the starting state. */
 #include "pretrain_impl.h"
 
 #include <math.h>
-#include <signal.h>
 #include <string.h>
 
-static volatile sig_atomic_t lie_stop_requested = 0;
-static void on_signal(int sig) { lie_stop_requested = sig; }
-void lie_pretrain_request_stop(void) { lie_stop_requested = -1; }
+void lie_pretrain_request_stop(void) { lie_stop_request(); }
 
 static int stop_requested(struct lie_pretrain_s *p) {
-  int mine = lie_stop_requested != 0, any = mine;
+  int mine = lie_stop_pending() != 0, any = mine;
   if (lie_ctx_size(p->ctx) > 1) LIE_MPI(MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(p->ctx)));
   return any;
 }
@@ -100,15 +99,10 @@ static int loop(struct lie_pretrain_s *p, lie_pretrain_result *res) {
 }
 
 int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
-  struct sigaction sa, old_usr1, old_term;
   int C, H, W; /* the network's input image (the 1D, 2D and NS layouts differ) */
   memset(res, 0, sizeof *res);
   LIE_CALL(lie_ssl_model_input_shape(&p->model, &C, &H, &W));
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGUSR1, &sa, &old_usr1);
-  sigaction(SIGTERM, &sa, &old_term);
+  LIE_CALL(lie_stop_install());
   long start = p->step;
   p->nloss = 0;
   p->t_run = lie_wtime();
@@ -123,9 +117,8 @@ int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
                                 : "per rank");
   int err = loop(p, res);
   lie_pretrain_prefetch_wait(p);
-  sigaction(SIGUSR1, &old_usr1, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  lie_stop_requested = 0;
+  lie_stop_restore();
+  lie_stop_clear();
   res->step = p->step;
   res->steps_run = p->step - start;
   res->epoch = (int)(p->step / (p->spe ? p->spe : 1));

@@ -40,7 +40,7 @@ expect 2 "exists (use -force" "existing output refused" -- $MPI -n 1 "$LIEREG" p
 [ "$(cksum < c.h5)" = "$sum" ] && ok "existing checkpoint untouched" || bad "checkpoint changed"
 expect 1 "training diverged" "lr 1e30 diverges with a clear error" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o nan.h5 $TINY -train_steps 6 -train_lr 1e30 -train_schedule constant -train_warmup 0 -train_ckpt_every 1
 
-# pre-emption: SIGUSR1 -> checkpoint at the next step boundary, exit 0; then resume
+# pre-emption: SIGUSR1 -> checkpoint at the next step boundary, exit 75; then resume
 "$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv > sig.log 2>&1 &
 pid=$!
 i=0
@@ -49,7 +49,7 @@ while [ "$(lines sig.csv)" -lt 4 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1))
 kill -USR1 $pid
 wait $pid
 rc=$?
-grep -q "stop requested (signal)" sig.log && [ $rc -eq 0 ] && [ -f sig.h5 ] && ok "SIGUSR1: checkpoint written, exit 0" || { bad "SIGUSR1 (exit $rc)"; cat sig.log; }
+grep -q "stop requested (signal)" sig.log && [ $rc -eq 75 ] && [ -f sig.h5 ] && ok "SIGUSR1: checkpoint written, exit 75" || { bad "SIGUSR1 (exit $rc)"; cat sig.log; }
 k=$(tail -1 sig.csv | cut -d, -f1)
 expect 0 "resumed from sig.h5 at step $k" "resume after pre-emption at step $k" -- $MPI -n 1 "$LIEREG" pretrain -data data.h5 -o sig.h5 $TINY -train_epochs 400 -train_log sig.csv -train_resume sig.h5 -train_steps $((k + 2))
 [ "$(tail -1 sig.csv | cut -d, -f1)" = "$((k + 2))" ] && ok "log continues to step $((k + 2))" || bad "log after resume"
