@@ -1,6 +1,6 @@
 /* Concatenating dataset files into one (`liereg merge`): the shards of
  * jobs/generate_array.sbatch become the single file that pretrain, embed, probe and the
- * reference loaders read (docs/FORMATS.md "Merging shards").
+ * reference loaders read (jobs/README.md "Shards").
  *
  * The copy is generic over the layout (our 1D and NS files, LPSDA's and PDEArena's): every
  * split group of the first input, every dataset in it, rows appended in input order, types
