@@ -109,7 +109,9 @@ CONFEOF
 daemon_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start_slurm() {
-  daemon_running /run/slurmctld.pid || slurmctld || fail "slurmctld did not start (see $LOGDIR/slurmctld.log)"
+  # -c: a cold start forgets the jobs of an earlier (killed) test run, which would otherwise be
+  # restarted and hold the node
+  daemon_running /run/slurmctld.pid || slurmctld -c || fail "slurmctld did not start (see $LOGDIR/slurmctld.log)"
   daemon_running /run/slurmd.pid || slurmd || fail "slurmd did not start (see $LOGDIR/slurmd.log)"
   i=0
   until node_idle; do

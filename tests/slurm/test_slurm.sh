@@ -20,8 +20,10 @@ if ! "$LIE_SRCDIR/tests/slurm/slurm_up.sh"; then
   exit 1
 fi
 ok "SLURM up after $(elapsed) s: $(sinfo -h -N -o '%N %c CPUs %m MB %T')"
-# leftovers of an earlier run of this test (only ours: same working directory)
-squeue -h -o '%i %Z' | while read -r id dir; do [ "$dir" = "$LIE_TESTDIR" ] && scancel "$id"; done
+# jobs of this test (same working directory): leftovers of an earlier run, and ours at exit
+cancel_ours() { squeue -h -o '%i %Z' | while read -r id dir; do [ "$dir" = "$LIE_TESTDIR" ] && scancel "$id"; done; }
+cancel_ours
+trap cancel_ours EXIT
 rm -rf data runs ./*.out tiny_sup.opts
 
 export PATH="$(dirname "$LIEREG"):$PATH"
