@@ -54,6 +54,10 @@ void lie_error_clear(void);
  * "    at func (file:line)" line per recorded frame. */
 void lie_error_print(FILE *out, int rank, double elapsed, int traceback);
 const char *lie_error_name(int code);
+/* Error agreed over the ranks (lie_ctx_agree): rank `origin` failed first; msg != NULL replaces
+ * the local message (the error came from another rank). */
+int lie_error_set_agreed(int code, int origin, const char *msg);
+int lie_error_origin(void); /* that rank, or -1 for an error not agreed over the ranks */
 
 #define LIE_CHECK(cond, code, ...)                                                                                     \
   do {                                                                                                                 \
@@ -146,6 +150,19 @@ int lie_ctx_size(lie_ctx ctx);
 double lie_ctx_elapsed(lie_ctx ctx);                /* seconds since creation */
 void lie_ctx_set_verbosity(lie_ctx ctx, int level); /* 0 quiet, 1 normal (default), 2 debug */
 int lie_ctx_verbosity(lie_ctx ctx);
+
+/* Collective error agreement. Call on every rank after a step whose outcome may differ
+ * between ranks (a file that exists, opens or reads on some ranks only, a directory writable
+ * on one node) and before the next collective: err is this rank's result. Returns LIE_OK when
+ * every rank passed; otherwise every rank returns the same code with the message of the
+ * lowest failing rank (lie_error_origin() names it), so all ranks leave together and the CLI
+ * prints the error once. Uses its own communicator (non-blocking collectives), so it never
+ * matches a collective of the computation. */
+int lie_ctx_agree(lie_ctx ctx, int err);
+/* The same with a time limit, for a rank that failed where the others may not call it (the
+ * CLI's main): *joined = 0 when the others did not join within `seconds` (then err is
+ * returned unchanged and the pending request is abandoned: only MPI_Abort may follow). */
+int lie_ctx_agree_within(lie_ctx ctx, int err, double seconds, int *joined);
 
 /* Logging: info/debug print on rank 0 only (stdout); warnings print on any rank with a
  * "[rank]" prefix (stderr). */

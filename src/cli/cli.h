@@ -20,9 +20,11 @@ typedef struct {
 /* Every command, in the order `liereg -help` lists them. */
 extern const lie_cli_command lie_cli_commands[];
 
-/* Call once all options are read: with -help returns 1 in *stop (print nothing more and
- * exit 0); otherwise fails with LIE_ERR_USAGE naming the first option nobody read, so a
- * misspelt flag never runs a job with defaults. */
+/* Call once all options are read (and each rank has checked its paths): first agrees over the
+ * ranks on any error found so far (a rank that failed meets this one in main's agreement,
+ * lie_ctx_agree), then with -help returns 1 in *stop (print nothing more and exit 0);
+ * otherwise fails with LIE_ERR_USAGE naming the first option nobody read, so a misspelt flag
+ * never runs a job with defaults. Collective. */
 int lie_cli_options_done(lie_ctx ctx, int *stop);
 
 /* Set by lie_cli_options_done: from then on an error may be local to one rank. Commands
@@ -35,7 +37,8 @@ extern int lie_cli_exit_status;
 
 /* Output file convention: refuse to overwrite `path` unless -force, write to path.tmp. */
 int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp);
-/* Collective: renames tmp to out once every rank is done with it. */
+/* Collective: renames tmp to out once every rank is done with it; an error on any rank before
+ * it (agreed) or in the rename becomes the same error on all. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
 /* Single-writer text outputs: close f (checking every write), then rename tmp to path. */
 int lie_cli_finish_file(FILE *f, const char *tmp, const char *path);

@@ -293,12 +293,12 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "augment takes no positional arguments (use -i IN.h5 -o OUT.h5)");
   LIE_CALL(read_options(ctx, &o, &stop));
   if (stop) return LIE_OK;
-  LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp));
+  /* after lie_cli_options_done: a path that differs between nodes is agreed here */
+  LIE_CALL(lie_ctx_agree(ctx, lie_cli_output_path(o.out, o.force, tmp, sizeof tmp)));
   LIE_CALL(file_is_ns(ctx, &o));
   if (o.p == LIE_PDE_NS) {
     LIE_CALL(lie_cli_augment_ns(ctx, o.in, tmp, o.has_split ? o.split : NULL, o.group, o.gen, o.eps, o.amode));
-    LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-    if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+    LIE_CALL(lie_cli_publish(ctx, tmp, o.out));
     return LIE_OK;
   }
   LIE_CALL(lie_dataset1d_open(ctx, o.in, o.has_split ? o.split : NULL, NULL, &ds));
@@ -313,8 +313,7 @@ int lie_cmd_augment(lie_ctx ctx, int nargs, char **args) {
   free_params(&p);
   LIE_CALL(e);
   LIE_CALL(ce);
-  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0) LIE_CHECK(rename(tmp, o.out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, o.out);
+  LIE_CALL(lie_cli_publish(ctx, tmp, o.out));
   lie_log_info(ctx, "augment: %d trajectories, %s eps=%g (%s mode), %d x %d -> %s", n, o.group, o.eps, o.mode, nt_out,
                nx, o.out);
   return LIE_OK;

@@ -48,9 +48,7 @@ int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
   if (stop) return LIE_OK;
   if (threads > 0) LIE_CALL(lie_nn_set_threads((int)threads));
   LIE_CALL(lie_embed_run(ctx, &cfg)); /* writes cfg.out = OUT.tmp */
-  int err = lie_ctx_rank(ctx) == 0 && rename(cfg.out, out) != 0, any = 0;
-  LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
-  LIE_CHECK(!any, LIE_ERR_IO, "cannot rename %s to %s", cfg.out, out);
+  LIE_CALL(lie_cli_publish(ctx, cfg.out, out));
   lie_log_info(ctx, "wrote %s", out);
   return LIE_OK;
 }

@@ -123,6 +123,15 @@ static void print_sweep(const char *target, int size, int nseeds, const lie_prob
          lie_metric_name(r->metric), size, nseeds, mean, std, r->ntest);
 }
 
+static int check_files(const char *emb, const char *out, char *tmp, const char *preds, char *ptmp, const char *png,
+                       PetscBool force) {
+  LIE_CHECK(access(emb, R_OK) == 0, LIE_ERR_IO, "cannot open %s: no such file or not readable", emb);
+  if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, PETSC_MAX_PATH_LEN + 8));
+  if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, PETSC_MAX_PATH_LEN + 8));
+  LIE_CHECK(!png[0] || force || access(png, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to overwrite)", png);
+  return LIE_OK;
+}
+
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   char emb[PETSC_MAX_PATH_LEN] = "", target[64] = "", out[PETSC_MAX_PATH_LEN] = "", tmp[PETSC_MAX_PATH_LEN + 8];
   char preds[PETSC_MAX_PATH_LEN] = "", ptmp[PETSC_MAX_PATH_LEN + 8], png[PETSC_MAX_PATH_LEN] = "";
@@ -177,9 +186,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(!tc.ckpt[0] && !tc.data[0] && !tc.test_data[0], LIE_ERR_USAGE,
             "-ckpt, -data and -probe_test_data are for -probe_mode trained (the ridge probe reads -emb)");
   LIE_CHECK(emb[0], LIE_ERR_USAGE, "missing -emb EMB.h5");
-  if (out[0]) LIE_CALL(lie_cli_output_path(out, force, tmp, sizeof tmp));
-  if (preds[0]) LIE_CALL(lie_cli_output_path(preds, force, ptmp, sizeof ptmp));
-  LIE_CHECK(!png[0] || force || access(png, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to overwrite)", png);
+  /* per-rank file checks after lie_cli_options_done: agreed before the reads */
+  LIE_CALL(lie_ctx_agree(ctx, check_files(emb, out, tmp, preds, ptmp, png, force)));
   o.keep_predictions = preds[0] != 0 || (png[0] && !sweep);
 
   int nres = nsizes ? (int)(nsizes * nseeds) : 1, err;

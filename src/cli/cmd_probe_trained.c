@@ -120,18 +120,24 @@ static int outputs(lie_ctx ctx, const lie_cli_probe_args *a, const lie_probe_tra
   return LIE_OK;
 }
 
+static int check_outputs(const lie_cli_probe_args *a, char *tmp, char *ptmp) {
+  if (a->out[0]) LIE_CALL(lie_cli_output_path(a->out, a->force, tmp, PETSC_MAX_PATH_LEN + 8));
+  if (a->preds[0]) LIE_CALL(lie_cli_output_path(a->preds, a->force, ptmp, PETSC_MAX_PATH_LEN + 8));
+  LIE_CHECK(!a->png[0] || a->force || access(a->png, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to overwrite)",
+            a->png);
+  return LIE_OK;
+}
+
 int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_cfg *c, const lie_cli_probe_args *a) {
   char tmp[PETSC_MAX_PATH_LEN + 8], ptmp[PETSC_MAX_PATH_LEN + 8];
   LIE_CHECK(!a->emb[0], LIE_ERR_USAGE,
             "-emb is the ridge probe's input; -probe_mode trained reads -ckpt CKPT.h5 and -data LABELLED.h5");
-  LIE_CALL(lie_probe_trained_cfg_check(c));
+  LIE_CALL(lie_ctx_agree(ctx, lie_probe_trained_cfg_check(c))); /* checks files: per rank */
   for (int i = 0; i < a->nsizes; i++)
     LIE_CHECK(a->sizes[i] >= 4, LIE_ERR_USAGE, "-probe_sweep sizes must be >= 4 with -probe_mode trained (got %d)",
               a->sizes[i]);
-  if (a->out[0]) LIE_CALL(lie_cli_output_path(a->out, a->force, tmp, sizeof tmp));
-  if (a->preds[0]) LIE_CALL(lie_cli_output_path(a->preds, a->force, ptmp, sizeof ptmp));
-  LIE_CHECK(!a->png[0] || a->force || access(a->png, F_OK) != 0, LIE_ERR_USAGE, "%s exists (use -force to overwrite)",
-            a->png);
+  /* per-rank file checks after lie_cli_options_done: agreed before the reads */
+  LIE_CALL(lie_ctx_agree(ctx, check_outputs(a, tmp, ptmp)));
   int n = a->nsizes ? a->nsizes * a->nseeds : 1, dim = 0, err;
   double train_value = NAN;
   lie_sup_result *r;

@@ -53,6 +53,24 @@ static int usage_error(const char *fmt, const char *arg) {
   return 2;
 }
 
+/* Seconds a failed rank waits for the others to reach the error agreement before it gives up
+ * and aborts the job (they may be blocked in a collective it will never join). */
+#define LIE_CLI_AGREE_SECONDS 5.0
+
+/* An error reached main: agree on it over the ranks (lie_ctx_agree), so that when every rank
+ * fails — at once, or because the others meet this rank at their next agreement point — rank 0
+ * prints it once, naming the rank it came from, and all exit with the same code. Only when
+ * the others do not come (blocked elsewhere) does this rank print its error and MPI_Abort. */
+static int report_error(lie_ctx ctx, int err, int rank, double t0, int traceback) {
+  int joined = 1;
+  if (ctx && lie_error_origin() < 0) err = lie_ctx_agree_within(ctx, err, LIE_CLI_AGREE_SECONDS, &joined);
+  err = lie_error_code() ? lie_error_code() : err;
+  int origin = lie_error_origin();
+  if (!joined || rank == 0) lie_error_print(stderr, origin >= 0 ? origin : rank, lie_wtime() - t0, traceback);
+  if (!joined) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+  return exit_code(err);
+}
+
 /* Runs the command; returns a lie_err code with the error state set. */
 static int run(const lie_cli_command *cmd, lie_ctx ctx, int nargs, char **args) {
   PetscInt verbose = 1, expect = 0;
@@ -130,18 +148,15 @@ int main(int argc, char **argv) {
 
   err = lie_ctx_create(PETSC_COMM_WORLD, &ctx);
   if (!err) err = run(cmd, ctx, nargs, args);
+  /* The last agreement point: a rank that failed late (rank 0 writing a result file) meets
+   * the others here rather than finding them gone. */
+  if (!err) err = lie_ctx_agree(ctx, LIE_OK);
   if (err) {
-    int size = 1;
-    MPI_Comm_size(PETSC_COMM_WORLD, &size);
-    /* Before lie_cli_options_done every rank sees the same options and inputs, so every
-     * rank fails alike: rank 0 reports and all exit cleanly. Later, other ranks may be
-     * blocked in a collective and only MPI_Abort is sure to end the job. */
-    if (lie_cli_running || rank == 0) lie_error_print(stderr, rank, lie_wtime() - t0, traceback);
-    if (lie_cli_running && size > 1) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+    int code = report_error(ctx, err, rank, t0, traceback);
     lie_ctx_destroy(&ctx);
     PetscFinalize();
     free(pargv);
-    return exit_code(err);
+    return code;
   }
   lie_ctx_destroy(&ctx);
   err = PetscFinalize();

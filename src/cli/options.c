@@ -22,6 +22,9 @@ int lie_cli_options_done(lie_ctx ctx, int *stop) {
   PetscInt n;
   char **names, **values;
   *stop = 0;
+  /* Up to here each rank checked its own paths (inputs readable, output directory writable,
+   * output absent): a rank that failed is waiting in main's agreement, which this one meets. */
+  LIE_CALL(lie_ctx_agree(ctx, LIE_OK));
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (help) {
     *stop = 1;
@@ -59,12 +62,16 @@ int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntm
   return LIE_OK;
 }
 
+/* The first agreement is the barrier (every rank done with tmp) and catches a rank that
+ * failed on its way here; the second shares rank 0's rename. */
+static int rename_output(const char *tmp, const char *out) {
+  LIE_CHECK(rename(tmp, out) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  return LIE_OK;
+}
+
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out) {
-  int ok = 1;
-  LIE_MPI(MPI_Barrier(lie_ctx_comm(ctx)));
-  if (lie_ctx_rank(ctx) == 0) ok = rename(tmp, out) == 0;
-  LIE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
-  LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
+  LIE_CALL(lie_ctx_agree(ctx, LIE_OK));
+  LIE_CALL(lie_ctx_agree(ctx, lie_ctx_rank(ctx) == 0 ? rename_output(tmp, out) : LIE_OK));
   return LIE_OK;
 }
 

@@ -8,7 +8,7 @@
 #include <time.h>
 
 struct lie_ctx_s {
-  MPI_Comm comm;
+  MPI_Comm comm, agree_comm; /* agree_comm: lie_ctx_agree's own traffic */
   int rank, size, verbosity;
   double t0;
 };
@@ -29,6 +29,7 @@ int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx) {
     LIE_ERROR(LIE_ERR_MPI, "MPI_Comm_dup failed");
   }
   LIE_MPI(MPI_Comm_set_errhandler(c->comm, MPI_ERRORS_RETURN));
+  LIE_MPI(MPI_Comm_dup(c->comm, &c->agree_comm));
   LIE_MPI(MPI_Comm_rank(c->comm, &c->rank));
   LIE_MPI(MPI_Comm_size(c->comm, &c->size));
   c->verbosity = 1;
@@ -40,6 +41,7 @@ int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx) {
 
 int lie_ctx_destroy(lie_ctx *ctx) {
   if (!ctx || !*ctx) return LIE_OK;
+  LIE_MPI(MPI_Comm_free(&(*ctx)->agree_comm));
   LIE_MPI(MPI_Comm_free(&(*ctx)->comm));
   LIE_FREE(*ctx);
   return LIE_OK;
@@ -51,6 +53,55 @@ int lie_ctx_size(lie_ctx ctx) { return ctx->size; }
 double lie_ctx_elapsed(lie_ctx ctx) { return lie_wtime() - ctx->t0; }
 void lie_ctx_set_verbosity(lie_ctx ctx, int level) { ctx->verbosity = level; }
 int lie_ctx_verbosity(lie_ctx ctx) { return ctx->verbosity; }
+
+/* Waits for req; with seconds >= 0 at most that long (polling, so a rank left alone can give
+ * up). Returns 1 when it completed. */
+static int wait_within(MPI_Request *req, double seconds) {
+  if (seconds < 0) return MPI_Wait(req, MPI_STATUS_IGNORE) == MPI_SUCCESS;
+  double end = lie_wtime() + seconds;
+  int done = 0;
+  while (MPI_Test(req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done && lie_wtime() < end) {
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
+  return done;
+}
+
+/* The lowest failing rank (size when none) by an allreduce, then its code and message by a
+ * broadcast. Non-blocking collectives only: they never match a blocking one, so a rank that
+ * waits here cannot be paired with a rank blocked elsewhere. */
+static int agree(lie_ctx ctx, int err, double seconds, int *joined) {
+  int mine = err ? ctx->rank : ctx->size, first = ctx->size;
+  MPI_Request req;
+  *joined = 1;
+  if (ctx->size == 1) return err ? lie_error_set_agreed(lie_error_code() ? lie_error_code() : err, 0, NULL) : LIE_OK;
+  if (MPI_Iallreduce(&mine, &first, 1, MPI_INT, MPI_MIN, ctx->agree_comm, &req) != MPI_SUCCESS ||
+      !wait_within(&req, seconds)) {
+    *joined = 0;
+    return err ? err : lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "error agreement failed");
+  }
+  if (first == ctx->size) return LIE_OK;
+  struct {
+    int code;
+    char msg[1024];
+  } m = {0};
+  if (ctx->rank == first) {
+    m.code = lie_error_code() ? lie_error_code() : err;
+    snprintf(m.msg, sizeof m.msg, "%s", lie_error_message()[0] ? lie_error_message() : lie_error_name(m.code));
+  }
+  if (MPI_Ibcast(&m, (int)sizeof m, MPI_BYTE, first, ctx->agree_comm, &req) != MPI_SUCCESS ||
+      MPI_Wait(&req, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+    return lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "error agreement: broadcast from rank %d failed",
+                         first);
+  return lie_error_set_agreed(m.code, first, ctx->rank == first ? NULL : m.msg);
+}
+
+int lie_ctx_agree(lie_ctx ctx, int err) {
+  int joined;
+  return agree(ctx, err, -1.0, &joined);
+}
+
+int lie_ctx_agree_within(lie_ctx ctx, int err, double seconds, int *joined) { return agree(ctx, err, seconds, joined); }
 
 /* Rank 0 prints messages up to the context's verbosity. */
 static void log_rank0(lie_ctx ctx, int level, const char *prefix, const char *fmt, va_list ap) {

@@ -18,7 +18,8 @@ static _Thread_local struct {
   char msg[1024];
   lie_frame frames[LIE_MAX_FRAMES];
   int nframes;
-} err_state;
+  int origin; /* rank the error came from when agreed over the ranks (lie_ctx_agree), else -1 */
+} err_state = {.origin = -1};
 
 static void push_frame(const char *file, int line, const char *func) {
   if (err_state.nframes >= LIE_MAX_FRAMES) return;
@@ -29,6 +30,7 @@ int lie_error_set(int code, const char *file, int line, const char *func, const 
   va_list ap;
   err_state.code = code;
   err_state.nframes = 0;
+  err_state.origin = -1;
   va_start(ap, fmt);
   vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
   va_end(ap);
@@ -58,6 +60,18 @@ int lie_error_petsc(int perr, const char *expr, const char *file, int line, cons
   return lie_error_set(LIE_ERR_PETSC, file, line, func, "%s failed: %s", expr, text ? text : "PETSc error");
 }
 
+int lie_error_set_agreed(int code, int origin, const char *msg) {
+  if (msg) { /* another rank's error: its message, no local frames */
+    snprintf(err_state.msg, sizeof err_state.msg, "%s", msg);
+    err_state.nframes = 0;
+  }
+  err_state.code = code;
+  err_state.origin = origin;
+  return code;
+}
+
+int lie_error_origin(void) { return err_state.origin; }
+
 const char *lie_error_message(void) { return err_state.msg; }
 int lie_error_code(void) { return err_state.code; }
 
@@ -65,6 +79,7 @@ void lie_error_clear(void) {
   err_state.code = LIE_OK;
   err_state.msg[0] = 0;
   err_state.nframes = 0;
+  err_state.origin = -1;
 }
 
 void lie_error_print(FILE *out, int rank, double elapsed, int traceback) {

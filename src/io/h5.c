@@ -24,13 +24,20 @@ int lie_h5_create(lie_ctx ctx, const char *path, hid_t *file) {
   return LIE_OK;
 }
 
-int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file) {
-  hid_t fapl;
-  quiet_hdf5();
+static int check_readable_hdf5(const char *path) {
   FILE *f = fopen(path, "rb");
   LIE_CHECK(f, LIE_ERR_IO, "cannot open %s: no such file or not readable", path);
   fclose(f);
   LIE_CHECK(H5Fis_hdf5(path) > 0, LIE_ERR_FORMAT, "%s is not a valid HDF5 file (truncated or corrupt?)", path);
+  return LIE_OK;
+}
+
+int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file) {
+  hid_t fapl;
+  quiet_hdf5();
+  *file = -1;
+  /* The path may name another file (or none) on another node: agree before the collective open. */
+  LIE_CALL(lie_ctx_agree(ctx, check_readable_hdf5(path)));
   LIE_CALL(mpio_fapl(ctx, &fapl));
   *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);

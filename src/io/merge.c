@@ -448,16 +448,6 @@ static int plan_make(lie_ctx ctx, hid_t f0, int nin, const char *const *in, merg
 
 /* ------------------------------------------------------------ copy pass */
 
-/* One failure on any rank (e.g. a node-local path) becomes a failure on every rank before the
- * next collective call, so no rank waits for the others forever. */
-static int agree(lie_ctx ctx, int err) {
-  int mine = err != 0, any = 0;
-  LIE_MPI(MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
-  LIE_CALL(err);
-  LIE_CHECK(!any, LIE_ERR_IO, "another rank failed while reading the inputs (see its message)");
-  return LIE_OK;
-}
-
 /* Appends the rows of dataset d of input `src` to `dst` at row `offset`: in round r, rank p
  * reads rows [(r * size + p) * block, ... + block) and every rank joins the collective write. */
 static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsize_t rows, hsize_t offset) {
@@ -480,7 +470,8 @@ static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsi
     if (e && !err) err = e;
   }
   free(buf);
-  LIE_CALL(agree(ctx, err));
+  /* a read that failed on one rank only (e.g. a node-local file): all ranks stop here */
+  LIE_CALL(lie_ctx_agree(ctx, err));
   return LIE_OK;
 }
 
@@ -579,11 +570,11 @@ int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const 
   merge_plan *P = NULL;
   hid_t f0 = -1;
   LIE_CHECK(nin >= 1 && in && path, LIE_ERR_ARG, "merge needs an output path and at least one input");
-  LIE_CALL(agree(ctx, inputs_readable(nin, in)));
+  LIE_CALL(lie_ctx_agree(ctx, inputs_readable(nin, in)));
   LIE_ALLOC(P, 1);
   int err = lie_h5_open(ctx, in[0], &f0);
   if (!err) err = plan_make(ctx, f0, nin, in, P);
-  err = agree(ctx, err);
+  err = lie_ctx_agree(ctx, err);
   if (!err) err = merge_copy(ctx, f0, path, nin, in, P);
   if (f0 >= 0) lie_h5_close(&f0);
   layout_free(&P->ref);

@@ -5,9 +5,25 @@
 # mismatched inputs (PDE, grid, the same shard twice) rejected with one line and exit 2;
 # no output and no .tmp after a failure.
 . "$LIE_SRCDIR/tests/cli/lib.sh"
-rm -rf ./*.h5 ./*.tmp
+rm -rf ./*.h5 ./*.tmp nodeA nodeB
 L=$LIEREG
 MPI="$MPIEXEC --oversubscribe -n 2"
+# expect_mpi_error CODE PATTERN cmd...: an MPI run ends in time with exit CODE and exactly one
+# "liereg: error" line matching PATTERN (mpiexec adds its own notes), no MPI_ABORT
+expect_mpi_error() {
+  code=$1 pattern=$2
+  shift 2
+  timeout 60 "$@" > out.txt 2> err.txt
+  rc=$?
+  n=$(grep -c "liereg: error" err.txt)
+  if [ $rc -eq "$code" ] && [ "$n" -eq 1 ] && grep "liereg: error" err.txt | grep -q -- "$pattern" &&
+    ! grep -q MPI_ABORT err.txt; then
+    ok "exit $rc, one error line: $(grep 'liereg: error' err.txt)"
+  else
+    fail "expected exit $code and one error line matching '$pattern' from: $*; got exit $rc:"
+    cat err.txt
+  fi
+}
 gen() { "$L" generate -force "$@" > /dev/null 2>&1 || fail "generate $*"; }
 
 gen -pde ks -n 4 -seed 3 -o full.h5
@@ -43,6 +59,12 @@ expect_error 2 "dataset /train/pde_140-256 vs /train/pde_140-128" "$L" merge a.h
 expect_error 2 "is in both a.h5 and a.h5" "$L" merge a.h5 a.h5 -o bad.h5
 expect_error 2 "is in both b.h5 and full.h5" "$L" merge a.h5 b.h5 full.h5 -o bad.h5
 expect_error 2 "attribute pde of the root group is 'ks' vs 'ns'" "$L" merge a.h5 nsfull.h5 -o bad.h5
+expect_mpi_error 2 "is in both b.h5 and full.h5" $MPI "$L" merge a.h5 b.h5 full.h5 -o bad.h5
+# an input present on one rank's node only: every rank stops with one error line (no hang)
+mkdir -p nodeA nodeB && cp a.h5 b.h5 nodeA/ && cp a.h5 nodeB/
+expect_mpi_error 1 "\[1\] .*cannot open b.h5" $MPIEXEC --oversubscribe -n 1 -wdir nodeA "$L" merge a.h5 b.h5 -o m.h5 : \
+  -n 1 -wdir nodeB "$L" merge a.h5 b.h5 -o m.h5
+if [ -e nodeA/m.h5 ] || [ -e nodeA/m.h5.tmp ] || [ -e nodeB/m.h5.tmp ]; then fail "one-rank failure left a file"; fi
 expect_error 2 "exists" "$L" merge a.h5 b.h5 -o m3.h5
 expect_error 2 "also an input" "$L" merge a.h5 m3.h5 -o m3.h5 -force
 expect_error 2 "-force takes no file" "$L" merge -o x.h5 -force a.h5
