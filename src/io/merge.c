@@ -98,6 +98,23 @@ static int attrs_list(hid_t obj, const char *path, const char *where, merge_name
 
 /* ------------------------------------------------------------ layout of one input */
 
+/* Independent read of rows [start, start + count) of a dataset whose shape was validated
+ * (d->rank, d->dims) into buf, in d->type. Local to merge (not lie_h5_rows_read): merge copies
+ * rows of any length and type, which it checked itself. */
+static int rows_read(hid_t dset, const merge_dset *d, hsize_t start, hsize_t count, void *buf) {
+  hsize_t off[8] = {0}, cnt[8];
+  memcpy(cnt, d->dims, sizeof cnt);
+  off[0] = start, cnt[0] = count;
+  hid_t fspace = H5Dget_space(dset), mspace = H5Screate_simple(d->rank, cnt, NULL);
+  herr_t e = fspace >= 0 && mspace >= 0 ? H5Sselect_hyperslab(fspace, H5S_SELECT_SET, off, NULL, cnt, NULL) : -1;
+  if (e >= 0) e = H5Dread(dset, d->type, mspace, fspace, H5P_DEFAULT, buf);
+  if (mspace >= 0) H5Sclose(mspace);
+  if (fspace >= 0) H5Sclose(fspace);
+  LIE_CHECK(e >= 0, LIE_ERR_FORMAT, "%s: reading rows %llu..%llu failed (truncated file?)", d->name,
+            (unsigned long long)start, (unsigned long long)(start + count));
+  return LIE_OK;
+}
+
 static void layout_free(merge_layout *L) {
   for (int g = 0; g < L->ng; g++)
     for (int d = 0; d < L->g[g].nd; d++)
@@ -376,7 +393,9 @@ static int seeds_append(hid_t file, const merge_group *G, int k, merge_seed **s,
   char name[2 * MERGE_NAME + 4];
   snprintf(name, sizeof name, "/%s/seed", G->name);
   hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-  int err = ds >= 0 ? lie_h5_rows_read(ds, H5T_NATIVE_UINT64, 0, G->n, v) : LIE_ERR_HDF5;
+  merge_dset as_u64 = *d;
+  as_u64.type = H5T_NATIVE_UINT64;
+  int err = ds >= 0 ? rows_read(ds, &as_u64, 0, G->n, v) : LIE_ERR_HDF5;
   if (ds >= 0) H5Dclose(ds);
   for (hsize_t i = 0; !err && i < G->n; i++)
     (*s)[(*ns)++] = (merge_seed){v[i], k};
@@ -463,7 +482,7 @@ static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsi
   for (hsize_t r = 0; r * size * block < rows; r++) {
     hsize_t start = (r * size + rank) * block, count = 0;
     if (start < rows) count = rows - start < block ? rows - start : block;
-    int e = count ? lie_h5_rows_read(src, d->type, start, count, buf) : 0;
+    int e = count ? rows_read(src, d, start, count, buf) : 0;
     if (e && !err) err = e;
     /* every rank joins each collective write, with nothing to write once it failed */
     e = lie_h5_rows_write(dst, d->type, offset + start, 1, err ? 0 : count, buf);
