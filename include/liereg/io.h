@@ -111,8 +111,9 @@ int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split
  * and dataset of the inputs, rows appended in input order, types and attributes copied, the
  * root attribute `merged_from` listing the inputs. Inputs that differ in groups, datasets,
  * types, trailing shapes or attributes (except the root's created and options), or repeat a
- * trajectory seed, are LIE_ERR_USAGE naming both files and the difference. Collective. */
-int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const *in);
+ * trajectory seed, are LIE_ERR_USAGE naming both files and the difference. Collective: each
+ * rank reads up to block_bytes of rows per round (0: 64 MiB), then all write them. */
+int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const *in, size_t block_bytes);
 
 /* ------------------------------------------------------------ validation (info) */
 /* Validates a dataset file (schema, shapes, NaN/Inf, parameter ranges) and prints a

@@ -89,7 +89,7 @@ static int check_not_input(const char *out, const lie_merge_inputs *l) {
   return LIE_OK;
 }
 
-static int merge_run(lie_ctx ctx, const char *out, PetscBool force, const lie_merge_inputs *l) {
+static int merge_run(lie_ctx ctx, const char *out, PetscBool force, PetscInt block_kb, const lie_merge_inputs *l) {
   char tmp[PETSC_MAX_PATH_LEN + 8];
   int stop;
   LIE_CHECK(l->n > 0, LIE_ERR_USAGE, "merge needs input files (usage: liereg merge IN1.h5 IN2.h5 ... -o OUT.h5)");
@@ -98,7 +98,7 @@ static int merge_run(lie_ctx ctx, const char *out, PetscBool force, const lie_me
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   lie_log_info(ctx, "merge: %d file%s -> %s", l->n, l->n == 1 ? "" : "s", out);
-  int err = lie_dataset_merge(ctx, tmp, l->n, (const char *const *)l->v);
+  int err = lie_dataset_merge(ctx, tmp, l->n, (const char *const *)l->v, (size_t)block_kb << 10);
   if (err && lie_ctx_rank(ctx) == 0) unlink(tmp);
   LIE_CALL(err);
   LIE_CALL(lie_cli_publish(ctx, tmp, out));
@@ -109,6 +109,7 @@ static int merge_run(lie_ctx ctx, const char *out, PetscBool force, const lie_me
 int lie_cmd_merge(lie_ctx ctx, int nargs, char **args) {
   char out[PETSC_MAX_PATH_LEN] = "";
   PetscBool force = PETSC_FALSE, help;
+  PetscInt block_kb = 65536;
   lie_merge_inputs l = {NULL, 0, 0};
   LIE_CALL(check_force_value());
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL,
@@ -116,7 +117,11 @@ int lie_cmd_merge(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsString("-o", "output file (.h5); written as FILE.tmp and renamed when complete", NULL, out, out,
                                sizeof out, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing output file", NULL, force, &force, NULL));
+  LIE_PETSC(PetscOptionsInt("-merge_block_kb", "rows read per rank and round, in kB (memory per rank)", NULL, block_kb,
+                            &block_kb, NULL));
   PetscOptionsEnd();
+  LIE_CHECK(block_kb >= 1 && block_kb <= (1 << 24), LIE_ERR_USAGE, "-merge_block_kb must be 1 .. 16777216 (got %lld)",
+            (long long)block_kb);
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   int err = 0;
   for (int i = 0; i < nargs && !err; i++)
@@ -125,7 +130,7 @@ int lie_cmd_merge(lie_ctx ctx, int nargs, char **args) {
   if (!err && help)
     err = lie_cli_options_done(ctx, &(int){0});
   else if (!err)
-    err = merge_run(ctx, out, force, &l);
+    err = merge_run(ctx, out, force, block_kb, &l);
   inputs_free(&l);
   LIE_CALL(err);
   return LIE_OK;

@@ -22,7 +22,7 @@
 #define MERGE_MAX_DSETS 64
 #define MERGE_MAX_ATTRS 64
 #define MERGE_NAME 256
-#define MERGE_BLOCK_BYTES ((size_t)64 << 20) /* rows read per rank and round */
+#define MERGE_BLOCK_BYTES ((size_t)64 << 20) /* default bytes read per rank and round */
 
 typedef char merge_name[MERGE_NAME];
 
@@ -469,11 +469,12 @@ static int plan_make(lie_ctx ctx, hid_t f0, int nin, const char *const *in, merg
 
 /* Appends the rows of dataset d of input `src` to `dst` at row `offset`: in round r, rank p
  * reads rows [(r * size + p) * block, ... + block) and every rank joins the collective write. */
-static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsize_t rows, hsize_t offset) {
+static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsize_t rows, hsize_t offset,
+                     size_t block_bytes) {
   size_t rowbytes = H5Tget_size(d->type);
   for (int i = 1; i < d->rank; i++)
     rowbytes *= (size_t)d->dims[i];
-  hsize_t block = rowbytes >= MERGE_BLOCK_BYTES ? 1 : MERGE_BLOCK_BYTES / rowbytes;
+  hsize_t block = rowbytes >= block_bytes ? 1 : block_bytes / rowbytes;
   hsize_t size = (hsize_t)lie_ctx_size(ctx), rank = (hsize_t)lie_ctx_rank(ctx);
   if (block > rows / size + 1) block = rows / size + 1;
   char *buf;
@@ -494,7 +495,8 @@ static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsi
   return LIE_OK;
 }
 
-static int input_copy(lie_ctx ctx, hid_t f, hid_t out, const merge_plan *P, int k, hsize_t *offset) {
+static int input_copy(lie_ctx ctx, hid_t f, hid_t out, const merge_plan *P, int k, hsize_t *offset,
+                      size_t block_bytes) {
   char name[2 * MERGE_NAME + 4];
   for (int g = 0; g < P->ref.ng; g++) {
     const merge_group *G = &P->ref.g[g];
@@ -502,7 +504,7 @@ static int input_copy(lie_ctx ctx, hid_t f, hid_t out, const merge_plan *P, int 
     for (int d = 0; d < G->nd; d++) {
       snprintf(name, sizeof name, "/%s/%s", G->name, G->d[d].name);
       hid_t src = H5Dopen2(f, name, H5P_DEFAULT), dst = H5Dopen2(out, name, H5P_DEFAULT);
-      int err = src >= 0 && dst >= 0 ? rows_copy(ctx, src, dst, &G->d[d], rows, offset[g]) : LIE_ERR_HDF5;
+      int err = src >= 0 && dst >= 0 ? rows_copy(ctx, src, dst, &G->d[d], rows, offset[g], block_bytes) : LIE_ERR_HDF5;
       if (src >= 0) H5Dclose(src);
       if (dst >= 0) H5Dclose(dst);
       LIE_CHECK(err != LIE_ERR_HDF5, LIE_ERR_HDF5, "cannot open %s for copying", name);
@@ -560,7 +562,8 @@ static int stamp_sources(hid_t out, int nin, const char *const *in) {
   return LIE_OK;
 }
 
-static int merge_copy(lie_ctx ctx, hid_t f0, const char *path, int nin, const char *const *in, const merge_plan *P) {
+static int merge_copy(lie_ctx ctx, hid_t f0, const char *path, int nin, const char *const *in, const merge_plan *P,
+                      size_t block_bytes) {
   hid_t out = -1;
   hsize_t offset[MERGE_MAX_GROUPS] = {0};
   LIE_CALL(lie_h5_create(ctx, path, &out));
@@ -569,7 +572,7 @@ static int merge_copy(lie_ctx ctx, hid_t f0, const char *path, int nin, const ch
   for (int k = 0; !err && k < nin; k++) {
     hid_t f = f0;
     if (k > 0) err = lie_h5_open(ctx, in[k], &f);
-    if (!err) err = input_copy(ctx, f, out, P, k, offset);
+    if (!err) err = input_copy(ctx, f, out, P, k, offset, block_bytes);
     if (k > 0 && f >= 0) lie_h5_close(&f);
   }
   int cerr = lie_h5_close(&out);
@@ -585,7 +588,7 @@ static int inputs_readable(int nin, const char *const *in) {
   return LIE_OK;
 }
 
-int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const *in) {
+int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const *in, size_t block_bytes) {
   merge_plan *P = NULL;
   hid_t f0 = -1;
   LIE_CHECK(nin >= 1 && in && path, LIE_ERR_ARG, "merge needs an output path and at least one input");
@@ -594,7 +597,7 @@ int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const 
   int err = lie_h5_open(ctx, in[0], &f0);
   if (!err) err = plan_make(ctx, f0, nin, in, P);
   err = lie_ctx_agree(ctx, err);
-  if (!err) err = merge_copy(ctx, f0, path, nin, in, P);
+  if (!err) err = merge_copy(ctx, f0, path, nin, in, P, block_bytes ? block_bytes : MERGE_BLOCK_BYTES);
   if (f0 >= 0) lie_h5_close(&f0);
   layout_free(&P->ref);
   free(P->rows);

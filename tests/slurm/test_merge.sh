@@ -44,6 +44,10 @@ gen -pde ks -n 2 -seed 3 -offset 1 -o b.h5
 gen -pde ks -n 1 -seed 3 -offset 3 -o c.h5
 "$L" merge -o m3.h5 a.h5 b.h5 c.h5 > log.txt 2>&1 && h5diff full.h5 m3.h5 /train /train &&
   ok "3 uneven shards (inputs after -o, 1 rank) = one run" || { fail "3-shard merge"; cat log.txt; }
+# 300 kB per round = one 287 kB trajectory: several rounds per input, ranks idle in some
+$MPIEXEC --oversubscribe -n 3 "$L" merge a.h5 b.h5 c.h5 -o m4.h5 -merge_block_kb 300 > log.txt 2>&1 &&
+  h5diff full.h5 m4.h5 /train /train && ok "row by row over 3 ranks (-merge_block_kb 300) = one run" ||
+  { fail "multi-round merge"; cat log.txt; }
 
 NS="-pde ns -ns_nx 16 -ns_ny 16 -ns_steps 12 -ns_skip 2 -seed 5"
 gen $NS -n 3 -o nsfull.h5
