@@ -6,7 +6,7 @@
 #  2. pretrain.sbatch on the merged file, uninterrupted (the reference)
 #  3. pretrain.sbatch again, `scancel --signal=USR1 -b` mid-run: liereg checkpoints and exits
 #     75, the job requeues itself, resumes and finishes; final checkpoint bit-identical (h5diff)
-#     to the reference
+#     to the reference; the same with `scancel --signal=USR1` (no -b)
 #  4. pretrain.sbatch, plain `scancel`: the job ends CANCELLED and is not requeued
 #  5. paper_eval.sbatch at tiny sizes (SIZES=8:16 through --export): every result and the report
 # liereg is found on PATH (the scripts' default). Never skipped: if SLURM cannot come up, FAIL.
@@ -96,33 +96,46 @@ else
   fail "reference pretraining"; show_log "liereg-pretrain-$ref.out"
 fi
 
-rq=$(sbatch --parsable $PRE --export=ALL,DATA=data/ks_train.h5,OUT=runs/rq.h5 "$JOBS/pretrain.sbatch")
-wait_lines runs/rq.csv 12 120
-scancel --signal=USR1 -b "$rq"
-i=0
-until [ "$(field "$rq" Restarts)" = 1 ] || [ $i -ge 120 ]; do sleep 0.5; i=$((i + 1)); done
-# SLURM holds a requeued job for ~2 min (BeginTime) so that its old steps end first (the new
-# run reuses their step ids): wait for those here, then release the job
-i=0
-while ps -eo args | grep -q "^slurmstepd: \[$rq\." && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
-[ "$(field "$rq" JobState)" = PENDING ] && scontrol update JobId="$rq" StartTime=now
-wait_gone "$rq" 300
-log="liereg-pretrain-$rq.out"
-if all_completed "$rq" && [ "$(field "$rq" Restarts)" = 1 ] && grep -q "exit code 75" "$log" &&
-  grep -q "requeueing job $rq" "$log" && grep -q "resuming from runs/rq.h5 (restart 1)" "$log" &&
-  grep -q "stopped (-train_steps) at step 60" "$log"; then
-  ok "scancel --signal=USR1 -b: liereg exit 75 at step $(sed -n 's/.*checkpoint of step \([0-9]*\).*/\1/p' "$log"), job requeued, resumed, COMPLETED ($(elapsed) s)"
-else
-  fail "USR1 requeue-resume"; scontrol show job "$rq"; show_log "$log"
-fi
-# every group (weights, optimizer state, training state); the root's created/options differ by design
-same=0
-for g in encoder expander optimizer train; do h5diff runs/ref.h5 runs/rq.h5 /$g /$g > diff.txt 2>&1 || break; same=$((same + 1)); done
-if [ $same -eq 4 ]; then
-  ok "final checkpoint after requeue-resume is bit-identical to the uninterrupted run (h5diff of all 4 groups)"
-else
-  fail "checkpoints differ"; head -n 20 diff.txt
-fi
+# requeue_case NAME SCANCEL-OPTIONS...: interrupt a run like the reference one with
+# `scancel OPTIONS` mid-run; it must checkpoint (exit 75), requeue, resume and end COMPLETED
+# with a checkpoint bit-identical to the reference
+requeue_case() {
+  name=$1
+  shift
+  rq=$(sbatch --parsable $PRE --export=ALL,DATA=data/ks_train.h5,OUT=runs/$name.h5 "$JOBS/pretrain.sbatch")
+  wait_lines runs/$name.csv 12 120
+  scancel "$@" "$rq"
+  i=0
+  until [ "$(field "$rq" Restarts)" = 1 ] || [ $i -ge 120 ]; do sleep 0.5; i=$((i + 1)); done
+  # SLURM holds a requeued job for ~2 min (BeginTime) so that its old steps end first (the new
+  # run reuses their step ids): wait for those here, then release the job
+  i=0
+  while ps -eo args | grep -q "^slurmstepd: \[$rq\." && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
+  [ "$(field "$rq" JobState)" = PENDING ] && scontrol update JobId="$rq" StartTime=now
+  wait_gone "$rq" 300
+  log="liereg-pretrain-$rq.out"
+  if all_completed "$rq" && [ "$(field "$rq" Restarts)" = 1 ] && grep -q "exit code 75" "$log" &&
+    grep -q "requeueing job $rq" "$log" && grep -q "resuming from runs/$name.h5 (restart 1)" "$log" &&
+    grep -q "stopped (-train_steps) at step 60" "$log"; then
+    ok "scancel $*: liereg exit 75 at step $(sed -n 's/.*checkpoint of step \([0-9]*\).*/\1/p' "$log"), job requeued, resumed, COMPLETED ($(elapsed) s)"
+  else
+    fail "scancel $*: requeue-resume"; scontrol show job "$rq"; show_log "$log"
+  fi
+  # every group (weights, optimizer state, training state); the root's created/options differ by design
+  same=0
+  for g in encoder expander optimizer train; do
+    h5diff runs/ref.h5 runs/$name.h5 /$g /$g > diff.txt 2>&1 || break
+    same=$((same + 1))
+  done
+  if [ $same -eq 4 ]; then
+    ok "scancel $*: final checkpoint bit-identical to the uninterrupted run (h5diff of all 4 groups)"
+  else
+    fail "scancel $*: checkpoints differ"; head -n 20 diff.txt
+  fi
+}
+requeue_case rq --signal=USR1 -b
+# without -b every step gets USR1 too (srun and the ranks twice): the same outcome
+requeue_case rqall --signal=USR1
 
 export EXTRA="$EXTRA -train_steps 100000"
 cx=$(sbatch --parsable $PRE --export=ALL,DATA=data/ks_train.h5,OUT=runs/cancel.h5 "$JOBS/pretrain.sbatch")
