@@ -26,7 +26,8 @@ cancel_ours
 trap cancel_ours EXIT
 rm -rf data runs ./*.out tiny_sup.opts
 
-export PATH="$(dirname "$LIEREG"):$PATH"
+PATH="$(dirname "$LIEREG"):$PATH"
+export PATH
 L=$LIEREG
 unset LIEREG
 [ "$(command -v liereg)" = "$L" ] || fail "liereg is not first on PATH"
