@@ -160,6 +160,16 @@ int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_n
 int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
                    uint64_t offset, int *nfailed);
 
+/* ------------------------------------------------------------ merging shards (merge.c) */
+/* Concatenates dataset files of one dataset (e.g. the shards of jobs/generate_array.sbatch)
+ * into path (written directly: the caller passes a .tmp name and renames): every split group
+ * and dataset of the inputs, rows appended in input order, types and attributes copied, the
+ * root attribute `merged_from` listing the inputs. Inputs that differ in groups, datasets,
+ * types, trailing shapes or attributes (except the root's created and options), or repeat a
+ * trajectory seed, are LIE_ERR_USAGE naming both files and the difference. Collective: each
+ * rank reads up to block_bytes of rows per round (0: 64 MiB), then all write them. */
+int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const *in, size_t block_bytes);
+
 /* ------------------------------------------------------------ validation (info) */
 /* Validates a dataset file (schema, shapes, NaN/Inf, parameter ranges) and prints a
  * summary on rank 0. Returns LIE_ERR_FORMAT with a message naming the first problem. */

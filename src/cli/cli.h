@@ -51,6 +51,7 @@ int lie_cli_write_predictions(const char *path, const char *tmp, int ntest, int 
 
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_merge(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_augment(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_plot(lie_ctx ctx, int nargs, char **args);
 /* The NS part of `liereg augment` (src/cli/augment_ns.c); split may be NULL (first group). */

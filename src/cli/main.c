@@ -14,6 +14,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"generate", "solve a PDE for N trajectories into a parallel HDF5 file", lie_cmd_generate, 0},
     {"info", "validate a dataset file and print a summary", lie_cmd_info, 0},
     {"augment", "apply one Lie point symmetry with a fixed eps to every trajectory", lie_cmd_augment, 0},
+    {"merge", "concatenate dataset files (shards of one dataset) into one file", lie_cmd_merge, 0},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot, 0},
     {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain, 1},
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed, 0},

@@ -1,7 +1,7 @@
 #!/bin/sh
 # jobs/pretrain.sbatch under a fake SLURM (srun -> mpiexec, scontrol records its arguments):
 # refuses to run outside SLURM; USR1 to the batch shell (what --signal=B:USR1@120 sends) is
-# forwarded to the ranks, which checkpoint and exit 0, and the script requeues the job; the
+# forwarded to the ranks, which checkpoint and exit 75, and the script requeues the job; the
 # requeued script resumes from the checkpoint.
 set -u
 mkdir -p "$LIE_TESTDIR/bin" && cd "$LIE_TESTDIR" || exit 1
@@ -12,7 +12,7 @@ bad() { echo "FAIL $1"; fail=1; }
 SB="$LIE_SRCDIR/jobs/pretrain.sbatch"
 cat > bin/srun <<EOS
 #!/bin/sh
-while [ \$# -gt 0 ] && [ "\${1#--}" != "\$1" ]; do shift; done
+while [ \$# -gt 0 ] && [ "\${1#-}" != "\$1" ]; do [ "\$1" = -c ] && shift; shift; done
 exec $MPIEXEC --oversubscribe -n \$SLURM_NTASKS "\$@"
 EOS
 cat > bin/scontrol <<EOS
@@ -36,7 +36,7 @@ while [ "$(lines run.csv)" -lt 4 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1))
 kill -USR1 $pid
 wait $pid
 rc=$?
-grep -q "stop requested (signal)" job1.log && [ $rc -eq 0 ] && [ -f run.h5 ] && ok "USR1: ranks checkpoint, exit 0" || { bad "USR1 (exit $rc)"; cat job1.log; }
+grep -q "stop requested (signal)" job1.log && [ $rc -eq 0 ] && [ -f run.h5 ] && ok "USR1: ranks checkpoint, script requeues and exits 0" || { bad "USR1 (exit $rc)"; cat job1.log; }
 [ "$(cat requeued 2>/dev/null)" = "requeue 4242" ] && ok "job requeued (scontrol requeue 4242)" || bad "no requeue"
 k=$(tail -1 run.csv | cut -d, -f1)
 EXTRA="$TINY -train_steps $((k + 2))" bash "$SB" > job2.log 2>&1
