@@ -13,9 +13,7 @@
 extern "C" {
 #endif
 
-typedef enum { LIE_PDE_KS = 0, LIE_PDE_KDV, LIE_PDE_BURGERS, LIE_PDE_NS } lie_pde;
-int lie_pde_from_name(const char *name, lie_pde *pde); /* "ks", "kdv", "burgers", "ns" */
-const char *lie_pde_name(lie_pde pde);
+/* lie_pde and its names: core.h (every layer names PDEs). */
 
 #define LIE_IC_MAX_WAVES 64
 
