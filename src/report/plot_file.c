@@ -81,15 +81,15 @@ static int panel1d(const panel_data *d, double vmax, const char *title) {
   double t0 = d->t ? d->t[0] : 0, t1 = d->t && d->nt > 1 ? d->t[d->nt - 1] : t0 + 1;
   if (!(x1 > x0)) x0 = 0, x1 = d->nx;
   if (!(t1 > t0)) t0 = 0, t1 = d->nt;
-  plwind(x0, x1, t1, t0); /* t grows downwards */
-  int err = image(ut, d->nx, d->nt, x0, x1, t1, t0, vmax);
+  plwind(x0, x1, t1, t0);                                  /* t grows downwards */
+  int err = image(ut, d->nx, d->nt, x0, x1, t0, t1, vmax); /* row n = 0 at t0, the top */
   free(ut);
   LIE_CALL(err);
   plcol0(LIE_PL_FG);
   plbox("bcnst", 0, 0, "bcnstv", 0, 0);
   plmtex("t", 1.0, 0.5, 0.5, title);
   plmtex("b", 3.0, 0.5, 0.5, "x");
-  plmtex("l", 3.5, 0.5, 0.5, "t");
+  plmtex("l", 4.0, 0.5, 0.5, "t");
   return LIE_OK;
 }
 
@@ -109,7 +109,7 @@ static int panel_ns(const panel_data *d, int frame, double vmax, const char *tit
 
 /* ---------------------------------------------------------------- pages */
 static int page1d(const char *tmp, const panel_data *d, int np, double vmax, int index, int *w, int *h) {
-  const int pw = 300, ph = 300, ml = 70, gap = 50, mb = 60, mt = 50;
+  const int pw = 300, ph = 300, ml = 70, gap = 70, mb = 80, mt = 40;
   const char *names[3] = {"trajectory", "view 1", "view 2"};
   *w = ml + np * pw + (np - 1) * gap + 20, *h = ph + mb + mt;
   LIE_CALL(lie_rep_pl_begin_png(tmp, *w, *h));
@@ -126,7 +126,7 @@ static int page1d(const char *tmp, const panel_data *d, int np, double vmax, int
   char scale[80];
   snprintf(scale, sizeof scale, "colour: blue -%.3g, white 0, red +%.3g", vmax, vmax);
   plvpor(0, 1, 0, 1);
-  plmtex("b", -1.0, 0.98, 1.0, scale);
+  plmtex("b", -1.2, 0.5, 0.5, scale);
   int e2 = lie_rep_pl_end();
   LIE_CALL(err ? err : e2);
   return LIE_OK;
