@@ -140,14 +140,6 @@ int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_pat
 /* Mean and unbiased std (0 for n = 1) of n values. */
 void lie_mean_std(const double *v, int n, double *mean, double *std);
 
-/* ---------------------------------------------------------------- embedding files */
-/* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-
- * trajectory datasets of data_path:/<mode> (nu, buo_y, L, T, ic_amp, ic_phase, ic_l, seed,
- * success — whichever exist; each must have n rows) and the dataset emb (n, d) float32,
- * returned open in *emb (H5Dclose it) for the caller to fill with
- * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
-int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
-
 #ifdef __cplusplus
 }
 #endif
