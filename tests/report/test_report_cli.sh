@@ -21,7 +21,7 @@ for bad in "-field zz" "-field vx" "-frames 0" "-frames -5" "-index 7" "-index -
   # shellcheck disable=SC2086
   $run "$LIEREG" plot -i k.h5 -o bad.png $bad 2> err.txt
   check "plot $bad" 2 $?
-  # rank 0 names the problem once (other ranks' lines: main.c's error agreement, issue 11)
+  # rank 0 names the problem once (other ranks' lines: main.c's error agreement across ranks)
   [ "$(grep -c '^\[0\].*error' err.txt)" = 1 ] || { echo "FAIL plot $bad: not one error line on rank 0"; cat err.txt; fail=1; }
   [ ! -e bad.png ] && [ ! -e bad.png.tmp ] || { echo "FAIL plot $bad left a file"; ls; fail=1; }
 done
