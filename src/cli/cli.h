@@ -30,11 +30,6 @@ extern int lie_cli_running;
 int lie_cli_output_path(const char *path, PetscBool force, char *tmp, size_t ntmp);
 /* Collective: renames tmp to out once every rank is done with it. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
-/* Single-writer text outputs: close f (checking every write), then rename tmp to path. */
-int lie_cli_finish_file(FILE *f, const char *tmp, const char *path);
-/* CSV row,output,true,pred of test predictions (ntest x m, row-major). */
-int lie_cli_write_predictions(const char *path, const char *tmp, int ntest, int m, const double *truth,
-                              const double *pred);
 
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);

@@ -66,23 +66,3 @@ int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out) {
   LIE_CHECK(ok, LIE_ERR_IO, "cannot rename %s to %s", tmp, out);
   return LIE_OK;
 }
-
-int lie_cli_finish_file(FILE *f, const char *tmp, const char *path) {
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-  LIE_CHECK(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
-  return LIE_OK;
-}
-
-int lie_cli_write_predictions(const char *path, const char *tmp, int ntest, int m, const double *truth,
-                              const double *pred) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "row,output,true,pred\n");
-  for (int i = 0; i < ntest; i++)
-    for (int t = 0; t < m; t++)
-      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
-  LIE_CALL(lie_cli_finish_file(f, tmp, path));
-  return LIE_OK;
-}
