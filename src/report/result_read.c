@@ -93,7 +93,7 @@ static int read_single(json_t *doc, const char *dir, const char *path, lie_rep_r
   get_num(doc, "best_lr", &r->best_lr);
   get_int(doc, "best_epoch", &r->best_epoch);
   snprintf(csv, sizeof csv, "%s/%s.csv", dir, r->name);
-  if (access(csv, R_OK) == 0) snprintf(r->pred, sizeof r->pred, "%s", csv);
+  if (strlen(csv) < sizeof r->pred && access(csv, R_OK) == 0) memcpy(r->pred, csv, strlen(csv) + 1);
   return LIE_OK;
 }
 
