@@ -70,8 +70,22 @@ static void child_where(lie_json j, const char *key, char *w, size_t n) {
     snprintf(w, n, "%s%s%s", t->where, t->where[0] ? "." : "", key ? key : "");
 }
 
+/* JSON strings are UTF-8; a path need not be. Such a string is written with its non-ASCII
+ * bytes as '?' (lossy, but the file stays valid JSON). */
+static json_t *utf8_string(const char *v) {
+  json_t *s = json_string(v);
+  if (s) return s;
+  char *c = strdup(v);
+  if (!c) return NULL;
+  for (char *p = c; *p; p++)
+    if ((unsigned char)*p >= 0x80) *p = '?';
+  s = json_string(c);
+  free(c);
+  return s;
+}
+
 int lie_json_str(lie_json j, const char *key, const char *v) {
-  LIE_CALL(put(j, key, json_string(v ? v : "")));
+  LIE_CALL(put(j, key, utf8_string(v ? v : "")));
   return LIE_OK;
 }
 

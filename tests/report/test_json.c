@@ -33,7 +33,7 @@ static void probe_single_nan(void) {
   memset(&r, 0, sizeof r);
   r.ntrain = 10, r.ntest = 5, r.d = 4, r.m = 1, r.metric = LIE_METRIC_NMSE;
   r.value = NAN, r.boot_mean = INFINITY, r.boot_std = 0.25, r.train_value = 0.5, r.lambda = 1e-3;
-  lie_result_info info = {"odd \"name\" \\ dir/emb.h5", "", "nu", 0, 0, NULL, 0, 0};
+  lie_result_info info = {"odd \"name\" \\ dir/emb.h5", "latin1 \xe9t\xe9.h5", "nu", 0, 0, NULL, 0, 0};
   snprintf(path, sizeof path, "%s/nan_probe.json", dir);
   LIE_TEST_CALL(lie_probe_result_write(path, &info, &o, &r));
   const char *text = slurp(path);
@@ -42,6 +42,7 @@ static void probe_single_nan(void) {
   LIE_TEST_TRUE(strstr(text, "\"value\": null") && strstr(text, "\"nonfinite\": [\"value\", \"bootstrap_mean\"]"),
                 "NaN and Inf written as null and listed in nonfinite");
   LIE_TEST_TRUE(strstr(text, "\"emb\": \"odd \\\"name\\\" \\\\ dir/emb.h5\""), "the path is escaped");
+  LIE_TEST_TRUE(strstr(text, "\"test_emb\": \"latin1 ?t?.h5\""), "a path that is not UTF-8: its bytes >= 0x80 as '?'");
 }
 
 static void sup_sweep_nan(void) {
