@@ -62,6 +62,7 @@ int main(int argc, char **argv) {
   MPI_Barrier(PETSC_COMM_WORLD);
   LIE_TEST_TRUE(plot(in, out, 1, "u", 8) == 0 && exists(out) && !exists(tmp),
                 "a trajectory with a NaN value draws (NaN in magenta), no .tmp left");
+  MPI_Barrier(PETSC_COMM_WORLD); /* every rank has checked the file before rank 0 removes it */
   if (lie_ctx_rank(ctx) == 0) unlink(out);
   MPI_Barrier(PETSC_COMM_WORLD);
   int e = plot(in1, out, 0, "u", 8);
