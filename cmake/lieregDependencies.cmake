@@ -11,7 +11,10 @@ pkg_check_modules(FFTW REQUIRED IMPORTED_TARGET fftw3)
 find_library(FFTW_MPI_LIBRARY NAMES fftw3_mpi REQUIRED HINTS ${FFTW_LIBRARY_DIRS})
 pkg_check_modules(LAPACKE REQUIRED IMPORTED_TARGET lapacke)
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
-pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
+# Presentation (src/report): JSON result files on jansson, figures on PLplot (PNG through
+# its cairo driver, Debian plplot-driver-cairo, loaded at run time).
+pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
+pkg_check_modules(PLPLOT REQUIRED IMPORTED_TARGET plplot)
 
 # HDF5 must be the parallel build: collective writes are how ranks share one file.
 pkg_check_modules(HDF5 REQUIRED IMPORTED_TARGET hdf5-openmpi)
@@ -22,7 +25,7 @@ if(NOT LIEREG_H5_PARALLEL)
 endif()
 
 set(LIEREG_PUBLIC_DEPS MPI::MPI_C PkgConfig::PETSC PkgConfig::HDF5 PkgConfig::FFTW)
-set(LIEREG_PRIVATE_DEPS ${FFTW_MPI_LIBRARY} PkgConfig::LAPACKE PkgConfig::OPENBLAS PkgConfig::PNG)
+set(LIEREG_PRIVATE_DEPS ${FFTW_MPI_LIBRARY} PkgConfig::LAPACKE PkgConfig::OPENBLAS PkgConfig::JANSSON PkgConfig::PLPLOT)
 
 if(LIEREG_WITH_DNNL)
   find_library(DNNL_LIBRARY dnnl)

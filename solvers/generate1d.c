@@ -1,6 +1,7 @@
 /* Generation driver for 1D datasets: trajectory i is solved by rank i % size from its own
  * seed lie_seed_derive(seed, split, i), so the file is identical for any rank count. */
 #include "liereg/io.h"
+#include "liereg/solvers.h"
 
 #include <math.h>
 #include <petscsys.h>

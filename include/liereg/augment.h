@@ -15,7 +15,6 @@
 #define LIEREG_AUGMENT_H
 
 #include "liereg/core.h"
-#include "liereg/solvers.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -140,6 +140,12 @@ typedef enum { LIE_SPLIT_TRAIN = 0, LIE_SPLIT_VALID = 1, LIE_SPLIT_TEST = 2 } li
 int lie_split_from_name(const char *name, lie_split *split);
 const char *lie_split_name(lie_split split);
 
+/* The PDEs liereg knows, by their names on the command line and in the files' `pde`
+ * attribute (src/core/pde.c). Every layer names PDEs, so they live here, not in solvers. */
+typedef enum { LIE_PDE_KS = 0, LIE_PDE_KDV, LIE_PDE_BURGERS, LIE_PDE_NS } lie_pde;
+int lie_pde_from_name(const char *name, lie_pde *pde); /* "ks", "kdv", "burgers", "ns" */
+const char *lie_pde_name(lie_pde pde);
+
 /* ---------------------------------------------------------------- context */
 typedef struct lie_ctx_s *lie_ctx;
 

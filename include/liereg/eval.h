@@ -140,43 +140,6 @@ int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_pat
 /* Mean and unbiased std (0 for n = 1) of n values. */
 void lie_mean_std(const double *v, int n, double *mean, double *std);
 
-/* ---------------------------------------------------------------- embedding files */
-/* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-
- * trajectory datasets of data_path:/<mode> (nu, buo_y, L, T, ic_amp, ic_phase, ic_l, seed,
- * success — whichever exist; each must have n rows) and the dataset emb (n, d) float32,
- * returned open in *emb (H5Dclose it) for the caller to fill with
- * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
-int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
-
-/* ---------------------------------------------------------------- figures (PNG) */
-/* Line / scatter plots with error bars and log axes for the report (label-size curves,
- * predicted vs true, training curves): a self-contained raster with a built-in 5×7 font,
- * written with libpng. Usage: create, set labels/log, add series, write_png, destroy. */
-typedef struct lie_plot_s *lie_plot;
-typedef enum { LIE_PLOT_LINE = 0, LIE_PLOT_MARKERS = 1, LIE_PLOT_LINE_MARKERS = 2 } lie_plot_style;
-
-int lie_plot_create(int width, int height, lie_plot *plot); /* pixels, >= 200 x 150 */
-int lie_plot_set_labels(lie_plot plot, const char *title, const char *xlabel, const char *ylabel);
-int lie_plot_set_log(lie_plot plot, int logx, int logy);
-/* A series of n points (copied); yerr (n) or NULL draws ± error bars; points with a
- * non-finite coordinate are skipped. At most 8 series. */
-int lie_plot_add(lie_plot plot, int n, const double *x, const double *y, const double *yerr, lie_plot_style style,
-                 const char *label);
-/* A dashed y = x reference line; both axes then share one range (predicted vs true). */
-int lie_plot_add_diagonal(lie_plot plot);
-/* Renders (LIE_ERR_USAGE when there is nothing finite to draw or a log axis meets a value
- * <= 0) and writes an 8-bit RGB PNG. */
-int lie_plot_write_png(lie_plot plot, const char *path);
-int lie_plot_destroy(lie_plot *plot);
-/* For tests and custom drawings, valid after lie_plot_render: pixel of data point (x, y),
- * and the colour of a pixel. */
-int lie_plot_render(lie_plot plot);
-int lie_plot_map(lie_plot plot, double x, double y, int *px, int *py);
-int lie_plot_pixel(lie_plot plot, int px, int py, unsigned char rgb[3]);
-/* Tick positions for an axis over [lo, hi] (log: decades, then 2 and 5 subdivisions when the
- * range is short); at most `max` ticks. */
-int lie_plot_ticks(double lo, double hi, int logscale, int max, double *ticks, int *n);
-
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,6 @@
 #include <hdf5.h>
 
 #include "liereg/core.h"
-#include "liereg/solvers.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +98,18 @@ int lie_schema_layout(hid_t group, int *layout);
 int lie_schema_check(hid_t group, const char *path, const char *mode, int layout, const char *field, lie_shape *shape);
 /* The LIE_RULE_* bits for a dataset (is_field: the 1D field, whatever its name). */
 unsigned lie_schema_rules(int layout, const char *name, int is_field);
+#define LIE_IC_MAX_WAVES 64
+
+/* Everything needed to reproduce one 1D trajectory from scratch (stored in the file):
+ * u0(x) = sum_k amp[k] sin(2 pi l[k] x / L + phase[k]) on x in [0, L), solved to time T. */
+typedef struct {
+  double L, T;
+  double nu; /* Burgers viscosity; 0 for KS and KdV */
+  int nwaves;
+  double amp[LIE_IC_MAX_WAVES], phase[LIE_IC_MAX_WAVES];
+  int l[LIE_IC_MAX_WAVES];
+  uint64_t seed;
+} lie_traj1d;
 
 /* ------------------------------------------------------------ 1D datasets */
 /* Writer for the 1D layout: /<mode>/pde_<nt>-<nx>, x, dx, t, dt, L, T, nu (Burgers),
@@ -152,13 +163,13 @@ int lie_datasetns_close(lie_datasetns *ds);
  * PDEArena's files) group /<mode> (or the first split) with vx and a rank-4 u. Collective. */
 int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_ns);
 
-/* ------------------------------------------------------------ generation */
-/* Solve n trajectories of split `split` with the set-up solver and write them to path
- * (a temporary name; the caller renames). Row i holds global trajectory offset + i, whose
- * seed is lie_seed_derive(seed, split, offset + i): shards written with offsets 0, n, 2n, ...
- * are slices of one large dataset. *nfailed = trajectories with success = 0. */
-int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
-                   uint64_t offset, int *nfailed);
+/* ---------------------------------------------------------------- embedding files */
+/* Creates group /<mode> in the open (parallel) embedding file `file`: copies of the per-
+ * trajectory datasets of data_path:/<mode> (nu, buo_y, L, T, ic_amp, ic_phase, ic_l, seed,
+ * success — whichever exist; each must have n rows) and the dataset emb (n, d) float32,
+ * returned open in *emb (H5Dclose it) for the caller to fill with
+ * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
+int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
 
 /* ------------------------------------------------------------ merging shards (merge.c) */
 /* Concatenates dataset files of one dataset (e.g. the shards of jobs/generate_array.sbatch)

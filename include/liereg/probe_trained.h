@@ -1,4 +1,4 @@
-/* The paper's linear probe (issue 7, DESIGN §8): a linear head trained with Adam on the
+/* The paper's linear probe (docs/DESIGN.md §8): a linear head trained with Adam on the
  * FROZEN pretrained encoder, on random crops of the labelled trajectories (`liereg probe
  * -probe_mode trained`). The encoder runs forward only, in inference mode (the checkpoint's
  * batch-norm running statistics); the head (W, b) gets its closed-form gradient and an Adam

@@ -8,27 +8,15 @@
 #define LIEREG_SOLVERS_H
 
 #include "liereg/core.h"
+#include "liereg/io.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum { LIE_PDE_KS = 0, LIE_PDE_KDV, LIE_PDE_BURGERS, LIE_PDE_NS } lie_pde;
-int lie_pde_from_name(const char *name, lie_pde *pde); /* "ks", "kdv", "burgers", "ns" */
-const char *lie_pde_name(lie_pde pde);
+/* lie_pde and its names: core.h (every layer names PDEs). */
 
-#define LIE_IC_MAX_WAVES 64
-
-/* Everything needed to reproduce one 1D trajectory from scratch (stored in the file):
- * u0(x) = sum_k amp[k] sin(2 pi l[k] x / L + phase[k]) on x in [0, L), solved to time T. */
-typedef struct {
-  double L, T;
-  double nu; /* Burgers viscosity; 0 for KS and KdV */
-  int nwaves;
-  double amp[LIE_IC_MAX_WAVES], phase[LIE_IC_MAX_WAVES];
-  int l[LIE_IC_MAX_WAVES];
-  uint64_t seed;
-} lie_traj1d;
+/* lie_traj1d (the stored record of a trajectory) and LIE_IC_MAX_WAVES: io.h. */
 
 typedef struct lie_solver1d_s *lie_solver1d;
 
@@ -71,6 +59,14 @@ int lie_solver1d_set_method(lie_solver1d s, int n_internal, int steps);
 /* Time integrator "etdab" (exponential Adams-Bashforth of the given order, default 6),
  * "etdrk4" or "ts" (PETSc TS); order <= 0 keeps the current order. */
 int lie_solver1d_set_integrator(lie_solver1d s, const char *name, int order);
+
+/* ------------------------------------------------------------ generation */
+/* Solve n trajectories of split `split` with the set-up solver and write them to path
+ * (a temporary name; the caller renames). Row i holds global trajectory offset + i, whose
+ * seed is lie_seed_derive(seed, split, offset + i): shards written with offsets 0, n, 2n, ...
+ * are slices of one large dataset. *nfailed = trajectories with success = 0. */
+int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
+                   uint64_t offset, int *nfailed);
 
 #ifdef __cplusplus
 }

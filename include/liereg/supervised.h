@@ -1,4 +1,4 @@
-/* Supervised baseline for the downstream regression targets (issue 7, DESIGN §8): the same
+/* Supervised baseline for the downstream regression targets (docs/DESIGN.md §8): the same
  * encoder as pretraining (ResNet-18 1D/2D, same crops and normalisation) plus a linear head,
  * trained from scratch on the labels with AdamW, MPI data-parallel, early-stopped on a
  * validation split carved out of the labelled set, the learning rate chosen on it from a small

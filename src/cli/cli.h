@@ -43,11 +43,6 @@ int lie_cli_not_input(const char *out, const char *in, const char *what);
 /* Collective: renames tmp to out once every rank is done with it; an error on any rank before
  * it (agreed) or in the rename becomes the same error on all. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
-/* Single-writer text outputs: close f (checking every write), then rename tmp to path. */
-int lie_cli_finish_file(FILE *f, const char *tmp, const char *path);
-/* CSV row,output,true,pred of test predictions (ntest x m, row-major). */
-int lie_cli_write_predictions(const char *path, const char *tmp, int ntest, int m, const double *truth,
-                              const double *pred);
 
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
@@ -65,16 +60,6 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_report(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args);
 
-/* cmd_supervised.c: result files shared with quickstart (rank 0 calls; tmp renamed to path). */
-int lie_sup_write_json(const char *path, const char *tmp, const lie_sup_cfg *c, const lie_sup_result *r, int nsizes,
-                       const int *sizes, int nseeds);
-int lie_sup_write_predictions(const char *path, const char *tmp, const lie_sup_result *r);
-void lie_sup_print(const char *target, const lie_sup_result *r);
-
-/* cmd_probe.c: figures of a probe result (rank 0): predicted vs true, or the label-size curve. */
-int lie_cli_probe_plot_predictions(const char *path, const char *target, const lie_probe_result *r);
-int lie_cli_probe_plot_sweep(const char *path, const char *target, const char *method, int nsizes, const int *sizes,
-                             int nseeds, const lie_probe_result *r);
 /* cmd_probe_trained.c: `liereg probe -probe_mode trained`, called by cmd_probe once the options
  * are read and checked (lie_cli_options_done has run). */
 #define LIE_CLI_MAX_SWEEP 32
@@ -84,8 +69,5 @@ typedef struct {
   int nsizes, sizes[LIE_CLI_MAX_SWEEP], nseeds;
 } lie_cli_probe_args;
 int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_cfg *cfg, const lie_cli_probe_args *a);
-/* Its JSON result file for a single run (rank 0; tmp renamed to path), shared with quickstart. */
-int lie_cli_probe_trained_json(const char *path, const char *tmp, const lie_probe_trained_cfg *c,
-                               const lie_sup_result *r, double train_value, int dim);
 
 #endif

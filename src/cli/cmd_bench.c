@@ -116,6 +116,35 @@ static int build(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, cons
   return LIE_OK;
 }
 
+/* The result line: timings per step, throughput, memory and the last loss. */
+static int print_result(const char *backend, const bench_opts *o, int N, size_t np, double dt, double fwd, double bwd,
+                        double gflop, double rss_mb, double loss) {
+  lie_json j;
+  LIE_CALL(lie_json_create(&j));
+  int e = lie_json_str(j, "bench", "train");
+  if (!e) e = lie_json_str(j, "impl", "liereg");
+  if (!e) e = lie_json_str(j, "backend", backend);
+  if (!e) e = lie_json_str(j, "model", o->model);
+  if (!e) e = lie_json_str(j, "input", o->input);
+  if (!e) e = lie_json_int(j, "batch", N);
+  if (!e) e = lie_json_int(j, "threads", o->threads);
+  if (!e) e = lie_json_int(j, "width", o->width);
+  if (!e) e = lie_json_int(j, "params", (long long)np);
+  if (!e) e = lie_json_int(j, "steps", o->steps);
+  if (!e) e = lie_json_real(j, "step_s", dt);
+  if (!e) e = lie_json_real(j, "forward_s", fwd);
+  if (!e) e = lie_json_real(j, "backward_opt_s", bwd);
+  if (!e) e = lie_json_real(j, "samples_per_s", N / dt);
+  if (!e) e = lie_json_real(j, "gflop_per_step", gflop);
+  if (!e) e = lie_json_real(j, "gflop_per_s", gflop / dt);
+  if (!e) e = lie_json_real(j, "peak_rss_mb", rss_mb);
+  if (!e) e = lie_json_real(j, "loss", loss);
+  if (!e) e = lie_json_print(j, stdout);
+  lie_json_destroy(&j);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
 static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, const int *exp, int nexp) {
   lie_nn_net net;
   lie_nn_adamw opt;
@@ -150,16 +179,14 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   getrusage(RUSAGE_SELF, &ru);
   size_t np;
   lie_nn_net_params(net, &np);
-  if (lie_ctx_rank(ctx) == 0)
-    printf("{\"bench\":\"train\",\"impl\":\"liereg\",\"backend\":\"%s\",\"model\":\"%s\",\"input\":\"%s\",\"batch\":%d,"
-           "\"threads\":%d,\"width\":%d,\"params\":%zu,\"steps\":%d,\"step_s\":%.4f,\"forward_s\":%.4f,"
-           "\"backward_opt_s\":%.4f,\"samples_per_s\":%.3f,\"gflop_per_step\":%.2f,\"gflop_per_s\":%.1f,"
-           "\"peak_rss_mb\":%.0f,\"loss\":%.5g}\n",
-           lie_nn_backend_name(lie_nn_net_get_backend(net)), o->model, o->input, N, (int)o->threads, (int)o->width, np,
-           (int)o->steps, dt, tf / o->steps, tb / o->steps, N / dt, gflop, gflop / dt, ru.ru_maxrss / 1024.0, loss);
+  int err = LIE_OK;
+  if (lie_ctx_rank(ctx) == 0) /* one JSON line (valid JSON whatever the loss: lie_json) */
+    err = print_result(lie_nn_backend_name(lie_nn_net_get_backend(net)), o, N, np, dt, tf / o->steps, tb / o->steps,
+                       gflop, ru.ru_maxrss / 1024.0, loss);
   free(x), free(g), free(zc), free(cov);
   LIE_CALL(lie_nn_adamw_destroy(&opt));
   LIE_CALL(lie_nn_net_destroy(&net));
+  LIE_CALL(err);
   return LIE_OK;
 }
 

@@ -1,6 +1,6 @@
 /* liereg probe -emb EMB.h5 -target NAME [-probe_sweep 64,128,...] [-o RESULT.json]: ridge
  * probe on frozen representations (docs/EVAL.md). Prints one parseable line per result; -o also
- * writes them as JSON (tmp file renamed when complete). */
+ * writes them as JSON (lie_probe_result_write, src/report). */
 #include "cli.h"
 #include "liereg/options.h"
 
@@ -9,104 +9,6 @@
 #include <unistd.h>
 
 #define MAX_SWEEP LIE_CLI_MAX_SWEEP
-
-static void json_single(FILE *f, const lie_probe_opts *o, const lie_probe_result *r) {
-  fprintf(f,
-          "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"bootstrap\": %d, "
-          "\"train_value\": %.10g, \"lambda\": %.10g, \"folds\": %d, \"ntrain\": %d, \"ntest\": %d, \"dim\": %d, "
-          "\"outputs\": %d, \"log_target\": %s",
-          r->value, r->boot_mean, r->boot_std, o->nboot, r->train_value, r->lambda, o->cv.folds, r->ntrain, r->ntest,
-          r->d, r->m, o->log_target ? "true" : "false");
-}
-
-/* One sweep entry: the seeds' values with their mean and std. */
-static void json_sweep(FILE *f, int size, int nseeds, const lie_probe_result *r) {
-  double v[MAX_SWEEP], mean, std;
-  for (int s = 0; s < nseeds; s++)
-    v[s] = r[s].value;
-  lie_mean_std(v, nseeds, &mean, &std);
-  fprintf(f, "{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g, \"values\": [", size, nseeds, mean, std);
-  for (int s = 0; s < nseeds; s++)
-    fprintf(f, "%s%.10g", s ? ", " : "", r[s].value);
-  fprintf(f, "], \"lambdas\": [");
-  for (int s = 0; s < nseeds; s++)
-    fprintf(f, "%s%.6g", s ? ", " : "", r[s].lambda);
-  fprintf(f, "]}");
-}
-
-static int write_json(const char *path, const char *tmp, const char *emb, const char *target, const lie_probe_opts *o,
-                      const lie_probe_result *r, int nsizes, const int *sizes, int nseeds) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "{\"emb\": \"%s\", \"test_emb\": \"%s\", \"target\": \"%s\", \"metric\": \"%s\", ", emb,
-          o->test_emb[0] ? o->test_emb : emb, target, lie_metric_name(r->metric));
-  if (!nsizes)
-    json_single(f, o, r);
-  else {
-    fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
-    for (int i = 0; i < nsizes; i++) {
-      fprintf(f, "%s", i ? ", " : "");
-      json_sweep(f, sizes[i], nseeds, r + i * nseeds);
-    }
-    fprintf(f, "]");
-  }
-  fprintf(f, "}\n");
-  return lie_cli_finish_file(f, tmp, path);
-}
-
-/* Predicted vs true values of the test split (for scatter plots in reports). */
-static int write_predictions(const char *path, const char *tmp, const lie_probe_result *r) {
-  return lie_cli_write_predictions(path, tmp, r->ntest, r->m, r->truth, r->pred);
-}
-
-/* Predicted vs true on the test split, one series per output (up to 8), with y = x. */
-int lie_cli_probe_plot_predictions(const char *path, const char *target, const lie_probe_result *r) {
-  lie_plot pl;
-  char title[160], lab[32];
-  int m = r->m < 8 ? r->m : 8, err = LIE_OK;
-  double *x, *y;
-  LIE_ALLOC(x, 2 * (size_t)r->ntest);
-  y = x + r->ntest;
-  snprintf(title, sizeof title, "%s: predicted vs true (%s %.4g)", target, lie_metric_name(r->metric), r->value);
-  LIE_CALL(lie_plot_create(480, 480, &pl));
-  lie_plot_set_labels(pl, title, "true", "predicted");
-  for (int t = 0; !err && t < m; t++) {
-    for (int i = 0; i < r->ntest; i++)
-      x[i] = r->truth[(size_t)i * r->m + t], y[i] = r->pred[(size_t)i * r->m + t];
-    snprintf(lab, sizeof lab, "output %d", t);
-    err = lie_plot_add(pl, r->ntest, x, y, NULL, LIE_PLOT_MARKERS, r->m > 1 ? lab : NULL);
-  }
-  if (!err) err = lie_plot_add_diagonal(pl);
-  if (!err) err = lie_plot_write_png(pl, path);
-  lie_plot_destroy(&pl);
-  free(x);
-  LIE_CALL(err);
-  return LIE_OK;
-}
-
-/* Label-size curve: mean ± std over the seeds against the number of labels (log x). */
-int lie_cli_probe_plot_sweep(const char *path, const char *target, const char *method, int nsizes, const int *sizes,
-                             int nseeds, const lie_probe_result *r) {
-  double x[MAX_SWEEP], y[MAX_SWEEP], e[MAX_SWEEP], v[MAX_SWEEP];
-  char title[160], ylab[64];
-  lie_plot pl;
-  for (int i = 0; i < nsizes; i++) {
-    for (int s = 0; s < nseeds; s++)
-      v[s] = r[i * nseeds + s].value;
-    x[i] = sizes[i];
-    lie_mean_std(v, nseeds, &y[i], &e[i]);
-  }
-  snprintf(title, sizeof title, "%s: %s vs labelled set size", target, method);
-  snprintf(ylab, sizeof ylab, "test %s (mean +- std, %d seeds)", lie_metric_name(r->metric), nseeds);
-  LIE_CALL(lie_plot_create(640, 420, &pl));
-  lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
-  lie_plot_set_log(pl, 1, 0);
-  int err = lie_plot_add(pl, nsizes, x, y, e, LIE_PLOT_LINE_MARKERS, method);
-  if (!err) err = lie_plot_write_png(pl, path);
-  lie_plot_destroy(&pl);
-  LIE_CALL(err);
-  return LIE_OK;
-}
 
 static void print_single(const char *target, const lie_probe_result *r) {
   printf("probe target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g train_value=%.6g "
@@ -225,12 +127,12 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
       print_sweep(target, isizes[i], (int)nseeds, r + i * nseeds);
     fflush(stdout);
   }
-  if (!err && out[0] && lie_ctx_rank(ctx) == 0)
-    err = write_json(out, tmp, emb, target, &o, r, (int)nsizes, isizes, (int)nseeds);
-  if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = write_predictions(preds, ptmp, r);
+  lie_result_info rinfo = {emb, o.test_emb, target, (int)nsizes, (int)nseeds, isizes, 0, 0};
+  if (!err && out[0] && lie_ctx_rank(ctx) == 0) err = lie_probe_result_write(out, &rinfo, &o, r);
+  if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = lie_predictions_write(preds, r->ntest, r->m, r->truth, r->pred);
   if (!err && png[0] && lie_ctx_rank(ctx) == 0)
-    err = sweep ? lie_cli_probe_plot_sweep(png, target, "SSL + ridge", (int)nsizes, isizes, (int)nseeds, r)
-                : lie_cli_probe_plot_predictions(png, target, r);
+    err = sweep ? lie_plot_sweep_png(png, target, "SSL + ridge", (int)nsizes, isizes, (int)nseeds, r)
+                : lie_plot_predictions_png(png, target, r);
   for (int i = 0; i < nres; i++)
     lie_probe_result_free(&r[i]);
   free(r);

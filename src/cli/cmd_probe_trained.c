@@ -2,7 +2,7 @@
  * -target NAME [-probe_sweep ...] [-o R.json] [-probe_predictions P.csv]: the paper's linear
  * head trained with Adam on the frozen encoder (src/eval/probe_trained.c, docs/EVAL.md).
  * Output lines and JSON in the ridge probe's layout plus "mode": "trained",
- * "method": "ssl+trained" and the lr/epoch selection. */
+ * "method": "ssl+trained" and the lr/epoch selection (lie_probe_trained_result_write). */
 #include "cli.h"
 
 #include <math.h>
@@ -10,73 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int write_json(const char *tmp, const lie_cli_probe_args *a, const lie_probe_trained_cfg *c,
-                      const lie_sup_result *r, double train_value, int dim);
-
-static void json_run(FILE *f, const lie_probe_trained_cfg *c, const lie_sup_result *r, double train_value, int dim) {
-  fprintf(f,
-          "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"bootstrap\": %d, "
-          "\"train_value\": %.10g, \"valid_value\": %.10g, \"best_lr\": %.6g, \"best_epoch\": %d, \"ntrain\": %d, "
-          "\"nvalid\": %d, \"ntest\": %d, \"dim\": %d, \"outputs\": %d, \"first_loss\": %.6g, \"last_loss\": %.6g, "
-          "\"seconds\": %.3f, \"lr_grid\": [",
-          r->value, r->boot_mean, r->boot_std, c->probe.nboot, train_value, r->valid_value, r->best_lr, r->best_epoch,
-          r->ntrain, r->nvalid, r->ntest, dim, r->m, r->first_loss, r->last_loss, r->seconds);
-  for (int i = 0; i < r->nlr; i++)
-    fprintf(f, "%s{\"lr\": %.6g, \"valid\": %.10g, \"epoch\": %d, \"epochs_run\": %d}", i ? ", " : "", r->lr[i],
-            r->lr_valid[i], r->lr_epoch[i], r->lr_ran[i]);
-  fprintf(f, "]");
-}
-
-static void json_sweep(FILE *f, int size, int nseeds, const lie_sup_result *r) {
-  double v[LIE_CLI_MAX_SWEEP], mean, std;
-  for (int s = 0; s < nseeds; s++)
-    v[s] = r[s].value;
-  lie_mean_std(v, nseeds, &mean, &std);
-  fprintf(f, "{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g, \"values\": [", size, nseeds, mean, std);
-  for (int s = 0; s < nseeds; s++)
-    fprintf(f, "%s%.10g", s ? ", " : "", v[s]);
-  fprintf(f, "], \"best_lr\": [");
-  for (int s = 0; s < nseeds; s++)
-    fprintf(f, "%s%.6g", s ? ", " : "", r[s].best_lr);
-  fprintf(f, "], \"best_epoch\": [");
-  for (int s = 0; s < nseeds; s++)
-    fprintf(f, "%s%d", s ? ", " : "", r[s].best_epoch);
-  fprintf(f, "]}");
-}
-
-int lie_cli_probe_trained_json(const char *path, const char *tmp, const lie_probe_trained_cfg *c,
-                               const lie_sup_result *r, double train_value, int dim) {
-  lie_cli_probe_args a;
-  memset(&a, 0, sizeof a);
-  a.out = path;
-  return write_json(tmp, &a, c, r, train_value, dim);
-}
-
-static int write_json(const char *tmp, const lie_cli_probe_args *a, const lie_probe_trained_cfg *c,
-                      const lie_sup_result *r, double train_value, int dim) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f,
-          "{\"mode\": \"trained\", \"method\": \"ssl+trained\", \"ckpt\": \"%s\", \"data\": \"%s\", \"test_data\": "
-          "\"%s\", \"target\": \"%s\", \"metric\": \"%s\", \"log_target\": %s, \"augment\": \"%s\", "
-          "\"schedule\": \"%s\", \"epochs_max\": %d, \"patience\": %d, \"batch\": %d, \"valid_frac\": %g, ",
-          c->ckpt, c->data, c->test_data[0] ? c->test_data : c->data, c->target, lie_metric_name(r->metric),
-          c->probe.log_target ? "true" : "false", c->lie_aug ? "lie" : "crop", c->cosine ? "cosine" : "constant",
-          c->epochs, c->patience, c->batch, c->valid_frac);
-  if (!a->nsizes)
-    json_run(f, c, r, train_value, dim);
-  else {
-    fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
-    for (int i = 0; i < a->nsizes; i++) {
-      fprintf(f, "%s", i ? ", " : "");
-      json_sweep(f, a->sizes[i], a->nseeds, r + i * a->nseeds);
-    }
-    fprintf(f, "]");
-  }
-  fprintf(f, "}\n");
-  return lie_cli_finish_file(f, tmp, a->out);
-}
 
 /* The ridge probe's result view of a trained-probe run (shares pred/truth; for the plots). */
 static lie_probe_result as_probe(const lie_sup_result *r, double train_value, int dim) {
@@ -103,17 +36,17 @@ static int outputs(lie_ctx ctx, const lie_cli_probe_args *a, const lie_probe_tra
            lie_metric_name(r->metric), a->sizes[i], a->nseeds, mean, std, r->ntest);
   }
   fflush(stdout);
-  if (a->out[0]) LIE_CALL(write_json(tmp, a, c, r, train_value, dim));
-  if (a->preds[0]) LIE_CALL(lie_cli_write_predictions(a->preds, ptmp, r->ntest, r->m, r->truth, r->pred));
+  lie_result_info info = {NULL, NULL, c->target, a->nsizes, a->nseeds, a->sizes, train_value, dim};
+  if (a->out[0]) LIE_CALL(lie_probe_trained_result_write(a->out, &info, c, r));
+  if (a->preds[0]) LIE_CALL(lie_predictions_write(a->preds, r->ntest, r->m, r->truth, r->pred));
   if (a->png[0]) {
     int n = a->nsizes ? a->nsizes * a->nseeds : 1;
     lie_probe_result *p;
     LIE_ALLOC(p, n);
     for (int i = 0; i < n; i++)
       p[i] = as_probe(&r[i], train_value, dim);
-    int err = a->nsizes
-                  ? lie_cli_probe_plot_sweep(a->png, c->target, "SSL + trained head", a->nsizes, a->sizes, a->nseeds, p)
-                  : lie_cli_probe_plot_predictions(a->png, c->target, p);
+    int err = a->nsizes ? lie_plot_sweep_png(a->png, c->target, "SSL + trained head", a->nsizes, a->sizes, a->nseeds, p)
+                        : lie_plot_predictions_png(a->png, c->target, p);
     free(p);
     LIE_CALL(err);
   }

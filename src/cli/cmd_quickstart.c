@@ -155,49 +155,6 @@ static int embed(qs_job *q, const char *ckpt, const char *data, const char *out)
   return LIE_OK;
 }
 
-/* Probe results in liereg probe's JSON layout (what liereg report reads). */
-static int probe_json(const char *path, const char *emb, const char *test, const char *target,
-                      const lie_probe_result *r, int nsizes, const int *sizes, int nseeds) {
-  char tmp[QS_PATH + 16];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "{\"emb\": \"%s\", \"test_emb\": \"%s\", \"target\": \"%s\", \"metric\": \"%s\", ", emb, test, target,
-          lie_metric_name(r->metric));
-  if (!nsizes)
-    fprintf(f,
-            "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"train_value\": %.10g, "
-            "\"lambda\": %.10g, \"ntrain\": %d, \"ntest\": %d, \"dim\": %d, \"outputs\": %d",
-            r->value, r->boot_mean, r->boot_std, r->train_value, r->lambda, r->ntrain, r->ntest, r->d, r->m);
-  else {
-    fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
-    for (int i = 0; i < nsizes; i++) {
-      double v[QS_MAXSIZES * 4], mean, std;
-      for (int s = 0; s < nseeds; s++)
-        v[s] = r[i * nseeds + s].value;
-      lie_mean_std(v, nseeds, &mean, &std);
-      fprintf(f, "%s{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g}", i ? ", " : "", sizes[i], nseeds,
-              mean, std);
-    }
-    fprintf(f, "]");
-  }
-  fprintf(f, "}\n");
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  LIE_CHECK(!bad && rename(tmp, path) == 0, LIE_ERR_IO, "writing %s failed", path);
-  return LIE_OK;
-}
-
-static int probe_predictions(const char *path, const lie_probe_result *r) {
-  lie_sup_result s;
-  char tmp[QS_PATH + 16];
-  memset(&s, 0, sizeof s);
-  s.ntest = r->ntest, s.m = r->m, s.pred = r->pred, s.truth = r->truth;
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  LIE_CALL(lie_sup_write_predictions(path, tmp, &s));
-  return LIE_OK;
-}
-
 static int probe(qs_job *q, const qs_task *t, const char *emb, const char *temb, const char *name, int nsizes,
                  const int *sizes) {
   lie_probe_opts o;
@@ -210,9 +167,10 @@ static int probe(qs_job *q, const qs_task *t, const char *emb, const char *temb,
   LIE_CALL(lie_probe_run(q->ctx, &o, emb, t->target, &one));
   int err = LIE_OK;
   snprintf(path, sizeof path, "%s/%s_probe.json", q->run, name);
-  if (me == 0) err = probe_json(path, emb, temb, t->target, &one, 0, NULL, 0);
+  lie_result_info info = {emb, temb, t->target, 0, 0, NULL, 0, 0};
+  if (me == 0) err = lie_probe_result_write(path, &info, &o, &one);
   snprintf(path, sizeof path, "%s/%s_probe.csv", q->run, name);
-  if (!err && me == 0) err = probe_predictions(path, &one);
+  if (!err && me == 0) err = lie_predictions_write(path, one.ntest, one.m, one.truth, one.pred);
   lie_log_info(q->ctx, "probe %s %s: test %s %.5g ± %.3g (%d labels, lambda %.3g)", name, t->target,
                lie_metric_name(one.metric), one.value, one.boot_std, one.ntrain, one.lambda);
   lie_probe_result_free(&one);
@@ -221,7 +179,8 @@ static int probe(qs_job *q, const qs_task *t, const char *emb, const char *temb,
   memset(sw, 0, sizeof sw);
   LIE_CALL(lie_probe_sweep(q->ctx, &o, emb, t->target, nsizes, sizes, nseeds, sw));
   snprintf(path, sizeof path, "%s/%s_probe_sweep.json", q->run, name);
-  if (me == 0) err = probe_json(path, emb, temb, t->target, sw, nsizes, sizes, nseeds);
+  info.nsizes = nsizes, info.nseeds = nseeds, info.sizes = sizes;
+  if (me == 0) err = lie_probe_result_write(path, &info, &o, sw);
   for (int i = 0; i < nsizes * nseeds; i++)
     lie_probe_result_free(&sw[i]);
   LIE_CALL(err);
@@ -234,7 +193,7 @@ static int trained_probe(qs_job *q, const qs_task *t, const char *lab, const cha
                          const char *name) {
   lie_probe_trained_cfg c;
   lie_sup_result r;
-  char path[QS_PATH + 64], tmp[QS_PATH + 80];
+  char path[QS_PATH + 64];
   double tv = 0;
   int dim = 0, err = LIE_OK, me = lie_ctx_rank(q->ctx);
   lie_probe_trained_cfg_default(&c);
@@ -246,12 +205,11 @@ static int trained_probe(qs_job *q, const qs_task *t, const char *lab, const cha
    * fine and 10-15x faster than the reference one here */
   c.probe.log_target = t->log_target, c.threads = q->threads;
   LIE_CALL(lie_probe_trained_run(q->ctx, &c, &r, &dim, &tv));
+  lie_result_info info = {NULL, NULL, t->target, 0, 0, NULL, tv, dim};
   snprintf(path, sizeof path, "%s/%s_trained.json", q->run, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (me == 0) err = lie_cli_probe_trained_json(path, tmp, &c, &r, tv, dim);
+  if (me == 0) err = lie_probe_trained_result_write(path, &info, &c, &r);
   snprintf(path, sizeof path, "%s/%s_trained.csv", q->run, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (!err && me == 0) err = lie_sup_write_predictions(path, tmp, &r);
+  if (!err && me == 0) err = lie_predictions_write(path, r.ntest, r.m, r.truth, r.pred);
   lie_log_info(q->ctx, "trained head %s %s: test %s %.5g ± %.3g (%d labels, lr %.3g, %d epochs)", name, t->target,
                lie_metric_name(r.metric), r.value, r.boot_std, r.ntrain, r.best_lr, r.best_epoch);
   lie_sup_result_free(&r);
@@ -264,7 +222,7 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   lie_sup_cfg c;
   lie_pretrain_state st;
   lie_sup_result r[QS_MAXSIZES * 4];
-  char path[QS_PATH + 64], tmp[QS_PATH + 80];
+  char path[QS_PATH + 64];
   const qs_scale *sc = q->sc;
   const int nseeds = sc->seeds, me = lie_ctx_rank(q->ctx);
   lie_sup_cfg_default(&c);
@@ -285,17 +243,16 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   memset(r, 0, sizeof r);
   LIE_CALL(lie_sup_sweep(q->ctx, &c, nsizes, sizes, nseeds, r));
   int err = LIE_OK;
+  lie_result_info sweep = {NULL, NULL, t->target, nsizes, nseeds, sizes, 0, 0}, single = sweep;
+  single.nsizes = 0;
   snprintf(path, sizeof path, "%s/%s_supervised_sweep.json", q->run, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (me == 0) err = lie_sup_write_json(path, tmp, &c, r, nsizes, sizes, nseeds);
+  if (me == 0) err = lie_sup_result_write(path, &sweep, &c, r);
   /* The largest size is the whole labelled split: its seed-1 run is the headline result. */
   const lie_sup_result *full = &r[(nsizes - 1) * nseeds];
   snprintf(path, sizeof path, "%s/%s_supervised.json", q->run, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (!err && me == 0) err = lie_sup_write_json(path, tmp, &c, full, 0, NULL, 0);
+  if (!err && me == 0) err = lie_sup_result_write(path, &single, &c, full);
   snprintf(path, sizeof path, "%s/%s_supervised.csv", q->run, name);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  if (!err && me == 0) err = lie_sup_write_predictions(path, tmp, full);
+  if (!err && me == 0) err = lie_predictions_write(path, full->ntest, full->m, full->truth, full->pred);
   lie_log_info(q->ctx, "supervised %s %s: test %s %.5g ± %.3g (%d labels, lr %.3g, %d epochs)", name, t->target,
                lie_metric_name(full->metric), full->value, full->boot_std, full->ntrain, full->best_lr,
                full->best_epoch);

@@ -1,7 +1,7 @@
 /* liereg supervised -data TRAIN.h5 -test_data TEST.h5 -target NAME [-sup_sweep 64,128,...]
  * [-o RESULT.json] [-sup_predictions PRED.csv]: the supervised baseline (docs/EVAL.md).
  * Prints one parseable line per result; -o writes JSON in the layout of liereg probe's, with
- * "method": "supervised" and the lr/epoch selection. */
+ * "method": "supervised" and the lr/epoch selection (lie_sup_result_write, src/report). */
 #include "cli.h"
 #include "liereg/options.h"
 
@@ -10,60 +10,7 @@
 
 #define MAX_SWEEP 32
 
-static void json_run(FILE *f, const lie_sup_result *r) {
-  fprintf(f,
-          "\"value\": %.10g, \"bootstrap_mean\": %.10g, \"bootstrap_std\": %.10g, \"valid_value\": %.10g, "
-          "\"best_lr\": %.6g, \"best_epoch\": %d, \"ntrain\": %d, \"nvalid\": %d, \"ntest\": %d, \"outputs\": %d, "
-          "\"first_loss\": %.6g, \"last_loss\": %.6g, \"seconds\": %.3f, \"lr_grid\": [",
-          r->value, r->boot_mean, r->boot_std, r->valid_value, r->best_lr, r->best_epoch, r->ntrain, r->nvalid,
-          r->ntest, r->m, r->first_loss, r->last_loss, r->seconds);
-  for (int i = 0; i < r->nlr; i++)
-    fprintf(f, "%s{\"lr\": %.6g, \"valid\": %.10g, \"epoch\": %d, \"epochs_run\": %d}", i ? ", " : "", r->lr[i],
-            r->lr_valid[i], r->lr_epoch[i], r->lr_ran[i]);
-  fprintf(f, "]");
-}
-
-int lie_sup_write_json(const char *path, const char *tmp, const lie_sup_cfg *c, const lie_sup_result *r, int nsizes,
-                       const int *sizes, int nseeds) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f,
-          "{\"method\": \"supervised\", \"data\": \"%s\", \"test_data\": \"%s\", \"target\": \"%s\", "
-          "\"metric\": \"%s\", \"log_target\": %s, \"augment\": \"%s\", \"epochs_max\": %d, \"patience\": %d, ",
-          c->train, c->test, c->target, lie_metric_name(r->metric), c->log_target ? "true" : "false",
-          c->lie_aug ? "lie" : "crop", c->epochs, c->patience);
-  if (!nsizes)
-    json_run(f, r);
-  else {
-    fprintf(f, "\"ntest\": %d, \"sweep\": [", r->ntest);
-    for (int i = 0; i < nsizes; i++) {
-      double v[MAX_SWEEP], mean, std;
-      for (int s = 0; s < nseeds; s++)
-        v[s] = r[i * nseeds + s].value;
-      lie_mean_std(v, nseeds, &mean, &std);
-      fprintf(f, "%s{\"ntrain\": %d, \"seeds\": %d, \"mean\": %.10g, \"std\": %.10g, \"values\": [", i ? ", " : "",
-              sizes[i], nseeds, mean, std);
-      for (int s = 0; s < nseeds; s++)
-        fprintf(f, "%s%.10g", s ? ", " : "", v[s]);
-      fprintf(f, "], \"best_lr\": [");
-      for (int s = 0; s < nseeds; s++)
-        fprintf(f, "%s%.6g", s ? ", " : "", r[i * nseeds + s].best_lr);
-      fprintf(f, "], \"best_epoch\": [");
-      for (int s = 0; s < nseeds; s++)
-        fprintf(f, "%s%d", s ? ", " : "", r[i * nseeds + s].best_epoch);
-      fprintf(f, "]}");
-    }
-    fprintf(f, "]");
-  }
-  fprintf(f, "}\n");
-  return lie_cli_finish_file(f, tmp, path);
-}
-
-int lie_sup_write_predictions(const char *path, const char *tmp, const lie_sup_result *r) {
-  return lie_cli_write_predictions(path, tmp, r->ntest, r->m, r->truth, r->pred);
-}
-
-void lie_sup_print(const char *target, const lie_sup_result *r) {
+static void print_single(const char *target, const lie_sup_result *r) {
   printf("supervised target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g valid_value=%.6g "
          "best_lr=%.4g best_epoch=%d ntrain=%d nvalid=%d ntest=%d outputs=%d first_loss=%.5g last_loss=%.5g\n",
          target, lie_metric_name(r->metric), r->value, r->boot_mean, r->boot_std, r->valid_value, r->best_lr,
@@ -109,7 +56,7 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
   LIE_ALLOC(r, nres);
   err = nsizes ? lie_sup_sweep(ctx, &cfg, (int)nsizes, isizes, (int)nseeds, r) : lie_sup_run(ctx, &cfg, r);
   if (!err && lie_ctx_rank(ctx) == 0) {
-    if (!nsizes) lie_sup_print(cfg.target, r);
+    if (!nsizes) print_single(cfg.target, r);
     for (int i = 0; i < nsizes; i++) {
       double v[MAX_SWEEP], mean, std;
       for (int s = 0; s < nseeds; s++)
@@ -120,9 +67,9 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
     }
     fflush(stdout);
   }
-  if (!err && out[0] && lie_ctx_rank(ctx) == 0)
-    err = lie_sup_write_json(out, tmp, &cfg, r, (int)nsizes, isizes, (int)nseeds);
-  if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = lie_sup_write_predictions(preds, ptmp, r);
+  lie_result_info info = {NULL, NULL, cfg.target, (int)nsizes, (int)nseeds, isizes, 0, 0};
+  if (!err && out[0] && lie_ctx_rank(ctx) == 0) err = lie_sup_result_write(out, &info, &cfg, r);
+  if (!err && preds[0] && lie_ctx_rank(ctx) == 0) err = lie_predictions_write(preds, r->ntest, r->m, r->truth, r->pred);
   for (int i = 0; i < nres; i++)
     lie_sup_result_free(&r[i]);
   free(r);

@@ -70,23 +70,3 @@ int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out) {
   LIE_CALL(lie_output_end(ctx, &o, LIE_OK));
   return LIE_OK;
 }
-
-int lie_cli_finish_file(FILE *f, const char *tmp, const char *path) {
-  lie_output o;
-  LIE_CALL(lie_output_temp(&o, path));
-  snprintf(o.tmp, sizeof o.tmp, "%s", tmp);
-  LIE_CALL(lie_output_end_file(&o, f, LIE_OK));
-  return LIE_OK;
-}
-
-int lie_cli_write_predictions(const char *path, const char *tmp, int ntest, int m, const double *truth,
-                              const double *pred) {
-  FILE *f = fopen(tmp, "w");
-  LIE_CHECK(f, LIE_ERR_IO, "cannot write %s", tmp);
-  fprintf(f, "row,output,true,pred\n");
-  for (int i = 0; i < ntest; i++)
-    for (int t = 0; t < m; t++)
-      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
-  LIE_CALL(lie_cli_finish_file(f, tmp, path));
-  return LIE_OK;
-}

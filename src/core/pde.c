@@ -1,5 +1,5 @@
 /* PDE names as used on the command line and in the files' `pde` attribute. */
-#include "liereg/solvers.h"
+#include "liereg/core.h"
 
 #include <string.h>
 

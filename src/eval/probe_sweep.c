@@ -1,4 +1,4 @@
-/* Label-size sweeps of the ridge probe (issue 7: curves over the labelled-set size, several
+/* Label-size sweeps of the ridge probe (curves over the labelled-set size, several
  * random labelled subsets per size). */
 #include "liereg/eval.h"
 

@@ -6,7 +6,7 @@
  * embedding depends only on its own trajectory: the output does not depend on the rank count
  * or the batch size. Rank r embeds the block [r N/P, (r+1) N/P) of each split and writes it
  * collectively into the probe's layout (lie_emb_group_create, docs/EVAL.md). */
-#include "liereg/eval.h"
+#include "liereg/io.h"
 #include "pretrain_impl.h"
 
 #include <petscsys.h>

@@ -1,12 +1,28 @@
-/* Figures: tick choice, data points drawn where the axis transform puts them (log-x curve with
- * error bars, scatter with y = x), text from the built-in font, the PNG read back with libpng,
- * bad input. usage: test_plot OUTDIR (writes curve.png and scatter.png there to look at). */
+/* Figures (PLplot): tick choice, data points drawn where the axis transform puts them (log-x
+ * curve with error bars, scatter with y = x) in the in-memory rendering, text drawn, the PNG
+ * header read back, no .tmp left, bad input. usage: test_plot OUTDIR (writes curve.png and
+ * scatter.png there to look at). */
 #include "lie_test.h"
 
-#include <png.h>
 #include <string.h>
+#include <unistd.h>
 
 static int is_white(const unsigned char *c) { return c[0] == 255 && c[1] == 255 && c[2] == 255; }
+static int near(const unsigned char *c, int r, int g, int b) {
+  return abs(c[0] - r) <= 40 && abs(c[1] - g) <= 40 && abs(c[2] - b) <= 40;
+}
+
+/* Width and height from a PNG's IHDR chunk; 0 if the file is not a PNG. */
+static int png_size(const char *path, unsigned *w, unsigned *h) {
+  unsigned char b[24];
+  FILE *f = fopen(path, "rb");
+  int ok = f && fread(b, 1, 24, f) == 24 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8) && !memcmp(b + 12, "IHDR", 4);
+  if (f) fclose(f);
+  if (ok)
+    *w = (unsigned)b[16] << 24 | b[17] << 16 | b[18] << 8 | b[19],
+    *h = (unsigned)b[20] << 24 | b[21] << 16 | b[22] << 8 | b[23];
+  return ok;
+}
 
 static void ticks(void) {
   double t[12];
@@ -44,13 +60,15 @@ static void curve(const char *dir) {
   LIE_TEST_CALL(lie_plot_add(p, 5, x, y2, e2, LIE_PLOT_LINE_MARKERS, "supervised"));
   snprintf(path, sizeof path, "%s/curve.png", dir);
   LIE_TEST_CALL(lie_plot_write_png(p, path));
+  LIE_TEST_CALL(lie_plot_render(p));
   /* every data point is painted in its series' colour (the disc is centred on it) */
   int ok = 1, px, py;
   unsigned char c[3];
   for (int i = 0; i < 5; i++) {
     LIE_TEST_CALL(lie_plot_map(p, x[i], y2[i], &px, &py));
     LIE_TEST_CALL(lie_plot_pixel(p, px, py, c));
-    ok &= c[0] == 255 && c[1] == 127 && c[2] == 14;
+    if (!near(c, 255, 127, 14)) printf("  point %d at (%d, %d): %d %d %d\n", i, px, py, c[0], c[1], c[2]);
+    ok &= near(c, 255, 127, 14);
   }
   LIE_TEST_TRUE(ok, "the 5 points of series 2 are drawn in its colour at their mapped pixels");
   /* log x: equal ratios are equal distances */
@@ -59,22 +77,26 @@ static void curve(const char *dir) {
   lie_plot_map(p, 128, 1, &b, &q);
   lie_plot_map(p, 256, 1, &d, &q);
   LIE_TEST_TRUE(abs((b - a) - (d - b)) <= 1 && b > a, "log x axis: 64->128 and 128->256 are the same width");
-  /* the error bar of point 0 reaches y + e = 9 */
-  lie_plot_map(p, 64, 9.0, &px, &py);
+  /* the error bar of point 0 runs up to y + e = 9: its upper part is in the series' colour */
+  lie_plot_map(p, 64, 8.7, &px, &py);
   LIE_TEST_CALL(lie_plot_pixel(p, px, py, c));
-  LIE_TEST_TRUE(c[0] == 31 && c[1] == 119 && c[2] == 180, "error bar cap of point 0 at y + e");
+  printf("  error bar pixel (%d, %d): %d %d %d\n", px, py, c[0], c[1], c[2]);
+  LIE_TEST_TRUE(near(c, 31, 119, 180), "error bar of point 0 drawn up to y + e");
   LIE_TEST_CALL(lie_plot_pixel(p, 2, 2, c));
   LIE_TEST_TRUE(is_white(c), "background is white");
+  int dark = 0;
+  for (int yy = 0; yy < 30; yy++)
+    for (int xx = 0; xx < 640; xx++)
+      if (!lie_plot_pixel(p, xx, yy, c) && c[0] < 128 && c[1] < 128 && c[2] < 128) dark++;
+  LIE_TEST_TRUE(dark > 50, "the title is drawn above the plot (text rendered)");
   LIE_TEST_CALL(lie_plot_destroy(&p));
   LIE_TEST_TRUE(p == NULL, "destroy sets the handle to NULL");
 
-  /* the file is a valid PNG of the right size */
-  png_image img;
-  memset(&img, 0, sizeof img);
-  img.version = PNG_IMAGE_VERSION;
-  int rd = png_image_begin_read_from_file(&img, path);
-  LIE_TEST_TRUE(rd && img.width == 640 && img.height == 420, "curve.png reads back as a 640 x 420 PNG");
-  png_image_free(&img);
+  /* the file is a PNG of the right size, and no temporary file is left */
+  unsigned w = 0, h = 0;
+  LIE_TEST_TRUE(png_size(path, &w, &h) && w == 640 && h == 420, "curve.png is a 640 x 420 PNG");
+  strcat(path, ".tmp");
+  LIE_TEST_TRUE(access(path, F_OK) != 0, "no curve.png.tmp left");
 }
 
 /* Predicted vs true with the y = x reference: both axes share one range. */
@@ -96,31 +118,11 @@ static void scatter(const char *dir) {
   LIE_TEST_CALL(lie_plot_add_diagonal(p));
   snprintf(path, sizeof path, "%s/scatter.png", dir);
   LIE_TEST_CALL(lie_plot_write_png(p, path));
+  LIE_TEST_CALL(lie_plot_render(p));
   int x0, y0, x1, y1;
   LIE_TEST_CALL(lie_plot_map(p, 0.02, 0.02, &x0, &y0));
   LIE_TEST_CALL(lie_plot_map(p, 0.08, 0.08, &x1, &y1));
   LIE_TEST_TRUE(abs((x1 - x0) - (y0 - y1)) <= 1, "with y = x both axes have the same scale");
-  LIE_TEST_CALL(lie_plot_destroy(&p));
-}
-
-/* The text renderer draws the font's bits: '1' at scale 1 has its stem in column 2. */
-static void text(void) {
-  lie_plot p;
-  double x[2] = {0, 1}, y[2] = {0, 1};
-  unsigned char c[3];
-  LIE_TEST_CALL(lie_plot_create(200, 150, &p));
-  LIE_TEST_CALL(lie_plot_set_labels(p, "1", "", ""));
-  LIE_TEST_CALL(lie_plot_add(p, 2, x, y, NULL, LIE_PLOT_LINE, NULL));
-  LIE_TEST_CALL(lie_plot_render(p));
-  /* title "1" at scale 2, centred: x = (200 - 12)/2 = 94, top y = 8; stem column 2 -> x 98..99 */
-  int stem = 1, blank = 1;
-  for (int row = 1; row < 6; row++) {
-    lie_plot_pixel(p, 98, 8 + 2 * row, c);
-    stem &= c[0] == 0 && c[1] == 0 && c[2] == 0;
-    lie_plot_pixel(p, 94, 8 + 2 * row, c);
-    blank &= is_white(c);
-  }
-  LIE_TEST_TRUE(stem && blank, "title glyph '1': stem drawn, left column blank");
   LIE_TEST_CALL(lie_plot_destroy(&p));
 }
 
@@ -141,6 +143,9 @@ static void bad_input(void) {
   e = lie_plot_write_png(p, "/nonexistent/dir/x.png");
   printf("  message: %s\n", lie_error_message());
   LIE_TEST_TRUE(e == LIE_ERR_IO, "unwritable path: LIE_ERR_IO");
+  lie_error_clear();
+  LIE_TEST_CALL(lie_plot_write_png(p, "/tmp/lie_test_plot_again.png")); /* PLplot recovers after a failure */
+  unlink("/tmp/lie_test_plot_again.png");
   LIE_TEST_CALL(lie_plot_destroy(&p));
   LIE_TEST_CALL(lie_plot_create(300, 200, &p));
   LIE_TEST_CALL(lie_plot_add(p, 3, x, nan3, NULL, LIE_PLOT_LINE, "s"));
@@ -156,7 +161,6 @@ int main(int argc, char **argv) {
   ticks();
   curve(dir);
   scatter(dir);
-  text();
   bad_input();
   return lie_test_finish();
 }

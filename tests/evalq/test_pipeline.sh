@@ -51,6 +51,9 @@ for f in scatter_probe.png scatter_sup.png scatter_trained.png sweep_burgers_nu.
 done
 grep -q '"best_lr": 0.001' run/sup.json && grep -q '"best_epoch": [1-3]' run/sup.json && ok "lr and epoch choice recorded" || bad "selection in JSON"
 grep -q '"mode": "trained"' run/trained.json && grep -Eq '"best_lr": (0.03|0.01|0.003), "best_epoch": [0-9]+' run/trained.json && grep -q '"lr_grid": \[{"lr": 0.03' run/trained.json && ok "trained probe JSON: mode, lr and epoch choice" || { bad "trained probe JSON"; cat run/trained.json; }
+for f in run/*.json; do # every result file is strict JSON (docs/EVAL.md "Result files")
+  python3 -m json.tool "$f" > /dev/null && ok "$f passes python3 -m json.tool" || bad "$f is not valid JSON"
+done
 
 # bad input
 expect 2 "has no dataset 'buo_y'" "supervised: target missing from the file" -- $MPI -n 1 "$LIEREG" supervised $SUP -target buo_y

@@ -24,6 +24,10 @@ for pde in "burgers | nu" "ks | ic_mode"; do
   t=$(echo "$pde" | cut -d' ' -f3)
   [ -s "qs/report/sweep_${p}_${t}.png" ] && ok "label-size curve $p" || bad "label-size curve $p"
 done
+for f in qs/run/*.json; do # the quickstart's result files are strict JSON too
+  python3 -m json.tool "$f" > /dev/null && ok "$f passes python3 -m json.tool" || bad "$f is not valid JSON"
+done
+[ ! -e qs/report.tmp ] && ok "no report.tmp left" || bad "qs/report.tmp left"
 $MPIEXEC --oversubscribe -n 1 "$LIEREG" quickstart -quickstart_dir qs -quickstart_scale tiny > again.log 2>&1
 [ $? -eq 2 ] && grep -q "qs exists (use -force" again.log && ok "existing folder refused (exit 2)" || { bad "existing folder"; cat again.log; }
 long=$(printf 'd%.0s' $(seq 1 1000))

@@ -1,7 +1,6 @@
 /* Embedding files (layout in docs/EVAL.md): per split, the frozen-encoder representations
  * `emb` (N, D) float32 next to copies of the data file's per-trajectory parameter datasets, so
  * that a probe needs only this file and labels can never be paired with the wrong rows. */
-#include "liereg/eval.h"
 #include "liereg/io.h"
 
 #include <stdlib.h>

@@ -1,18 +1,22 @@
-/* liereg report: markdown tables + PNG figures from a run directory (include/liereg/report.h). */
+/* liereg report: markdown tables + PNG figures from a run directory (include/liereg/report.h),
+ * built in a temporary directory that replaces the output directory only when complete. */
+#define _GNU_SOURCE /* nftw */
 #include "liereg/io.h"
 #include "liereg/ssl.h"
 #include "report_impl.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_FILES 256
 
-/* DESIGN §8, Table 1 of Mialon et al. 2023, as recalled (not verified). */
+/* docs/DESIGN.md §8, Table 1 of Mialon et al. 2023, as recalled (not verified). */
 static const struct {
   const char *pde, *target, *metric;
   double sup, ssl;
@@ -54,7 +58,7 @@ static const char *ours(const lie_rep_result *r, int n, const char *pde, const c
 
 static void table_paper(FILE *f, const lie_rep_result *r, int n) {
   fprintf(f, "## Beside the paper (Table 1)\n\n"
-             "Paper numbers are from DESIGN §8: *as recalled, not verified*. The paper trains on 10k "
+             "Paper numbers are from docs/DESIGN.md §8: *as recalled, not verified*. The paper trains on 10k "
              "trajectories (26,624 for NS) with full-size encoders; ours come from this run's (smaller) "
              "data and models, so only the comparison within a row is meaningful.\n\n"
              "The paper's SSL number is a linear head trained with Adam on the frozen encoder: ours is "
@@ -220,7 +224,6 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   char *names[MAX_FILES], path[LIE_REP_PATH + 32], tmp[LIE_REP_PATH + 40], date[64];
   int n, err = LIE_OK;
   lie_rep_result *r;
-  LIE_CHECK(mkdir(out_dir, 0777) == 0 || errno == EEXIST, LIE_ERR_IO, "cannot create %s: %s", out_dir, strerror(errno));
   LIE_CALL(list_files(dir, ".json", names, &n));
   r = calloc((size_t)(n ? n : 1), sizeof *r);
   if (!r) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
@@ -232,9 +235,8 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
     err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
                         "%s has no result files (*.json from liereg probe -o / liereg supervised -o)", dir);
   snprintf(path, sizeof path, "%s/report.md", out_dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *f = err ? NULL : fopen(tmp, "w");
-  if (!err && !f) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot write %s", tmp);
+  FILE *f = NULL;
+  if (!err) err = lie_rep_file_open(path, tmp, sizeof tmp, &f);
   if (!err) {
     time_t t = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
@@ -245,11 +247,7 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
     if (!err) err = section_sweeps(f, out_dir, r, n);
     if (!err) err = section_pretrain(f, dir, out_dir);
     if (!err) section_rankme(f, dir);
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (!err && bad) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "writing %s failed", tmp);
-    if (!err && rename(tmp, path) != 0)
-      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", tmp, path);
+    err = lie_rep_file_close(f, tmp, path, err);
   }
   free(r);
   *nres = n;
@@ -257,9 +255,62 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   return LIE_OK;
 }
 
+/* ---------------------------------------------------------------- the report directory */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) { return remove(path); }
+
+/* Removes a directory tree we created (FTW_PHYS: symbolic links are removed, not followed). */
+static int remove_tree(const char *dir) {
+  if (access(dir, F_OK) != 0) return LIE_OK;
+  LIE_CHECK(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0, LIE_ERR_IO, "cannot remove %s: %s", dir,
+            strerror(errno));
+  return LIE_OK;
+}
+
+/* An existing out_dir is replaced only if it is a report (has report.md) or empty, so a
+ * mistyped -o never deletes unrelated files. */
+static int replaceable(const char *out_dir) {
+  char md[LIE_REP_PATH + 16];
+  struct stat st;
+  if (stat(out_dir, &st) != 0) return LIE_OK;
+  LIE_CHECK(S_ISDIR(st.st_mode), LIE_ERR_USAGE, "%s exists and is not a directory", out_dir);
+  snprintf(md, sizeof md, "%s/report.md", out_dir);
+  if (access(md, F_OK) == 0) return LIE_OK;
+  DIR *d = opendir(out_dir);
+  struct dirent *e;
+  int empty = 1;
+  while (d && (e = readdir(d)))
+    empty &= !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+  if (d) closedir(d);
+  LIE_CHECK(empty, LIE_ERR_USAGE, "%s exists and is not a report directory (no report.md): choose another -o", out_dir);
+  return LIE_OK;
+}
+
+/* Builds the report in out_dir.tmp; only a complete one replaces out_dir. */
+static int write_report_dir(const char *run_dir, const char *out_dir, int *n) {
+  char tmp[LIE_REP_PATH + 8], old[LIE_REP_PATH + 8];
+  LIE_CHECK(strlen(out_dir) + 5 < LIE_REP_PATH, LIE_ERR_USAGE, "report directory name too long: %s", out_dir);
+  LIE_CALL(replaceable(out_dir));
+  snprintf(tmp, sizeof tmp, "%s.tmp", out_dir);
+  snprintf(old, sizeof old, "%s.old", out_dir);
+  LIE_CALL(remove_tree(tmp)); /* left by a killed run */
+  LIE_CHECK(mkdir(tmp, 0777) == 0, LIE_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+  int err = write_report(run_dir, tmp, n);
+  if (err) {
+    remove_tree(tmp);
+    LIE_CALL(err);
+  }
+  if (access(out_dir, F_OK) == 0) {
+    LIE_CALL(remove_tree(old));
+    LIE_CHECK(rename(out_dir, old) == 0, LIE_ERR_IO, "cannot move %s aside: %s", out_dir, strerror(errno));
+  }
+  LIE_CHECK(rename(tmp, out_dir) == 0, LIE_ERR_IO, "cannot rename %s to %s: %s", tmp, out_dir, strerror(errno));
+  LIE_CALL(remove_tree(old));
+  return LIE_OK;
+}
+
 int lie_report_write(lie_ctx ctx, const char *run_dir, const char *out_dir, int *nresults) {
   int err = LIE_OK, n = 0, any;
-  if (lie_ctx_rank(ctx) == 0) err = write_report(run_dir, out_dir, &n);
+  if (lie_ctx_rank(ctx) == 0) err = write_report_dir(run_dir, out_dir, &n);
   any = err;
   LIE_MPI(MPI_Bcast(&any, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);

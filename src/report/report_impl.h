@@ -1,4 +1,5 @@
-/* Internal types of the report (report*.c). */
+/* Internal interface of the report module (src/report/): result records, the output-file
+ * helper and the PLplot session shared by the figures. */
 #ifndef LIEREG_REPORT_IMPL_H
 #define LIEREG_REPORT_IMPL_H
 
@@ -8,7 +9,7 @@
 #include <stdio.h>
 
 #define LIE_REP_MAXSWEEP 32
-#define LIE_REP_PATH 1024
+#define LIE_REP_PATH 4096 /* PATH_MAX */
 
 typedef struct {
   char name[256]; /* file name without .json */
@@ -20,6 +21,23 @@ typedef struct {
   double mean[LIE_REP_MAXSWEEP], std[LIE_REP_MAXSWEEP];
   char pred[LIE_REP_PATH]; /* predictions CSV or "" */
 } lie_rep_result;
+
+/* output_file.c: single-writer outputs under path.tmp, renamed when complete. file_close
+ * and file_commit take the caller's error so far: on any error tmp is removed instead. */
+int lie_rep_tmp_name(const char *path, char *tmp, size_t ntmp);
+int lie_rep_file_open(const char *path, char *tmp, size_t ntmp, FILE **f);
+int lie_rep_file_close(FILE *f, const char *tmp, const char *path, int err);
+int lie_rep_file_commit(const char *tmp, const char *path, int err);
+
+/* plplot_session.c: one PLplot stream at a time (PLplot keeps global state). begin_png
+ * draws into tmp (pngcairo, w x h pixels); begin_mem into rgba (w x h x 4, memcairo); end
+ * finishes the picture and returns the first error PLplot reported (LIE_ERR_IO). */
+int lie_rep_pl_begin_png(const char *tmp, int w, int h);
+int lie_rep_pl_begin_mem(unsigned char *rgba, int w, int h);
+int lie_rep_pl_end(void);
+/* cmap0 indices set by begin: background, text/axes, grid, reference line, series 0..7 */
+enum { LIE_PL_BG = 0, LIE_PL_FG = 1, LIE_PL_GRID = 2, LIE_PL_REF = 3, LIE_PL_SERIES = 4 };
+extern const unsigned char lie_rep_palette[8][3];
 
 /* report_plots.c: a file-name-safe copy of a name (anything but [A-Za-z0-9_-] -> '_') */
 void lie_rep_sanitize(char *s);

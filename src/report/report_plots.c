@@ -30,7 +30,7 @@ int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, co
   }
   if (!err && added) {
     snprintf(title, sizeof title, "%s %s: test error vs labelled set size", pde, target);
-    snprintf(ylab, sizeof ylab, "test %s (mean +- std over seeds)", metric);
+    snprintf(ylab, sizeof ylab, "test %s (mean ± std over seeds)", metric);
     lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
     lie_plot_set_log(pl, 1, 0);
     snprintf(name, sizeof name, "sweep_%s_%s", pde, target);
