@@ -108,6 +108,7 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(run(ctx, argv[1], be, "cnn", 6, 4, 16, 0, 0, 3, 1, 32));
   LIE_TEST_CALL(run(ctx, argv[1], be, "fno", 6, 4, 8, 6, 2, 3, 1, 32));
   LIE_TEST_CALL(run(ctx, argv[1], be, "resnet", 6, 4, 8, 0, 0, 3, 1, 32));
+  LIE_TEST_CALL(run(ctx, argv[1], be, "unet", 3, 2, 4, 0, 3, 2, 32, 32));
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
 }
