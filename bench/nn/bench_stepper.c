@@ -28,6 +28,8 @@ static int run(void) {
   int B = (int)opt_int("-batch", 16), nx = (int)opt_int("-nx", 256), hist = (int)opt_int("-history", 20);
   int fut = (int)opt_int("-future", 20), steps = (int)opt_int("-steps", 20), warm = (int)opt_int("-warmup", 3);
   o.width = (int)opt_int("-width", o.width);
+  LIE_CHECK(B > 0 && nx > 0 && hist > 0 && fut > 0 && steps > 0 && warm >= 0, LIE_ERR_USAGE,
+            "bench_stepper: -batch, -nx, -history, -future and -steps must be positive");
   o.cin = hist + (o.kind == LIE_NN_STEPPER_UNET ? 0 : 2), o.cout = fut;
   int ny = o.kind == LIE_NN_STEPPER_UNET ? nx : 1;
   lie_nn_net net;
