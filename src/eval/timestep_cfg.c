@@ -132,6 +132,8 @@ int lie_step_cfg_check(const lie_step_cfg *c) {
   LIE_CALL(readable("-data", c->train));
   LIE_CALL(readable("-test_data", c->test));
   if (c->valid[0]) LIE_CALL(readable("-valid_data", c->valid));
+  lie_nn_stepper_kind kind;
+  if (strcmp(c->model, "tiny")) LIE_CALL(lie_nn_stepper_kind_from_name(c->model, &kind));
   LIE_CHECK(c->history >= 1, LIE_ERR_USAGE, "-step_history must be >= 1 (got %d)", c->history);
   LIE_CHECK(c->future >= 1, LIE_ERR_USAGE, "-step_future must be >= 1 (got %d)", c->future);
   LIE_CHECK(c->epochs >= 1, LIE_ERR_USAGE, "-step_epochs must be >= 1 (got %d)", c->epochs);

@@ -45,15 +45,18 @@ static int load_all(lie_dataset1d ds, lie_step_split *s) {
   return LIE_OK;
 }
 
+/* The PDE of the run: the root attribute "pde" of the files that have one (LPSDA's files have
+ * none and are compatible with any); they must agree. */
 static int file_pde(lie_step_job *j, lie_dataset1d ds, const char *path) {
   char pde[16] = "";
   hid_t f = lie_dataset1d_file(ds);
   if (H5Aexists(f, "pde") > 0) LIE_CALL(lie_h5_attr_get_string(f, "pde", pde, sizeof pde));
+  if (!pde[0]) return LIE_OK;
   if (!j->pde[0]) {
-    snprintf(j->pde, sizeof j->pde, "%s", pde[0] ? pde : "unknown");
+    snprintf(j->pde, sizeof j->pde, "%s", pde);
     return LIE_OK;
   }
-  LIE_CHECK(!pde[0] || !strcmp(pde, j->pde), LIE_ERR_USAGE, "%s holds %s data but -data holds %s", path, pde, j->pde);
+  LIE_CHECK(!strcmp(pde, j->pde), LIE_ERR_USAGE, "%s holds %s data but the other files hold %s", path, pde, j->pde);
   return LIE_OK;
 }
 

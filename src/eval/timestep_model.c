@@ -27,19 +27,39 @@ static int build_tiny(lie_step_job *j, int in, int *out) {
   return LIE_OK;
 }
 
+/* cnn|fno|resnet (1D) from src/nn/stepper*.c with the stepper's PyTorch names (prefix ""),
+ * LPSDA's sizes unless -step_width is given. */
+static int stepper_opts(lie_step_job *j, lie_nn_stepper_opts *o) {
+  lie_nn_stepper_kind k;
+  LIE_CALL(lie_nn_stepper_kind_from_name(j->cfg->model, &k));
+  LIE_CHECK(k != LIE_NN_STEPPER_UNET, LIE_ERR_NOTSUP,
+            "-step_model unet is for 2D Navier-Stokes data; the NS time-stepping driver is not in this build yet");
+  lie_nn_stepper_opts_default(k, o);
+  o->cin = j->cin, o->cout = j->F;
+  if (j->cfg->width) o->width = j->cfg->width;
+  return LIE_OK;
+}
+
 static int build_stepper(lie_step_job *j, int in, int *out) {
-  const char *m = j->cfg->model;
-  if (!strcmp(m, "tiny")) {
+  if (!strcmp(j->cfg->model, "tiny")) {
     LIE_CALL(build_tiny(j, in, out));
     return LIE_OK;
   }
-  LIE_CHECK(!strcmp(m, "cnn") || !strcmp(m, "fno") || !strcmp(m, "resnet") || !strcmp(m, "unet"), LIE_ERR_USAGE,
-            "-step_model must be cnn, fno, resnet, unet or tiny (got '%s')", m);
-  LIE_ERROR(LIE_ERR_NOTSUP, "-step_model %s: the stepper networks are not in this build yet (branch models)", m);
+  lie_nn_stepper_opts o;
+  LIE_CALL(stepper_opts(j, &o));
+  LIE_CALL(lie_nn_stepper(j->net, "", &o, in, out));
+  return LIE_OK;
 }
 
+/* PyTorch's default init everywhere, then the module's own (cnn: Xavier convolutions; fno:
+ * LPSDA's spectral weights). */
 static int init_stepper(lie_step_job *j) {
   LIE_CALL(lie_nn_net_init(j->net, lie_seed_derive(j->cfg->seed, LIE_TAG_INIT, 0)));
+  if (strcmp(j->cfg->model, "tiny")) {
+    lie_nn_stepper_opts o;
+    LIE_CALL(stepper_opts(j, &o));
+    LIE_CALL(lie_nn_stepper_init(j->net, "", &o, lie_seed_derive(j->cfg->seed, LIE_TAG_INIT, 2)));
+  }
   return LIE_OK;
 }
 

@@ -52,6 +52,7 @@ static int load_data(lie_step_job *j) {
   if (j->has_valid) LIE_CALL(lie_step_split_load(j, c->valid, "", &j->va));
   if (j->has_valid) LIE_CALL(check_split(j, &j->va, "-valid_data"));
   j->nx = j->tr.nx;
+  if (!j->pde[0]) snprintf(j->pde, sizeof j->pde, "unknown");
   LIE_CALL(lie_step_cond_vectors(j, &j->tr));
   LIE_CALL(lie_step_cond_vectors(j, &j->te));
   if (j->has_valid) LIE_CALL(lie_step_cond_vectors(j, &j->va));
