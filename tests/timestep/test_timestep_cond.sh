@@ -3,15 +3,14 @@
 # ([0.01, 0.1]) and a 2-frame history (too short to read the viscosity off the input), the same
 # CNN (width 32) and budget for the three variants. -step_cond truth must give a clearly
 # lower summed rollout NMSE than none (< 0.8x; measured 0.39-0.61x over seeds and data
-# sets, docs/TIMESTEP.md); the ssl number (a small VICReg encoder pretrained on a separate
-# unlabelled split, frames [0, 8) <= rollout start 8 + history 2) is measured beside them.
+# sets, docs/TIMESTEP.md); the ssl number (a small VICReg encoder pretrained on the training
+# trajectories, no labels used, frames [0, 8) <= rollout start 8 + history 2) is measured beside them.
 . "$LIE_SRCDIR/tests/cli/lib.sh"
 G="-pde burgers -nx 64 -burgers_nu_min 0.01 -burgers_nu_max 0.1 -burgers_T 6 -nt 60 -save_n 48 -accuracy 1e-3"
 "$LIEREG" generate $G -n 64 -o tr.h5 -force > /dev/null 2>&1 || fail "generate tr.h5"
 "$LIEREG" generate $G -n 16 -o va.h5 -mode valid -force > /dev/null 2>&1 || fail "generate va.h5"
 "$LIEREG" generate $G -n 32 -o te.h5 -mode test -force > /dev/null 2>&1 || fail "generate te.h5"
-"$LIEREG" generate $G -n 64 -o unl.h5 -seed 9 -force > /dev/null 2>&1 || fail "generate unl.h5"
-"$LIEREG" pretrain -data unl.h5 -o ck.h5 -model_width 8 -train_batch 16 -train_epochs 10 -aug_crop_t 8 \
+"$LIEREG" pretrain -data tr.h5 -o ck.h5 -model_width 8 -train_batch 16 -train_epochs 10 -aug_crop_t 8 \
   -train_lr 1e-3 -train_min_rankme 0 -train_progress 0 -threads 1 -force > pre.txt 2>&1 || { fail "pretrain"; cat pre.txt; }
 T="timestep -data tr.h5 -valid_data va.h5 -test_data te.h5 -step_model cnn -step_width 32 -step_history 2
    -step_future 4 -step_rollout_start 8 -step_epochs 10 -step_passes 20 -step_lr 1e-3 -step_lr_milestones 5,8
