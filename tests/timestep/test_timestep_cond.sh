@@ -12,6 +12,7 @@ G="-pde burgers -nx 64 -burgers_nu_min 0.01 -burgers_nu_max 0.1 -burgers_T 6 -nt
 "$LIEREG" generate $G -n 32 -o te.h5 -mode test -force > /dev/null 2>&1 || fail "generate te.h5"
 "$LIEREG" pretrain -data tr.h5 -o ck.h5 -model_width 8 -train_batch 16 -train_epochs 10 -aug_crop_t 8 \
   -train_lr 1e-3 -train_min_rankme 0 -train_progress 0 -threads 1 -force > pre.txt 2>&1 || { fail "pretrain"; cat pre.txt; }
+rm -f none.json truth.json ssl.json
 T="timestep -data tr.h5 -valid_data va.h5 -test_data te.h5 -step_model cnn -step_width 32 -step_history 2
    -step_future 4 -step_rollout_start 8 -step_epochs 10 -step_passes 20 -step_lr 1e-3 -step_lr_milestones 5,8
    -seed 2 -threads 1 -step_progress 0 -force"

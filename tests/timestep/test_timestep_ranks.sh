@@ -18,6 +18,7 @@ rel() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; if (b < 0
 within() { awk -v x="$1" -v t="$2" 'BEGIN { exit !(x != "" && x + 0 == x && x <= t) }'; }
 nmse() { sed 's/.*"rollout_nmse": \([^,]*\),.*/\1/' "$1"; }
 
+rm -f r_*.json l_*.csv straight.json resumed.json part.json ck.h5
 for m in cnn fno resnet; do
   for np in 1 2 4; do
     "$MPIEXEC" --oversubscribe -n $np "$LIEREG" $T -step_model $m -step_max_steps 3 -step_log l_${m}_$np.csv \
