@@ -54,4 +54,21 @@ a=$(nmse straight.json); b=$(nmse resumed.json)
 "$LIEREG" $R -step_ckpt ck.h5 -step_history 3 -o x.json > x.txt 2>&1
 grep -q "belongs to a run with history 4; this run has 3" x.txt && ok "a checkpoint of another configuration is refused" \
   || { fail "mismatched checkpoint accepted"; cat x.txt; }
+
+# SIGUSR1 (SLURM pre-emption): checkpoint at the next step, exit 0, no RESULT.json; the same
+# command then resumes from that step
+rm -f sig.json sig_ck.h5
+S="$T -step_model cnn -step_epochs 50 -step_passes 4 -step_ckpt sig_ck.h5 -o sig.json"
+"$LIEREG" $S -step_progress 1 > sig.txt 2>&1 &
+pid=$!
+for i in $(seq 1 300); do grep -q "^step 2/" sig.txt && break; sleep 0.2; done
+kill -USR1 $pid
+wait $pid
+rc=$?
+k=$(sed -n 's/.*stop requested (signal) at step \([0-9]*\).*/\1/p' sig.txt)
+[ $rc -eq 0 ] && [ -n "$k" ] && [ -s sig_ck.h5 ] && [ ! -e sig.json ] \
+  && ok "SIGUSR1: checkpoint at step $k, exit 0, no result file" || { fail "SIGUSR1 (exit $rc)"; tail -3 sig.txt; }
+"$LIEREG" $S -step_max_steps $((k + 1)) > sig2.txt 2>&1
+grep -q "steps $k -> $((k + 1)) of .* (resumed from -step_ckpt)" sig2.txt && ok "the same command resumed at step $k" \
+  || { fail "resume after the signal"; grep timestep sig2.txt; }
 finish
