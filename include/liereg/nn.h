@@ -121,6 +121,26 @@ int lie_nn_spectral_conv1d_forward(float *out, const float *inp, const float *we
 int lie_nn_spectral_conv1d_backward(float *dinp, float *dweight, const float *dout, const float *inp,
                                     const float *weight, int B, int Ci, int Co, int L, int modes, lie_nn_fft_plan p);
 
+/* Channel concatenation (torch.cat(dim=1)): a (B,Ca,HW), b (B,Cb,HW) -> out (B,Ca+Cb,HW);
+ * backward: da +=, db += the two channel slices of dout (either may be NULL). */
+void lie_nn_concat_forward(float *out, const float *a, const float *b, int B, int Ca, int Cb, int HW);
+void lie_nn_concat_backward(float *da, float *db, const float *dout, int B, int Ca, int Cb, int HW);
+
+/* Transposed convolution, kernel = stride = 2 (ConvTranspose2d(C, K, 2, stride=2)):
+ * inp (B,C,H,W), weight (C,K,2,2), bias (K) or NULL -> out (B,K,2H,2W) */
+void lie_nn_upconv2x2_forward(float *out, const float *inp, const float *weight, const float *bias, int B, int C, int H,
+                              int W, int K);
+void lie_nn_upconv2x2_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                               const float *weight, int B, int C, int H, int W, int K);
+
+/* Group norm (torch.nn.GroupNorm(G, C), eps 1e-5): per sample and group of C/G channels,
+ * normalise with the group's mean and biased variance, then gamma/beta per channel.
+ * inp (B,C,HW) -> out (B,C,HW); mean, rstd (B,G) saved for backward. */
+void lie_nn_groupnorm_forward(float *out, float *mean, float *rstd, const float *inp, const float *gamma,
+                              const float *beta, int B, int C, int HW, int G, float eps);
+void lie_nn_groupnorm_backward(float *dinp, float *dgamma, float *dbeta, const float *dout, const float *inp,
+                               const float *mean, const float *rstd, const float *gamma, int B, int C, int HW, int G);
+
 /* ================================================================ networks
  * A network is a list of nodes over per-sample tensor shapes (C,H,W); the batch size is
  * fixed at setup. Parameters (trainable), their gradients, the two AdamW moments and the
@@ -175,6 +195,12 @@ int lie_nn_gelu(lie_nn_net net, int in, int *out);
 /* Spectral convolution over W of a (Ci,1,L) tensor -> (Co,1,L); state "<name>.weights"
  * (Ci,Co,modes,2), zero until initialised (lie_nn_stepper_init draws LPSDA's init). */
 int lie_nn_spectral_conv1d(lie_nn_net net, const char *name, int in, int Co, int modes, int *out);
+/* (Ca,H,W) and (Cb,H,W) -> (Ca+Cb,H,W) */
+int lie_nn_concat(lie_nn_net net, int a, int b, int *out);
+/* ConvTranspose2d(C, K, 2, stride=2) with bias: (C,H,W) -> (K,2H,2W); weight (C,K,2,2) */
+int lie_nn_upconv2x2(lie_nn_net net, const char *name, int in, int K, int *out);
+/* GroupNorm(G, C): "<name>.weight", "<name>.bias" (C); C must be divisible by G */
+int lie_nn_groupnorm(lie_nn_net net, const char *name, int in, int G, int *out);
 
 /* Synchronised batch norm: every training-mode batch norm of `net` reduces its statistics
  * with fn (see lie_nn_batchnorm_forward_sync); fn = NULL restores local statistics. Both

@@ -522,6 +522,11 @@ static int dn_setup(lie_nn_net net) {
     case LIE_OP_SPECTRAL:
       LIE_CALL(lie_dnnl_spectral_setup(net, n, d));
       break;
+    case LIE_OP_CONCAT:
+    case LIE_OP_UPCONV:
+    case LIE_OP_GROUPNORM:
+      LIE_CALL(lie_dnnl_plain_setup(net, n, d));
+      break;
     default:
       LIE_ERROR(LIE_ERR_INTERNAL, "unknown op %d", (int)n->op);
     }
@@ -714,6 +719,11 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
   case LIE_OP_SPECTRAL:
     LIE_CALL(lie_dnnl_spectral_forward(net, n, d));
     break;
+  case LIE_OP_CONCAT:
+  case LIE_OP_UPCONV:
+  case LIE_OP_GROUPNORM:
+    LIE_CALL(lie_dnnl_plain_forward(net, n, d, train));
+    break;
   default:
     LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
   }
@@ -873,6 +883,11 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
     break;
   case LIE_OP_SPECTRAL:
     LIE_CALL(lie_dnnl_spectral_backward(net, n, d, want_dx));
+    break;
+  case LIE_OP_CONCAT:
+  case LIE_OP_UPCONV:
+  case LIE_OP_GROUPNORM:
+    LIE_CALL(lie_dnnl_plain_backward(net, n, d, need_dx));
     break;
   default:
     LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");

@@ -76,5 +76,9 @@ int lie_dnnl_eltwise_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want
 int lie_dnnl_spectral_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_spectral_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_spectral_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+/* ops run by the reference layer on plain copies (dnnl_plain.c): concat, upconv, group norm */
+int lie_dnnl_plain_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_plain_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train);
+int lie_dnnl_plain_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx);
 
 #endif

@@ -229,3 +229,42 @@ int lie_nn_spectral_conv1d(lie_nn_net net, const char *name, int in, int Co, int
   *out = n->out;
   return LIE_OK;
 }
+
+int lie_nn_concat(lie_nn_net net, int a, int b, int *out) {
+  lie_nn_node *n = NULL;
+  LIE_CALL(new_node(net, LIE_OP_CONCAT, "concat", a, b, &n));
+  const lie_nn_tens *x = &net->t[a], *y = &net->t[b];
+  LIE_CHECK(x->H == y->H && x->W == y->W, LIE_ERR_ARG, "concat: spatial sizes differ (%dx%d vs %dx%d)", x->H, x->W,
+            y->H, y->W);
+  LIE_CALL(new_tensor(net, x->C + y->C, x->H, x->W, net->nn - 1, &n->out));
+  *out = n->out;
+  return LIE_OK;
+}
+
+int lie_nn_upconv2x2(lie_nn_net net, const char *name, int in, int K, int *out) {
+  lie_nn_node *n = NULL;
+  LIE_CALL(new_node(net, LIE_OP_UPCONV, name, in, -1, &n));
+  const lie_nn_tens *x = &net->t[in];
+  LIE_CHECK(K > 0, LIE_ERR_ARG, "%s: invalid output channels %d", name, K);
+  n->K = K, n->R = n->S = n->sh = n->sw = 2;
+  int d[4] = {x->C, K, 2, 2};
+  LIE_CALL(new_state(net, name, "weight", 4, d, 1, 1, 0, &n->w));
+  LIE_CALL(new_state(net, name, "bias", 1, &K, 1, 0, 0, &n->b));
+  LIE_CALL(new_tensor(net, K, 2 * x->H, 2 * x->W, net->nn - 1, &n->out));
+  *out = n->out;
+  return LIE_OK;
+}
+
+int lie_nn_groupnorm(lie_nn_net net, const char *name, int in, int G, int *out) {
+  lie_nn_node *n = NULL;
+  LIE_CALL(new_node(net, LIE_OP_GROUPNORM, name, in, -1, &n));
+  int C = net->t[in].C;
+  LIE_CHECK(G > 0 && C % G == 0, LIE_ERR_ARG, "%s: %d channels not divisible into %d groups", name, C, G);
+  n->R = G;
+  LIE_CALL(new_state(net, name, "weight", 1, &C, 1, 0, 0, &n->w));
+  LIE_CALL(new_state(net, name, "bias", 1, &C, 1, 0, 0, &n->b));
+  const lie_nn_tens *x = &net->t[in];
+  LIE_CALL(new_tensor(net, x->C, x->H, x->W, net->nn - 1, &n->out));
+  *out = n->out;
+  return LIE_OK;
+}

@@ -91,17 +91,18 @@ static int alloc_activations(lie_nn_net net, const size_t *grad_off, size_t grad
     net->t[i].grad = net->dact + (grad_off ? grad_off[i] : off);
     off += (net->t[i].bytes + 63) / 64 * 16;
   }
+  /* saved statistics: BN per channel (C), group norm per sample and group (B*G) */
   size_t nstats = 0;
-  for (int i = 0; i < net->nn; i++)
-    if (net->nodes[i].op == LIE_OP_BN) nstats += 2 * (size_t)net->t[net->nodes[i].in[0]].C;
-  LIE_CALL(alloc_floats(&net->stats, nstats));
-  nstats = 0;
-  for (int i = 0; i < net->nn; i++) {
-    lie_nn_node *n = &net->nodes[i];
-    if (n->op != LIE_OP_BN) continue;
-    n->mean = net->stats + nstats;
-    n->rstd = n->mean + net->t[n->in[0]].C;
-    nstats += 2 * (size_t)net->t[n->in[0]].C;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass) LIE_CALL(alloc_floats(&net->stats, nstats));
+    nstats = 0;
+    for (int i = 0; i < net->nn; i++) {
+      lie_nn_node *n = &net->nodes[i];
+      if (n->op != LIE_OP_BN && n->op != LIE_OP_GROUPNORM) continue;
+      size_t per = n->op == LIE_OP_BN ? (size_t)net->t[n->in[0]].C : (size_t)net->B * n->R;
+      if (pass) n->mean = net->stats + nstats, n->rstd = n->mean + per;
+      nstats += 2 * per;
+    }
   }
   return LIE_OK;
 }
@@ -142,7 +143,7 @@ int lie_nn_net_init(lie_nn_net net, uint64_t seed) {
   lie_rng_seed(&rng, seed);
   for (int i = 0; i < net->nn; i++) {
     const lie_nn_node *n = &net->nodes[i];
-    if (n->op == LIE_OP_CONV || n->op == LIE_OP_LINEAR) {
+    if (n->op == LIE_OP_CONV || n->op == LIE_OP_LINEAR || n->op == LIE_OP_UPCONV) {
       /* kaiming_uniform_(a=sqrt(5)): gain sqrt(2/(1+5)), bound gain*sqrt(3/fan_in) = 1/sqrt(fan_in);
        * the bias uses the same bound (torch's reset_parameters). */
       double bound = 1.0 / sqrt((double)fan_in(&net->info[n->w]));
@@ -152,6 +153,10 @@ int lie_nn_net_init(lie_nn_net net, uint64_t seed) {
       if (b)
         for (size_t j = 0; j < net->info[n->b].size; j++)
           b[j] = (float)lie_rng_range(&rng, -bound, bound);
+    } else if (n->op == LIE_OP_GROUPNORM) {
+      float *g = lie_nn_param(net, n->w), *b = lie_nn_param(net, n->b);
+      for (int c = 0; c < net->t[n->in[0]].C; c++)
+        g[c] = 1.0f, b[c] = 0.0f;
     } else if (n->op == LIE_OP_BN) {
       int C = net->t[n->in[0]].C;
       float *g = lie_nn_param(net, n->w), *b = lie_nn_param(net, n->b);
@@ -236,6 +241,8 @@ double lie_nn_net_flops(lie_nn_net net) {
       f += 2.0 * y->C * y->H * y->W * (double)net->t[n->in[0]].C * n->R * n->S;
     else if (n->op == LIE_OP_LINEAR)
       f += 2.0 * (double)n->K * net->info[n->w].dims[1];
+    else if (n->op == LIE_OP_UPCONV)
+      f += 2.0 * y->C * y->H * y->W * (double)net->t[n->in[0]].C;
     else if (n->op == LIE_OP_SPECTRAL) /* the complex products over the kept modes (4 mul-adds each) */
       f += 8.0 * (double)n->K * net->t[n->in[0]].C * n->R;
   }

@@ -76,6 +76,10 @@ struct lie_nn_net_s {
 };
 
 extern const lie_nn_backend_ops lie_nn_ref_ops;
+/* One node of the reference backend on the tensors' data/grad pointers (plain NCHW); the
+ * oneDNN backend runs ops it has no primitive for through these on plain copies. */
+int lie_nn_ref_node_forward(lie_nn_net net, lie_nn_node *n, int train);
+int lie_nn_ref_node_backward(lie_nn_net net, lie_nn_node *n, int need_dx);
 /* For backends: allocate the activation arenas once every t[i].bytes is final; gradients at
  * the same offsets as the data (grad_off NULL) or at grad_off[i] (floats) in an arena of
  * grad_total floats. */

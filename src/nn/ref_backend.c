@@ -5,7 +5,7 @@
 
 static int ref_setup(lie_nn_net net) { return lie_nn_net_alloc_activations(net, NULL, 0); }
 
-static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
+int lie_nn_ref_node_forward(lie_nn_net net, lie_nn_node *n, int train) {
   const int B = net->B;
   lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
   switch (n->op) {
@@ -55,6 +55,17 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
   case LIE_OP_GELU:
     lie_nn_gelu_forward(y->data, x->data, lie_nn_numel(x, B));
     break;
+  case LIE_OP_CONCAT:
+    lie_nn_concat_forward(y->data, x->data, net->t[n->in[1]].data, B, x->C, net->t[n->in[1]].C, x->H * x->W);
+    break;
+  case LIE_OP_UPCONV:
+    lie_nn_upconv2x2_forward(y->data, x->data, lie_nn_param(net, n->w), lie_nn_param(net, n->b), B, x->C, x->H, x->W,
+                             n->K);
+    break;
+  case LIE_OP_GROUPNORM:
+    lie_nn_groupnorm_forward(y->data, n->mean, n->rstd, x->data, lie_nn_param(net, n->w), lie_nn_param(net, n->b), B,
+                             x->C, x->H * x->W, n->R, 1e-5f);
+    break;
   case LIE_OP_SPECTRAL:
     LIE_CALL(lie_nn_spectral_conv1d_forward(y->data, x->data, lie_nn_param(net, n->w), B, x->C, n->K, x->W, n->R,
                                             n->op_state));
@@ -68,12 +79,12 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
 static int ref_forward(lie_nn_net net, const float *x, int train) {
   memcpy(net->t[0].data, x, lie_nn_numel(&net->t[0], net->B) * sizeof(float));
   for (int i = 0; i < net->nn; i++)
-    LIE_CALL(node_forward(net, &net->nodes[i], train));
+    LIE_CALL(lie_nn_ref_node_forward(net, &net->nodes[i], train));
   return LIE_OK;
 }
 
 /* Gradients accumulate (+=), so a tensor read by two nodes gets both contributions. */
-static int node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
+int lie_nn_ref_node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
   const int B = net->B;
   lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
   float *dx = (n->in[0] == 0 && !need_dx) ? NULL : x->grad;
@@ -119,6 +130,17 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
   case LIE_OP_GELU:
     if (dx) lie_nn_gelu_backward(dx, y->grad, x->data, lie_nn_numel(x, B));
     break;
+  case LIE_OP_CONCAT:
+    lie_nn_concat_backward(dx, net->t[n->in[1]].grad, y->grad, B, x->C, net->t[n->in[1]].C, x->H * x->W);
+    break;
+  case LIE_OP_UPCONV:
+    lie_nn_upconv2x2_backward(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data,
+                              lie_nn_param(net, n->w), B, x->C, x->H, x->W, n->K);
+    break;
+  case LIE_OP_GROUPNORM:
+    lie_nn_groupnorm_backward(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data, n->mean, n->rstd,
+                              lie_nn_param(net, n->w), B, x->C, x->H * x->W, n->R);
+    break;
   case LIE_OP_SPECTRAL:
     LIE_CALL(lie_nn_spectral_conv1d_backward(dx, lie_nn_grad(net, n->w), y->grad, x->data, lie_nn_param(net, n->w), B,
                                              x->C, n->K, x->W, n->R, n->op_state));
@@ -134,7 +156,7 @@ static int ref_backward(lie_nn_net net, const float *dy, float *dx) {
   memset(net->dact, 0, (size_t)((char *)(net->t[net->nt - 1].grad) - (char *)net->dact) + y->bytes);
   memcpy(y->grad, dy, lie_nn_numel(y, net->B) * sizeof(float));
   for (int i = net->nn - 1; i >= 0; i--)
-    LIE_CALL(node_backward(net, &net->nodes[i], dx != NULL));
+    LIE_CALL(lie_nn_ref_node_backward(net, &net->nodes[i], dx != NULL));
   if (dx) memcpy(dx, net->t[0].grad, lie_nn_numel(&net->t[0], net->B) * sizeof(float));
   return LIE_OK;
 }

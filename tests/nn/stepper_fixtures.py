@@ -115,6 +115,62 @@ class ResNet(nn.Module):
         return self.fc1(x.permute(0, 2, 1)).permute(0, 2, 1)
 
 
+class ConvBlock(nn.Module):
+    """PDEArena's ConvBlock: two 3x3 convs, each followed by GroupNorm(1, c) and gelu."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(cout, cout, kernel_size=3, padding=1)
+        self.norm1 = nn.GroupNorm(1, cout)
+        self.norm2 = nn.GroupNorm(1, cout)
+
+    def forward(self, x):
+        h = F.gelu(self.norm1(self.conv1(x)))
+        return F.gelu(self.norm2(self.conv2(h)))
+
+
+class Down(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv = ConvBlock(cin, cout)
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, x):
+        return self.conv(self.pool(x))
+
+
+class Up(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(cin, cin // 2, kernel_size=2, stride=2)
+        self.conv = ConvBlock(cin, cout)
+
+    def forward(self, x1, x2):
+        return self.conv(torch.cat([x2, self.up(x1)], dim=1))
+
+
+class Unetbase(nn.Module):
+    """PDEArena's Unetbase with the depth as a parameter (theirs: 4) and the input already
+    flattened to [b, c, x, y]."""
+
+    def __init__(self, cin, cout, width=64, depth=4):
+        super().__init__()
+        self.image_proj = ConvBlock(cin, width)
+        self.down = nn.ModuleList([Down(width << i, width << (i + 1)) for i in range(depth)])
+        self.up = nn.ModuleList([Up(width << (depth - i), width << (depth - i - 1)) for i in range(depth)])
+        self.final = nn.Conv2d(width, cout, kernel_size=3, padding=1)
+
+    def forward(self, x):
+        h = [self.image_proj(x)]
+        for d in self.down:
+            h.append(d(h[-1]))
+        x = h.pop()
+        for u in self.up:
+            x = u(x, h.pop())
+        return self.final(x)
+
+
 def to_double(model):
     """float64 arithmetic; Module.double() leaves complex parameters complex64"""
     model = model.double()
@@ -180,10 +236,12 @@ def main():
         "cnn": (lambda: CNN(6, 4, width=16), (3, 6, 32)),
         "fno": (lambda: FNO1d(6, 4, modes=6, width=8, num_layers=2), (3, 6, 32)),
         "resnet": (lambda: ResNet(6, 4, width=8), (3, 6, 32)),
+        "unet": (lambda: Unetbase(3, 2, width=4, depth=3), (2, 3, 32, 32)),
     }
     for seed, (name, (ctor, shape)) in enumerate(cfgs.items()):
         path = f"{out}/fixture_stepper_{name}.h5"
-        y = make(path, ctor(), shape, 100 + seed)
+        torch.manual_seed(100 + seed)  # the modules' own init, reproducibly
+        y = make(path, ctor(), shape, 200 + seed)
         reload_check(path, ctor(), y)
 
 

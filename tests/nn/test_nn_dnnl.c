@@ -74,6 +74,24 @@ static int b_fno_layer(lie_nn_net n, int x, int *y) {
   return lie_nn_gelu(n, s, y);
 }
 
+/* U-Net pieces: blocked conv -> group norm -> gelu, a skip concat of two blocked tensors
+ * after an up-sampling (the skip tensor has two readers) */
+static int b_gn(lie_nn_net n, int x, int *y) {
+  int a, g;
+  LIE_CALL(lie_nn_conv2d(n, "c0", x, 16, 3, 3, 1, 1, 1, 1, 1, &a));
+  LIE_CALL(lie_nn_groupnorm(n, "gn", a, 4, &g));
+  return lie_nn_gelu(n, g, y);
+}
+static int b_up_cat(lie_nn_net n, int x, int *y) {
+  int a, p, u, c, s;
+  LIE_CALL(lie_nn_conv2d(n, "c0", x, 8, 3, 3, 1, 1, 1, 1, 1, &a));
+  LIE_CALL(lie_nn_maxpool(n, a, 2, 2, 2, 2, 0, 0, &p));
+  LIE_CALL(lie_nn_upconv2x2(n, "up", p, 8, &u));
+  LIE_CALL(lie_nn_concat(n, a, u, &c));
+  LIE_CALL(lie_nn_conv2d(n, "c1", c, 8, 3, 3, 1, 1, 1, 1, 1, &s));
+  return lie_nn_add(n, s, a, y);
+}
+
 static int make(lie_ctx ctx, lie_nn_backend be, int C, int H, int W, int B, build_fn f, lie_nn_net *net) {
   int x, y;
   LIE_CALL(lie_nn_net_create(ctx, net));
@@ -174,7 +192,7 @@ static void whole_stepper(lie_ctx ctx, const char *kind, int cin, int nx, int B)
     int x, y;
     LIE_TEST_CALL(lie_nn_net_create(ctx, &net[k]));
     LIE_TEST_CALL(lie_nn_net_set_backend(net[k], k ? LIE_NN_BACKEND_DNNL : LIE_NN_BACKEND_REF));
-    LIE_TEST_CALL(lie_nn_input(net[k], cin, 1, nx, &x));
+    LIE_TEST_CALL(lie_nn_input(net[k], cin, o.kind == LIE_NN_STEPPER_UNET ? nx : 1, nx, &x));
     LIE_TEST_CALL(lie_nn_stepper(net[k], "", &o, x, &y));
     LIE_TEST_CALL(lie_nn_net_setup(net[k], B));
     LIE_TEST_CALL(lie_nn_net_init(net[k], 7));
@@ -220,6 +238,9 @@ int main(int argc, char **argv) {
   whole_stepper(ctx, "cnn", 7, 40, 3);
   whole_stepper(ctx, "fno", 7, 40, 3);
   whole_stepper(ctx, "resnet", 7, 40, 3);
+  layer(ctx, "conv + groupnorm(4) + gelu", 5, 6, 8, 2, b_gn);
+  layer(ctx, "maxpool, upconv2x2, skip concat", 5, 6, 8, 2, b_up_cat);
+  whole_stepper(ctx, "unet", 3, 16, 2);
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
 }

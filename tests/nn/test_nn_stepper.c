@@ -93,6 +93,46 @@ static int run(lie_ctx ctx, const char *srcdir, lie_nn_backend be, const char *m
   return LIE_OK;
 }
 
+/* builds kind on a (C,H,W) input; returns the error code (0 = accepted) */
+static int try_build(lie_ctx ctx, const char *kind, int C, int H, int W, int modes, int layers) {
+  lie_nn_stepper_opts o;
+  lie_nn_net net;
+  int x, y, e;
+  LIE_CALL(lie_nn_stepper_kind_from_name(kind, &o.kind));
+  lie_nn_stepper_opts_default(o.kind, &o);
+  o.cin = 4, o.cout = 2, o.width = 8, o.modes = modes, o.layers = layers;
+  LIE_CALL(lie_nn_net_create(ctx, &net));
+  LIE_CALL(lie_nn_input(net, C, H, W, &x));
+  e = lie_nn_stepper(net, "", &o, x, &y);
+  lie_nn_net_destroy(&net);
+  return e;
+}
+
+/* names, defaults and the refusals a caller relies on (a clear error, never a crash) */
+static void api_checks(lie_ctx ctx) {
+  lie_nn_stepper_kind k;
+  lie_nn_stepper_opts o;
+  const char *names[4] = {"cnn", "fno", "resnet", "unet"};
+  for (int i = 0; i < 4; i++) {
+    int ok = lie_nn_stepper_kind_from_name(names[i], &k) == 0 && !strcmp(lie_nn_stepper_kind_name(k), names[i]);
+    LIE_TEST_TRUE(ok, names[i]);
+  }
+  LIE_TEST_TRUE(lie_nn_stepper_kind_from_name("transformer", &k) == LIE_ERR_USAGE, "unknown model name: usage error");
+  lie_nn_stepper_opts_default(LIE_NN_STEPPER_FNO, &o);
+  LIE_TEST_TRUE(o.width == 256 && o.modes == 32 && o.layers == 5 && o.cin == 22 && o.cout == 20,
+                "fno defaults: LPSDA's width 256, 32 modes, 5 layers, 20+2 -> 20");
+  lie_nn_stepper_opts_default(LIE_NN_STEPPER_CNN, &o);
+  LIE_TEST_TRUE(o.width == 128, "cnn default width 128");
+  LIE_TEST_TRUE(try_build(ctx, "cnn", 4, 1, 32, 0, 0) == 0, "cnn (4,1,32) accepted");
+  LIE_TEST_TRUE(try_build(ctx, "cnn", 5, 1, 32, 0, 0) == LIE_ERR_ARG, "cnn: input channels != cin refused");
+  LIE_TEST_TRUE(try_build(ctx, "cnn", 4, 3, 32, 0, 0) == LIE_ERR_ARG, "cnn: a 2D input refused");
+  LIE_TEST_TRUE(try_build(ctx, "cnn", 4, 1, 6, 0, 0) == LIE_ERR_ARG, "cnn: nx smaller than the 15-tap padding refused");
+  LIE_TEST_TRUE(try_build(ctx, "fno", 4, 1, 32, 17, 1) == 0, "fno: 17 modes of nx 32 (Nyquist) accepted");
+  LIE_TEST_TRUE(try_build(ctx, "fno", 4, 1, 32, 18, 1) == LIE_ERR_ARG, "fno: 18 modes of nx 32 refused");
+  LIE_TEST_TRUE(try_build(ctx, "unet", 4, 32, 32, 0, 3) == 0, "unet depth 3 on 32x32 accepted");
+  LIE_TEST_TRUE(try_build(ctx, "unet", 4, 24, 32, 0, 4) == LIE_ERR_ARG, "unet depth 4 on 24x32 refused");
+}
+
 int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   lie_ctx ctx;
@@ -104,10 +144,12 @@ int main(int argc, char **argv) {
   if (argc > 2) LIE_TEST_CALL(lie_nn_backend_from_name(argv[2], &be));
   if (argc > 3) tol = atof(argv[3]);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
+  api_checks(ctx);
   /* sizes as in stepper_fixtures.py */
   LIE_TEST_CALL(run(ctx, argv[1], be, "cnn", 6, 4, 16, 0, 0, 3, 1, 32));
   LIE_TEST_CALL(run(ctx, argv[1], be, "fno", 6, 4, 8, 6, 2, 3, 1, 32));
   LIE_TEST_CALL(run(ctx, argv[1], be, "resnet", 6, 4, 8, 0, 0, 3, 1, 32));
+  LIE_TEST_CALL(run(ctx, argv[1], be, "unet", 3, 2, 4, 0, 3, 2, 32, 32));
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
 }

@@ -164,6 +164,109 @@ static void test_spectral(int B, int Ci, int Co, int L, int modes) {
   free(k.x), free(k.w), free(k.out), free(r), free(dx), free(dw);
 }
 
+/* ------------------------------------------------------------------ U-Net layers */
+typedef struct {
+  int B, C, Cb, H, W, K, G;
+  float *x, *x2, *w, *b, *out, *mean, *rstd;
+} ucase;
+static void cat_fwd(void *c) {
+  ucase *k = c;
+  lie_nn_concat_forward(k->out, k->x, k->x2, k->B, k->C, k->Cb, k->H * k->W);
+}
+static void up_fwd(void *c) {
+  ucase *k = c;
+  lie_nn_upconv2x2_forward(k->out, k->x, k->w, k->b, k->B, k->C, k->H, k->W, k->K);
+}
+static void gn_fwd(void *c) {
+  ucase *k = c;
+  lie_nn_groupnorm_forward(k->out, k->mean, k->rstd, k->x, k->w, k->b, k->B, k->C, k->H * k->W, k->G, 1e-5f);
+}
+
+static void test_concat(void) {
+  ucase k = {2, 3, 2, 4, 5};
+  size_t na = (size_t)k.B * k.C * k.H * k.W, nb = (size_t)k.B * k.Cb * k.H * k.W, no = na + nb;
+  k.x = calloc(na, 4), k.x2 = calloc(nb, 4), k.out = calloc(no, 4);
+  ALLOC(r, no);
+  ALLOC(da, na);
+  ALLOC(db, nb);
+  gc_fill(&rng, k.x, na, -1, 1), gc_fill(&rng, k.x2, nb, -1, 1), gc_fill(&rng, r, no, -1, 1);
+  cat_fwd(&k);
+  LIE_TEST_TRUE(k.out[0] == k.x[0] && k.out[(size_t)k.C * k.H * k.W] == k.x2[0] && k.out[no - 1] == k.x2[nb - 1] &&
+                    k.out[no / 2] == k.x[na / 2],
+                "concat: [a, b] along channels per sample");
+  lie_nn_concat_backward(da, db, r, k.B, k.C, k.Cb, k.H * k.W);
+  printf("concat\n");
+  LIE_TEST_LE(gc_check("da", k.x, na, da, cat_fwd, &k, k.out, r, no, 1e-2f, 400), 1e-3, "concat da");
+  LIE_TEST_LE(gc_check("db", k.x2, nb, db, cat_fwd, &k, k.out, r, no, 1e-2f, 400), 1e-3, "concat db");
+  free(k.x), free(k.x2), free(k.out), free(r), free(da), free(db);
+}
+
+static void test_upconv(void) {
+  ucase k = {2, 3, 0, 3, 4, 5};
+  size_t nx = (size_t)k.B * k.C * k.H * k.W, nw = (size_t)k.C * k.K * 4, no = (size_t)k.B * k.K * 4 * k.H * k.W;
+  k.x = calloc(nx, 4), k.w = calloc(nw, 4), k.b = calloc(k.K, 4), k.out = calloc(no, 4);
+  ALLOC(r, no);
+  ALLOC(dx, nx);
+  ALLOC(dw, nw);
+  ALLOC(db, k.K);
+  gc_fill(&rng, k.x, nx, -1, 1), gc_fill(&rng, k.w, nw, -1, 1), gc_fill(&rng, k.b, k.K, -1, 1);
+  gc_fill(&rng, r, no, -1, 1);
+  up_fwd(&k);
+  /* one value by hand: out[1, 2, 2*1+1, 2*3+0] = b[2] + sum_c x[1,c,1,3] w[c,2,1,0] */
+  double want = k.b[2];
+  for (int c = 0; c < k.C; c++)
+    want += (double)k.x[((1 * k.C + c) * k.H + 1) * k.W + 3] * k.w[((c * k.K + 2) * 2 + 1) * 2 + 0];
+  LIE_TEST_NEAR(k.out[((1 * k.K + 2) * 2 * k.H + 3) * 2 * k.W + 6], want, 1e-6, "upconv2x2 value by hand");
+  lie_nn_upconv2x2_backward(dx, dw, db, r, k.x, k.w, k.B, k.C, k.H, k.W, k.K);
+  printf("upconv2x2\n");
+  LIE_TEST_LE(gc_check("dinp", k.x, nx, dx, up_fwd, &k, k.out, r, no, 1e-2f, 400), 1e-3, "upconv dinp");
+  LIE_TEST_LE(gc_check("dweight", k.w, nw, dw, up_fwd, &k, k.out, r, no, 1e-2f, 400), 1e-3, "upconv dweight");
+  LIE_TEST_LE(gc_check("dbias", k.b, k.K, db, up_fwd, &k, k.out, r, no, 1e-2f, 400), 1e-3, "upconv dbias");
+  free(k.x), free(k.w), free(k.b), free(k.out), free(r), free(dx), free(dw), free(db);
+}
+
+static void test_groupnorm(int G) {
+  ucase k = {3, 6, 0, 3, 4, 0, G};
+  size_t n = (size_t)k.B * k.C * k.H * k.W;
+  char what[64];
+  k.x = calloc(n, 4), k.w = calloc(k.C, 4), k.b = calloc(k.C, 4), k.out = calloc(n, 4);
+  k.mean = calloc((size_t)k.B * G, 4), k.rstd = calloc((size_t)k.B * G, 4);
+  ALLOC(r, n);
+  ALLOC(dx, n);
+  ALLOC(dw, k.C);
+  ALLOC(db, k.C);
+  gc_fill(&rng, k.x, n, -2, 2), gc_fill(&rng, k.w, k.C, 0.5, 1.5), gc_fill(&rng, k.b, k.C, -1, 1);
+  gc_fill(&rng, r, n, -1, 1);
+  gn_fwd(&k);
+  /* with gamma 1, beta 0 each group of each sample has mean 0 and (biased) variance ~1 */
+  float *g1 = malloc(k.C * 4), *b0 = calloc(k.C, 4), *y = malloc(n * 4);
+  for (int c = 0; c < k.C; c++)
+    g1[c] = 1.0f;
+  lie_nn_groupnorm_forward(y, k.mean, k.rstd, k.x, g1, b0, k.B, k.C, k.H * k.W, G, 1e-5f);
+  size_t per = n / k.B / G;
+  double worst = 0;
+  for (size_t q = 0; q < (size_t)k.B * G; q++) {
+    double s = 0, v = 0;
+    for (size_t i = 0; i < per; i++)
+      s += y[q * per + i], v += (double)y[q * per + i] * y[q * per + i];
+    double e = fabs(s / per) + fabs(v / per - 1.0);
+    if (!(e <= worst)) worst = e;
+  }
+  snprintf(what, sizeof what, "groupnorm G%d: group moments (0, 1)", G);
+  LIE_TEST_LE(worst, 1e-4, what);
+  gn_fwd(&k);
+  lie_nn_groupnorm_backward(dx, dw, db, r, k.x, k.mean, k.rstd, k.w, k.B, k.C, k.H * k.W, G);
+  printf("groupnorm G%d\n", G);
+  snprintf(what, sizeof what, "groupnorm G%d dinp", G);
+  LIE_TEST_LE(gc_check("dinp", k.x, n, dx, gn_fwd, &k, k.out, r, n, 1e-3f, 300), 5e-3, what);
+  snprintf(what, sizeof what, "groupnorm G%d dgamma", G);
+  LIE_TEST_LE(gc_check("dgamma", k.w, k.C, dw, gn_fwd, &k, k.out, r, n, 1e-2f, 300), 1e-3, what);
+  snprintf(what, sizeof what, "groupnorm G%d dbeta", G);
+  LIE_TEST_LE(gc_check("dbeta", k.b, k.C, db, gn_fwd, &k, k.out, r, n, 1e-2f, 300), 1e-3, what);
+  free(k.x), free(k.w), free(k.b), free(k.out), free(k.mean), free(k.rstd), free(r), free(dx), free(dw), free(db);
+  free(g1), free(b0), free(y);
+}
+
 int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   lie_rng_seed(&rng, 4242);
@@ -175,5 +278,9 @@ int main(int argc, char **argv) {
   test_spectral(2, 3, 4, 16, 5);
   test_spectral(2, 3, 2, 16, 9); /* all modes, Nyquist included */
   test_spectral(1, 2, 3, 15, 8); /* odd length: no Nyquist mode */
+  test_concat();
+  test_upconv();
+  test_groupnorm(1); /* PDEArena's GroupNorm(1, C) */
+  test_groupnorm(3);
   return lie_test_finish();
 }
