@@ -71,10 +71,11 @@ static int write_nets(lie_step_job *j, hid_t f) {
 }
 
 /* The configuration a resumed run must share (name, value). */
-#define LIE_STEP_NKEYS 9
+#define LIE_STEP_NKEYS 10
 static void config_keys(const lie_step_job *j, const char *names[LIE_STEP_NKEYS], long v[LIE_STEP_NKEYS]) {
-  static const char *k[] = {"history", "future", "cond_channels", "cond_dim", "batch", "nx", "width", "seed", "passes"};
-  const long val[] = {j->H, j->F, j->c, j->d, j->B, j->nx, j->cfg->width, (long)j->cfg->seed, j->passes};
+  static const char *k[] = {"history", "future", "cond_channels", "cond_dim", "batch",
+                            "nx",      "frame",  "width",         "seed",     "passes"};
+  const long val[] = {j->H, j->F, j->c, j->d, j->B, j->nx, (long)j->fs, j->cfg->width, (long)j->cfg->seed, j->passes};
   for (int i = 0; i < LIE_STEP_NKEYS; i++)
     names[i] = k[i], v[i] = val[i];
 }

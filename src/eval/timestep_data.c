@@ -45,11 +45,38 @@ static int load_all(lie_dataset1d ds, lie_step_split *s) {
   return LIE_OK;
 }
 
-/* The PDE of the run: the root attribute "pde" of the files that have one (LPSDA's files have
- * none and are compatible with any); they must agree. */
-static int file_pde(lie_step_job *j, lie_dataset1d ds, const char *path) {
+/* NS: frame k of trajectory i = [smoke | vx | vy], each (nx, ny) row-major as stored; the
+ * reader refuses NaN/Inf itself, naming the trajectory and dataset. */
+static int load_all_ns(lie_datasetns ds, lie_step_split *s) {
+  const size_t P = (size_t)s->nx * s->ny, m = (size_t)s->nt * P;
+  double *f[3], *t, *x;
+  LIE_ALLOC(s->u, (size_t)s->n * s->nt * s->fs);
+  LIE_ALLOC(s->dx, s->n);
+  LIE_ALLOC(s->dt, s->n);
+  for (int c = 0; c < 3; c++)
+    LIE_ALLOC(f[c], m);
+  LIE_ALLOC(t, s->nt);
+  LIE_ALLOC(x, s->nx);
+  int err = LIE_OK;
+  for (int i = 0; !err && i < s->n; i++) {
+    err = lie_datasetns_read(ds, i, f[0], f[1], f[2], t, x, NULL);
+    for (int k = 0; !err && k < s->nt; k++)
+      for (int c = 0; c < 3; c++)
+        for (size_t q = 0; q < P; q++)
+          s->u[((size_t)i * s->nt + k) * s->fs + c * P + q] = (float)f[c][k * P + q];
+    if (!err) s->dx[i] = (float)(x[1] - x[0]), s->dt[i] = (float)(t[1] - t[0]);
+  }
+  for (int c = 0; c < 3; c++)
+    free(f[c]);
+  free(t), free(x);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* The PDE of the run: the root attribute "pde" of the files that have one (LPSDA's and
+ * PDEArena's files have none and are compatible with any); they must agree. */
+static int file_pde(lie_step_job *j, hid_t f, const char *path) {
   char pde[16] = "";
-  hid_t f = lie_dataset1d_file(ds);
   if (H5Aexists(f, "pde") > 0) LIE_CALL(lie_h5_attr_get_string(f, "pde", pde, sizeof pde));
   if (!pde[0]) return LIE_OK;
   if (!j->pde[0]) {
@@ -60,23 +87,44 @@ static int file_pde(lie_step_job *j, lie_dataset1d ds, const char *path) {
   return LIE_OK;
 }
 
-int lie_step_split_load(lie_step_job *j, const char *path, const char *mode, lie_step_split *s) {
+static int load_1d(lie_step_job *j, const char *path, const char *mode, lie_step_split *s) {
   lie_dataset1d ds = NULL;
+  LIE_CALL(lie_dataset1d_open(j->ctx, path, mode, NULL, &ds));
+  snprintf(s->mode, sizeof s->mode, "%s", lie_dataset1d_mode(ds));
+  int err = lie_dataset1d_sizes(ds, &s->n, &s->nt, &s->nx);
+  s->ny = s->nf = 1, s->fs = (size_t)s->nx;
+  if (!err) err = file_pde(j, lie_dataset1d_file(ds), path);
+  if (!err && s->nx < 2) err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: nx = %d", path, s->nx);
+  if (!err) err = load_all(ds, s);
+  lie_dataset1d_close(&ds);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static int load_ns(lie_step_job *j, const char *path, const char *mode, lie_step_split *s) {
+  lie_datasetns ds = NULL;
+  LIE_CALL(lie_datasetns_open(j->ctx, path, mode, &ds));
+  snprintf(s->mode, sizeof s->mode, "%s", lie_datasetns_mode(ds));
+  int err = lie_datasetns_sizes(ds, &s->n, &s->nt, &s->nx, &s->ny);
+  s->nf = 3, s->fs = (size_t)3 * s->nx * s->ny;
+  if (!err) err = file_pde(j, lie_datasetns_file(ds), path);
+  if (!err && !j->pde[0]) snprintf(j->pde, sizeof j->pde, "ns");
+  if (!err) err = load_all_ns(ds, s);
+  lie_datasetns_close(&ds);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+int lie_step_split_load(lie_step_job *j, const char *path, const char *mode, lie_step_split *s) {
   int is_ns = 0;
   memset(s, 0, sizeof *s);
   s->path = path;
   if (mode && !mode[0]) mode = NULL; /* the first of train, valid, test the file has */
   LIE_CALL(lie_dataset_is_ns(j->ctx, path, mode, &is_ns));
-  LIE_CHECK(!is_ns, LIE_ERR_NOTSUP,
-            "%s holds 2D Navier-Stokes data: the unet time-stepper is not in this build yet (docs/TIMESTEP.md)", path);
-  LIE_CALL(lie_dataset1d_open(j->ctx, path, mode, NULL, &ds));
-  snprintf(s->mode, sizeof s->mode, "%s", lie_dataset1d_mode(ds));
-  int err = lie_dataset1d_sizes(ds, &s->n, &s->nt, &s->nx);
-  if (!err) err = file_pde(j, ds, path);
-  if (!err && s->nx < 2) err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: nx = %d", path, s->nx);
-  if (!err) err = load_all(ds, s);
-  lie_dataset1d_close(&ds);
-  LIE_CALL(err);
+  if (is_ns)
+    LIE_CALL(load_ns(j, path, mode, s));
+  else
+    LIE_CALL(load_1d(j, path, mode, s));
   return LIE_OK;
 }
 
@@ -87,11 +135,18 @@ void lie_step_split_free(lie_step_split *s) {
 
 /* ---------------------------------------------------------------- truth */
 static int read_param(lie_step_job *j, lie_step_split *s, const char *name, double *v) {
-  lie_dataset1d ds;
-  int found = 0;
-  LIE_CALL(lie_dataset1d_open(j->ctx, s->path, s->mode, NULL, &ds));
-  int err = lie_dataset1d_read_param(ds, name, v, &found);
-  lie_dataset1d_close(&ds);
+  int found = 0, err;
+  if (s->nf == 3) {
+    lie_datasetns ds;
+    LIE_CALL(lie_datasetns_open(j->ctx, s->path, s->mode, &ds));
+    err = lie_datasetns_read_param(ds, name, v, &found);
+    lie_datasetns_close(&ds);
+  } else {
+    lie_dataset1d ds;
+    LIE_CALL(lie_dataset1d_open(j->ctx, s->path, s->mode, NULL, &ds));
+    err = lie_dataset1d_read_param(ds, name, v, &found);
+    lie_dataset1d_close(&ds);
+  }
   LIE_CALL(err);
   LIE_CHECK(found, LIE_ERR_USAGE,
             "-step_cond truth needs the per-trajectory dataset /%s/%s in %s (%s data); it is missing", s->mode, name,
@@ -118,6 +173,11 @@ static int truth_vectors(lie_step_job *j, lie_step_split *s) {
     err = read_param(j, s, "L", v);
     for (int i = 0; !err && i < s->n; i++)
       s->cond[2 * i] = v[i], s->cond[2 * i + 1] = s->dt[i];
+  } else if (s->nf == 3) {
+    j->d = 1;
+    err = read_param(j, s, "buo_y", v);
+    for (int i = 0; !err && i < s->n; i++)
+      s->cond[i] = v[i];
   } else
     err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
                         "-step_cond truth: no true parameters are known for %s data (%s)", j->pde, s->path);
@@ -140,7 +200,12 @@ static int encoder_open(lie_step_job *j, const lie_step_split *s, step_encoder *
   LIE_CALL(lie_pretrain_ckpt_read_state(j->ctx, ck, &e->st));
   LIE_CHECK(!strcmp(e->st.pde, j->pde), LIE_ERR_USAGE, "-step_cond_ckpt %s was pretrained on %s data; %s holds %s data",
             ck, e->st.pde, s->path, j->pde);
-  LIE_CHECK(e->st.model.crop_y == 0, LIE_ERR_USAGE, "-step_cond_ckpt %s is a Navier-Stokes encoder", ck);
+  LIE_CHECK((e->st.model.crop_y > 0) == (s->nf == 3), LIE_ERR_USAGE,
+            "-step_cond_ckpt %s is a %s encoder; %s holds %s data", ck, e->st.model.crop_y ? "Navier-Stokes" : "1D",
+            s->path, s->nf == 3 ? "Navier-Stokes" : "1D");
+  LIE_CHECK(!e->st.model.crop_y || (e->st.model.crop_x == s->nx && e->st.model.crop_y == s->ny), LIE_ERR_USAGE,
+            "-step_cond_ckpt %s takes %d x %d grids; %s has %d x %d", ck, e->st.model.crop_x, e->st.model.crop_y,
+            s->path, s->nx, s->ny);
   LIE_CHECK(e->st.model.crop_x <= s->nx, LIE_ERR_USAGE,
             "-step_cond_ckpt %s takes %d points per frame; %s has %d (an encoder for another grid width)", ck,
             e->st.model.crop_x, s->path, s->nx);

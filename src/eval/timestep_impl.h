@@ -14,12 +14,15 @@
 
 #include <stdio.h>
 
-/* One split in memory: u (n, nt, nx) as float (the network's precision), per trajectory dx,
- * dt and the raw conditioning vector (n, d). */
+/* One split in memory as float (the network's precision): u (n, nt, fs), each frame the nf
+ * fields of an nx x ny grid (1D: nf = ny = 1; Navier-Stokes: smoke, vx, vy on nx x ny), frames
+ * contiguous so that a window of frames is one block; per trajectory dx, dt and the raw
+ * conditioning vector (n, d). */
 typedef struct {
   const char *path;
   char mode[16];
-  int n, nt, nx;
+  int n, nt, nx, ny, nf;
+  size_t fs; /* floats per frame: nf * nx * ny */
   float *u;
   float *dx, *dt;
   double *cond;
@@ -36,8 +39,9 @@ typedef struct {
    * the Linear (din = max(d, 1) inputs: none gets one constant 0) -> c channels */
   int d, din, c;
   double cmean[1024], cstd[1024];
-  /* networks: the stepper (cin = H + 2 + c, 1, nx) -> (F, 1, nx); cond: (din, 1, 1) -> (c, 1, 1) */
-  int H, F, cin, nx;
+  /* networks: the stepper (cin = nf H + 2 + c, ny, nx)... see timestep_model.c; cond: (din, 1, 1) -> (c, 1, 1) */
+  int H, F, cin, nx, ny, nf, ns; /* ns: 2D Navier-Stokes data (unet) */
+  size_t fs, np;                 /* floats per frame, grid points per channel (nx ny) */
   lie_nn_net net, cnet;
   lie_nn_adamw opt, copt;
   int B, nlocal; /* global batch and per-rank share */

@@ -1,7 +1,9 @@
 /* The time-stepper and its conditioning map, and one data-parallel training step.
  *
- *   v (din)  --Linear "cond"-->  c values  --broadcast along x-->  c channels
- *   x (cin = H + 2 + c, 1, nx) = [H frames | dx | dt | c channels]  --stepper-->  (F, 1, nx)
+ *   v (din)  --Linear "cond"-->  c values  --broadcast along x (and y)-->  c channels
+ *   1D: x (cin = H + 2 + c, 1, nx) = [H frames | dx | dt | c channels]  --cnn/fno/resnet-->  (F, 1, nx)
+ *   NS: x (cin = 3 H + 2 + c, nx, ny), frame-major: channel 3h + f = field f (smoke, vx, vy) of
+ *       frame h, then dx, dt, the c channels  --unet-->  (3 F, nx, ny) in the same order
  *
  * The two are separate nets (the nn graph has one input and no concatenation): the stepper's
  * input gradient of the c channels, summed over x, is the cond net's output gradient. Both
@@ -21,6 +23,7 @@
 /* tiny: conv1d(cin -> w, 5) ReLU conv1d(w -> F, 5), zero padding: a fast model for tests. */
 static int build_tiny(lie_step_job *j, int in, int *out) {
   int w = j->cfg->width ? j->cfg->width : 32, a, b;
+  LIE_CHECK(!j->ns, LIE_ERR_USAGE, "-step_model tiny is 1D only; Navier-Stokes data takes -step_model unet");
   LIE_CALL(lie_nn_conv1d(j->net, "net.0", in, w, 5, 1, 2, 1, &a));
   LIE_CALL(lie_nn_relu(j->net, a, &b));
   LIE_CALL(lie_nn_conv1d(j->net, "net.2", b, j->F, 5, 1, 2, 1, out));
@@ -32,10 +35,11 @@ static int build_tiny(lie_step_job *j, int in, int *out) {
 static int stepper_opts(lie_step_job *j, lie_nn_stepper_opts *o) {
   lie_nn_stepper_kind k;
   LIE_CALL(lie_nn_stepper_kind_from_name(j->cfg->model, &k));
-  LIE_CHECK(k != LIE_NN_STEPPER_UNET, LIE_ERR_NOTSUP,
-            "-step_model unet is for 2D Navier-Stokes data; the NS time-stepping driver is not in this build yet");
+  LIE_CHECK((k == LIE_NN_STEPPER_UNET) == (j->ns != 0), LIE_ERR_USAGE,
+            "-step_model %s takes %s data; the files hold %s data (1D: cnn, fno, resnet; Navier-Stokes: unet)",
+            j->cfg->model, k == LIE_NN_STEPPER_UNET ? "2D Navier-Stokes" : "1D", j->ns ? "Navier-Stokes" : "1D");
   lie_nn_stepper_opts_default(k, o);
-  o->cin = j->cin, o->cout = j->F;
+  o->cin = j->cin, o->cout = j->F * j->nf;
   if (j->cfg->width) o->width = j->cfg->width;
   return LIE_OK;
 }
@@ -72,12 +76,12 @@ static int make_adamw(lie_step_job *j, lie_nn_net net, lie_nn_adamw *opt) {
 }
 
 static int alloc_buffers(lie_step_job *j) {
-  const size_t nl = (size_t)j->nlocal, nx = (size_t)j->nx;
+  const size_t nl = (size_t)j->nlocal, P = j->np;
   size_t np, nb, ncp;
-  LIE_ALLOC(j->x, nl * j->cin * nx);
-  LIE_ALLOC(j->dxin, nl * j->cin * nx);
-  LIE_ALLOC(j->y, nl * j->F * nx);
-  LIE_ALLOC(j->dy, nl * j->F * nx);
+  LIE_ALLOC(j->x, nl * j->cin * P);
+  LIE_ALLOC(j->dxin, nl * j->cin * P);
+  LIE_ALLOC(j->y, nl * j->F * j->fs);
+  LIE_ALLOC(j->dy, nl * j->F * j->fs);
   LIE_ALLOC(j->cx, nl * j->din);
   LIE_ALLOC(j->cdy, nl * j->c);
   LIE_ALLOC(j->perm, j->tr.n);
@@ -93,11 +97,11 @@ static int alloc_buffers(lie_step_job *j) {
 
 int lie_step_model_build(lie_step_job *j) {
   int in, out, cin_, cout;
-  j->cin = j->H + 2 + j->c;
+  j->cin = j->H * j->nf + 2 + j->c;
   if (j->cfg->threads > 0) LIE_CALL(lie_nn_set_threads(j->cfg->threads));
   LIE_CALL(lie_nn_net_create(j->ctx, &j->net));
   LIE_CALL(lie_nn_net_set_backend(j->net, j->cfg->backend));
-  LIE_CALL(lie_nn_input(j->net, j->cin, 1, j->nx, &in));
+  LIE_CALL(lie_nn_input(j->net, j->cin, j->ns ? j->nx : 1, j->ns ? j->ny : j->nx, &in));
   LIE_CALL(build_stepper(j, in, &out));
   LIE_CALL(lie_nn_net_setup(j->net, j->nlocal));
   if (j->P > 1) LIE_CALL(lie_ssl_sync_bn(j->ctx, j->net)); /* resnet's batch norms: global-batch statistics */
@@ -153,21 +157,21 @@ void lie_step_fill_cond(lie_step_job *j, int q, const lie_step_split *s, int i) 
 }
 
 static void fill_input(lie_step_job *j, int q, const float *win, float dx, float dt, const float *cch) {
-  const int nx = j->nx;
-  float *x = j->x + (size_t)q * j->cin * nx;
-  memcpy(x, win, sizeof(float) * (size_t)j->H * nx);
-  for (int i = 0; i < nx; i++)
-    x[(size_t)j->H * nx + i] = dx, x[(size_t)(j->H + 1) * nx + i] = dt;
+  const size_t P = j->np, hx = (size_t)j->H * j->fs; /* = H nf P: the window's channels */
+  float *x = j->x + (size_t)q * j->cin * P;
+  memcpy(x, win, sizeof(float) * hx);
+  for (size_t i = 0; i < P; i++)
+    x[hx + i] = dx, x[hx + P + i] = dt;
   for (int k = 0; k < j->c; k++)
-    for (int i = 0; i < nx; i++)
-      x[(size_t)(j->H + 2 + k) * nx + i] = cch[k];
+    for (size_t i = 0; i < P; i++)
+      x[hx + (2 + (size_t)k) * P + i] = cch[k];
 }
 
 int lie_step_forward(lie_step_job *j, int nb, const float *const *win, const float *dx, const float *dt, int train,
                      const float **out) {
   LIE_CALL(lie_nn_net_forward(j->cnet, j->cx, train));
   const float *cc = lie_nn_net_output(j->cnet);
-  memset(j->x, 0, sizeof(float) * (size_t)j->nlocal * j->cin * j->nx);
+  memset(j->x, 0, sizeof(float) * (size_t)j->nlocal * j->cin * j->np);
   for (int q = 0; q < nb; q++)
     fill_input(j, q, win[q], dx[q], dt[q], cc + (size_t)q * j->c);
   PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
@@ -203,8 +207,8 @@ static void batch_rows(lie_step_job *j, long step, const float **win, float *dx,
     long slot = k * j->B + (long)j->rank * j->nlocal + q;
     int i = j->perm[slot];
     int t = lie_step_start_time(j->cfg->seed, epoch, pass, slot, j->nstarts, j->cfg->start_stride);
-    const float *u = s->u + (size_t)i * s->nt * s->nx;
-    win[q] = u + (size_t)t * s->nx, tgt[q] = u + (size_t)(t + j->H) * s->nx;
+    const float *u = s->u + (size_t)i * s->nt * s->fs;
+    win[q] = u + (size_t)t * s->fs, tgt[q] = u + (size_t)(t + j->H) * s->fs;
     dx[q] = s->dx[i], dt[q] = s->dt[i];
     lie_step_fill_cond(j, q, s, i);
   }
@@ -212,12 +216,12 @@ static void batch_rows(lie_step_job *j, long step, const float **win, float *dx,
 
 /* dL/d(cond outputs) = the stepper's input gradient of the c channels summed over x. */
 static void cond_grad(lie_step_job *j) {
-  const int nx = j->nx;
+  const size_t P = j->np;
   for (int q = 0; q < j->nlocal; q++)
     for (int k = 0; k < j->c; k++) {
-      const float *g = j->dxin + ((size_t)q * j->cin + j->H + 2 + k) * nx;
+      const float *g = j->dxin + ((size_t)q * j->cin + (size_t)j->H * j->nf + 2 + k) * P;
       double s = 0;
-      for (int i = 0; i < nx; i++)
+      for (size_t i = 0; i < P; i++)
         s += g[i];
       j->cdy[(size_t)q * j->c + k] = (float)s;
     }
@@ -225,7 +229,7 @@ static void cond_grad(lie_step_job *j) {
 
 int lie_step_train_step(lie_step_job *j, long step, double lr, double *loss) {
   const int nl = j->nlocal;
-  const size_t fx = (size_t)j->F * j->nx;
+  const size_t fx = (size_t)j->F * j->fs;
   const float *win[1024], *tgt[1024], *out;
   float dx[1024], dt[1024];
   LIE_CHECK(nl <= 1024, LIE_ERR_NOTSUP, "at most 1024 samples per rank");

@@ -46,8 +46,8 @@ int lie_step_bootstrap(const double *v, int n, int nboot, uint64_t seed, double 
  * nmse/mse rows (nsteps each). */
 static int rollout_chunk(lie_step_job *j, const lie_step_split *s, int first, int nb, int t0, int nw, float *wbuf,
                          double *nmse, double *mse) {
-  const int H = j->H, F = j->F, nx = j->nx, nsteps = nw * F;
-  const size_t hx = (size_t)H * nx;
+  const int H = j->H, F = j->F, nsteps = nw * F;
+  const size_t fs = j->fs, hx = (size_t)H * fs;
   const float *win[1024], *out;
   float dx[1024], dt[1024];
   for (int q = 0; q < j->nlocal; q++) {
@@ -55,22 +55,22 @@ static int rollout_chunk(lie_step_job *j, const lie_step_split *s, int first, in
     lie_step_fill_cond(j, q, s, i);
     win[q] = wbuf + q * hx;
     if (i < 0) continue;
-    memcpy(wbuf + q * hx, s->u + ((size_t)i * s->nt + t0) * nx, hx * sizeof(float));
+    memcpy(wbuf + q * hx, s->u + ((size_t)i * s->nt + t0) * fs, hx * sizeof(float));
     dx[q] = s->dx[i], dt[q] = s->dt[i];
   }
   for (int w = 0; w < nw; w++) {
     LIE_CALL(lie_step_forward(j, nb, win, dx, dt, 0, &out));
     for (int q = 0; q < nb; q++) {
-      const float *p = out + (size_t)q * F * nx, *u = s->u + ((size_t)(first + q) * s->nt + t0 + H + w * F) * nx;
+      const float *p = out + (size_t)q * F * fs, *u = s->u + ((size_t)(first + q) * s->nt + t0 + H + w * F) * fs;
       for (int f = 0; f < F; f++)
-        lie_step_frame_errors(p + (size_t)f * nx, u + (size_t)f * nx, nx, &nmse[(size_t)q * nsteps + w * F + f],
+        lie_step_frame_errors(p + (size_t)f * fs, u + (size_t)f * fs, (int)fs, &nmse[(size_t)q * nsteps + w * F + f],
                               &mse[(size_t)q * nsteps + w * F + f]);
       float *wq = wbuf + q * hx;
       if (F >= H)
-        memcpy(wq, p + (size_t)(F - H) * nx, hx * sizeof(float));
+        memcpy(wq, p + (size_t)(F - H) * fs, hx * sizeof(float));
       else {
-        memmove(wq, wq + (size_t)F * nx, (size_t)(H - F) * nx * sizeof(float));
-        memcpy(wq + (size_t)(H - F) * nx, p, (size_t)F * nx * sizeof(float));
+        memmove(wq, wq + (size_t)F * fs, (size_t)(H - F) * fs * sizeof(float));
+        memcpy(wq + (size_t)(H - F) * fs, p, (size_t)F * fs * sizeof(float));
       }
     }
   }
@@ -81,7 +81,7 @@ static int rollout_block(lie_step_job *j, const lie_step_split *s, int first, in
                          double *mse) {
   const int nsteps = nw * j->F;
   float *wbuf;
-  LIE_ALLOC(wbuf, (size_t)j->nlocal * j->H * j->nx);
+  LIE_ALLOC(wbuf, (size_t)j->nlocal * j->H * j->fs);
   int err = LIE_OK;
   for (int b0 = 0; !err && b0 < cnt; b0 += j->nlocal) {
     int nb = cnt - b0 < j->nlocal ? cnt - b0 : j->nlocal;

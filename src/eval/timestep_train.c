@@ -29,8 +29,9 @@ static int stop_requested(lie_step_job *j) {
 static int rollout_start(const lie_step_job *j) { return j->cfg->rollout_start < 0 ? j->H : j->cfg->rollout_start; }
 
 static int check_split(lie_step_job *j, const lie_step_split *s, const char *opt) {
-  LIE_CHECK(s->nx == j->tr.nx, LIE_ERR_USAGE, "%s %s has %d points per frame; -data has %d", opt, s->path, s->nx,
-            j->tr.nx);
+  LIE_CHECK(s->nx == j->tr.nx && s->ny == j->tr.ny && s->nf == j->tr.nf, LIE_ERR_USAGE,
+            "%s %s has frames of %d field(s) x %d x %d; -data has %d x %d x %d", opt, s->path, s->nf, s->nx, s->ny,
+            j->tr.nf, j->tr.nx, j->tr.ny);
   int t0 = rollout_start(j);
   LIE_CHECK(lie_step_num_windows(s->nt, j->H, j->F, t0) >= 1, LIE_ERR_USAGE,
             "%s %s has %d frames: too short for a rollout from frame %d with -step_history %d and -step_future %d "
@@ -51,7 +52,8 @@ static int load_data(lie_step_job *j) {
   j->has_valid = c->valid[0] != 0;
   if (j->has_valid) LIE_CALL(lie_step_split_load(j, c->valid, "", &j->va));
   if (j->has_valid) LIE_CALL(check_split(j, &j->va, "-valid_data"));
-  j->nx = j->tr.nx;
+  j->nx = j->tr.nx, j->ny = j->tr.ny, j->nf = j->tr.nf, j->ns = j->tr.nf == 3;
+  j->fs = j->tr.fs, j->np = (size_t)j->nx * j->ny;
   if (!j->pde[0]) snprintf(j->pde, sizeof j->pde, "unknown");
   LIE_CALL(lie_step_cond_vectors(j, &j->tr));
   LIE_CALL(lie_step_cond_vectors(j, &j->te));
@@ -178,6 +180,7 @@ static int setup(lie_step_job *j, lie_step_result *res) {
   LIE_CALL(make_schedule(j));
   LIE_CALL(lie_step_model_build(j));
   j->best_valid = INFINITY, j->best_epoch = -1;
+  j->first_loss = j->last_loss = NAN; /* no epoch finished yet: null in RESULT.json */
   LIE_CALL(lie_step_ckpt_load(j, j->cfg->ckpt, &resumed));
   LIE_CALL(open_log(j, resumed));
   snprintf(res->pde, sizeof res->pde, "%s", j->pde);

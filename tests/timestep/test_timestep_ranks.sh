@@ -2,7 +2,8 @@
 # Data parallel time-stepping: 1, 2 and 4 ranks give the same training loss for 3 steps
 # (global batch 8 split over the ranks, one gradient allreduce per net) to <= 1e-4 relative,
 # and the same rollout NMSE on the test split (trajectories split over the ranks), for each
-# stepper (cnn; fno: FFTW spectral layers; resnet: batch norm synchronised over the ranks).
+# stepper (cnn; fno: FFTW spectral layers; resnet: batch norm synchronised over the ranks; unet on
+# 2D Navier-Stokes data, buoyancy as the truth vector).
 # Then a run stopped after 5 steps and resumed from -step_ckpt ends at the same result as an
 # uninterrupted one.
 . "$LIE_SRCDIR/tests/cli/lib.sh"
@@ -19,9 +20,16 @@ within() { awk -v x="$1" -v t="$2" 'BEGIN { exit !(x != "" && x + 0 == x && x <=
 nmse() { sed 's/.*"rollout_nmse": \([^,]*\),.*/\1/' "$1"; }
 
 rm -f r_*.json l_*.csv straight.json resumed.json part.json ck.h5
-for m in cnn fno resnet; do
+# 2D Navier-Stokes (smoke, vx, vy on 32 x 32) for the unet
+GN="-ns_nx 32 -ns_ny 32 -ns_steps 20 -ns_skip 4 -ns_pressure_pc fft"
+"$LIEREG" generate -pde ns -n 8 -seed 1 -o ns_tr.h5 $GN -force > /dev/null 2>&1 || fail "generate ns_tr.h5"
+"$LIEREG" generate -pde ns -n 4 -seed 1 -mode test -o ns_te.h5 $GN -force > /dev/null 2>&1 || fail "generate ns_te.h5"
+TN="timestep -data ns_tr.h5 -test_data ns_te.h5 -step_history 4 -step_future 1 -step_batch 4 -step_width 8
+    -step_cond truth -step_lr 1e-3 -threads 1 -step_progress 0 -force"
+for m in cnn fno resnet unet; do
   for np in 1 2 4; do
-    "$MPIEXEC" --oversubscribe -n $np "$LIEREG" $T -step_model $m -step_max_steps 3 -step_log l_${m}_$np.csv \
+    args="$T"; [ $m = unet ] && args="$TN"
+    "$MPIEXEC" --oversubscribe -n $np "$LIEREG" $args -step_model $m -step_max_steps 3 -step_log l_${m}_$np.csv \
       -o r_${m}_$np.json > run_${m}_$np.txt 2>&1 || { fail "$m on $np ranks"; cat run_${m}_$np.txt; }
   done
   for np in 2 4; do
