@@ -67,7 +67,7 @@ static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_cfg *c, step_strings 
   PetscInt threads = c->threads, ms[LIE_STEP_MAX_MILESTONES], nms = LIE_STEP_MAX_MILESTONES;
   PetscBool set;
   PetscFunctionBeginUser;
-  PetscOptionsBegin(comm, NULL, "Conditioned neural time-stepping (docs/TIMESTEP.md)", "liereg timestep");
+  PetscOptionsBegin(comm, NULL, "Time-stepper model, training and rollout (-step_*)", "liereg timestep");
   PetscCall(PetscOptionsString("-step_model", "cnn|fno|resnet (1D), unet (NS), tiny (tests)", "", c->model, c->model,
                                sizeof c->model, NULL));
   PetscCall(PetscOptionsInt("-step_width", "stepper width (0 = the model's default)", "", width, &width, NULL));

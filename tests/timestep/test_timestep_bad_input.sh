@@ -44,6 +44,9 @@ expect_error 2 "wide_ck.h5 takes 128 points per frame; tr.h5 has 64" \
   $T -data tr.h5 -step_cond ssl -step_cond_ckpt wide_ck.h5
 expect_error 2 "step_cond_ckpt is only used with -step_cond ssl" $T -data tr.h5 -step_cond_ckpt wide_ck.h5
 
+n=$("$LIEREG" timestep -help 2>&1 | grep -c "^  -step_")
+[ "$n" -ge 20 ] && ok "-help lists the $n -step_ options" || fail "-help lists $n -step_ options"
+
 [ ! -e r.json ] && [ ! -e r.json.tmp ] && ok "nothing at -o after the failures" || fail "r.json exists after failures"
 $T -data tr.h5 > run.txt 2>&1 && [ -s r.json ] && ok "the same command on good data writes r.json" \
   || { fail "good run"; cat run.txt; }
