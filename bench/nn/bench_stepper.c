@@ -2,8 +2,8 @@
  * mode), summed squared error against a target (LPSDA's loss), backward, AdamW step.
  * Prints one JSON line. Defaults are LPSDA's KS setting for the CNN: batch 16, nx 256,
  * history 20 (+ dx, dt channels), future 20.
- *   bench_stepper [-model cnn|fno|resnet|unet] [-batch 16] [-nx 256] [-history 20]
- *                 [-future 20] [-width W] [-steps 20] [-warmup 3] [-nn_backend ref|dnnl]
+ *   bench_stepper [-model cnn|fno|resnet|unet] [-batch 16] [-nx 256] [-step_history 20]
+ *                 [-step_future 20] [-width W] [-steps 20] [-warmup 3] [-nn_backend ref|dnnl]
  *                 [-threads T]
  * (unet: an nx x nx grid). Compare: bench/nn/bench_stepper_torch.py with the same options. */
 #include "liereg/liereg.h"
@@ -25,11 +25,11 @@ static int run(void) {
   lie_nn_stepper_opts o;
   LIE_CALL(lie_nn_stepper_kind_from_name(model, &o.kind));
   lie_nn_stepper_opts_default(o.kind, &o);
-  int B = (int)opt_int("-batch", 16), nx = (int)opt_int("-nx", 256), hist = (int)opt_int("-history", 20);
-  int fut = (int)opt_int("-future", 20), steps = (int)opt_int("-steps", 20), warm = (int)opt_int("-warmup", 3);
+  int B = (int)opt_int("-batch", 16), nx = (int)opt_int("-nx", 256), hist = (int)opt_int("-step_history", 20);
+  int fut = (int)opt_int("-step_future", 20), steps = (int)opt_int("-steps", 20), warm = (int)opt_int("-warmup", 3);
   o.width = (int)opt_int("-width", o.width);
   LIE_CHECK(B > 0 && nx > 0 && hist > 0 && fut > 0 && steps > 0 && warm >= 0, LIE_ERR_USAGE,
-            "bench_stepper: -batch, -nx, -history, -future and -steps must be positive");
+            "bench_stepper: -batch, -nx, -step_history, -step_future and -steps must be positive");
   o.cin = hist + (o.kind == LIE_NN_STEPPER_UNET ? 0 : 2), o.cout = fut;
   int ny = o.kind == LIE_NN_STEPPER_UNET ? nx : 1;
   lie_nn_net net;

@@ -522,9 +522,13 @@ static int dn_setup(lie_nn_net net) {
     case LIE_OP_SPECTRAL:
       LIE_CALL(lie_dnnl_spectral_setup(net, n, d));
       break;
-    case LIE_OP_CONCAT:
     case LIE_OP_UPCONV:
+      LIE_CALL(lie_dnnl_upconv_setup(net, n, d));
+      break;
     case LIE_OP_GROUPNORM:
+      LIE_CALL(lie_dnnl_groupnorm_setup(net, n, d));
+      break;
+    case LIE_OP_CONCAT:
       LIE_CALL(lie_dnnl_plain_setup(net, n, d));
       break;
     default:
@@ -719,9 +723,13 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
   case LIE_OP_SPECTRAL:
     LIE_CALL(lie_dnnl_spectral_forward(net, n, d));
     break;
-  case LIE_OP_CONCAT:
   case LIE_OP_UPCONV:
+    LIE_CALL(lie_dnnl_upconv_forward(net, n, d));
+    break;
   case LIE_OP_GROUPNORM:
+    LIE_CALL(lie_dnnl_groupnorm_forward(net, n, d));
+    break;
+  case LIE_OP_CONCAT:
     LIE_CALL(lie_dnnl_plain_forward(net, n, d, train));
     break;
   default:
@@ -884,9 +892,13 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
   case LIE_OP_SPECTRAL:
     LIE_CALL(lie_dnnl_spectral_backward(net, n, d, want_dx));
     break;
-  case LIE_OP_CONCAT:
   case LIE_OP_UPCONV:
+    LIE_CALL(lie_dnnl_upconv_backward(net, n, d, want_dx));
+    break;
   case LIE_OP_GROUPNORM:
+    LIE_CALL(lie_dnnl_groupnorm_backward(net, n, d, want_dx));
+    break;
+  case LIE_OP_CONCAT:
     LIE_CALL(lie_dnnl_plain_backward(net, n, d, need_dx));
     break;
   default:
@@ -951,6 +963,13 @@ int lie_dnnl_exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_
   return exec(s, p, nargs, args);
 }
 int lie_dnnl_chan_layout(lie_nn_net net, int id, lie_nn_chan_layout *L) { return chan_layout(net, id, L); }
+int lie_dnnl_layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
+                           dnnl_memory_t *pm, dnnl_primitive_t *r) {
+  return layout_bridge(s, user, want, to_prim, pm, r);
+}
+int lie_dnnl_run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to) {
+  return run_reorder(s, r, from, to);
+}
 dnnl_memory_t lie_dnnl_grad_target(dstate *s, const lie_nn_node *n, const dnode *d, int k) {
   return grad_target(s, n, d, k);
 }

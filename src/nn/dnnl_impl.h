@@ -63,6 +63,11 @@ int lie_dnnl_chan_layout(lie_nn_net net, int id, lie_nn_chan_layout *L);
  * (d->acc[k]); finish_target then adds the scratch (or src, same layout) into the gradient. */
 dnnl_memory_t lie_dnnl_grad_target(dstate *s, const lie_nn_node *n, const dnode *d, int k);
 int lie_dnnl_finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, int k, const float *src);
+/* user memory <-> primitive layout `want`: *pm = user and no reorder when equal, else a new
+ * memory and the reorder *r (user -> prim when to_prim); run_reorder skips r = NULL */
+int lie_dnnl_layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
+                           dnnl_memory_t *pm, dnnl_primitive_t *r);
+int lie_dnnl_run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to);
 /* plain NCHW buffer <-> memory tm of tensor id (reorder when the layouts differ) */
 int lie_dnnl_plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, int to_plain);
 
@@ -76,7 +81,13 @@ int lie_dnnl_eltwise_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want
 int lie_dnnl_spectral_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_spectral_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_spectral_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
-/* ops run by the reference layer on plain copies (dnnl_plain.c): concat, upconv, group norm */
+int lie_dnnl_upconv_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_upconv_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_upconv_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+int lie_dnnl_groupnorm_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_groupnorm_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_groupnorm_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+/* ops run by the reference layer on plain copies (dnnl_plain.c): concat */
 int lie_dnnl_plain_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_plain_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train);
 int lie_dnnl_plain_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx);

@@ -93,6 +93,55 @@ static int run(lie_ctx ctx, const char *srcdir, lie_nn_backend be, const char *m
   return LIE_OK;
 }
 
+/* checkpoint round trip of an FNO (complex weights stored as (in,out,modes,2)) with its
+ * AdamW moments: a fresh net loads bit-identical parameters and gives the same output */
+static void roundtrip(lie_ctx ctx, lie_nn_backend be) {
+  lie_nn_stepper_opts o;
+  lie_nn_net net[2];
+  lie_nn_adamw opt[2];
+  lie_nn_adamw_opts ao;
+  const char *path = "test_nn_stepper_ckpt.h5";
+  float in[2 * 5 * 16], dy[2 * 3 * 16];
+  lie_nn_adamw_defaults(&ao);
+  lie_nn_stepper_opts_default(LIE_NN_STEPPER_FNO, &o);
+  o.cin = 5, o.cout = 3, o.width = 8, o.modes = 4, o.layers = 2;
+  for (int i = 0; i < 2 * 5 * 16; i++)
+    in[i] = (float)sin(0.37 * i);
+  for (int i = 0; i < 2 * 3 * 16; i++)
+    dy[i] = (float)cos(0.21 * i);
+  for (int k = 0; k < 2; k++) {
+    int x, y;
+    LIE_TEST_CALL(lie_nn_net_create(ctx, &net[k]));
+    LIE_TEST_CALL(lie_nn_net_set_backend(net[k], be));
+    LIE_TEST_CALL(lie_nn_input(net[k], o.cin, 1, 16, &x));
+    LIE_TEST_CALL(lie_nn_stepper(net[k], "stepper/", &o, x, &y));
+    LIE_TEST_CALL(lie_nn_net_setup(net[k], 2));
+    LIE_TEST_CALL(lie_nn_net_init(net[k], 10 + k));
+    LIE_TEST_CALL(lie_nn_stepper_init(net[k], "stepper/", &o, 20 + k));
+    LIE_TEST_CALL(lie_nn_adamw_create(net[k], &ao, &opt[k]));
+  }
+  LIE_TEST_CALL(lie_nn_net_forward(net[0], in, 1));
+  LIE_TEST_CALL(lie_nn_net_backward(net[0], dy, NULL));
+  LIE_TEST_CALL(lie_nn_adamw_step(opt[0], 1e-3));
+  LIE_TEST_CALL(lie_nn_checkpoint_save(net[0], opt[0], path));
+  LIE_TEST_CALL(lie_nn_checkpoint_load(net[1], opt[1], path));
+  size_t np;
+  const float *p0 = lie_nn_net_params(net[0], &np), *p1 = lie_nn_net_params(net[1], NULL);
+  LIE_TEST_TRUE(!memcmp(p0, p1, np * sizeof(float)), "fno checkpoint round trip: parameters bit-identical");
+  const lie_nn_tensor_info *info = NULL;
+  LIE_TEST_TRUE(lie_nn_net_find(net[1], "stepper/fourier_layers.1.weights", &info) && info->ndims == 4 &&
+                    info->dims[0] == 8 && info->dims[1] == 8 && info->dims[2] == 4 && info->dims[3] == 2,
+                "spectral weights stored (in, out, modes, 2)");
+  LIE_TEST_CALL(lie_nn_net_forward(net[0], in, 0));
+  LIE_TEST_CALL(lie_nn_net_forward(net[1], in, 0));
+  LIE_TEST_TRUE(!memcmp(lie_nn_net_output(net[0]), lie_nn_net_output(net[1]), sizeof dy),
+                "fno checkpoint round trip: same output");
+  LIE_TEST_TRUE(lie_nn_adamw_nsteps(opt[1]) == 1, "optimizer step restored");
+  for (int k = 0; k < 2; k++)
+    lie_nn_adamw_destroy(&opt[k]), lie_nn_net_destroy(&net[k]);
+  remove(path);
+}
+
 /* builds kind on a (C,H,W) input; returns the error code (0 = accepted) */
 static int try_build(lie_ctx ctx, const char *kind, int C, int H, int W, int modes, int layers) {
   lie_nn_stepper_opts o;
@@ -145,6 +194,7 @@ int main(int argc, char **argv) {
   if (argc > 3) tol = atof(argv[3]);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   api_checks(ctx);
+  roundtrip(ctx, be);
   /* sizes as in stepper_fixtures.py */
   LIE_TEST_CALL(run(ctx, argv[1], be, "cnn", 6, 4, 16, 0, 0, 3, 1, 32));
   LIE_TEST_CALL(run(ctx, argv[1], be, "fno", 6, 4, 8, 6, 2, 3, 1, 32));
