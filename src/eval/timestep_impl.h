@@ -44,10 +44,10 @@ typedef struct {
   size_t fs, np;                 /* floats per frame, grid points per channel (nx ny) */
   lie_nn_net net, cnet;
   lie_nn_adamw opt, copt;
-  int B, nlocal; /* global batch and per-rank share */
-  float *x, *y, *dy, *dxin, *cx, *cdy;
-  int *perm;     /* trajectory order of pass perm_key (ntrain) */
-  long perm_key; /* epoch * passes + pass, -1 none */
+  int B, nlocal;                   /* global batch and per-rank share */
+  float *x, *dy, *dxin, *cx, *cdy; /* stepper input, output gradient, input gradient; cond input, its gradient */
+  int *perm;                       /* trajectory order of pass perm_key (ntrain) */
+  long perm_key;                   /* epoch * passes + pass, -1 none */
   /* schedule */
   int nstarts, passes;
   long spp, spe, total, stop; /* steps per pass, per epoch, all epochs, stop step */

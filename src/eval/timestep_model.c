@@ -80,7 +80,6 @@ static int alloc_buffers(lie_step_job *j) {
   size_t np, nb, ncp;
   LIE_ALLOC(j->x, nl * j->cin * P);
   LIE_ALLOC(j->dxin, nl * j->cin * P);
-  LIE_ALLOC(j->y, nl * j->F * j->fs);
   LIE_ALLOC(j->dy, nl * j->F * j->fs);
   LIE_ALLOC(j->cx, nl * j->din);
   LIE_ALLOC(j->cdy, nl * j->c);
@@ -123,9 +122,9 @@ void lie_step_model_free(lie_step_job *j) {
   lie_nn_adamw_destroy(&j->copt);
   lie_nn_net_destroy(&j->net);
   lie_nn_net_destroy(&j->cnet);
-  free(j->x), free(j->dxin), free(j->y), free(j->dy), free(j->cx), free(j->cdy), free(j->perm);
+  free(j->x), free(j->dxin), free(j->dy), free(j->cx), free(j->cdy), free(j->perm);
   free(j->best_p), free(j->best_b), free(j->best_cp);
-  j->x = j->dxin = j->y = j->dy = j->cx = j->cdy = j->best_p = j->best_b = j->best_cp = NULL;
+  j->x = j->dxin = j->dy = j->cx = j->cdy = j->best_p = j->best_b = j->best_cp = NULL;
   j->perm = NULL;
 }
 
