@@ -5,7 +5,11 @@
 
 #include "nn_impl.h"
 
+#if LIEREG_HAVE_DNNL /* the per-op files compile to nothing without oneDNN */
 #include <dnnl.h>
+#include <dnnl_debug.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define LIE_DNNL(x)                                                                                                    \
   do {                                                                                                                 \
@@ -55,23 +59,75 @@ typedef struct {
 static inline dstate *S(lie_nn_net net) { return (dstate *)net->be; }
 
 /* Shared helpers (dnnl_backend.c). */
+int lie_dnnl_md_1d(dnnl_memory_desc_t *md, int n); /* (n) f32, tag x */
 int lie_dnnl_mem(dstate *s, const dnnl_memory_desc_t *md, void *ptr, dnnl_memory_t *m);
+int lie_dnnl_prim(dnnl_primitive_desc_t pd, dnnl_primitive_t *p);
 int lie_dnnl_exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t *args);
+/* user memory <-> primitive layout `want`: *pm = user and no reorder when equal, else a new
+ * memory and the reorder *r (user -> prim when to_prim); run_reorder skips r = NULL */
+int lie_dnnl_layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
+                           dnnl_memory_t *pm, dnnl_primitive_t *r);
+int lie_dnnl_run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to);
+/* oneDNN's right padding for PyTorch's symmetric padding with floor division */
+int64_t lie_dnnl_right_pad(int in, int out, int k, int stride, int pl);
 /* The tensor's layout as rows of channel blocks (lie_nn_chan_layout); LIE_ERR_NOTSUP if exotic. */
 int lie_dnnl_chan_layout(lie_nn_net net, int id, lie_nn_chan_layout *L);
 /* Where input k's gradient goes: its gradient memory, or the scratch when it must be added
  * (d->acc[k]); finish_target then adds the scratch (or src, same layout) into the gradient. */
 dnnl_memory_t lie_dnnl_grad_target(dstate *s, const lie_nn_node *n, const dnode *d, int k);
 int lie_dnnl_finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, int k, const float *src);
-/* user memory <-> primitive layout `want`: *pm = user and no reorder when equal, else a new
- * memory and the reorder *r (user -> prim when to_prim); run_reorder skips r = NULL */
-int lie_dnnl_layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
-                           dnnl_memory_t *pm, dnnl_primitive_t *r);
-int lie_dnnl_run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to);
 /* plain NCHW buffer <-> memory tm of tensor id (reorder when the layouts differ) */
 int lie_dnnl_plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, int to_plain);
 
+/* Short names inside the backend's files. */
+static inline int md_1d(dnnl_memory_desc_t *md, int n) { return lie_dnnl_md_1d(md, n); }
+static inline int mem(dstate *s, const dnnl_memory_desc_t *md, void *ptr, dnnl_memory_t *m) {
+  return lie_dnnl_mem(s, md, ptr, m);
+}
+static inline int prim(dnnl_primitive_desc_t pd, dnnl_primitive_t *p) { return lie_dnnl_prim(pd, p); }
+static inline int exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t *args) {
+  return lie_dnnl_exec(s, p, nargs, args);
+}
+static inline int layout_bridge(dstate *s, dnnl_memory_t user, const dnnl_memory_desc_t *want, int to_prim,
+                                dnnl_memory_t *pm, dnnl_primitive_t *r) {
+  return lie_dnnl_layout_bridge(s, user, want, to_prim, pm, r);
+}
+static inline int run_reorder(dstate *s, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to) {
+  return lie_dnnl_run_reorder(s, r, from, to);
+}
+static inline int64_t right_pad(int in, int out, int k, int stride, int pl) {
+  return lie_dnnl_right_pad(in, out, k, stride, pl);
+}
+static inline int chan_layout(lie_nn_net net, int id, lie_nn_chan_layout *L) {
+  return lie_dnnl_chan_layout(net, id, L);
+}
+static inline dnnl_memory_t grad_target(dstate *s, const lie_nn_node *n, const dnode *d, int k) {
+  return lie_dnnl_grad_target(s, n, d, k);
+}
+static inline int finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, int k, const float *src) {
+  return lie_dnnl_finish_target(net, n, d, k, src);
+}
+static inline int plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, int to_plain) {
+  return lie_dnnl_plain_copy(net, id, tm, plain, to_plain);
+}
+
 /* Per-op files: set-up at dn_setup, forward, backward (want_dx: the input gradient is needed). */
+int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d);   /* dnnl_conv.c */
+int lie_dnnl_linear_setup(lie_nn_net net, lie_nn_node *n, dnode *d); /* dnnl_conv.c */
+int lie_dnnl_weighted_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_weighted_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+int lie_dnnl_bn_setup(lie_nn_net net, lie_nn_node *n, dnode *d); /* dnnl_bn.c */
+int lie_dnnl_bn_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train);
+int lie_dnnl_bn_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+int lie_dnnl_relu_setup(lie_nn_net net, lie_nn_node *n, dnode *d); /* dnnl_relu.c */
+int lie_dnnl_relu_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_relu_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+int lie_dnnl_pool_setup(lie_nn_net net, lie_nn_node *n, dnode *d, int max); /* dnnl_pool.c */
+int lie_dnnl_pool_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_pool_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
+int lie_dnnl_add_setup(lie_nn_net net, lie_nn_node *n, dnode *d); /* dnnl_add.c */
+int lie_dnnl_add_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
+int lie_dnnl_add_backward(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_circpad_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_circpad_forward(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_circpad_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx);
@@ -92,4 +148,5 @@ int lie_dnnl_plain_setup(lie_nn_net net, lie_nn_node *n, dnode *d);
 int lie_dnnl_plain_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train);
 int lie_dnnl_plain_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx);
 
+#endif /* LIEREG_HAVE_DNNL */
 #endif

@@ -1,0 +1,193 @@
+/* Convolution and fully connected layers on oneDNN (the "weighted" primitives): set-up with
+ * per-pass layout fallbacks, weight reorders between the flat OIHW / (out,in) buffers and the
+ * primitives' layouts once per step, forward, backward data and backward weights. */
+#include "dnnl_impl.h"
+
+#if LIEREG_HAVE_DNNL
+#include <string.h>
+
+static int is_ref_impl(const_dnnl_primitive_desc_t pd) {
+  const char *impl = NULL;
+  if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) != dnnl_success || !impl) return 0;
+  return !strncmp(impl, "ref", 3);
+}
+
+enum { CONV_FWD, CONV_BWD_DATA, CONV_BWD_WEIGHTS };
+
+/* Primitive descriptor for one convolution pass. First with the tensors' own layouts; if
+ * oneDNN only has its reference loop for that (2.6's AVX2 kernels skip e.g. strided 1xk
+ * backward-data, a 96-channel plain-NCHW stem, 3x3 backward-weights on 2x2 images), retry
+ * with layouts of oneDNN's choice, then plain NCHW (gemm-based); the caller adds reorders. */
+static int make_conv_pd(dstate *s, int kind, const dnnl_memory_desc_t *xmd, const dnnl_memory_desc_t *wmd,
+                        const dnnl_memory_desc_t *bias, const dnnl_memory_desc_t *ymd, const int64_t *st,
+                        const int64_t *pl, const int64_t *pr, const_dnnl_primitive_desc_t hint,
+                        dnnl_primitive_desc_t *pd) {
+  *pd = NULL;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    dnnl_memory_desc_t xa = *xmd, ya = *ymd;
+    if (attempt > 0) {
+      dnnl_format_tag_t tag = attempt == 1 ? dnnl_format_tag_any : dnnl_nchw;
+      LIE_DNNL(dnnl_memory_desc_init_by_tag(&xa, 4, xmd->dims, dnnl_f32, tag));
+      LIE_DNNL(dnnl_memory_desc_init_by_tag(&ya, 4, ymd->dims, dnnl_f32, tag));
+    }
+    dnnl_convolution_desc_t cd;
+    dnnl_alg_kind_t alg = dnnl_convolution_direct;
+    if (kind == CONV_FWD)
+      LIE_DNNL(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, alg, &xa, wmd, bias, &ya, st, pl, pr));
+    else if (kind == CONV_BWD_DATA)
+      LIE_DNNL(dnnl_convolution_backward_data_desc_init(&cd, alg, &xa, wmd, &ya, st, pl, pr));
+    else
+      LIE_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, alg, &xa, wmd, bias, &ya, st, pl, pr));
+    dnnl_primitive_desc_t p;
+    if (dnnl_primitive_desc_create(&p, &cd, NULL, s->eng, hint) != dnnl_success) continue;
+    if (!is_ref_impl(p) || attempt == 2) {
+      *pd = p;
+      return LIE_OK;
+    }
+    dnnl_primitive_desc_destroy(p);
+  }
+  LIE_ERROR(LIE_ERR_DNNL, "oneDNN has no convolution implementation for this shape");
+}
+
+/* Adapter between a tensor's memory (layout tmd) and a primitive's layout pmd. */
+static int make_adapt(dstate *s, const dnnl_memory_desc_t *tmd, const dnnl_memory_desc_t *pmd, int input, adapt *a) {
+  a->m = NULL, a->r = NULL;
+  if (dnnl_memory_desc_equal(tmd, pmd)) return LIE_OK;
+  LIE_CALL(mem(s, pmd, NULL, &a->m));
+  dnnl_primitive_desc_t pd;
+  if (input)
+    LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, tmd, s->eng, pmd, s->eng, NULL));
+  else
+    LIE_DNNL(dnnl_reorder_primitive_desc_create(&pd, pmd, s->eng, tmd, s->eng, NULL));
+  int e = prim(pd, &a->r);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+/* Input argument through its adapter: returns the memory the primitive must read. */
+static dnnl_memory_t adapt_in(dstate *s, const adapt *a, dnnl_memory_t t, int *err) {
+  if (!a->m) return t;
+  if (!*err) *err = run_reorder(s, a->r, t, a->m);
+  return a->m;
+}
+
+int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  const lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
+  dnnl_memory_desc_t wany, wuser, bmd;
+  dnnl_dims_t wd = {n->K, x->C, n->R, n->S}, st = {n->sh, n->sw}, pl = {n->ph, n->pw};
+  dnnl_dims_t pr = {right_pad(x->H, y->H, n->R, n->sh, n->ph), right_pad(x->W, y->W, n->S, n->sw, n->pw)};
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wany, 4, wd, dnnl_f32, dnnl_format_tag_any));
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_oihw));
+  LIE_CALL(md_1d(&bmd, n->K));
+  const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
+  dnnl_primitive_desc_t bd_pd, bw_pd;
+  LIE_CALL(make_conv_pd(s, CONV_FWD, xmd, &wany, bias, ymd, st, pl, pr, NULL, &d->fwd_pd));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_CALL(make_conv_pd(s, CONV_BWD_DATA, xmd, &wany, NULL, ymd, st, pl, pr, d->fwd_pd, &bd_pd));
+  LIE_CALL(make_conv_pd(s, CONV_BWD_WEIGHTS, xmd, &wany, bias, ymd, st, pl, pr, d->fwd_pd, &bw_pd));
+  int e = prim(bd_pd, &d->bwd_d);
+  if (!e) e = prim(bw_pd, &d->bwd_w);
+#define Q(pd, what) dnnl_primitive_desc_query_md(pd, what, 0)
+  if (!e) e = make_adapt(s, xmd, Q(d->fwd_pd, dnnl_query_src_md), 1, &d->fx);
+  if (!e) e = make_adapt(s, ymd, Q(d->fwd_pd, dnnl_query_dst_md), 0, &d->fy);
+  if (!e) e = make_adapt(s, ymd, Q(bd_pd, dnnl_query_diff_dst_md), 1, &d->bdy);
+  if (!e) e = make_adapt(s, xmd, Q(bd_pd, dnnl_query_diff_src_md), 0, &d->bdx);
+  if (!e) e = make_adapt(s, xmd, Q(bw_pd, dnnl_query_src_md), 1, &d->wx);
+  if (!e) e = make_adapt(s, ymd, Q(bw_pd, dnnl_query_diff_dst_md), 1, &d->wdy);
+  if (!e) e = mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user);
+  if (!e) e = mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user);
+  if (!e && bias) e = mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
+  if (!e && bias) e = mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
+  const dnnl_memory_desc_t *wf = Q(d->fwd_pd, dnnl_query_weights_md), *wb = Q(bd_pd, dnnl_query_weights_md);
+  const dnnl_memory_desc_t *dw = Q(bw_pd, dnnl_query_diff_weights_md);
+#undef Q
+  if (!e) e = layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
+  if (!e && dnnl_memory_desc_equal(wf, wb))
+    d->w_bwd = d->w_fwd; /* reuse this step's reorder */
+  else if (!e)
+    e = layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
+  if (!e) e = layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw);
+  dnnl_primitive_desc_destroy(bd_pd);
+  dnnl_primitive_desc_destroy(bw_pd);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+int lie_dnnl_linear_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  const lie_nn_tens *x = &net->t[n->in[0]];
+  LIE_CHECK(x->H == 1 && x->W == 1, LIE_ERR_NOTSUP, "%s: oneDNN backend needs a (C,1,1) input to linear", n->name);
+  dnnl_memory_desc_t wmd, bmd;
+  dnnl_dims_t wd = {n->K, x->C};
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wmd, 2, wd, dnnl_f32, dnnl_oi));
+  LIE_CALL(md_1d(&bmd, n->K));
+  const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
+  dnnl_inner_product_desc_t id;
+  dnnl_primitive_desc_t pd;
+  LIE_DNNL(dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, xmd, &wmd, bias, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &id, NULL, s->eng, NULL));
+  LIE_CALL(prim(d->fwd_pd, &d->fwd));
+  LIE_DNNL(dnnl_inner_product_backward_data_desc_init(&id, xmd, &wmd, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &id, NULL, s->eng, d->fwd_pd));
+  int e = prim(pd, &d->bwd_d);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  LIE_DNNL(dnnl_inner_product_backward_weights_desc_init(&id, xmd, &wmd, bias, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&pd, &id, NULL, s->eng, d->fwd_pd));
+  e = prim(pd, &d->bwd_w);
+  dnnl_primitive_desc_destroy(pd);
+  LIE_CALL(e);
+  LIE_CALL(mem(s, &wmd, lie_nn_param(net, n->w), &d->w_user));
+  LIE_CALL(mem(s, &wmd, lie_nn_grad(net, n->w), &d->dw_user));
+  d->w_fwd = d->w_bwd = d->w_user, d->dw_prim = d->dw_user;
+  if (bias) {
+    LIE_CALL(mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user));
+    LIE_CALL(mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user));
+  }
+  return LIE_OK;
+}
+
+// conv: x (B,C,H,W) -> y (B,K,OH,OW); linear: x (B,Fi) -> y (B,Fo); bias if any
+int lie_dnnl_weighted_forward(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  dnnl_memory_t x = s->data[n->in[0]], y = s->data[n->out];
+  int e = 0;
+  LIE_CALL(run_reorder(s, d->r_w_fwd, d->w_user, d->w_fwd));
+  dnnl_exec_arg_t a[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->fx, x, &e)},
+                          {DNNL_ARG_WEIGHTS, d->w_fwd},
+                          {DNNL_ARG_DST, d->fy.m ? d->fy.m : y},
+                          {DNNL_ARG_BIAS, d->b_user}};
+  LIE_CALL(e);
+  LIE_CALL(exec(s, d->fwd, d->b_user ? 4 : 3, a));
+  if (d->fy.m) LIE_CALL(run_reorder(s, d->fy.r, d->fy.m, y));
+  return LIE_OK;
+}
+
+// dy -> dx (stored or added, if wanted); dweight -> the flat buffer's layout; dbias
+int lie_dnnl_weighted_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx) {
+  dstate *s = S(net);
+  dnnl_memory_t x = s->data[n->in[0]], dy = s->grad[n->out];
+  int e = 0;
+  if (want_dx) {
+    LIE_CALL(run_reorder(s, d->r_w_bwd, d->w_user, d->w_bwd));
+    dnnl_memory_t target = grad_target(s, n, d, 0);
+    dnnl_exec_arg_t a[3] = {{DNNL_ARG_DIFF_DST, adapt_in(s, &d->bdy, dy, &e)},
+                            {DNNL_ARG_WEIGHTS, d->w_bwd},
+                            {DNNL_ARG_DIFF_SRC, d->bdx.m ? d->bdx.m : target}};
+    LIE_CALL(e);
+    LIE_CALL(exec(s, d->bwd_d, 3, a));
+    if (d->bdx.m) LIE_CALL(run_reorder(s, d->bdx.r, d->bdx.m, target));
+    LIE_CALL(finish_target(net, n, d, 0, NULL));
+  }
+  dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->wx, x, &e)},
+                          {DNNL_ARG_DIFF_DST, adapt_in(s, &d->wdy, dy, &e)},
+                          {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim},
+                          {DNNL_ARG_DIFF_BIAS, d->db_user}};
+  LIE_CALL(e);
+  LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
+  LIE_CALL(run_reorder(s, d->r_dw, d->dw_prim, d->dw_user));
+  return LIE_OK;
+}
+#endif
