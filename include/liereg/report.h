@@ -14,6 +14,7 @@
 #include "liereg/eval.h"
 #include "liereg/probe_trained.h"
 #include "liereg/supervised.h"
+#include "liereg/timestep.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +51,10 @@ int lie_json_print(lie_json j, FILE *f);
 int lie_json_write(lie_json j, const char *path);
 
 /* ---------------------------------------------------------------- result files */
+/* RESULT.json of `liereg timestep` (rank 0; keys in docs/TIMESTEP.md), written through path.tmp
+ * (tmp: that name, kept for the callers' clean-up). */
+int lie_step_write_json(const char *path, const char *tmp, const lie_step_cfg *c, const lie_step_result *r);
+
 /* What a result file records besides the result structs: inputs, target, the sweep's sizes
  * (nsizes = 0: a single run in r[0]; else r holds nsizes x nseeds results, size-major) and,
  * for the trained head's single run, train_value and the representation dimension. */

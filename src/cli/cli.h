@@ -58,6 +58,7 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_report(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args);
 
 /* cmd_probe_trained.c: `liereg probe -probe_mode trained`, called by cmd_probe once the options

@@ -8,6 +8,7 @@
  *     probe     ridge on all labels (+ predictions) and a label-size sweep DIR/run/ (JSON)
  *               + the trained linear head (Adam, frozen encoder) on all labels
  *     supervised  the same encoder from scratch, label-size sweep           DIR/run/ (JSON)
+ *     timestep  (Burgers) CNN time-stepper, none / ssl / truth conditioning DIR/run/ (JSON)
  *   report      DIR/report/report.md + PNG figures
  * Sizes and choices: docs/QUICKSTART.md. */
 #include "cli.h"
@@ -32,13 +33,15 @@ typedef struct {
   int sup_epochs, sup_patience, sup_batch, nlr;
   double lr[3];
   int nsizes, sizes[QS_MAXSIZES], seeds;
+  int ts_width, ts_epochs, ts_passes; /* time-stepping stage (Burgers): cnn width, epochs, passes */
 } qs_scale;
 
 static const qs_scale scales[] = {
-    {"tiny", 24, 16, 12, 64, 4, 16, 8, 8, 2, 1e-3, 1.0, 2, 2, 8, 1, {1e-3}, 1, {10}, 2},
+    {"tiny", 24, 16, 12, 64, 4, 16, 8, 8, 2, 1e-3, 1.0, 2, 2, 8, 1, {1e-3}, 1, {10}, 2, 8, 1, 2},
     /* 60 pretraining epochs and a 3-lr, 30-epoch supervised search: docs/EVAL_STUDY.md (20
      * epochs left SSL behind; the shorter supervised search under-tuned the baseline at 32 labels) */
-    {"small", 384, 128, 128, 0, 8, 128, 16, 32, 60, 1e-3, 1.1, 30, 8, 16, 3, {1e-3, 3e-4, 1e-4}, 3, {32, 64, 128}, 3},
+    {"small", 384,           128, 128, 0, 8, 128, 16, 32, 60, 1e-3, 1.1, 30, 8, 16, 3, {1e-3, 3e-4, 1e-4},
+     3,       {32, 64, 128}, 3,   32,  8, 10},
 };
 
 typedef struct {
@@ -262,6 +265,43 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   return LIE_OK;
 }
 
+/* Conditioned time-stepping on Burgers (varying nu): the same small CNN and budget for none,
+ * ssl (this run's encoder) and truth (log nu); history 2, future 4, rollout from the frame where
+ * the encoder's crop ends, so the ssl vector sees only frames the rollout is given. */
+static int timestep_stage(qs_job *q, const char *lab, const char *test, const char *ckpt) {
+  const qs_scale *sc = q->sc;
+  lie_pretrain_state st;
+  LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st));
+  for (int c = 0; c < 3; c++) {
+    lie_step_cfg cfg;
+    lie_step_result res;
+    char out[QS_PATH + 64], tmp[QS_PATH + 72];
+    lie_step_cfg_default(&cfg);
+    snprintf(cfg.train, sizeof cfg.train, "%s", lab);
+    snprintf(cfg.test, sizeof cfg.test, "%s", test);
+    cfg.cond = (lie_step_cond)c;
+    if (cfg.cond == LIE_STEP_COND_SSL) snprintf(cfg.cond_ckpt, sizeof cfg.cond_ckpt, "%s", ckpt);
+    cfg.width = sc->ts_width, cfg.epochs = sc->ts_epochs, cfg.passes = sc->ts_passes;
+    /* a 2-frame history: too short to read nu off the input, so conditioning can matter
+     * (docs/TIMESTEP.md); lr x0.4 at 5/8 and 7/8 of the epochs */
+    cfg.history = 2, cfg.future = 4, cfg.lr = 1e-3, cfg.nmilestones = sc->ts_epochs >= 4 ? 2 : 0;
+    cfg.milestones[0] = sc->ts_epochs * 5 / 8, cfg.milestones[1] = sc->ts_epochs * 7 / 8;
+    cfg.rollout_start = st.model.crop_t > 2 * cfg.history ? st.model.crop_t - cfg.history : cfg.history;
+    cfg.progress_every = 0, cfg.threads = q->threads;
+    snprintf(out, sizeof out, "%s/timestep_burgers_%s.json", q->run, lie_step_cond_name(cfg.cond));
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    LIE_CALL(lie_step_cfg_check(&cfg));
+    int err = lie_step_run(q->ctx, &cfg, &res);
+    if (!err && lie_ctx_rank(q->ctx) == 0) err = lie_step_write_json(out, tmp, &cfg, &res);
+    if (!err)
+      lie_log_info(q->ctx, "quickstart timestep burgers cond=%s: summed rollout NMSE %.4g +- %.2g (%d frames)",
+                   lie_step_cond_name(cfg.cond), res.rollout_nmse, res.rollout_nmse_std, res.nsteps);
+    lie_step_result_free(&res);
+    LIE_CALL(err);
+  }
+  return LIE_OK;
+}
+
 static int run_task(qs_job *q, const qs_task *t) {
   const qs_scale *sc = q->sc;
   const char *name = lie_pde_name(t->pde);
@@ -292,6 +332,10 @@ static int run_task(qs_job *q, const qs_task *t) {
   LIE_CALL(trained_probe(q, t, lab, test, ckpt, name));
   progress(q, "supervised baseline %s %s (label-size sweep)", name, t->target);
   LIE_CALL(supervised(q, t, lab, test, ckpt, name, n, sizes));
+  if (t->pde == LIE_PDE_BURGERS) {
+    progress(q, "time-stepping %s: none / ssl / truth conditioning (%s)", name, "cnn");
+    LIE_CALL(timestep_stage(q, lab, test, ckpt));
+  }
   return LIE_OK;
 }
 
@@ -326,7 +370,7 @@ int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args) {
             q.dir);
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
-  q.ctx = ctx, q.threads = (int)threads, q.t0 = lie_wtime(), q.nstages = 11;
+  q.ctx = ctx, q.threads = (int)threads, q.t0 = lie_wtime(), q.nstages = 12;
   snprintf(q.data, sizeof q.data, "%s/data", q.dir);
   snprintf(q.run, sizeof q.run, "%s/run", q.dir);
   snprintf(q.report, sizeof q.report, "%s/report", q.dir);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # liereg quickstart at the tiny scale on 2 ranks: every stage reports progress, the report holds
 # SSL + ridge, SSL + trained head and the supervised baseline for Burgers nu and KS ic_mode with finite numbers and
-# label-size curves; an existing folder is refused without -force, too long a name too.
+# label-size curves, and the Burgers time-stepping table (none / ssl / truth) and figure; an existing folder is refused without -force, too long a name too.
 set -u
 mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
 rm -rf qs
@@ -11,8 +11,8 @@ bad() { echo "FAIL $1"; fail=1; }
 $MPIEXEC --oversubscribe -n 2 "$LIEREG" quickstart -quickstart_dir qs -quickstart_scale tiny > qs.log 2>&1
 rc=$?
 [ $rc -eq 0 ] && grep -q "quickstart done in .* report in qs/report/report.md" qs.log && ok "quickstart finished (exit 0)" || { bad "quickstart (exit $rc)"; tail -20 qs.log; }
-n=$(grep -c "^quickstart \[[0-9]*/11, [0-9]* s\]" qs.log)
-[ "$n" -eq 11 ] && ok "11 progress lines" || bad "progress lines ($n)"
+n=$(grep -c "^quickstart \[[0-9]*/12, [0-9]* s\]" qs.log)
+[ "$n" -eq 12 ] && ok "12 progress lines" || bad "progress lines ($n)"
 md=qs/report/report.md
 for pde in "burgers | nu" "ks | ic_mode"; do
   for m in "ssl+ridge" "ssl+trained" "supervised"; do
@@ -28,6 +28,11 @@ for f in qs/run/*.json; do # the quickstart's result files are strict JSON too
   python3 -m json.tool "$f" > /dev/null && ok "$f passes python3 -m json.tool" || bad "$f is not valid JSON"
 done
 [ ! -e qs/report.tmp ] && ok "no report.tmp left" || bad "qs/report.tmp left"
+# time-stepping stage: the report's table has a Burgers row with none / ssl / truth numbers, and the figure
+line=$(grep -F "| burgers | cnn |" "$md" | head -1)
+nv=$(echo "$line" | awk -F'|' '{ n = 0; for (i = 4; i <= 6; i++) if ($i ~ /[0-9] ± [0-9]/) n++; print n }')
+[ "$nv" = 3 ] && ok "time-stepping table: burgers none / ssl / truth ($line)" || bad "time-stepping row: '$line'"
+[ -s qs/report/timestep_burgers.png ] && ok "NMSE-per-step figure" || bad "no timestep_burgers.png"
 $MPIEXEC --oversubscribe -n 1 "$LIEREG" quickstart -quickstart_dir qs -quickstart_scale tiny > again.log 2>&1
 [ $? -eq 2 ] && grep -q "qs exists (use -force" again.log && ok "existing folder refused (exit 2)" || { bad "existing folder"; cat again.log; }
 long=$(printf 'd%.0s' $(seq 1 1000))
