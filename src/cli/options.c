@@ -82,7 +82,7 @@ int lie_cli_write_predictions(const char *path, const char *tmp, int ntest, int 
   fprintf(f, "row,output,true,pred\n");
   for (int i = 0; i < ntest; i++)
     for (int t = 0; t < m; t++)
-      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
+      fprintf(f, "%d,%d,%.17g,%.17g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
   LIE_CALL(lie_cli_finish_file(f, tmp, path));
   return LIE_OK;
 }
