@@ -151,10 +151,10 @@ int lie_encoder_embed(lie_encoder e, int n, int nt, int nx, const double *u, dou
   LIE_CHECK(e->model.crop_y == 0, LIE_ERR_USAGE, "%s is a Navier-Stokes encoder (%d fields): use lie_encoder_embed_ns",
             e->ckpt, e->st.nnorm);
   LIE_CALL(check_batch(e, n, nt, z));
-  LIE_CHECK(nx >= e->model.crop_x, LIE_ERR_USAGE, "window of %d points: the encoder of %s needs at least %d", nx,
-            e->ckpt, e->model.crop_x);
   lie_train_grid have = {1, nt, nx, 0, {e->dt, e->dt}, {L / nx, L / nx}, {L, L}, {0, 0}, {t0, t0}, {0, 0}};
   LIE_CALL(lie_train_grid_check(&e->st.grid, e->ckpt, &have, "the window"));
+  LIE_CHECK(nx >= e->model.crop_x, LIE_ERR_USAGE, "window of %d points: the encoder of %s needs at least %d", nx,
+            e->ckpt, e->model.crop_x);
   for (int i = 0; i < n; i++)
     LIE_CALL(lie_ssl_window1d_input(&e->model, e->st.norm_fmean[0], e->st.norm_fstd[0], u + (size_t)i * nt * nx, nt, nx,
                                     L, t0, e->dt, e->t_end, e->x + (size_t)i * e->in_numel));
