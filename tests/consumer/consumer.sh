@@ -4,7 +4,7 @@
 #  1. cmake --install into a scratch prefix, then MOVE the tree (both exports must be relocatable);
 #  2. find_package(liereg): configure examples/ as a separate project, build, run insitu_ks
 #     and insitu_burgers (the in-situ API from the installed tree);
-#  3. pkg-config --static: compile + link insitu_ks from liereg.pc alone and run it;
+#  3. pkg-config --static: compile + link insitu_burgers from liereg.pc alone and run it;
 #  4. the check can fail: a copy of liereg.pc with one dependency removed must NOT link.
 set -eu
 build=$1 src=$2 work=$3 fixture=${4:-}
@@ -27,18 +27,24 @@ fi
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 [ "$(pkg-config --variable=prefix liereg | xargs realpath)" = "$(realpath "$prefix")" ] || { echo "FAIL liereg.pc prefix $(pkg-config --variable=prefix liereg) is not $prefix"; exit 1; }
 CC=${CC:-cc}
-$CC -O2 -o "$work/ks_pc" "$src/examples/insitu_ks.c" $(pkg-config --cflags liereg) $(pkg-config --static --libs liereg) 2> "$work/pc_link.log" || { echo "FAIL link with pkg-config --static --libs liereg:"; tail -5 "$work/pc_link.log"; exit 1; }
-OMPI_MCA_rmaps_base_oversubscribe=1 "$work/ks_pc" -nt 50 -save_n 10 -ks_T 5
-echo "ok   pkg-config --static: insitu_ks compiled, linked and ran from liereg.pc alone ($(pkg-config --static --libs liereg | wc -w) link words)"
+# insitu_burgers uses the whole stack (encoder -> oneDNN/OpenMP, probe, HDF5, PETSc TS), so a
+# dependency missing from liereg.pc shows up as undefined references when linking it.
+$CC -O2 -o "$work/burgers_pc" "$src/examples/insitu_burgers.c" $(pkg-config --cflags liereg) $(pkg-config --static --libs liereg) 2> "$work/pc_link.log" || { echo "FAIL link with pkg-config --static --libs liereg:"; tail -5 "$work/pc_link.log"; exit 1; }
+echo "ok   pkg-config --static: insitu_burgers compiled and linked from liereg.pc alone ($(pkg-config --static --libs liereg | wc -w) link words)"
+if [ -n "$fixture" ]; then
+  "$work/burgers_pc" -nx 64 -nu 0.08 -T 6 -liereg_ckpt "$fixture/ckpt.h5" -liereg_probe "$fixture/nu_ridge.h5" > "$work/burgers_pc.log"
+  grep -c "^insitu t0=" "$work/burgers_pc.log" | grep -qx 9
+  echo "ok   pkg-config --static: insitu_burgers ran (9 windows embedded and predicted)"
+fi
 
 # A .pc missing a dependency must fail to link (else this test could not catch it).
 for dep in $(sed -n 's/^Libs.private: //p' "$prefix/lib/pkgconfig/liereg.pc"); do
   case "$dep" in -lm | -lfftw3_mpi) continue ;; esac # also in PETSc's own static libs: not missing when removed
   mkdir -p "$work/stripped"
   sed "s|^prefix=.*|prefix=$prefix|; /^Libs.private:/s| $dep||; /^Libs.private:/s|: $dep |: |" "$prefix/lib/pkgconfig/liereg.pc" > "$work/stripped/liereg.pc"
-  if PKG_CONFIG_PATH="$work/stripped" $CC -O2 -o "$work/ks_stripped" "$src/examples/insitu_ks.c" $(PKG_CONFIG_PATH="$work/stripped" pkg-config --cflags --static --libs liereg) 2> "$work/stripped.log"; then
+  if $CC -O2 -o "$work/burgers_stripped" "$src/examples/insitu_burgers.c" $(PKG_CONFIG_PATH="$work/stripped" pkg-config --cflags --static --libs liereg) 2> "$work/stripped.log"; then
     echo "FAIL a liereg.pc without $dep still links: the pkg-config check could not catch a missing dependency"
     exit 1
   fi
-  echo "ok   liereg.pc without $dep does not link ($(grep -c 'undefined reference' "$work/stripped.log") undefined references, e.g. $(grep -o "undefined reference to \`[^']*'" "$work/stripped.log" | head -1))"
+  echo "ok   liereg.pc without $dep does not link: $(grep -m1 -o 'undefined reference to [^ ]*' "$work/stripped.log") ($(grep -c 'undefined reference' "$work/stripped.log") such lines)"
 done
