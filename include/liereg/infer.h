@@ -56,7 +56,9 @@ typedef struct {
 
 /* Reads checkpoint `ckpt` (liereg pretrain's -o) and builds its frozen encoder (inference
  * mode: batch-norm running statistics; the expander is not loaded) for up to max_batch
- * windows per call, on the default backend (oneDNN when built with it). Not collective.
+ * windows per call, on the default backend (oneDNN when built with it). Every call runs a
+ * forward pass of max_batch windows (unused rows are zero), so load with the batch you call
+ * with (1 for one window at a time). Not collective.
  * LIE_ERR_USAGE: unreadable file; LIE_ERR_FORMAT: not a liereg training checkpoint (e.g. a
  * data file), both naming the file. */
 int lie_encoder_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_encoder *enc);
