@@ -4,13 +4,17 @@
 # in-situ settings) and the ridge and trained-head probes of nu saved with -probe_save.
 set -u
 mkdir -p "$FIXTURE" && cd "$FIXTURE" || exit 1
-rm -f ./*.h5
+rm -f ./*.h5 ./*.csv
 . "$LIE_SRCDIR/tests/cli/pipeline_lib.sh"
 GEN="-nx 64 -burgers_nu_min 0.03 -burgers_nu_max 0.3 -burgers_T 6 -nt 40 -save_n 24 -accuracy 1e-3"
 expect 0 "done=32/32" "generate train" -- $MPI -n 2 "$LIEREG" generate -pde burgers -n 32 -seed 1 -o tr.h5 $GEN
 expect 0 "stopped (-train_steps) at step 6" "pretrain 6 steps" -- $MPI -n 2 "$LIEREG" pretrain -data tr.h5 -o ckpt.h5 -nn_backend ref -threads 1 -model_dims 1 -model_width 4 -aug_crop_t 8 -seed 3 -model_expander 16,16,16 -train_batch 8 -train_epochs 3 -train_steps 6 -train_min_rankme 1.0
 expect 0 "32 trajectories" "embed train (1 thread, batch 1)" -- $MPI -n 2 "$LIEREG" embed -ckpt ckpt.h5 -data tr.h5 -o tr_emb.h5 -threads 1 -embed_batch 1
-expect 0 "probe target=nu" "ridge probe saved" -- "$LIEREG" probe -emb tr_emb.h5 -probe_test_mode train -target nu -probe_log -probe_save nu_ridge.h5
-expect 0 "probe mode=trained target=nu" "trained head saved" -- "$LIEREG" probe -probe_mode trained -ckpt ckpt.h5 -data tr.h5 -probe_test_mode train -target nu -probe_log -threads 1 -probe_epochs 20 -probe_save nu_trained.h5
+expect 0 "probe target=nu" "ridge probe saved" -- "$LIEREG" probe -emb tr_emb.h5 -probe_test_mode train -target nu -probe_log -probe_save nu_ridge.h5 -probe_predictions ridge.csv
+expect 0 "probe mode=trained target=nu" "trained head saved" -- "$LIEREG" probe -probe_mode trained -ckpt ckpt.h5 -data tr.h5 -probe_test_mode train -target nu -probe_log -threads 1 -probe_epochs 20 -probe_save nu_trained.h5 -probe_predictions trained.csv
+# the saved probes predict what liereg probe predicted (test split = the 32 training rows)
+"$CHECK" probe tr_emb.h5 train nu_ridge.h5 ridge.csv || fail=1
+"$CHECK" probe tr_emb.h5 train nu_trained.h5 trained.csv || fail=1
+expect 2 "not with -probe_sweep" "-probe_save with a sweep is refused" -- "$LIEREG" probe -emb tr_emb.h5 -probe_test_mode train -target nu -probe_sweep 8,16 -probe_save x.h5
 for f in ckpt.h5 tr_emb.h5 nu_ridge.h5 nu_trained.h5; do [ -s $f ] && ok "fixture $f" || bad "fixture $f missing"; done
 exit $fail
