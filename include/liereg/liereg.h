@@ -14,4 +14,5 @@
 #include "liereg/solvers.h"
 #include "liereg/ssl.h"
 #include "liereg/supervised.h"
+#include "liereg/timestep.h"
 #endif

@@ -94,6 +94,33 @@ void lie_nn_linear_backward(float *dinp, float *dweight, float *dbias, const flo
 void lie_nn_add_forward(float *out, const float *a, const float *b, size_t N);
 void lie_nn_add_backward(float *da, float *db, const float *dout, size_t N);
 
+/* Circular (periodic) padding over H and W of channel-blocked rows, as PyTorch's
+ * padding_mode='circular'. Plain NCHW is N = B*C rows with blk = 1; a channel-blocked
+ * layout (b, c/blk, h, w, c%blk) is N = B*ceil(C/blk) with blk floats per pixel.
+ * inp (N,H,W,blk) -> out (N,H+2ph,W+2pw,blk), out[n,i,j] = inp[n,(i-ph) mod H,(j-pw) mod W] */
+void lie_nn_circpad_forward(float *out, const float *inp, int N, int H, int W, int blk, int ph, int pw);
+/* dout (N,H+2ph,W+2pw,blk) -> dinp (N,H,W,blk) += the sum over the copies of each element */
+void lie_nn_circpad_backward(float *dinp, const float *dout, int N, int H, int W, int blk, int ph, int pw);
+
+/* ELU (alpha 1, torch.nn.functional.elu) and GELU (exact erf form, F.gelu's default).
+ * inp (N) -> out (N); backward: dinp (N) += dout * f'(inp) */
+void lie_nn_elu_forward(float *out, const float *inp, size_t N);
+void lie_nn_elu_backward(float *dinp, const float *dout, const float *inp, size_t N);
+void lie_nn_gelu_forward(float *out, const float *inp, size_t N);
+void lie_nn_gelu_backward(float *dinp, const float *dout, const float *inp, size_t N);
+
+/* Spectral convolution 1D (FNO's SpectralConv1d): y = irfft(W . rfft(x)[:modes], n=L).
+ * weight (Ci,Co,modes,2): complex (real, imag) pairs, torch.view_as_real of the cfloat
+ * parameter. FFTs on FFTW (double precision; plans made once per L by _plan_create).
+ * inp (B,Ci,L) -> out (B,Co,L); backward: dinp (B,Ci,L) +=, dweight (Ci,Co,modes,2) +=. */
+typedef struct lie_nn_fft_plan_s *lie_nn_fft_plan;
+int lie_nn_fft_plan_create(int L, lie_nn_fft_plan *p);
+void lie_nn_fft_plan_destroy(lie_nn_fft_plan *p);
+int lie_nn_spectral_conv1d_forward(float *out, const float *inp, const float *weight, int B, int Ci, int Co, int L,
+                                   int modes, lie_nn_fft_plan p);
+int lie_nn_spectral_conv1d_backward(float *dinp, float *dweight, const float *dout, const float *inp,
+                                    const float *weight, int B, int Ci, int Co, int L, int modes, lie_nn_fft_plan p);
+
 /* ================================================================ networks
  * A network is a list of nodes over per-sample tensor shapes (C,H,W); the batch size is
  * fixed at setup. Parameters (trainable), their gradients, the two AdamW moments and the
@@ -138,6 +165,16 @@ int lie_nn_maxpool(lie_nn_net net, int in, int kh, int kw, int sh, int sw, int p
 int lie_nn_avgpool_global(lie_nn_net net, int in, int *out); /* (C,H,W) -> (C,1,1) */
 int lie_nn_linear(lie_nn_net net, const char *name, int in, int Fo, int bias, int *out);
 int lie_nn_add(lie_nn_net net, int a, int b, int *out);
+/* Per-point Linear over the channels of a (C,H,W) tensor (= a 1x1 convolution), with
+ * torch.nn.Linear's (Fo, C) weight in the state dict (LPSDA's fc0/fc1/fc2). */
+int lie_nn_linear_pointwise(lie_nn_net net, const char *name, int in, int Fo, int bias, int *out);
+/* Circular padding by ph rows and pw columns on each side (C,H,W) -> (C,H+2ph,W+2pw). */
+int lie_nn_pad_circular(lie_nn_net net, int in, int ph, int pw, int *out);
+int lie_nn_elu(lie_nn_net net, int in, int *out);
+int lie_nn_gelu(lie_nn_net net, int in, int *out);
+/* Spectral convolution over W of a (Ci,1,L) tensor -> (Co,1,L); state "<name>.weights"
+ * (Ci,Co,modes,2), zero until initialised (lie_nn_stepper_init draws LPSDA's init). */
+int lie_nn_spectral_conv1d(lie_nn_net net, const char *name, int in, int Co, int modes, int *out);
 
 /* Synchronised batch norm: every training-mode batch norm of `net` reduces its statistics
  * with fn (see lie_nn_batchnorm_forward_sync); fn = NULL restores local statistics. Both
@@ -191,6 +228,32 @@ int lie_nn_mlp(lie_nn_net net, const char *prefix, int nlayers, const int *sizes
 /* Generic small MLP head: Linear(+bias), ReLU, ..., Linear(+bias), no BN; names
  * "<prefix>0.weight", "<prefix>2.weight", ... (nn.Sequential indices). */
 int lie_nn_mlp_head(lie_nn_net net, const char *prefix, int nlayers, const int *sizes, int in, int *out);
+
+/* Neural time-steppers (LPSDA's CNN, FNO1d, ResNet; a PDEArena-style 2D U-Net).
+ * docs/NN.md "Stepper models" gives the exact architectures and state-dict names. */
+typedef enum { LIE_NN_STEPPER_CNN, LIE_NN_STEPPER_FNO, LIE_NN_STEPPER_RESNET, LIE_NN_STEPPER_UNET } lie_nn_stepper_kind;
+/* "cnn", "fno", "resnet", "unet"; anything else is a usage error naming the value. */
+int lie_nn_stepper_kind_from_name(const char *name, lie_nn_stepper_kind *k);
+const char *lie_nn_stepper_kind_name(lie_nn_stepper_kind k);
+typedef struct {
+  lie_nn_stepper_kind kind;
+  int cin;    /* input channels: history frames + extra channels (dx, dt, conditioning) */
+  int cout;   /* output channels: future frames */
+  int width;  /* hidden width (cnn 128, fno 256, resnet 256, unet: base width 64) */
+  int modes;  /* fno: Fourier modes (32) */
+  int layers; /* fno: Fourier layers (5); unet: depth = number of down-sampling levels (4) */
+} lie_nn_stepper_opts;
+/* LPSDA's defaults for kind k (PDEArena's for unet) with cin = 22, cout = 20 (history 20 +
+ * dx, dt; future 20): callers set cin/cout. */
+void lie_nn_stepper_opts_default(lie_nn_stepper_kind k, lie_nn_stepper_opts *o);
+/* 1D kinds: input tensor (cin,1,nx) -> output (cout,1,nx); unet: (cin,nx,ny) -> (cout,nx,ny)
+ * (nx, ny divisible by 2^layers). Appends to net reading tensor `in`; state-dict names
+ * "<prefix><torch name>" as the PyTorch module's. */
+int lie_nn_stepper(lie_nn_net net, const char *prefix, const lie_nn_stepper_opts *o, int in, int *out);
+/* The module's own init where PyTorch's differs from lie_nn_net_init's defaults (cnn:
+ * xavier_uniform_ on the 8 convolutions; fno: spectral weights scale*U[0,1) per real and
+ * imaginary part, scale = 1/(width^2)); call after lie_nn_net_init. */
+int lie_nn_stepper_init(lie_nn_net net, const char *prefix, const lie_nn_stepper_opts *o, uint64_t seed);
 
 /* ================================================================ optimisation */
 typedef struct {

@@ -49,6 +49,7 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_report(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args);
 
 /* cmd_supervised.c: result files shared with quickstart (rank 0 calls; tmp renamed to path). */

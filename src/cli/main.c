@@ -19,6 +19,7 @@ const lie_cli_command lie_cli_commands[] = {
     {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe},
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench},
     {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised},
+    {"timestep", "conditioned neural time-stepper: train (LPSDA protocol) and evaluate its rollout", lie_cmd_timestep},
     {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report},
     {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart},
     {NULL, NULL, NULL}};

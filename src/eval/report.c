@@ -222,13 +222,20 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   lie_rep_result *r;
   LIE_CHECK(mkdir(out_dir, 0777) == 0 || errno == EEXIST, LIE_ERR_IO, "cannot create %s: %s", out_dir, strerror(errno));
   LIE_CALL(list_files(dir, ".json", names, &n));
+  int k = 0, nts = 0; /* time-stepping results have their own section (report_timestep.c) */
+  for (int i = 0; i < n; i++)
+    if (lie_rep_is_timestep(dir, names[i]))
+      free(names[i]), nts++;
+    else
+      names[k++] = names[i];
+  n = k;
   r = calloc((size_t)(n ? n : 1), sizeof *r);
   if (!r) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
   for (int i = 0; !err && i < n; i++)
     err = lie_rep_read_result(dir, names[i], &r[i]);
   for (int k = 0; k < n; k++)
     free(names[k]);
-  if (!err && n == 0)
+  if (!err && n + nts == 0)
     err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
                         "%s has no result files (*.json from liereg probe -o / liereg supervised -o)", dir);
   snprintf(path, sizeof path, "%s/report.md", out_dir);
@@ -238,13 +245,14 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   if (!err) {
     time_t t = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-    fprintf(f, "# liereg report\n\nRun directory: `%s`, %d result files, written %s by liereg %s.\n\n", dir, n, date,
-            LIE_VERSION_STRING);
+    fprintf(f, "# liereg report\n\nRun directory: `%s`, %d result files, written %s by liereg %s.\n\n", dir, n + nts,
+            date, LIE_VERSION_STRING);
     table_paper(f, r, n);
     err = section_results(f, out_dir, r, n);
     if (!err) err = section_sweeps(f, out_dir, r, n);
     if (!err) err = section_pretrain(f, dir, out_dir);
     if (!err) section_rankme(f, dir);
+    if (!err) err = lie_rep_section_timestep(f, dir, out_dir);
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     if (!err && bad) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "writing %s failed", tmp);
@@ -252,7 +260,7 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
       err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", tmp, path);
   }
   free(r);
-  *nres = n;
+  *nres = n + nts;
   LIE_CALL(err);
   return LIE_OK;
 }

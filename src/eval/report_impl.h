@@ -42,4 +42,8 @@ typedef struct {
 int lie_rep_pretrain_log(const char *path, const char *out_dir, const char *name, lie_rep_log *log, char *png,
                          size_t npng, char *rank_png, size_t nrank_png);
 
+/* report_timestep.c: `liereg timestep` results (method "timestep") and their section */
+int lie_rep_is_timestep(const char *dir, const char *file);
+int lie_rep_section_timestep(FILE *f, const char *dir, const char *out_dir);
+
 #endif

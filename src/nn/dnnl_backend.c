@@ -6,54 +6,11 @@
 #include "nn_impl.h"
 
 #if LIEREG_HAVE_DNNL
-#include <dnnl.h>
+#include "dnnl_impl.h"
+
 #include <dnnl_debug.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define LIE_DNNL(x)                                                                                                    \
-  do {                                                                                                                 \
-    dnnl_status_t s_ = (x);                                                                                            \
-    if (s_ != dnnl_success) LIE_ERROR(LIE_ERR_DNNL, "oneDNN: %s returned %s", #x, dnnl_status2str(s_));                \
-  } while (0)
-
-/* A primitive argument in a layout other than its tensor's: own memory m and the reorder
- * between them (tensor -> m for inputs, m -> tensor for outputs). m == NULL: no adapter. */
-typedef struct {
-  dnnl_memory_t m;
-  dnnl_primitive_t r;
-} adapt;
-
-typedef struct {
-  dnnl_primitive_desc_t fwd_pd, inf_pd;
-  dnnl_primitive_t fwd, inf, bwd_d, bwd_w, bwd_inf;
-  /* conv / linear weights: user (plain, in the flat buffers) and primitive layouts */
-  dnnl_memory_t w_user, dw_user, b_user, db_user, w_fwd, w_bwd, dw_prim;
-  dnnl_primitive_t r_w_fwd, r_w_bwd, r_dw;
-  /* batch norm */
-  dnnl_memory_t mean, var, scale, shift, dscale, dshift, rmean, rvar;
-  /* max pool workspace; global average pool output (and its gradient) viewed as (B,C,1,1) */
-  dnnl_memory_t ws, y4, dy4;
-  int acc[2];    /* backward must ADD into input i's gradient (it has another consumer) */
-  int fuse_relu; /* BN: the following ReLU is fused (dnnl_fuse_norm_relu, mask in ws) */
-  int relu_mode; /* ReLU: RELU_OWN, RELU_FUSED (done by the BN) or RELU_INPLACE */
-  /* conv: layout adapters where a primitive runs in another layout than the tensors (only
-   * where oneDNN has no jit kernel for the tensors' layout, see make_conv_pd) */
-  adapt fx, fy, bdy, bdx, wx, wdy;
-} dnode;
-
-enum { RELU_OWN, RELU_FUSED, RELU_INPLACE };
-
-typedef struct {
-  dnnl_engine_t eng;
-  dnnl_stream_t st;
-  dnnl_memory_desc_t *md; /* per tensor */
-  dnnl_memory_t *data, *grad, *scr;
-  float *scratch;
-  dnode *n;
-} dstate;
-
-static dstate *S(lie_nn_net net) { return (dstate *)net->be; }
 
 /* Layout of a tensor: 2D nc for (C,1,1); the input stays plain NCHW (the user's layout);
  * a convolution output is blocked by 16 or 8 channels when C allows (AVX-512 / AVX2 native
@@ -555,6 +512,16 @@ static int dn_setup(lie_nn_net net) {
     case LIE_OP_ADD:
       LIE_CALL(setup_add(net, n, d));
       break;
+    case LIE_OP_CIRCPAD:
+      LIE_CALL(lie_dnnl_circpad_setup(net, n, d));
+      break;
+    case LIE_OP_ELU:
+    case LIE_OP_GELU:
+      LIE_CALL(lie_dnnl_eltwise_setup(net, n, d));
+      break;
+    case LIE_OP_SPECTRAL:
+      LIE_CALL(lie_dnnl_spectral_setup(net, n, d));
+      break;
     default:
       LIE_ERROR(LIE_ERR_INTERNAL, "unknown op %d", (int)n->op);
     }
@@ -737,6 +704,16 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, dnode *d, int train) {
     LIE_CALL(exec(s, d->fwd, 3, a));
     break;
   }
+  case LIE_OP_CIRCPAD:
+    LIE_CALL(lie_dnnl_circpad_forward(net, n, d));
+    break;
+  case LIE_OP_ELU:
+  case LIE_OP_GELU:
+    LIE_CALL(lie_dnnl_eltwise_forward(net, n, d));
+    break;
+  case LIE_OP_SPECTRAL:
+    LIE_CALL(lie_dnnl_spectral_forward(net, n, d));
+    break;
   default:
     LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
   }
@@ -887,6 +864,16 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int need_dx) 
     LIE_CALL(finish_target(net, n, d, 0, net->t[n->out].grad));
     LIE_CALL(finish_target(net, n, d, 1, net->t[n->out].grad));
     break;
+  case LIE_OP_CIRCPAD:
+    LIE_CALL(lie_dnnl_circpad_backward(net, n, d, want_dx));
+    break;
+  case LIE_OP_ELU:
+  case LIE_OP_GELU:
+    LIE_CALL(lie_dnnl_eltwise_backward(net, n, d, want_dx));
+    break;
+  case LIE_OP_SPECTRAL:
+    LIE_CALL(lie_dnnl_spectral_backward(net, n, d, want_dx));
+    break;
   default:
     LIE_ERROR(LIE_ERR_INTERNAL, "unknown op");
   }
@@ -928,6 +915,8 @@ static void dn_destroy(lie_nn_net net) {
                            &d->dy4,    &d->fx.m,    &d->fy.m,   &d->bdy.m,   &d->bdx.m, &d->wx.m, &d->wdy.m};
     for (size_t k = 0; k < sizeof ms / sizeof *ms; k++)
       free_mem(ms[k], NULL, NULL);
+    if (d->ext && d->ext_free) d->ext_free(d->ext);
+    d->ext = NULL;
   }
   for (int i = 0; i < net->nt; i++) {
     if (s->data && s->data[i]) dnnl_memory_destroy(s->data[i]);
@@ -939,6 +928,22 @@ static void dn_destroy(lie_nn_net net) {
   free(s->md), free(s->data), free(s->grad), free(s->scr), free(s->n), free(s->scratch);
   free(s);
   net->be = NULL;
+}
+
+/* ------------------------------------------------------------------ for the per-op files */
+int lie_dnnl_mem(dstate *s, const dnnl_memory_desc_t *md, void *ptr, dnnl_memory_t *m) { return mem(s, md, ptr, m); }
+int lie_dnnl_exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t *args) {
+  return exec(s, p, nargs, args);
+}
+int lie_dnnl_chan_layout(lie_nn_net net, int id, lie_nn_chan_layout *L) { return chan_layout(net, id, L); }
+dnnl_memory_t lie_dnnl_grad_target(dstate *s, const lie_nn_node *n, const dnode *d, int k) {
+  return grad_target(s, n, d, k);
+}
+int lie_dnnl_finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, int k, const float *src) {
+  return finish_target(net, n, d, k, src);
+}
+int lie_dnnl_plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, int to_plain) {
+  return plain_copy(net, id, tm, plain, to_plain);
 }
 
 const lie_nn_backend_ops lie_nn_dnnl_ops = {dn_setup, dn_forward, dn_backward, dn_get, dn_destroy};

@@ -93,8 +93,9 @@ static int add_conv(lie_nn_net net, const char *name, int in, int K, int R, int 
   LIE_CHECK(x->H + 2 * ph >= R && x->W + 2 * pw >= S, LIE_ERR_ARG, "%s: kernel larger than padded input %dx%d", name,
             x->H, x->W);
   n->K = K, n->R = R, n->S = S, n->sh = sh, n->sw = sw, n->ph = ph, n->pw = pw, n->conv1d = conv1d;
+  /* state-dict shape: OIHW, OIW (conv1d = 1) or Linear's (O,I) (conv1d = 2, 1x1 pointwise) */
   int d4[4] = {K, x->C, R, S}, d3[3] = {K, x->C, S};
-  LIE_CALL(new_state(net, name, "weight", conv1d ? 3 : 4, conv1d ? d3 : d4, 1, 1, 0, &n->w));
+  LIE_CALL(new_state(net, name, "weight", conv1d == 2 ? 2 : conv1d ? 3 : 4, conv1d ? d3 : d4, 1, 1, 0, &n->w));
   if (bias) LIE_CALL(new_state(net, name, "bias", 1, &K, 1, 0, 0, &n->b));
   LIE_CALL(new_tensor(net, K, OH, OW, net->nn - 1, &n->out));
   *out = n->out;
@@ -179,6 +180,52 @@ int lie_nn_add(lie_nn_net net, int a, int b, int *out) {
   LIE_CHECK(x->C == y->C && x->H == y->H && x->W == y->W, LIE_ERR_ARG, "add: shapes differ (%dx%dx%d vs %dx%dx%d)",
             x->C, x->H, x->W, y->C, y->H, y->W);
   LIE_CALL(new_tensor(net, x->C, x->H, x->W, net->nn - 1, &n->out));
+  *out = n->out;
+  return LIE_OK;
+}
+
+int lie_nn_linear_pointwise(lie_nn_net net, const char *name, int in, int Fo, int bias, int *out) {
+  LIE_CALL(add_conv(net, name, in, Fo, 1, 1, 1, 1, 0, 0, bias, 2, out));
+  return LIE_OK;
+}
+
+int lie_nn_pad_circular(lie_nn_net net, int in, int ph, int pw, int *out) {
+  lie_nn_node *n = NULL;
+  LIE_CALL(new_node(net, LIE_OP_CIRCPAD, "circpad", in, -1, &n));
+  const lie_nn_tens *x = &net->t[in];
+  LIE_CHECK(ph >= 0 && pw >= 0 && ph <= x->H && pw <= x->W, LIE_ERR_ARG,
+            "circular padding (%d,%d) of a %dx%d tensor: padding must be within the size", ph, pw, x->H, x->W);
+  n->ph = ph, n->pw = pw;
+  LIE_CALL(new_tensor(net, x->C, x->H + 2 * ph, x->W + 2 * pw, net->nn - 1, &n->out));
+  *out = n->out;
+  return LIE_OK;
+}
+
+static int add_unary(lie_nn_net net, lie_nn_op op, const char *name, int in, int *out) {
+  lie_nn_node *n = NULL;
+  LIE_CALL(new_node(net, op, name, in, -1, &n));
+  const lie_nn_tens *x = &net->t[in];
+  LIE_CALL(new_tensor(net, x->C, x->H, x->W, net->nn - 1, &n->out));
+  *out = n->out;
+  return LIE_OK;
+}
+
+int lie_nn_elu(lie_nn_net net, int in, int *out) { return add_unary(net, LIE_OP_ELU, "elu", in, out); }
+int lie_nn_gelu(lie_nn_net net, int in, int *out) { return add_unary(net, LIE_OP_GELU, "gelu", in, out); }
+
+int lie_nn_spectral_conv1d(lie_nn_net net, const char *name, int in, int Co, int modes, int *out) {
+  lie_nn_node *n = NULL;
+  LIE_CALL(check_tensor(net, in));
+  const lie_nn_tens x = net->t[in];
+  LIE_CHECK(x.H == 1, LIE_ERR_ARG, "%s: spectral conv needs a (C,1,L) input, got H=%d", name, x.H);
+  LIE_CHECK(Co > 0 && modes > 0 && modes <= x.W / 2 + 1, LIE_ERR_ARG,
+            "%s: %d Fourier modes invalid for length %d (at most L/2 + 1)", name, modes, x.W);
+  LIE_CALL(new_node(net, LIE_OP_SPECTRAL, name, in, -1, &n));
+  n->K = Co, n->R = modes;
+  int d[4] = {x.C, Co, modes, 2}; /* torch.view_as_real of the (in, out, modes) cfloat weights */
+  LIE_CALL(new_state(net, name, "weights", 4, d, 1, 1, 0, &n->w));
+  LIE_CALL(lie_nn_fft_plan_create(x.W, (lie_nn_fft_plan *)&n->op_state));
+  LIE_CALL(new_tensor(net, Co, 1, x.W, net->nn - 1, &n->out));
   *out = n->out;
   return LIE_OK;
 }

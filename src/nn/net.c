@@ -34,6 +34,8 @@ int lie_nn_net_destroy(lie_nn_net *net) {
   if (!net || !*net) return LIE_OK;
   lie_nn_net n = *net;
   if (n->ops && n->ops->destroy) n->ops->destroy(n);
+  for (int i = 0; i < n->nn; i++)
+    if (n->nodes[i].op == LIE_OP_SPECTRAL) lie_nn_fft_plan_destroy((lie_nn_fft_plan *)&n->nodes[i].op_state);
   free(n->t), free(n->nodes), free(n->info);
   free(n->params), free(n->grads), free(n->buffers);
   free(n->act), free(n->dact), free(n->stats), free(n->output);
@@ -234,6 +236,8 @@ double lie_nn_net_flops(lie_nn_net net) {
       f += 2.0 * y->C * y->H * y->W * (double)net->t[n->in[0]].C * n->R * n->S;
     else if (n->op == LIE_OP_LINEAR)
       f += 2.0 * (double)n->K * net->info[n->w].dims[1];
+    else if (n->op == LIE_OP_SPECTRAL) /* the complex products over the kept modes (4 mul-adds each) */
+      f += 8.0 * (double)n->K * net->t[n->in[0]].C * n->R;
   }
   return f;
 }

@@ -13,7 +13,14 @@ typedef enum {
   LIE_OP_MAXPOOL,
   LIE_OP_AVGPOOL,
   LIE_OP_LINEAR,
-  LIE_OP_ADD
+  LIE_OP_ADD,
+  LIE_OP_CIRCPAD,  /* circular padding: ph, pw */
+  LIE_OP_ELU,      /* ELU, alpha 1 */
+  LIE_OP_GELU,     /* GELU, erf form */
+  LIE_OP_SPECTRAL, /* spectral conv 1D: K out channels, R = modes, state op_state = FFT plan */
+  LIE_OP_CONCAT,   /* channel concatenation of in[0] and in[1] */
+  LIE_OP_UPCONV,   /* transposed conv, kernel = stride = 2 */
+  LIE_OP_GROUPNORM /* group norm: R = groups */
 } lie_nn_op;
 
 /* Activation tensor (per-sample shape C,H,W; batch B from the net). `data`/`grad` point into
@@ -36,6 +43,7 @@ typedef struct {
   int rm, rv, nbt;    /* BN buffers: running_mean, running_var, num_batches_tracked */
   float *mean, *rstd; /* BN batch statistics saved for backward (C each) */
   void *be;           /* backend-private per-node state */
+  void *op_state;     /* op-owned, backend-independent state (FFT plans), freed with the net */
 } lie_nn_node;
 
 typedef struct {
@@ -84,6 +92,12 @@ typedef struct {
 void lie_nn_chan_sums(const lie_nn_chan_layout *L, const float *x, const double *center, double *out);
 int lie_nn_chan_bn_correct(const lie_nn_chan_layout *L, float *dx, const float *x, const float *mean, const float *var,
                            const float *gamma, const double *sdy, const double *sdyx, double N, float eps);
+
+/* torchvision's BasicBlock (resnet.c) under names "<p>conv1", "<p>bn1", ..., "<p>downsample.{0,1}";
+ * dims 1: 1D over L of a (C,1,L) tensor. Also LPSDA's BasicBlock1d at stride 1, same width. */
+int lie_nn_basic_block(lie_nn_net net, const char *p, int in, int planes, int stride, int dims, int *out);
+/* dst = prefix + suffix (resnet.c), refusing names too long for a state-dict entry */
+int lie_nn_join_name(char *dst, size_t n, const char *prefix, const char *suffix);
 
 static inline size_t lie_nn_numel(const lie_nn_tens *t, int B) { return (size_t)B * t->C * t->H * t->W; }
 static inline float *lie_nn_param(lie_nn_net net, int i) {

@@ -46,6 +46,19 @@ static int node_forward(lie_nn_net net, lie_nn_node *n, int train) {
   case LIE_OP_ADD:
     lie_nn_add_forward(y->data, x->data, net->t[n->in[1]].data, lie_nn_numel(x, B));
     break;
+  case LIE_OP_CIRCPAD:
+    lie_nn_circpad_forward(y->data, x->data, B * x->C, x->H, x->W, 1, n->ph, n->pw);
+    break;
+  case LIE_OP_ELU:
+    lie_nn_elu_forward(y->data, x->data, lie_nn_numel(x, B));
+    break;
+  case LIE_OP_GELU:
+    lie_nn_gelu_forward(y->data, x->data, lie_nn_numel(x, B));
+    break;
+  case LIE_OP_SPECTRAL:
+    LIE_CALL(lie_nn_spectral_conv1d_forward(y->data, x->data, lie_nn_param(net, n->w), B, x->C, n->K, x->W, n->R,
+                                            n->op_state));
+    break;
   default:
     LIE_ERROR(LIE_ERR_INTERNAL, "unknown node op %d", (int)n->op);
   }
@@ -96,6 +109,19 @@ static int node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
     break;
   case LIE_OP_ADD:
     lie_nn_add_backward(dx, net->t[n->in[1]].grad, y->grad, lie_nn_numel(x, B));
+    break;
+  case LIE_OP_CIRCPAD:
+    if (dx) lie_nn_circpad_backward(dx, y->grad, B * x->C, x->H, x->W, 1, n->ph, n->pw);
+    break;
+  case LIE_OP_ELU:
+    if (dx) lie_nn_elu_backward(dx, y->grad, x->data, lie_nn_numel(x, B));
+    break;
+  case LIE_OP_GELU:
+    if (dx) lie_nn_gelu_backward(dx, y->grad, x->data, lie_nn_numel(x, B));
+    break;
+  case LIE_OP_SPECTRAL:
+    LIE_CALL(lie_nn_spectral_conv1d_backward(dx, lie_nn_grad(net, n->w), y->grad, x->data, lie_nn_param(net, n->w), B,
+                                             x->C, n->K, x->W, n->R, n->op_state));
     break;
   default:
     LIE_ERROR(LIE_ERR_INTERNAL, "unknown node op %d", (int)n->op);

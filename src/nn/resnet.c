@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* dst = prefix + suffix, refusing names longer than a state-dict entry can hold */
-static int join_name(char *dst, size_t n, const char *prefix, const char *suffix) {
+int lie_nn_join_name(char *dst, size_t n, const char *prefix, const char *suffix) {
   size_t a = strlen(prefix), b = strlen(suffix);
   LIE_CHECK(a + b < n && a + b < 80, LIE_ERR_ARG, "layer name too long: %s%s", prefix, suffix);
   memcpy(dst, prefix, a);
@@ -25,24 +25,24 @@ static int conv(lie_nn_net net, const char *name, int in, int K, int k, int stri
 
 /* BasicBlock: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), shortcut = downsample
  * (1x1 conv stride s + BN) when the shape changes. Names as torchvision's "layerL.i.". */
-static int basic_block(lie_nn_net net, const char *p, int in, int planes, int stride, int dims, int *out) {
+int lie_nn_basic_block(lie_nn_net net, const char *p, int in, int planes, int stride, int dims, int *out) {
   char name[160];
   int a, b, c, d, e, skip = in, Cin;
   LIE_CALL(lie_nn_net_tensor_shape(net, in, &Cin, NULL, NULL));
-  LIE_CALL(join_name(name, sizeof name, p, "conv1"));
+  LIE_CALL(lie_nn_join_name(name, sizeof name, p, "conv1"));
   LIE_CALL(conv(net, name, in, planes, 3, stride, 1, dims, &a));
-  LIE_CALL(join_name(name, sizeof name, p, "bn1"));
+  LIE_CALL(lie_nn_join_name(name, sizeof name, p, "bn1"));
   LIE_CALL(lie_nn_batchnorm(net, name, a, &b));
   LIE_CALL(lie_nn_relu(net, b, &c));
-  LIE_CALL(join_name(name, sizeof name, p, "conv2"));
+  LIE_CALL(lie_nn_join_name(name, sizeof name, p, "conv2"));
   LIE_CALL(conv(net, name, c, planes, 3, 1, 1, dims, &d));
-  LIE_CALL(join_name(name, sizeof name, p, "bn2"));
+  LIE_CALL(lie_nn_join_name(name, sizeof name, p, "bn2"));
   LIE_CALL(lie_nn_batchnorm(net, name, d, &e));
   if (stride != 1 || Cin != planes) {
     int s;
-    LIE_CALL(join_name(name, sizeof name, p, "downsample.0"));
+    LIE_CALL(lie_nn_join_name(name, sizeof name, p, "downsample.0"));
     LIE_CALL(conv(net, name, in, planes, 1, stride, 0, dims, &s));
-    LIE_CALL(join_name(name, sizeof name, p, "downsample.1"));
+    LIE_CALL(lie_nn_join_name(name, sizeof name, p, "downsample.1"));
     LIE_CALL(lie_nn_batchnorm(net, name, s, &skip));
   }
   LIE_CALL(lie_nn_add(net, e, skip, &a));
@@ -58,9 +58,9 @@ int lie_nn_resnet18(lie_nn_net net, const char *prefix, const lie_nn_resnet_opts
   LIE_CALL(lie_nn_net_tensor_shape(net, in, &C, &H, &W));
   LIE_CHECK(C == o->cin, LIE_ERR_ARG, "resnet18: input has %d channels, expected %d", C, o->cin);
   LIE_CHECK(o->dims == 2 || H == 1, LIE_ERR_ARG, "resnet18 1D: input must be (C,1,L)");
-  LIE_CALL(join_name(name, sizeof name, prefix, "conv1"));
+  LIE_CALL(lie_nn_join_name(name, sizeof name, prefix, "conv1"));
   LIE_CALL(conv(net, name, in, o->width, 7, 2, 3, o->dims, &x));
-  LIE_CALL(join_name(name, sizeof name, prefix, "bn1"));
+  LIE_CALL(lie_nn_join_name(name, sizeof name, prefix, "bn1"));
   LIE_CALL(lie_nn_batchnorm(net, name, x, &y));
   LIE_CALL(lie_nn_relu(net, y, &x));
   if (o->dims == 2)
@@ -72,7 +72,7 @@ int lie_nn_resnet18(lie_nn_net net, const char *prefix, const lie_nn_resnet_opts
     int planes = o->width << stage;
     for (int blk = 0; blk < 2; blk++) {
       snprintf(name, sizeof name, "%slayer%d.%d.", prefix, stage + 1, blk);
-      LIE_CALL(basic_block(net, name, x, planes, (stage > 0 && blk == 0) ? 2 : 1, o->dims, &y));
+      LIE_CALL(lie_nn_basic_block(net, name, x, planes, (stage > 0 && blk == 0) ? 2 : 1, o->dims, &y));
       x = y;
     }
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 static lie_rng rng;
+static int randomize_params = 1; /* 0: keep the models' own init (deep stacks would overflow) */
 
 typedef int (*build_fn)(lie_nn_net net, int x, int *y);
 
@@ -44,6 +45,35 @@ static int b_block_tail(lie_nn_net n, int x, int *y) {
   return lie_nn_relu(n, a, y);
 }
 
+/* time-stepping layers: circular padding on a blocked conv output and on the plain input,
+ * ELU/GELU, the spectral conv (plain-layout bridge) in an FNO layer whose input has two
+ * readers, the per-point linear */
+static int b_circpad_conv(lie_nn_net n, int x, int *y) {
+  int a, p;
+  LIE_CALL(lie_nn_conv1d(n, "c0", x, 16, 1, 1, 0, 1, &a));
+  LIE_CALL(lie_nn_pad_circular(n, a, 0, 3, &p));
+  return lie_nn_conv1d(n, "c1", p, 16, 7, 1, 0, 1, y);
+}
+static int b_circpad_input(lie_nn_net n, int x, int *y) { return lie_nn_pad_circular(n, x, 2, 3, y); }
+static int b_elu(lie_nn_net n, int x, int *y) {
+  int a;
+  LIE_CALL(lie_nn_conv1d(n, "c0", x, 16, 3, 1, 1, 1, &a));
+  return lie_nn_elu(n, a, y);
+}
+static int b_gelu(lie_nn_net n, int x, int *y) {
+  int a;
+  LIE_CALL(lie_nn_conv1d(n, "c0", x, 16, 3, 1, 1, 1, &a));
+  return lie_nn_gelu(n, a, y);
+}
+static int b_fno_layer(lie_nn_net n, int x, int *y) {
+  int a, f, c, s;
+  LIE_CALL(lie_nn_linear_pointwise(n, "fc0", x, 16, 1, &a));
+  LIE_CALL(lie_nn_spectral_conv1d(n, "sp", a, 16, 5, &f));
+  LIE_CALL(lie_nn_conv1d(n, "c1", a, 16, 1, 1, 0, 1, &c));
+  LIE_CALL(lie_nn_add(n, f, c, &s));
+  return lie_nn_gelu(n, s, y);
+}
+
 static int make(lie_ctx ctx, lie_nn_backend be, int C, int H, int W, int B, build_fn f, lie_nn_net *net) {
   int x, y;
   LIE_CALL(lie_nn_net_create(ctx, net));
@@ -67,7 +97,7 @@ static void compare(lie_nn_net a, lie_nn_net b, const char *label, double tol, d
     dy[i] = (float)lie_rng_range(&rng, -1, 1);
   /* random parameters (BN weights away from 0), same in both */
   float *pa = lie_nn_net_params(a, &np), *pb = lie_nn_net_params(b, NULL);
-  for (size_t i = 0; i < np; i++)
+  for (size_t i = 0; randomize_params && i < np; i++)
     pa[i] = (float)lie_rng_range(&rng, 0.2, 1.0) * (lie_rng_uniform(&rng) < 0.5 ? -1 : 1);
   memcpy(pb, pa, np * 4);
   char what[160];
@@ -132,6 +162,31 @@ static void whole(lie_ctx ctx, int dims) {
   lie_nn_net_destroy(&a), lie_nn_net_destroy(&b);
 }
 
+/* a whole time-stepper on both backends from the same (module-initialised) parameters */
+static void whole_stepper(lie_ctx ctx, const char *kind, int cin, int nx, int B) {
+  lie_nn_net net[2];
+  lie_nn_stepper_opts o;
+  char label[64];
+  LIE_TEST_CALL(lie_nn_stepper_kind_from_name(kind, &o.kind));
+  lie_nn_stepper_opts_default(o.kind, &o);
+  o.cin = cin, o.cout = 5, o.width = 16, o.modes = 6, o.layers = 2;
+  for (int k = 0; k < 2; k++) {
+    int x, y;
+    LIE_TEST_CALL(lie_nn_net_create(ctx, &net[k]));
+    LIE_TEST_CALL(lie_nn_net_set_backend(net[k], k ? LIE_NN_BACKEND_DNNL : LIE_NN_BACKEND_REF));
+    LIE_TEST_CALL(lie_nn_input(net[k], cin, 1, nx, &x));
+    LIE_TEST_CALL(lie_nn_stepper(net[k], "", &o, x, &y));
+    LIE_TEST_CALL(lie_nn_net_setup(net[k], B));
+    LIE_TEST_CALL(lie_nn_net_init(net[k], 7));
+    LIE_TEST_CALL(lie_nn_stepper_init(net[k], "", &o, 8));
+  }
+  snprintf(label, sizeof label, "stepper %s w16 nx%d", kind, nx);
+  randomize_params = 0;
+  compare(net[0], net[1], label, 1e-4, 1e-4);
+  randomize_params = 1;
+  lie_nn_net_destroy(&net[0]), lie_nn_net_destroy(&net[1]);
+}
+
 int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   lie_ctx ctx;
@@ -155,8 +210,16 @@ int main(int argc, char **argv) {
   layer(ctx, "residual add (shared input)", 16, 4, 5, 2, b_add);
   layer(ctx, "batchnorm + relu (fused)", 16, 6, 7, 3, b_bn_relu);
   layer(ctx, "conv-relu-conv-add-relu", 16, 6, 7, 2, b_block_tail);
+  layer(ctx, "circular pad on a blocked conv", 8, 1, 20, 2, b_circpad_conv);
+  layer(ctx, "circular pad of the input", 3, 4, 6, 2, b_circpad_input);
+  layer(ctx, "conv1d + elu", 8, 1, 20, 2, b_elu);
+  layer(ctx, "conv1d + gelu", 8, 1, 20, 2, b_gelu);
+  layer(ctx, "fno layer (spectral, shared input)", 6, 1, 24, 3, b_fno_layer);
   whole(ctx, 2);
   whole(ctx, 1);
+  whole_stepper(ctx, "cnn", 7, 40, 3);
+  whole_stepper(ctx, "fno", 7, 40, 3);
+  whole_stepper(ctx, "resnet", 7, 40, 3);
   lie_ctx_destroy(&ctx);
   return lie_test_finish();
 }

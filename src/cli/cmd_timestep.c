@@ -1,0 +1,49 @@
+/* liereg timestep -data TRAIN.h5 [-valid_data V.h5] -test_data T.h5 -o RESULT.json [options]:
+ * train a conditioned neural time-stepper (LPSDA's protocol) and evaluate its rollout
+ * (docs/TIMESTEP.md). Exit 0 when done or checkpointed after SIGUSR1/SIGTERM (no RESULT.json
+ * then), 1 on runtime errors, 2 on usage errors. */
+#include "cli.h"
+#include "liereg/timestep.h"
+
+#include <string.h>
+
+static void print_result(const lie_step_cfg *c, const lie_step_result *r) {
+  printf("timestep pde=%s model=%s cond=%s rollout_nmse=%.6g rollout_nmse_std=%.6g rollout_mse=%.6g "
+         "predicted_frames=%d ntrain=%d ntest=%d best_epoch=%d first_loss=%.5g last_loss=%.5g seconds_per_epoch=%.3g "
+         "wall_seconds=%.1f\n",
+         r->pde, c->model, lie_step_cond_name(c->cond), r->rollout_nmse, r->rollout_nmse_std, r->rollout_mse, r->nsteps,
+         r->ntrain, r->ntest, r->best_epoch, r->first_loss, r->last_loss, r->seconds_per_epoch, r->wall_seconds);
+  fflush(stdout);
+}
+
+int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
+  lie_step_cfg cfg;
+  lie_step_result res;
+  PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
+  char tmp[LIE_STEP_PATH + 8];
+  int stop;
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE,
+            "timestep takes no positional arguments (usage: liereg timestep -data TRAIN.h5 -test_data TEST.h5 -o "
+            "RESULT.json [options])");
+  lie_step_cfg_default(&cfg);
+  LIE_CALL(lie_step_cfg_set_from_options(ctx, &cfg));
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg timestep", NULL);
+  LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing -o file", "", force, &force, NULL));
+  PetscOptionsEnd();
+  LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
+  if (!help) {
+    LIE_CALL(lie_step_cfg_check(&cfg));
+    LIE_CHECK(cfg.out[0], LIE_ERR_USAGE, "-o RESULT.json is required");
+    LIE_CALL(lie_cli_output_path(cfg.out, force, tmp, sizeof tmp));
+  }
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  int err = lie_step_run(ctx, &cfg, &res);
+  if (!err && res.status != LIE_STEP_INTERRUPTED && lie_ctx_rank(ctx) == 0) {
+    print_result(&cfg, &res);
+    err = lie_step_write_json(cfg.out, tmp, &cfg, &res);
+  }
+  lie_step_result_free(&res);
+  LIE_CALL(err);
+  return LIE_OK;
+}

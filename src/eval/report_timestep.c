@@ -1,0 +1,190 @@
+/* The report's time-stepping section: every `liereg timestep` RESULT.json of the run
+ * directory (method "timestep") as a table of variant x PDE (summed rollout NMSE ± bootstrap
+ * std) beside the paper's numbers as recalled in DESIGN §8, and one figure per PDE of the
+ * per-step NMSE against the rollout step for the variants (none / ssl / truth).
+ * Kept apart from the probe/supervised reader (report_read.c), which skips these files. */
+#include "report_impl.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIE_REP_MAXSTEP 1024
+#define LIE_REP_MAXTS 32
+
+typedef struct {
+  char name[256], pde[16], model[16], cond[16];
+  double nmse, std;
+  int ntest, nsteps;
+  double curve[LIE_REP_MAXSTEP];
+} ts_result;
+
+/* DESIGN §8, Table 1 as recalled (not verified): baseline / +SSL / +truth; NS is MSE x 1e3. */
+static const struct {
+  const char *pde;
+  double v[3];
+} paper[] = {{"kdv", {0.508, 0.330, 0.386}},
+             {"ks", {0.549, 0.381, 0.403}},
+             {"burgers", {0.110, 0.108, 0.109}},
+             {"ns", {2.37, 2.35, 2.18}}};
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) free(buf), buf = NULL;
+  if (buf) buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+int lie_rep_is_timestep(const char *dir, const char *file) {
+  char path[LIE_REP_PATH + 300], method[32] = "";
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  char *t = slurp(path);
+  int yes = t && lie_json_string(t, "method", method, sizeof method) && !strcmp(method, "timestep");
+  free(t);
+  return yes;
+}
+
+static void parse_curve(const char *text, ts_result *r) {
+  const char *p = lie_json_find(text, "nmse_per_step");
+  r->nsteps = 0;
+  if (!p || !(p = strchr(p, '['))) return;
+  p++;
+  while (r->nsteps < LIE_REP_MAXSTEP) {
+    char *end;
+    double v = strtod(p, &end);
+    if (end == p) break;
+    r->curve[r->nsteps++] = v;
+    p = end;
+    while (*p == ' ' || *p == ',')
+      p++;
+  }
+}
+
+static int read_one(const char *dir, const char *file, ts_result *r) {
+  char path[LIE_REP_PATH + 300];
+  double v = 0;
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  char *t = slurp(path);
+  LIE_CHECK(t, LIE_ERR_IO, "cannot read %s", path);
+  memset(r, 0, sizeof *r);
+  snprintf(r->name, sizeof r->name, "%.*s", (int)(strlen(file) - 5), file);
+  int ok = lie_json_string(t, "pde", r->pde, sizeof r->pde) && lie_json_string(t, "model", r->model, sizeof r->model) &&
+           lie_json_string(t, "cond", r->cond, sizeof r->cond) && lie_json_number(t, "rollout_nmse", &r->nmse) &&
+           lie_json_number(t, "rollout_nmse_std", &r->std);
+  if (ok && lie_json_number(t, "ntest", &v)) r->ntest = (int)v;
+  if (ok) parse_curve(t, r);
+  free(t);
+  LIE_CHECK(ok, LIE_ERR_FORMAT, "%s: a timestep result without pde/model/cond/rollout_nmse", path);
+  return LIE_OK;
+}
+
+static int cond_index(const char *c) { return !strcmp(c, "none") ? 0 : !strcmp(c, "ssl") ? 1 : 2; }
+
+static int figure(const char *out_dir, const ts_result *r, int n, const char *pde, char *png, size_t npng) {
+  lie_plot pl;
+  char title[128], path[LIE_REP_PATH + 64];
+  int added = 0, err = LIE_OK;
+  png[0] = 0;
+  LIE_CALL(lie_plot_create(640, 420, &pl));
+  for (int i = 0; !err && i < n && added < 8; i++) {
+    if (strcmp(r[i].pde, pde) || r[i].nsteps < 1) continue;
+    double x[LIE_REP_MAXSTEP];
+    char lab[64];
+    for (int k = 0; k < r[i].nsteps; k++)
+      x[k] = k + 1;
+    snprintf(lab, sizeof lab, "%s %s", r[i].model, r[i].cond);
+    err = lie_plot_add(pl, r[i].nsteps, x, r[i].curve, NULL, LIE_PLOT_LINE, lab);
+    added++;
+  }
+  if (!err && added) {
+    snprintf(title, sizeof title, "%s: rollout NMSE per predicted frame", pde);
+    lie_plot_set_labels(pl, title, "predicted frame", "NMSE (mean over test trajectories)");
+    lie_plot_set_log(pl, 0, 1);
+    snprintf(png, npng, "timestep_%s.png", pde);
+    lie_rep_sanitize(png);
+    snprintf(png + strlen(png) - 4, 5, ".png"); /* sanitize turned the dot into '_' */
+    snprintf(path, sizeof path, "%s/%s", out_dir, png);
+    err = lie_plot_write_png(pl, path);
+    if (err) png[0] = 0, lie_error_clear(), err = LIE_OK; /* e.g. a zero NMSE on the log axis: no figure */
+  }
+  lie_plot_destroy(&pl);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static void table(FILE *f, const ts_result *r, int n) {
+  fprintf(
+      f,
+      "## Conditioned time-stepping\n\nLPSDA's summed rollout NMSE over the predicted frames (mean over "
+      "test trajectories, ± bootstrap std; `liereg timestep`, docs/TIMESTEP.md). Paper: Table 1 as "
+      "recalled in DESIGN §8 (not verified; baseline / +SSL / +truth; NS is MSE × 1e3), at paper scale "
+      "— our runs here are small.\n\n"
+      "| PDE | model | none | ssl | truth | test traj. | paper none / ssl / truth |\n|---|---|---|---|---|---|---|\n");
+  for (int i = 0; i < n; i++) {
+    int seen = 0;
+    for (int k = 0; k < i; k++)
+      seen |= !strcmp(r[k].pde, r[i].pde) && !strcmp(r[k].model, r[i].model);
+    if (seen) continue;
+    char cell[3][64];
+    for (int c = 0; c < 3; c++)
+      snprintf(cell[c], sizeof cell[c], "—");
+    for (int k = i; k < n; k++)
+      if (!strcmp(r[k].pde, r[i].pde) && !strcmp(r[k].model, r[i].model))
+        snprintf(cell[cond_index(r[k].cond)], sizeof cell[0], "%.4g ± %.2g", r[k].nmse, r[k].std);
+    char pp[64] = "—";
+    for (size_t p = 0; p < sizeof paper / sizeof paper[0]; p++)
+      if (!strcmp(paper[p].pde, r[i].pde))
+        snprintf(pp, sizeof pp, "%.3g / %.3g / %.3g", paper[p].v[0], paper[p].v[1], paper[p].v[2]);
+    fprintf(f, "| %s | %s | %s | %s | %s | %d | %s |\n", r[i].pde, r[i].model, cell[0], cell[1], cell[2], r[i].ntest,
+            pp);
+  }
+  fprintf(f, "\n");
+}
+
+static int has_json(const char *s) {
+  size_t n = strlen(s);
+  return n > 5 && !strcmp(s + n - 5, ".json");
+}
+
+static int cmp_ts(const void *a, const void *b) {
+  return strcmp(((const ts_result *)a)->name, ((const ts_result *)b)->name);
+}
+
+int lie_rep_section_timestep(FILE *f, const char *dir, const char *out_dir) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  ts_result *r;
+  int n = 0, err = LIE_OK;
+  if (!d) return LIE_OK;
+  r = calloc(LIE_REP_MAXTS, sizeof *r);
+  if (!r) {
+    closedir(d);
+    LIE_ERROR(LIE_ERR_MEM, "out of memory");
+  }
+  while (!err && (e = readdir(d)) && n < LIE_REP_MAXTS)
+    if (e->d_name[0] != '.' && has_json(e->d_name) && lie_rep_is_timestep(dir, e->d_name))
+      err = read_one(dir, e->d_name, &r[n++]);
+  closedir(d);
+  if (!err && n) {
+    qsort(r, (size_t)n, sizeof *r, cmp_ts);
+    table(f, r, n);
+    for (int i = 0; !err && i < n; i++) {
+      int seen = 0;
+      for (int k = 0; k < i; k++)
+        seen |= !strcmp(r[k].pde, r[i].pde);
+      char png[128];
+      if (!seen) err = figure(out_dir, r, n, r[i].pde, png, sizeof png);
+      if (!err && !seen && png[0]) fprintf(f, "![%s: rollout NMSE per predicted frame](%s)\n\n", r[i].pde, png);
+    }
+  }
+  free(r);
+  LIE_CALL(err);
+  return LIE_OK;
+}

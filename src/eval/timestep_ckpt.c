@@ -1,0 +1,209 @@
+/* Time-stepping checkpoints (-step_ckpt): one HDF5 file, written by rank 0 to PATH.stage and
+ * renamed, so PATH is always a complete checkpoint. Layout:
+ *   /<name>                 the stepper's state dict (PyTorch names, e.g. fc0.weight for cnn)
+ *   /cond.weight, cond.bias the conditioning Linear (din -> c)
+ *   /optimizer/{stepper,cond}_{exp_avg,exp_avg_sq}  flat AdamW moments (attribute step)
+ *   /best/{stepper_params,stepper_buffers,cond_params}  the weights chosen on validation
+ *   /timestep               attributes: version, step, epochs done, the configuration that must
+ *                           match on resume, and the conditioning standardisation (datasets)
+ * Resume continues the same step sequence: every batch is a pure function of (seed, step). */
+#include "timestep_impl.h"
+
+#include <hdf5.h>
+#include <inttypes.h>
+#include <petscsys.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_flat(hid_t f, const char *name, const void *buf, hid_t type, size_t n) {
+  hsize_t dims[1] = {n ? n : 1};
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  LIE_H5(lcpl);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t sp = H5Screate_simple(1, dims, NULL);
+  hid_t ds = H5Dcreate2(f, name, type == H5T_NATIVE_FLOAT ? H5T_IEEE_F32LE : H5T_IEEE_F64LE, sp, lcpl, H5P_DEFAULT,
+                        H5P_DEFAULT);
+  H5Sclose(sp), H5Pclose(lcpl);
+  LIE_CHECK(ds >= 0, LIE_ERR_HDF5, "cannot create checkpoint dataset %s", name);
+  herr_t e = n ? H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : 0;
+  H5Dclose(ds);
+  LIE_CHECK(e >= 0, LIE_ERR_HDF5, "cannot write checkpoint dataset %s", name);
+  return LIE_OK;
+}
+
+static int read_flat(hid_t f, const char *path, const char *name, void *buf, hid_t type, size_t n) {
+  hid_t ds;
+  H5E_BEGIN_TRY { ds = H5Dopen2(f, name, H5P_DEFAULT); }
+  H5E_END_TRY;
+  LIE_CHECK(ds >= 0, LIE_ERR_FORMAT, "%s has no dataset %s (not a liereg timestep checkpoint?)", path, name);
+  hid_t sp = H5Dget_space(ds);
+  hssize_t m = H5Sget_simple_extent_npoints(sp);
+  H5Sclose(sp);
+  herr_t e = -1;
+  if ((size_t)m == (n ? n : 1)) e = n ? H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) : 0;
+  H5Dclose(ds);
+  LIE_CHECK((size_t)m == (n ? n : 1), LIE_ERR_FORMAT, "%s:%s has %lld values, this network has %zu", path, name,
+            (long long)m, n);
+  LIE_CHECK(e >= 0, LIE_ERR_HDF5, "cannot read %s:%s", path, name);
+  return LIE_OK;
+}
+
+static int write_nets(lie_step_job *j, hid_t f) {
+  size_t np, nb, ncp, n;
+  float *v, *m;
+  lie_nn_net_params(j->net, &np);
+  lie_nn_net_buffers(j->net, &nb);
+  lie_nn_net_params(j->cnet, &ncp);
+  LIE_CALL(lie_nn_state_write(j->net, f, "", LIE_NN_STATE_ALL));
+  LIE_CALL(lie_nn_state_write(j->cnet, f, "", LIE_NN_STATE_PARAMS));
+  m = lie_nn_adamw_moments(j->opt, &v, &n);
+  LIE_CALL(write_flat(f, "optimizer/stepper_exp_avg", m, H5T_NATIVE_FLOAT, n));
+  LIE_CALL(write_flat(f, "optimizer/stepper_exp_avg_sq", v, H5T_NATIVE_FLOAT, n));
+  m = lie_nn_adamw_moments(j->copt, &v, &n);
+  LIE_CALL(write_flat(f, "optimizer/cond_exp_avg", m, H5T_NATIVE_FLOAT, n));
+  LIE_CALL(write_flat(f, "optimizer/cond_exp_avg_sq", v, H5T_NATIVE_FLOAT, n));
+  LIE_CALL(write_flat(f, "best/stepper_params", j->best_p, H5T_NATIVE_FLOAT, np));
+  LIE_CALL(write_flat(f, "best/stepper_buffers", j->best_b, H5T_NATIVE_FLOAT, nb));
+  LIE_CALL(write_flat(f, "best/cond_params", j->best_cp, H5T_NATIVE_FLOAT, ncp));
+  LIE_CALL(write_flat(f, "timestep/cond_mean", j->cmean, H5T_NATIVE_DOUBLE, (size_t)j->d));
+  LIE_CALL(write_flat(f, "timestep/cond_std", j->cstd, H5T_NATIVE_DOUBLE, (size_t)j->d));
+  return LIE_OK;
+}
+
+/* The configuration a resumed run must share (name, value). */
+#define LIE_STEP_NKEYS 9
+static void config_keys(const lie_step_job *j, const char *names[LIE_STEP_NKEYS], long v[LIE_STEP_NKEYS]) {
+  static const char *k[] = {"history", "future", "cond_channels", "cond_dim", "batch", "nx", "width", "seed", "passes"};
+  const long val[] = {j->H, j->F, j->c, j->d, j->B, j->nx, j->cfg->width, (long)j->cfg->seed, j->passes};
+  for (int i = 0; i < LIE_STEP_NKEYS; i++)
+    names[i] = k[i], v[i] = val[i];
+}
+
+static int write_attrs(lie_step_job *j, hid_t f) {
+  hid_t g = H5Gopen2(f, "timestep", H5P_DEFAULT);
+  LIE_H5(g);
+  const char *names[LIE_STEP_NKEYS];
+  long v[LIE_STEP_NKEYS];
+  config_keys(j, names, v);
+  int err = lie_h5_attr_set_int(g, "version", LIE_STEP_CKPT_VERSION);
+  if (!err) err = lie_h5_attr_set_int(g, "step", j->step);
+  if (!err) err = lie_h5_attr_set_int(g, "epochs_done", j->epochs_done);
+  if (!err) err = lie_h5_attr_set_double(g, "epoch_loss", j->epoch_loss);
+  if (!err) err = lie_h5_attr_set_double(g, "first_loss", j->first_loss);
+  if (!err) err = lie_h5_attr_set_double(g, "last_loss", j->last_loss);
+  if (!err) err = lie_h5_attr_set_double(g, "best_valid", j->best_valid);
+  if (!err) err = lie_h5_attr_set_int(g, "best_epoch", j->best_epoch);
+  if (!err) err = lie_h5_attr_set_int(g, "optimizer_step", lie_nn_adamw_nsteps(j->opt));
+  if (!err) err = lie_h5_attr_set_string(g, "model", j->cfg->model);
+  if (!err) err = lie_h5_attr_set_string(g, "cond", lie_step_cond_name(j->cfg->cond));
+  if (!err) err = lie_h5_attr_set_string(g, "pde", j->pde);
+  for (int i = 0; !err && i < LIE_STEP_NKEYS; i++)
+    err = lie_h5_attr_set_int(g, names[i], v[i]);
+  H5Gclose(g);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+static int save_rank0(lie_step_job *j, const char *stage, const char *path) {
+  hid_t f = H5Fcreate(stage, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create checkpoint %s", stage);
+  int err = lie_h5_stamp(f, j->pde);
+  if (!err) err = write_nets(j, f);
+  if (!err) err = write_attrs(j, f);
+  if (H5Fclose(f) < 0 && !err) err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "closing %s", stage);
+  if (!err && rename(stage, path) != 0)
+    err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", stage, path);
+  if (err) unlink(stage);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
+int lie_step_ckpt_save(lie_step_job *j, const char *path) {
+  char stage[LIE_STEP_PATH + 16];
+  LIE_CHECK(strlen(path) + 7 < sizeof stage, LIE_ERR_ARG, "checkpoint path too long");
+  snprintf(stage, sizeof stage, "%s.stage", path);
+  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  int err = j->rank == 0 ? save_rank0(j, stage, path) : 0, all = 0;
+  PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
+  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CHECK(!all, LIE_ERR_IO, "checkpoint %s was not written (error on rank 0)", path);
+  return LIE_OK;
+}
+
+static int check_config(lie_step_job *j, hid_t g, const char *path) {
+  const char *names[LIE_STEP_NKEYS];
+  long v[LIE_STEP_NKEYS];
+  char s[64];
+  double d;
+  config_keys(j, names, v);
+  LIE_CALL(lie_h5_attr_get_double(g, "version", &d));
+  LIE_CHECK((int)d == LIE_STEP_CKPT_VERSION, LIE_ERR_USAGE, "-step_ckpt %s has version %d; this liereg writes %d", path,
+            (int)d, LIE_STEP_CKPT_VERSION);
+  const char *sk[3] = {"model", "cond", "pde"}, *sv[3] = {j->cfg->model, lie_step_cond_name(j->cfg->cond), j->pde};
+  for (int i = 0; i < 3; i++) {
+    LIE_CALL(lie_h5_attr_get_string(g, sk[i], s, sizeof s));
+    LIE_CHECK(!strcmp(s, sv[i]), LIE_ERR_USAGE,
+              "-step_ckpt %s belongs to a run with %s %s; this run has %s (use another -step_ckpt)", path, sk[i], s,
+              sv[i]);
+  }
+  for (int i = 0; i < LIE_STEP_NKEYS; i++) {
+    LIE_CALL(lie_h5_attr_get_double(g, names[i], &d));
+    LIE_CHECK((long)d == v[i], LIE_ERR_USAGE,
+              "-step_ckpt %s belongs to a run with %s %ld; this run has %ld (use another -step_ckpt)", path, names[i],
+              (long)d, v[i]);
+  }
+  return LIE_OK;
+}
+
+static int read_state(lie_step_job *j, hid_t f, const char *path) {
+  size_t np, nb, ncp, n;
+  float *v, *m;
+  double d;
+  hid_t g = H5Gopen2(f, "timestep", H5P_DEFAULT);
+  LIE_CHECK(g >= 0, LIE_ERR_USAGE, "-step_ckpt %s exists but is not a liereg timestep checkpoint (no /timestep)", path);
+  int err = check_config(j, g, path);
+  if (!err) err = lie_h5_attr_get_double(g, "step", &d), j->step = (long)d;
+  if (!err) err = lie_h5_attr_get_double(g, "epochs_done", &d), j->epochs_done = (int)d;
+  if (!err) err = lie_h5_attr_get_double(g, "epoch_loss", &j->epoch_loss);
+  if (!err) err = lie_h5_attr_get_double(g, "first_loss", &j->first_loss);
+  if (!err) err = lie_h5_attr_get_double(g, "last_loss", &j->last_loss);
+  if (!err) err = lie_h5_attr_get_double(g, "best_valid", &j->best_valid);
+  if (!err) err = lie_h5_attr_get_double(g, "best_epoch", &d), j->best_epoch = (int)d;
+  if (!err) err = lie_h5_attr_get_double(g, "optimizer_step", &d);
+  H5Gclose(g);
+  LIE_CALL(err);
+  LIE_CALL(lie_nn_state_read(j->net, f, "", LIE_NN_STATE_ALL));
+  LIE_CALL(lie_nn_state_read(j->cnet, f, "", LIE_NN_STATE_PARAMS));
+  LIE_CALL(lie_nn_adamw_set_nsteps(j->opt, (long)d));
+  LIE_CALL(lie_nn_adamw_set_nsteps(j->copt, (long)d));
+  lie_nn_net_params(j->net, &np);
+  lie_nn_net_buffers(j->net, &nb);
+  lie_nn_net_params(j->cnet, &ncp);
+  m = lie_nn_adamw_moments(j->opt, &v, &n);
+  LIE_CALL(read_flat(f, path, "optimizer/stepper_exp_avg", m, H5T_NATIVE_FLOAT, n));
+  LIE_CALL(read_flat(f, path, "optimizer/stepper_exp_avg_sq", v, H5T_NATIVE_FLOAT, n));
+  m = lie_nn_adamw_moments(j->copt, &v, &n);
+  LIE_CALL(read_flat(f, path, "optimizer/cond_exp_avg", m, H5T_NATIVE_FLOAT, n));
+  LIE_CALL(read_flat(f, path, "optimizer/cond_exp_avg_sq", v, H5T_NATIVE_FLOAT, n));
+  LIE_CALL(read_flat(f, path, "best/stepper_params", j->best_p, H5T_NATIVE_FLOAT, np));
+  LIE_CALL(read_flat(f, path, "best/stepper_buffers", j->best_b, H5T_NATIVE_FLOAT, nb));
+  LIE_CALL(read_flat(f, path, "best/cond_params", j->best_cp, H5T_NATIVE_FLOAT, ncp));
+  return LIE_OK;
+}
+
+int lie_step_ckpt_load(lie_step_job *j, const char *path, int *resumed) {
+  *resumed = 0;
+  if (!path[0] || access(path, F_OK) != 0) return LIE_OK;
+  hid_t f;
+  H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  LIE_CHECK(f >= 0, LIE_ERR_USAGE, "-step_ckpt %s exists but is not a readable HDF5 file", path);
+  int err;
+  H5E_BEGIN_TRY { err = read_state(j, f, path); }
+  H5E_END_TRY;
+  H5Fclose(f);
+  LIE_CALL(err);
+  *resumed = 1;
+  return LIE_OK;
+}
