@@ -105,6 +105,33 @@ int lie_probe_get_info(lie_probe probe, lie_probe_info *info);
 int lie_probe_predict(lie_probe probe, int n, int repr, const float *z, double *y);
 int lie_probe_destroy(lie_probe *probe);
 
+/* ---------------------------------------------------------------- stepper */
+/* A trained neural time-stepper (liereg timestep ... -step_ckpt S.h5; the weights chosen on
+ * validation): from a history of H frames it predicts the next F, as one step of `liereg
+ * timestep`'s rollout (docs/TIMESTEP.md). Roll out by feeding back the last H frames. */
+typedef struct lie_stepper_s *lie_stepper;
+
+typedef struct {
+  char pde[16], model[16]; /* e.g. "burgers", "cnn" */
+  char cond[16];           /* "none", "ssl" or "truth": what cond must hold */
+  int history, future;     /* H frames in, F frames out */
+  int nx;                  /* points per frame */
+  int cond_dim;            /* values of the conditioning vector (0 for none) */
+} lie_stepper_info;
+
+/* Not collective; 1 thread by default (lie_stepper_set_threads); each call runs a forward of
+ * max_batch windows. LIE_ERR_FORMAT naming the file when it is not a stepper checkpoint. */
+int lie_stepper_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_stepper *stepper);
+int lie_stepper_get_info(lie_stepper stepper, lie_stepper_info *info);
+int lie_stepper_set_threads(lie_stepper stepper, int n);
+/* u (n, nt = H, nx) history windows, dx (n) and dt (n) their grid spacings, cond (n, cond_dim)
+ * the raw conditioning vectors as liereg timestep builds them (truth: Burgers log nu; KS/KdV
+ * L and dt; ssl: the encoder's representation, lie_encoder_embed, of the trajectory's first
+ * crop_t frames; none: NULL) -> future (n, F, nx). Computed in fp32 like the training. */
+int lie_stepper_predict(lie_stepper stepper, int n, int nt, int nx, const double *u, const double *dx, const double *dt,
+                        const double *cond, double *future);
+int lie_stepper_destroy(lie_stepper *stepper);
+
 /* ---------------------------------------------------------------- embedding files */
 /* /<mode>/emb (n, d) of an embedding file (liereg embed): *z malloc'ed (free() it). Not
  * collective (serial HDF5 read). */

@@ -26,6 +26,14 @@ module liereg
   public :: liereg_encoder_load, liereg_encoder_get_info, liereg_encoder_set_threads, liereg_encoder_set_time
   public :: liereg_encoder_embed, liereg_encoder_embed_ns, liereg_encoder_destroy
   public :: liereg_probe_load, liereg_probe_predict, liereg_probe_destroy
+  public :: liereg_stepper_load, liereg_stepper_get_info, liereg_stepper_set_threads, liereg_stepper_predict
+  public :: liereg_stepper_destroy
+
+  ! lie_stepper_info of infer.h
+  type, bind(c), public :: lie_stepper_info
+    character(kind=c_char) :: pde(16), model(16), cond(16)
+    integer(c_int) :: history, future, nx, cond_dim
+  end type lie_stepper_info
 
   interface
     integer(c_int) function c_ctx_create(comm, ctx) bind(c, name="lie_ctx_create_f")
@@ -104,9 +112,47 @@ module liereg
       import :: c_int, c_ptr
       type(c_ptr) :: probe
     end function
+    integer(c_int) function c_stepper_load(ctx, ckpt, max_batch, st) bind(c, name="lie_stepper_load")
+      import :: c_int, c_ptr, c_char
+      type(c_ptr), value :: ctx
+      character(kind=c_char) :: ckpt(*)
+      integer(c_int), value :: max_batch
+      type(c_ptr) :: st
+    end function
+    integer(c_int) function liereg_stepper_get_info(st, info) bind(c, name="lie_stepper_get_info")
+      import :: c_int, c_ptr, lie_stepper_info
+      type(c_ptr), value :: st
+      type(lie_stepper_info) :: info
+    end function
+    integer(c_int) function liereg_stepper_set_threads(st, n) bind(c, name="lie_stepper_set_threads")
+      import :: c_int, c_ptr
+      type(c_ptr), value :: st
+      integer(c_int), value :: n
+    end function
+    ! u(nx, H, n), dx(n), dt(n), cond(cond_dim, n) (pass any array when cond_dim = 0) -> future(nx, F, n)
+    integer(c_int) function liereg_stepper_predict(st, n, nt, nx, u, dx, dt, cond, future) &
+        bind(c, name="lie_stepper_predict")
+      import :: c_int, c_ptr, c_double
+      type(c_ptr), value :: st
+      integer(c_int), value :: n, nt, nx
+      real(c_double), intent(in) :: u(*), dx(*), dt(*), cond(*)
+      real(c_double), intent(out) :: future(*)
+    end function
+    integer(c_int) function liereg_stepper_destroy(st) bind(c, name="lie_stepper_destroy")
+      import :: c_int, c_ptr
+      type(c_ptr) :: st
+    end function
   end interface
 
 contains
+
+  integer(c_int) function liereg_stepper_load(ctx, ckpt, max_batch, st) result(ierr)
+    type(c_ptr), intent(in) :: ctx
+    character(len=*), intent(in) :: ckpt
+    integer, intent(in) :: max_batch
+    type(c_ptr), intent(out) :: st
+    ierr = c_stepper_load(ctx, to_c(ckpt), int(max_batch, c_int), st)
+  end function
 
   ! comm: a Fortran MPI communicator (integer, e.g. MPI_COMM_WORLD of the mpi module)
   integer(c_int) function liereg_ctx_create(comm, ctx) result(ierr)
