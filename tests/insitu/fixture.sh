@@ -4,7 +4,7 @@
 # in-situ settings) and the ridge and trained-head probes of nu saved with -probe_save.
 set -u
 mkdir -p "$FIXTURE" && cd "$FIXTURE" || exit 1
-rm -f ./*.h5 ./*.csv
+rm -f ./*.h5 ./*.csv ./*.tmp
 . "$LIE_SRCDIR/tests/cli/pipeline_lib.sh"
 GEN="-nx 64 -burgers_nu_min 0.03 -burgers_nu_max 0.3 -burgers_T 6 -nt 40 -save_n 24 -accuracy 1e-3"
 expect 0 "done=32/32" "generate train" -- $MPI -n 2 "$LIEREG" generate -pde burgers -n 32 -seed 1 -o tr.h5 $GEN
@@ -16,5 +16,11 @@ expect 0 "probe mode=trained target=nu" "trained head saved" -- "$LIEREG" probe 
 "$CHECK" probe tr_emb.h5 train nu_ridge.h5 ridge.csv || fail=1
 "$CHECK" probe tr_emb.h5 train nu_trained.h5 trained.csv || fail=1
 expect 2 "not with -probe_sweep" "-probe_save with a sweep is refused" -- "$LIEREG" probe -emb tr_emb.h5 -probe_test_mode train -target nu -probe_sweep 8,16 -probe_save x.h5
+# liereg embed refuses data on another grid than the checkpoint's (recorded in /train/grid)
+"$LIEREG" generate -pde burgers -n 2 -o nx128.h5 -nx 128 -burgers_T 6 -nt 40 -save_n 24 -accuracy 1e-3 > /dev/null 2>&1
+"$LIEREG" generate -pde burgers -n 2 -o L3.h5 -burgers_L 3 $GEN > /dev/null 2>&1
+expect 2 "nx128.h5:/train has 128 points per frame but ckpt.h5 was trained on 64" "embed: another nx is refused" -- "$LIEREG" embed -ckpt ckpt.h5 -data nx128.h5 -o bad.h5
+expect 2 "L3.h5:/train has domain length L in \[3, 3\] but ckpt.h5 was trained on L in \[6.28" "embed: another L (dx) is refused" -- "$LIEREG" embed -ckpt ckpt.h5 -data L3.h5 -o bad.h5
+[ ! -e bad.h5 ] && ok "  ... and nothing written" || bad "embed wrote bad.h5"
 for f in ckpt.h5 tr_emb.h5 nu_ridge.h5 nu_trained.h5; do [ -s $f ] && ok "fixture $f" || bad "fixture $f missing"; done
 exit $fail
