@@ -22,6 +22,10 @@ if [ -n "$fixture" ]; then
   "$work/ex/insitu_burgers" -nx 64 -nu 0.08 -T 6 -liereg_ckpt "$fixture/ckpt.h5" -liereg_probe "$fixture/nu_ridge.h5" > "$work/burgers.log"
   grep -c "^insitu t0=" "$work/burgers.log" | grep -qx 9
   echo "ok   find_package(liereg): insitu_burgers (inference API) ran from the installed tree: 9 windows"
+  if [ -x "$work/ex/insitu_burgers_f" ]; then # built when liereg has its Fortran module
+    "$work/ex/insitu_burgers_f" "$fixture/ckpt.h5" "$fixture/nu_ridge.h5" | grep -q "^fortran rank 0: repr 32 nu_pred="
+    echo "ok   find_package(liereg): the Fortran example (module liereg from the installed tree) ran"
+  fi
 fi
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
