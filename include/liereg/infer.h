@@ -15,10 +15,13 @@
  *   normalisation, coords channels x/L and t/t_end in coords mode); with the same backend,
  *   thread count and batch size the representations are bit-identical to `liereg embed`'s
  *   and lie_probe_predict's values to `liereg probe`'s predictions (tested: insitu_burgers).
- * - Shapes and grids are checked: a window whose nx, dt or L differs from the training grid
- *   recorded in the checkpoint, too few frames, a probe fitted on another representation
- *   size, or a file that is not a checkpoint / probe is one clear error (LIE_ERR_USAGE or
- *   LIE_ERR_FORMAT naming the file), never a silent wrong answer.
+ * - Shapes and grids are checked: a window whose nx or L differs from the training grid
+ *   recorded in the checkpoint (dt is implicit: frames must be info.dt apart; NS windows
+ *   carry their t, and their dt is checked), too few frames, a probe fitted on another
+ *   representation size, or a file that is not a checkpoint / probe is one clear error
+ *   (LIE_ERR_USAGE or LIE_ERR_FORMAT naming the file), never a silent wrong answer.
+ * - A trained time-stepper (liereg timestep -step_ckpt) is available the same way:
+ *   lie_stepper_load / lie_stepper_predict below.
  * - Threads: an encoder uses 1 thread unless lie_encoder_set_threads says otherwise (a host
  *   code owns its cores); the OpenMP thread count of the caller is restored after each call.
  * - Nothing here is collective: any rank may load and call (ctx is used for its logger).
