@@ -214,7 +214,8 @@ typedef struct {
 int lie_ssl_data_train_grid(lie_ssl_data d, lie_train_grid *g);
 /* LIE_ERR_USAGE with one message naming `ckpt` and `what` (e.g. "DATA.h5:/test" or "the
  * window") when `have` is not inside `trained`: nx/ny differ, or dt, L (Ly) outside the
- * training range (relative tolerance 1e-6). nt and t are not checked (windows are cropped). */
+ * training range widened by half its width on each side (fixed grids: relative 1e-6; jittered
+ * KS/KdV L and T: other draws of the same distribution pass). nt and t are not checked. */
 int lie_train_grid_check(const lie_train_grid *trained, const char *ckpt, const lie_train_grid *have, const char *what);
 /* /train/grid attributes (rank-0 serial HDF5 handles). A missing group reads as known = 0. */
 int lie_train_grid_write(int64_t file, const lie_train_grid *g); /* hid_t, kept as int64_t */

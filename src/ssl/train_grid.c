@@ -69,9 +69,13 @@ int lie_train_grid_read(int64_t file, const char *path, lie_train_grid *g) {
   return LIE_OK;
 }
 
-/* v inside [lo, hi] up to a relative 1e-6 (rounding of t1 - t0, of L/nx, of stored grids). */
+/* [vlo, vhi] inside the training range [lo, hi] widened by half its width on each side, plus
+ * a relative 1e-6 for rounding (t1 - t0, L/nx). A range recorded from a finite training set
+ * under-covers the distribution it was drawn from (KS/KdV jitter L and T by ±10%: other draws
+ * of the same distribution fall a little outside it), while a fixed grid (Burgers, NS: width
+ * 0) must match to rounding. Another PDE's or resolution's grid is far outside either way. */
 static int inside(double lo, double hi, double vlo, double vhi) {
-  double tol = 1e-6 * fmax(fabs(lo), fabs(hi));
+  double tol = 0.5 * (hi - lo) + 1e-6 * fmax(fabs(lo), fabs(hi));
   return vlo >= lo - tol && vhi <= hi + tol;
 }
 

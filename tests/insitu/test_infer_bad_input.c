@@ -90,6 +90,13 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(lie_encoder_load(ctx, in_dir("ks_ckpt.h5"), 1, &bad));
   expect_error(lie_encoder_embed(bad, 1, nt, nx, u, 0, 2 * M_PI, z), LIE_ERR_USAGE,
                "ks_ckpt.h5 was trained on L in [58", "checkpoint of another PDE (KS, L 58..70) on a Burgers window");
+  /* a jittered range (KS: L 58..70 in training) accepts other draws of its distribution
+   * (L = 71) but not a far-away grid (L = 80) */
+  LIE_TEST_TRUE(lie_encoder_embed(bad, 1, nt, nx, u, 0, 71.0, z) == LIE_OK,
+                "KS-like range [58, 70]: a window with L = 71 (same +-10% distribution) is accepted");
+  lie_error_clear();
+  expect_error(lie_encoder_embed(bad, 1, nt, nx, u, 0, 80.0, z), LIE_ERR_USAGE, "trained on L in [58, 70]",
+               "KS-like range [58, 70]: L = 80 is refused");
   LIE_TEST_CALL(lie_encoder_destroy(&bad));
 
   expect_error(lie_probe_load(ctx, in_dir("ckpt.h5"), &pr), LIE_ERR_FORMAT, "ckpt.h5 is not a liereg probe file",
