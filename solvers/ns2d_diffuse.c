@@ -9,7 +9,9 @@
 static int make_ksp(lie_ns2d ns, Mat H, KSP *ksp) {
   PC pc;
   LIE_PETSC(KSPCreate(ns->gcomm, ksp));
-  LIE_PETSC(KSPSetOptionsPrefix(*ksp, "ns_diff_"));
+  char prefix[96];
+  snprintf(prefix, sizeof prefix, "%sns_diff_", ns->prefix); /* -<prefix>ns_diff_ksp_type */
+  LIE_PETSC(KSPSetOptionsPrefix(*ksp, prefix));
   LIE_PETSC(KSPSetOperators(*ksp, H, H));
   LIE_PETSC(KSPSetType(*ksp, KSPCG));
   LIE_PETSC(KSPGetPC(*ksp, &pc));

@@ -12,6 +12,7 @@
 struct lie_ns2d_s {
   lie_ctx ctx;
   lie_ns2d_params par;
+  char prefix[64]; /* options prefix ("" = none): -<prefix>ns_nx, -<prefix>ns_ksp_type */
   int is_setup;
   double b; /* buoyancy of the current trajectory */
   double dx, dy;

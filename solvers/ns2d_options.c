@@ -8,11 +8,11 @@ static const char *const pc_names[] = {"mg", "amg", "fft", "lie_ns2d_pc", "LIE_N
 static const char *const diffuse_names[] = {"explicit",         "implicit",          "none",
                                             "lie_ns2d_diffuse", "LIE_NS2D_DIFFUSE_", NULL};
 
-static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
+static PetscErrorCode read_options(MPI_Comm comm, const char *prefix, lie_ns2d_params *p) {
   PetscInt ival;
   PetscBool set;
   PetscFunctionBeginUser;
-  PetscOptionsBegin(comm, NULL, "2D Navier-Stokes with buoyancy (PDEArena smoke setting)", "ns2d");
+  PetscOptionsBegin(comm, prefix, "2D Navier-Stokes with buoyancy (PDEArena smoke setting)", "ns2d");
   /* sizes bounded so that their products stay far from int overflow (cells x frames per rank) */
 #define LIE_OPT_INT(name, help, field, lo, hi)                                                                         \
   ival = p->field;                                                                                                     \
@@ -58,12 +58,20 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_ns2d_params *p) {
   PetscFunctionReturn(0);
 }
 
+int lie_ns2d_set_options_prefix(lie_ns2d ns, const char *prefix) {
+  LIE_CHECK(ns && !ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_options_prefix: NULL solver or after setup");
+  LIE_CHECK(!prefix || (strlen(prefix) < sizeof ns->prefix && prefix[0] != '-'), LIE_ERR_ARG,
+            "options prefix '%s': at most %zu characters, without the leading '-'", prefix, sizeof ns->prefix - 1);
+  snprintf(ns->prefix, sizeof ns->prefix, "%s", prefix ? prefix : "");
+  return LIE_OK;
+}
+
 int lie_ns2d_set_from_options(lie_ns2d ns) {
   lie_ns2d_params p = ns->par;
   LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_from_options after setup");
   /* PETSc's own message names the option and value; report it as one line, not a trace. */
   LIE_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  int perr = read_options(lie_ctx_comm(ns->ctx), &p);
+  int perr = read_options(lie_ctx_comm(ns->ctx), ns->prefix[0] ? ns->prefix : NULL, &p);
   LIE_PETSC(PetscPopErrorHandler());
   if (perr && lie_error_petsc(perr, "reading -ns_ options", __FILE__, __LINE__, __func__) == LIE_ERR_USAGE)
     return LIE_ERR_USAGE; /* a checked getter's message, naming the option */

@@ -13,7 +13,9 @@ int lie_ns2d_project_setup(lie_ns2d ns) {
   LIE_PETSC(MatSetTransposeNullSpace(ns->A, ns->nullsp));
   LIE_PETSC(MatSetOption(ns->A, MAT_SYMMETRIC, PETSC_TRUE));
   LIE_PETSC(KSPCreate(ns->gcomm, &ns->ksp));
-  LIE_PETSC(KSPSetOptionsPrefix(ns->ksp, "ns_"));
+  char prefix[96];
+  snprintf(prefix, sizeof prefix, "%sns_", ns->prefix); /* -<prefix>ns_ksp_type */
+  LIE_PETSC(KSPSetOptionsPrefix(ns->ksp, prefix));
   LIE_PETSC(KSPSetOperators(ns->ksp, ns->A, ns->A));
   LIE_PETSC(KSPSetType(ns->ksp, KSPCG));
   LIE_PETSC(KSPGetPC(ns->ksp, &pc));

@@ -30,6 +30,7 @@ typedef struct {
 struct lie_solver1d_s {
   lie_ctx ctx;
   lie_pde pde;
+  char prefix[64]; /* options prefix ("" = none): -<prefix>nx, -<prefix>ts_type, ... */
   int nx, nt, save_n, save_start;
   double accuracy;
   lie_phys1d phys;
@@ -85,7 +86,7 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   char opt[64];
   PetscInt method = s->method;
   PetscFunctionBeginUser;
-  PetscOptionsBegin(lie_ctx_comm(s->ctx), NULL, "1D PDE solver options", "solvers");
+  PetscOptionsBegin(lie_ctx_comm(s->ctx), s->prefix[0] ? s->prefix : NULL, "1D PDE solver options", "solvers");
   PetscCall(
       LIE_OPTIONS_RANGE_INT("-nx", "Stored grid points in x", "lie_solver1d", s->nx, &s->nx, NULL, 4, LIE_MAX_GRID));
   PetscCall(LIE_OPTIONS_RANGE_INT("-nt", "Time points t = linspace(0, T, nt)", "lie_solver1d", s->nt, &s->nt, NULL, 2,
@@ -139,9 +140,17 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
   PetscFunctionReturn(0);
 }
 
+int lie_solver1d_set_options_prefix(lie_solver1d s, const char *prefix) {
+  LIE_CHECK(s, LIE_ERR_ARG, "NULL solver");
+  LIE_CHECK(!prefix || (strlen(prefix) < sizeof s->prefix && prefix[0] != '-'), LIE_ERR_ARG,
+            "options prefix '%s': at most %zu characters, without the leading '-'", prefix, sizeof s->prefix - 1);
+  snprintf(s->prefix, sizeof s->prefix, "%s", prefix ? prefix : "");
+  return LIE_OK;
+}
+
 int lie_solver1d_set_from_options(lie_solver1d s) {
   LIE_PETSC(solver1d_options(s));
-  if (s->method == METHOD_TS) LIE_CALL(lie_ts1d_set_from_options(s->ctx, s->pde));
+  if (s->method == METHOD_TS) LIE_CALL(lie_ts1d_set_from_options(s->ctx, s->pde, s->prefix));
   return LIE_OK;
 }
 
@@ -531,7 +540,7 @@ int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t
     initial_coeffs(&r, g, NULL);
     const int n = initial_grid(s, p->L, p->nu, amplitude_bound(s->pde, g));
     err = lie_ts1d_solve(s->ctx, s->pde, p, s->dealias, s->nx, n, r.ntimes, r.times, r.first_out, 0.1 * s->accuracy, u,
-                         ok);
+                         ok, s->prefix);
     s->stats.n_internal = n;
   } else
     err = solve_core(s, &r, NULL, u, ok);

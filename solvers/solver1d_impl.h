@@ -121,10 +121,11 @@ void lie_ic1d_coeffs(const lie_traj1d *p, const lie_spec1d *sp, double complex *
 void lie_ic1d_eval(const lie_traj1d *p, int n, double *u);
 
 /* ------------------------------------------------------------ PETSc TS path (ts1d.c) */
-int lie_ts1d_set_from_options(lie_ctx ctx, lie_pde pde);
+/* prefix: the solver's options prefix ("" = none), also the TS's (-<prefix>ts_type) */
+int lie_ts1d_set_from_options(lie_ctx ctx, lie_pde pde, const char *prefix);
 /* Same problem as the exponential integrator, integrated by a PETSc TS (any -ts_type);
  * n is the internal grid (a multiple or even divisor of nx). */
 int lie_ts1d_solve(lie_ctx ctx, lie_pde pde, const lie_traj1d *p, int dealias, int nx, int n, int ntimes,
-                   const double *times, int first_out, double tol, double *u, int *ok);
+                   const double *times, int first_out, double tol, double *u, int *ok, const char *prefix);
 
 #endif

@@ -20,6 +20,7 @@ typedef struct {
   double complex *Lk, *v, *w;
   double shift;
   int imex;
+  const char *prefix; /* options prefix of the TS ("" or NULL = none) */
 } ts1d_ctx;
 
 /* physical values x (n) -> coefficients c->v (kept modes only) */
@@ -123,6 +124,7 @@ static PetscErrorCode ts1d_configure(TS ts, ts1d_ctx *c, Mat J, double tol) {
   PetscCall(PCSetType(pc, PCSHELL));
   PetscCall(PCShellSetContext(pc, c));
   PetscCall(PCShellSetApply(pc, pc_apply));
+  PetscCall(TSSetOptionsPrefix(ts, c->prefix && c->prefix[0] ? c->prefix : NULL));
   PetscCall(TSSetFromOptions(ts));
   PetscFunctionReturn(0);
 }
@@ -166,32 +168,33 @@ static PetscErrorCode ts1d_run(ts1d_ctx *c, lie_spec1d *out_sp, const double com
 
 /* Create and destroy a TS once so that -help lists the TS options and the CLI's
  * unknown-option check sees them as used. */
-static PetscErrorCode ts1d_options(MPI_Comm comm) {
+static PetscErrorCode ts1d_options(MPI_Comm comm, const char *prefix) {
   TS ts;
   PetscBool imex = PETSC_TRUE;
   PetscFunctionBeginUser;
-  PetscOptionsBegin(comm, NULL, "1D solver PETSc TS path", "solvers");
+  PetscOptionsBegin(comm, prefix, "1D solver PETSc TS path", "solvers");
   PetscCall(PetscOptionsBool("-solver1d_ts_imex", "Treat the linear part implicitly (IMEX split)", "lie_solver1d", imex,
                              &imex, NULL));
   PetscOptionsEnd();
   PetscCall(TSCreate(PETSC_COMM_SELF, &ts));
   PetscCall(TSSetType(ts, TSARKIMEX));
+  PetscCall(TSSetOptionsPrefix(ts, prefix));
   PetscCall(TSSetFromOptions(ts));
   PetscCall(TSDestroy(&ts));
   PetscFunctionReturn(0);
 }
 
-int lie_ts1d_set_from_options(lie_ctx ctx, lie_pde pde) {
-  LIE_PETSC(ts1d_options(lie_ctx_comm(ctx)));
+int lie_ts1d_set_from_options(lie_ctx ctx, lie_pde pde, const char *prefix) {
+  LIE_PETSC(ts1d_options(lie_ctx_comm(ctx), prefix && prefix[0] ? prefix : NULL));
   return LIE_OK;
 }
 
 int lie_ts1d_solve(lie_ctx ctx, lie_pde pde, const lie_traj1d *p, int dealias, int nx, int n, int ntimes,
-                   const double *times, int first_out, double tol, double *u, int *ok) {
+                   const double *times, int first_out, double tol, double *u, int *ok, const char *prefix) {
   lie_spec1d *sp = NULL, *out_sp = NULL;
-  ts1d_ctx c = {.p = {.pde = pde, .nu = p->nu}};
+  ts1d_ctx c = {.p = {.pde = pde, .nu = p->nu}, .prefix = prefix};
   PetscBool imex = PETSC_TRUE;
-  LIE_PETSC(PetscOptionsGetBool(NULL, NULL, "-solver1d_ts_imex", &imex, NULL));
+  LIE_PETSC(PetscOptionsGetBool(NULL, prefix && prefix[0] ? prefix : NULL, "-solver1d_ts_imex", &imex, NULL));
   c.imex = imex == PETSC_TRUE;
   LIE_CALL(lie_spec1d_create(n, dealias, &sp));
   int err = lie_spec1d_create(nx, 0, &out_sp);

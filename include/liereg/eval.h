@@ -109,8 +109,9 @@ typedef struct {
   int log_target;                     /* -probe_log: fit log(y), predict exp (positive targets) */
   int keep_predictions;               /* 1: return the test predictions in the result */
   lie_ridge_cv_opts cv;
-  int trained; /* -probe_mode trained: the Adam head on the frozen encoder (liereg/probe_trained.h);
-                  lie_probe_run itself is the ridge probe */
+  int trained;     /* -probe_mode trained: the Adam head on the frozen encoder (liereg/probe_trained.h);
+                      lie_probe_run itself is the ridge probe */
+  char save[4096]; /* -probe_save P.h5: the fitted probe for lie_probe_load (liereg/infer.h) */
 } lie_probe_opts;
 
 typedef struct {
@@ -139,6 +140,21 @@ int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *emb_pat
                     const int *sizes, int nseeds, lie_probe_result *res);
 /* Mean and unbiased std (0 for n = 1) of n values. */
 void lie_mean_std(const double *v, int n, double *mean, double *std);
+
+/* ---------------------------------------------------------------- persistent probes */
+/* The fitted probe as a file (layout: src/eval/probe_model.c, docs/COUPLING.md), loaded and
+ * applied by lie_probe_load / lie_probe_predict (liereg/infer.h). Writers fill the arrays:
+ * mu, s (d), W (d, m), b, a, c (m); a = 1, c = 0 and the rest 0 on creation. */
+typedef struct lie_probe_s *lie_probe;
+int lie_probe_model_create(const char *kind, const char *target, int d, int m, int log_target, const char *ckpt,
+                           lie_probe *p);
+int lie_probe_model_arrays(lie_probe p, double **mu, double **s, double **W, double **b, double **a, double **c);
+/* Serial write (call on one rank) to PATH.tmp, renamed to PATH when complete. */
+int lie_probe_model_save(lie_probe p, const char *path);
+/* lie_probe_predict on double features (n, d). */
+int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double *y);
+/* The ridge's standardisation and weights: mu, sc (p), ybar (m), Ws (p, m). */
+int lie_ridge_export(lie_ridge model, double *mu, double *sc, double *ybar, double *Ws);
 
 #ifdef __cplusplus
 }

@@ -169,6 +169,8 @@ int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_n
  * success — whichever exist; each must have n rows) and the dataset emb (n, d) float32,
  * returned open in *emb (H5Dclose it) for the caller to fill with
  * lie_h5_rows_write(*emb, H5T_NATIVE_FLOAT, start, 1, count, rows). Collective. */
+/* /<mode>/emb (n, d) of an embedding file: *z malloc'ed (free() it); serial read (infer.h). */
+int lie_emb_read(const char *path, const char *mode, int *n, int *d, float **z);
 int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const char *mode, int n, int d, hid_t *emb);
 
 /* ------------------------------------------------------------ merging shards (merge.c) */

@@ -5,6 +5,7 @@
 #include "liereg/augment.h"
 #include "liereg/core.h"
 #include "liereg/eval.h"
+#include "liereg/infer.h"
 #include "liereg/io.h"
 #include "liereg/nn.h"
 #include "liereg/ns2d.h"

@@ -64,6 +64,9 @@ typedef struct lie_ns2d_s *lie_ns2d;
 int lie_ns2d_create(lie_ctx ctx, lie_ns2d *ns);
 int lie_ns2d_set_params(lie_ns2d ns, const lie_ns2d_params *p); /* before setup */
 int lie_ns2d_get_params(lie_ns2d ns, lie_ns2d_params *p);
+/* A host with its own options: every option is read as -<prefix>ns_..., the KSPs' too
+ * (-<prefix>ns_ksp_type). Before set_from_options. */
+int lie_ns2d_set_options_prefix(lie_ns2d ns, const char *prefix);
 int lie_ns2d_set_from_options(lie_ns2d ns); /* -ns_* options; also does setup */
 int lie_ns2d_setup(lie_ns2d ns);
 int lie_ns2d_destroy(lie_ns2d *ns);

@@ -3,7 +3,9 @@
  *
  * Lifecycle (PETSc style): create -> set_from_options -> setup -> (sample, solve)* -> destroy.
  * Grid options are unprefixed and apply to the PDE being generated (-nx, -nt, -save_n,
- * -save_start, -accuracy); physics options carry the PDE's prefix (-ks_, -kdv_, -burgers_). */
+ * -save_start, -accuracy); physics options carry the PDE's prefix (-ks_, -kdv_, -burgers_).
+ * A host program sets an options prefix (lie_solver1d_set_options_prefix) so that none of
+ * them collides with its own -nx or -ts_type. */
 #ifndef LIEREG_SOLVERS_H
 #define LIEREG_SOLVERS_H
 
@@ -21,6 +23,10 @@ extern "C" {
 typedef struct lie_solver1d_s *lie_solver1d;
 
 int lie_solver1d_create(lie_ctx ctx, lie_pde pde, lie_solver1d *s);
+/* PETSc manners for hosts with their own options: every option of this solver (and of its
+ * PETSc TS with -solver1d_method ts) is read as -<prefix>name, e.g. prefix "liereg_" reads
+ * -liereg_nx, -liereg_burgers_nu_min, -liereg_ts_type. Call before set_from_options. */
+int lie_solver1d_set_options_prefix(lie_solver1d s, const char *prefix);
 int lie_solver1d_set_from_options(lie_solver1d s);
 int lie_solver1d_setup(lie_solver1d s);
 int lie_solver1d_destroy(lie_solver1d *s);

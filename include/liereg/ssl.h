@@ -205,6 +205,40 @@ int lie_pretrain_destroy(lie_pretrain *p);
 /* Asks a running lie_pretrain_run to checkpoint and return (what the signal handler does). */
 void lie_pretrain_request_stop(void);
 
+/* The grid of the training trajectories, recorded in the checkpoint (group /train/grid) so
+ * that embed and the inference API (liereg/infer.h) refuse windows on another grid, and so
+ * that coords-mode inputs (x/L, t/T_end) can be rebuilt in-situ. Each range is [min, max]
+ * over the trajectories of the training split (KS/KdV jitter L and T; Burgers and NS do not).
+ * 1D: dx = L/nx, dt = t[1] - t[0], t0 = t[0], t_end = t[nt-1]. NS: L = Lx, ly = Ly, ny > 0. */
+typedef struct {
+  int known; /* 0: a checkpoint written before grids were recorded (no checks possible) */
+  int nt, nx, ny;
+  double dt[2], dx[2], L[2], ly[2], t0[2], t_end[2];
+} lie_train_grid;
+/* The grid of every trajectory of d (reads each trajectory's t row once). */
+int lie_ssl_data_train_grid(lie_ssl_data d, lie_train_grid *g);
+/* LIE_ERR_USAGE with one message naming `ckpt` and `what` (e.g. "DATA.h5:/test" or "the
+ * window") when `have` is not inside `trained`: nx/ny differ, or dt, L (Ly) outside the
+ * training range widened by half its width on each side (fixed grids: relative 1e-6; jittered
+ * KS/KdV L and T: other draws of the same distribution pass). nt and t are not checked. */
+int lie_train_grid_check(const lie_train_grid *trained, const char *ckpt, const lie_train_grid *have, const char *what);
+/* /train/grid attributes (rank-0 serial HDF5 handles). A missing group reads as known = 0. */
+int lie_train_grid_write(int64_t file, const lie_train_grid *g); /* hid_t, kept as int64_t */
+int lie_train_grid_read(int64_t file, const char *path, lie_train_grid *g);
+
+/* ---------------------------------------------------------------- windows -> model input */
+/* The one conversion of a raw 1D window to the model input, used by `liereg embed` (through
+ * lie_ssl_data_plain) and by the inference API: frames [0, crop_t) and points [0, crop_x) of
+ * u (nt, nx), x_j = j L/nx, t_n = t0 + n dt; x = (u - mean)/std [, X/L, T/t_end] as fp32. */
+int lie_ssl_window1d_input(const lie_ssl_model_cfg *m, double mean, double std, const double *u, int nt, int nx,
+                           double L, double t0, double dt, double t_end, float *x);
+/* The same for a Navier-Stokes window: fields u (smoke), vx, vy (nt, nx, ny) each on the
+ * coordinates x (nx), y (ny), t (nt) (box Lx = nx (x1 - x0), Ly likewise), the first crop_t
+ * frames; mean/std per field (3); coords channels X/Lx, Y/Ly, T/t_end. */
+int lie_ssl_window_ns_input(const lie_ssl_model_cfg *m, const double *mean, const double *std, const double *u,
+                            const double *vx, const double *vy, int nt, int nx, int ny, const double *xc,
+                            const double *yc, const double *tc, double t_end, float *x);
+
 /* Training checkpoint: net + AdamW state via the nn checkpoint API plus group /train with the
  * step, seed, epoch, data position, normalisation and model/batch configuration, stamped with
  * LIE_PRETRAIN_CKPT_VERSION (resume refuses another version). Written atomically by rank 0. */
@@ -222,6 +256,7 @@ typedef struct {
    * field 0 is norm_mean/norm_std; absent in 1D checkpoints: nnorm = 1) */
   int nnorm;
   double norm_fmean[LIE_SSL_MAX_FIELDS], norm_fstd[LIE_SSL_MAX_FIELDS];
+  lie_train_grid grid; /* the training data's grid (/train/grid) */
 } lie_pretrain_state;
 int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const lie_pretrain_state *st,
                            const char *path);

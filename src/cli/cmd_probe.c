@@ -98,6 +98,7 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   const lie_target_info *info;
   LIE_CALL(lie_target_lookup(target, &info));
   LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-probe_predictions is for a single probe, not with -probe_sweep");
+  LIE_CHECK(!o.save[0] || !sweep, LIE_ERR_USAGE, "-probe_save is for a single probe, not with -probe_sweep");
   if (o.trained) { /* the Adam head on the frozen encoder (cmd_probe_trained.c) */
     tc.probe = o;
     snprintf(tc.target, sizeof tc.target, "%s", target);

@@ -19,9 +19,24 @@ double lie_wtime(void) {
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* A host without PETSc (a Fortran or plain-MPI code calling the inference API): liereg
+ * initialises PETSc itself on the first context and finalises it with the last one. */
+static int petsc_ours, nctx;
+
+static int petsc_up(void) {
+  PetscBool up;
+  LIE_PETSC(PetscInitialized(&up));
+  if (!up) {
+    LIE_PETSC(PetscInitializeNoArguments());
+    petsc_ours = 1;
+  }
+  return LIE_OK;
+}
+
 int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx) {
   lie_ctx c;
   *ctx = NULL;
+  LIE_CALL(petsc_up());
   LIE_ALLOC(c, 1);
   /* Errors must come back to us as return codes, not abort inside MPI. */
   if (MPI_Comm_dup(comm, &c->comm) != MPI_SUCCESS) {
@@ -36,6 +51,7 @@ int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx) {
   c->t0 = lie_wtime();
   LIE_CALL(lie_events_register());
   *ctx = c;
+  nctx++;
   return LIE_OK;
 }
 
@@ -44,6 +60,10 @@ int lie_ctx_destroy(lie_ctx *ctx) {
   LIE_MPI(MPI_Comm_free(&(*ctx)->agree_comm));
   LIE_MPI(MPI_Comm_free(&(*ctx)->comm));
   LIE_FREE(*ctx);
+  if (--nctx == 0 && petsc_ours) { /* before the host's MPI_Finalize */
+    petsc_ours = 0;
+    LIE_PETSC(PetscFinalize());
+  }
   return LIE_OK;
 }
 

@@ -2,6 +2,7 @@
  * train split of an embedding file, metric with bootstrap error bars on the test split
  * (include/liereg/eval.h, docs/EVAL.md). */
 #include "liereg/eval.h"
+#include "liereg/infer.h"
 #include "liereg/io.h"
 #include "liereg/options.h"
 
@@ -44,6 +45,8 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_opts *o, char *metri
       PetscOptionsBool("-probe_log", "fit log(target) and predict exp (positive targets, e.g. nu)", "", lg, &lg, NULL));
   PetscCall(PetscOptionsString("-probe_mode", "ridge (closed form) or trained (Adam head on random crops)", "", mode,
                                mode, 16, NULL));
+  PetscCall(PetscOptionsString("-probe_save", "write the fitted probe to this HDF5 file (lie_probe_load)", "", o->save,
+                               o->save, sizeof o->save, NULL));
   PetscOptionsEnd();
   o->ntrain = (int)ntrain;
   o->subset_seed = (uint64_t)sseed;
@@ -156,7 +159,8 @@ static int to_log(split_data *s, const char *target) {
 }
 
 /* Fit on tr, evaluate on te: the statistics of res. */
-static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te, lie_probe_result *res) {
+static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te, lie_probe_result *res,
+                         lie_ridge *keep) {
   lie_ridge model = NULL;
   lie_mat X = {tr->n, tr->d, tr->X}, Y = {tr->n, tr->m, tr->Y}, Xt = {te->n, te->d, te->X};
   double *pred;
@@ -186,14 +190,17 @@ static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te
         pred[i] = exp(pred[i]), tr->Y[i] = exp(tr->Y[i]);
     if (!err) err = lie_metric_eval(res->metric, &Ptr, &Ttr, &res->train_value);
   }
-  lie_ridge_destroy(&model);
+  if (!err && keep)
+    *keep = model;
+  else
+    lie_ridge_destroy(&model);
   free(pred);
   LIE_CALL(err);
   return LIE_OK;
 }
 
 static int probe(const lie_probe_opts *o, hid_t file, const char *path, hid_t tfile, const char *tpath,
-                 const char *target, split_data *tr, split_data *te, lie_probe_result *res) {
+                 const char *target, split_data *tr, split_data *te, lie_probe_result *res, lie_ridge *keep) {
   const lie_target_info *info;
   int m = 0;
   LIE_CALL(lie_target_lookup(target, &info));
@@ -208,8 +215,29 @@ static int probe(const lie_probe_opts *o, hid_t file, const char *path, hid_t tf
     LIE_CALL(to_log(tr, target));
     LIE_CALL(to_log(te, target));
   }
-  LIE_CALL(fit_and_score(o, tr, te, res));
+  LIE_CALL(fit_and_score(o, tr, te, res, keep));
   res->ntrain = tr->n, res->ntest = te->n, res->d = tr->d, res->m = m;
+  return LIE_OK;
+}
+
+/* -probe_save: rank 0 writes the ridge as a probe file (probe_model.c); the others wait for
+ * its result so that a failed write is an error on every rank. */
+static int save_ridge(lie_ctx ctx, hid_t emb, lie_ridge r, const lie_probe_opts *o, const char *target, int d, int m) {
+  char ckpt[1024] = "";
+  int err = LIE_OK, all = 0;
+  if (H5Aexists(emb, "ckpt") > 0) LIE_CALL(lie_h5_attr_get_string(emb, "ckpt", ckpt, sizeof ckpt));
+  if (lie_ctx_rank(ctx) == 0) {
+    lie_probe p = NULL;
+    double *mu, *s, *W, *b, *a, *c;
+    err = lie_probe_model_create("ridge", target, d, m, o->log_target, ckpt, &p);
+    if (!err) err = lie_probe_model_arrays(p, &mu, &s, &W, &b, &a, &c);
+    if (!err) err = lie_ridge_export(r, mu, s, b, W);
+    if (!err) err = lie_probe_model_save(p, o->save);
+    lie_probe_destroy(&p);
+  }
+  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
+  LIE_CALL(err);
+  LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", o->save);
   return LIE_OK;
 }
 
@@ -222,7 +250,10 @@ int lie_probe_run(lie_ctx ctx, const lie_probe_opts *o, const char *path, const 
   const char *tpath = o->test_emb[0] ? o->test_emb : path;
   LIE_CALL(lie_h5_open(ctx, path, &file));
   int err = o->test_emb[0] ? lie_h5_open(ctx, tpath, &tfile) : LIE_OK;
-  if (!err) err = probe(o, file, path, o->test_emb[0] ? tfile : file, tpath, target, &tr, &te, res);
+  lie_ridge model = NULL;
+  if (!err) err = probe(o, file, path, o->test_emb[0] ? tfile : file, tpath, target, &tr, &te, res, &model);
+  if (!err && o->save[0]) err = save_ridge(ctx, file, model, o, target, res->d, res->m);
+  lie_ridge_destroy(&model);
   lie_h5_close(&file);
   lie_h5_close(&tfile);
   free(tr.X), free(tr.Y), free(te.X), free(te.Y);

@@ -19,6 +19,7 @@ int lie_probe_sweep(lie_ctx ctx, const lie_probe_opts *opts, const char *path, c
                     const int *sizes, int nseeds, lie_probe_result *res) {
   LIE_CHECK(nsizes >= 1 && nseeds >= 1 && sizes && res, LIE_ERR_ARG, "probe sweep: no sizes or seeds");
   lie_probe_opts o = *opts;
+  o.save[0] = 0; /* a sweep fits many probes: none of them is "the" probe to save */
   for (int i = 0; i < nsizes; i++) {
     LIE_CHECK(sizes[i] >= 1, LIE_ERR_USAGE, "label-size sweep: size %d must be >= 1", sizes[i]);
     for (int s = 0; s < nseeds; s++) {

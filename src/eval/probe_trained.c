@@ -24,6 +24,7 @@
  * rows, computed once); the (lr, epoch) with the best validation metric is tested on the
  * plain crops of the test split (the deterministic crop of `liereg embed`). */
 #include "liereg/probe_trained.h"
+#include "liereg/infer.h"
 #include "liereg/io.h"
 #include "supervised_impl.h" /* lie_sup_labels */
 
@@ -401,6 +402,30 @@ static int train(pt_job *j, lie_sup_result *res) {
   return LIE_OK;
 }
 
+/* -probe_save: the chosen head with its feature and target standardisation (probe_model.c),
+ * written by rank 0; every rank learns whether it worked. */
+static int save_head(pt_job *j) {
+  const int D = j->D, m = j->m;
+  int err = LIE_OK, all = 0;
+  if (j->rank == 0) {
+    lie_probe p = NULL;
+    double *mu, *s, *W, *b, *a, *cc;
+    err = lie_probe_model_create("trained", j->cfg->target, D, m, j->cfg->probe.log_target, j->cfg->ckpt, &p);
+    if (!err) err = lie_probe_model_arrays(p, &mu, &s, &W, &b, &a, &cc);
+    if (!err) {
+      memcpy(mu, j->fmu, sizeof(double) * D), memcpy(s, j->fsc, sizeof(double) * D);
+      memcpy(W, j->best, sizeof(double) * (size_t)D * m), memcpy(b, j->best + (size_t)D * m, sizeof(double) * m);
+      memcpy(a, j->sd, sizeof(double) * m), memcpy(cc, j->mu, sizeof(double) * m);
+      err = lie_probe_model_save(p, j->cfg->probe.save);
+    }
+    lie_probe_destroy(&p);
+  }
+  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
+  LIE_CALL(err);
+  LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", j->cfg->probe.save);
+  return LIE_OK;
+}
+
 static int run(pt_job *j, lie_sup_result *res, double *train_value) {
   const lie_probe_trained_cfg *c = j->cfg;
   const lie_target_info *info;
@@ -434,6 +459,7 @@ static int run(pt_job *j, lie_sup_result *res, double *train_value) {
     free(fp);
     LIE_CALL(err);
   }
+  if (c->probe.save[0]) LIE_CALL(save_head(j));
   res->metric = j->metric;
   res->ntrain = j->nfit + j->nval, res->nvalid = j->nval, res->ntest = j->ntest, res->m = j->m;
   res->seconds = lie_wtime() - t0;
@@ -467,6 +493,7 @@ int lie_probe_trained_sweep(lie_ctx ctx, const lie_probe_trained_cfg *cfg, int n
                             lie_sup_result *res) {
   LIE_CHECK(nsizes >= 1 && nseeds >= 1 && sizes && res, LIE_ERR_ARG, "trained probe sweep: no sizes or seeds");
   lie_probe_trained_cfg c = *cfg;
+  c.probe.save[0] = 0; /* a sweep fits many heads: none of them is "the" probe to save */
   for (int i = 0; i < nsizes; i++)
     for (int s = 0; s < nseeds; s++) {
       c.probe.ntrain = sizes[i];

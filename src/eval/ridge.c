@@ -192,6 +192,15 @@ int lie_ridge_coef(lie_ridge r, double *W, double *b) {
   return LIE_OK;
 }
 
+int lie_ridge_export(lie_ridge r, double *mu, double *sc, double *ybar, double *Ws) {
+  LIE_CHECK(r && mu && sc && ybar && Ws, LIE_ERR_ARG, "ridge export: NULL argument");
+  memcpy(mu, r->e.mu, sizeof(double) * r->e.p);
+  memcpy(sc, r->e.sc, sizeof(double) * r->e.p);
+  memcpy(ybar, r->e.ybar, sizeof(double) * r->e.m);
+  memcpy(Ws, r->Ws, sizeof(double) * (size_t)r->e.p * r->e.m);
+  return LIE_OK;
+}
+
 double lie_ridge_lambda(lie_ridge r) { return r ? r->lambda : NAN; }
 
 int lie_ridge_destroy(lie_ridge *model) {

@@ -3,6 +3,7 @@
  * that a probe needs only this file and labels can never be paired with the wrong rows. */
 #include "liereg/io.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Per-trajectory datasets carried over from the data file when present. */
@@ -74,5 +75,41 @@ int lie_emb_group_create(lie_ctx ctx, hid_t file, const char *data_path, const c
   if (src >= 0) H5Gclose(src);
   lie_h5_close(&data);
   LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* Serial read of one split's representations (the inference API's reader, liereg/infer.h). */
+int lie_emb_read(const char *path, const char *mode, int *n, int *d, float **z) {
+  char where[4200];
+  int rank;
+  hsize_t dims[8];
+  LIE_CHECK(path && mode && n && d && z, LIE_ERR_ARG, "lie_emb_read: NULL argument");
+  *z = NULL;
+  snprintf(where, sizeof where, "%s:/%s/emb", path, mode);
+  hid_t f;
+  H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot open the embedding file %s", path);
+  hid_t g = -1, ds = -1;
+  int err = LIE_OK;
+  if (!lie_h5_exists(f, mode) || (g = H5Gopen2(f, mode, H5P_DEFAULT)) < 0 || !lie_h5_exists(g, "emb"))
+    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s does not exist (an embedding file?)", where);
+  if (!err) err = lie_h5_dims(g, "emb", &rank, dims);
+  if (!err && (rank != 2 || dims[0] < 1 || dims[1] < 1))
+    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s must be (N, D), has rank %d", where, rank);
+  if (!err && !(*z = malloc(sizeof(float) * dims[0] * dims[1])))
+    err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory reading %s", where);
+  if (!err && (ds = H5Dopen2(g, "emb", H5P_DEFAULT)) < 0)
+    err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "cannot open %s", where);
+  if (!err && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, *z) < 0)
+    err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "cannot read %s", where);
+  if (ds >= 0) H5Dclose(ds);
+  if (g >= 0) H5Gclose(g);
+  H5Fclose(f);
+  if (err) {
+    free(*z), *z = NULL;
+    LIE_CALL(err);
+  }
+  *n = (int)dims[0], *d = (int)dims[1];
   return LIE_OK;
 }

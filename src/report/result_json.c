@@ -212,7 +212,7 @@ int lie_predictions_write(const char *path, int ntest, int m, const double *trut
   fprintf(f, "row,output,true,pred\n");
   for (int i = 0; i < ntest; i++)
     for (int t = 0; t < m; t++)
-      fprintf(f, "%d,%d,%.10g,%.10g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
+      fprintf(f, "%d,%d,%.17g,%.17g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
   LIE_CALL(lie_rep_file_close(f, tmp, path, LIE_OK));
   return LIE_OK;
 }

@@ -87,6 +87,7 @@ static int save_rank0(const lie_pretrain_state *st, const char *stage, const cha
   hid_t f = H5Fopen(stage, H5F_ACC_RDWR, H5P_DEFAULT);
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot reopen %s", stage);
   int err = write_train_group(f, st);
+  if (!err) err = lie_train_grid_write(f, &st->grid); /* train_grid.c */
   int cerr = lie_h5_close(&f); /* survives a full disk (io/h5.c) */
   if (!err) err = cerr;
   if (!err && rename(stage, path) != 0)
@@ -182,6 +183,10 @@ static int read_group(hid_t f, const char *path, lie_pretrain_state *st) {
             "%s is not a liereg training checkpoint (no /train group; an nn state dict only?)", path);
   hid_t g = H5Gopen2(f, "train", H5P_DEFAULT);
   LIE_H5(g);
+  if (H5Aexists(g, "version") <= 0) { /* a data file has a /train group too */
+    H5Gclose(g);
+    LIE_ERROR(LIE_ERR_FORMAT, "%s is not a liereg training checkpoint (/train has no version: a data file?)", path);
+  }
   int err = read_attrs(f, g, path, st);
   H5Gclose(g);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
@@ -195,6 +200,7 @@ int lie_pretrain_ckpt_read_state(lie_ctx ctx, const char *path, lie_pretrain_sta
   H5E_END_TRY;
   LIE_CHECK(f >= 0, LIE_ERR_FORMAT, "%s is not a readable HDF5 checkpoint (corrupt or truncated?)", path);
   int err = read_group(f, path, st);
+  if (!err) err = lie_train_grid_read(f, path, &st->grid); /* train_grid.c */
   H5Fclose(f);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   return LIE_OK;

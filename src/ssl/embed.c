@@ -76,6 +76,11 @@ static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_cfg *
             "%s normalises %d field(s) (%s data); %s has %d (wrong data for this checkpoint?)", j->ckpt, j->st.nnorm,
             j->st.pde, data, lie_ssl_data_nfields(j->data));
   lie_ssl_data_set_norm_fields(j->data, j->st.norm_fmean, j->st.norm_fstd);
+  lie_train_grid g;
+  char what[LIE_PRETRAIN_PATH + 32];
+  snprintf(what, sizeof what, "%s:/%s", data, mode);
+  LIE_CALL(lie_ssl_data_train_grid(j->data, &g));
+  LIE_CALL(lie_train_grid_check(&j->st.grid, j->ckpt, &g, what)); /* the same on every rank */
   const int P = lie_ctx_size(ctx), r = lie_ctx_rank(ctx);
   int first = (int)((long)j->n * r / P), count = (int)((long)j->n * (r + 1) / P) - first;
   float *emb;

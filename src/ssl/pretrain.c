@@ -85,6 +85,7 @@ static void fill_state(const struct lie_pretrain_s *p, lie_pretrain_state *st) {
   for (int c = 0; c < p->nnorm; c++)
     st->norm_fmean[c] = p->norm_mean[c], st->norm_fstd[c] = p->norm_std[c];
   st->model = p->model;
+  st->grid = p->grid;
   snprintf(st->pde, sizeof st->pde, "%s", lie_pde_name(p->cfg.pde));
   snprintf(st->aug_mode, sizeof st->aug_mode, "%s", lie_aug_mode_name(p->cfg.aug.mode));
 }
@@ -210,6 +211,7 @@ static int setup(struct lie_pretrain_s *p) {
   LIE_CALL(lie_ssl_data_open(p->ctx, c->data, c->mode, c->field, &p->data));
   LIE_CALL(model_from_cfg(p));
   p->nnorm = lie_ssl_data_nfields(p->data);
+  LIE_CALL(lie_ssl_data_train_grid(p->data, &p->grid));
   LIE_CALL(check_sizes(p));
   LIE_CALL(build_net(p));
   if (c->resume[0])

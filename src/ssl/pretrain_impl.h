@@ -26,7 +26,8 @@ struct lie_pretrain_s {
   float *x, *dz, *repr;  /* batch input (2 nlocal views), dL/dout, representations */
   int nnorm;             /* normalised fields (1: 1D u; 3: NS smoke, vx, vy) */
   double norm_mean[LIE_SSL_MAX_FIELDS], norm_std[LIE_SSL_MAX_FIELDS];
-  double *loss; /* per-step loss of this run (cap values) */
+  lie_train_grid grid; /* of the training data, recorded in checkpoints */
+  double *loss;        /* per-step loss of this run (cap values) */
   long nloss, cap;
   FILE *log;    /* CSV, rank 0 */
   double t_run; /* wall time at the start of run */

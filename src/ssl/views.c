@@ -89,6 +89,14 @@ int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_mod
   return LIE_OK;
 }
 
+int lie_ssl_data_train_grid(lie_ssl_data d, lie_train_grid *g) {
+  if (d->ns)
+    LIE_CALL(lie_ssl_datans_train_grid(d->dn, g));
+  else
+    LIE_CALL(lie_ssl_data1d_train_grid(d->d1, g));
+  return LIE_OK;
+}
+
 lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d) { return d->ns ? NULL : lie_ssl_data1d_dataset(d->d1); }
 
 void lie_ssl_data_set_events(lie_ssl_data d, int on) {

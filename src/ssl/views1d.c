@@ -112,15 +112,7 @@ static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_
   LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
             f->nx, m->crop_t, m->crop_x);
   LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
-  size_t n = (size_t)f->nt * f->nx;
-  double L = d->L[index], T = d->t[d->nt - 1] > 0 ? d->t[d->nt - 1] : 1.0;
-  for (size_t k = 0; k < n; k++)
-    x[k] = (float)((f->u[k] - d->mean) / d->std);
-  if (m->cin == 3)
-    for (size_t k = 0; k < n; k++) {
-      x[n + k] = (float)(f->X[k] / L);
-      x[2 * n + k] = (float)(f->T[k] / T);
-    }
+  lie_ssl_field1d_input(m, d->mean, d->std, f, d->L[index], d->t[d->nt - 1] > 0 ? d->t[d->nt - 1] : 1.0, x);
   return LIE_OK;
 }
 
@@ -139,18 +131,32 @@ int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_
   return LIE_OK;
 }
 
+/* The embedding window: the one conversion shared with the inference API (window.c). */
 int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
-  lie_field1d in, out;
+  (void)aug; /* coords channels or not: m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
             "the model's input %d x %d is larger than the data's trajectories %d x %d", m->crop_t, m->crop_x, d->nt,
             d->nx);
-  LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
-  int err = lie_field1d_crop(&in, 0, m->crop_t, 0, m->crop_x, &out);
-  lie_field1d_free(&in);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  err = to_input(d, &out, m, index, x);
-  lie_field1d_free(&out);
-  LIE_CALL(err);
+  LIE_CALL(load(d, index));
+  LIE_CALL(lie_ssl_window1d_input(m, d->mean, d->std, d->u, d->nt, d->nx, d->L[index], d->t[0], d->t[1] - d->t[0],
+                                  d->t[d->nt - 1], x));
+  return LIE_OK;
+}
+
+/* Ranges over every trajectory: dt = t1 - t0 (as the windows use it), dx = L/nx. */
+int lie_ssl_data1d_train_grid(lie_ssl_data1d d, lie_train_grid *g) {
+  memset(g, 0, sizeof *g);
+  g->known = 1, g->nt = d->nt, g->nx = d->nx;
+  for (int i = 0; i < d->n; i++) {
+    LIE_CALL(lie_dataset1d_read(d->ds, i, NULL, d->t, NULL));
+    d->cached = -1; /* t now belongs to trajectory i, u does not */
+    double v[5] = {d->t[1] - d->t[0], d->L[i] / d->nx, d->L[i], d->t[0], d->t[d->nt - 1]};
+    double *r[5] = {g->dt, g->dx, g->L, g->t0, g->t_end};
+    for (int k = 0; k < 5; k++) {
+      if (i == 0 || v[k] < r[k][0]) r[k][0] = v[k];
+      if (i == 0 || v[k] > r[k][1]) r[k][1] = v[k];
+    }
+  }
   return LIE_OK;
 }
 

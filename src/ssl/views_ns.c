@@ -150,17 +150,35 @@ int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_
   return LIE_OK;
 }
 
+/* The embedding window: the one conversion shared with the inference API (window.c). */
 int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
-  lie_field_ns out;
   (void)aug; /* coords channels come from the grid; the mode is in m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x == d->nx && m->crop_y == d->ny, LIE_ERR_USAGE,
             "the model's input (%d frames of %d x %d) does not fit the data's NS trajectories (%d frames of %d x %d)",
             m->crop_t, m->crop_x, m->crop_y, d->nt, d->nx, d->ny);
   LIE_CALL(load(d, index));
-  LIE_CALL(lie_field_ns_crop(&d->f, 0, m->crop_t, &out));
-  int err = to_input(d, &out, m, x);
-  lie_field_ns_free(&out);
-  LIE_CALL(err);
+  const lie_field_ns *f = &d->f;
+  LIE_CALL(lie_ssl_window_ns_input(m, d->mean, d->std, f->u, f->vx, f->vy, d->nt, d->nx, d->ny, f->x, f->y, f->t,
+                                   f->t[d->nt - 1], x));
+  return LIE_OK;
+}
+
+/* Ranges over every trajectory: dt = t1 - t0, dx = Lx/nx, L = Lx, ly = Ly. */
+int lie_ssl_datans_train_grid(lie_ssl_datans d, lie_train_grid *g) {
+  memset(g, 0, sizeof *g);
+  g->known = 1, g->nt = d->nt, g->nx = d->nx, g->ny = d->ny;
+  for (int i = 0; i < d->n; i++) {
+    lie_field_ns *f = &d->f;
+    d->cached = -1; /* only the coordinates of trajectory i are read (not its fields) */
+    LIE_CALL(lie_datasetns_read(d->ds, i, NULL, NULL, NULL, f->t, f->x, f->y));
+    double Lx = d->nx * (f->x[1] - f->x[0]), Ly = d->ny * (f->y[1] - f->y[0]);
+    double v[6] = {f->t[1] - f->t[0], Lx / d->nx, Lx, Ly, f->t[0], f->t[d->nt - 1]};
+    double *r[6] = {g->dt, g->dx, g->L, g->ly, g->t0, g->t_end};
+    for (int k = 0; k < 6; k++) {
+      if (i == 0 || v[k] < r[k][0]) r[k][0] = v[k];
+      if (i == 0 || v[k] > r[k][1]) r[k][1] = v[k];
+    }
+  }
   return LIE_OK;
 }
 
