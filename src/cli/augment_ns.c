@@ -70,7 +70,7 @@ static int ns_frames_out(lie_ctx ctx, ns_io *io, int n, int nt, lie_aug_gen g, d
   LIE_ALLOC(t, nt);
   int e = 0;
   for (int i = lie_ctx_rank(ctx); i < n && !e; i += lie_ctx_size(ctx)) {
-    e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, t);
+    e = lie_h5_rows_read(io->in[N_T], H5T_NATIVE_DOUBLE, (hsize_t)i, 1, (size_t)nt, t);
     int k = e ? 0 : lie_shift_frames(eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
     if (k > kmax) kmax = k;
   }
