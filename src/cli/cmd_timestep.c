@@ -43,6 +43,8 @@ int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
     print_result(&cfg, &res);
     err = lie_step_write_json(cfg.out, tmp, &cfg, &res);
   }
+  /* stopped on a signal after checkpointing: "run again to continue" (exit 75, as pretrain) */
+  if (!err && res.status == LIE_STEP_INTERRUPTED) lie_cli_exit_status = LIE_EXIT_RESUMABLE;
   lie_step_result_free(&res);
   LIE_CALL(err);
   return LIE_OK;

@@ -63,7 +63,7 @@ a=$(nmse straight.json); b=$(nmse resumed.json)
 grep -q "belongs to a run with history 4; this run has 3" x.txt && ok "a checkpoint of another configuration is refused" \
   || { fail "mismatched checkpoint accepted"; cat x.txt; }
 
-# SIGUSR1 (SLURM pre-emption): checkpoint at the next step, exit 0, no RESULT.json; the same
+# SIGUSR1 (SLURM pre-emption): checkpoint at the next step, exit 75 (resumable), no RESULT.json; the same
 # command then resumes from that step
 rm -f sig.json sig_ck.h5
 S="$T -step_model cnn -step_epochs 50 -step_passes 4 -step_ckpt sig_ck.h5 -o sig.json"
@@ -74,8 +74,8 @@ kill -USR1 $pid
 wait $pid
 rc=$?
 k=$(sed -n 's/.*stop requested (signal) at step \([0-9]*\).*/\1/p' sig.txt)
-[ $rc -eq 0 ] && [ -n "$k" ] && [ -s sig_ck.h5 ] && [ ! -e sig.json ] \
-  && ok "SIGUSR1: checkpoint at step $k, exit 0, no result file" || { fail "SIGUSR1 (exit $rc)"; tail -3 sig.txt; }
+[ $rc -eq 75 ] && [ -n "$k" ] && [ -s sig_ck.h5 ] && [ ! -e sig.json ] \
+  && ok "SIGUSR1: checkpoint at step $k, exit 75, no result file" || { fail "SIGUSR1 (exit $rc)"; tail -3 sig.txt; }
 "$LIEREG" $S -step_max_steps $((k + 1)) > sig2.txt 2>&1
 grep -q "steps $k -> $((k + 1)) of .* (resumed from -step_ckpt)" sig2.txt && ok "the same command resumed at step $k" \
   || { fail "resume after the signal"; grep timestep sig2.txt; }
