@@ -146,6 +146,26 @@ void lie_mean_std(const double *v, int n, double *mean, double *std);
  * applied by lie_probe_load / lie_probe_predict (liereg/infer.h). Writers fill the arrays:
  * mu, s (d), W (d, m), b, a, c (m); a = 1, c = 0 and the rest 0 on creation. */
 typedef struct lie_probe_s *lie_probe;
+/* A fitted linear probe (liereg probe -probe_save P.h5, ridge or trained head): for a
+ * representation r (repr floats), in the target's own units (e.g. nu, not log nu),
+ *   y_t = inv( scale_t (b_t + sum_k s_k (r_k - mu_k) W_kt) + shift_t ),  inv = exp or identity. */
+
+typedef struct {
+  char kind[16];   /* "ridge" or "trained" */
+  char target[64]; /* e.g. "nu" */
+  int repr;        /* representation size it was fitted on */
+  int outputs;     /* values per prediction */
+  int log_target;  /* fitted on log(target) */
+  char ckpt[1024]; /* checkpoint of the representations it was fitted on ("" if unknown) */
+} lie_probe_info;
+
+/* Not collective. LIE_ERR_FORMAT naming the file when it is not a probe file. */
+int lie_probe_load(lie_ctx ctx, const char *path, lie_probe *probe);
+int lie_probe_get_info(lie_probe probe, lie_probe_info *info);
+/* z (n, repr) representations -> y (n, outputs). repr must be the probe's (LIE_ERR_USAGE). */
+int lie_probe_predict(lie_probe probe, int n, int repr, const float *z, double *y);
+int lie_probe_destroy(lie_probe *probe);
+
 int lie_probe_model_create(const char *kind, const char *target, int d, int m, int log_target, const char *ckpt,
                            lie_probe *p);
 int lie_probe_model_arrays(lie_probe p, double **mu, double **s, double **W, double **b, double **a, double **c);

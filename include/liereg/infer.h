@@ -31,6 +31,7 @@
 #ifndef LIEREG_INFER_H
 #define LIEREG_INFER_H
 #include "liereg/core.h"
+#include "liereg/eval.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,26 +88,8 @@ int lie_encoder_embed_ns(lie_encoder enc, int n, int nt, int nx, int ny, const d
 int lie_encoder_destroy(lie_encoder *enc);
 
 /* ---------------------------------------------------------------- probe */
-/* A fitted linear probe (liereg probe -probe_save P.h5, ridge or trained head): for a
- * representation r (repr floats), in the target's own units (e.g. nu, not log nu),
- *   y_t = inv( scale_t (b_t + sum_k s_k (r_k - mu_k) W_kt) + shift_t ),  inv = exp or identity. */
-typedef struct lie_probe_s *lie_probe;
-
-typedef struct {
-  char kind[16];   /* "ridge" or "trained" */
-  char target[64]; /* e.g. "nu" */
-  int repr;        /* representation size it was fitted on */
-  int outputs;     /* values per prediction */
-  int log_target;  /* fitted on log(target) */
-  char ckpt[1024]; /* checkpoint of the representations it was fitted on ("" if unknown) */
-} lie_probe_info;
-
-/* Not collective. LIE_ERR_FORMAT naming the file when it is not a probe file. */
-int lie_probe_load(lie_ctx ctx, const char *path, lie_probe *probe);
-int lie_probe_get_info(lie_probe probe, lie_probe_info *info);
-/* z (n, repr) representations -> y (n, outputs). repr must be the probe's (LIE_ERR_USAGE). */
-int lie_probe_predict(lie_probe probe, int n, int repr, const float *z, double *y);
-int lie_probe_destroy(lie_probe *probe);
+/* lie_probe, lie_probe_info, lie_probe_load / _get_info / _predict / _destroy: declared in
+ * liereg/eval.h (the probe file belongs to `liereg probe`), included here. */
 
 /* ---------------------------------------------------------------- stepper */
 /* A trained neural time-stepper (liereg timestep ... -step_ckpt S.h5; the weights chosen on

@@ -54,6 +54,8 @@ int lie_h5_attr_set_double(hid_t loc, const char *name, double value);
 /* Reads a string attribute into buf (truncated to n); LIE_ERR_FORMAT if missing. */
 int lie_h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t n);
 int lie_h5_attr_get_double(hid_t loc, const char *name, double *value);
+/* The root attribute `pde` of a liereg file ("" when absent or unreadable). Collective open. */
+int lie_h5_file_pde(lie_ctx ctx, const char *path, char *pde, size_t n);
 /* Root attributes every liereg file carries: schema, pde, generator, options, created. */
 int lie_h5_stamp(hid_t file, const char *pde);
 

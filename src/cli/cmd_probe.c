@@ -29,16 +29,12 @@ static void print_sweep(const char *target, int size, int nseeds, const lie_prob
 /* Without -target, the paper's target for the PDE recorded in the embedding file (liereg embed
  * copies the data's pde attribute): Burgers nu, NS buoyancy, KS/KdV initial-condition modes. */
 static int default_target(lie_ctx ctx, const char *emb, char *target, size_t n) {
-  hid_t f;
   char pde[32] = "";
   LIE_CALL(lie_ctx_agree(ctx, access(emb, R_OK) == 0
                                   ? LIE_OK
                                   : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__,
                                                   "cannot open %s: no such file or not readable", emb)));
-  LIE_CALL(lie_h5_open(ctx, emb, &f));
-  if (H5Aexists(f, "pde") > 0 && lie_h5_attr_get_string(f, "pde", pde, sizeof pde)) pde[0] = 0;
-  lie_h5_close(&f);
-  lie_error_clear();
+  LIE_CALL(lie_h5_file_pde(ctx, emb, pde, sizeof pde));
   LIE_CHECK(pde[0], LIE_ERR_USAGE, "%s does not record its PDE: give -target nu|buo_y|ic_mode|ic_mode_scaled", emb);
   snprintf(target, n, "%s", !strcmp(pde, "burgers") ? "nu" : !strcmp(pde, "ns") ? "buo_y" : "ic_mode");
   lie_log_info(ctx, "probe: -target %s (the %s default)", target, pde);

@@ -156,7 +156,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
-  /* Open MPI 4.1's sharedfp/lockedfile component, queried at every MPI_File_open, overflows a
+  /* Open MPI 4.1's sharedfp/lockedfile component, queried at every MPI-IO file open, overflows a
    * 256-byte buffer with file names over ~244 characters (abort). liereg never uses shared file
    * pointers; a user's own OMPI_MCA_sharedfp setting wins (then lie_h5_path_check applies). */
   setenv("OMPI_MCA_sharedfp", "^lockedfile", 0);

@@ -2,7 +2,6 @@
  * train split of an embedding file, metric with bootstrap error bars on the test split
  * (include/liereg/eval.h, docs/EVAL.md). */
 #include "liereg/eval.h"
-#include "liereg/infer.h"
 #include "liereg/io.h"
 #include "liereg/options.h"
 

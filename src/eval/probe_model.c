@@ -13,7 +13,6 @@
  * `liereg probe`'s bit for bit. Root attributes: liereg_probe (format version), kind, target,
  * log_target, ckpt (the representations' checkpoint, "" if unknown). */
 #include "liereg/eval.h"
-#include "liereg/infer.h"
 #include "liereg/io.h"
 
 #include <hdf5.h>

@@ -24,7 +24,6 @@
  * rows, computed once); the (lr, epoch) with the best validation metric is tested on the
  * plain crops of the test split (the deterministic crop of `liereg embed`). */
 #include "liereg/probe_trained.h"
-#include "liereg/infer.h"
 #include "liereg/io.h"
 #include "supervised_impl.h" /* lie_sup_labels */
 

@@ -513,3 +513,13 @@ int lie_h5_stamp(hid_t file, const char *pde) {
   LIE_CALL(e);
   return LIE_OK;
 }
+
+int lie_h5_file_pde(lie_ctx ctx, const char *path, char *pde, size_t n) {
+  hid_t f;
+  pde[0] = 0;
+  LIE_CALL(lie_h5_open(ctx, path, &f));
+  if (H5Aexists(f, "pde") > 0 && lie_h5_attr_get_string(f, "pde", pde, n)) pde[0] = 0;
+  lie_h5_close(&f);
+  lie_error_clear();
+  return LIE_OK;
+}
