@@ -53,6 +53,11 @@ static int read_config(lie_stepper s, hid_t f) {
   H5Gclose(g);
   LIE_CALL(err);
   j->H = (int)H, j->F = (int)F, j->c = (int)c, j->d = (int)d, j->din = d > 0 ? (int)d : 1, j->nx = (int)nx;
+  /* 1D steppers only: one field per frame (the NS unet takes smoke, vx, vy) */
+  LIE_CHECK(strcmp(j->pde, "ns") != 0, LIE_ERR_USAGE, "%s: Navier-Stokes steppers are not in the inference API yet",
+            s->path);
+  j->nf = j->tr.nf = 1, j->ny = j->tr.ny = 1, j->ns = 0, j->tr.nx = j->nx;
+  j->fs = j->tr.fs = (size_t)j->nx, j->np = (size_t)j->nx;
   s->cfg.width = (int)width;
   return LIE_OK;
 }

@@ -157,7 +157,7 @@ fuzz aug_o_long "$LONG.h5" 30 "1 2" -- "$L" augment -i data.h5 -o "$LONG.h5" -au
 P="$L pretrain -data data.h5 -o o.h5 $TINY"
 fuzz pre_lr_inf o.h5 60 "1 2" -- $P -train_lr inf
 fuzz pre_lr_nan o.h5 60 "1 2" -- $P -train_lr nan
-fuzz pre_batch_zero o.h5 30 2 -- $P -train_batch 0
+fuzz pre_batch_negative o.h5 30 2 -- $P -train_batch -1
 fuzz pre_batch_abc o.h5 30 2 -- $P -train_batch abc
 fuzz pre_expander_abc o.h5 30 2 -- $P -model_expander a,b
 fuzz pre_crop_huge o.h5 30 2 -- $P -aug_crop_t 1000000

@@ -87,12 +87,12 @@ fi
 
 # 2.-4. pretraining. EXTRA holds commas, which --export cannot carry: it comes from the
 # environment through --export=ALL (as jobs/README.md says).
-export EXTRA="-nn_backend ref -model_width 4 -model_expander 16,16,16 -train_batch 8 -aug_crop_t 8 -aug_crop_x 32 -seed 7 -train_steps 60 -train_progress 1"
+export EXTRA="-nn_backend ref -model_width 4 -model_expander 16,16,16 -train_batch 8 -aug_crop_t 8 -aug_crop_x 32 -seed 7 -train_steps 2000 -train_progress 1"
 PRE="--ntasks=2 --cpus-per-task=1"
 ref=$(sbatch --parsable $PRE --export=ALL,DATA=data/ks_train.h5,OUT=runs/ref.h5 "$JOBS/pretrain.sbatch")
 wait_gone "$ref" 300
-if all_completed "$ref" && grep -q "stopped (-train_steps) at step 60" "liereg-pretrain-$ref.out"; then
-  ok "pretrain.sbatch: 60 steps at 2 ranks x 1 CPU, COMPLETED ($(elapsed) s)"
+if all_completed "$ref" && grep -q " at step 2000" "liereg-pretrain-$ref.out"; then
+  ok "pretrain.sbatch: 2000 steps at 2 ranks x 1 CPU, COMPLETED ($(elapsed) s)"
 else
   fail "reference pretraining"; show_log "liereg-pretrain-$ref.out"
 fi
@@ -117,7 +117,7 @@ requeue_case() {
   log="liereg-pretrain-$rq.out"
   if all_completed "$rq" && [ "$(field "$rq" Restarts)" = 1 ] && grep -q "exit code 75" "$log" &&
     grep -q "requeueing job $rq" "$log" && grep -q "resuming from runs/$name.h5 (restart 1)" "$log" &&
-    grep -q "stopped (-train_steps) at step 60" "$log"; then
+    grep -q " at step 2000" "$log"; then
     ok "scancel $*: liereg exit 75 at step $(sed -n 's/.*checkpoint of step \([0-9]*\).*/\1/p' "$log"), job requeued, resumed, COMPLETED ($(elapsed) s)"
   else
     fail "scancel $*: requeue-resume"; scontrol show job "$rq"; show_log "$log"
