@@ -82,7 +82,6 @@ int lie_step_run(lie_ctx ctx, const lie_step_cfg *cfg, lie_step_result *res);
 /* Asks a running lie_step_run to checkpoint and return (what the signal handler does). */
 void lie_step_request_stop(void);
 
-
 /* ---------------------------------------------------------------- pieces (tested alone) */
 /* Number of start times 0, s, 2s, .. <= nt - H - F for training windows (0: too short). */
 int lie_step_num_starts(int nt, int history, int future, int stride);

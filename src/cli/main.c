@@ -22,7 +22,8 @@ const lie_cli_command lie_cli_commands[] = {
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench, 0},
     {"supervised", "supervised baseline: the same encoder + linear head trained on the labels", lie_cmd_supervised, 0},
     {"report", "markdown report (tables, PNG figures) from a run directory's results", lie_cmd_report, 0},
-    {"timestep", "conditioned neural time-stepper: train (LPSDA protocol) and evaluate its rollout", lie_cmd_timestep, 0},
+    {"timestep", "conditioned neural time-stepper: train (LPSDA protocol) and evaluate its rollout", lie_cmd_timestep,
+     0},
     {"quickstart", "the main job: generate, pretrain, probe, supervised baseline and report", lie_cmd_quickstart, 0},
     {NULL, NULL, NULL, 0}};
 

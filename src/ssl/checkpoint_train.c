@@ -88,7 +88,7 @@ static int save_rank0(const lie_pretrain_state *st, const char *stage, const cha
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot reopen %s", stage);
   int err = write_train_group(f, st);
   if (!err) err = lie_train_grid_write(f, &st->grid); /* train_grid.c */
-  int cerr = lie_h5_close(&f); /* survives a full disk (io/h5.c) */
+  int cerr = lie_h5_close(&f);                        /* survives a full disk (io/h5.c) */
   if (!err) err = cerr;
   if (!err && rename(stage, path) != 0)
     err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", stage, path);

@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
   good1d(&f, N, 1, 1), write_file(dir, "1d_grid1x1", &f);
   good1d(&f, N, NT, NX), find(&f, "seed")->rank = 2, find(&f, "seed")->dims[1] = 3, write_file(dir, "1d_seed2d", &f);
   good1d(&f, N, NT, NX), find(&f, "success")->rank = 2, find(&f, "success")->dims[1] = 5,
-      write_file(dir, "1d_success2d", &f);
+                                  write_file(dir, "1d_success2d", &f);
   good1d(&f, N, NT, NX), find(&f, "x")->dims[1] = NX + 3, write_file(dir, "1d_x_wrong", &f);
   good1d(&f, N, NT, NX), find(&f, "t")->dims[1] = NT - 3, write_file(dir, "1d_t_wrong", &f);
   good1d(&f, N, NT, NX), find(&f, "t")->dims[0] = N + 1, write_file(dir, "1d_t_rows", &f);
@@ -189,13 +189,15 @@ int main(int argc, char **argv) {
   for (int i = 0; i < f.n; i++)
     f.s[i].nowrite = 1; /* declared only: the file stays small */
   write_file(dir, "1d_huge_nx", &f);
-  good1d(&f, N, NT, NX), f.pde[0] = 0, snprintf(f.group, sizeof f.group, "valid"), write_file(dir, "1d_lpsda_valid", &f);
+  good1d(&f, N, NT, NX), f.pde[0] = 0, snprintf(f.group, sizeof f.group, "valid"),
+                         write_file(dir, "1d_lpsda_valid", &f);
   /* Navier-Stokes */
   goodns(&f, 2, 4, 8, 8), write_file(dir, "goodns", &f);
   goodns(&f, 2, 4, 8, 8), find(&f, "vx")->dims[2] = 4, write_file(dir, "ns_vx_wrong", &f);
   goodns(&f, 2, 4, 8, 8), find(&f, "vy")->dims[3] = 9, write_file(dir, "ns_vy_wrong", &f);
   goodns(&f, 2, 4, 8, 8), drop(&f, "vy"), write_file(dir, "ns_vy_missing", &f);
-  goodns(&f, 2, 4, 8, 8), find(&f, "buo_y")->rank = 2, find(&f, "buo_y")->dims[1] = 3, write_file(dir, "ns_buo_y_n3", &f);
+  goodns(&f, 2, 4, 8, 8), find(&f, "buo_y")->rank = 2, find(&f, "buo_y")->dims[1] = 3,
+                                   write_file(dir, "ns_buo_y_n3", &f);
   goodns(&f, 2, 4, 8, 8), find(&f, "t")->dims[1] = 7, write_file(dir, "ns_t_wrong", &f);
   goodns(&f, 2, 4, 8, 8), find(&f, "x")->dims[1] = 5, write_file(dir, "ns_x_wrong", &f);
   goodns(&f, 2, 4, 8, 8), find(&f, "y")->dims[1] = 3, write_file(dir, "ns_y_wrong", &f);
