@@ -19,6 +19,9 @@ void lie_ns2d_params_default(lie_ns2d_params *p) {
   p->bc = LIE_NS2D_BC_BOX;
   p->advect = LIE_NS2D_ADVECT_SL;
   p->diffuse = LIE_NS2D_DIFFUSE_EXPLICIT;
+  /* The exact DCT/DFT inverse of the (uniform-grid) Laplacian: CG converges in one iteration,
+   * 3-4x cheaper per trajectory than multigrid at 128^2 (docs/NS2D.md, docs/BENCHMARKS.md). */
+  p->pressure_pc = LIE_NS2D_PC_FFT;
   p->ranks_per_traj = 1;
   p->xdmf_max = 16;
 }

@@ -51,7 +51,7 @@ static PetscErrorCode read_options(MPI_Comm comm, const char *prefix, lie_ns2d_p
   e = (PetscEnum)p->pressure_pc;
   PetscCall(PetscOptionsEnum(
       "-ns_pressure_pc",
-      "Pressure CG preconditioner (mg: geometric multigrid; amg: hypre BoomerAMG or GAMG; fft: exact DCT/FFT solve)",
+      "Pressure CG preconditioner (fft: exact DCT/FFT solve; mg: geometric multigrid; amg: hypre BoomerAMG or GAMG)",
       "ns2d", pc_names, e, &e, NULL));
   p->pressure_pc = (lie_ns2d_pc)e;
   PetscOptionsEnd();

@@ -1,5 +1,5 @@
-/* 2D Navier–Stokes: pressure projection. Solve -lap p = -div v* with PETSc KSP (CG +
- * algebraic multigrid by default, options prefix -ns_) and subtract grad p on the faces.
+/* 2D Navier–Stokes: pressure projection. Solve -lap p = -div v* with PETSc KSP (CG
+ * preconditioned by the exact FFT/DCT inverse by default, options prefix -ns_) and subtract grad p on the faces.
  * The Neumann (box) or periodic Laplacian is singular; its null space is the constant,
  * attached to the matrix so CG works in the complement. */
 #include "solvers/ns2d_impl.h"

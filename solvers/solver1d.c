@@ -512,6 +512,21 @@ static int solve_core(lie_solver1d s, const run_spec *r, lie_spec1d *src, double
   return LIE_OK;
 }
 
+int lie_solver1d_cost(lie_solver1d s, const lie_traj1d *p, double *cost) {
+  LIE_CHECK(s->is_setup, LIE_ERR_STATE, "lie_solver1d_cost called before lie_solver1d_setup");
+  run_spec r = {.L = p->L, .nu = p->nu, .traj = p, .uniform = 1};
+  grid1d *g;
+  LIE_CALL(get_grid(s, s->n_internal ? s->n_internal : 2 * s->nx, &g));
+  initial_coeffs(&r, g, NULL);
+  const double umax = amplitude_bound(s->pde, g);
+  const int n = initial_grid(s, p->L, p->nu, umax);
+  const double dt = p->T / (s->nt - 1);
+  const int steps = s->steps ? s->steps : initial_steps(s, use_ab(s, &r), dt, p->L, p->nu, n, umax);
+  /* coarse + fine run (1 + 2) x steps per interval x intervals, each step ~ n log2 n */
+  *cost = 3.0 * steps * (s->save_start + s->save_n - 1) * n * log2((double)n);
+  return LIE_OK;
+}
+
 int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t, double *x, int *ok) {
   LIE_CHECK(s->is_setup, LIE_ERR_STATE, "lie_solver1d_solve called before lie_solver1d_setup");
   LIE_CHECK(p->L > 0 && p->T > 0 && p->nwaves >= 1 && p->nwaves <= LIE_IC_MAX_WAVES, LIE_ERR_ARG,

@@ -128,7 +128,11 @@ int lie_writer1d_set(lie_writer1d w, int round, const lie_traj1d *p, double dt, 
  * full or `last` is set. */
 int lie_writer1d_flush(lie_writer1d w, int round, int last);
 int lie_writer1d_rounds(lie_writer1d w); /* ceil(n / size) */
-int lie_writer1d_block(lie_writer1d w);  /* rounds per collective write */
+int lie_writer1d_block(lie_writer1d w);  /* rounds per collective write = buffer slots */
+/* Collective, any rows per rank: buffer slots 0..count-1 (filled through lie_writer1d_slot
+ * and _set with round = slot) go to file rows rows[0..count-1], which must increase;
+ * count <= lie_writer1d_block(w), 0 when this rank has nothing to write. */
+int lie_writer1d_write_rows(lie_writer1d w, int count, const int *rows);
 int lie_writer1d_destroy(lie_writer1d *w);
 
 /* Reader for 1D files (ours and LPSDA's): the field dataset is pde_<nt>-<nx> unless a

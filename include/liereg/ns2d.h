@@ -49,8 +49,8 @@ typedef struct {
   lie_ns2d_bc bc;
   lie_ns2d_advect advect;
   lie_ns2d_diffuse diffuse;
-  lie_ns2d_pc pressure_pc; /* CG preconditioner: geometric multigrid on the DMDA (default),
-                              algebraic multigrid, or the exact FFT/DCT inverse */
+  lie_ns2d_pc pressure_pc; /* CG preconditioner: the exact FFT/DCT inverse (default), geometric
+                              multigrid on the DMDA, or algebraic multigrid */
   int incremental;         /* 1: incremental pressure correction (keeps hydrostatic rest exact);
                               0: PhiFlow's order, diffuse the unprojected velocity (default) */
   int ranks_per_traj;      /* group size; 0 = all ranks in one group */

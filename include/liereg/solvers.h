@@ -44,6 +44,11 @@ int lie_solver1d_sample(lie_solver1d s, uint64_t seed, lie_traj1d *p);
  * steps); the arrays are then NaN-filled and the caller marks success = 0. */
 int lie_solver1d_solve(lie_solver1d s, const lie_traj1d *p, double *u, double *t, double *x, int *ok);
 
+/* Predicted cost of solving p, in arbitrary units proportional to CPU time (grid points x
+ * log2 x steps of the Richardson pair, from the same grid and step choice the solve starts
+ * with; refinements are not foreseen). Used to balance generation over ranks. */
+int lie_solver1d_cost(lie_solver1d s, const lie_traj1d *p, double *cost);
+
 /* Solve from arbitrary periodic initial data u0 (n points on [0, L)) and return the
  * solution at the given times (u: ntimes x n). Used by augmentation checks. */
 int lie_solver1d_solve_from(lie_solver1d s, double L, double nu, const double *u0, int n, int ntimes,
@@ -73,6 +78,10 @@ int lie_solver1d_set_integrator(lie_solver1d s, const char *name, int order);
  * are slices of one large dataset. *nfailed = trajectories with success = 0. */
 int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
                    uint64_t offset, int *nfailed);
+/* The balance plan lie_generate1d uses (exposed for tests and benchmarks): m jobs of the
+ * given costs go longest first (equal costs: lower index first) to the least-loaded of `size`
+ * ranks (ties: lower rank) that holds fewer than cap jobs; owner[i] = rank of job i. */
+int lie_generate1d_plan(const double *cost, int m, int size, int cap, int *owner);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* Writer for 1D trajectory files in LPSDA's layout plus liereg's parameter datasets.
- * Trajectory i is made by rank i % size in round i / size. A block of rounds is buffered
- * and then written with one collective call per dataset: this rank's rows in a block are
- * a strided hyperslab (start = first round * size + rank, stride = size). */
+ * Rows are buffered in slots and written with one collective call per dataset, either
+ * - by rounds: trajectory i is made by rank i % size in round i / size; a block of rounds
+ *   is a strided hyperslab (start = first round * size + rank, stride = size); or
+ * - by row lists (lie_writer1d_write_rows): any rows per rank, e.g. balanced by cost. */
 #include "liereg/io.h"
 
 #include <petscsys.h>
@@ -86,7 +87,8 @@ int lie_writer1d_create(lie_ctx ctx, const char *path, lie_split split, lie_pde 
   size_t per = (size_t)nt * nx * 8;
   w->block = (int)((32u << 20) / per);
   if (w->block < 1) w->block = 1;
-  if (w->block > w->rounds) w->block = w->rounds;
+  /* up to n slots: a rank may be given more than its share of rows (lie_writer1d_write_rows) */
+  if (w->block > n) w->block = n;
   w->file = w->group = -1;
   columns_describe(w, pde);
   *wout = w; /* from here on, destroy cleans up partial state */
@@ -106,7 +108,7 @@ static char *row_ptr(lie_writer1d w, int c, int round) {
 }
 
 int lie_writer1d_slot(lie_writer1d w, int round, double **u, double **t, double **x) {
-  LIE_CHECK(round >= 0 && round < w->rounds, LIE_ERR_ARG, "round %d out of range", round);
+  LIE_CHECK(round >= 0 && (round < w->rounds || round < w->block), LIE_ERR_ARG, "round %d out of range", round);
   *u = (double *)row_ptr(w, D_U, round);
   *t = (double *)row_ptr(w, D_T, round);
   *x = (double *)row_ptr(w, D_X, round);
@@ -114,7 +116,7 @@ int lie_writer1d_slot(lie_writer1d w, int round, double **u, double **t, double 
 }
 
 int lie_writer1d_set(lie_writer1d w, int round, const lie_traj1d *p, double dt, int ok) {
-  LIE_CHECK(round >= 0 && round < w->rounds, LIE_ERR_ARG, "round %d out of range", round);
+  LIE_CHECK(round >= 0 && (round < w->rounds || round < w->block), LIE_ERR_ARG, "round %d out of range", round);
   LIE_CHECK(p->nwaves == w->nwaves, LIE_ERR_ARG, "trajectory has %d waves, file has %d", p->nwaves, w->nwaves);
   *(double *)row_ptr(w, D_DX, round) = p->L / w->nx;
   *(double *)row_ptr(w, D_DT, round) = dt;
@@ -143,6 +145,60 @@ int lie_writer1d_flush(lie_writer1d w, int round, int last) {
                                w->col[c].buf));
   }
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  return LIE_OK;
+}
+
+/* File selection of the given rows (increasing) of dset; none when count = 0. */
+static int select_rows(hid_t fspace, int count, const int *rows) {
+  hsize_t dims[3], off[3] = {0, 0, 0}, cnt[3];
+  int rank = H5Sget_simple_extent_ndims(fspace);
+  LIE_CHECK(rank >= 1 && rank <= 3, LIE_ERR_HDF5, "unexpected dataset rank %d", rank);
+  LIE_H5(H5Sget_simple_extent_dims(fspace, dims, NULL));
+  for (int k = 0; k < rank; k++)
+    cnt[k] = dims[k];
+  cnt[0] = 1;
+  if (count == 0) {
+    LIE_H5(H5Sselect_none(fspace));
+    return LIE_OK;
+  }
+  for (int r = 0; r < count; r++) {
+    LIE_CHECK(rows[r] >= 0 && (hsize_t)rows[r] < dims[0] && (r == 0 || rows[r] > rows[r - 1]), LIE_ERR_ARG,
+              "row list must be increasing and below %llu (row %d at %d)", (unsigned long long)dims[0], rows[r], r);
+    off[0] = (hsize_t)rows[r];
+    LIE_H5(H5Sselect_hyperslab(fspace, r ? H5S_SELECT_OR : H5S_SELECT_SET, off, NULL, cnt, NULL));
+  }
+  return LIE_OK;
+}
+
+static int column_write_rows(lie_column *c, int count, const int *rows) {
+  hsize_t mdims[1] = {(hsize_t)(count ? count : 1) * c->row_elems};
+  hid_t fspace, mspace = -1, dxpl = -1;
+  LIE_H5(fspace = H5Dget_space(c->dset));
+  int err = select_rows(fspace, count, rows);
+  herr_t e = 0;
+  if (!err) {
+    mspace = H5Screate_simple(1, mdims, NULL);
+    dxpl = H5Pcreate(H5P_DATASET_XFER);
+    e = mspace < 0 || dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0 ? -1 : 0;
+    if (!e && count == 0) e = H5Sselect_none(mspace);
+    if (!e) e = H5Dwrite(c->dset, c->memtype, mspace, fspace, dxpl, c->buf);
+  }
+  if (dxpl >= 0) H5Pclose(dxpl);
+  if (mspace >= 0) H5Sclose(mspace);
+  H5Sclose(fspace);
+  LIE_CALL(err);
+  LIE_CHECK(e >= 0, LIE_ERR_HDF5, "collective write of %s failed (disk full?)", c->name);
+  return LIE_OK;
+}
+
+int lie_writer1d_write_rows(lie_writer1d w, int count, const int *rows) {
+  LIE_CHECK(count >= 0 && count <= w->block, LIE_ERR_ARG, "%d rows for %d slots", count, w->block);
+  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  int err = LIE_OK;
+  for (int c = 0; c < D_COUNT && !err; c++)
+    if (w->col[c].name) err = column_write_rows(&w->col[c], count, rows);
+  PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
+  LIE_CALL(err);
   return LIE_OK;
 }
 

@@ -164,7 +164,7 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   size = lie_ctx_size(ctx);
   rank = lie_ctx_rank(ctx);
-  /* Reference: one rank per trajectory, geometric multigrid (the default). Then the exact
+  /* Reference: one rank per trajectory, geometric multigrid. Then the exact
    * FFT preconditioner with all ranks in one group, all ranks with geometric multigrid, and
    * two groups of two with algebraic multigrid. */
   int Ps[4] = {1, size, size, 2}, nP = size == 4 ? 4 : 3;
