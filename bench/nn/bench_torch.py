@@ -75,7 +75,7 @@ def main():
     tf = tb = 0.0
     for s in range(a.warmup + a.steps):
         if s == a.warmup:
-            t0, tf, tb = time.perf_counter(), 0.0, 0.0
+            t0, c0, tf, tb = time.perf_counter(), time.process_time(), 0.0, 0.0
         t1 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         loss = vicreg(model(x), a.batch)
@@ -84,6 +84,7 @@ def main():
         opt.step()
         tf, tb = tf + t2 - t1, tb + time.perf_counter() - t2
     dt = (time.perf_counter() - t0) / a.steps
+    cpu = (time.process_time() - c0) / a.steps  # CPU s per step, all threads (robust to a loaded machine)
     gflop = 3.0 * flops * 2 * a.batch / 1e9
     print(json.dumps({"bench": "train", "impl": "pytorch", "torch": torch.__version__, "model": a.model,
                       "input": a.input, "batch": a.batch, "threads": a.threads, "width": a.width,
@@ -91,6 +92,7 @@ def main():
                       "step_s": round(dt, 4), "forward_s": round(tf / a.steps, 4),
                       "backward_opt_s": round(tb / a.steps, 4), "samples_per_s": round(a.batch / dt, 3),
                       "gflop_per_step": round(gflop, 2), "gflop_per_s": round(gflop / dt, 1),
+                      "cpu_s": round(cpu, 4), "gflop_per_cpu_s": round(gflop / cpu, 1),
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                       "loss": float(loss)}), flush=True)
 

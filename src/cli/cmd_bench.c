@@ -118,7 +118,7 @@ static int build(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, cons
 
 /* The result line: timings per step, throughput, memory and the last loss. */
 static int print_result(const char *backend, const bench_opts *o, int N, size_t np, double dt, double fwd, double bwd,
-                        double gflop, double rss_mb, double loss) {
+                        double gflop, double rss_mb, double loss, double cpu) {
   lie_json j;
   LIE_CALL(lie_json_create(&j));
   int e = lie_json_str(j, "bench", "train");
@@ -137,12 +137,21 @@ static int print_result(const char *backend, const bench_opts *o, int N, size_t 
   if (!e) e = lie_json_real(j, "samples_per_s", N / dt);
   if (!e) e = lie_json_real(j, "gflop_per_step", gflop);
   if (!e) e = lie_json_real(j, "gflop_per_s", gflop / dt);
+  if (!e) e = lie_json_real(j, "cpu_s", cpu); /* process CPU seconds per step: robust to a loaded machine */
+  if (!e) e = lie_json_real(j, "gflop_per_cpu_s", gflop / cpu);
   if (!e) e = lie_json_real(j, "peak_rss_mb", rss_mb);
   if (!e) e = lie_json_real(j, "loss", loss);
   if (!e) e = lie_json_print(j, stdout);
   lie_json_destroy(&j);
   LIE_CALL(e);
   return LIE_OK;
+}
+
+/* user + system CPU time of the process (all threads) */
+static double cpu_seconds(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, const int *exp, int nexp) {
@@ -161,9 +170,9 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   lie_rng_seed(&rng, 3);
   for (size_t i = 0; i < nx; i++)
     x[i] = (float)lie_rng_normal(&rng);
-  double t0 = 0, loss = 0, tf = 0, tb = 0;
+  double t0 = 0, c0 = 0, loss = 0, tf = 0, tb = 0;
   for (int s = 0; s < o->warmup + o->steps; s++) {
-    if (s == o->warmup) t0 = lie_wtime(), tf = tb = 0;
+    if (s == o->warmup) t0 = lie_wtime(), c0 = cpu_seconds(), tf = tb = 0;
     double a = lie_wtime();
     LIE_CALL(lie_nn_net_forward(net, x, 1));
     loss = vicreg_like(lie_nn_net_output(net), g, N, D, zc, cov);
@@ -172,7 +181,7 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
     LIE_CALL(lie_nn_adamw_step(opt, ao.lr));
     tf += b - a, tb += lie_wtime() - b;
   }
-  double dt = (lie_wtime() - t0) / o->steps;
+  double dt = (lie_wtime() - t0) / o->steps, cpu = (cpu_seconds() - c0) / o->steps;
   /* training FLOPs = 3 x forward (backward data + backward weights ~ 2 x forward) */
   double gflop = 3.0 * lie_nn_net_flops(net) * 2 * N / 1e9;
   struct rusage ru;
@@ -182,7 +191,7 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   int err = LIE_OK;
   if (lie_ctx_rank(ctx) == 0) /* one JSON line (valid JSON whatever the loss: lie_json) */
     err = print_result(lie_nn_backend_name(lie_nn_net_get_backend(net)), o, N, np, dt, tf / o->steps, tb / o->steps,
-                       gflop, ru.ru_maxrss / 1024.0, loss);
+                       gflop, ru.ru_maxrss / 1024.0, loss, cpu);
   free(x), free(g), free(zc), free(cov);
   LIE_CALL(lie_nn_adamw_destroy(&opt));
   LIE_CALL(lie_nn_net_destroy(&net));

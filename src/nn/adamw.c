@@ -5,6 +5,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 struct lie_nn_adamw_s {
   lie_nn_net net;
@@ -48,6 +51,22 @@ int lie_nn_adamw_destroy(lie_nn_adamw *opt) {
   return LIE_OK;
 }
 
+/* One thread's share of the update. Cloned for AVX-512 / AVX2 (picked at load time): the
+ * library is built for generic x86-64, where sqrt and divide run 4 lanes wide and the update
+ * cost ~7 % of a 1D training step; with wide vectors it is bound by memory traffic only. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void
+adamw_range(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+            const unsigned char *restrict dec, size_t n, float b1, float b2, float step, float sbc2, float eps,
+            float decay) {
+  for (size_t i = 0; i < n; i++) {
+    float pi = dec[i] ? p[i] * decay : p[i];
+    float mi = b1 * m[i] + (1.0f - b1) * g[i];
+    float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    m[i] = mi, v[i] = vi;
+    p[i] = pi - step * mi / (sqrtf(vi) / sbc2 + eps);
+  }
+}
+
 // p -= lr*wd*p (decoupled); m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
 // p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 int lie_nn_adamw_step(lie_nn_adamw a, double lr) {
@@ -58,12 +77,15 @@ int lie_nn_adamw_step(lie_nn_adamw a, double lr) {
   const float b1 = (float)o->beta1, b2 = (float)o->beta2, decay = (float)(1.0 - lr * o->weight_decay);
   float *p = a->net->params, *g = a->net->grads, *m = a->m, *v = a->v;
   const size_t n = a->net->nparams;
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < n; i++) {
-    if (a->decay[i]) p[i] *= decay;
-    m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-    v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-    p[i] -= step * m[i] / (sqrtf(v[i]) / sbc2 + eps);
+#pragma omp parallel
+  {
+    size_t nt = 1, id = 0;
+#ifdef _OPENMP
+    nt = (size_t)omp_get_num_threads(), id = (size_t)omp_get_thread_num();
+#endif
+    size_t chunk = (n + nt - 1) / nt / 16 * 16 + 16, lo = id * chunk < n ? id * chunk : n;
+    size_t hi = lo + chunk < n ? lo + chunk : n;
+    adamw_range(p + lo, g + lo, m + lo, v + lo, a->decay + lo, hi - lo, b1, b2, step, sbc2, eps, decay);
   }
   return LIE_OK;
 }

@@ -72,6 +72,22 @@ static dnnl_memory_t adapt_in(dstate *s, const adapt *a, dnnl_memory_t t, int *e
   return a->m;
 }
 
+/* The weights in each pass's layout: the flat (user) buffer -> forward / backward-data
+ * layouts (one reorder shared when they agree), the backward-weights result -> flat buffer. */
+static int bridge_weights(dstate *s, dnode *d, const_dnnl_primitive_desc_t fwd, const_dnnl_primitive_desc_t bd,
+                          const_dnnl_primitive_desc_t bw) {
+  const dnnl_memory_desc_t *wf = dnnl_primitive_desc_query_md(fwd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *wb = dnnl_primitive_desc_query_md(bd, dnnl_query_weights_md, 0);
+  const dnnl_memory_desc_t *dw = dnnl_primitive_desc_query_md(bw, dnnl_query_diff_weights_md, 0);
+  LIE_CALL(layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd));
+  if (dnnl_memory_desc_equal(wf, wb))
+    d->w_bwd = d->w_fwd; /* reuse this step's reorder */
+  else
+    LIE_CALL(layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd));
+  LIE_CALL(layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw));
+  return LIE_OK;
+}
+
 int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   const lie_nn_tens *x = &net->t[n->in[0]], *y = &net->t[n->out];
@@ -100,15 +116,8 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   if (!e) e = mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user);
   if (!e && bias) e = mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
   if (!e && bias) e = mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
-  const dnnl_memory_desc_t *wf = Q(d->fwd_pd, dnnl_query_weights_md), *wb = Q(bd_pd, dnnl_query_weights_md);
-  const dnnl_memory_desc_t *dw = Q(bw_pd, dnnl_query_diff_weights_md);
 #undef Q
-  if (!e) e = layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
-  if (!e && dnnl_memory_desc_equal(wf, wb))
-    d->w_bwd = d->w_fwd; /* reuse this step's reorder */
-  else if (!e)
-    e = layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
-  if (!e) e = layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw);
+  if (!e) e = bridge_weights(s, d, d->fwd_pd, bd_pd, bw_pd);
   dnnl_primitive_desc_destroy(bd_pd);
   dnnl_primitive_desc_destroy(bw_pd);
   LIE_CALL(e);
@@ -119,33 +128,37 @@ int lie_dnnl_linear_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   const lie_nn_tens *x = &net->t[n->in[0]];
   LIE_CHECK(x->H == 1 && x->W == 1, LIE_ERR_NOTSUP, "%s: oneDNN backend needs a (C,1,1) input to linear", n->name);
-  dnnl_memory_desc_t wmd, bmd;
+  dnnl_memory_desc_t wmd, wany, bmd;
   dnnl_dims_t wd = {n->K, x->C};
   LIE_DNNL(dnnl_memory_desc_init_by_tag(&wmd, 2, wd, dnnl_f32, dnnl_oi));
+  /* weights in oneDNN's choice of layout: a blocked layout selects its brgemm kernels; the
+   * plain (out, in) one a gemm-based path (x64:gemm:jit) measured 5-25x slower on the first
+   * call of each pass */
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(&wany, 2, wd, dnnl_f32, dnnl_format_tag_any));
   LIE_CALL(md_1d(&bmd, n->K));
   const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
   dnnl_inner_product_desc_t id;
-  dnnl_primitive_desc_t pd;
-  LIE_DNNL(dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, xmd, &wmd, bias, ymd));
+  dnnl_primitive_desc_t bd_pd, bw_pd;
+  LIE_DNNL(dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, xmd, &wany, bias, ymd));
   LIE_DNNL(dnnl_primitive_desc_create(&d->fwd_pd, &id, NULL, s->eng, NULL));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));
-  LIE_DNNL(dnnl_inner_product_backward_data_desc_init(&id, xmd, &wmd, ymd));
-  LIE_DNNL(dnnl_primitive_desc_create(&pd, &id, NULL, s->eng, d->fwd_pd));
-  int e = prim(pd, &d->bwd_d);
-  dnnl_primitive_desc_destroy(pd);
-  LIE_CALL(e);
-  LIE_DNNL(dnnl_inner_product_backward_weights_desc_init(&id, xmd, &wmd, bias, ymd));
-  LIE_DNNL(dnnl_primitive_desc_create(&pd, &id, NULL, s->eng, d->fwd_pd));
-  e = prim(pd, &d->bwd_w);
-  dnnl_primitive_desc_destroy(pd);
-  LIE_CALL(e);
-  LIE_CALL(mem(s, &wmd, lie_nn_param(net, n->w), &d->w_user));
-  LIE_CALL(mem(s, &wmd, lie_nn_grad(net, n->w), &d->dw_user));
-  d->w_fwd = d->w_bwd = d->w_user, d->dw_prim = d->dw_user;
-  if (bias) {
-    LIE_CALL(mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user));
-    LIE_CALL(mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user));
+  LIE_DNNL(dnnl_inner_product_backward_data_desc_init(&id, xmd, &wany, ymd));
+  LIE_DNNL(dnnl_primitive_desc_create(&bd_pd, &id, NULL, s->eng, d->fwd_pd));
+  LIE_DNNL(dnnl_inner_product_backward_weights_desc_init(&id, xmd, &wany, bias, ymd));
+  if (dnnl_primitive_desc_create(&bw_pd, &id, NULL, s->eng, d->fwd_pd) != dnnl_success) {
+    dnnl_primitive_desc_destroy(bd_pd);
+    LIE_ERROR(LIE_ERR_DNNL, "%s: oneDNN has no inner product backward-weights for this shape", n->name);
   }
+  int e = prim(bd_pd, &d->bwd_d);
+  if (!e) e = prim(bw_pd, &d->bwd_w);
+  if (!e) e = mem(s, &wmd, lie_nn_param(net, n->w), &d->w_user);
+  if (!e) e = mem(s, &wmd, lie_nn_grad(net, n->w), &d->dw_user);
+  if (!e && bias) e = mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
+  if (!e && bias) e = mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
+  if (!e) e = bridge_weights(s, d, d->fwd_pd, bd_pd, bw_pd);
+  dnnl_primitive_desc_destroy(bd_pd);
+  dnnl_primitive_desc_destroy(bw_pd);
+  LIE_CALL(e);
   return LIE_OK;
 }
 

@@ -47,6 +47,8 @@ typedef struct {
 
 enum { RELU_OWN, RELU_FUSED, RELU_INPLACE };
 
+typedef struct lie_dnnl_prof lie_dnnl_prof; /* dnnl_profile.c */
+
 typedef struct {
   dnnl_engine_t eng;
   dnnl_stream_t st;
@@ -54,6 +56,7 @@ typedef struct {
   dnnl_memory_t *data, *grad, *scr;
   float *scratch;
   dnode *n;
+  lie_dnnl_prof *prof; /* per-primitive CPU times (LIE_NN_DNNL_PROFILE=1), else NULL */
 } dstate;
 
 static inline dstate *S(lie_nn_net net) { return (dstate *)net->be; }
@@ -78,6 +81,14 @@ dnnl_memory_t lie_dnnl_grad_target(dstate *s, const lie_nn_node *n, const dnode 
 int lie_dnnl_finish_target(lie_nn_net net, const lie_nn_node *n, const dnode *d, int k, const float *src);
 /* plain NCHW buffer <-> memory tm of tensor id (reorder when the layouts differ) */
 int lie_dnnl_plain_copy(lie_nn_net net, int id, dnnl_memory_t tm, float *plain, int to_plain);
+
+/* Profiling (dnnl_profile.c): start reads LIE_NN_DNNL_PROFILE; exec runs a primitive, timed
+ * when profiling; span adds the CPU time of a whole pass; report prints to stderr and frees. */
+void lie_dnnl_profile_start(dstate *s);
+int lie_dnnl_profile_exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t *args);
+double lie_dnnl_profile_clock(void);
+void lie_dnnl_profile_span(dstate *s, int backward, double cpu_s);
+void lie_dnnl_profile_report(dstate *s);
 
 /* Short names inside the backend's files. */
 static inline int md_1d(dnnl_memory_desc_t *md, int n) { return lie_dnnl_md_1d(md, n); }

@@ -15,7 +15,14 @@ int lie_nn_cores_available(void) {
   return n > 0 ? n : 1;
 }
 
+/* OpenBLAS (Debian's pthreads build) keeps its worker threads spinning for a while after
+ * each call; in a training step they compete with the OpenMP threads (oneDNN) for the same
+ * cores right after the small BLAS calls of the loss (VICReg's covariance), measured 7 % of
+ * the CPU time of a 1D step. So BLAS runs on the calling thread. Weak: any other BLAS. */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+
 int lie_nn_set_threads(int n) {
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
   if (n <= 0) n = lie_nn_cores_available();
   LIE_CHECK(n <= 1024, LIE_ERR_USAGE, "-threads %d is too many", n);
 #ifdef _OPENMP
