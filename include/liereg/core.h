@@ -113,6 +113,61 @@ void lie_error_mark_option(void);
     (p) = NULL;                                                                                                        \
   } while (0)
 
+/* Clean-up style (PETSc's PetscCall with a clean-up label): for a function that owns
+ * resources, declare `int err = LIE_OK;`, release everything after a `done:` label and
+ * `return err;`. Each macro below records the error like its return-style twin above, stores
+ * the code in the local `err` and jumps to `done` (docs/CONVENTIONS.md has the rules and an
+ * example). Functions with nothing to release keep the return-style macros. */
+#define LIE_SET(code, ...)                                                                                             \
+  do {                                                                                                                 \
+    err = lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__);                                            \
+    goto done;                                                                                                         \
+  } while (0)
+
+#define LIE_CHECK_GOTO(cond, code, ...)                                                                                \
+  do {                                                                                                                 \
+    if (!(cond)) LIE_SET((code), __VA_ARGS__);                                                                         \
+  } while (0)
+
+#define LIE_CALL_GOTO(x)                                                                                               \
+  do {                                                                                                                 \
+    int lie_e_ = (x);                                                                                                  \
+    if (lie_e_) {                                                                                                      \
+      err = lie_error_trace(lie_e_, __FILE__, __LINE__, __func__);                                                     \
+      goto done;                                                                                                       \
+    }                                                                                                                  \
+  } while (0)
+
+#define LIE_MPI_GOTO(x)                                                                                                \
+  do {                                                                                                                 \
+    int lie_m_ = (x);                                                                                                  \
+    if (lie_m_ != MPI_SUCCESS) {                                                                                       \
+      err = lie_error_mpi(lie_m_, #x, __FILE__, __LINE__, __func__);                                                   \
+      goto done;                                                                                                       \
+    }                                                                                                                  \
+  } while (0)
+
+#define LIE_H5_GOTO(x)                                                                                                 \
+  do {                                                                                                                 \
+    if ((x) < 0) LIE_SET(LIE_ERR_HDF5, "HDF5 call failed: %s", #x);                                                    \
+  } while (0)
+
+#define LIE_PETSC_GOTO(x)                                                                                              \
+  do {                                                                                                                 \
+    int lie_p_ = (int)(x);                                                                                             \
+    if (lie_p_) {                                                                                                      \
+      err = lie_error_petsc(lie_p_, #x, __FILE__, __LINE__, __func__);                                                 \
+      goto done;                                                                                                       \
+    }                                                                                                                  \
+  } while (0)
+
+#define LIE_ALLOC_GOTO(p, n)                                                                                           \
+  do {                                                                                                                 \
+    size_t lie_n_ = (size_t)(n);                                                                                       \
+    (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                                                   \
+    if (!(p)) LIE_SET(LIE_ERR_MEM, "out of memory allocating %zu x %zu bytes", lie_n_, sizeof(*(p)));                  \
+  } while (0)
+
 /* ---------------------------------------------------------------- random numbers */
 /* Philox4x32-10 (Salmon et al., SC'11): a counter-based generator. The stream is a pure
  * function of (key, counter), so any draw can be reproduced from the stored seed alone and
