@@ -59,12 +59,17 @@ const char *lie_error_name(int code);
 int lie_error_set_agreed(int code, int origin, const char *msg);
 int lie_error_origin(void); /* that rank, or -1 for an error not agreed over the ranks */
 
+/* Records an error at this position and yields its code, as an expression: for functions that
+ * must return something else than our int (the option getters return PETSc codes). Everything
+ * else uses the statements below, which are built on it. */
+#define LIE_RECORD(code, ...) lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
+
 #define LIE_CHECK(cond, code, ...)                                                                                     \
   do {                                                                                                                 \
-    if (!(cond)) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__);                              \
+    if (!(cond)) return LIE_RECORD((code), __VA_ARGS__);                                                               \
   } while (0)
 
-#define LIE_ERROR(code, ...) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define LIE_ERROR(code, ...) return LIE_RECORD((code), __VA_ARGS__)
 
 #define LIE_CALL(x)                                                                                                    \
   do {                                                                                                                 \
@@ -84,7 +89,7 @@ int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, cons
 /* HDF5 calls return a negative value on failure. */
 #define LIE_H5(x)                                                                                                      \
   do {                                                                                                                 \
-    if ((x) < 0) return lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "HDF5 call failed: %s", #x);         \
+    if ((x) < 0) return LIE_RECORD(LIE_ERR_HDF5, "HDF5 call failed: %s", #x);                                          \
   } while (0)
 
 /* PETSc calls return a PetscErrorCode; the PETSc message is copied into ours. */
@@ -103,9 +108,7 @@ void lie_error_mark_option(void);
   do {                                                                                                                 \
     size_t lie_n_ = (size_t)(n);                                                                                       \
     (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                                                   \
-    if (!(p))                                                                                                          \
-      return lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory allocating %zu x %zu bytes",      \
-                           lie_n_, sizeof(*(p)));                                                                      \
+    if (!(p)) return LIE_RECORD(LIE_ERR_MEM, "out of memory allocating %zu x %zu bytes", lie_n_, sizeof(*(p)));        \
   } while (0)
 #define LIE_FREE(p)                                                                                                    \
   do {                                                                                                                 \
@@ -120,7 +123,7 @@ void lie_error_mark_option(void);
  * example). Functions with nothing to release keep the return-style macros. */
 #define LIE_SET(code, ...)                                                                                             \
   do {                                                                                                                 \
-    err = lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__);                                            \
+    err = LIE_RECORD((code), __VA_ARGS__);                                                                             \
     goto done;                                                                                                         \
   } while (0)
 
