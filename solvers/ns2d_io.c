@@ -217,6 +217,7 @@ int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, 
   int n = io->n, nsave = io->nsave, mine = lie_ctx_rank(ns->ctx) == 0;
   size_t big = (size_t)n * (size_t)(nsave > p->nx ? (nsave > p->ny ? nsave : p->ny) : (p->nx > p->ny ? p->nx : p->ny));
   double *a;
+  int err = LIE_OK;
   LIE_ALLOC(a, big);
   hsize_t d1[1] = {(hsize_t)n}, d2[2] = {(hsize_t)n, 0};
   /* Times of the stored frames: frame k is the state after step nskip + k + 1. */
@@ -224,30 +225,30 @@ int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, 
     for (int k = 0; k < nsave; k++)
       a[(size_t)i * nsave + k] = (p->nskip + k + 1) * p->dt;
   d2[1] = nsave;
-  int e = write_small(io, "t", H5T_NATIVE_DOUBLE, 2, d2, a, mine);
-  for (int i = 0; i < n && !e; i++)
+  LIE_CALL_GOTO(write_small(io, "t", H5T_NATIVE_DOUBLE, 2, d2, a, mine));
+  for (int i = 0; i < n; i++)
     for (int k = 0; k < p->nx; k++)
       a[(size_t)i * p->nx + k] = (k + 0.5) * ns->dx;
   d2[1] = p->nx;
-  if (!e) e = write_small(io, "x", H5T_NATIVE_DOUBLE, 2, d2, a, mine);
-  for (int i = 0; i < n && !e; i++)
+  LIE_CALL_GOTO(write_small(io, "x", H5T_NATIVE_DOUBLE, 2, d2, a, mine));
+  for (int i = 0; i < n; i++)
     for (int k = 0; k < p->ny; k++)
       a[(size_t)i * p->ny + k] = (k + 0.5) * ns->dy;
   d2[1] = p->ny;
-  if (!e) e = write_small(io, "y", H5T_NATIVE_DOUBLE, 2, d2, a, mine);
+  LIE_CALL_GOTO(write_small(io, "y", H5T_NATIVE_DOUBLE, 2, d2, a, mine));
   const double sc[3] = {p->dt, ns->dx, ns->dy};
   const char *names[3] = {"dt", "dx", "dy"};
-  for (int k = 0; k < 3 && !e; k++) {
+  for (int k = 0; k < 3; k++) {
     for (int i = 0; i < n; i++)
       a[i] = sc[k];
-    e = write_small(io, names[k], H5T_NATIVE_DOUBLE, 1, d1, a, mine);
+    LIE_CALL_GOTO(write_small(io, names[k], H5T_NATIVE_DOUBLE, 1, d1, a, mine));
   }
+  LIE_CALL_GOTO(write_small(io, "buo_y", H5T_NATIVE_DOUBLE, 1, d1, b, mine));
+  LIE_CALL_GOTO(write_small(io, "seed", H5T_NATIVE_UINT64, 1, d1, seeds, mine));
+  LIE_CALL_GOTO(write_small(io, "success", H5T_NATIVE_UCHAR, 1, d1, ok, mine));
+done:
   free(a);
-  LIE_CALL(e);
-  LIE_CALL(write_small(io, "buo_y", H5T_NATIVE_DOUBLE, 1, d1, b, mine));
-  LIE_CALL(write_small(io, "seed", H5T_NATIVE_UINT64, 1, d1, seeds, mine));
-  LIE_CALL(write_small(io, "success", H5T_NATIVE_UCHAR, 1, d1, ok, mine));
-  return LIE_OK;
+  return err;
 }
 
 int lie_ns2d_io_close(lie_ns2d_io *io) {

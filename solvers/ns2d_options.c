@@ -66,6 +66,13 @@ int lie_ns2d_set_options_prefix(lie_ns2d ns, const char *prefix) {
   return LIE_OK;
 }
 
+/* perr as our error: LIE_ERR_USAGE when a checked getter described it (naming the option),
+ * else LIE_ERR_PETSC with PETSc's message. */
+static int petsc_error(int perr) {
+  LIE_PETSC(perr);
+  return LIE_OK;
+}
+
 int lie_ns2d_set_from_options(lie_ns2d ns) {
   lie_ns2d_params p = ns->par;
   LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_from_options after setup");
@@ -73,8 +80,7 @@ int lie_ns2d_set_from_options(lie_ns2d ns) {
   LIE_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   int perr = read_options(lie_ctx_comm(ns->ctx), ns->prefix[0] ? ns->prefix : NULL, &p);
   LIE_PETSC(PetscPopErrorHandler());
-  if (perr && lie_error_petsc(perr, "reading -ns_ options", __FILE__, __LINE__, __func__) == LIE_ERR_USAGE)
-    return LIE_ERR_USAGE; /* a checked getter's message, naming the option */
+  if (perr && petsc_error(perr) == LIE_ERR_USAGE) return LIE_ERR_USAGE; /* a checked getter's message */
   if (perr) {
     const char *text = NULL;
     char *specific = NULL;

@@ -59,12 +59,17 @@ const char *lie_error_name(int code);
 int lie_error_set_agreed(int code, int origin, const char *msg);
 int lie_error_origin(void); /* that rank, or -1 for an error not agreed over the ranks */
 
+/* Records an error at this position and yields its code, as an expression: for functions that
+ * must return something else than our int (the option getters return PETSc codes). Everything
+ * else uses the statements below, which are built on it. */
+#define LIE_RECORD(code, ...) lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
+
 #define LIE_CHECK(cond, code, ...)                                                                                     \
   do {                                                                                                                 \
-    if (!(cond)) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__);                              \
+    if (!(cond)) return LIE_RECORD((code), __VA_ARGS__);                                                               \
   } while (0)
 
-#define LIE_ERROR(code, ...) return lie_error_set((code), __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define LIE_ERROR(code, ...) return LIE_RECORD((code), __VA_ARGS__)
 
 #define LIE_CALL(x)                                                                                                    \
   do {                                                                                                                 \
@@ -84,7 +89,7 @@ int lie_error_mpi(int mpierr, const char *expr, const char *file, int line, cons
 /* HDF5 calls return a negative value on failure. */
 #define LIE_H5(x)                                                                                                      \
   do {                                                                                                                 \
-    if ((x) < 0) return lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "HDF5 call failed: %s", #x);         \
+    if ((x) < 0) return LIE_RECORD(LIE_ERR_HDF5, "HDF5 call failed: %s", #x);                                          \
   } while (0)
 
 /* PETSc calls return a PetscErrorCode; the PETSc message is copied into ours. */
@@ -103,14 +108,67 @@ void lie_error_mark_option(void);
   do {                                                                                                                 \
     size_t lie_n_ = (size_t)(n);                                                                                       \
     (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                                                   \
-    if (!(p))                                                                                                          \
-      return lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory allocating %zu x %zu bytes",      \
-                           lie_n_, sizeof(*(p)));                                                                      \
+    if (!(p)) return LIE_RECORD(LIE_ERR_MEM, "out of memory allocating %zu x %zu bytes", lie_n_, sizeof(*(p)));        \
   } while (0)
 #define LIE_FREE(p)                                                                                                    \
   do {                                                                                                                 \
     free(p);                                                                                                           \
     (p) = NULL;                                                                                                        \
+  } while (0)
+
+/* Clean-up style (PETSc's PetscCall with a clean-up label): for a function that owns
+ * resources, declare `int err = LIE_OK;`, release everything after a `done:` label and
+ * `return err;`. Each macro below records the error like its return-style twin above, stores
+ * the code in the local `err` and jumps to `done` (docs/CONVENTIONS.md has the rules and an
+ * example). Functions with nothing to release keep the return-style macros. */
+#define LIE_SET(code, ...)                                                                                             \
+  do {                                                                                                                 \
+    err = LIE_RECORD((code), __VA_ARGS__);                                                                             \
+    goto done;                                                                                                         \
+  } while (0)
+
+#define LIE_CHECK_GOTO(cond, code, ...)                                                                                \
+  do {                                                                                                                 \
+    if (!(cond)) LIE_SET((code), __VA_ARGS__);                                                                         \
+  } while (0)
+
+#define LIE_CALL_GOTO(x)                                                                                               \
+  do {                                                                                                                 \
+    int lie_e_ = (x);                                                                                                  \
+    if (lie_e_) {                                                                                                      \
+      err = lie_error_trace(lie_e_, __FILE__, __LINE__, __func__);                                                     \
+      goto done;                                                                                                       \
+    }                                                                                                                  \
+  } while (0)
+
+#define LIE_MPI_GOTO(x)                                                                                                \
+  do {                                                                                                                 \
+    int lie_m_ = (x);                                                                                                  \
+    if (lie_m_ != MPI_SUCCESS) {                                                                                       \
+      err = lie_error_mpi(lie_m_, #x, __FILE__, __LINE__, __func__);                                                   \
+      goto done;                                                                                                       \
+    }                                                                                                                  \
+  } while (0)
+
+#define LIE_H5_GOTO(x)                                                                                                 \
+  do {                                                                                                                 \
+    if ((x) < 0) LIE_SET(LIE_ERR_HDF5, "HDF5 call failed: %s", #x);                                                    \
+  } while (0)
+
+#define LIE_PETSC_GOTO(x)                                                                                              \
+  do {                                                                                                                 \
+    int lie_p_ = (int)(x);                                                                                             \
+    if (lie_p_) {                                                                                                      \
+      err = lie_error_petsc(lie_p_, #x, __FILE__, __LINE__, __func__);                                                 \
+      goto done;                                                                                                       \
+    }                                                                                                                  \
+  } while (0)
+
+#define LIE_ALLOC_GOTO(p, n)                                                                                           \
+  do {                                                                                                                 \
+    size_t lie_n_ = (size_t)(n);                                                                                       \
+    (p) = calloc(lie_n_ ? lie_n_ : 1, sizeof(*(p)));                                                                   \
+    if (!(p)) LIE_SET(LIE_ERR_MEM, "out of memory allocating %zu x %zu bytes", lie_n_, sizeof(*(p)));                  \
   } while (0)
 
 /* ---------------------------------------------------------------- random numbers */

@@ -98,7 +98,8 @@ static int agree(lie_ctx ctx, int err, double seconds, int *joined) {
   if (MPI_Iallreduce(&mine, &first, 1, MPI_INT, MPI_MIN, ctx->agree_comm, &req) != MPI_SUCCESS ||
       !wait_within(&req, seconds)) {
     *joined = 0;
-    return err ? err : lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "error agreement failed");
+    if (err) return err;
+    LIE_ERROR(LIE_ERR_MPI, "error agreement failed");
   }
   if (first == ctx->size) return LIE_OK;
   struct {
@@ -111,8 +112,7 @@ static int agree(lie_ctx ctx, int err, double seconds, int *joined) {
   }
   if (MPI_Ibcast(&m, (int)sizeof m, MPI_BYTE, first, ctx->agree_comm, &req) != MPI_SUCCESS ||
       MPI_Wait(&req, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-    return lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "error agreement: broadcast from rank %d failed",
-                         first);
+    LIE_ERROR(LIE_ERR_MPI, "error agreement: broadcast from rank %d failed", first);
   return lie_error_set_agreed(m.code, first, ctx->rank == first ? NULL : m.msg);
 }
 

@@ -15,7 +15,7 @@
 /* Records a usage error for the option and returns the PETSc code LIE_PETSC maps back to it. */
 #define BAD_VALUE(...)                                                                                                 \
   do {                                                                                                                 \
-    lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__, __VA_ARGS__);                                           \
+    LIE_RECORD(LIE_ERR_USAGE, __VA_ARGS__);                                                                            \
     lie_error_mark_option();                                                                                           \
     return PETSC_ERR_USER_INPUT;                                                                                       \
   } while (0)
@@ -119,24 +119,28 @@ static PetscErrorCode check_list(const char *p, const char *opt, char *buf, Pets
   return 0;
 }
 
-PetscErrorCode lie_options_int_array(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
-                                     PetscInt *vals, PetscInt *n, PetscBool *set, PetscInt lo, PetscInt hi) {
+/* The array getters' common first half: the option's text, each item checked when given. */
+static PetscErrorCode check_list_option(PetscOptionItems *po, const char *prefix, const char *opt, PetscInt cap,
+                                        int is_int, double lo, double hi) {
   char buf[LIE_OPT_TEXT];
   PetscBool has;
   PetscErrorCode e = raw(po, prefix, opt, buf, &has);
   if (e) return e;
-  if (has && (e = check_list(pre(po, prefix), opt, buf, *n, 1, (double)lo, (double)hi))) return e;
+  return has ? check_list(pre(po, prefix), opt, buf, cap, is_int, lo, hi) : 0;
+}
+
+PetscErrorCode lie_options_int_array(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
+                                     PetscInt *vals, PetscInt *n, PetscBool *set, PetscInt lo, PetscInt hi) {
+  PetscErrorCode e = check_list_option(po, prefix, opt, *n, 1, (double)lo, (double)hi);
+  if (e) return e;
   if (po) return PetscOptionsIntArray_Private(po, opt, text, "", vals, n, set);
   return PetscOptionsGetIntArray(NULL, prefix, opt, vals, n, set);
 }
 
 PetscErrorCode lie_options_real_array(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
                                       PetscReal *vals, PetscInt *n, PetscBool *set, PetscReal lo, PetscReal hi) {
-  char buf[LIE_OPT_TEXT];
-  PetscBool has;
-  PetscErrorCode e = raw(po, prefix, opt, buf, &has);
+  PetscErrorCode e = check_list_option(po, prefix, opt, *n, 0, lo, hi);
   if (e) return e;
-  if (has && (e = check_list(pre(po, prefix), opt, buf, *n, 0, lo, hi))) return e;
   if (po) return PetscOptionsRealArray_Private(po, opt, text, "", vals, n, set);
   return PetscOptionsGetRealArray(NULL, prefix, opt, vals, n, set);
 }

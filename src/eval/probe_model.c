@@ -92,13 +92,16 @@ int lie_probe_model_save(lie_probe p, const char *path) {
   H5E_BEGIN_TRY { f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
   H5E_END_TRY;
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create the probe file %s", tmp);
-  int err = write_file(f, p);
-  if (H5Fclose(f) < 0 && !err) err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "closing %s", tmp);
-  if (!err && rename(tmp, path) != 0)
-    err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", tmp, path);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(write_file(f, p));
+  herr_t closed = H5Fclose(f);
+  f = -1;
+  LIE_CHECK_GOTO(closed >= 0, LIE_ERR_HDF5, "closing %s", tmp);
+  LIE_CHECK_GOTO(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+done:
+  if (f >= 0) H5Fclose(f);
   if (err) unlink(tmp);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int read_vec(hid_t f, const char *path, const char *name, int rows, int cols, double *v) {
@@ -139,18 +142,19 @@ static int read_file(hid_t f, const char *path, lie_probe *out) {
   lie_probe p;
   LIE_CALL(lie_probe_model_create(kind, target, (int)dims[0], (int)dims[1], logt != 0, ckpt, &p));
   const int d = p->info.repr, m = p->info.outputs;
-  int err = read_vec(f, path, "feature_mean", d, 0, p->mu);
-  if (!err) err = read_vec(f, path, "feature_scale", d, 0, p->s);
-  if (!err) err = read_vec(f, path, "weights", d, m, p->W);
-  if (!err) err = read_vec(f, path, "bias", m, 0, p->b);
-  if (!err) err = read_vec(f, path, "target_scale", m, 0, p->a);
-  if (!err) err = read_vec(f, path, "target_shift", m, 0, p->c);
-  if (err) {
+  int err = LIE_OK;
+  LIE_CALL_GOTO(read_vec(f, path, "feature_mean", d, 0, p->mu));
+  LIE_CALL_GOTO(read_vec(f, path, "feature_scale", d, 0, p->s));
+  LIE_CALL_GOTO(read_vec(f, path, "weights", d, m, p->W));
+  LIE_CALL_GOTO(read_vec(f, path, "bias", m, 0, p->b));
+  LIE_CALL_GOTO(read_vec(f, path, "target_scale", m, 0, p->a));
+  LIE_CALL_GOTO(read_vec(f, path, "target_shift", m, 0, p->c));
+done:
+  if (err)
     lie_probe_destroy(&p);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
-  *out = p;
-  return LIE_OK;
+  else
+    *out = p;
+  return err;
 }
 
 int lie_probe_load(lie_ctx ctx, const char *path, lie_probe *out) {
@@ -216,14 +220,14 @@ int lie_probe_predict(lie_probe p, int n, int d, const float *z, double *y) {
   double rbuf[1024], *r = d <= 1024 ? rbuf : malloc(sizeof(double) * d);
   LIE_CHECK(r, LIE_ERR_MEM, "out of memory");
   int err = LIE_OK;
-  for (int i = 0; !err && i < n; i++) {
+  for (int i = 0; i < n; i++) {
     for (int k = 0; k < d; k++)
       r[k] = z[(size_t)i * d + k]; /* float -> double, as the probe reads embedding files */
-    err = lie_probe_predict_double(p, 1, d, r, y + (size_t)i * p->info.outputs);
+    LIE_CALL_GOTO(lie_probe_predict_double(p, 1, d, r, y + (size_t)i * p->info.outputs));
   }
+done:
   if (r != rbuf) free(r);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_probe_destroy(lie_probe *pp) {

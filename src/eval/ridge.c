@@ -152,16 +152,18 @@ int lie_ridge_fit(const lie_mat *X, const lie_mat *Y, double lambda, lie_ridge *
   LIE_CHECK(lambda >= 0 && isfinite(lambda), LIE_ERR_USAGE, "ridge: lambda must be >= 0 (got %g)", lambda);
   LIE_ALLOC(r, 1);
   int err = lie_ridge_eig_build(X, Y, NULL, X->rows, &r->e);
-  if (!err && !(r->Ws = malloc(sizeof(double) * (size_t)X->cols * Y->cols))) err = LIE_ERR_MEM;
-  if (err) {
-    lie_ridge_destroy(&r);
-    LIE_CHECK(err != LIE_ERR_MEM, LIE_ERR_MEM, "ridge: out of memory");
-    LIE_CALL(err);
-  }
+  LIE_CHECK_GOTO(err != LIE_ERR_MEM, LIE_ERR_MEM, "ridge: out of memory");
+  LIE_CALL_GOTO(err);
+  r->Ws = malloc(sizeof(double) * (size_t)X->cols * Y->cols);
+  LIE_CHECK_GOTO(r->Ws, LIE_ERR_MEM, "ridge: out of memory");
   r->lambda = lambda;
   lie_ridge_eig_weights(&r->e, lambda, r->Ws);
-  *model = r;
-  return LIE_OK;
+done:
+  if (err)
+    lie_ridge_destroy(&r);
+  else
+    *model = r;
+  return err;
 }
 
 int lie_ridge_predict(lie_ridge r, const lie_mat *X, lie_mat *Yhat) {

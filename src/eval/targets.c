@@ -88,37 +88,34 @@ static int read_scalar_target(hid_t g, const char *where, const char *name, int 
 /* ic_amp, ic_phase, ic_l (n, K) [and L (n)] -> Y (n, m) mode amplitudes [times L²]. */
 static int ic_target(hid_t g, const char *where, int scaled, int *n, int *m, double **Y) {
   double *amp = NULL, *ph = NULL, *L = NULL;
-  int *l = NULL, na, np, nl, nL = 0, ka, kp, kl, one, err;
+  int *l = NULL, na = 0, np, nl, nL = 0, ka, kp, kl, one, err = LIE_OK;
   *Y = NULL;
-  err = read_all(g, where, "ic_amp", H5T_NATIVE_DOUBLE, sizeof(double), &na, &ka, (void **)&amp);
-  if (!err) err = read_all(g, where, "ic_phase", H5T_NATIVE_DOUBLE, sizeof(double), &np, &kp, (void **)&ph);
-  if (!err) err = read_all(g, where, "ic_l", H5T_NATIVE_INT, sizeof(int), &nl, &kl, (void **)&l);
-  if (!err && scaled) err = read_all(g, where, "L", H5T_NATIVE_DOUBLE, sizeof(double), &nL, &one, (void **)&L);
-  if (!err && (np != na || nl != na || kp != ka || kl != ka || (scaled && (nL != na || one != 1)))) {
-    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__,
-                        "%s: ic_amp, ic_phase, ic_l%s have inconsistent shapes", where, scaled ? ", L" : "");
-  }
-  if (!err && *m <= 0) {
+  LIE_CALL_GOTO(read_all(g, where, "ic_amp", H5T_NATIVE_DOUBLE, sizeof(double), &na, &ka, (void **)&amp));
+  LIE_CALL_GOTO(read_all(g, where, "ic_phase", H5T_NATIVE_DOUBLE, sizeof(double), &np, &kp, (void **)&ph));
+  LIE_CALL_GOTO(read_all(g, where, "ic_l", H5T_NATIVE_INT, sizeof(int), &nl, &kl, (void **)&l));
+  if (scaled) LIE_CALL_GOTO(read_all(g, where, "L", H5T_NATIVE_DOUBLE, sizeof(double), &nL, &one, (void **)&L));
+  LIE_CHECK_GOTO(np == na && nl == na && kp == ka && kl == ka && (!scaled || (nL == na && one == 1)), LIE_ERR_FORMAT,
+                 "%s: ic_amp, ic_phase, ic_l%s have inconsistent shapes", where, scaled ? ", L" : "");
+  if (*m <= 0) {
     for (int i = 0; i < na * ka; i++)
       *m = l[i] > *m ? l[i] : *m;
-    if (*m <= 0) err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s/ic_l has no l >= 1", where);
+    LIE_CHECK_GOTO(*m > 0, LIE_ERR_FORMAT, "%s/ic_l has no l >= 1", where);
   }
-  if (!err && !(*Y = malloc(sizeof(double) * (size_t)na * *m)))
-    err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  for (int i = 0; !err && i < na; i++) {
+  if (!(*Y = malloc(sizeof(double) * (size_t)na * *m))) LIE_SET(LIE_ERR_MEM, "out of memory");
+  for (int i = 0; i < na; i++) {
     size_t o = (size_t)i * ka;
     lie_target_ic_modes(ka, amp + o, ph + o, l + o, *m, *Y + (size_t)i * *m);
     for (int q = 0; scaled && q < *m; q++)
       (*Y)[(size_t)i * *m + q] *= L[i] * L[i];
   }
+done:
   free(amp), free(ph), free(l), free(L);
   if (err) {
     free(*Y);
     *Y = NULL;
   }
   *n = na;
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_target_read(hid_t group, const char *where, const char *name, int *n, int *m, double **Y) {

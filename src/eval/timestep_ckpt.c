@@ -86,37 +86,41 @@ static int write_attrs(lie_step_job *j, hid_t f) {
   const char *names[LIE_STEP_NKEYS];
   long v[LIE_STEP_NKEYS];
   config_keys(j, names, v);
-  int err = lie_h5_attr_set_int(g, "version", LIE_STEP_CKPT_VERSION);
-  if (!err) err = lie_h5_attr_set_int(g, "step", j->step);
-  if (!err) err = lie_h5_attr_set_int(g, "epochs_done", j->epochs_done);
-  if (!err) err = lie_h5_attr_set_double(g, "epoch_loss", j->epoch_loss);
-  if (!err) err = lie_h5_attr_set_double(g, "first_loss", j->first_loss);
-  if (!err) err = lie_h5_attr_set_double(g, "last_loss", j->last_loss);
-  if (!err) err = lie_h5_attr_set_double(g, "best_valid", j->best_valid);
-  if (!err) err = lie_h5_attr_set_int(g, "best_epoch", j->best_epoch);
-  if (!err) err = lie_h5_attr_set_int(g, "optimizer_step", lie_nn_adamw_nsteps(j->opt));
-  if (!err) err = lie_h5_attr_set_string(g, "model", j->cfg->model);
-  if (!err) err = lie_h5_attr_set_string(g, "cond", lie_step_cond_name(j->cfg->cond));
-  if (!err) err = lie_h5_attr_set_string(g, "pde", j->pde);
-  for (int i = 0; !err && i < LIE_STEP_NKEYS; i++)
-    err = lie_h5_attr_set_int(g, names[i], v[i]);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "version", LIE_STEP_CKPT_VERSION));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "step", j->step));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "epochs_done", j->epochs_done));
+  LIE_CALL_GOTO(lie_h5_attr_set_double(g, "epoch_loss", j->epoch_loss));
+  LIE_CALL_GOTO(lie_h5_attr_set_double(g, "first_loss", j->first_loss));
+  LIE_CALL_GOTO(lie_h5_attr_set_double(g, "last_loss", j->last_loss));
+  LIE_CALL_GOTO(lie_h5_attr_set_double(g, "best_valid", j->best_valid));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "best_epoch", j->best_epoch));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "optimizer_step", lie_nn_adamw_nsteps(j->opt)));
+  LIE_CALL_GOTO(lie_h5_attr_set_string(g, "model", j->cfg->model));
+  LIE_CALL_GOTO(lie_h5_attr_set_string(g, "cond", lie_step_cond_name(j->cfg->cond)));
+  LIE_CALL_GOTO(lie_h5_attr_set_string(g, "pde", j->pde));
+  for (int i = 0; i < LIE_STEP_NKEYS; i++)
+    LIE_CALL_GOTO(lie_h5_attr_set_int(g, names[i], v[i]));
+done:
   H5Gclose(g);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int save_rank0(lie_step_job *j, const char *stage, const char *path) {
   hid_t f = H5Fcreate(stage, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create checkpoint %s", stage);
-  int err = lie_h5_stamp(f, j->pde);
-  if (!err) err = write_nets(j, f);
-  if (!err) err = write_attrs(j, f);
-  if (H5Fclose(f) < 0 && !err) err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "closing %s", stage);
-  if (!err && rename(stage, path) != 0)
-    err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", stage, path);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_h5_stamp(f, j->pde));
+  LIE_CALL_GOTO(write_nets(j, f));
+  LIE_CALL_GOTO(write_attrs(j, f));
+  herr_t closed = H5Fclose(f);
+  f = -1;
+  LIE_CHECK_GOTO(closed >= 0, LIE_ERR_HDF5, "closing %s", stage);
+  LIE_CHECK_GOTO(rename(stage, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", stage, path);
+done:
+  if (f >= 0) H5Fclose(f);
   if (err) unlink(stage);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_step_ckpt_save(lie_step_job *j, const char *path) {
@@ -127,7 +131,7 @@ int lie_step_ckpt_save(lie_step_job *j, const char *path) {
   int err = j->rank == 0 ? save_rank0(j, stage, path) : 0, all = 0;
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!all, LIE_ERR_IO, "checkpoint %s was not written (error on rank 0)", path);
   return LIE_OK;
 }
@@ -157,27 +161,39 @@ static int check_config(lie_step_job *j, hid_t g, const char *path) {
   return LIE_OK;
 }
 
-static int read_state(lie_step_job *j, hid_t f, const char *path) {
-  size_t np, nb, ncp, n;
-  float *v, *m;
+/* /timestep's attributes: the configuration (must match) and the training progress. */
+static int read_attrs(lie_step_job *j, hid_t f, const char *path, long *optimizer_step) {
   double d;
   hid_t g = H5Gopen2(f, "timestep", H5P_DEFAULT);
   LIE_CHECK(g >= 0, LIE_ERR_USAGE, "-step_ckpt %s exists but is not a liereg timestep checkpoint (no /timestep)", path);
-  int err = check_config(j, g, path);
-  if (!err) err = lie_h5_attr_get_double(g, "step", &d), j->step = (long)d;
-  if (!err) err = lie_h5_attr_get_double(g, "epochs_done", &d), j->epochs_done = (int)d;
-  if (!err) err = lie_h5_attr_get_double(g, "epoch_loss", &j->epoch_loss);
-  if (!err) err = lie_h5_attr_get_double(g, "first_loss", &j->first_loss);
-  if (!err) err = lie_h5_attr_get_double(g, "last_loss", &j->last_loss);
-  if (!err) err = lie_h5_attr_get_double(g, "best_valid", &j->best_valid);
-  if (!err) err = lie_h5_attr_get_double(g, "best_epoch", &d), j->best_epoch = (int)d;
-  if (!err) err = lie_h5_attr_get_double(g, "optimizer_step", &d);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(check_config(j, g, path));
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "step", &d));
+  j->step = (long)d;
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "epochs_done", &d));
+  j->epochs_done = (int)d;
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "epoch_loss", &j->epoch_loss));
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "first_loss", &j->first_loss));
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "last_loss", &j->last_loss));
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "best_valid", &j->best_valid));
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "best_epoch", &d));
+  j->best_epoch = (int)d;
+  LIE_CALL_GOTO(lie_h5_attr_get_double(g, "optimizer_step", &d));
+  *optimizer_step = (long)d;
+done:
   H5Gclose(g);
-  LIE_CALL(err);
+  return err;
+}
+
+static int read_state(lie_step_job *j, hid_t f, const char *path) {
+  size_t np, nb, ncp, n;
+  float *v, *m;
+  long nsteps = 0;
+  LIE_CALL(read_attrs(j, f, path, &nsteps));
   LIE_CALL(lie_nn_state_read(j->net, f, "", LIE_NN_STATE_ALL));
   LIE_CALL(lie_nn_state_read(j->cnet, f, "", LIE_NN_STATE_PARAMS));
-  LIE_CALL(lie_nn_adamw_set_nsteps(j->opt, (long)d));
-  LIE_CALL(lie_nn_adamw_set_nsteps(j->copt, (long)d));
+  LIE_CALL(lie_nn_adamw_set_nsteps(j->opt, nsteps));
+  LIE_CALL(lie_nn_adamw_set_nsteps(j->copt, nsteps));
   lie_nn_net_params(j->net, &np);
   lie_nn_net_buffers(j->net, &nb);
   lie_nn_net_params(j->cnet, &ncp);

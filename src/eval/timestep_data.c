@@ -30,47 +30,47 @@ static int read_grid(lie_dataset1d ds, lie_step_split *s, int i, double *u, doub
 }
 
 static int load_all(lie_dataset1d ds, lie_step_split *s) {
-  double *u, *t, *x;
+  double *u = NULL, *t = NULL, *x = NULL;
+  int err = LIE_OK;
   LIE_ALLOC(s->u, (size_t)s->n * s->nt * s->nx);
   LIE_ALLOC(s->dx, s->n);
   LIE_ALLOC(s->dt, s->n);
-  LIE_ALLOC(u, (size_t)s->nt * s->nx);
-  LIE_ALLOC(t, s->nt);
-  LIE_ALLOC(x, s->nx);
-  int err = LIE_OK;
-  for (int i = 0; !err && i < s->n; i++)
-    err = read_grid(ds, s, i, u, t, x);
+  LIE_ALLOC_GOTO(u, (size_t)s->nt * s->nx);
+  LIE_ALLOC_GOTO(t, s->nt);
+  LIE_ALLOC_GOTO(x, s->nx);
+  for (int i = 0; i < s->n; i++)
+    LIE_CALL_GOTO(read_grid(ds, s, i, u, t, x));
+done:
   free(u), free(t), free(x);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* NS: frame k of trajectory i = [smoke | vx | vy], each (nx, ny) row-major as stored; the
  * reader refuses NaN/Inf itself, naming the trajectory and dataset. */
 static int load_all_ns(lie_datasetns ds, lie_step_split *s) {
   const size_t P = (size_t)s->nx * s->ny, m = (size_t)s->nt * P;
-  double *f[3], *t, *x;
+  double *f[3] = {NULL, NULL, NULL}, *t = NULL, *x = NULL;
+  int err = LIE_OK;
   LIE_ALLOC(s->u, (size_t)s->n * s->nt * s->fs);
   LIE_ALLOC(s->dx, s->n);
   LIE_ALLOC(s->dt, s->n);
   for (int c = 0; c < 3; c++)
-    LIE_ALLOC(f[c], m);
-  LIE_ALLOC(t, s->nt);
-  LIE_ALLOC(x, s->nx);
-  int err = LIE_OK;
-  for (int i = 0; !err && i < s->n; i++) {
-    err = lie_datasetns_read(ds, i, f[0], f[1], f[2], t, x, NULL);
-    for (int k = 0; !err && k < s->nt; k++)
+    LIE_ALLOC_GOTO(f[c], m);
+  LIE_ALLOC_GOTO(t, s->nt);
+  LIE_ALLOC_GOTO(x, s->nx);
+  for (int i = 0; i < s->n; i++) {
+    LIE_CALL_GOTO(lie_datasetns_read(ds, i, f[0], f[1], f[2], t, x, NULL));
+    for (int k = 0; k < s->nt; k++)
       for (int c = 0; c < 3; c++)
         for (size_t q = 0; q < P; q++)
           s->u[((size_t)i * s->nt + k) * s->fs + c * P + q] = (float)f[c][k * P + q];
-    if (!err) s->dx[i] = (float)(x[1] - x[0]), s->dt[i] = (float)(t[1] - t[0]);
+    s->dx[i] = (float)(x[1] - x[0]), s->dt[i] = (float)(t[1] - t[0]);
   }
+done:
   for (int c = 0; c < 3; c++)
     free(f[c]);
   free(t), free(x);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* The PDE of the run: the root attribute "pde" of the files that have one (LPSDA's and
@@ -91,28 +91,30 @@ static int load_1d(lie_step_job *j, const char *path, const char *mode, lie_step
   lie_dataset1d ds = NULL;
   LIE_CALL(lie_dataset1d_open(j->ctx, path, mode, NULL, &ds));
   snprintf(s->mode, sizeof s->mode, "%s", lie_dataset1d_mode(ds));
-  int err = lie_dataset1d_sizes(ds, &s->n, &s->nt, &s->nx);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_dataset1d_sizes(ds, &s->n, &s->nt, &s->nx));
   s->ny = s->nf = 1, s->fs = (size_t)s->nx;
-  if (!err) err = file_pde(j, lie_dataset1d_file(ds), path);
-  if (!err && s->nx < 2) err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: nx = %d", path, s->nx);
-  if (!err) err = load_all(ds, s);
+  LIE_CALL_GOTO(file_pde(j, lie_dataset1d_file(ds), path));
+  LIE_CHECK_GOTO(s->nx >= 2, LIE_ERR_FORMAT, "%s: nx = %d", path, s->nx);
+  LIE_CALL_GOTO(load_all(ds, s));
+done:
   lie_dataset1d_close(&ds);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int load_ns(lie_step_job *j, const char *path, const char *mode, lie_step_split *s) {
   lie_datasetns ds = NULL;
   LIE_CALL(lie_datasetns_open(j->ctx, path, mode, &ds));
   snprintf(s->mode, sizeof s->mode, "%s", lie_datasetns_mode(ds));
-  int err = lie_datasetns_sizes(ds, &s->n, &s->nt, &s->nx, &s->ny);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_datasetns_sizes(ds, &s->n, &s->nt, &s->nx, &s->ny));
   s->nf = 3, s->fs = (size_t)3 * s->nx * s->ny;
-  if (!err) err = file_pde(j, lie_datasetns_file(ds), path);
-  if (!err && !j->pde[0]) snprintf(j->pde, sizeof j->pde, "ns");
-  if (!err) err = load_all_ns(ds, s);
+  LIE_CALL_GOTO(file_pde(j, lie_datasetns_file(ds), path));
+  if (!j->pde[0]) snprintf(j->pde, sizeof j->pde, "ns");
+  LIE_CALL_GOTO(load_all_ns(ds, s));
+done:
   lie_datasetns_close(&ds);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_step_split_load(lie_step_job *j, const char *path, const char *mode, lie_step_split *s) {
@@ -160,30 +162,26 @@ static int truth_vectors(lie_step_job *j, lie_step_split *s) {
   int err = LIE_OK;
   if (!strcmp(j->pde, "burgers")) {
     j->d = 1;
-    err = read_param(j, s, "nu", v);
-    for (int i = 0; !err && i < s->n; i++) {
-      if (!(v[i] > 0))
-        err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s:/%s/nu[%d] = %g (must be > 0)", s->path,
-                            s->mode, i, v[i]);
-      else
-        s->cond[i] = log(v[i]);
+    LIE_CALL_GOTO(read_param(j, s, "nu", v));
+    for (int i = 0; i < s->n; i++) {
+      LIE_CHECK_GOTO(v[i] > 0, LIE_ERR_FORMAT, "%s:/%s/nu[%d] = %g (must be > 0)", s->path, s->mode, i, v[i]);
+      s->cond[i] = log(v[i]);
     }
   } else if (!strcmp(j->pde, "ks") || !strcmp(j->pde, "kdv")) {
     j->d = 2;
-    err = read_param(j, s, "L", v);
-    for (int i = 0; !err && i < s->n; i++)
+    LIE_CALL_GOTO(read_param(j, s, "L", v));
+    for (int i = 0; i < s->n; i++)
       s->cond[2 * i] = v[i], s->cond[2 * i + 1] = s->dt[i];
   } else if (s->nf == 3) {
     j->d = 1;
-    err = read_param(j, s, "buo_y", v);
-    for (int i = 0; !err && i < s->n; i++)
+    LIE_CALL_GOTO(read_param(j, s, "buo_y", v));
+    for (int i = 0; i < s->n; i++)
       s->cond[i] = v[i];
   } else
-    err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
-                        "-step_cond truth: no true parameters are known for %s data (%s)", j->pde, s->path);
+    LIE_SET(LIE_ERR_USAGE, "-step_cond truth: no true parameters are known for %s data (%s)", j->pde, s->path);
+done:
   free(v);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* ---------------------------------------------------------------- ssl */
@@ -237,52 +235,57 @@ static int encode_block(step_encoder *e, int first, int count, double *r) {
   int C, H, W;
   LIE_CALL(lie_ssl_model_input_shape(&e->st.model, &C, &H, &W));
   size_t in = (size_t)C * H * W;
-  float *x, *z;
-  LIE_ALLOC(x, (size_t)e->batch * in);
-  LIE_ALLOC(z, (size_t)e->batch * e->Dr);
+  float *x = NULL, *z = NULL;
   lie_aug_cfg aug;
   memset(&aug, 0, sizeof aug);
-  int err = lie_aug_mode_from_name(e->st.aug_mode, &aug.mode);
-  for (int b0 = 0; !err && b0 < count; b0 += e->batch) {
+  int err = LIE_OK;
+  LIE_ALLOC_GOTO(x, (size_t)e->batch * in);
+  LIE_ALLOC_GOTO(z, (size_t)e->batch * e->Dr);
+  LIE_CALL_GOTO(lie_aug_mode_from_name(e->st.aug_mode, &aug.mode));
+  for (int b0 = 0; b0 < count; b0 += e->batch) {
     int nb = count - b0 < e->batch ? count - b0 : e->batch;
     memset(x, 0, (size_t)e->batch * in * sizeof(float));
-    for (int i = 0; !err && i < nb; i++)
-      err = lie_ssl_data_plain(e->data, &aug, &e->st.model, first + b0 + i, x + i * in);
-    if (!err) err = lie_nn_net_forward(e->net, x, 0);
-    if (!err) err = lie_nn_net_get_activation(e->net, e->repr, z);
-    for (size_t k = 0; !err && k < (size_t)nb * e->Dr; k++)
+    for (int i = 0; i < nb; i++)
+      LIE_CALL_GOTO(lie_ssl_data_plain(e->data, &aug, &e->st.model, first + b0 + i, x + i * in));
+    LIE_CALL_GOTO(lie_nn_net_forward(e->net, x, 0));
+    LIE_CALL_GOTO(lie_nn_net_get_activation(e->net, e->repr, z));
+    for (size_t k = 0; k < (size_t)nb * e->Dr; k++)
       r[(size_t)b0 * e->Dr + k] = z[k];
   }
+done:
   free(x), free(z);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
+}
+
+/* This rank's share of the representations, into s->cond (allocated for all n rows); sets j->d. */
+static int ssl_vectors_local(lie_step_job *j, lie_step_split *s) {
+  step_encoder e;
+  memset(&e, 0, sizeof e);
+  int err = LIE_OK, first = (int)((long)s->n * j->rank / j->P), cnt = (int)((long)s->n * (j->rank + 1) / j->P) - first;
+  LIE_CALL_GOTO(encoder_open(j, s, &e));
+  LIE_CHECK_GOTO(!j->d || j->d == e.Dr, LIE_ERR_INTERNAL, "Dr changed");
+  j->d = e.Dr;
+  free(s->cond);
+  s->cond = calloc((size_t)s->n * e.Dr + 1, sizeof(double));
+  LIE_CHECK_GOTO(s->cond, LIE_ERR_MEM, "out of memory");
+  LIE_CALL_GOTO(encode_block(&e, first, cnt, s->cond + (size_t)first * e.Dr));
+done:
+  lie_nn_net_destroy(&e.net);
+  lie_ssl_data_close(&e.data);
+  return err;
 }
 
 static int ssl_vectors(lie_step_job *j, lie_step_split *s) {
-  step_encoder e;
-  memset(&e, 0, sizeof e);
-  int err = encoder_open(j, s, &e);
-  if (!err && j->d && j->d != e.Dr) err = lie_error_set(LIE_ERR_INTERNAL, __FILE__, __LINE__, __func__, "Dr changed");
-  if (!err) {
-    j->d = e.Dr;
-    free(s->cond);
-    s->cond = calloc((size_t)s->n * e.Dr + 1, sizeof(double));
-    if (!s->cond) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  }
-  int first = (int)((long)s->n * j->rank / j->P), cnt = (int)((long)s->n * (j->rank + 1) / j->P) - first;
-  if (!err) err = encode_block(&e, first, cnt, s->cond + (size_t)first * e.Dr);
-  lie_nn_net_destroy(&e.net);
-  lie_ssl_data_close(&e.data);
-  int any = 0;
+  int err = ssl_vectors_local(j, s), any = 0;
   MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!any, LIE_ERR_IO, "the ssl representation failed on another rank");
   int *counts, *displs;
   LIE_ALLOC(counts, j->P);
   LIE_ALLOC(displs, j->P);
   for (int r = 0; r < j->P; r++) {
     int f = (int)((long)s->n * r / j->P);
-    counts[r] = ((int)((long)s->n * (r + 1) / j->P) - f) * e.Dr, displs[r] = f * e.Dr;
+    counts[r] = ((int)((long)s->n * (r + 1) / j->P) - f) * j->d, displs[r] = f * j->d;
   }
   int m = MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, s->cond, counts, displs, MPI_DOUBLE, lie_ctx_comm(j->ctx));
   free(counts), free(displs);

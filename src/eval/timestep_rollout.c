@@ -81,15 +81,16 @@ static int rollout_block(lie_step_job *j, const lie_step_split *s, int first, in
                          double *mse) {
   const int nsteps = nw * j->F;
   float *wbuf;
-  LIE_ALLOC(wbuf, (size_t)j->nlocal * j->H * j->fs);
   int err = LIE_OK;
-  for (int b0 = 0; !err && b0 < cnt; b0 += j->nlocal) {
+  LIE_ALLOC(wbuf, (size_t)j->nlocal * j->H * j->fs);
+  for (int b0 = 0; b0 < cnt; b0 += j->nlocal) {
     int nb = cnt - b0 < j->nlocal ? cnt - b0 : j->nlocal;
-    err = rollout_chunk(j, s, first + b0, nb, t0, nw, wbuf, nmse + (size_t)b0 * nsteps, mse + (size_t)b0 * nsteps);
+    LIE_CALL_GOTO(
+        rollout_chunk(j, s, first + b0, nb, t0, nw, wbuf, nmse + (size_t)b0 * nsteps, mse + (size_t)b0 * nsteps));
   }
+done:
   free(wbuf);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int gather_rows(lie_step_job *j, int n, int width, double *all) {
@@ -109,17 +110,16 @@ static int gather_rows(lie_step_job *j, int n, int width, double *all) {
 /* Per-trajectory sums, their means and bootstrap stds, and the per-step NMSE curve. */
 static int summarise(lie_step_job *j, const lie_step_split *s, int nsteps, const double *nmse, const double *mse,
                      double *mse_sum, lie_step_result *res) {
-  double *tn, *tm;
-  LIE_ALLOC(tn, s->n);
-  LIE_ALLOC(tm, s->n);
-  double mean_m = 0;
+  double *tn = NULL, *tm = NULL, mean_m = 0;
+  int err = LIE_OK;
+  LIE_ALLOC_GOTO(tn, s->n);
+  LIE_ALLOC_GOTO(tm, s->n);
   for (int i = 0; i < s->n; i++) {
     tn[i] = tm[i] = 0;
     for (int k = 0; k < nsteps; k++)
       tn[i] += nmse[(size_t)i * nsteps + k], tm[i] += mse[(size_t)i * nsteps + k];
     mean_m += tm[i] / s->n;
   }
-  int err = LIE_OK;
   if (mse_sum) *mse_sum = mean_m;
   if (res) {
     double bm;
@@ -128,19 +128,18 @@ static int summarise(lie_step_job *j, const lie_step_split *s, int nsteps, const
     res->rollout_nmse = 0;
     for (int i = 0; i < s->n; i++)
       res->rollout_nmse += tn[i] / s->n;
-    err = lie_step_bootstrap(tn, s->n, j->cfg->nboot, j->cfg->seed, &bm, &res->rollout_nmse_std);
-    if (!err) err = lie_step_bootstrap(tm, s->n, j->cfg->nboot, j->cfg->seed, &bm, &res->rollout_mse_std);
+    LIE_CALL_GOTO(lie_step_bootstrap(tn, s->n, j->cfg->nboot, j->cfg->seed, &bm, &res->rollout_nmse_std));
+    LIE_CALL_GOTO(lie_step_bootstrap(tm, s->n, j->cfg->nboot, j->cfg->seed, &bm, &res->rollout_mse_std));
     free(res->nmse_per_step);
     res->nmse_per_step = calloc((size_t)nsteps, sizeof(double));
-    if (!err && !res->nmse_per_step)
-      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory (%d steps)", nsteps);
-    for (int k = 0; !err && k < nsteps; k++)
+    LIE_CHECK_GOTO(res->nmse_per_step, LIE_ERR_MEM, "out of memory (%d steps)", nsteps);
+    for (int k = 0; k < nsteps; k++)
       for (int i = 0; i < s->n; i++)
         res->nmse_per_step[k] += nmse[(size_t)i * nsteps + k] / s->n;
   }
+done:
   free(tn), free(tm);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_step_rollout(lie_step_job *j, const lie_step_split *s, int t0, double *mse_sum, lie_step_result *res) {
@@ -148,23 +147,22 @@ int lie_step_rollout(lie_step_job *j, const lie_step_split *s, int t0, double *m
   LIE_CHECK(nw >= 1, LIE_ERR_USAGE, "%s: %d frames are too few for a rollout from frame %d with history %d, future %d",
             s->path, s->nt, t0, j->H, j->F);
   int first = (int)((long)s->n * j->rank / j->P), cnt = (int)((long)s->n * (j->rank + 1) / j->P) - first;
-  double *nmse, *mse;
-  LIE_ALLOC(nmse, (size_t)s->n * nsteps);
-  LIE_ALLOC(mse, (size_t)s->n * nsteps);
+  double *nmse = NULL, *mse = NULL;
+  int err = LIE_OK, any = 0;
+  LIE_ALLOC_GOTO(nmse, (size_t)s->n * nsteps);
+  LIE_ALLOC_GOTO(mse, (size_t)s->n * nsteps);
   PetscLogEventBegin(lie_events.eval, 0, 0, 0, 0);
-  int err = rollout_block(j, s, first, cnt, t0, nw, nmse + (size_t)first * nsteps, mse + (size_t)first * nsteps),
-      any = 0;
+  int mine = rollout_block(j, s, first, cnt, t0, nw, nmse + (size_t)first * nsteps, mse + (size_t)first * nsteps);
   PetscLogEventEnd(lie_events.eval, 0, 0, 0, 0);
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  if (!err && any) err = lie_error_set(LIE_ERR_STATE, __FILE__, __LINE__, __func__, "rollout failed on another rank");
-  if (!err) err = gather_rows(j, s->n, nsteps, nmse);
-  if (!err) err = gather_rows(j, s->n, nsteps, mse);
-  if (!err && !lie_all_finite(nmse, (size_t)s->n * nsteps))
-    err = lie_error_set(LIE_ERR_NUMERIC, __FILE__, __LINE__, __func__,
-                        "the rollout on %s diverged (non-finite predictions, or a frame that is zero everywhere)",
-                        s->path);
-  if (!err) err = summarise(j, s, nsteps, nmse, mse, mse_sum, res);
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
+  LIE_CALL_GOTO(mine);
+  LIE_CHECK_GOTO(!any, LIE_ERR_STATE, "rollout failed on another rank");
+  LIE_CALL_GOTO(gather_rows(j, s->n, nsteps, nmse));
+  LIE_CALL_GOTO(gather_rows(j, s->n, nsteps, mse));
+  LIE_CHECK_GOTO(lie_all_finite(nmse, (size_t)s->n * nsteps), LIE_ERR_NUMERIC,
+                 "the rollout on %s diverged (non-finite predictions, or a frame that is zero everywhere)", s->path);
+  LIE_CALL_GOTO(summarise(j, s, nsteps, nmse, mse, mse_sum, res));
+done:
   free(nmse), free(mse);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

@@ -73,19 +73,19 @@ int lie_encoder_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_encoder *
   LIE_ALLOC(e, 1);
   e->ctx = ctx, e->max_batch = max_batch, e->threads = 1;
   snprintf(e->ckpt, sizeof e->ckpt, "%s", ckpt);
-  int err = lie_pretrain_ckpt_read_state(ctx, ckpt, &e->st);
-  if (!err) {
-    default_time(e);
-    int saved = threads_enter(e);
-    err = build(e);
-    threads_leave(saved);
-  }
-  if (err) {
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_pretrain_ckpt_read_state(ctx, ckpt, &e->st));
+  default_time(e);
+  int saved = threads_enter(e);
+  int built = build(e);
+  threads_leave(saved);
+  LIE_CALL_GOTO(built);
+done:
+  if (err)
     lie_encoder_destroy(&e);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
-  *out = e;
-  return LIE_OK;
+  else
+    *out = e;
+  return err;
 }
 
 int lie_encoder_get_info(lie_encoder e, lie_encoder_info *info) {
@@ -137,13 +137,13 @@ static int check_batch(lie_encoder e, int n, int nt, const float *z) {
 /* Forward of the first n rows of e->x (the rest zero) -> z (n, Dr). */
 static int forward(lie_encoder e, int n, float *z) {
   memset(e->x + (size_t)n * e->in_numel, 0, (size_t)(e->max_batch - n) * e->in_numel * sizeof(float));
-  int saved = threads_enter(e);
-  int err = lie_nn_net_forward(e->net, e->x, 0);
-  if (!err) err = lie_nn_net_get_activation(e->net, e->repr_id, e->r);
-  threads_leave(saved);
-  LIE_CALL(err);
+  int saved = threads_enter(e), err = LIE_OK;
+  LIE_CALL_GOTO(lie_nn_net_forward(e->net, e->x, 0));
+  LIE_CALL_GOTO(lie_nn_net_get_activation(e->net, e->repr_id, e->r));
   memcpy(z, e->r, (size_t)n * e->Dr * sizeof(float));
-  return LIE_OK;
+done:
+  threads_leave(saved);
+  return err;
 }
 
 int lie_encoder_embed(lie_encoder e, int n, int nt, int nx, const double *u, double t0, double L, float *z) {

@@ -35,23 +35,25 @@ static int attr_long(hid_t g, const char *path, const char *name, long lo, long 
 static int read_config(lie_stepper s, hid_t f) {
   lie_step_job *j = &s->j;
   char cond[32];
-  long H, F, c, d, nx, width;
+  long H = 0, F = 0, c = 0, d = 0, nx = 0, width = 0;
   LIE_CHECK(H5Lexists(f, "timestep", H5P_DEFAULT) > 0, LIE_ERR_FORMAT,
             "%s is not a liereg timestep checkpoint (no /timestep; written by liereg timestep -step_ckpt)", s->path);
   hid_t g;
   LIE_H5(g = H5Gopen2(f, "timestep", H5P_DEFAULT));
-  int err = lie_h5_attr_get_string(g, "model", s->cfg.model, sizeof s->cfg.model);
-  if (!err) err = lie_h5_attr_get_string(g, "cond", cond, sizeof cond);
-  if (!err) err = lie_h5_attr_get_string(g, "pde", j->pde, sizeof j->pde);
-  if (!err) err = attr_long(g, s->path, "history", 1, 4096, &H);
-  if (!err) err = attr_long(g, s->path, "future", 1, 4096, &F);
-  if (!err) err = attr_long(g, s->path, "cond_channels", 0, 4096, &c);
-  if (!err) err = attr_long(g, s->path, "cond_dim", 0, 1024, &d);
-  if (!err) err = attr_long(g, s->path, "nx", 2, 1 << 20, &nx);
-  if (!err) err = attr_long(g, s->path, "width", 0, 1 << 16, &width);
-  if (!err) err = lie_step_cond_from_name(cond, &s->cfg.cond);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_h5_attr_get_string(g, "model", s->cfg.model, sizeof s->cfg.model));
+  LIE_CALL_GOTO(lie_h5_attr_get_string(g, "cond", cond, sizeof cond));
+  LIE_CALL_GOTO(lie_h5_attr_get_string(g, "pde", j->pde, sizeof j->pde));
+  LIE_CALL_GOTO(attr_long(g, s->path, "history", 1, 4096, &H));
+  LIE_CALL_GOTO(attr_long(g, s->path, "future", 1, 4096, &F));
+  LIE_CALL_GOTO(attr_long(g, s->path, "cond_channels", 0, 4096, &c));
+  LIE_CALL_GOTO(attr_long(g, s->path, "cond_dim", 0, 1024, &d));
+  LIE_CALL_GOTO(attr_long(g, s->path, "nx", 2, 1 << 20, &nx));
+  LIE_CALL_GOTO(attr_long(g, s->path, "width", 0, 1 << 16, &width));
+  LIE_CALL_GOTO(lie_step_cond_from_name(cond, &s->cfg.cond));
+done:
   H5Gclose(g);
-  LIE_CALL(err);
+  if (err) return err;
   j->H = (int)H, j->F = (int)F, j->c = (int)c, j->d = (int)d, j->din = d > 0 ? (int)d : 1, j->nx = (int)nx;
   /* 1D steppers only: one field per frame (the NS unet takes smoke, vx, vy) */
   LIE_CHECK(strcmp(j->pde, "ns") != 0, LIE_ERR_USAGE, "%s: Navier-Stokes steppers are not in the inference API yet",
@@ -95,6 +97,12 @@ static int build(lie_stepper s, hid_t f, int max_batch) {
   return LIE_OK;
 }
 
+static int read_and_build(lie_stepper s, hid_t f, int max_batch) {
+  LIE_CALL(read_config(s, f));
+  LIE_CALL(build(s, f, max_batch));
+  return LIE_OK;
+}
+
 static int threads_enter(int n) {
   int saved = 1;
 #ifdef _OPENMP
@@ -115,29 +123,27 @@ int lie_stepper_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_stepper *
   H5E_END_TRY;
   LIE_CHECK(f >= 0, LIE_ERR_FORMAT, "%s is not an HDF5 file (a stepper checkpoint is written by liereg timestep)",
             ckpt);
+  int err = LIE_OK;
   lie_stepper s = calloc(1, sizeof *s);
-  int err = s ? LIE_OK : LIE_ERR_MEM;
-  if (s) {
-    lie_step_cfg_default(&s->cfg);
-    s->cfg.backend = lie_nn_backend_default(), s->cfg.threads = 0; /* ours, set around each call */
-    s->threads = 1, s->j.ctx = ctx;
-    snprintf(s->path, sizeof s->path, "%s", ckpt);
-    int saved = threads_enter(1);
-    H5E_BEGIN_TRY {
-      err = read_config(s, f);
-      if (!err) err = build(s, f, max_batch);
-    }
-    H5E_END_TRY;
-    lie_nn_set_threads(saved);
-  }
+  LIE_CHECK_GOTO(s, LIE_ERR_MEM, "out of memory");
+  lie_step_cfg_default(&s->cfg);
+  s->cfg.backend = lie_nn_backend_default(), s->cfg.threads = 0; /* ours, set around each call */
+  s->threads = 1, s->j.ctx = ctx;
+  snprintf(s->path, sizeof s->path, "%s", ckpt);
+  int saved = threads_enter(1);
+  /* no goto inside: H5E_END_TRY restores HDF5's error printing */
+  H5E_BEGIN_TRY { err = read_and_build(s, f, max_batch); }
+  H5E_END_TRY;
+  lie_nn_set_threads(saved);
+  LIE_CHECK_GOTO(err != LIE_ERR_MEM, LIE_ERR_MEM, "out of memory");
+  LIE_CALL_GOTO(err);
+done:
   H5Fclose(f);
-  if (err) {
+  if (err)
     lie_stepper_destroy(&s);
-    LIE_CHECK(err != LIE_ERR_MEM, LIE_ERR_MEM, "out of memory");
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
-  *out = s;
-  return LIE_OK;
+  else
+    *out = s;
+  return err;
 }
 
 int lie_stepper_get_info(lie_stepper s, lie_stepper_info *info) {

@@ -32,33 +32,28 @@ int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const fl
                                   const float *beta, float *run_mean, float *run_var, int B, int C, int HW,
                                   float momentum, float eps, lie_nn_reduce_fn reduce, void *user) {
   double *buf;
+  int err = LIE_OK;
   LIE_ALLOC(buf, 2 * (size_t)C + 1);
   double *m = buf + 1, *ss = buf + 1 + C;
   buf[0] = (double)B * HW;
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
     m[c] = chan_sum(inp, B, C, HW, c);
-  int err = reduce(buf, C + 1, user);
+  LIE_CALL_GOTO(reduce(buf, C + 1, user));
   const double N = buf[0];
-  for (int c = 0; !err && c < C; c++)
+  for (int c = 0; c < C; c++)
     m[c] /= N;
-  if (!err) {
 #pragma omp parallel for schedule(static)
-    for (int c = 0; c < C; c++) {
-      double s = 0.0, mc = m[c];
-      for (int b = 0; b < B; b++) {
-        const float *x = inp + ((size_t)b * C + c) * HW;
-        for (int i = 0; i < HW; i++)
-          s += (x[i] - mc) * (x[i] - mc);
-      }
-      ss[c] = s;
+  for (int c = 0; c < C; c++) {
+    double s = 0.0, mc = m[c];
+    for (int b = 0; b < B; b++) {
+      const float *x = inp + ((size_t)b * C + c) * HW;
+      for (int i = 0; i < HW; i++)
+        s += (x[i] - mc) * (x[i] - mc);
     }
-    err = reduce(ss, C, user);
+    ss[c] = s;
   }
-  if (err) {
-    free(buf);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
+  LIE_CALL_GOTO(reduce(ss, C, user));
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
     double v = ss[c] / N, rs = 1.0 / sqrt(v + eps);
@@ -74,8 +69,9 @@ int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const fl
         y[i] = (float)((x[i] - mc) * rs * g + bt);
     }
   }
+done:
   free(buf);
-  return LIE_OK;
+  return err;
 }
 
 // dout (B,C,HW) -> dinp (B,C,HW) +=, dgamma (C) += local, dbeta (C) += local
@@ -84,6 +80,7 @@ int lie_nn_batchnorm_backward_sync(float *dinp, float *dgamma, float *dbeta, con
                                    const float *mean, const float *rstd, const float *gamma, int B, int C, int HW,
                                    lie_nn_reduce_fn reduce, void *user) {
   double *buf;
+  int err = LIE_OK;
   LIE_ALLOC(buf, 2 * (size_t)C + 1);
   double *sdy = buf + 1, *sdyx = buf + 1 + C;
   buf[0] = (double)B * HW;
@@ -102,11 +99,8 @@ int lie_nn_batchnorm_backward_sync(float *dinp, float *dgamma, float *dbeta, con
     if (dgamma) dgamma[c] += (float)bx;
     if (dbeta) dbeta[c] += (float)a;
   }
-  int err = dinp ? reduce(buf, 2 * C + 1, user) : 0;
-  if (err || !dinp) {
-    free(buf);
-    return err ? lie_error_trace(err, __FILE__, __LINE__, __func__) : LIE_OK;
-  }
+  if (!dinp) goto done; /* parameter gradients only: nothing to reduce */
+  LIE_CALL_GOTO(reduce(buf, 2 * C + 1, user));
   const double N = buf[0];
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
@@ -121,6 +115,7 @@ int lie_nn_batchnorm_backward_sync(float *dinp, float *dgamma, float *dbeta, con
       }
     }
   }
+done:
   free(buf);
-  return LIE_OK;
+  return err;
 }

@@ -133,23 +133,25 @@ static int write_file(lie_nn_net net, lie_nn_adamw opt, hid_t f) {
   return LIE_OK;
 }
 
-/* Rank 0 writes PATH.tmp and renames it, so a killed run never leaves a partial checkpoint. */
-int lie_nn_checkpoint_save(lie_nn_net net, lie_nn_adamw opt, const char *path) {
+/* Rank 0's part: PATH.tmp, renamed when complete, so a killed run never leaves a partial
+ * checkpoint. */
+static int save_rank0(lie_nn_net net, lie_nn_adamw opt, const char *path) {
+  lie_output o;
   int err = LIE_OK;
-  if (lie_ctx_rank(net->ctx) == 0) {
-    lie_output o;
-    err = lie_output_temp(&o, path);
-    hid_t f = err ? -1 : H5Fcreate(o.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (!err && f < 0)
-      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot create checkpoint %s", o.tmp);
-    if (!err) err = write_file(net, opt, f);
-    int cerr = lie_h5_close(&f); /* survives a full disk (see h5.c) */
-    if (!err) err = cerr;
-    if (o.tmp[0]) err = lie_output_end_file(&o, NULL, err); /* renamed, or removed on error */
-  }
-  int all = 0;
+  LIE_CALL(lie_output_temp(&o, path));
+  hid_t f = H5Fcreate(o.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  LIE_CHECK_GOTO(f >= 0, LIE_ERR_IO, "cannot create checkpoint %s", o.tmp);
+  LIE_CALL_GOTO(write_file(net, opt, f));
+  LIE_CALL_GOTO(lie_h5_close(&f)); /* survives a full disk (see h5.c) */
+done:
+  lie_h5_close(&f);                          /* after an error: f still open */
+  return lie_output_end_file(&o, NULL, err); /* renamed, or removed on error */
+}
+
+int lie_nn_checkpoint_save(lie_nn_net net, lie_nn_adamw opt, const char *path) {
+  int err = lie_ctx_rank(net->ctx) == 0 ? save_rank0(net, opt, path) : LIE_OK, all = 0;
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(net->ctx)));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!all, LIE_ERR_IO, "checkpoint %s was not written (error on rank 0)", path);
   return LIE_OK;
 }
@@ -178,6 +180,6 @@ int lie_nn_checkpoint_load(lie_nn_net net, lie_nn_adamw opt, const char *path) {
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot open checkpoint %s", path);
   int err = read_file(net, opt, f);
   H5Fclose(f);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   return LIE_OK;
 }

@@ -175,10 +175,10 @@ int lie_json_write(lie_json j, const char *path) {
   char tmp[LIE_REP_PATH + 8];
   FILE *f;
   LIE_CALL(finish(j));
+  int err = LIE_OK;
   LIE_CALL(lie_rep_file_open(path, tmp, sizeof tmp, &f));
-  int err = json_dumpf(j->root, f, JSON_FLAGS) == 0 && fputc('\n', f) != EOF
-                ? LIE_OK
-                : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot write %s", tmp);
+  if (json_dumpf(j->root, f, JSON_FLAGS) != 0 || fputc('\n', f) == EOF) LIE_SET(LIE_ERR_IO, "cannot write %s", tmp);
+done:
   LIE_CALL(lie_rep_file_close(f, tmp, path, err));
   return LIE_OK;
 }

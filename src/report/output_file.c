@@ -24,15 +24,15 @@ int lie_rep_file_open(const char *path, char *tmp, size_t ntmp, FILE **f) {
 int lie_rep_file_close(FILE *f, const char *tmp, const char *path, int err) {
   int bad = ferror(f);
   bad |= fclose(f) != 0;
-  if (!err && bad) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "writing %s failed (disk full?)", tmp);
+  if (!err && bad) LIE_SET(LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
+done:
   LIE_CALL(lie_rep_file_commit(tmp, path, err));
   return LIE_OK;
 }
 
 int lie_rep_file_commit(const char *tmp, const char *path, int err) {
-  if (!err && rename(tmp, path) != 0)
-    err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s: %s", tmp, path,
-                        strerror(errno));
+  if (!err && rename(tmp, path) != 0) LIE_SET(LIE_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+done:
   if (err) unlink(tmp); /* never leave a partial file behind */
   LIE_CALL(err);
   return LIE_OK;

@@ -358,9 +358,11 @@ int lie_plot_write_png(lie_plot p, const char *path) {
   char tmp[LIE_REP_PATH + 8];
   LIE_CALL(layout(p));
   LIE_CALL(lie_rep_tmp_name(path, tmp, sizeof tmp));
-  int err = lie_rep_pl_begin_png(tmp, p->w, p->h);
-  if (!err) draw(p);
-  if (!err) err = lie_rep_pl_end();
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_rep_pl_begin_png(tmp, p->w, p->h));
+  draw(p);
+  LIE_CALL_GOTO(lie_rep_pl_end());
+done:
   LIE_CALL(lie_rep_file_commit(tmp, path, err));
   return LIE_OK;
 }

@@ -115,20 +115,22 @@ static int page1d(const char *tmp, const panel_data *d, int np, double vmax, int
   LIE_CALL(lie_rep_pl_begin_png(tmp, *w, *h));
   colour_maps();
   plschr(0, 0.9);
-  int err = LIE_OK;
-  for (int k = 0; !err && k < np; k++) {
+  int err = LIE_OK, ended;
+  for (int k = 0; k < np; k++) {
     char title[64];
     snprintf(title, sizeof title, k ? "%s" : "%s %d", names[k], index);
     double xa = (double)(ml + k * (pw + gap)) / *w;
     plvpor(xa, xa + (double)pw / *w, (double)mb / *h, 1 - (double)mt / *h);
-    err = panel1d(&d[k], vmax, title);
+    LIE_CALL_GOTO(panel1d(&d[k], vmax, title));
   }
   char scale[80];
   snprintf(scale, sizeof scale, "colour: blue -%.3g, white 0, red +%.3g", vmax, vmax);
   plvpor(0, 1, 0, 1);
   plmtex("b", -1.2, 0.5, 0.5, scale);
-  int e2 = lie_rep_pl_end();
-  LIE_CALL(err ? err : e2);
+done:
+  ended = lie_rep_pl_end(); /* the session is closed whether or not a panel failed */
+  if (err) return err;
+  LIE_CALL(ended);
   return LIE_OK;
 }
 
@@ -139,22 +141,24 @@ static int page_ns(const char *tmp, const panel_data *d, int np, int frames, dou
   LIE_CALL(lie_rep_pl_begin_png(tmp, *w, *h));
   colour_maps();
   plschr(0, 0.8);
-  int err = LIE_OK;
-  for (int r = 0; !err && r < np; r++)
-    for (int k = 0; !err && k < nf; k++) {
+  int err = LIE_OK, ended;
+  for (int r = 0; r < np; r++)
+    for (int k = 0; k < nf; k++) {
       int m = nf > 1 ? (int)((long)k * (d[r].nt - 1) / (nf - 1)) : 0;
       double xa = (double)(ml + k * (ps + gap)) / *w, yb = 1 - (double)(mt + r * (ps + 2 * gap)) / *h;
       char title[48];
       snprintf(title, sizeof title, "t = %.3g", d[r].t ? d[r].t[m] : (double)m);
       plvpor(xa, xa + (double)ps / *w, yb - (double)ps / *h, yb);
-      err = panel_ns(&d[r], m, vmax, title, k == 0 ? r + 1 : 0);
+      LIE_CALL_GOTO(panel_ns(&d[r], m, vmax, title, k == 0 ? r + 1 : 0));
     }
   char scale[80];
   snprintf(scale, sizeof scale, "colour: blue -%.3g, white 0, red +%.3g", vmax, vmax);
   plvpor(0, 1, 0, 1);
   plmtex("b", -1.0, 0.98, 1.0, scale);
-  int e2 = lie_rep_pl_end();
-  LIE_CALL(err ? err : e2);
+done:
+  ended = lie_rep_pl_end(); /* the session is closed whether or not a panel failed */
+  if (err) return err;
+  LIE_CALL(ended);
   return LIE_OK;
 }
 
@@ -174,38 +178,37 @@ static int index_in(const char *path, int index, int n) {
 
 static int read1d(lie_ctx self, const lie_plot_file_opts *o, lie_field1d *f) {
   lie_dataset1d ds;
-  int n, nt, nx, found, e;
+  int n, nt, nx, found, err = LIE_OK;
   double *L = NULL;
   LIE_CALL(lie_dataset1d_open(self, o->in, o->split, NULL, &ds));
-  e = lie_dataset1d_sizes(ds, &n, &nt, &nx);
-  if (!e) e = index_in(o->in, o->index, n);
-  if (!e) e = check_sizes(o->in, nt, nx, 0);
-  if (!e) e = lie_field1d_alloc(nt, nx, 0, f);
-  if (!e) e = lie_dataset1d_read(ds, o->index, f->u, f->t, f->x);
-  if (!e && !(L = malloc(sizeof(double) * n)))
-    e = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  if (!e) e = lie_dataset1d_read_param(ds, "L", L, &found);
-  if (!e) f->L = found ? L[o->index] : nx * (f->x[1] - f->x[0]), f->periodic = 1;
+  LIE_CALL_GOTO(lie_dataset1d_sizes(ds, &n, &nt, &nx));
+  LIE_CALL_GOTO(index_in(o->in, o->index, n));
+  LIE_CALL_GOTO(check_sizes(o->in, nt, nx, 0));
+  LIE_CALL_GOTO(lie_field1d_alloc(nt, nx, 0, f));
+  LIE_CALL_GOTO(lie_dataset1d_read(ds, o->index, f->u, f->t, f->x));
+  if (!(L = malloc(sizeof(double) * n))) LIE_SET(LIE_ERR_MEM, "out of memory");
+  LIE_CALL_GOTO(lie_dataset1d_read_param(ds, "L", L, &found));
+  f->L = found ? L[o->index] : nx * (f->x[1] - f->x[0]), f->periodic = 1;
+done:
   free(L);
   lie_dataset1d_close(&ds);
-  LIE_CALL(e);
-  return LIE_OK;
+  return err;
 }
 
 static int read_ns(lie_ctx self, const lie_plot_file_opts *o, lie_field_ns *f) {
   lie_datasetns ds;
-  int n, nt, nx, ny, e;
+  int n, nt, nx, ny, err = LIE_OK;
   LIE_CALL(lie_datasetns_open(self, o->in, o->split, &ds));
-  e = lie_datasetns_sizes(ds, &n, &nt, &nx, &ny);
-  if (!e) e = index_in(o->in, o->index, n);
-  if (!e) e = check_sizes(o->in, nt, nx, ny);
-  if (!e) e = lie_field_ns_alloc(nt, nx, ny, 0, 0, f);
-  if (!e) e = lie_datasetns_read(ds, o->index, f->u, f->vx, f->vy, f->t, f->x, f->y);
-  lie_datasetns_close(&ds);
-  LIE_CALL(e);
+  LIE_CALL_GOTO(lie_datasetns_sizes(ds, &n, &nt, &nx, &ny));
+  LIE_CALL_GOTO(index_in(o->in, o->index, n));
+  LIE_CALL_GOTO(check_sizes(o->in, nt, nx, ny));
+  LIE_CALL_GOTO(lie_field_ns_alloc(nt, nx, ny, 0, 0, f));
+  LIE_CALL_GOTO(lie_datasetns_read(ds, o->index, f->u, f->vx, f->vy, f->t, f->x, f->y));
   /* box data are treated as periodic by the grid-mode maps: approximate there (docs/DESIGN.md §6) */
   f->Lx = f->nx * (f->x[1] - f->x[0]), f->Ly = f->ny * (f->y[1] - f->y[0]), f->periodic = 1;
-  return LIE_OK;
+done:
+  lie_datasetns_close(&ds);
+  return err;
 }
 
 static const double *ns_channel(const lie_field_ns *f, const char *name) {
@@ -243,35 +246,35 @@ int lie_plot_file_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
 
 static int draw1d(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_cfg *aug, const char *tmp, int *w, int *h) {
   lie_field1d f = {0}, v[2] = {{0}};
-  LIE_CALL(read1d(self, o, &f));
-  int e = LIE_OK;
-  for (int k = 0; k < 2 && !e && o->views; k++)
-    e = lie_aug_view1d(aug, lie_seed_derive(o->seed, (uint64_t)o->index, (uint64_t)k), &f, &v[k]);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(read1d(self, o, &f));
+  for (int k = 0; k < 2 && o->views; k++)
+    LIE_CALL_GOTO(lie_aug_view1d(aug, lie_seed_derive(o->seed, (uint64_t)o->index, (uint64_t)k), &f, &v[k]));
   panel_data d[3] = {{f.nt, f.nx, 0, f.u, f.x, NULL, f.t},
                      {v[0].nt, v[0].nx, 0, v[0].u, v[0].x, NULL, v[0].t},
                      {v[1].nt, v[1].nx, 0, v[1].u, v[1].x, NULL, v[1].t}};
   double vmax = absmax(f.u, (size_t)f.nt * f.nx);
-  if (!e) e = page1d(tmp, d, o->views ? 3 : 1, vmax > 0 ? vmax : 1, o->index, w, h);
+  LIE_CALL_GOTO(page1d(tmp, d, o->views ? 3 : 1, vmax > 0 ? vmax : 1, o->index, w, h));
+done:
   lie_field1d_free(&f), lie_field1d_free(&v[0]), lie_field1d_free(&v[1]);
-  LIE_CALL(e);
-  return LIE_OK;
+  return err;
 }
 
 static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_cfg *aug, const char *tmp, int *w, int *h) {
   lie_field_ns f = {0}, v[2] = {{0}};
   const char *fd = o->field ? o->field : "u";
-  LIE_CALL(read_ns(self, o, &f));
-  int e = LIE_OK;
-  for (int k = 0; k < 2 && !e && o->views; k++)
-    e = lie_aug_view_ns(aug, lie_seed_derive(o->seed, (uint64_t)o->index, (uint64_t)k), &f, &v[k]);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(read_ns(self, o, &f));
+  for (int k = 0; k < 2 && o->views; k++)
+    LIE_CALL_GOTO(lie_aug_view_ns(aug, lie_seed_derive(o->seed, (uint64_t)o->index, (uint64_t)k), &f, &v[k]));
   panel_data d[3] = {{f.nt, f.nx, f.ny, ns_channel(&f, fd), f.x, f.y, f.t},
                      {v[0].nt, v[0].nx, v[0].ny, ns_channel(&v[0], fd), v[0].x, v[0].y, v[0].t},
                      {v[1].nt, v[1].nx, v[1].ny, ns_channel(&v[1], fd), v[1].x, v[1].y, v[1].t}};
   double vmax = absmax(d[0].v, (size_t)f.nt * f.nx * f.ny);
-  if (!e) e = page_ns(tmp, d, o->views ? 3 : 1, o->frames, vmax > 0 ? vmax : 1, w, h);
+  LIE_CALL_GOTO(page_ns(tmp, d, o->views ? 3 : 1, o->frames, vmax > 0 ? vmax : 1, w, h));
+done:
   lie_field_ns_free(&f), lie_field_ns_free(&v[0]), lie_field_ns_free(&v[1]);
-  LIE_CALL(e);
-  return LIE_OK;
+  return err;
 }
 
 /* Rank 0's part: its own single-rank context for the (collective) readers, tmp + rename. */
@@ -292,7 +295,7 @@ int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const l
   if (lie_ctx_rank(ctx) == 0) err = plot_rank0(pde, o, aug, &pw, &ph);
   shared = err;
   LIE_MPI(MPI_Bcast(&shared, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!shared, shared, "plotting %s failed on rank 0", o->in);
   if (w) *w = pw;
   if (h) *h = ph;

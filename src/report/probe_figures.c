@@ -13,20 +13,20 @@ int lie_plot_predictions_png(const char *path, const char *target, const lie_pro
   LIE_ALLOC(x, 2 * (size_t)r->ntest);
   double *y = x + r->ntest;
   snprintf(title, sizeof title, "%s: predicted vs true (%s %.4g)", target, lie_metric_name(r->metric), r->value);
-  err = lie_plot_create(480, 480, &pl);
-  if (!err) lie_plot_set_labels(pl, title, "true", "predicted");
-  for (int t = 0; !err && t < m; t++) {
+  LIE_CALL_GOTO(lie_plot_create(480, 480, &pl));
+  lie_plot_set_labels(pl, title, "true", "predicted");
+  for (int t = 0; t < m; t++) {
     for (int i = 0; i < r->ntest; i++)
       x[i] = r->truth[(size_t)i * r->m + t], y[i] = r->pred[(size_t)i * r->m + t];
     snprintf(lab, sizeof lab, "output %d", t);
-    err = lie_plot_add(pl, r->ntest, x, y, NULL, LIE_PLOT_MARKERS, r->m > 1 ? lab : NULL);
+    LIE_CALL_GOTO(lie_plot_add(pl, r->ntest, x, y, NULL, LIE_PLOT_MARKERS, r->m > 1 ? lab : NULL));
   }
-  if (!err) err = lie_plot_add_diagonal(pl);
-  if (!err) err = lie_plot_write_png(pl, path);
+  LIE_CALL_GOTO(lie_plot_add_diagonal(pl));
+  LIE_CALL_GOTO(lie_plot_write_png(pl, path));
+done:
   lie_plot_destroy(&pl);
   free(x);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_plot_sweep_png(const char *path, const char *target, const char *method, int nsizes, const int *sizes,
@@ -47,9 +47,10 @@ int lie_plot_sweep_png(const char *path, const char *target, const char *method,
   LIE_CALL(lie_plot_create(640, 420, &pl));
   lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
   lie_plot_set_log(pl, 1, 0);
-  int err = lie_plot_add(pl, nsizes, x, y, e, LIE_PLOT_LINE_MARKERS, method);
-  if (!err) err = lie_plot_write_png(pl, path);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_plot_add(pl, nsizes, x, y, e, LIE_PLOT_LINE_MARKERS, method));
+  LIE_CALL_GOTO(lie_plot_write_png(pl, path));
+done:
   lie_plot_destroy(&pl);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

@@ -223,7 +223,8 @@ static void section_rankme(FILE *f, const char *dir) {
 static int write_report(const char *dir, const char *out_dir, int *nres) {
   char *names[MAX_FILES], path[LIE_REP_PATH + 32], tmp[LIE_REP_PATH + 40], date[64];
   int n, err = LIE_OK;
-  lie_rep_result *r;
+  lie_rep_result *r = NULL;
+  FILE *f = NULL;
   LIE_CALL(list_files(dir, ".json", names, &n));
   int k = 0, nts = 0; /* time-stepping results have their own section (report_timestep.c) */
   for (int i = 0; i < n; i++)
@@ -233,34 +234,30 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
       names[k++] = names[i];
   n = k;
   r = calloc((size_t)(n ? n : 1), sizeof *r);
-  if (!r) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  for (int i = 0; !err && i < n; i++)
-    err = lie_rep_read_result(dir, names[i], &r[i]);
-  for (int k = 0; k < n; k++)
-    free(names[k]);
-  if (!err && n + nts == 0)
-    err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
-                        "%s has no result files (*.json from liereg probe -o / liereg supervised -o)", dir);
+  if (!r) LIE_SET(LIE_ERR_MEM, "out of memory");
+  for (int i = 0; i < n; i++)
+    LIE_CALL_GOTO(lie_rep_read_result(dir, names[i], &r[i]));
+  LIE_CHECK_GOTO(n + nts > 0, LIE_ERR_USAGE,
+                 "%s has no result files (*.json from liereg probe -o / liereg supervised -o)", dir);
   snprintf(path, sizeof path, "%s/report.md", out_dir);
-  FILE *f = NULL;
-  if (!err) err = lie_rep_file_open(path, tmp, sizeof tmp, &f);
-  if (!err) {
-    time_t t = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-    fprintf(f, "# liereg report\n\nRun directory: `%s`, %d result files, written %s by liereg %s.\n\n", dir, n + nts,
-            date, LIE_VERSION_STRING);
-    table_paper(f, r, n);
-    err = section_results(f, out_dir, r, n);
-    if (!err) err = section_sweeps(f, out_dir, r, n);
-    if (!err) err = section_pretrain(f, dir, out_dir);
-    if (!err) section_rankme(f, dir);
-    if (!err) err = lie_rep_section_timestep(f, dir, out_dir);
-    err = lie_rep_file_close(f, tmp, path, err);
-  }
+  LIE_CALL_GOTO(lie_rep_file_open(path, tmp, sizeof tmp, &f));
+  time_t t = time(NULL);
+  strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+  fprintf(f, "# liereg report\n\nRun directory: `%s`, %d result files, written %s by liereg %s.\n\n", dir, n + nts,
+          date, LIE_VERSION_STRING);
+  table_paper(f, r, n);
+  LIE_CALL_GOTO(section_results(f, out_dir, r, n));
+  LIE_CALL_GOTO(section_sweeps(f, out_dir, r, n));
+  LIE_CALL_GOTO(section_pretrain(f, dir, out_dir));
+  section_rankme(f, dir);
+  LIE_CALL_GOTO(lie_rep_section_timestep(f, dir, out_dir));
+done:
+  if (f) err = lie_rep_file_close(f, tmp, path, err);
+  for (int i = 0; i < n; i++)
+    free(names[i]);
   free(r);
   *nres = n + nts;
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* ---------------------------------------------------------------- the report directory */
@@ -321,7 +318,7 @@ int lie_report_write(lie_ctx ctx, const char *run_dir, const char *out_dir, int 
   if (lie_ctx_rank(ctx) == 0) err = write_report_dir(run_dir, out_dir, &n);
   any = err;
   LIE_MPI(MPI_Bcast(&any, 1, MPI_INT, 0, lie_ctx_comm(ctx)));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!any, any, "writing the report failed on rank 0");
   if (nresults) *nresults = n;
   return LIE_OK;

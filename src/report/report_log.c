@@ -54,16 +54,17 @@ static int curve_png(const char *out_dir, const char *prefix, const char *name, 
   png[0] = 0;
   LIE_CALL(lie_plot_create(640, 420, &pl));
   lie_plot_set_labels(pl, title, "step", ylab);
-  int err = lie_plot_add(pl, (int)s->n, s->x, s->y, NULL, s->n > 1 ? style : LIE_PLOT_MARKERS, ylab);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_plot_add(pl, (int)s->n, s->x, s->y, NULL, s->n > 1 ? style : LIE_PLOT_MARKERS, ylab));
   snprintf(nm, sizeof nm, "%s_%s", prefix, name);
   lie_rep_sanitize(nm);
   snprintf(png, npng, "%s.png", nm);
   snprintf(file, sizeof file, "%s/%s", out_dir, png);
-  if (!err) err = lie_plot_write_png(pl, file);
+  LIE_CALL_GOTO(lie_plot_write_png(pl, file));
+done:
   if (err) png[0] = 0;
   lie_plot_destroy(&pl);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int read_log(FILE *f, const char *path, lie_rep_log *log, series *loss, series *rank) {
@@ -102,17 +103,19 @@ int lie_rep_pretrain_log(const char *path, const char *out_dir, const char *name
   png[0] = rank_png[0] = 0;
   memset(log, 0, sizeof *log);
   LIE_CHECK(f, LIE_ERR_IO, "cannot read %s", path);
-  int err = read_log(f, path, log, &loss, &rank);
+  int err = LIE_OK, read = read_log(f, path, log, &loss, &rank);
   fclose(f);
-  if (!err && loss.n > 0) {
+  LIE_CALL_GOTO(read);
+  if (loss.n > 0) {
     snprintf(title, sizeof title, "VICReg pretraining loss (%s)", name);
-    err = curve_png(out_dir, "pretrain", name, title, "loss", &loss, LIE_PLOT_LINE, png, npng);
+    LIE_CALL_GOTO(curve_png(out_dir, "pretrain", name, title, "loss", &loss, LIE_PLOT_LINE, png, npng));
   }
-  if (!err && rank.n > 0) {
+  if (rank.n > 0) {
     snprintf(title, sizeof title, "RankMe over pretraining (%s)", name);
-    err = curve_png(out_dir, "rankme", name, title, "RankMe", &rank, LIE_PLOT_LINE_MARKERS, rank_png, nrank_png);
+    LIE_CALL_GOTO(
+        curve_png(out_dir, "rankme", name, title, "RankMe", &rank, LIE_PLOT_LINE_MARKERS, rank_png, nrank_png));
   }
+done:
   free(loss.x), free(loss.y), free(rank.x), free(rank.y);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

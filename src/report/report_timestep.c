@@ -95,17 +95,17 @@ static int figure(const char *out_dir, const ts_result *r, int n, const char *pd
   int added = 0, err = LIE_OK;
   png[0] = 0;
   LIE_CALL(lie_plot_create(640, 420, &pl));
-  for (int i = 0; !err && i < n && added < 8; i++) {
+  for (int i = 0; i < n && added < 8; i++) {
     if (strcmp(r[i].pde, pde) || r[i].nsteps < 1) continue;
     double x[LIE_REP_MAXSTEP];
     char lab[64];
     for (int k = 0; k < r[i].nsteps; k++)
       x[k] = k + 1;
     snprintf(lab, sizeof lab, "%s %s", r[i].model, r[i].cond);
-    err = lie_plot_add(pl, r[i].nsteps, x, r[i].curve, NULL, LIE_PLOT_LINE, lab);
+    LIE_CALL_GOTO(lie_plot_add(pl, r[i].nsteps, x, r[i].curve, NULL, LIE_PLOT_LINE, lab));
     added++;
   }
-  if (!err && added) {
+  if (added) {
     snprintf(title, sizeof title, "%s: rollout NMSE per predicted frame", pde);
     lie_plot_set_labels(pl, title, "predicted frame", "NMSE (mean over test trajectories)");
     lie_plot_set_log(pl, 0, 1);
@@ -113,12 +113,11 @@ static int figure(const char *out_dir, const ts_result *r, int n, const char *pd
     lie_rep_sanitize(png);
     snprintf(png + strlen(png) - 4, 5, ".png"); /* sanitize turned the dot into '_' */
     snprintf(path, sizeof path, "%s/%s", out_dir, png);
-    err = lie_plot_write_png(pl, path);
-    if (err) png[0] = 0, lie_error_clear(), err = LIE_OK; /* e.g. a zero NMSE on the log axis: no figure */
+    if (lie_plot_write_png(pl, path)) png[0] = 0, lie_error_clear(); /* e.g. a zero NMSE on the log axis: no figure */
   }
+done:
   lie_plot_destroy(&pl);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static void table(FILE *f, const ts_result *r, int n) {
@@ -166,27 +165,25 @@ int lie_rep_section_timestep(FILE *f, const char *dir, const char *out_dir) {
   int n = 0, err = LIE_OK;
   if (!d) return LIE_OK;
   r = calloc(LIE_REP_MAXTS, sizeof *r);
-  if (!r) {
-    closedir(d);
-    LIE_ERROR(LIE_ERR_MEM, "out of memory");
-  }
-  while (!err && (e = readdir(d)) && n < LIE_REP_MAXTS)
+  LIE_CHECK_GOTO(r, LIE_ERR_MEM, "out of memory");
+  while ((e = readdir(d)) && n < LIE_REP_MAXTS)
     if (e->d_name[0] != '.' && has_json(e->d_name) && lie_rep_is_timestep(dir, e->d_name))
-      err = read_one(dir, e->d_name, &r[n++]);
-  closedir(d);
-  if (!err && n) {
+      LIE_CALL_GOTO(read_one(dir, e->d_name, &r[n++]));
+  if (n) {
     qsort(r, (size_t)n, sizeof *r, cmp_ts);
     table(f, r, n);
-    for (int i = 0; !err && i < n; i++) {
+    for (int i = 0; i < n; i++) {
       int seen = 0;
       for (int k = 0; k < i; k++)
         seen |= !strcmp(r[k].pde, r[i].pde);
+      if (seen) continue;
       char png[128];
-      if (!seen) err = figure(out_dir, r, n, r[i].pde, png, sizeof png);
-      if (!err && !seen && png[0]) fprintf(f, "![%s: rollout NMSE per predicted frame](%s)\n\n", r[i].pde, png);
+      LIE_CALL_GOTO(figure(out_dir, r, n, r[i].pde, png, sizeof png));
+      if (png[0]) fprintf(f, "![%s: rollout NMSE per predicted frame](%s)\n\n", r[i].pde, png);
     }
   }
+done:
+  closedir(d);
   free(r);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

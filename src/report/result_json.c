@@ -173,10 +173,11 @@ static int check_info(const lie_result_info *in) {
 
 /* Writes the document that fill (err) built, then frees it. */
 static int write_doc(const char *path, lie_json j, int err) {
-  if (!err) err = lie_json_write(j, path);
+  if (err) goto done; /* fill's error, already recorded */
+  LIE_CALL_GOTO(lie_json_write(j, path));
+done:
   lie_json_destroy(&j);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_probe_result_write(const char *path, const lie_result_info *in, const lie_probe_opts *o,

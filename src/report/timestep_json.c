@@ -50,9 +50,10 @@ int lie_step_write_json(const char *path, const char *tmp, const lie_step_cfg *c
   lie_json j = NULL;
   (void)tmp; /* lie_json_write uses path.tmp itself */
   LIE_CALL(lie_json_create(&j));
-  int err = fields(j, c, r);
-  if (!err) err = lie_json_write(j, path);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(fields(j, c, r));
+  LIE_CALL_GOTO(lie_json_write(j, path));
+done:
   lie_json_destroy(&j);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

@@ -12,6 +12,21 @@ static int outer_calls(int v) {
   return LIE_OK;
 }
 
+/* Clean-up style: every exit passes through done, which counts the releases. */
+static int releases = 0;
+static int with_cleanup(int v, int fail_after) {
+  int err = LIE_OK;
+  double *buf = NULL;
+  LIE_ALLOC_GOTO(buf, 4);
+  LIE_CALL_GOTO(inner_fails(v));
+  LIE_CHECK_GOTO(fail_after != 1, LIE_ERR_NUMERIC, "check failed at step %d", fail_after);
+  if (fail_after == 2) LIE_SET(LIE_ERR_IO, "set at step %d", fail_after);
+done:
+  free(buf);
+  releases++;
+  return err;
+}
+
 static void test_philox_kat(void) {
   lie_rng r;
   const uint32_t want0[4] = {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u};
@@ -70,6 +85,23 @@ static void test_errors(void) {
   lie_error_print(f, 0, 0.0, 1);
   fclose(f);
   LIE_TEST_TRUE(strstr(buf, "at inner_fails") && strstr(buf, "at outer_calls"), "traceback lists both frames");
+  buf[0] = 0;
+  releases = 0;
+  lie_error_clear();
+  e = with_cleanup(-2, 0);
+  f = fmemopen(buf, sizeof buf, "w");
+  lie_error_print(f, 0, 0.0, 1);
+  fclose(f);
+  LIE_TEST_TRUE(e == LIE_ERR_USAGE && !strcmp(lie_error_message(), "value -2 must be positive"),
+                "LIE_CALL_GOTO passes code and message on");
+  LIE_TEST_TRUE(strstr(buf, "at inner_fails") && strstr(buf, "at with_cleanup"), "LIE_CALL_GOTO adds its frame");
+  e = with_cleanup(1, 1);
+  LIE_TEST_TRUE(e == LIE_ERR_NUMERIC && !strcmp(lie_error_message(), "check failed at step 1"),
+                "LIE_CHECK_GOTO records its message");
+  e = with_cleanup(1, 2);
+  LIE_TEST_TRUE(e == LIE_ERR_IO && !strcmp(lie_error_message(), "set at step 2"), "LIE_SET records its message");
+  e = with_cleanup(1, 0);
+  LIE_TEST_TRUE(e == LIE_OK && releases == 4, "done runs on every exit, success included");
   lie_split s;
   LIE_TEST_TRUE(lie_split_from_name("bogus", &s) == LIE_ERR_USAGE && strstr(lie_error_message(), "bogus"),
                 "unknown split is a usage error naming the value");
