@@ -4,7 +4,9 @@
  * maps) has the structure t~ = tau(t), x~ = a(t) x + b(t), u~ = c(t) u + d(t) x + e(t).
  * Grid mode therefore evaluates the coefficients per stored frame from three point images,
  * and resamples each frame once from the original (periodic) data: a composition costs one
- * interpolation, not one per generator. */
+ * interpolation, not one per generator. A view resamples only the frames its crop keeps
+ * (lie_aug1d_apply_frames: the crop is chosen from the transformed frame count before any
+ * frame is resampled). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +63,15 @@ static int row_coefficients(point1d_fn f, const lie_aug_seq *s, double t, double
 
 /* Coords mode. Gridded input: the map's affine coefficients per frame (same as grid mode)
  * applied to every sample; coordinate-channel input: the point maps sample by sample. */
-static int apply_coords(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, lie_field1d *out) {
+static int apply_coords(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, const lie_aug_frames *sel,
+                        lie_field1d *out) {
+  int first = 0, keep = in->nt;
+  if (sel) LIE_CALL(sel->choose(sel->ctx, in->nt, &first, &keep));
+  lie_field1d full = *in; /* the chosen frames only */
+  size_t off = (size_t)first * in->nx;
+  full.nt = keep, full.u = in->u + off, full.t = in->t + first;
+  if (in->X) full.X = in->X + off, full.T = in->T + off;
+  in = &full;
   LIE_CALL(lie_field1d_alloc(in->nt, in->nx, 1, out));
   out->L = in->L;
   out->periodic = 0; /* scattered samples: the coordinates live in X, T */
@@ -128,7 +138,8 @@ static int time_map(const lie_field1d *in, const row_coef *rc, int *k0, int *cou
   return 0;
 }
 
-static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, lie_field1d *out, lie_aug_info *info) {
+static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, const lie_aug_frames *sel,
+                      lie_field1d *out, lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
   int nt = in->nt, nx = in->nx;
   double L = in->L, x0 = in->x[0], h = L / nx;
@@ -140,6 +151,9 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   for (int n = 0; n < nt && !err; n++)
     err = row_coefficients(f, s, in->t[n], x0, L, &rc[n]);
   if (!err) err = time_map(in, rc, &k0, &count, tout, info);
+  int first = 0;
+  if (!err && sel) err = sel->choose(sel->ctx, count, &first, &count); /* resample only those */
+  k0 += first;
   if (err) {
     free(rc), free(tout);
     return lie_error_trace(err, __FILE__, __LINE__, __func__);
@@ -155,8 +169,8 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   double A = same_a ? rc[0].a : 1.0;
   periodic &= same_a;
   err = lie_field1d_alloc(count, nx, 0, out);
-  lie_resample1d rs = {0};
-  if (!err) err = lie_resample1d_init(&rs, nx, L);
+  lie_resample1d *rs = NULL;
+  if (!err) err = lie_resample1d_get(nx, L, &rs);
   for (int m = 0; m < count && !err; m++) {
     const row_coef *r = &rc[k0 + m];
     const double *row = in->u + (size_t)(k0 + m) * nx;
@@ -165,19 +179,18 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
     if (alpha == 1.0 && beta == 0.0)
       memcpy(o, row, (size_t)nx * sizeof(double)); /* frames moved whole */
     else if (fabs(alpha - 1.0) <= 1e-13)
-      err = lie_resample1d_shift(&rs, row, -beta, o);
+      err = lie_resample1d_shift(rs, row, -beta, o);
     else
-      err = lie_resample1d_affine(&rs, row, alpha, beta, o);
+      err = lie_resample1d_affine(rs, row, alpha, beta, o);
     for (int j = 0; j < nx && !err; j++)
       o[j] = r->c * o[j] + r->d * (x0 + alpha * j * h + beta) + r->e;
   }
-  lie_resample1d_free(&rs);
   if (!err) {
     out->L = A * L;
     out->periodic = periodic;
     for (int j = 0; j < nx; j++)
       out->x[j] = A * in->x[j];
-    memcpy(out->t, tout, (size_t)count * sizeof(double));
+    memcpy(out->t, tout + first, (size_t)count * sizeof(double));
   }
   free(rc), free(tout);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
@@ -186,6 +199,12 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
 
 int lie_aug1d_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field1d *in, lie_field1d *out,
                     lie_aug_info *info) {
+  LIE_CALL(lie_aug1d_apply_frames(s, mode, in, NULL, out, info));
+  return 0;
+}
+
+int lie_aug1d_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_field1d *in, const lie_aug_frames *sel,
+                           lie_field1d *out, lie_aug_info *info) {
   LIE_CHECK(s && in && out, LIE_ERR_ARG, "lie_aug1d_apply: NULL argument");
   point1d_fn f = NULL;
   LIE_CALL(point_fn(s, &f));
@@ -193,7 +212,7 @@ int lie_aug1d_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field1d *
   if (!info) info = &tmp;
   memset(info, 0, sizeof *info);
   memset(out, 0, sizeof *out);
-  int err = mode == LIE_AUG_COORDS ? apply_coords(f, s, in, out) : apply_grid(f, s, in, out, info);
+  int err = mode == LIE_AUG_COORDS ? apply_coords(f, s, in, sel, out) : apply_grid(f, s, in, sel, out, info);
   if (err) {
     lie_field1d_free(out);
     return lie_error_trace(err, __FILE__, __LINE__, __func__);

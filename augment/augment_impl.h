@@ -13,6 +13,16 @@ int lie_aug_burgers_point(lie_aug_gen g, double eps, double *x, double *t, doubl
 int lie_aug_pde_has(lie_pde pde, lie_aug_gen g);
 const char *lie_aug_pde_label(lie_pde pde);
 
+/* A view's time crop, chosen once the transform's frame count is known and before any frame is
+ * computed: choose(ctx, count, &first, &keep) picks frames [first, first + keep) of count. */
+typedef struct {
+  int (*choose)(void *ctx, int count, int *first, int *keep);
+  void *ctx;
+} lie_aug_frames;
+/* lie_aug1d_apply restricted to the chosen frames (sel NULL: all), without computing the rest. */
+int lie_aug1d_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_field1d *in, const lie_aug_frames *sel,
+                           lie_field1d *out, lie_aug_info *info);
+
 /* 1D periodic resampling of one row of n samples on a period L (resample.c). Plans are made
  * once per row length and reused for every row of a trajectory. */
 typedef struct {
@@ -22,10 +32,18 @@ typedef struct {
   fftw_complex *hat;  /* n/2+1 */
   fftw_complex *work; /* n/2+1 */
   fftw_plan fwd, bwd;
+  double *scratch; /* 5 n: phasors and sums of the affine evaluation */
 } lie_resample1d;
+
+/* The FFTW planner is not thread-safe: every plan creation/destruction in augment/ holds this. */
+void lie_fftw_planner_lock(void);
+void lie_fftw_planner_unlock(void);
 
 int lie_resample1d_init(lie_resample1d *r, int n, double L);
 void lie_resample1d_free(lie_resample1d *r);
+/* This thread's resampler for rows of n points on period L (plans kept between calls; freed
+ * by lie_aug_thread_cleanup). */
+int lie_resample1d_get(int n, double L, lie_resample1d **r);
 /* out_j = f(x_j - s): exact Fourier phase shift of the trigonometric interpolant. */
 int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *out);
 /* out_j = f(xi_j) at arbitrary points (coordinates relative to the row's first sample),

@@ -2,11 +2,24 @@
  * evaluation of the trigonometric interpolant at arbitrary points (scalings, projective
  * maps). Both are exact for band-limited data, so a resolved solution stays a solution to
  * its stored accuracy. The Nyquist mode of an even-length row is treated as the real cosine
- * that the samples determine (its sine part is invisible on the grid). */
+ * that the samples determine (its sine part is invisible on the grid).
+ *
+ * Cost (docs/AUGMENT.md "Cost"): a shift is two FFTs; an affine evaluation is n/2 terms per
+ * point, run for all points of the row at once (one independent phasor recurrence per point,
+ * so the loop over points vectorises) rather than point after point. Views are built on
+ * loader threads: the FFTW planner is not thread-safe (a mutex guards it), and each thread
+ * keeps its own plans and buffers for the row length it last used (lie_resample1d_get). */
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "augment_impl.h"
+
+static pthread_mutex_t planner = PTHREAD_MUTEX_INITIALIZER;
+
+void lie_fftw_planner_lock(void) { pthread_mutex_lock(&planner); }
+void lie_fftw_planner_unlock(void) { pthread_mutex_unlock(&planner); }
 
 int lie_resample1d_init(lie_resample1d *r, int n, double L) {
   memset(r, 0, sizeof *r);
@@ -16,28 +29,43 @@ int lie_resample1d_init(lie_resample1d *r, int n, double L) {
   r->buf = fftw_alloc_real((size_t)n);
   r->hat = fftw_alloc_complex((size_t)(n / 2 + 1));
   r->work = fftw_alloc_complex((size_t)(n / 2 + 1));
-  LIE_CHECK(r->buf && r->hat && r->work, LIE_ERR_MEM, "resample: out of memory (n = %d)", n);
-  /* the FFTW planner is not thread-safe: views may be built from OpenMP threads */
-#pragma omp critical(lie_fftw_planner)
-  {
-    r->fwd = fftw_plan_dft_r2c_1d(n, r->buf, r->hat, FFTW_ESTIMATE);
-    r->bwd = fftw_plan_dft_c2r_1d(n, r->work, r->buf, FFTW_ESTIMATE);
-  }
+  r->scratch = fftw_alloc_real((size_t)5 * n);
+  LIE_CHECK(r->buf && r->hat && r->work && r->scratch, LIE_ERR_MEM, "resample: out of memory (n = %d)", n);
+  lie_fftw_planner_lock();
+  r->fwd = fftw_plan_dft_r2c_1d(n, r->buf, r->hat, FFTW_ESTIMATE);
+  r->bwd = fftw_plan_dft_c2r_1d(n, r->work, r->buf, FFTW_ESTIMATE);
+  lie_fftw_planner_unlock();
   LIE_CHECK(r->fwd && r->bwd, LIE_ERR_FFTW, "resample: FFTW plan creation failed (n = %d)", n);
   return 0;
 }
 
 void lie_resample1d_free(lie_resample1d *r) {
-#pragma omp critical(lie_fftw_planner)
-  {
-    if (r->fwd) fftw_destroy_plan(r->fwd);
-    if (r->bwd) fftw_destroy_plan(r->bwd);
-  }
+  lie_fftw_planner_lock();
+  if (r->fwd) fftw_destroy_plan(r->fwd);
+  if (r->bwd) fftw_destroy_plan(r->bwd);
+  lie_fftw_planner_unlock();
   fftw_free(r->buf);
   fftw_free(r->hat);
   fftw_free(r->work);
+  fftw_free(r->scratch);
   memset(r, 0, sizeof *r);
 }
+
+/* One resampler per thread, kept between views (plans are made once per row length). */
+static _Thread_local lie_resample1d cached;
+
+int lie_resample1d_get(int n, double L, lie_resample1d **r) {
+  *r = &cached;
+  if (cached.n != n) {
+    lie_resample1d_free(&cached);
+    LIE_CALL(lie_resample1d_init(&cached, n, L));
+  }
+  LIE_CHECK(L > 0.0, LIE_ERR_ARG, "resample: need L > 0 (L = %g)", L);
+  cached.L = L; /* the plans depend on n only */
+  return 0;
+}
+
+void lie_aug_thread_cleanup(void) { lie_resample1d_free(&cached); }
 
 int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *out) {
   int n = r->n, nh = n / 2 + 1;
@@ -58,28 +86,49 @@ int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *
   return 0;
 }
 
-/* f(xi) = (1/n) [h_0 + 2 sum_{0<k<n/2} Re(h_k e^{i k w xi}) + Re(h_{n/2}) cos(n/2 w xi)]. */
-static double trig_eval(const fftw_complex *hat, int n, double L, double xi) {
-  double w = 2.0 * M_PI / L;
-  xi = fmod(xi, L);
-  double complex z = cexp(I * w * xi), zk = z;
-  double acc = creal(hat[0]);
-  int kmax = (n % 2 == 0) ? n / 2 - 1 : (n - 1) / 2;
-  for (int k = 1; k <= kmax; k++) {
-    acc += 2.0 * creal(hat[k] * zk);
-    zk *= z;
-    if ((k & 31) == 0) zk = cexp(I * w * xi * (k + 1)); /* bound the recurrence's drift */
+/* z_j = e^{i th_j}, th_j = th0 + j dth, by recurrence re-synchronised every 32 points. */
+static void phasors(int n, double th0, double dth, double *zr, double *zi) {
+  double cr = cos(dth), ci = sin(dth);
+  for (int j = 0; j < n; j++) {
+    if ((j & 31) == 0) {
+      zr[j] = cos(th0 + j * dth), zi[j] = sin(th0 + j * dth);
+      continue;
+    }
+    zr[j] = zr[j - 1] * cr - zi[j - 1] * ci;
+    zi[j] = zr[j - 1] * ci + zi[j - 1] * cr;
   }
-  if (n % 2 == 0) acc += creal(hat[n / 2]) * cos(0.5 * n * w * xi);
-  return acc / n;
+}
+
+/* acc_j = h_0 + 2 sum_{0<k<=kmax} Re(h_k z_j^k) [+ Re(h_{n/2}) Re(z_j^{n/2}) for even n]: the
+ * k loop outside, the points inside, so each point's recurrence p_j <- p_j z_j is independent. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void
+trig_sum(const double *hat, int n, int m, const double *zr, const double *zi, double *pr, double *pi, double *acc) {
+  int kmax = (n % 2 == 0) ? n / 2 - 1 : (n - 1) / 2;
+  for (int j = 0; j < m; j++)
+    acc[j] = hat[0], pr[j] = zr[j], pi[j] = zi[j];
+  for (int k = 1; k <= kmax; k++) {
+    const double hr = 2.0 * hat[2 * k], hi = 2.0 * hat[2 * k + 1];
+    for (int j = 0; j < m; j++) {
+      double a = pr[j], b = pi[j];
+      acc[j] += hr * a - hi * b;
+      pr[j] = a * zr[j] - b * zi[j];
+      pi[j] = a * zi[j] + b * zr[j];
+    }
+  }
+  if (n % 2 == 0)
+    for (int j = 0; j < m; j++)
+      acc[j] += hat[n] * pr[j]; /* p_j = z_j^{n/2} now */
 }
 
 int lie_resample1d_affine(lie_resample1d *r, const double *in, double alpha, double beta, double *out) {
   int n = r->n;
   memcpy(r->buf, in, (size_t)n * sizeof(double));
   fftw_execute(r->fwd);
-  double h = r->L / n;
+  double w = 2.0 * M_PI / r->L, h = r->L / n;
+  double *zr = r->scratch, *zi = zr + n, *pr = zi + n, *pi = pr + n, *acc = pi + n;
+  phasors(n, w * fmod(beta, r->L), w * alpha * h, zr, zi);
+  trig_sum((const double *)r->hat, n, n, zr, zi, pr, pi, acc);
   for (int j = 0; j < n; j++)
-    out[j] = trig_eval(r->hat, n, r->L, alpha * j * h + beta);
+    out[j] = acc[j] / n;
   return 0;
 }

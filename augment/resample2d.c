@@ -19,19 +19,19 @@ int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly,
   r->hat = fftw_alloc_complex(nc);
   r->work = fftw_alloc_complex(nc);
   LIE_CHECK(r->buf && r->hat && r->work, LIE_ERR_MEM, "resample2d: out of memory");
-#pragma omp critical(lie_fftw_planner) /* the FFTW planner is not thread-safe */
-  {
-    r->fwd = fftw_plan_dft_r2c_2d(nx, ny, r->buf, r->hat, FFTW_ESTIMATE);
-    r->bwd = fftw_plan_dft_c2r_2d(nx, ny, r->work, r->buf, FFTW_ESTIMATE);
-  }
+  lie_fftw_planner_lock(); /* the FFTW planner is not thread-safe (views on loader threads) */
+  r->fwd = fftw_plan_dft_r2c_2d(nx, ny, r->buf, r->hat, FFTW_ESTIMATE);
+  r->bwd = fftw_plan_dft_c2r_2d(nx, ny, r->work, r->buf, FFTW_ESTIMATE);
+  lie_fftw_planner_unlock();
   LIE_CHECK(r->fwd && r->bwd, LIE_ERR_FFTW, "resample2d: FFTW plan creation failed");
   if (need_affine) {
     r->ux = 2 * nx, r->uy = 2 * ny;
     r->up = fftw_alloc_real((size_t)r->ux * r->uy);
     r->uphat = fftw_alloc_complex((size_t)r->ux * (r->uy / 2 + 1));
     LIE_CHECK(r->up && r->uphat, LIE_ERR_MEM, "resample2d: out of memory (upsampled grid)");
-#pragma omp critical(lie_fftw_planner)
+    lie_fftw_planner_lock();
     r->upbwd = fftw_plan_dft_c2r_2d(r->ux, r->uy, r->uphat, r->up, FFTW_ESTIMATE);
+    lie_fftw_planner_unlock();
     LIE_CHECK(r->upbwd, LIE_ERR_FFTW, "resample2d: FFTW plan creation failed (upsampled grid)");
     size_t np = (size_t)nx * ny;
     LIE_ALLOC(r->ix, np);
@@ -43,12 +43,11 @@ int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly,
 }
 
 void lie_resample2d_free(lie_resample2d *r) {
-#pragma omp critical(lie_fftw_planner)
-  {
-    if (r->fwd) fftw_destroy_plan(r->fwd);
-    if (r->bwd) fftw_destroy_plan(r->bwd);
-    if (r->upbwd) fftw_destroy_plan(r->upbwd);
-  }
+  lie_fftw_planner_lock();
+  if (r->fwd) fftw_destroy_plan(r->fwd);
+  if (r->bwd) fftw_destroy_plan(r->bwd);
+  if (r->upbwd) fftw_destroy_plan(r->upbwd);
+  lie_fftw_planner_unlock();
   fftw_free(r->buf), fftw_free(r->hat), fftw_free(r->work), fftw_free(r->up), fftw_free(r->uphat);
   free(r->ix), free(r->iy), free(r->wx), free(r->wy);
   memset(r, 0, sizeof *r);

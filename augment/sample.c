@@ -171,20 +171,39 @@ static void crop_ns_inplace(lie_field_ns *f, int t0, int nt) {
   f->nt = nt;
 }
 
+/* The time crop, drawn from the view's stream once the transformed frame count is known. */
+typedef struct {
+  lie_rng *rng;
+  int crop_t;
+} time_crop;
+
+static int choose_frames(void *ctx, int count, int *first, int *keep) {
+  time_crop *c = ctx;
+  LIE_CALL(crop_offset(c->rng, c->crop_t, count, "time", first));
+  *keep = c->crop_t ? c->crop_t : count;
+  return 0;
+}
+
+/* Draws: epsilons, pre-window, time crop, space crop (in that order, as the view's contract).
+ * Only the frames of the time crop are transformed (lie_aug1d_apply_frames). */
 int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out) {
   lie_rng rng;
   lie_aug_seq s;
   lie_field1d tmp, win;
-  int t0, x0, w0, wn;
+  int x0, w0, wn;
   lie_rng_seed(&rng, seed);
   LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
   LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
   win = window1d(in, w0, wn);
-  LIE_CALL(lie_aug1d_apply(&s, cfg->mode, &win, &tmp, NULL));
-  int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
-  if (!err) err = crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0);
-  if (!err)
-    err = lie_field1d_crop(&tmp, t0, cfg->crop_t ? cfg->crop_t : tmp.nt, x0, cfg->crop_x ? cfg->crop_x : tmp.nx, out);
+  time_crop tc = {&rng, cfg->crop_t};
+  lie_aug_frames sel = {choose_frames, &tc};
+  LIE_CALL(lie_aug1d_apply_frames(&s, cfg->mode, &win, &sel, &tmp, NULL));
+  int err = crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0);
+  if (!err && x0 == 0 && (!cfg->crop_x || cfg->crop_x == tmp.nx)) {
+    *out = tmp; /* nothing left to cut: ownership moves to the caller */
+    return 0;
+  }
+  if (!err) err = lie_field1d_crop(&tmp, 0, tmp.nt, x0, cfg->crop_x ? cfg->crop_x : tmp.nx, out);
   lie_field1d_free(&tmp);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   return 0;

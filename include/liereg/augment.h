@@ -161,6 +161,9 @@ int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg);
 int lie_aug_sample_seq(const lie_aug_cfg *cfg, lie_rng *rng, lie_aug_seq *s);
 int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out);
 int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out);
+/* Frees this thread's cached FFTW plans and buffers (views keep them between calls); call it
+ * before a thread that built views exits. */
+void lie_aug_thread_cleanup(void);
 
 #ifdef __cplusplus
 }

@@ -18,7 +18,10 @@ extern "C" {
 
 /* ------------------------------------------------------------ HDF5 primitives (h5.c) */
 int lie_h5_create(lie_ctx ctx, const char *path, hid_t *file); /* truncates; collective */
-int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file);   /* read-only; collective */
+/* read-only; collective over ctx's communicator (MPI-IO driver). ctx NULL: this process only,
+ * serial driver, no MPI call (for reader threads); lie_dataset1d_open, lie_datasetns_open and
+ * lie_dataset_is_ns pass their ctx through, so they accept NULL alike. */
+int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file);
 int lie_h5_close(hid_t *file);
 /* Collective: reserves disk space for every dataset created in a new file (plus metadata) before
  * any data are written, so that a full disk is one clean error up front (LIE_ERR_IO naming the

@@ -91,18 +91,20 @@ typedef struct {
   int backend_set;                         /* given explicitly */
   int threads;                             /* -threads (0 = all cores available) */
   /* optimisation */
-  int epochs;        /* -train_epochs (length of the lr schedule) */
-  long steps;        /* -train_steps: stop when the global step reaches this (0 = end of the epochs) */
-  int batch;         /* -train_batch: GLOBAL batch, divisible by the rank count */
-  double lr, min_lr; /* -train_lr, -train_min_lr */
-  long warmup;       /* -train_warmup (steps) */
-  int cosine;        /* -train_schedule cosine|constant */
-  double wd;         /* -train_wd (AdamW weight decay) */
-  double clip;       /* -train_clip (max global grad norm, 0 = off) */
-  uint64_t seed;     /* -seed */
-  int sync_bn;       /* -train_sync_bn (default 1) */
-  int prefetch;      /* -train_prefetch (default 1): build the next batch in a thread */
-  double min_rankme; /* -train_min_rankme: stop as collapsed below this (default 1.1) */
+  int epochs;         /* -train_epochs (length of the lr schedule) */
+  long steps;         /* -train_steps: stop when the global step reaches this (0 = end of the epochs) */
+  int batch;          /* -train_batch: GLOBAL batch, divisible by the rank count */
+  double lr, min_lr;  /* -train_lr, -train_min_lr */
+  long warmup;        /* -train_warmup (steps) */
+  int cosine;         /* -train_schedule cosine|constant */
+  double wd;          /* -train_wd (AdamW weight decay) */
+  double clip;        /* -train_clip (max global grad norm, 0 = off) */
+  uint64_t seed;      /* -seed */
+  int sync_bn;        /* -train_sync_bn (default 1) */
+  int prefetch;       /* -train_prefetch (default 1); 0 forces loader_threads 0 */
+  int loader_threads; /* -pretrain_loader_threads (default 1): threads building views ahead;
+                         0 = views built by the main thread inside the step */
+  double min_rankme;  /* -train_min_rankme: stop as collapsed below this (default 1.1) */
   /* outputs */
   char out[LIE_PRETRAIN_PATH];    /* -o CKPT.h5 */
   char log[LIE_PRETRAIN_PATH];    /* -train_log FILE.csv */
@@ -148,6 +150,8 @@ int lie_ssl_model_check_memory(const lie_ssl_model_cfg *m, int nsamples, int tra
  * (root attribute pde, else the datasets). NS: -data_field must be empty (or "u"). */
 #define LIE_SSL_MAX_FIELDS 4
 typedef struct lie_ssl_data_s *lie_ssl_data;
+/* ctx NULL: opened by this process alone through a serial HDF5 driver (no MPI call), e.g. one
+ * handle per loader thread. */
 int lie_ssl_data_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data *d);
 int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx);
 /* As sizes, plus ny (0 for 1D data). */
@@ -169,6 +173,9 @@ int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int
  * (u - mean)/std, and in coords mode x/L and t/T_end as extra channels. */
 int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
                       float *x);
+/* Reads trajectory `index` into d's buffer: its views and plain crop then read no file (a loader
+ * thread reads under a lock, then builds the views without it). */
+int lie_ssl_data_load(lie_ssl_data d, int index);
 /* The deterministic embedding crop: frames [0, crop_t), points [0, crop_x), no transform. */
 int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x);
 int lie_ssl_data_close(lie_ssl_data *d);
@@ -193,9 +200,24 @@ typedef struct {
   const double *loss;      /* loss of each step of this call (steps_run values, valid until destroy) */
 } lie_pretrain_result;
 
+/* lie_pretrain_bench: the whole pretraining step (views from the loader + network) against the
+ * network part alone on a fixed batch, in one run (liereg bench pretrain). */
+typedef struct {
+  long steps;                    /* timed steps of each kind */
+  double pipeline_samples_per_s; /* whole step: batch from the input pipeline + network */
+  double network_samples_per_s;  /* network only (forward, loss, backward, allreduce, AdamW) */
+  double views_s_per_batch;      /* one batch built by the main thread alone (no overlap) */
+  int in_c, in_h, in_w;          /* the network's input per view */
+  int nlocal;                    /* samples per rank and step */
+} lie_pretrain_bench_result;
+
 /* Opens the data, builds the model and optimiser, resumes from cfg->resume if set. Checks
  * batch divisibility and crop sizes (LIE_ERR_USAGE). Collective. */
 int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_cfg *cfg, lie_pretrain *p);
+/* rounds x (warmup + steps network-only steps, then warmup + steps whole steps); only the
+ * `steps` of each block are timed; the loader threads are idle during network-only blocks.
+ * Trains the model (changes its state); writes no file. Collective. */
+int lie_pretrain_bench(lie_pretrain p, int warmup, int steps, int rounds, lie_pretrain_bench_result *r);
 /* Trains until cfg->steps / the epochs are done or SIGUSR1/SIGTERM arrives (then checkpoints
  * at the next step boundary and returns status INTERRUPTED). Non-finite loss or a RankMe
  * below cfg->min_rankme is LIE_ERR_NUMERIC, leaving the last checkpoint untouched. */

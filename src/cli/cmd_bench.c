@@ -1,7 +1,11 @@
 /* liereg bench train: throughput of one pretraining step of the NN engine.
  * A sample is two views through encoder + expander (the views are concatenated into one
  * batch of 2B), a VICReg-shaped loss on the embeddings, backward and an AdamW step.
- * Prints one JSON line; bench/nn/compare.sh runs the same model in PyTorch beside it. */
+ * Prints one JSON line; bench/nn/compare.sh runs the same model in PyTorch beside it.
+ *
+ * liereg bench pretrain -data FILE.h5 [pretrain options]: the real pretraining step (views
+ * from the input pipeline + network) against its network part alone, same model, batch and
+ * threads, in one run (lie_pretrain_bench); one JSON line with both rates and their ratio. */
 #include "cli.h"
 #include "liereg/options.h"
 
@@ -199,11 +203,76 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   return LIE_OK;
 }
 
+static int print_pretrain(const lie_pretrain_cfg *c, int ranks, int threads, int steps, int rounds,
+                          const lie_pretrain_bench_result *r) {
+  char input[64];
+  snprintf(input, sizeof input, "%dx%dx%d", r->in_c, r->in_h, r->in_w);
+  double net_step = c->batch / r->network_samples_per_s;
+  lie_json j;
+  LIE_CALL(lie_json_create(&j));
+  int e = lie_json_str(j, "bench", "pretrain");
+  if (!e) e = lie_json_str(j, "pde", lie_pde_name(c->pde));
+  if (!e) e = lie_json_str(j, "aug_mode", lie_aug_mode_name(c->aug.mode));
+  if (!e) e = lie_json_int(j, "model_dims", c->dims);
+  if (!e) e = lie_json_int(j, "width", c->width);
+  if (!e) e = lie_json_str(j, "input", input);
+  if (!e) e = lie_json_int(j, "batch", c->batch);
+  if (!e) e = lie_json_int(j, "ranks", ranks);
+  if (!e) e = lie_json_int(j, "threads", threads);
+  if (!e) e = lie_json_int(j, "loader_threads", c->prefetch ? c->loader_threads : 0);
+  if (!e) e = lie_json_int(j, "steps", steps);
+  if (!e) e = lie_json_int(j, "rounds", rounds);
+  if (!e) e = lie_json_real(j, "pipeline_samples_per_s", r->pipeline_samples_per_s);
+  if (!e) e = lie_json_real(j, "network_samples_per_s", r->network_samples_per_s);
+  if (!e) e = lie_json_real(j, "ratio", r->pipeline_samples_per_s / r->network_samples_per_s);
+  if (!e) e = lie_json_real(j, "network_ms_per_step", 1e3 * net_step);
+  if (!e) e = lie_json_real(j, "views_ms_per_batch", 1e3 * r->views_s_per_batch);
+  if (!e) e = lie_json_real(j, "views_share_of_network", r->views_s_per_batch / net_step);
+  if (!e) e = lie_json_print(j, stdout);
+  lie_json_destroy(&j);
+  LIE_CALL(e);
+  return LIE_OK;
+}
+
+/* Pretraining options as `liereg pretrain` reads them (-options_file examples/pretrain_*.opts). */
+static int bench_pretrain(lie_ctx ctx) {
+  lie_pretrain_cfg cfg;
+  lie_pretrain p = NULL;
+  lie_pretrain_bench_result r;
+  PetscInt steps = 10, warmup = 3, rounds = 2;
+  int stop;
+  lie_pretrain_cfg_default(&cfg);
+  LIE_CALL(lie_pretrain_cfg_set_from_options(ctx, &cfg));
+  PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg bench pretrain: input pipeline vs network", NULL);
+  LIE_PETSC(LIE_OPTIONS_RANGE_INT("-steps", "timed steps per block", NULL, steps, &steps, NULL, 1, 100000));
+  LIE_PETSC(
+      LIE_OPTIONS_RANGE_INT("-warmup", "untimed steps before each block", NULL, warmup, &warmup, NULL, 0, 100000));
+  LIE_PETSC(LIE_OPTIONS_RANGE_INT("-rounds", "alternations of network-only and whole-step blocks", NULL, rounds,
+                                  &rounds, NULL, 1, 1000));
+  PetscOptionsEnd();
+  LIE_CALL(lie_cli_options_done(ctx, &stop));
+  if (stop) return LIE_OK;
+  LIE_CHECK(cfg.data[0], LIE_ERR_USAGE, "missing -data FILE.h5");
+  cfg.resume[0] = cfg.log[0] = 0, cfg.progress_every = 0;
+  LIE_CALL(lie_pretrain_create(ctx, &cfg, &p));
+  int err = lie_pretrain_bench(p, (int)warmup, (int)steps, (int)rounds, &r);
+  if (!err && lie_ctx_rank(ctx) == 0) {
+    int threads = cfg.threads > 0 ? cfg.threads : lie_nn_cores_available();
+    cfg.batch = r.nlocal * lie_ctx_size(ctx); /* resolved from 0 = auto */
+    err = print_pretrain(&cfg, lie_ctx_size(ctx), threads, (int)r.steps, (int)rounds, &r);
+  }
+  lie_pretrain_destroy(&p);
+  LIE_CALL(err);
+  return LIE_OK;
+}
+
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args) {
+  if (nargs == 1 && !strcmp(args[0], "pretrain")) return bench_pretrain(ctx);
   bench_opts o = {"", "resnet18_2d", "3x128x256", "512-512-512", "", 32, 0, 5, 1, 64, PETSC_FALSE, LIE_NN_BACKEND_REF};
   int dims[4], exp[8], stop;
   LIE_CHECK(nargs == 1 && !strcmp(args[0], "train"), LIE_ERR_USAGE,
-            "usage: liereg bench train -model resnet18_2d|resnet18_1d -input CxHxW|CxL -batch B [-threads T]");
+            "usage: liereg bench train -model resnet18_2d|resnet18_1d -input CxHxW|CxL -batch B [-threads T] | liereg "
+            "bench pretrain -data FILE.h5 [pretrain options]");
   LIE_PETSC(read_options(&o));
   int two_d = !strcmp(o.model, "resnet18_2d");
   LIE_CHECK(two_d || !strcmp(o.model, "resnet18_1d"), LIE_ERR_USAGE, "-model %s: expected resnet18_2d or resnet18_1d",

@@ -74,10 +74,24 @@ static int check_readable_hdf5(lie_ctx ctx, const char *path) {
   return LIE_OK;
 }
 
+/* ctx NULL: this process alone, through the serial (sec2) driver — no MPI call, so a reader
+ * thread may use it while the main thread is in a collective (the pretraining loader). */
+static int open_local(const char *path, hid_t *file) {
+  hid_t fapl;
+  LIE_CHECK(access(path, R_OK) == 0, LIE_ERR_IO, "cannot open %s: no such file or not readable", path);
+  LIE_H5(fapl = H5Pcreate(H5P_FILE_ACCESS));
+  herr_t e = H5Pset_fapl_sec2(fapl);
+  if (e >= 0) *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  LIE_CHECK(e >= 0 && *file >= 0, LIE_ERR_FORMAT, "%s is not a valid HDF5 file (truncated or corrupt?)", path);
+  return LIE_OK;
+}
+
 int lie_h5_open(lie_ctx ctx, const char *path, hid_t *file) {
   hid_t fapl;
   quiet_hdf5();
   *file = -1;
+  if (!ctx) return open_local(path, file);
   /* The path may name another file (or none) on another node: agree before the collective open. */
   LIE_CALL(lie_ctx_agree(ctx, check_readable_hdf5(ctx, path)));
   LIE_CALL(mpio_fapl(ctx, &fapl));

@@ -110,9 +110,11 @@ static int check_state_finite(struct lie_pretrain_s *p) {
 int lie_pretrain_save(struct lie_pretrain_s *p) {
   lie_pretrain_state st;
   LIE_CALL(check_state_finite(p));
-  lie_pretrain_prefetch_wait(p); /* HDF5 is not thread-safe: no reads while we write */
   fill_state(p, &st);
-  LIE_CALL(lie_pretrain_ckpt_save(p->ctx, p->net, p->opt, &st, p->cfg.out));
+  lie_pretrain_io_lock(p); /* HDF5 is not thread-safe: no loader reads while we write */
+  int err = lie_pretrain_ckpt_save(p->ctx, p->net, p->opt, &st, p->cfg.out);
+  lie_pretrain_io_unlock(p);
+  LIE_CALL(err);
   lie_log_debug(p->ctx, "checkpoint step %ld -> %s", p->step, p->cfg.out);
   return LIE_OK;
 }
@@ -221,14 +223,14 @@ static int setup(struct lie_pretrain_s *p) {
   lie_ssl_data_set_norm_fields(p->data, p->norm_mean, p->norm_std);
   LIE_ALLOC(p->perm, p->n);
   LIE_ALLOC(p->x, 2 * (size_t)p->nlocal * p->in_numel);
-  LIE_ALLOC(p->xnext, 2 * (size_t)p->nlocal * p->in_numel);
+  LIE_ALLOC(p->keys, p->nlocal);
   int level = MPI_THREAD_SINGLE;
   LIE_MPI(MPI_Query_thread(&level));
-  if (c->prefetch && level < MPI_THREAD_MULTIPLE) { /* its HDF5 reads go through MPI-IO */
-    lie_log_debug(p->ctx, "MPI was initialised below MPI_THREAD_MULTIPLE: no prefetch thread");
-    p->cfg.prefetch = 0;
+  if (!c->prefetch) p->cfg.loader_threads = 0;
+  if (p->cfg.loader_threads > 0 && level < MPI_THREAD_FUNNELED) { /* MPI_THREAD_SINGLE: no other threads */
+    lie_log_debug(p->ctx, "MPI was initialised with MPI_THREAD_SINGLE: views built by the main thread");
+    p->cfg.loader_threads = 0;
   }
-  lie_ssl_data_set_events(p->data, !p->cfg.prefetch);
   LIE_ALLOC(p->dz, 2 * (size_t)p->nlocal * p->D);
   LIE_ALLOC(p->repr, 2 * (size_t)p->nlocal * p->Dr);
   p->cap = p->stop > p->step ? p->stop - p->step : 1;
@@ -257,12 +259,12 @@ lie_nn_net lie_pretrain_net(lie_pretrain p) { return p->net; }
 int lie_pretrain_destroy(lie_pretrain *pp) {
   struct lie_pretrain_s *p = *pp;
   if (!p) return LIE_OK;
-  lie_pretrain_prefetch_wait(p);
+  lie_pretrain_loader_stop(p);
   if (p->log) fclose(p->log);
   lie_nn_adamw_destroy(&p->opt);
   lie_nn_net_destroy(&p->net);
   lie_ssl_data_close(&p->data);
-  free(p->perm), free(p->x), free(p->xnext), free(p->dz), free(p->repr), free(p->loss);
+  free(p->perm), free(p->x), free(p->keys), free(p->dz), free(p->repr), free(p->loss);
   LIE_FREE(*pp);
   return LIE_OK;
 }

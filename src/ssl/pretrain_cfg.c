@@ -25,6 +25,7 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
   c->seed = 1;
   c->sync_bn = 1;
   c->prefetch = 1;
+  c->loader_threads = 1;
   c->min_rankme = 1.1;
   c->progress_every = 10;
   lie_vicreg_opts_default(&c->vicreg);
@@ -71,7 +72,7 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscInt dims = c->dims, width = c->width, nexp = LIE_PRETRAIN_MAX_EXPANDER, exp[LIE_PRETRAIN_MAX_EXPANDER];
   PetscInt threads = c->threads, epochs = c->epochs, batch = c->batch;
   PetscInt steps = c->steps, warmup = c->warmup, every = c->ckpt_every, prog = c->progress_every;
-  PetscInt seed = (PetscInt)c->seed;
+  PetscInt seed = (PetscInt)c->seed, loaders = c->loader_threads;
   PetscBool sync = c->sync_bn ? PETSC_TRUE : PETSC_FALSE, set, pf = c->prefetch ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionBeginUser;
   for (int i = 0; i < c->nexpander; i++)
@@ -104,8 +105,11 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscCall(LIE_OPTIONS_REAL("-train_clip", "clip the global gradient norm (0 = off)", "", c->clip, &c->clip, NULL));
   PetscCall(LIE_OPTIONS_INT("-seed", "seed of the weights, sample order and views", "", seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-train_sync_bn", "batch-norm statistics over the global batch", "", sync, &sync, NULL));
-  PetscCall(PetscOptionsBool("-train_prefetch", "read+augment the next batch in a thread during the step", "", pf, &pf,
-                             NULL));
+  PetscCall(PetscOptionsBool(
+      "-train_prefetch", "build batches ahead of the step (false: as -pretrain_loader_threads 0)", "", pf, &pf, NULL));
+  PetscCall(LIE_OPTIONS_RANGE_INT("-pretrain_loader_threads",
+                                  "threads building views ahead of the network (0 = in the step, on the main thread)",
+                                  "", loaders, &loaders, NULL, 0, 256));
   PetscCall(LIE_OPTIONS_REAL("-train_min_rankme", "stop as collapsed when RankMe falls below", "", c->min_rankme,
                              &c->min_rankme, NULL));
   PetscCall(PetscOptionsString("-o", "output checkpoint (HDF5)", "", c->out, c->out, sizeof c->out, NULL));
@@ -121,6 +125,7 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   c->dims = (int)dims, c->width = (int)width, c->threads = (int)threads, c->epochs = (int)epochs;
   c->batch = (int)batch, c->steps = steps, c->warmup = warmup, c->ckpt_every = every, c->progress_every = prog;
   c->seed = (uint64_t)seed, c->sync_bn = sync ? 1 : 0, c->prefetch = pf ? 1 : 0;
+  c->loader_threads = (int)loaders;
   PetscFunctionReturn(0);
 }
 

@@ -5,7 +5,6 @@
 #include "liereg/io.h"
 #include "liereg/ssl.h"
 
-#include <pthread.h>
 #include <stdio.h>
 
 struct lie_pretrain_s {
@@ -33,12 +32,11 @@ struct lie_pretrain_s {
   double t_run; /* wall time at the start of run */
   lie_vicreg_terms epoch_sum;
   long epoch_count;
-  /* prefetch (pretrain_prefetch.c): a thread builds step `pf_step` into xnext */
-  float *xnext;
-  pthread_t pf_thread;
-  int pf_pending, pf_ready, pf_err;
-  long pf_step;
-  char pf_msg[1024];
+  /* input pipeline (pretrain_loader.c) */
+  int *keys;                   /* trajectories of a batch built by the main thread (nlocal) */
+  struct lie_loader_s *loader; /* NULL until the first batch, or with 0 loader threads */
+  lie_ssl_data *wdata;         /* one serial-driver handle per loader thread */
+  int nworkers;
 };
 
 /* views.c: the underlying 1D dataset (NULL for NS data) */
@@ -48,15 +46,24 @@ void lie_ssl_data_set_events(lie_ssl_data d, int on);
 /* pretrain_step.c */
 double lie_pretrain_lr(const struct lie_pretrain_s *p, long step);
 int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd, double *rankme);
-/* Both views of this rank's slice of global step `step` into x (2 nlocal views). */
-int lie_pretrain_build(struct lie_pretrain_s *p, long step, float *x);
+/* The network part of a step on the batch x (forward, loss, backward, allreduce, AdamW). */
+int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_terms *terms, int diagnostics,
+                         double *rstd, double *rankme);
 
-/* pretrain_prefetch.c */
-int lie_pretrain_prefetch_start(struct lie_pretrain_s *p, long step);
-/* The prefetched batch of `step` into p->x (*got = 1), or *got = 0 if none. */
-int lie_pretrain_prefetch_take(struct lie_pretrain_s *p, long step, int *got);
-/* Joins a running prefetch (before HDF5 use by the caller, or teardown). */
-void lie_pretrain_prefetch_wait(struct lie_pretrain_s *p);
+/* pretrain_loader.c */
+/* Both views of this rank's slice of global step `step` into x (2 nlocal views), main thread. */
+int lie_pretrain_build(struct lie_pretrain_s *p, long step, float *x);
+/* The batch of `step` (from the loader threads, or built here with 0 of them); valid until
+ * lie_pretrain_batch_done(step). */
+int lie_pretrain_batch(struct lie_pretrain_s *p, long step, float **x);
+void lie_pretrain_batch_done(struct lie_pretrain_s *p, long step);
+/* Around every HDF5 call of the main thread while the loader may be reading. */
+void lie_pretrain_io_lock(struct lie_pretrain_s *p);
+void lie_pretrain_io_unlock(struct lie_pretrain_s *p);
+/* Returns when the loader threads have nothing left to build (bench: quiet network timing). */
+void lie_pretrain_loader_idle(struct lie_pretrain_s *p);
+/* Joins the loader threads and closes their data handles (idempotent). */
+void lie_pretrain_loader_stop(struct lie_pretrain_s *p);
 
 /* pretrain.c */
 int lie_pretrain_save(struct lie_pretrain_s *p);

@@ -116,7 +116,7 @@ int lie_pretrain_run(lie_pretrain p, lie_pretrain_result *res) {
       : p->cfg.sync_bn          ? "synchronised over ranks"
                                 : "per rank");
   int err = loop(p, res);
-  lie_pretrain_prefetch_wait(p);
+  lie_pretrain_loader_stop(p);
   lie_stop_restore();
   lie_stop_clear();
   res->step = p->step;

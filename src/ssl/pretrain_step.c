@@ -1,4 +1,4 @@
-/* One data-parallel VICReg step.
+/* One data-parallel VICReg step (the batch comes from pretrain_loader.c).
  *
  *   global batch of step s in epoch e: samples perm_e[k B .. k B + B), k = s mod steps/epoch
  *   rank r takes the slice [r B/P, (r+1) B/P) and builds both views of each sample:
@@ -12,41 +12,10 @@
 #include <math.h>
 #include <petscsys.h>
 
-#define LIE_TAG_PERM 0x7065726dULL /* "perm" */
-#define LIE_TAG_VIEW 0x76696577ULL /* "view" */
-
 double lie_pretrain_lr(const struct lie_pretrain_s *p, long step) {
   const lie_pretrain_cfg *c = &p->cfg;
   if (c->cosine) return lie_nn_cosine_lr(step, c->warmup, p->total, c->lr, c->min_lr);
   return step < c->warmup ? c->lr * (double)(step + 1) / (double)c->warmup : c->lr;
-}
-
-/* Fisher–Yates from a stream keyed by (seed, epoch): the same order for any rank count. */
-static void epoch_permutation(struct lie_pretrain_s *p, int epoch) {
-  lie_rng rng;
-  if (p->perm_epoch == epoch) return;
-  lie_rng_seed(&rng, lie_seed_derive(p->cfg.seed, LIE_TAG_PERM, (uint64_t)epoch));
-  for (int i = 0; i < p->n; i++)
-    p->perm[i] = i;
-  for (int i = p->n - 1; i > 0; i--) {
-    int j = lie_rng_int(&rng, 0, i + 1), t = p->perm[i];
-    p->perm[i] = p->perm[j], p->perm[j] = t;
-  }
-  p->perm_epoch = epoch;
-}
-
-int lie_pretrain_build(struct lie_pretrain_s *p, long step, float *x) {
-  const int rank = lie_ctx_rank(p->ctx), nl = p->nlocal, epoch = (int)(step / p->spe);
-  const long k = step % p->spe;
-  epoch_permutation(p, epoch);
-  for (int j = 0; j < nl; j++) {
-    int idx = p->perm[k * p->cfg.batch + (long)rank * nl + j];
-    uint64_t s = lie_seed_derive(p->cfg.seed ^ LIE_TAG_VIEW, (uint64_t)epoch, (uint64_t)idx);
-    for (int v = 0; v < 2; v++)
-      LIE_CALL(lie_ssl_data_view(p->data, &p->cfg.aug, &p->model, lie_seed_derive(s, 1, (uint64_t)v), idx,
-                                 x + ((size_t)v * nl + j) * p->in_numel));
-  }
-  return LIE_OK;
 }
 
 /* Every rank learns whether any rank's output is non-finite (then all stop alike). */
@@ -62,14 +31,20 @@ static int check_finite(struct lie_pretrain_s *p, const float *out, size_t n, lo
 
 int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd,
                       double *rankme) {
-  const int nl = p->nlocal, epoch = (int)(p->step / p->spe);
-  int got;
-  LIE_CALL(lie_pretrain_prefetch_take(p, p->step, &got));
-  if (!got) LIE_CALL(lie_pretrain_build(p, p->step, p->x));
-  if (p->step + 1 < p->stop) LIE_CALL(lie_pretrain_prefetch_start(p, p->step + 1)); /* overlaps the compute */
+  const long step = p->step;
+  float *x;
+  LIE_CALL(lie_pretrain_batch(p, step, &x));
+  int err = lie_pretrain_compute(p, x, terms, diagnostics, rstd, rankme);
+  lie_pretrain_batch_done(p, step);
+  LIE_CALL(err);
+  return LIE_OK;
+}
 
+int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_terms *terms, int diagnostics,
+                         double *rstd, double *rankme) {
+  const int nl = p->nlocal, epoch = (int)(p->step / p->spe);
   PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
-  int err = lie_nn_net_forward(p->net, p->x, 1);
+  int err = lie_nn_net_forward(p->net, x, 1);
   PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
   LIE_CALL(err);
   const float *out = lie_nn_net_output(p->net);

@@ -81,6 +81,14 @@ int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_mode
   return LIE_OK;
 }
 
+int lie_ssl_data_load(lie_ssl_data d, int index) {
+  if (d->ns)
+    LIE_CALL(lie_ssl_datans_load(d->dn, index));
+  else
+    LIE_CALL(lie_ssl_data1d_load(d->d1, index));
+  return LIE_OK;
+}
+
 int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
   if (d->ns)
     LIE_CALL(lie_ssl_datans_plain(d->dn, aug, m, index, x));

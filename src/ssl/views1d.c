@@ -76,6 +76,8 @@ static int load(lie_ssl_data1d d, int index) {
   return LIE_OK;
 }
 
+int lie_ssl_data1d_load(lie_ssl_data1d d, int index) { return load(d, index); }
+
 int lie_ssl_data1d_stats(lie_ssl_data1d d, double *mean, double *std) {
   int m = d->n < 64 ? d->n : 64;
   double s = 0, ss = 0, cnt = (double)m * d->nt * d->nx;

@@ -14,6 +14,7 @@ int lie_ssl_data1d_stats(lie_ssl_data1d d, double *mean, double *std);
 void lie_ssl_data1d_set_norm(lie_ssl_data1d d, double mean, double std);
 int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
                         float *x);
+int lie_ssl_data1d_load(lie_ssl_data1d d, int index);
 int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x);
 lie_dataset1d lie_ssl_data1d_dataset(lie_ssl_data1d d);
 int lie_ssl_data1d_train_grid(lie_ssl_data1d d, lie_train_grid *g);
@@ -35,6 +36,7 @@ int lie_ssl_datans_stats(lie_ssl_datans d, double *mean, double *std);
 void lie_ssl_datans_set_norm(lie_ssl_datans d, const double *mean, const double *std);
 int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
                         float *x);
+int lie_ssl_datans_load(lie_ssl_datans d, int index);
 int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x);
 void lie_ssl_datans_set_events(lie_ssl_datans d, int on);
 int lie_ssl_datans_train_grid(lie_ssl_datans d, lie_train_grid *g);

@@ -75,6 +75,8 @@ static int load(lie_ssl_datans d, int index) {
   return LIE_OK;
 }
 
+int lie_ssl_datans_load(lie_ssl_datans d, int index) { return load(d, index); }
+
 /* One pass over the first min(n, 64) trajectories, sums shifted by trajectory 0's means. */
 int lie_ssl_datans_stats(lie_ssl_datans d, double *mean, double *std) {
   const int m = d->n < 64 ? d->n : 64;

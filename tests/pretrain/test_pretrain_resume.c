@@ -1,6 +1,7 @@
 /* Checkpoint/resume and failure handling of pretraining (run on 1 and 2 ranks):
  *  - 10 steps in one run vs 5 steps, checkpoint, resume, 5 more: identical loss curve and
- *    bit-identical final weights; the same 10 steps without the prefetch thread: identical;
+ *    bit-identical final weights; the same 10 steps with views built in the step (no loader
+ *    thread) and with 3 loader threads (jobs finish in any order): identical;
  *  - a corrupt checkpoint, a checkpoint of another format version, and a resume with a
  *    different batch are refused with a clear message and the output file left untouched;
  *  - divergence (lr = 1e30) stops with LIE_ERR_NUMERIC and keeps the last good checkpoint. */
@@ -11,7 +12,7 @@
 
 static char data[128], full[128], part[128], corrupt[128], vers[128], nanck[128];
 
-static int prefetch = 1;
+static int prefetch = 1, loaders = 1;
 static int train(lie_ctx ctx, const char *out, const char *resume, long steps, double *loss, long *nrun, float **w,
                  size_t *nw) {
   lie_pretrain_cfg c;
@@ -21,6 +22,7 @@ static int train(lie_ctx ctx, const char *out, const char *resume, long steps, d
   c.steps = steps;
   c.ckpt_every = 3;
   c.prefetch = prefetch;
+  c.loader_threads = loaders;
   if (resume) snprintf(c.resume, sizeof c.resume, "%s", resume);
   LIE_CALL(lie_pretrain_create(ctx, &c, &p));
   int err = lie_pretrain_run(p, &res);
@@ -98,6 +100,12 @@ int main(int argc, char **argv) {
   prefetch = 1;
   LIE_TEST_TRUE(nd == 10 && !memcmp(ld, la, sizeof ld) && !memcmp(wd, wa, n * sizeof(float)),
                 "without prefetch: bit-identical loss curve and weights");
+  free(wd);
+  loaders = 3;
+  LIE_TEST_CALL(train(ctx, full, NULL, 10, ld, &nd, &wd, &n));
+  loaders = 1;
+  LIE_TEST_TRUE(nd == 10 && !memcmp(ld, la, sizeof ld) && !memcmp(wd, wa, n * sizeof(float)),
+                "3 loader threads: bit-identical loss curve and weights");
   free(wa), free(wd);
 
   /* refusals */
