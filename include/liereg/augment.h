@@ -165,6 +165,28 @@ int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *i
  * before a thread that built views exits. */
 void lie_aug_thread_cleanup(void);
 
+/* ---------------------------------------------------------------- augmenting a file (file.c) */
+/* One generator with a fixed eps applied to every trajectory of a dataset file (1D LPSDA
+ * layout or NS PDEArena layout, docs/AUGMENT.md), written as a file of the same layout plus
+ * aug_t_shift (and coord_* channels in coords mode); group, eps, mode and source are root
+ * attributes. A grid-mode time shift crops every trajectory by the largest rounded shift in
+ * the file. Collective; out is written as out.tmp and renamed when complete (io's output
+ * helper), never over the input, and over an existing file only with force. */
+typedef struct {
+  char in[4096], out[4096];
+  char split[16]; /* "" = the first of train, valid, test */
+  char pde[16];   /* "" = the file's root attribute `pde` (LPSDA files have none) */
+  lie_aug_gen gen;
+  double eps;
+  lie_aug_mode mode;
+  int force;
+} lie_aug_file_opts;
+typedef struct {
+  int n, nt, nx, ny; /* trajectories and output grid (ny = 0 for 1D) */
+} lie_aug_file_result;
+void lie_aug_file_opts_default(lie_aug_file_opts *o);
+int lie_aug_file(lie_ctx ctx, const lie_aug_file_opts *o, lie_aug_file_result *r);
+
 #ifdef __cplusplus
 }
 #endif

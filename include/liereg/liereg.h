@@ -10,6 +10,7 @@
 #include "liereg/nn.h"
 #include "liereg/ns2d.h"
 #include "liereg/options.h"
+#include "liereg/pipeline.h"
 #include "liereg/probe_trained.h"
 #include "liereg/report.h"
 #include "liereg/solvers.h"

@@ -49,9 +49,6 @@ int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_merge(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_augment(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_plot(lie_ctx ctx, int nargs, char **args);
-/* The NS part of `liereg augment` (src/cli/augment_ns.c); split may be NULL (first group). */
-int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char *split, const char *group,
-                       lie_aug_gen g, double eps, lie_aug_mode mode);
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
@@ -60,15 +57,5 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_report(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_quickstart(lie_ctx ctx, int nargs, char **args);
-
-/* cmd_probe_trained.c: `liereg probe -probe_mode trained`, called by cmd_probe once the options
- * are read and checked (lie_cli_options_done has run). */
-#define LIE_CLI_MAX_SWEEP 32
-typedef struct {
-  const char *emb, *out, *preds, *png;
-  PetscBool force;
-  int nsizes, sizes[LIE_CLI_MAX_SWEEP], nseeds;
-} lie_cli_probe_args;
-int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_cfg *cfg, const lie_cli_probe_args *a);
 
 #endif

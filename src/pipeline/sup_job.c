@@ -1,0 +1,64 @@
+/* lie_sup_job_run: the supervised baseline (single run or label-size sweep) and its result
+ * files. Used by `liereg supervised` and the quickstart. */
+#include "pipeline_impl.h"
+
+#include <string.h>
+
+void lie_sup_job_default(lie_sup_job *job) {
+  memset(job, 0, sizeof *job);
+  lie_sup_cfg_default(&job->cfg);
+  job->sweep.nseeds = 3;
+}
+
+static int check(lie_ctx ctx, const lie_sup_job *job) {
+  const int sweep = job->sweep.nsizes > 0;
+  /* lie_sup_cfg_check reads the files: per rank, agreed */
+  LIE_CALL(lie_ctx_agree(ctx, lie_sup_cfg_check(&job->cfg)));
+  LIE_CALL(lie_job_sweep_check(&job->sweep, "-sup_sweep", 4));
+  LIE_CHECK(!job->out.preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
+  LIE_CHECK(!job->out.png[0], LIE_ERR_USAGE, "the supervised job writes no picture");
+  LIE_CALL(lie_job_outputs_check(ctx, &job->out));
+  lie_job_outputs full = {"", "", "", job->out.force};
+  snprintf(full.json, sizeof full.json, "%s", job->full_json);
+  snprintf(full.preds, sizeof full.preds, "%s", job->full_preds);
+  LIE_CALL(lie_job_outputs_check(ctx, &full));
+  return LIE_OK;
+}
+
+/* Rank 0: the run's (or sweep's) JSON and predictions; with a sweep, the whole-split run
+ * (largest size, seed 1) as a single result. */
+static int write(const lie_sup_job *job, const lie_sup_job_result *res) {
+  const lie_job_sweep *sw = &job->sweep;
+  const lie_sup_cfg *c = &job->cfg;
+  lie_result_info info = {NULL, NULL, c->target, sw->nsizes, sw->nseeds, sw->sizes, 0, 0}, single = info;
+  single.nsizes = 0;
+  const lie_sup_result *r = res->r, *full = sw->nsizes ? &r[(sw->nsizes - 1) * sw->nseeds] : r;
+  if (job->out.json[0]) LIE_CALL(lie_sup_result_write(job->out.json, &info, c, r));
+  if (job->out.preds[0]) LIE_CALL(lie_predictions_write(job->out.preds, r->ntest, r->m, r->truth, r->pred));
+  if (job->full_json[0]) LIE_CALL(lie_sup_result_write(job->full_json, &single, c, full));
+  if (job->full_preds[0])
+    LIE_CALL(lie_predictions_write(job->full_preds, full->ntest, full->m, full->truth, full->pred));
+  return LIE_OK;
+}
+
+int lie_sup_job_run(lie_ctx ctx, const lie_sup_job *job, lie_sup_job_result *res) {
+  const lie_job_sweep *sw = &job->sweep;
+  memset(res, 0, sizeof *res);
+  LIE_CALL(check(ctx, job));
+  res->n = sw->nsizes ? sw->nsizes * sw->nseeds : 1;
+  LIE_ALLOC(res->r, res->n);
+  if (sw->nsizes)
+    LIE_CALL(lie_sup_sweep(ctx, &job->cfg, sw->nsizes, sw->sizes, sw->nseeds, res->r));
+  else
+    LIE_CALL(lie_sup_run(ctx, &job->cfg, res->r));
+  int err = lie_ctx_rank(ctx) == 0 ? write(job, res) : LIE_OK;
+  LIE_CALL(lie_ctx_agree(ctx, err));
+  return LIE_OK;
+}
+
+void lie_sup_job_free(lie_sup_job_result *res) {
+  for (int i = 0; i < res->n && res->r; i++)
+    lie_sup_result_free(&res->r[i]);
+  free(res->r);
+  res->r = NULL, res->n = 0;
+}
