@@ -55,6 +55,7 @@ int lie_cli_augment_ns(lie_ctx ctx, const char *in, const char *tmp, const char 
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_augsearch(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_report(lie_ctx ctx, int nargs, char **args);
