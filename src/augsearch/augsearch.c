@@ -49,6 +49,24 @@ static int data_grid(lie_augsearch_job *s) {
   return LIE_OK;
 }
 
+/* The validation split must be there before the first candidate trains (not after it). */
+static int check_valid(lie_augsearch_job *s) {
+  const lie_augsearch_cfg *c = s->cfg;
+  lie_ssl_data d = NULL;
+  int n = 0, err = lie_ssl_data_open(s->world, c->valid_data, c->valid_mode, c->pre.field, &d);
+  if (!err) err = lie_ssl_data_sizes(d, &n, NULL, NULL);
+  lie_ssl_data_close(&d);
+  if (err) lie_error_clear();
+  LIE_CHECK(!err, LIE_ERR_USAGE,
+            "cannot read the validation split %s:/%s (give -augsearch_valid_data V.h5 and/or "
+            "-augsearch_valid_mode)",
+            c->valid_data, c->valid_mode);
+  LIE_CHECK(n - (n + c->cv.folds - 1) / c->cv.folds >= 2 * c->cv.folds, LIE_ERR_USAGE,
+            "%s:/%s has %d trajectories: too few for nested %d-fold cross-validation (-probe_folds)", c->valid_data,
+            c->valid_mode, n, c->cv.folds);
+  return LIE_OK;
+}
+
 static int make_work_dir(lie_augsearch_job *s) {
   int err = 0;
   if (lie_ctx_rank(s->world) == 0 && mkdir(s->cfg->work, 0777) != 0 && errno != EEXIST) err = errno;
@@ -203,6 +221,7 @@ static int prepare(lie_augsearch_job *s) {
   int found;
   LIE_CALL(setup_groups(s));
   LIE_CALL(data_grid(s));
+  LIE_CALL(check_valid(s));
   LIE_CALL(make_work_dir(s));
   r->ncand = cfg->candidates;
   LIE_ALLOC(r->cand, r->ncand);

@@ -96,7 +96,10 @@ int lie_augsearch_cfg_check(const lie_augsearch_cfg *c) {
   LIE_CHECK(access(c->valid_data, R_OK) == 0, LIE_ERR_USAGE, "cannot read -augsearch_valid_data %s", c->valid_data);
   LIE_CHECK(strcmp(c->valid_mode, "test") != 0, LIE_ERR_USAGE,
             "-augsearch_valid_mode test: the search must never see the test split (use valid)");
-  LIE_CALL(lie_target_lookup(c->target, &info));
+  if (lie_target_lookup(c->target, &info)) {
+    lie_error_clear();
+    LIE_ERROR(LIE_ERR_USAGE, "-augsearch_target %s: unknown target (nu, buo_y, ic_mode, ic_mode_scaled)", c->target);
+  }
   long s = c->steps;
   for (int r = 1; r < c->rungs; r++, s *= c->eta)
     LIE_CHECK(s <= (1L << 30) / c->eta, LIE_ERR_USAGE, "-augsearch_steps %ld x eta^%d is too large", c->steps,
