@@ -3,6 +3,7 @@
 #ifndef LIEREG_H
 #define LIEREG_H
 #include "liereg/augment.h"
+#include "liereg/augsearch.h"
 #include "liereg/core.h"
 #include "liereg/eval.h"
 #include "liereg/infer.h"

@@ -52,6 +52,7 @@ int lie_cmd_plot(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_probe(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args);
+int lie_cmd_augsearch(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_report(lie_ctx ctx, int nargs, char **args);

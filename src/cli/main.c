@@ -17,6 +17,8 @@ const lie_cli_command lie_cli_commands[] = {
     {"merge", "concatenate dataset files (shards of one dataset) into one file", lie_cmd_merge, 0},
     {"plot", "render a trajectory (or it and two sampled views) as a PNG", lie_cmd_plot, 0},
     {"pretrain", "VICReg pretraining of an encoder on MPI ranks (data parallel)", lie_cmd_pretrain, 1},
+    {"augsearch", "search augmentation strengths and crop on a validation split (successive halving)",
+     lie_cmd_augsearch, 1},
     {"embed", "frozen-encoder representations of every trajectory of a dataset", lie_cmd_embed, 0},
     {"probe", "ridge regression of a target from frozen representations (embedding file)", lie_cmd_probe, 0},
     {"bench", "benchmarks: bench train (NN engine training-step throughput)", lie_cmd_bench, 0},
