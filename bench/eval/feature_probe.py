@@ -43,11 +43,21 @@ def features(u, kind, kmax):
     return np.log(a + 1e-8).reshape(len(u), -1)
 
 
-def ridge(X, Y, lam):
-    mu, sd = X.mean(0), X.std(0) + 1e-12
+def ridge_path(X, Y):
+    """Ridge fits for every lambda from one SVD of the standardised features."""
+    mu, sd, ym = X.mean(0), X.std(0) + 1e-12, Y.mean(0)
     U, s, Vt = np.linalg.svd((X - mu) / sd, full_matrices=False)
-    W = Vt.T @ ((s / (s * s + lam))[:, None] * (U.T @ (Y - Y.mean(0))))
-    return lambda Z: ((Z - mu) / sd) @ W + Y.mean(0)
+    UtY = U.T @ (Y - ym)
+
+    def fit(lam):
+        W = Vt.T @ ((s / (s * s + lam))[:, None] * UtY)
+        return lambda Z: ((Z - mu) / sd) @ W + ym
+
+    return fit
+
+
+def ridge(X, Y, lam):
+    return ridge_path(X, Y)(lam)
 
 
 def ridge_cv(X, Y, folds=5):
@@ -56,8 +66,9 @@ def ridge_cv(X, Y, folds=5):
     err = np.zeros(len(lams))
     for f in np.array_split(idx, folds):
         tr = np.setdiff1d(idx, f)
+        path = ridge_path(X[tr], Y[tr])
         for i, lam in enumerate(lams):
-            err[i] += (((ridge(X[tr], Y[tr], lam)(X[f]) - Y[f]) ** 2) / Y.var(0)).sum()
+            err[i] += (((path(lam)(X[f]) - Y[f]) ** 2) / Y.var(0)).sum()
     return ridge(X, Y, lams[np.argmin(err)])
 
 
