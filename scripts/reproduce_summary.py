@@ -1,5 +1,5 @@
 """Markdown summary of one scripts/reproduce run directory (the `summary` stage):
-    python3 scripts/reproduce_summary.py DIR PDE
+    python3 scripts/reproduce_summary.py DIR PDE N [CURVE]   (N: train size; CURVE: e.g. 1000,2500)
 Reads only files the stages wrote (results/*.json, curve/, seeds/, ridgeref.jsonl, logs/timing.tsv,
 run/*.csv); a number that is not there yet is printed as "running / not yet", never estimated.
 Paper numbers: DESIGN §8, as recalled (not verified)."""
@@ -81,14 +81,14 @@ def pretrain_state(path):
     return last, (statistics.median(sps) if sps else None)
 
 
-def main(d, pde):
+def main(d, pde, n_main, curve):
     metric = {"burgers": "relative error of ν (%)", "ns": "MSE of buoyancy"}.get(pde, "NMSE of the initial-condition modes")
     print(f"## {pde} — {metric} on the test split (run directory {d})\n")
     ridge = load(f"{d}/results/{pde}_ridge.json")
     trained = load(f"{d}/results/{pde}_trained.json")
     sup = load(f"{d}/results/{pde}_supervised.json")
     g = lambda js: (js["value"], js["bootstrap_std"]) if js else (None,)
-    ntr = (ridge or sup or {}).get("ntrain", "?")
+    ntr = n_main
     p = PAPER[pde]
     print(f"| method (all {ntr} labels) | ours | paper (as recalled) |\n|---|---|---|")
     print(f"| SSL + ridge | {fmt(*g(ridge))} | {p[1]} (linear head) |")
@@ -99,17 +99,18 @@ def main(d, pde):
 
     print("\nDataset-size curve (SSL + ridge on all labels; pretraining on the first N unlabelled trajectories):\n")
     print("| unlabelled N | SSL + ridge | pretraining steps |\n|---|---|---|")
-    pts = {}
+    pts = {n: (None, f"{d}/curve/pretrain_n{n}.csv") for n in curve}
     for f in glob.glob(f"{d}/curve/{pde}_ridge_n*.json"):
         if f.endswith("_sweep.json"):
             continue
         n = int(f.rsplit("_n", 1)[1].split(".")[0])
         pts[n] = (load(f), f"{d}/curve/pretrain_n{n}.csv")
-    pts[int(ntr) if str(ntr).isdigit() else 0] = (ridge, f"{d}/run/pretrain_s1.csv")
+    pts[ntr] = (ridge, f"{d}/run/pretrain_s1.csv")
     for n in sorted(pts):
         js, log = pts[n]
         st = pretrain_state(log)
-        print(f"| {n} | {fmt(*g(js))} | {st[0]['step'] if st else MISSING} |")
+        steps = MISSING if not st else st[0]["step"] + ("" if js else " (running)")
+        print(f"| {n} | {fmt(*g(js))} | {steps} |")
 
     seeds = [ridge] + [load(f) for f in sorted(glob.glob(f"{d}/seeds/{pde}_ridge_s*.json")) if "sweep" not in f]
     seeds = [s for s in seeds if s and os.path.basename(os.path.dirname(s["emb"])) in ("run", "seeds")]
@@ -117,11 +118,22 @@ def main(d, pde):
     print(f"\nPretraining seeds (SSL + ridge, all labels): {', '.join(f'{v:.4g}' for v in vals) or MISSING}"
           + (f"; mean {statistics.mean(vals):.4g} ± {statistics.stdev(vals):.2g} (std over seeds)" if len(vals) > 1 else ""))
 
+    if pde == "ns":
+        print("\nTime-stepping: not in the node preset for ns (cluster preset examples/paper_timestep_ns.opts).")
+    else:
+        timestep_table(d, pde, p)
+    main_tail(d)
+
+
+def timestep_table(d, pde, p):
     print("\nTime-stepping (summed rollout NMSE, LPSDA's definition; mean ± std over test trajectories):\n")
     print("| conditioning | ours | paper (as recalled) |\n|---|---|---|")
     for i, c in enumerate(("none", "ssl", "truth")):
         js = load(f"{d}/results/timestep_{pde}_{c}.json")
         print(f"| {c} | {fmt(js['rollout_nmse'], js['rollout_nmse_std']) if js else MISSING} | {p[2][i]} |")
+
+
+def main_tail(d):
 
     st = pretrain_state(f"{d}/run/pretrain_s1.csv")
     if st:
@@ -136,4 +148,5 @@ def main(d, pde):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1].rstrip("/"), sys.argv[2])
+    curve = [int(c) for c in sys.argv[4].split(",") if c] if len(sys.argv) > 4 else []
+    main(sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3]), curve)
