@@ -70,7 +70,23 @@ if [ ! -f "$K/run/pretrain_s1.h5.done" ]; then
 fi
 [ -f "$K/run/pretrain_s1.h5.done" ] || fail "pretraining not marked done after the rerun"
 
-# 4. usage errors
+# 4. the augsearch stage, when this liereg has the command (branch augsearch): the winner's
+# options file is written and pretraining reads it after the preset
+if "$LIEREG" augsearch -help > /dev/null 2>&1; then
+  A=$D/aug
+  rm -rf "$A" && mkdir -p "$A/data"
+  cp "$D/ks/data/train_shard00.h5" "$D/ks/data/train_shard01.h5" "$D/ks/data/train_24.h5" "$D/ks/data/test.h5" "$A/data/"
+  bash "$R" ks -dir "$A" -bin "$LIEREG" -nice 0 -augsearch -n 24 -shard 12 -valid 50 -test 16 -epochs 1 -curve 12 -timestep_n 12 \
+    -pretrain_opts "-model_width 4 -model_expander 32,32,32 -train_batch 8 -train_warmup 0" \
+    -augsearch_opts "-augsearch_candidates 2 -augsearch_rungs 1 -augsearch_steps 2" -stages generate,augsearch,pretrain > "$A/out" 2>&1 ||
+    { tail -20 "$A/out"; fail "augsearch stage failed"; }
+  grep -q "^-aug_strengths" "$A/run/augsearch.opts" || fail "augsearch.opts has no -aug_strengths"
+  grep -q "options_file $A/run/augsearch.opts" "$A/logs/pretrain.log" || fail "pretraining did not read augsearch.opts"
+else
+  echo "note: this liereg has no augsearch command; the augsearch stage is not tested" >&2
+fi
+
+# 5. usage errors
 set +e
 bash "$R" heat > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown PDE should exit 2"
 bash "$R" ks -dir "$D/ks" -bin "$LIEREG" -stages pretrain,bogus > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown stage should exit 2"
