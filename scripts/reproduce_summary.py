@@ -97,20 +97,26 @@ def main(d, pde, n_main, curve):
     print("\nLabel-size sweep (mean ± std over 3 labelled subsets; the same subsets for every method):\n")
     print("\n".join(sweep_table(d, pde)))
 
-    print("\nDataset-size curve (SSL + ridge on all labels; pretraining on the first N unlabelled trajectories):\n")
-    print("| unlabelled N | SSL + ridge | pretraining steps |\n|---|---|---|")
-    pts = {n: (None, f"{d}/curve/pretrain_n{n}.csv") for n in curve}
+    print("\nDataset-size curve (SSL + ridge; pretraining on the first N unlabelled trajectories with the same"
+          " epochs, the probe fit on the same labelled set; columns: labels used by the probe):\n")
+    main_sweep = load(f"{d}/results/{pde}_ridge_sweep.json")
+    pts = {n: (None, None, f"{d}/curve/pretrain_n{n}.csv") for n in curve}
     for f in glob.glob(f"{d}/curve/{pde}_ridge_n*.json"):
         if f.endswith("_sweep.json"):
             continue
         n = int(f.rsplit("_n", 1)[1].split(".")[0])
-        pts[n] = (load(f), f"{d}/curve/pretrain_n{n}.csv")
-    pts[ntr] = (ridge, f"{d}/run/pretrain_s1.csv")
+        pts[n] = (load(f), load(f.replace(".json", "_sweep.json")), f"{d}/curve/pretrain_n{n}.csv")
+    pts[ntr] = (ridge, main_sweep, f"{d}/run/pretrain_s1.csv")
+    sizes = sorted({r["ntrain"] for _, sw, _ in pts.values() if sw for r in sw.get("sweep", [])} - {ntr})
+    print("| unlabelled N | pretraining steps | " + " | ".join(str(n) for n in sizes) + f" | all {ntr} |")
+    print("|---|---|" + "---|" * (len(sizes) + 1))
     for n in sorted(pts):
-        js, log = pts[n]
+        js, sw, log = pts[n]
         st = pretrain_state(log)
         steps = MISSING if not st else st[0]["step"] + ("" if js else " (running)")
-        print(f"| {n} | {fmt(*g(js))} | {steps} |")
+        bys = {r["ntrain"]: (r["mean"], r["std"]) for r in (sw or {}).get("sweep", [])}
+        cols = [fmt(*bys[m]) if m in bys else MISSING for m in sizes]
+        print(f"| {n} | {steps} | " + " | ".join(cols) + f" | {fmt(*g(js))} |")
 
     seeds = [ridge] + [load(f) for f in sorted(glob.glob(f"{d}/seeds/{pde}_ridge_s*.json")) if "sweep" not in f]
     seeds = [s for s in seeds if s and os.path.basename(os.path.dirname(s["emb"])) in ("run", "seeds")]
