@@ -59,6 +59,10 @@ int lie_h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t n);
 int lie_h5_attr_get_double(hid_t loc, const char *name, double *value);
 /* The root attribute `pde` of a liereg file ("" when absent or unreadable). Collective open. */
 int lie_h5_file_pde(lie_ctx ctx, const char *path, char *pde, size_t n);
+/* *all = 1 when path is readable on every rank of ctx (collective). For optional reads (e.g.
+ * defaults taken from a file): a per-rank access() test before a collective open would send
+ * the ranks down different paths when the file is missing on some of them. */
+int lie_h5_readable_all(lie_ctx ctx, const char *path, int *all);
 /* Root attributes every liereg file carries: schema, pde, generator, options, created. */
 int lie_h5_stamp(hid_t file, const char *pde);
 

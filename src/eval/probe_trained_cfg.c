@@ -77,8 +77,10 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_cfg *c, pt_s
 /* The PDE of the checkpoint (for the -aug_* defaults of -probe_aug lie). */
 static int ckpt_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
   lie_pretrain_state st;
+  int readable; /* on every rank (the read is collective); a missing file is reported by the check */
   *pde = LIE_PDE_KS;
-  if (!path[0] || access(path, R_OK) != 0) return LIE_OK; /* reported by the check */
+  LIE_CALL(lie_h5_readable_all(ctx, path, &readable));
+  if (!readable) return LIE_OK;
   LIE_CALL(lie_pretrain_ckpt_read_state(ctx, path, &st));
   if (st.pde[0]) LIE_CALL(lie_pde_from_name(st.pde, pde));
   return LIE_OK;

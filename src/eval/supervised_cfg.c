@@ -128,8 +128,11 @@ int lie_sup_cfg_set_from_options(lie_ctx ctx, lie_sup_cfg *c) {
   c->lie_aug = !strcmp(s.aug, "lie");
   if (s.pde[0])
     LIE_CALL(lie_pde_from_name(s.pde, &c->pde));
-  else if (c->train[0] && access(c->train, R_OK) == 0)
-    LIE_CALL(file_pde(ctx, c->train, &c->pde));
+  else {
+    int readable; /* on every rank: the open is collective (a missing file is reported by the check) */
+    LIE_CALL(lie_h5_readable_all(ctx, c->train, &readable));
+    if (readable) LIE_CALL(file_pde(ctx, c->train, &c->pde));
+  }
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
   lie_aug_mode mode = c->aug.mode;
   LIE_CALL(lie_aug_cfg_default(c->pde, &c->aug));

@@ -528,6 +528,13 @@ int lie_h5_stamp(hid_t file, const char *pde) {
   return LIE_OK;
 }
 
+int lie_h5_readable_all(lie_ctx ctx, const char *path, int *all) {
+  int mine = path && path[0] && access(path, R_OK) == 0;
+  *all = mine;
+  if (ctx) LIE_MPI(MPI_Allreduce(&mine, all, 1, MPI_INT, MPI_MIN, lie_ctx_comm(ctx)));
+  return LIE_OK;
+}
+
 int lie_h5_file_pde(lie_ctx ctx, const char *path, char *pde, size_t n) {
   hid_t f;
   pde[0] = 0;

@@ -32,10 +32,10 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
 }
 
 /* The PDE from -pde or else the data file's root attribute "pde" (liereg files carry it). */
-static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename) {
+static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename, int readable) {
   hid_t f;
   char name[32] = "";
-  int readable = c->data[0] && access(c->data, R_OK) == 0, err = 0;
+  int err = 0;
   if (readable) { /* the file's own record, when it has one, must agree with -pde */
     LIE_CALL(lie_h5_open(ctx, c->data, &f));
     err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
@@ -158,7 +158,9 @@ int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *c) {
   LIE_CALL(lie_vicreg_opts_set_from_options(ctx, &c->vicreg));
   /* The augmentation defaults depend on the PDE: from -pde, else the file (when readable; a
    * missing file is reported by lie_pretrain_cfg_check, so -help works without -data). */
-  if (pde[0] || (c->data[0] && access(c->data, R_OK) == 0)) LIE_CALL(data_pde(ctx, c, pde));
+  int readable; /* on every rank: data_pde's open is collective */
+  LIE_CALL(lie_h5_readable_all(ctx, c->data, &readable));
+  if (pde[0] || readable) LIE_CALL(data_pde(ctx, c, pde, readable));
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
   LIE_CALL(lie_aug_cfg_default(c->pde, &c->aug));
   c->aug.crop_t = crop_t, c->aug.crop_x = crop_x;
