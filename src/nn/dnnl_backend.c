@@ -510,6 +510,7 @@ static void dn_destroy(lie_nn_net net) {
     free_mem(&d->w_bwd, d->w_fwd, d->w_user);
     free_mem(&d->w_fwd, d->w_user, NULL);
     free_mem(&d->dw_prim, d->dw_user, NULL);
+    if (d->wx.m == d->fx.m) d->wx.m = NULL; /* shared adapter (lie_dnnl_conv_setup) */
     dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean,  &d->var,  &d->scale,
                            &d->shift,  &d->dscale,  &d->dshift, &d->rmean,   &d->rvar,  &d->ws,   &d->y4,
                            &d->dy4,    &d->fx.m,    &d->fy.m,   &d->bdy.m,   &d->bdx.m, &d->wx.m, &d->wdy.m};
