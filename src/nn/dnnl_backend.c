@@ -39,9 +39,9 @@ static int tensor_md(lie_nn_net net, int id, dnnl_memory_desc_t *md) {
     /* the vector width of the ISA oneDNN runs with: 16 floats on AVX-512, else 8 (oneDNN
      * 2.6 runs AVX2 kernels on AMD Zen 4: 16-blocked tensors would fall back to slow code).
      * 1D networks use nwc (channels last): on AVX-512 oneDNN 2.6 then runs brgemm forward
-     * kernels (97-100 % of the FMA peak per CPU second against 85-98 % blocked) and its
+     * kernels (94-100 % of the FMA peak per CPU second against 78-88 % blocked) and its
      * backward-weights kernel gains most where the rows are short (W = 8 at 512 channels:
-     * 68-80 % against 51-53 %); measured with LIE_NN_DNNL_PROFILE, docs/BENCHMARKS.md.
+     * 61-72 % against 46-48 %); measured with LIE_NN_DNNL_PROFILE, docs/BENCHMARKS.md.
      * LIE_NN_DNNL_LAYOUT=blocked|nhwc forces one layout (for measuring). */
     int vec = (dnnl_get_effective_cpu_isa() & dnnl_cpu_isa_avx512_core) == dnnl_cpu_isa_avx512_core ? 16 : 8;
     const char *lay = getenv("LIE_NN_DNNL_LAYOUT");
@@ -510,6 +510,7 @@ static void dn_destroy(lie_nn_net net) {
     free_mem(&d->w_bwd, d->w_fwd, d->w_user);
     free_mem(&d->w_fwd, d->w_user, NULL);
     free_mem(&d->dw_prim, d->dw_user, NULL);
+    if (d->wx.m == d->fx.m) d->wx.m = NULL; /* shared adapter (lie_dnnl_conv_setup) */
     dnnl_memory_t *ms[] = {&d->w_user, &d->dw_user, &d->b_user, &d->db_user, &d->mean,  &d->var,  &d->scale,
                            &d->shift,  &d->dscale,  &d->dshift, &d->rmean,   &d->rvar,  &d->ws,   &d->y4,
                            &d->dy4,    &d->fx.m,    &d->fy.m,   &d->bdy.m,   &d->bdx.m, &d->wx.m, &d->wdy.m};

@@ -110,7 +110,13 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   if (!e) e = make_adapt(s, ymd, Q(d->fwd_pd, dnnl_query_dst_md), 0, &d->fy);
   if (!e) e = make_adapt(s, ymd, Q(bd_pd, dnnl_query_diff_dst_md), 1, &d->bdy);
   if (!e) e = make_adapt(s, xmd, Q(bd_pd, dnnl_query_diff_src_md), 0, &d->bdx);
-  if (!e) e = make_adapt(s, xmd, Q(bw_pd, dnnl_query_src_md), 1, &d->wx);
+  /* backward-weights reads the forward's input: if both want the same layout, the forward's
+   * adapter copy (still this step's input at backward time) serves both — the 1D stem's
+   * input is then reordered once per step instead of twice */
+  if (!e && d->fx.m && dnnl_memory_desc_equal(Q(d->fwd_pd, dnnl_query_src_md), Q(bw_pd, dnnl_query_src_md)))
+    d->wx.m = d->fx.m, d->wx.r = NULL;
+  else if (!e)
+    e = make_adapt(s, xmd, Q(bw_pd, dnnl_query_src_md), 1, &d->wx);
   if (!e) e = make_adapt(s, ymd, Q(bw_pd, dnnl_query_diff_dst_md), 1, &d->wdy);
   if (!e) e = mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user);
   if (!e) e = mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user);
