@@ -66,7 +66,9 @@ int lie_augsearch_train_one(lie_augsearch_job *s, int i, long steps, double *sco
   double t0 = lie_wtime();
   int err = pretrain(s, i, steps, ckpt, interrupted);
   if (!err && !*interrupted) err = embed_and_score(s, ckpt, emb, score);
-  if (err && candidate_failure(err)) {
+  /* the defaults refused as a usage error (a crop or batch that does not fit the data) is the
+   * user's configuration, not a candidate's: every candidate would fail the same way */
+  if (err && candidate_failure(err) && !(i == 0 && err == LIE_ERR_USAGE)) {
     snprintf(msg, LIE_AUGSEARCH_MSG, "%s", lie_error_message());
     lie_error_clear();
     *score = INFINITY, err = LIE_OK;

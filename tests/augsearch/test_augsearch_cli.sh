@@ -58,7 +58,7 @@ rc2=$?
 # bad options: exit 2, one line on stderr naming the option
 for opt in "-augsearch_eta 1" "-augsearch_candidates abc" "-augsearch_valid_mode test" "-train_steps 5" \
   "-augsearch_range 0.5" "-augsearch_rungs 0" "-augsearch_bogus 1" "-augsearch_valid_data nosuch.h5" \
-  "-augsearch_target velocity" "-augsearch_valid_mode train2"; do
+  "-augsearch_target velocity" "-augsearch_valid_mode train2" "-train_batch 64"; do
   "$LIEREG" augsearch -data data.h5 -o bad.opts $TINY $SEARCH $opt > bad.out 2> bad.err
   rc=$?
   n=$(wc -l < bad.err)
