@@ -157,16 +157,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
-  /* Open MPI 4.1's sharedfp/lockedfile component, queried at every MPI-IO file open, overflows a
-   * 256-byte buffer with file names over ~244 characters (abort). liereg never uses shared file
-   * pointers; a user's own OMPI_MCA_sharedfp setting wins (then lie_h5_path_check applies). */
-  setenv("OMPI_MCA_sharedfp", "^lockedfile", 0);
-  /* Started without mpiexec/srun, Open MPI 4.1 forks a support daemon (orted) for the singleton
-   * and waits for its handshake: 3 s of wall time per run on the loaded 2-core machine (0.3 s
-   * idle), more than a 16-trajectory KS file costs to solve (docs/BENCHMARKS.md). The daemon is
-   * only needed for MPI_Comm_spawn, which liereg never calls. Ignored under a launcher; a
-   * user's own setting wins. */
-  setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+  lie_cli_mpi_env(); /* before MPI_Init: Open MPI settings (mpi_env.c) */
   /* pretrain's prefetch thread reads HDF5 through MPI-IO while the main thread is in
    * MPI_Allreduce: MPI_THREAD_MULTIPLE, asked for here, before PETSc would initialise MPI at
    * its default level. When the MPI library grants less, the trainer runs without the thread
