@@ -31,7 +31,7 @@ for n in $NS; do
     /usr/bin/time -f "%e %U %S" -o "$tmp/time" $LAUNCH "$LIEREG" generate -pde "$PDE" -n "$n" -seed 1 \
       -o "$tmp/g.h5" -force > "$tmp/log"
     read -r w u s < "$tmp/time"
-    solver=$(sed -n 's/.*cpu: solver \([0-9.]*\) s.*/\1/p' "$tmp/log")
+    solver=$(sed -n 's/.*cpu: solver \([0-9.]*\) s on rank 0.*/\1/p' "$tmp/log")
     awk -v pde="$PDE" -v n="$n" -v rk="$RANKS" -v sv="$solver" -v w="$w" -v c="$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')" -v load="$(load)" 'BEGIN{
       printf "{\"bench\":\"generate_overhead\",\"pde\":\"%s\",\"n\":%d,\"ranks\":%d,\"solver_cpu_s_per_traj\":%.4f,\"whole_cpu_s_per_traj\":%.4f,\"whole_wall_s_per_traj\":%.4f,\"cpu_ratio\":%.3f,\"load\":\"%s\"}\n",
         pde, n, rk, sv / n * rk, c / n, w / n, c / (sv * rk), load}' | tee -a "$tmp/runs.json"
