@@ -88,6 +88,8 @@ static int run(lie_ctx ctx) {
     lie_traj1d p;
     int ok, okr;
     LIE_CALL(lie_solver1d_sample(s, lie_seed_derive((uint64_t)seed, 0, (uint64_t)i), &p));
+    double predicted;
+    LIE_CALL(lie_solver1d_cost(s, &p, &predicted));
     double t0 = lie_wtime(), c0 = cpu_time();
     LIE_CALL(lie_solver1d_solve(s, &p, u, t, x, &ok));
     double el = lie_wtime() - t0, cpu = cpu_time() - c0;
@@ -108,9 +110,9 @@ static int run(lie_ctx ctx) {
         "{\"bench\":\"solver1d\",\"pde\":\"%s\",\"traj\":%d,\"L\":%.6f,\"T\":%.6f,\"nu\":%.6g,\"ok\":%d,"
         "\"time_s\":%.6f,\"cpu_s\":%.6f,\"rel_err\":%.3e,\"est_err\":%.3e,\"n_internal\":%d,\"steps_per_interval\":%d,"
         "\"steps_total\":%ld,\"tail\":%.2e,\"ref_time_s\":%.3f,\"ref_n\":%d,\"ref_steps_per_interval\":%d,"
-        "\"ref_est\":%.2e}\n",
+        "\"ref_est\":%.2e,\"predicted_cost\":%.4e}\n",
         pdename, i, p.L, p.T, p.nu, ok, el, cpu, err, st.error_estimate, st.n_internal, st.steps_per_interval, st.steps,
-        st.tail, elr, str.n_internal, str.steps_per_interval, str.error_estimate);
+        st.tail, elr, str.n_internal, str.steps_per_interval, str.error_estimate, predicted);
     fflush(stdout);
   }
   free(u);

@@ -44,6 +44,9 @@ int lie_cli_not_input(const char *out, const char *in, const char *what);
  * it (agreed) or in the rename becomes the same error on all. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
 
+/* Open MPI settings made through the environment, before MPI_Init (mpi_env.c). */
+void lie_cli_mpi_env(void);
+
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_merge(lie_ctx ctx, int nargs, char **args);

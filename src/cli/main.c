@@ -159,14 +159,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
-  /* Open MPI 4.1's sharedfp/lockedfile component, queried at every MPI-IO file open, overflows a
-   * 256-byte buffer with file names over ~244 characters (abort). liereg never uses shared file
-   * pointers; a user's own OMPI_MCA_sharedfp setting wins (then lie_h5_path_check applies). */
-  setenv("OMPI_MCA_sharedfp", "^lockedfile", 0);
-  /* Not OMPI_MCA_ess_singleton_isolated: it would save the singleton's orted fork (0.3 s idle,
-   * ~3 s loaded), but every isolated singleton gets the same job family (/tmp/ompi.HOST.UID/jf.0/1),
-   * so concurrent runs collide there (measured: 2 of 40 concurrent `liereg info` failed in MPI-IO
-   * or in MPI_Init_thread; 0 of 40 without it). */
+  lie_cli_mpi_env(); /* before MPI_Init: Open MPI settings (mpi_env.c) */
   /* pretrain's prefetch thread reads HDF5 through MPI-IO while the main thread is in
    * MPI_Allreduce: MPI_THREAD_MULTIPLE, asked for here, before PETSc would initialise MPI at
    * its default level. When the MPI library grants less, the trainer runs without the thread
