@@ -32,7 +32,7 @@ typedef struct {
   fftw_complex *hat;  /* n/2+1 */
   fftw_complex *work; /* n/2+1 */
   fftw_plan fwd, bwd;
-  double *scratch; /* 5 n: phasors and sums of the affine evaluation */
+  double *scratch; /* 3 n: phasors and sums of the affine evaluation */
 } lie_resample1d;
 
 /* The FFTW planner is not thread-safe: every plan creation/destruction in augment/ holds this. */
