@@ -114,7 +114,8 @@ trig_block(const double *hat, int n, const double *zr, const double *zi, double 
     const double hr = 2.0 * hat[2 * k], hi = 2.0 * hat[2 * k + 1];
     for (int j = 0; j < LIE_TRIG_BLOCK; j++) {
       double a = pr[j], b = pi[j];
-      acc[j] += hr * a - hi * b;
+      acc[j] += hr * a; /* two fused multiply-adds, not mul + fms + add */
+      acc[j] -= hi * b;
       pr[j] = a * cr[j] - b * ci[j];
       pi[j] = a * ci[j] + b * cr[j];
     }
