@@ -4,7 +4,8 @@
  * with A = lambda R constant, v~ = M v + w(t) with M = R / lambda, s~ = sigma s and
  * p~ = pi p + q(t).(x, y) + r(t). Grid mode reads the coefficients per frame from point
  * images and resamples each field of each frame once: a Fourier phase shift when A is a
- * multiple of the identity, the x2-padded spectral + Lagrange interpolation when it rotates. */
+ * multiple of the identity, the x2-padded spectral + Lagrange interpolation when it rotates.
+ * A view computes only the frames of its time crop (lie_aug_ns_apply_frames). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,15 @@ static void coords_affine(const frame_coef *c, const lie_field_ns *in, lie_field
   if (out->p) out->p[k] = c->pi * in->p[k] + c->q[0] * x + c->q[1] * y + c->r;
 }
 
-static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns *out) {
+static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, const lie_aug_frames *sel, lie_field_ns *out) {
+  int first = 0, keep = in->nt;
+  if (sel) LIE_CALL(sel->choose(sel->ctx, in->nt, &first, &keep));
+  lie_field_ns part = *in; /* the chosen frames only */
+  size_t off = (size_t)first * in->nx * in->ny;
+  part.nt = keep, part.u = in->u + off, part.vx = in->vx + off, part.vy = in->vy + off, part.t = in->t + first;
+  if (in->p) part.p = in->p + off;
+  if (in->X) part.X = in->X + off, part.Y = in->Y + off, part.T = in->T + off;
+  in = &part;
   int nx = in->nx, ny = in->ny, gridded = !in->X && !in->Y && !in->T;
   LIE_CALL(lie_field_ns_alloc(in->nt, nx, ny, in->p != NULL, 1, out));
   out->Lx = in->Lx, out->Ly = in->Ly, out->periodic = 0;
@@ -175,7 +184,8 @@ static int check_grid_input(const lie_field_ns *in) {
   return 0;
 }
 
-static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns *out, lie_aug_info *info) {
+static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_aug_frames *sel, lie_field_ns *out,
+                      lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
   int nt = in->nt, nx = in->nx, ny = in->ny, k0 = 0, count = 0, err = 0;
   frame_coef *fc;
@@ -185,6 +195,9 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns
   for (int n = 0; n < nt && !err; n++)
     err = frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]);
   if (!err) err = time_map(in, fc, &k0, &count, tout, info);
+  int first = 0;
+  if (!err && sel) err = sel->choose(sel->ctx, count, &first, &count); /* resample only those */
+  k0 += first;
   /* A = lambda R; the output grid is the input grid scaled by lambda. */
   double a = sqrt(fabs(fc[0].A[0] * fc[0].A[3] - fc[0].A[1] * fc[0].A[2]));
   int rot = fabs(fc[0].A[1]) + fabs(fc[0].A[2]) > 1e-14 * a;
@@ -209,7 +222,7 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns
       out->x[i] = a * in->x[i];
     for (int j = 0; j < ny; j++)
       out->y[j] = a * in->y[j];
-    memcpy(out->t, tout, sizeof(double) * count);
+    memcpy(out->t, tout + first, sizeof(double) * count);
   }
   free(fc), free(tout);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
@@ -218,13 +231,19 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, lie_field_ns
 
 int lie_aug_ns_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns *in, lie_field_ns *out,
                      lie_aug_info *info) {
+  LIE_CALL(lie_aug_ns_apply_frames(s, mode, in, NULL, out, info));
+  return 0;
+}
+
+int lie_aug_ns_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns *in, const lie_aug_frames *sel,
+                            lie_field_ns *out, lie_aug_info *info) {
   LIE_CHECK(s && in && out, LIE_ERR_ARG, "lie_aug_ns_apply: NULL argument");
   LIE_CALL(check_seq(s));
   lie_aug_info tmp;
   if (!info) info = &tmp;
   memset(info, 0, sizeof *info);
   memset(out, 0, sizeof *out);
-  int err = mode == LIE_AUG_COORDS ? apply_coords(s, in, out) : apply_grid(s, in, out, info);
+  int err = mode == LIE_AUG_COORDS ? apply_coords(s, in, sel, out) : apply_grid(s, in, sel, out, info);
   if (err) {
     lie_field_ns_free(out);
     return lie_error_trace(err, __FILE__, __LINE__, __func__);

@@ -23,6 +23,9 @@ typedef struct {
 int lie_aug1d_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_field1d *in, const lie_aug_frames *sel,
                            lie_field1d *out, lie_aug_info *info);
 
+int lie_aug_ns_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns *in, const lie_aug_frames *sel,
+                            lie_field_ns *out, lie_aug_info *info);
+
 /* 1D periodic resampling of one row of n samples on a period L (resample.c). Plans are made
  * once per row length and reused for every row of a trajectory. */
 typedef struct {
@@ -32,7 +35,7 @@ typedef struct {
   fftw_complex *hat;  /* n/2+1 */
   fftw_complex *work; /* n/2+1 */
   fftw_plan fwd, bwd;
-  double *scratch; /* 5 n: phasors and sums of the affine evaluation */
+  double *scratch; /* 3 n: phasors and sums of the affine evaluation */
 } lie_resample1d;
 
 /* The FFTW planner is not thread-safe: every plan creation/destruction in augment/ holds this. */

@@ -157,20 +157,6 @@ static lie_field_ns window_ns(const lie_field_ns *in, int w0, int wn) {
   return w;
 }
 
-/* Keep frames [t0, t0+nt) of an owned field by moving them to the front (no new buffers). */
-static void keep_frames(double *a, size_t frame, int t0, int nt) {
-  if (a && t0 > 0) memmove(a, a + (size_t)t0 * frame, (size_t)nt * frame * sizeof(double));
-}
-
-static void crop_ns_inplace(lie_field_ns *f, int t0, int nt) {
-  size_t fr = (size_t)f->nx * f->ny;
-  double *arrs[7] = {f->u, f->vx, f->vy, f->p, f->X, f->Y, f->T};
-  for (int k = 0; k < 7; k++)
-    keep_frames(arrs[k], fr, t0, nt);
-  keep_frames(f->t, 1, t0, nt);
-  f->nt = nt;
-}
-
 /* The time crop, drawn from the view's stream once the transformed frame count is known. */
 typedef struct {
   lie_rng *rng;
@@ -212,19 +198,14 @@ int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in,
 int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out) {
   lie_rng rng;
   lie_aug_seq s;
-  lie_field_ns tmp, win;
-  int t0, w0, wn;
+  lie_field_ns win;
+  int w0, wn;
   lie_rng_seed(&rng, seed);
   LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
   LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
   win = window_ns(in, w0, wn);
-  LIE_CALL(lie_aug_ns_apply(&s, cfg->mode, &win, &tmp, NULL));
-  int err = crop_offset(&rng, cfg->crop_t, tmp.nt, "time", &t0);
-  if (err) {
-    lie_field_ns_free(&tmp);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
-  if (cfg->crop_t) crop_ns_inplace(&tmp, t0, cfg->crop_t);
-  *out = tmp; /* ownership moves to the caller */
+  time_crop tc = {&rng, cfg->crop_t};
+  lie_aug_frames sel = {choose_frames, &tc};
+  LIE_CALL(lie_aug_ns_apply_frames(&s, cfg->mode, &win, &sel, out, NULL)); /* the crop's frames only */
   return 0;
 }

@@ -160,10 +160,11 @@ int main(int argc, char **argv) {
   }
   if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
   lie_cli_mpi_env(); /* before MPI_Init: Open MPI settings (mpi_env.c) */
-  /* pretrain's prefetch thread reads HDF5 through MPI-IO while the main thread is in
-   * MPI_Allreduce: MPI_THREAD_MULTIPLE, asked for here, before PETSc would initialise MPI at
-   * its default level. When the MPI library grants less, the trainer runs without the thread
-   * (it checks MPI_Query_thread). PETSc then leaves MPI_Finalize to us. */
+  /* MPI_THREAD_MULTIPLE, asked for here, before PETSc would initialise MPI at its default
+   * level. pretrain's loader threads make no MPI call (they read through HDF5's serial driver,
+   * docs/PRETRAIN.md "Input pipeline") and need only MPI_THREAD_FUNNELED; with
+   * MPI_THREAD_SINGLE the trainer builds views on the main thread (it checks
+   * MPI_Query_thread). PETSc then leaves MPI_Finalize to us. */
   int provided = MPI_THREAD_SINGLE;
   if (MPI_Init_thread(&pargc, &pargv, MPI_THREAD_MULTIPLE, &provided) != MPI_SUCCESS) {
     fprintf(stderr, "liereg: error: MPI initialisation failed\n");

@@ -16,6 +16,7 @@ struct lie_ssl_data1d_s {
   double mean, std; /* normalisation of u */
   int cached;       /* trajectory held in traj, -1 none */
   double *u, *t;    /* read buffers nt*nx, nt */
+  double *xg;       /* x grid of the cached trajectory (nx) */
   int events;       /* PETSc log events on (off while a prefetch thread uses the object) */
 };
 
@@ -34,6 +35,7 @@ int lie_ssl_data1d_open(lie_ctx ctx, const char *path, const char *mode, const c
   LIE_ALLOC(d->L, d->n);
   LIE_ALLOC(d->u, (size_t)d->nt * d->nx);
   LIE_ALLOC(d->t, d->nt);
+  LIE_ALLOC(d->xg, d->nx);
   int found = 0;
   LIE_CALL(lie_dataset1d_read_param(d->ds, "L", d->L, &found));
   if (!found) { /* LPSDA files: the period from the x grid, x_j = j dx */
@@ -97,15 +99,17 @@ int lie_ssl_data1d_stats(lie_ssl_data1d d, double *mean, double *std) {
   return LIE_OK;
 }
 
-/* The stored trajectory as a field on its grid (coords channels when asked). */
-static int to_field(lie_ssl_data1d d, int index, int coords, lie_field1d *f) {
+/* The stored trajectory as a field on its grid, borrowing the read buffers (never freed by
+ * the caller): no copy per view. Gridded in both modes — coords mode takes the map's affine
+ * coefficients per frame on the grid (lie_aug1d_apply), the same values as mapping coordinate
+ * channels point by point, to rounding. */
+static int to_field(lie_ssl_data1d d, int index, lie_field1d *f) {
   LIE_CALL(load(d, index));
-  LIE_CALL(lie_field1d_alloc(d->nt, d->nx, coords, f));
-  memcpy(f->u, d->u, (size_t)d->nt * d->nx * sizeof(double));
-  int err = lie_field1d_set_grid(f, d->L[index], d->t[0], d->t[1] - d->t[0]);
-  if (!err) memcpy(f->t, d->t, (size_t)d->nt * sizeof(double));
-  if (err) lie_field1d_free(f);
-  LIE_CALL(err);
+  memset(f, 0, sizeof *f);
+  for (int j = 0; j < d->nx; j++)
+    d->xg[j] = j * d->L[index] / d->nx;
+  f->nt = d->nt, f->nx = d->nx, f->u = d->u, f->t = d->t, f->x = d->xg;
+  f->L = d->L[index], f->periodic = 1;
   return LIE_OK;
 }
 
@@ -121,11 +125,10 @@ static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_
 int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
                         float *x) {
   lie_field1d in, out;
-  LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
+  LIE_CALL(to_field(d, index, &in));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
   int err = lie_aug_view1d(aug, seed, &in, &out);
   if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
-  lie_field1d_free(&in);
   if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
   err = to_input(d, &out, m, index, x);
   lie_field1d_free(&out);
@@ -166,7 +169,7 @@ int lie_ssl_data1d_close(lie_ssl_data1d *dp) {
   lie_ssl_data1d d = *dp;
   if (!d) return LIE_OK;
   int err = lie_dataset1d_close(&d->ds);
-  free(d->L), free(d->u), free(d->t);
+  free(d->L), free(d->u), free(d->t), free(d->xg);
   LIE_FREE(*dp);
   LIE_CALL(err);
   return LIE_OK;
