@@ -107,37 +107,6 @@ static int check_grid_input(const lie_field1d *in) {
   return 0;
 }
 
-/* Time map: a pure shift is rounded to whole frames and cropped to the input window;
- * anything else (scalings, projective) keeps every frame and records tau(t_n). */
-static int time_map(const lie_field1d *in, const row_coef *rc, int *k0, int *count, double *tout, lie_aug_info *info) {
-  int nt = in->nt, pure = nt >= 2;
-  double sh = rc[0].tau - in->t[0];
-  for (int n = 0; n < nt && pure; n++)
-    pure = fabs(rc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
-  memset(info, 0, sizeof *info);
-  if (!pure) {
-    *k0 = 0, *count = nt;
-    for (int n = 0; n < nt; n++)
-      tout[n] = rc[n].tau;
-    return 0;
-  }
-  double dt = (in->t[nt - 1] - in->t[0]) / (nt - 1);
-  for (int n = 0; n < nt; n++)
-    LIE_CHECK(fabs(in->t[n] - in->t[0] - n * dt) <= 1e-9 * fabs(dt) * nt, LIE_ERR_ARG,
-              "grid-mode time shift needs a uniform time grid (t[%d] = %g)", n, in->t[n]);
-  int frames = lie_shift_frames(sh, dt, nt);
-  LIE_CHECK(frames < nt, LIE_ERR_ARG, "time shift %g (dt = %g) leaves no frame of the %d-frame window", sh, dt, nt);
-  long k = sh / dt < 0 ? -frames : frames;
-  info->t_shift = k * dt;
-  info->t_rounding = k * dt - sh;
-  *k0 = k > 0 ? 0 : (int)-k;
-  *count = nt - frames;
-  info->crop_t0 = *k0;
-  for (int n = 0; n < *count; n++)
-    tout[n] = in->t[*k0 + n + k];
-  return 0;
-}
-
 static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, const lie_aug_frames *sel,
                       lie_field1d *out, lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
@@ -150,7 +119,9 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   int err = 0, k0 = 0, count = 0;
   for (int n = 0; n < nt && !err; n++)
     err = row_coefficients(f, s, in->t[n], x0, L, &rc[n]);
-  if (!err) err = time_map(in, rc, &k0, &count, tout, info);
+  for (int n = 0; n < nt && !err; n++)
+    tout[n] = rc[n].tau;
+  if (!err) err = lie_aug_time_map(nt, in->t, tout, &k0, &count, info);
   int first = 0;
   if (!err && sel) err = sel->choose(sel->ctx, count, &first, &count); /* resample only those */
   k0 += first;

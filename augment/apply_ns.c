@@ -106,36 +106,6 @@ static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, const lie_
   return 0;
 }
 
-/* Same rule as 1D: a pure time shift moves whole frames (rounded, cropped); otherwise
- * every frame is kept with its transformed time recorded. */
-static int time_map(const lie_field_ns *in, const frame_coef *fc, int *k0, int *count, double *tout,
-                    lie_aug_info *info) {
-  int nt = in->nt, pure = nt >= 2;
-  double sh = fc[0].tau - in->t[0];
-  for (int n = 0; n < nt && pure; n++)
-    pure = fabs(fc[n].tau - in->t[n] - sh) <= 1e-10 * (1 + fabs(in->t[n]));
-  if (!pure) {
-    *k0 = 0, *count = nt;
-    for (int n = 0; n < nt; n++)
-      tout[n] = fc[n].tau;
-    return 0;
-  }
-  double dt = (in->t[nt - 1] - in->t[0]) / (nt - 1);
-  for (int n = 0; n < nt; n++)
-    LIE_CHECK(fabs(in->t[n] - in->t[0] - n * dt) <= 1e-9 * fabs(dt) * nt, LIE_ERR_ARG,
-              "grid-mode time shift needs a uniform time grid (t[%d] = %g)", n, in->t[n]);
-  int frames = lie_shift_frames(sh, dt, nt);
-  LIE_CHECK(frames < nt, LIE_ERR_ARG, "time shift %g (dt = %g) leaves no frame of the %d-frame window", sh, dt, nt);
-  long k = sh / dt < 0 ? -frames : frames;
-  info->t_shift = k * dt, info->t_rounding = k * dt - sh;
-  *k0 = k > 0 ? 0 : (int)-k;
-  *count = nt - frames;
-  info->crop_t0 = *k0;
-  for (int n = 0; n < *count; n++)
-    tout[n] = in->t[*k0 + n + k];
-  return 0;
-}
-
 /* One output frame: pre-image points xi = A^-1 ((a x_i, a y_j) - b), fields mapped. */
 static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot, const lie_field_ns *in, int nin,
                      lie_field_ns *out, int nout, double *tmp[4]) {
@@ -194,7 +164,9 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_au
   LIE_ALLOC(tout, nt);
   for (int n = 0; n < nt && !err; n++)
     err = frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]);
-  if (!err) err = time_map(in, fc, &k0, &count, tout, info);
+  for (int n = 0; n < nt && !err; n++)
+    tout[n] = fc[n].tau;
+  if (!err) err = lie_aug_time_map(nt, in->t, tout, &k0, &count, info);
   int first = 0;
   if (!err && sel) err = sel->choose(sel->ctx, count, &first, &count); /* resample only those */
   k0 += first;

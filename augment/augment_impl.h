@@ -26,6 +26,12 @@ int lie_aug1d_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_fi
 int lie_aug_ns_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns *in, const lie_aug_frames *sel,
                             lie_field_ns *out, lie_aug_info *info);
 
+/* Grid mode's time map (time_map.c): tau (nt) holds the transformed times tau(t_n) of the
+ * input times t (nt). A pure shift is rounded to whole frames (info: shift, rounding, crop) and
+ * the output keeps *count frames from input frame *k0, their times written to tau[0..count);
+ * otherwise every frame is kept (*k0 = 0, *count = nt) and tau is the output's times. */
+int lie_aug_time_map(int nt, const double *t, double *tau, int *k0, int *count, lie_aug_info *info);
+
 /* 1D periodic resampling of one row of n samples on a period L (resample.c). Plans are made
  * once per row length and reused for every row of a trajectory. */
 typedef struct {

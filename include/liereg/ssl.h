@@ -157,6 +157,9 @@ int lie_ssl_data_sizes(lie_ssl_data d, int *n, int *nt, int *nx);
 /* As sizes, plus ny (0 for 1D data). */
 int lie_ssl_data_grid(lie_ssl_data d, int *n, int *nt, int *nx, int *ny);
 int lie_ssl_data_is_ns(lie_ssl_data d);
+/* The trajectory layout's name ("1D", "Navier-Stokes"): two handles with the same name hold the
+ * same kind of data. */
+const char *lie_ssl_data_layout(lie_ssl_data d);
 /* Normalised fields: 1 (u) for 1D data, 3 (smoke, vx, vy) for NS. */
 int lie_ssl_data_nfields(lie_ssl_data d);
 /* Mean and std of u over the first min(n, 64) trajectories (same on every rank). 1D only. */
@@ -169,6 +172,12 @@ void lie_ssl_data_set_norm_fields(lie_ssl_data d, const double *mean, const doub
 /* The model input layout for this data, crops from aug (crop_t 0 = nt/2; crop_x 0 = all):
  * LIE_ERR_USAGE when a crop does not fit, or NS data with dims != 2 or a space crop. */
 int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int width, lie_ssl_model_cfg *m);
+/* LIE_ERR_USAGE naming `path` when a model's input does not fit the data's trajectories (1D: a
+ * 1D model whose crop is no larger; NS: the whole x-y grid and at most the stored frames). */
+int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_cfg *m, const char *path);
+/* The crops of views for model m: crop_t frames; crop_x points, or 0 (whole grid) for models
+ * over an x-y grid. */
+void lie_ssl_model_view_crop(const lie_ssl_model_cfg *m, lie_aug_cfg *aug);
 /* One augmented view of trajectory `index` into x (model input of one sample, fp32):
  * (u - mean)/std, and in coords mode x/L and t/T_end as extra channels. */
 int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,

@@ -55,6 +55,9 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "supervised takes no positional arguments (got '%s')", args[0]);
   lie_sup_job_default(&job);
   LIE_CALL(read_options(ctx, &job));
+  PetscBool help = PETSC_FALSE;
+  LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
+  if (!help) LIE_CALL(lie_sup_job_check(&job)); /* a bad input before a misspelt option, as probe */
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   LIE_CALL(lie_sup_job_run(ctx, &job, &res));

@@ -65,7 +65,7 @@ static double inv_t(const pt_job *j, double z) { return j->cfg->probe.log_target
 static int open_data(pt_job *j) {
   const lie_probe_trained_cfg *c = j->cfg;
   const char *test = c->test_data[0] ? c->test_data : c->data;
-  int nt, nx, gy, tnt, tnx, tgy, ny, nyt, m = 0;
+  int ny, nyt, m = 0;
   LIE_CALL(lie_pretrain_ckpt_read_state(j->ctx, c->ckpt, &j->st));
   j->model = j->st.model;
   j->model.nexpander = 0; /* the encoder alone */
@@ -74,23 +74,14 @@ static int open_data(pt_job *j) {
   LIE_CALL(lie_sup_labels(j->ctx, test, c->probe.test_mode, c->target, &nyt, &m, &j->Yte));
   LIE_CALL(lie_ssl_data_open(j->ctx, c->data, c->probe.train_mode, c->field, &j->dtr));
   LIE_CALL(lie_ssl_data_open(j->ctx, test, c->probe.test_mode, c->field, &j->dte));
-  LIE_CALL(lie_ssl_data_grid(j->dtr, &j->nfile, &nt, &nx, &gy));
-  LIE_CALL(lie_ssl_data_grid(j->dte, &j->ntest, &tnt, &tnx, &tgy));
+  LIE_CALL(lie_ssl_data_sizes(j->dtr, &j->nfile, NULL, NULL));
+  LIE_CALL(lie_ssl_data_sizes(j->dte, &j->ntest, NULL, NULL));
   const lie_ssl_model_cfg *md = &j->model;
-  LIE_CHECK(lie_ssl_data_is_ns(j->dtr) == (md->crop_y > 0) && lie_ssl_data_is_ns(j->dte) == (md->crop_y > 0) &&
-                lie_ssl_data_nfields(j->dtr) == j->st.nnorm && lie_ssl_data_nfields(j->dte) == j->st.nnorm,
-            LIE_ERR_USAGE, "%s was pretrained on %s data (%d field(s)); -data %s and the test file %s do not match it",
-            c->ckpt, j->st.pde, j->st.nnorm, c->data, test);
-  if (md->crop_y) /* NS: the whole x-y grid of the checkpoint, crop_t frames */
-    LIE_CHECK(nx == md->crop_x && gy == md->crop_y && tnx == md->crop_x && tgy == md->crop_y && md->crop_t <= nt &&
-                  md->crop_t <= tnt,
-              LIE_ERR_USAGE,
-              "the checkpoint takes %d frames of %d x %d; %s has %d frames of %d x %d, %s %d frames of %d x %d",
-              md->crop_t, md->crop_x, md->crop_y, c->data, nt, nx, gy, test, tnt, tnx, tgy);
-  else
-    LIE_CHECK(md->crop_t <= nt && md->crop_x <= nx && md->crop_t <= tnt && md->crop_x <= tnx, LIE_ERR_USAGE,
-              "the checkpoint's crop %d x %d is larger than the trajectories (%s: %d frames x %d points, %s: %d x %d)",
-              md->crop_t, md->crop_x, c->data, nt, nx, test, tnt, tnx);
+  LIE_CHECK(lie_ssl_data_nfields(j->dtr) == j->st.nnorm && lie_ssl_data_nfields(j->dte) == j->st.nnorm, LIE_ERR_USAGE,
+            "%s was pretrained on %s data (%d field(s)); -data %s and the test file %s do not match it", c->ckpt,
+            j->st.pde, j->st.nnorm, c->data, test);
+  LIE_CALL(lie_ssl_data_fits(j->dtr, md, c->data)); /* the checkpoint's input fits both files */
+  LIE_CALL(lie_ssl_data_fits(j->dte, md, test));
   LIE_CHECK(ny == j->nfile, LIE_ERR_FORMAT, "%s:/%s: %d trajectories but %d labels for %s (count mismatch)", c->data,
             c->probe.train_mode, j->nfile, ny, c->target);
   LIE_CHECK(nyt == j->ntest, LIE_ERR_FORMAT, "%s:/%s: %d trajectories but %d labels for %s (count mismatch)", test,
@@ -102,7 +93,7 @@ static int open_data(pt_job *j) {
   lie_ssl_data_set_norm_fields(j->dtr, j->st.norm_fmean, j->st.norm_fstd);
   lie_ssl_data_set_norm_fields(j->dte, j->st.norm_fmean, j->st.norm_fstd);
   j->aug = c->aug;
-  j->aug.crop_t = md->crop_t, j->aug.crop_x = md->crop_y ? 0 : md->crop_x; /* NS: no space crop */
+  lie_ssl_model_view_crop(md, &j->aug);
   LIE_CALL(lie_aug_mode_from_name(j->st.aug_mode, &j->aug.mode));
   /* Random crops only: no generator; order 1 (see supervised.c: the Strang branch of
    * lie_aug_seq_split needs at least one generator). */

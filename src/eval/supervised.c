@@ -41,18 +41,13 @@ static int open_data(lie_sup_job *j) {
   for (size_t i = 0; c->log_target && i < (size_t)j->nfile * m; i++)
     LIE_CHECK(j->Ytr[i] > 0, LIE_ERR_USAGE, "-sup_log needs positive targets; %s has %g", c->target, j->Ytr[i]);
   lie_ssl_model_cfg *md = &j->model;
-  LIE_CHECK(lie_ssl_data_is_ns(j->dtr) == lie_ssl_data_is_ns(j->dte), LIE_ERR_USAGE,
-            "-data %s and -test_data %s hold different kinds of data (1D vs Navier-Stokes)", c->train, c->test);
+  LIE_CHECK(!strcmp(lie_ssl_data_layout(j->dtr), lie_ssl_data_layout(j->dte)), LIE_ERR_USAGE,
+            "-data %s and -test_data %s hold different kinds of data (%s vs %s)", c->train, c->test,
+            lie_ssl_data_layout(j->dtr), lie_ssl_data_layout(j->dte));
   LIE_CALL(lie_ssl_data_model_cfg(j->dtr, &c->aug, c->dims, c->width, md));
-  if (md->crop_y) { /* NS: the test file must have the same grid */
-    int nxt, nyt, ntt;
-    LIE_CALL(lie_ssl_data_grid(j->dte, NULL, &ntt, &nxt, &nyt));
-    LIE_CHECK(nxt == md->crop_x && nyt == md->crop_y && ntt >= md->crop_t, LIE_ERR_USAGE,
-              "-test_data %s has %d frames of %d x %d; the model takes %d frames of %d x %d", c->test, ntt, nxt, nyt,
-              md->crop_t, md->crop_x, md->crop_y);
-  }
+  LIE_CALL(lie_ssl_data_fits(j->dte, md, c->test)); /* the model made for -data takes the test windows */
   j->aug = c->aug;
-  j->aug.crop_t = md->crop_t, j->aug.crop_x = md->crop_y ? 0 : md->crop_x;
+  lie_ssl_model_view_crop(md, &j->aug);
   /* Random crops only: no generator. Order 1, because lie_aug_seq_split's Strang branch
    * indexes the last generator even when none is left (augment/compose.c, m = 0). */
   if (!c->lie_aug) j->aug.ngen = 0, j->aug.order = 1;

@@ -353,7 +353,8 @@ int lie_quickstart_check(const lie_quickstart_opts *o) {
 int lie_quickstart_run(lie_ctx ctx, const lie_quickstart_opts *o, int *nresults) {
   qs_job q;
   memset(&q, 0, sizeof q);
-  LIE_CALL(lie_quickstart_check(o));
+  /* agreed before rank 0 creates the folder, which another rank's check would then find */
+  LIE_CALL(lie_ctx_agree(ctx, lie_quickstart_check(o)));
   q.sc = find_scale(o->scale);
   snprintf(q.dir, sizeof q.dir, "%s", o->dir);
   q.ctx = ctx, q.threads = o->threads, q.t0 = lie_wtime(), q.nstages = 12;

@@ -10,18 +10,17 @@ void lie_sup_job_default(lie_sup_job *job) {
   job->sweep.nseeds = 3;
 }
 
-static int check(lie_ctx ctx, const lie_sup_job *job) {
+int lie_sup_job_check(const lie_sup_job *job) {
   const int sweep = job->sweep.nsizes > 0;
-  /* lie_sup_cfg_check reads the files: per rank, agreed */
-  LIE_CALL(lie_ctx_agree(ctx, lie_sup_cfg_check(&job->cfg)));
+  LIE_CALL(lie_sup_cfg_check(&job->cfg));
   LIE_CALL(lie_job_sweep_check(&job->sweep, "-sup_sweep", 4));
   LIE_CHECK(!job->out.preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
   LIE_CHECK(!job->out.png[0], LIE_ERR_USAGE, "the supervised job writes no picture");
-  LIE_CALL(lie_job_outputs_check(ctx, &job->out));
-  lie_job_outputs full = {"", "", "", job->out.force};
-  snprintf(full.json, sizeof full.json, "%s", job->full_json);
-  snprintf(full.preds, sizeof full.preds, "%s", job->full_preds);
-  LIE_CALL(lie_job_outputs_check(ctx, &full));
+  const char *path[4] = {job->out.json, job->out.preds, job->full_json, job->full_preds};
+  for (int i = 0; i < 4; i++) {
+    lie_output out;
+    if (path[i][0]) LIE_CALL(lie_output_begin(&out, path[i], job->out.force));
+  }
   return LIE_OK;
 }
 
@@ -44,7 +43,7 @@ static int write(const lie_sup_job *job, const lie_sup_job_result *res) {
 int lie_sup_job_run(lie_ctx ctx, const lie_sup_job *job, lie_sup_job_result *res) {
   const lie_job_sweep *sw = &job->sweep;
   memset(res, 0, sizeof *res);
-  LIE_CALL(check(ctx, job));
+  LIE_CALL(lie_ctx_agree(ctx, lie_sup_job_check(job))); /* reads files: per rank, agreed */
   res->n = sw->nsizes ? sw->nsizes * sw->nseeds : 1;
   LIE_ALLOC(res->r, res->n);
   if (sw->nsizes)

@@ -40,7 +40,6 @@ struct lie_pretrain_s {
 };
 
 /* views.c: the underlying 1D dataset (NULL for NS data) */
-lie_dataset1d lie_ssl_data_dataset(lie_ssl_data d);
 void lie_ssl_data_set_events(lie_ssl_data d, int on);
 
 /* pretrain_step.c */

@@ -20,7 +20,7 @@ struct lie_ssl_data1d_s {
   int events;       /* PETSc log events on (off while a prefetch thread uses the object) */
 };
 
-int lie_ssl_data1d_open(lie_ctx ctx, const char *path, const char *mode, const char *field, lie_ssl_data1d *out) {
+static int open_1d(lie_ctx ctx, const char *path, const char *mode, const char *field, void **out) {
   lie_ssl_data1d d;
   LIE_ALLOC(d, 1);
   *out = d;
@@ -54,16 +54,23 @@ int lie_ssl_data1d_open(lie_ctx ctx, const char *path, const char *mode, const c
   return LIE_OK;
 }
 
-int lie_ssl_data1d_sizes(lie_ssl_data1d d, int *n, int *nt, int *nx) {
+static int grid_1d(void *impl, int *n, int *nt, int *nx, int *ny) {
+  lie_ssl_data1d d = impl;
   if (n) *n = d->n;
   if (nt) *nt = d->nt;
   if (nx) *nx = d->nx;
+  if (ny) *ny = 0;
   return LIE_OK;
 }
 
-lie_dataset1d lie_ssl_data1d_dataset(lie_ssl_data1d d) { return d->ds; }
-void lie_ssl_data1d_set_events(lie_ssl_data1d d, int on) { d->events = on; }
-void lie_ssl_data1d_set_norm(lie_ssl_data1d d, double mean, double std) { d->mean = mean, d->std = std; }
+static void set_events_1d(void *impl, int on) {
+  lie_ssl_data1d d = impl;
+  d->events = on;
+}
+static void set_norm_1d(void *impl, const double *mean, const double *std) {
+  lie_ssl_data1d d = impl;
+  d->mean = mean[0], d->std = std[0];
+}
 
 static int load(lie_ssl_data1d d, int index) {
   if (d->cached == index) return LIE_OK;
@@ -78,9 +85,10 @@ static int load(lie_ssl_data1d d, int index) {
   return LIE_OK;
 }
 
-int lie_ssl_data1d_load(lie_ssl_data1d d, int index) { return load(d, index); }
+static int load_1d(void *impl, int index) { return load(impl, index); }
 
-int lie_ssl_data1d_stats(lie_ssl_data1d d, double *mean, double *std) {
+static int stats_1d(void *impl, double *mean, double *std) {
+  lie_ssl_data1d d = impl;
   int m = d->n < 64 ? d->n : 64;
   double s = 0, ss = 0, cnt = (double)m * d->nt * d->nx;
   for (int i = 0; i < m; i++) {
@@ -122,8 +130,8 @@ static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_
   return LIE_OK;
 }
 
-int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
-                        float *x) {
+static int view_1d(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index, float *x) {
+  lie_ssl_data1d d = impl;
   lie_field1d in, out;
   LIE_CALL(to_field(d, index, &in));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
@@ -137,7 +145,8 @@ int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_
 }
 
 /* The embedding window: the one conversion shared with the inference API (window.c). */
-int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+static int plain_1d(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+  lie_ssl_data1d d = impl;
   (void)aug; /* coords channels or not: m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
             "the model's input %d x %d is larger than the data's trajectories %d x %d", m->crop_t, m->crop_x, d->nt,
@@ -149,7 +158,8 @@ int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl
 }
 
 /* Ranges over every trajectory: dt = t1 - t0 (as the windows use it), dx = L/nx. */
-int lie_ssl_data1d_train_grid(lie_ssl_data1d d, lie_train_grid *g) {
+static int train_grid_1d(void *impl, lie_train_grid *g) {
+  lie_ssl_data1d d = impl;
   memset(g, 0, sizeof *g);
   g->known = 1, g->nt = d->nt, g->nx = d->nx;
   for (int i = 0; i < d->n; i++) {
@@ -165,12 +175,39 @@ int lie_ssl_data1d_train_grid(lie_ssl_data1d d, lie_train_grid *g) {
   return LIE_OK;
 }
 
-int lie_ssl_data1d_close(lie_ssl_data1d *dp) {
+static int close_1d(void **dp) {
   lie_ssl_data1d d = *dp;
   if (!d) return LIE_OK;
   int err = lie_dataset1d_close(&d->ds);
   free(d->L), free(d->u), free(d->t), free(d->xg);
-  LIE_FREE(*dp);
+  free(d);
+  *dp = NULL;
   LIE_CALL(err);
   return LIE_OK;
 }
+
+/* Model input: cin = 1 (u) or 3 (+ X/L, T/T_end in coords mode) channels of crop_t x crop_x. */
+static int model_cfg_1d(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m) {
+  lie_ssl_data1d d = impl;
+  m->cin = aug->mode == LIE_AUG_COORDS ? 3 : 1;
+  m->crop_x = aug->crop_x ? aug->crop_x : d->nx;
+  LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
+            "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
+            m->crop_t, m->crop_x, d->nt, d->nx);
+  return LIE_OK;
+}
+
+/* A model's crop fits when it is no larger than the trajectories. */
+static int fits_1d(void *impl, const lie_ssl_model_cfg *m, const char *path) {
+  lie_ssl_data1d d = impl;
+  LIE_CHECK(!m->crop_y, LIE_ERR_USAGE, "the model takes %d frames of %d x %d (Navier-Stokes); %s holds 1D data",
+            m->crop_t, m->crop_x, m->crop_y, path);
+  LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
+            "the model's crop %d x %d is larger than the trajectories of %s (%d frames x %d points)", m->crop_t,
+            m->crop_x, path, d->nt, d->nx);
+  return LIE_OK;
+}
+
+const lie_ssl_layout lie_ssl_layout_1d = {"1D",          1,       open_1d, grid_1d, stats_1d, set_norm_1d,
+                                          model_cfg_1d,  fits_1d, view_1d, load_1d, plain_1d, train_grid_1d,
+                                          set_events_1d, close_1d};

@@ -27,8 +27,11 @@ struct lie_ssl_datans_s {
   int events;     /* PETSc log events on (off while a prefetch thread uses the object) */
 };
 
-int lie_ssl_datans_open(lie_ctx ctx, const char *path, const char *mode, lie_ssl_datans *out) {
+static int open_ns(lie_ctx ctx, const char *path, const char *mode, const char *field, void **out) {
   lie_ssl_datans d;
+  LIE_CHECK(!field || !field[0] || !strcmp(field, "u"), LIE_ERR_USAGE,
+            "%s holds Navier-Stokes data: the input is always (smoke u, vx, vy); -data_field %s is for 1D files", path,
+            field);
   LIE_ALLOC(d, 1);
   *out = d;
   d->ctx = ctx;
@@ -43,7 +46,8 @@ int lie_ssl_datans_open(lie_ctx ctx, const char *path, const char *mode, lie_ssl
   return LIE_OK;
 }
 
-int lie_ssl_datans_sizes(lie_ssl_datans d, int *n, int *nt, int *nx, int *ny) {
+static int grid_ns(void *impl, int *n, int *nt, int *nx, int *ny) {
+  lie_ssl_datans d = impl;
   if (n) *n = d->n;
   if (nt) *nt = d->nt;
   if (nx) *nx = d->nx;
@@ -51,9 +55,13 @@ int lie_ssl_datans_sizes(lie_ssl_datans d, int *n, int *nt, int *nx, int *ny) {
   return LIE_OK;
 }
 
-void lie_ssl_datans_set_events(lie_ssl_datans d, int on) { d->events = on; }
+static void set_events_ns(void *impl, int on) {
+  lie_ssl_datans d = impl;
+  d->events = on;
+}
 
-void lie_ssl_datans_set_norm(lie_ssl_datans d, const double *mean, const double *std) {
+static void set_norm_ns(void *impl, const double *mean, const double *std) {
+  lie_ssl_datans d = impl;
   for (int c = 0; c < LIE_SSL_NS_FIELDS; c++)
     d->mean[c] = mean[c], d->std[c] = std[c];
 }
@@ -75,10 +83,11 @@ static int load(lie_ssl_datans d, int index) {
   return LIE_OK;
 }
 
-int lie_ssl_datans_load(lie_ssl_datans d, int index) { return load(d, index); }
+static int load_ns(void *impl, int index) { return load(impl, index); }
 
 /* One pass over the first min(n, 64) trajectories, sums shifted by trajectory 0's means. */
-int lie_ssl_datans_stats(lie_ssl_datans d, double *mean, double *std) {
+static int stats_ns(void *impl, double *mean, double *std) {
+  lie_ssl_datans d = impl;
   const int m = d->n < 64 ? d->n : 64;
   const size_t len = (size_t)d->nt * d->nx * d->ny;
   double K[LIE_SSL_NS_FIELDS] = {0}, s[LIE_SSL_NS_FIELDS] = {0}, ss[LIE_SSL_NS_FIELDS] = {0}, cnt = (double)m * len;
@@ -138,8 +147,8 @@ static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model
   return LIE_OK;
 }
 
-int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
-                        float *x) {
+static int view_ns(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index, float *x) {
+  lie_ssl_datans d = impl;
   lie_field_ns out;
   LIE_CALL(load(d, index));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
@@ -153,7 +162,8 @@ int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_
 }
 
 /* The embedding window: the one conversion shared with the inference API (window.c). */
-int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+static int plain_ns(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+  lie_ssl_datans d = impl;
   (void)aug; /* coords channels come from the grid; the mode is in m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x == d->nx && m->crop_y == d->ny, LIE_ERR_USAGE,
             "the model's input (%d frames of %d x %d) does not fit the data's NS trajectories (%d frames of %d x %d)",
@@ -166,7 +176,8 @@ int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl
 }
 
 /* Ranges over every trajectory: dt = t1 - t0, dx = Lx/nx, L = Lx, ly = Ly. */
-int lie_ssl_datans_train_grid(lie_ssl_datans d, lie_train_grid *g) {
+static int train_grid_ns(void *impl, lie_train_grid *g) {
+  lie_ssl_datans d = impl;
   memset(g, 0, sizeof *g);
   g->known = 1, g->nt = d->nt, g->nx = d->nx, g->ny = d->ny;
   for (int i = 0; i < d->n; i++) {
@@ -184,12 +195,42 @@ int lie_ssl_datans_train_grid(lie_ssl_datans d, lie_train_grid *g) {
   return LIE_OK;
 }
 
-int lie_ssl_datans_close(lie_ssl_datans *dp) {
+static int close_ns(void **dp) {
   lie_ssl_datans d = *dp;
   if (!d) return LIE_OK;
   int err = lie_datasetns_close(&d->ds);
   lie_field_ns_free(&d->f);
-  LIE_FREE(*dp);
+  free(d);
+  *dp = NULL;
   LIE_CALL(err);
   return LIE_OK;
 }
+
+/* Model input: crop_t frames of the whole nx x ny grid, cin = 3 or 6 per frame, 2D ResNet only. */
+static int model_cfg_ns(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m) {
+  lie_ssl_datans d = impl;
+  m->cin = aug->mode == LIE_AUG_COORDS ? 2 * LIE_SSL_NS_FIELDS : LIE_SSL_NS_FIELDS;
+  m->crop_x = d->nx, m->crop_y = d->ny;
+  LIE_CHECK(m->dims == 2, LIE_ERR_USAGE,
+            "Navier-Stokes data need the 2D ResNet over (x, y) (-model_dims 2, got %d): frames are channels", m->dims);
+  LIE_CHECK(!aug->crop_x || aug->crop_x == d->nx, LIE_ERR_USAGE,
+            "-aug_crop_x %d: Navier-Stokes views keep the whole %d x %d grid (crop in time only, -aug_crop_t)",
+            aug->crop_x, d->nx, d->ny);
+  LIE_CHECK(m->crop_t >= 1 && m->crop_t <= d->nt, LIE_ERR_USAGE,
+            "crop of %d frames (-aug_crop_t) is larger than the trajectories (%d frames of %d x %d)", m->crop_t, d->nt,
+            d->nx, d->ny);
+  return LIE_OK;
+}
+
+/* A model fits when it takes the whole x-y grid and at most the stored frames. */
+static int fits_ns(void *impl, const lie_ssl_model_cfg *m, const char *path) {
+  lie_ssl_datans d = impl;
+  LIE_CHECK(m->crop_x == d->nx && m->crop_y == d->ny && m->crop_t <= d->nt, LIE_ERR_USAGE,
+            "the model takes %d frames of %d x %d; %s has %d frames of %d x %d", m->crop_t, m->crop_x, m->crop_y, path,
+            d->nt, d->nx, d->ny);
+  return LIE_OK;
+}
+
+const lie_ssl_layout lie_ssl_layout_ns = {"Navier-Stokes", LIE_SSL_NS_FIELDS, open_ns,       grid_ns, stats_ns,
+                                          set_norm_ns,     model_cfg_ns,      fits_ns,       view_ns, load_ns,
+                                          plain_ns,        train_grid_ns,     set_events_ns, close_ns};
