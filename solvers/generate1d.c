@@ -22,14 +22,21 @@ int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split
   lie_writer1d w = NULL;
   double t0 = lie_ctx_elapsed(ctx), last = t0;
   LIE_CALL(lie_solver1d_get_sizes(solver, &nx, &nt_total, &nt_saved, &save_start, &nwaves));
-  int err = lie_writer1d_create(ctx, path, split, lie_solver1d_pde(solver), n, nt_saved, nx, nwaves, &w);
+  int err =
+      lie_ctx_agree(ctx, lie_writer1d_create(ctx, path, split, lie_solver1d_pde(solver), n, nt_saved, nx, nwaves, &w));
+  /* Every rank runs every round, and agrees on errors before the round's collective flush: a
+   * trajectory that fails with an error (not a blow-up, which is stored with success = 0) on one
+   * rank ends all ranks with that error instead of leaving them waiting in the flush. */
   for (int round = 0; !err && round < lie_writer1d_rounds(w); round++) {
     int index = round * size + rank;
-    if (index < n) {
+    /* a stop signal (generate installs the handlers) ends every rank here, together */
+    err = lie_stop_check(ctx, round * size < n ? round * size : n, n, "trajectories");
+    if (!err && index < n) {
       lie_traj1d p;
       double *u, *t, *x;
       int ok = 0;
-      err = lie_solver1d_sample(solver, lie_seed_derive(seed, split, offset + (uint64_t)index), &p);
+      err = lie_fault(ctx, "generate");
+      if (!err) err = lie_solver1d_sample(solver, lie_seed_derive(seed, split, offset + (uint64_t)index), &p);
       if (!err) err = lie_writer1d_slot(w, round, &u, &t, &x);
       if (!err) err = lie_solver1d_solve(solver, &p, u, t, x, &ok);
       if (!err) err = lie_writer1d_set(w, round, &p, p.T / (nt_total - 1), ok);
@@ -39,8 +46,11 @@ int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split
                      (unsigned long long)(offset + index), (unsigned long long)p.seed);
       }
     }
-    if (!err) err = lie_writer1d_flush(w, round, round == lie_writer1d_rounds(w) - 1);
-    if (!err && (round + 1) * size < n) progress(ctx, (round + 1) * size, n, t0, &last, 0);
+    err = lie_ctx_agree(ctx, err);
+    if (err) break;
+    err = lie_ctx_agree(ctx, lie_writer1d_flush(w, round, round == lie_writer1d_rounds(w) - 1));
+    if (err) break;
+    if ((round + 1) * size < n) progress(ctx, (round + 1) * size, n, t0, &last, 0);
   }
   int derr = lie_writer1d_destroy(&w);
   LIE_CALL(err);

@@ -44,6 +44,8 @@ int lie_cli_not_input(const char *out, const char *in, const char *what);
  * it (agreed) or in the rename becomes the same error on all. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
 
+/* Collective: the paper's target for the PDE recorded in file (src/cli/default_target.c). */
+int lie_cli_default_target(lie_ctx ctx, const char *file, char *target, size_t n, const char *cmd);
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_info(lie_ctx ctx, int nargs, char **args);
 int lie_cmd_merge(lie_ctx ctx, int nargs, char **args);

@@ -26,21 +26,6 @@ static void print_sweep(const char *target, int size, int nseeds, const lie_prob
          lie_metric_name(r->metric), size, nseeds, mean, std, r->ntest);
 }
 
-/* Without -target, the paper's target for the PDE recorded in the embedding file (liereg embed
- * copies the data's pde attribute): Burgers nu, NS buoyancy, KS/KdV initial-condition modes. */
-static int default_target(lie_ctx ctx, const char *emb, char *target, size_t n) {
-  char pde[32] = "";
-  LIE_CALL(lie_ctx_agree(ctx, access(emb, R_OK) == 0
-                                  ? LIE_OK
-                                  : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__,
-                                                  "cannot open %s: no such file or not readable", emb)));
-  LIE_CALL(lie_h5_file_pde(ctx, emb, pde, sizeof pde));
-  LIE_CHECK(pde[0], LIE_ERR_USAGE, "%s does not record its PDE: give -target nu|buo_y|ic_mode|ic_mode_scaled", emb);
-  snprintf(target, n, "%s", !strcmp(pde, "burgers") ? "nu" : !strcmp(pde, "ns") ? "buo_y" : "ic_mode");
-  lie_log_info(ctx, "probe: -target %s (the %s default)", target, pde);
-  return LIE_OK;
-}
-
 static int check_files(const char *emb, const char *out, char *tmp, const char *preds, char *ptmp, const char *png,
                        PetscBool force) {
   LIE_CHECK(access(emb, R_OK) == 0, LIE_ERR_IO, "cannot open %s: no such file or not readable", emb);
@@ -89,7 +74,9 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(!sweep || nsizes >= 1, LIE_ERR_USAGE, "-probe_sweep needs a list of sizes, e.g. 64,128,256");
   for (int i = 0; i < nsizes; i++)
     isizes[i] = (int)sizes[i];
-  if (!target[0] && !o.trained && emb[0]) LIE_CALL(default_target(ctx, emb, target, sizeof target));
+  /* without -target: the default of the PDE of -emb (ridge) or -data (trained head) */
+  const char *pde_file = o.trained ? tc.data : emb;
+  if (!target[0] && pde_file[0]) LIE_CALL(lie_cli_default_target(ctx, pde_file, target, sizeof target, "probe"));
   LIE_CHECK(target[0], LIE_ERR_USAGE, "missing -target (nu, buo_y, ic_mode, ic_mode_scaled)");
   const lie_target_info *info;
   LIE_CALL(lie_target_lookup(target, &info));

@@ -38,6 +38,8 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
   PetscOptionsEnd();
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (!sweep) nsizes = 0;
+  if (!help && !cfg.target[0] && cfg.train[0]) /* the default of the data's PDE, as probe */
+    LIE_CALL(lie_cli_default_target(ctx, cfg.train, cfg.target, sizeof cfg.target, "supervised"));
   if (!help) {
     LIE_CALL(lie_sup_cfg_check(&cfg));
     LIE_CHECK(nseeds >= 1 && nseeds <= MAX_SWEEP, LIE_ERR_USAGE, "-sup_sweep_seeds must be in 1..%d", MAX_SWEEP);
