@@ -108,7 +108,7 @@ static double cpu_seconds(void) {
 
 static int solve_rows(lie_ctx ctx, lie_solver1d s, lie_writer1d w, const int *rows, int nrows, lie_split split,
                       uint64_t seed, uint64_t offset, int nt_total, progress_state *ps, int *failed) {
-  for (int k = 0; k < nrows; k++) {
+  for (int k = 0; k < nrows && !lie_stop_pending(); k++) { /* a stop: the caller agrees, discards */
     lie_traj1d p;
     double *u, *t, *x;
     int ok = 0;
@@ -169,7 +169,11 @@ int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split
   for (int first = 0; !err && first < n; first += chunk) {
     const int m = n - first < chunk ? n - first : chunk;
     int nmine = 0;
-    err = predict_costs(ctx, solver, split, seed, offset + (uint64_t)first, m, cost);
+    /* a stop signal (generate installs the handlers) ends every rank here, together */
+    err = lie_stop_check(ctx, first, n, "trajectories");
+    if (!err) err = lie_fault(ctx, "generate");
+    err = lie_ctx_agree(ctx, err);
+    if (!err) err = predict_costs(ctx, solver, split, seed, offset + (uint64_t)first, m, cost);
     if (!err) err = plan_chunk(cost, m, size, rank, cap, owner, mine, &nmine);
     for (int k = 0; k < nmine; k++)
       mine[k] += first;
@@ -178,6 +182,7 @@ int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split
     last = ps.last;
     solve_cpu += ps.solve_cpu;
     err = lie_ctx_agree(ctx, err);
+    if (!err) err = lie_stop_check(ctx, first + m, n, "trajectories"); /* before the collective write */
     if (!err) err = lie_writer1d_write_rows(w, nmine, mine);
   }
   free(cost);

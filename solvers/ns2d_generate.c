@@ -49,10 +49,16 @@ static int generate_rounds(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, 
   for (int r = 0; r < rounds; r++) {
     int i = r * ns->ngroups + ns->group, okt = 0;
     double bt = 0;
+    LIE_CALL(lie_stop_check(ns->ctx, r * ns->ngroups, n, "trajectories")); /* together, between rounds */
+    int err = LIE_OK;
     if (i < n) {
       LIE_PETSC(PetscLogEventBegin(lie_events.solve, 0, 0, 0, 0));
-      LIE_CALL(solve_traj(ns, seeds[i], buf, &bt, &okt));
+      err = solve_traj(ns, seeds[i], buf, &bt, &okt);
       LIE_PETSC(PetscLogEventEnd(lie_events.solve, 0, 0, 0, 0));
+    }
+    /* an error in one group's solve ends every rank here, before the collective write */
+    LIE_CALL(lie_ctx_agree(ns->ctx, err));
+    if (i < n) {
       if (ns->grank == 0) {
         b[i] = bt;
         ok[i] = (unsigned char)okt;

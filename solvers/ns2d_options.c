@@ -40,16 +40,16 @@ static PetscErrorCode read_options(MPI_Comm comm, const char *prefix, lie_ns2d_p
                              &inc, NULL));
   p->incremental = inc == PETSC_TRUE;
   PetscEnum e = (PetscEnum)p->bc;
-  PetscCall(PetscOptionsEnum("-ns_bc", "Boundary conditions", "ns2d", bc_names, e, &e, NULL));
+  PetscCall(LIE_OPTIONS_ENUM("-ns_bc", "Boundary conditions", "ns2d", bc_names, e, &e, NULL));
   p->bc = (lie_ns2d_bc)e;
   e = (PetscEnum)p->advect;
-  PetscCall(PetscOptionsEnum("-ns_advect", "Advection scheme", "ns2d", advect_names, e, &e, NULL));
+  PetscCall(LIE_OPTIONS_ENUM("-ns_advect", "Advection scheme", "ns2d", advect_names, e, &e, NULL));
   p->advect = (lie_ns2d_advect)e;
   e = (PetscEnum)p->diffuse;
-  PetscCall(PetscOptionsEnum("-ns_diffuse", "Viscous diffusion", "ns2d", diffuse_names, e, &e, NULL));
+  PetscCall(LIE_OPTIONS_ENUM("-ns_diffuse", "Viscous diffusion", "ns2d", diffuse_names, e, &e, NULL));
   p->diffuse = (lie_ns2d_diffuse)e;
   e = (PetscEnum)p->pressure_pc;
-  PetscCall(PetscOptionsEnum(
+  PetscCall(LIE_OPTIONS_ENUM(
       "-ns_pressure_pc",
       "Pressure CG preconditioner (fft: exact DCT/FFT solve; mg: geometric multigrid; amg: hypre BoomerAMG or GAMG)",
       "ns2d", pc_names, e, &e, NULL));

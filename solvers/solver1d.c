@@ -97,7 +97,7 @@ static PetscErrorCode solver1d_options(lie_solver1d s) {
                             s->save_start, &s->save_start, NULL));
   PetscCall(LIE_OPTIONS_REAL("-accuracy", "Target relative L2 error of the stored frames", "lie_solver1d", s->accuracy,
                              &s->accuracy, NULL));
-  PetscCall(PetscOptionsEList("-solver1d_method", "Time integrator", "lie_solver1d", method_names, 3,
+  PetscCall(LIE_OPTIONS_ELIST("-solver1d_method", "Time integrator", "lie_solver1d", method_names, 3,
                               method_names[s->method], &method, NULL));
   s->method = (int)method;
   PetscCall(LIE_OPTIONS_INT("-solver1d_order", "Order of the ETD Adams-Bashforth method", "lie_solver1d", s->order,

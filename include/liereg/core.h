@@ -258,6 +258,14 @@ void lie_stop_restore(void);
 int lie_stop_pending(void); /* 0, the signal number, or -1 after lie_stop_request */
 void lie_stop_request(void);
 void lie_stop_clear(void);
+/* Collective: the flag OR-ed over ctx's ranks (*sig: signal number, 255 for a request, 0). */
+int lie_stop_agreed(lie_ctx ctx, int *sig);
+/* Collective: LIE_ERR_STATE on every rank ("stopped by SIGTERM after done of n what; nothing
+ * written") when any rank got a stop signal; for work that is not resumable (generate). */
+int lie_stop_check(lie_ctx ctx, int done, int n, const char *what);
+/* Test hook (src/core/fault.c): with LIEREG_FAULT=WHERE:RANK in the environment, fails on rank
+ * RANK at the point named WHERE (generate, pretrain_step, embed_batch, ...); LIE_OK otherwise. */
+int lie_fault(lie_ctx ctx, const char *where);
 /* Exit status of a run that stopped on a signal after writing a resumable checkpoint
  * (EX_TEMPFAIL: "run the same command again to continue"). */
 #define LIE_EXIT_RESUMABLE 75

@@ -35,6 +35,19 @@ PetscErrorCode lie_options_real_array(PetscOptionItems *po, const char *prefix, 
 PetscErrorCode lie_options_enum(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
                                 const char *const *choices, int cur, int *val, PetscBool *set);
 
+/* Drop-in forms of PetscOptionsEnum (list: names, type name, prefix, NULL) and
+ * PetscOptionsEList (ntext names; *val untouched when the option is absent): an unknown name
+ * is a usage error listing the choices (PETSc's own calls end in an error page). */
+PetscErrorCode lie_options_petsc_enum(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
+                                      const char *const *list, PetscEnum cur, PetscEnum *val, PetscBool *set);
+PetscErrorCode lie_options_elist(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
+                                 const char *const *list, PetscInt ntext, const char *cur, PetscInt *val,
+                                 PetscBool *set);
+#define LIE_OPTIONS_ENUM(a, b, c, list, cur, val, set)                                                                 \
+  lie_options_petsc_enum(PetscOptionsObject, NULL, a, b, list, cur, val, set)
+#define LIE_OPTIONS_ELIST(a, b, c, list, ntext, cur, val, set)                                                         \
+  lie_options_elist(PetscOptionsObject, NULL, a, b, list, ntext, cur, val, set)
+
 /* Drop-in forms of PetscOptionsInt/Real/IntArray/RealArray (same arguments: name, text,
  * manual page, current value, result, set flag), with the full range of the type. */
 #define LIE_OPTIONS_INT(a, b, c, d, e, f)                                                                              \

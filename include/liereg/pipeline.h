@@ -79,7 +79,7 @@ typedef struct {
 void lie_sup_job_default(lie_sup_job *job);
 /* Local checks of the job (values, readable inputs, writable outputs; LIE_ERR_USAGE naming the
  * option), no communication: commands run it before agreeing on their options. */
-int lie_sup_job_check(const lie_sup_job *job);
+int lie_sup_job_check(lie_sup_job *job); /* also fills in the default -target */
 int lie_sup_job_run(lie_ctx ctx, const lie_sup_job *job, lie_sup_job_result *res);
 void lie_sup_job_free(lie_sup_job_result *res);
 

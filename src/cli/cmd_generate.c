@@ -85,12 +85,24 @@ static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split)
   return LIE_OK;
 }
 
+static int generate(lie_ctx ctx);
+
 int lie_cmd_generate(lie_ctx ctx, int nargs, char **args) {
+  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "generate takes no positional arguments (got '%s')", args[0]);
+  /* SIGTERM/SIGUSR1/SIGINT stop generation between trajectories on every rank: the .tmp is
+   * removed and the run exits 1 with one line. Not 75: a partial file cannot be resumed, and
+   * generation is deterministic, so running the command again gives the same file. */
+  LIE_CALL(lie_stop_install());
+  int err = generate(ctx);
+  lie_stop_restore();
+  return err;
+}
+
+static int generate(lie_ctx ctx) {
   lie_generate_opts o;
   lie_pde pde;
   lie_split split;
   PetscBool help;
-  LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "generate takes no positional arguments (got '%s')", args[0]);
   LIE_CALL(read_options(ctx, &o));
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   LIE_CALL(lie_pde_from_name(o.pde, &pde));

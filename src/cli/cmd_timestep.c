@@ -6,6 +6,7 @@
 #include "liereg/timestep.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static void print_result(const lie_step_cfg *c, const lie_step_result *r) {
   printf("timestep pde=%s model=%s cond=%s rollout_nmse=%.6g rollout_nmse_std=%.6g rollout_mse=%.6g "
@@ -14,6 +15,29 @@ static void print_result(const lie_step_cfg *c, const lie_step_result *r) {
          r->pde, c->model, lie_step_cond_name(c->cond), r->rollout_nmse, r->rollout_nmse_std, r->rollout_mse, r->nsteps,
          r->ntrain, r->ntest, r->best_epoch, r->first_loss, r->last_loss, r->seconds_per_epoch, r->wall_seconds);
   fflush(stdout);
+}
+
+/* The -step_* defaults are LPSDA's 1D CNN (history 20, future 20), which 2D Navier-Stokes data
+ * (56 frames at the generator's defaults) cannot feed: on NS data the defaults become those of
+ * examples/paper_timestep_ns.opts (unet, history 4, future 1), each only where not given, so
+ * that `liereg timestep -data NS.h5 -test_data NS_TEST.h5 -o R.json` runs as on 1D data. */
+static int pde_defaults(lie_ctx ctx) {
+  static const char *const ns[][2] = {{"-step_model", "unet"}, {"-step_history", "4"}, {"-step_future", "1"}};
+  char data[PETSC_MAX_PATH_LEN] = "", pde[32] = "";
+  PetscBool set = PETSC_FALSE, has;
+  LIE_PETSC(PetscOptionsGetString(NULL, NULL, "-data", data, sizeof data, &set));
+  if (!set || !data[0]) return LIE_OK; /* the usage error comes from the configuration check */
+  LIE_CALL(lie_ctx_agree(ctx, access(data, R_OK) == 0
+                                  ? LIE_OK
+                                  : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__,
+                                                  "cannot open %s: no such file or not readable", data)));
+  LIE_CALL(lie_h5_file_pde(ctx, data, pde, sizeof pde));
+  if (strcmp(pde, "ns") != 0) return LIE_OK;
+  for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+    LIE_PETSC(PetscOptionsHasName(NULL, NULL, ns[i][0], &has));
+    if (!has) LIE_PETSC(PetscOptionsSetValue(NULL, ns[i][0], ns[i][1]));
+  }
+  return LIE_OK;
 }
 
 int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
@@ -25,6 +49,7 @@ int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE,
             "timestep takes no positional arguments (usage: liereg timestep -data TRAIN.h5 -test_data TEST.h5 -o "
             "RESULT.json [options])");
+  LIE_CALL(pde_defaults(ctx));
   lie_step_cfg_default(&cfg);
   LIE_CALL(lie_step_cfg_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg timestep", NULL);

@@ -173,3 +173,41 @@ PetscErrorCode lie_options_enum(PetscOptionItems *po, const char *prefix, const 
     }
   BAD_VALUE("-%s%s %s: must be one of %s", pre(po, prefix), opt + 1, buf[0] ? buf : "(empty)", list);
 }
+
+/* PetscOptionsEnum's list: the names, then the type name, the prefix and NULL. */
+PetscErrorCode lie_options_petsc_enum(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
+                                      const char *const *list, PetscEnum cur, PetscEnum *val, PetscBool *set) {
+  const char *choices[65];
+  int n = 0, v = (int)cur;
+  while (list[n])
+    n++;
+  n -= 2; /* the type name and the prefix */
+  if (n < 1 || n > 64) BAD_VALUE("-%s%s: malformed enum list (%d names)", pre(po, prefix), opt + 1, n);
+  for (int i = 0; i < n; i++)
+    choices[i] = list[i];
+  choices[n] = NULL;
+  PetscErrorCode e = lie_options_enum(po, prefix, opt, text, choices, v, &v, set);
+  if (e) return e;
+  *val = (PetscEnum)v;
+  return 0;
+}
+
+PetscErrorCode lie_options_elist(PetscOptionItems *po, const char *prefix, const char *opt, const char *text,
+                                 const char *const *list, PetscInt ntext, const char *cur, PetscInt *val,
+                                 PetscBool *set) {
+  const char *choices[65];
+  int c = 0, v;
+  if (ntext < 1 || ntext > 64)
+    BAD_VALUE("-%s%s: malformed choice list (%d names)", pre(po, prefix), opt + 1, (int)ntext);
+  for (int i = 0; i < ntext; i++) {
+    choices[i] = list[i];
+    if (cur && !strcmp(cur, list[i])) c = i;
+  }
+  choices[ntext] = NULL;
+  PetscBool has;
+  PetscErrorCode e = lie_options_enum(po, prefix, opt, text, choices, c, &v, &has);
+  if (e) return e;
+  if (set) *set = has;
+  if (has || !cur) *val = v; /* as PETSc: *val is left alone when the option is absent */
+  return 0;
+}

@@ -38,3 +38,28 @@ void lie_stop_restore(void) {
 int lie_stop_pending(void) { return stop_flag; }
 void lie_stop_request(void) { stop_flag = -1; }
 void lie_stop_clear(void) { stop_flag = 0; }
+
+/* The stop flag OR-ed over the ranks (collective): *sig = a signal number, 255 for
+ * lie_stop_request, 0 when no rank was asked to stop. */
+int lie_stop_agreed(lie_ctx ctx, int *sig) {
+  int mine = stop_flag > 0 ? stop_flag : stop_flag ? 255 : 0, any = mine;
+  if (lie_ctx_size(ctx) > 1) LIE_MPI(MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
+  *sig = any;
+  return LIE_OK;
+}
+
+/* For computations that cannot resume (generation): between units of work, a stop signal on
+ * any rank becomes the same error on every rank, so the caller discards its temporary output
+ * and exits 1 with one line instead of dying by the signal with a .tmp left behind. */
+int lie_stop_check(lie_ctx ctx, int done, int n, const char *what) {
+  int sig;
+  LIE_CALL(lie_stop_agreed(ctx, &sig));
+  LIE_CHECK(!sig, LIE_ERR_STATE,
+            "stopped by %s after %d of %d %s; nothing written (the output is all or nothing: run the command again)",
+            sig == SIGTERM   ? "SIGTERM"
+            : sig == SIGUSR1 ? "SIGUSR1"
+            : sig == SIGINT  ? "SIGINT"
+                             : "a stop request",
+            done, n, what);
+  return LIE_OK;
+}

@@ -14,28 +14,14 @@ void lie_probe_job_default(lie_probe_job *job) {
   job->sweep.nseeds = 3;
 }
 
-/* Without a target, the paper's target for the PDE recorded in the embedding file (liereg
- * embed copies the data's pde attribute): Burgers nu, NS buoyancy, KS/KdV initial-condition
- * modes. */
-static int default_target(lie_ctx ctx, const char *emb, char *target, size_t n) {
-  char pde[32] = "";
-  LIE_CALL(lie_ctx_agree(ctx, access(emb, R_OK) == 0
-                                  ? LIE_OK
-                                  : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__,
-                                                  "cannot open %s: no such file or not readable", emb)));
-  LIE_CALL(lie_h5_file_pde(ctx, emb, pde, sizeof pde));
-  LIE_CHECK(pde[0], LIE_ERR_USAGE, "%s does not record its PDE: give -target nu|buo_y|ic_mode|ic_mode_scaled", emb);
-  snprintf(target, n, "%s", !strcmp(pde, "burgers") ? "nu" : !strcmp(pde, "ns") ? "buo_y" : "ic_mode");
-  lie_log_info(ctx, "probe: -target %s (the %s default)", target, pde);
-  return LIE_OK;
-}
-
 /* Checks shared by both probes: sweep, target, single-run-only outputs. */
 static int check_common(lie_ctx ctx, const lie_probe_job *job, char *target, size_t n) {
   const int sweep = job->sweep.nsizes > 0;
   LIE_CALL(lie_job_sweep_check(&job->sweep, "-probe_sweep", job->trained ? 4 : 1));
   snprintf(target, n, "%s", job->target);
-  if (!target[0] && !job->trained && job->emb[0]) LIE_CALL(default_target(ctx, job->emb, target, n));
+  /* without -target: the default of the PDE of the embedding file (ridge) or the data (trained) */
+  const char *file = job->trained ? job->head.data : job->emb;
+  if (!target[0] && file[0]) LIE_CALL(lie_ctx_agree(ctx, lie_job_default_target(file, target, n)));
   LIE_CHECK(target[0], LIE_ERR_USAGE, "missing -target (nu, buo_y, ic_mode, ic_mode_scaled)");
   const lie_target_info *info;
   LIE_CALL(lie_target_lookup(target, &info));

@@ -10,8 +10,10 @@ void lie_sup_job_default(lie_sup_job *job) {
   job->sweep.nseeds = 3;
 }
 
-int lie_sup_job_check(const lie_sup_job *job) {
+int lie_sup_job_check(lie_sup_job *job) {
   const int sweep = job->sweep.nsizes > 0;
+  lie_sup_cfg *c = &job->cfg; /* without -target: the default of the data's PDE */
+  if (!c->target[0] && c->train[0]) LIE_CALL(lie_job_default_target(c->train, c->target, sizeof c->target));
   LIE_CALL(lie_sup_cfg_check(&job->cfg));
   LIE_CALL(lie_job_sweep_check(&job->sweep, "-sup_sweep", 4));
   LIE_CHECK(!job->out.preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
@@ -40,7 +42,8 @@ static int write(const lie_sup_job *job, const lie_sup_job_result *res) {
   return LIE_OK;
 }
 
-int lie_sup_job_run(lie_ctx ctx, const lie_sup_job *job, lie_sup_job_result *res) {
+int lie_sup_job_run(lie_ctx ctx, const lie_sup_job *job_in, lie_sup_job_result *res) {
+  lie_sup_job checked = *job_in, *job = &checked; /* the check fills in defaults (target) */
   const lie_job_sweep *sw = &job->sweep;
   memset(res, 0, sizeof *res);
   LIE_CALL(lie_ctx_agree(ctx, lie_sup_job_check(job))); /* reads files: per rank, agreed */

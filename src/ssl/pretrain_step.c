@@ -46,7 +46,10 @@ int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_te
   PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
   int err = lie_nn_net_forward(p->net, x, 1);
   PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
-  LIE_CALL(err);
+  if (!err) err = lie_fault(p->ctx, "pretrain_step"); /* test hook (src/core/fault.c) */
+  /* an error of this rank's forward (or backward, below) reaches every rank before the next
+   * collective, which the others would otherwise wait in for ever */
+  LIE_CALL(lie_ctx_agree(p->ctx, err));
   const float *out = lie_nn_net_output(p->net);
   LIE_CALL(check_finite(p, out, 2 * (size_t)nl * p->D, p->step + 1, epoch));
   if (diagnostics) { /* representations of both views of the global batch */
@@ -68,7 +71,7 @@ int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_te
   PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0);
   err = lie_nn_net_backward(p->net, p->dz, NULL);
   PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0);
-  LIE_CALL(err);
+  LIE_CALL(lie_ctx_agree(p->ctx, err));
   LIE_CALL(lie_ssl_allreduce_grads(p->ctx, p->net));
   if (p->cfg.clip > 0) {
     double norm;

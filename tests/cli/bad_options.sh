@@ -29,5 +29,12 @@ expect_error 2 "-train_batch 1e3: not an integer" $P -train_batch 1e3
 expect_error 2 "-model_width 100000: out of range" $P -model_width 100000
 expect_error 2 "-probe_bootstrap 2000000000: out of range" "$LIEREG" probe -emb ks.h5 -target nu -probe_bootstrap 2000000000
 expect_error 2 "-probe_sweep 1.5: not an integer" "$LIEREG" probe -emb ks.h5 -target nu -probe_sweep 1.5,2
+# every enum/choice option (PETSc's Enum/EList, through lie_options_petsc_enum/elist)
+N="$LIEREG generate -pde ns -o out.h5 -n 1 -ns_nx 16 -ns_ny 16"
+expect_error 2 "-ns_pressure_pc foo: must be one of" $N -ns_pressure_pc foo
+expect_error 2 "-ns_bc foo: must be one of" $N -ns_bc foo
+expect_error 2 "-ns_advect foo: must be one of" $N -ns_advect foo
+expect_error 2 "-ns_diffuse foo: must be one of" $N -ns_diffuse foo
+expect_error 2 "-solver1d_method foo: must be one of etdab, etdrk4, ts" $G -n 2 -solver1d_method foo
 [ ! -e out.h5 ] && [ -z "$(ls ./*.tmp 2> /dev/null)" ] && ok "no output or .tmp file left" || fail "output left behind"
 finish

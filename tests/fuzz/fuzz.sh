@@ -4,21 +4,19 @@
 # ranks). Every case must end with exit 1 or 2 (75 where a clean signal stop is documented),
 # at most 3 stderr lines, no signal death, no sanitizer report, no file at the output path, no
 # .tmp left, within its time limit. Prints how many cases ran and failed.
-# Cases listed in KNOWN_FAILING fail for reasons another branch owns (see their comments): they
-# run, and are printed as KNOWN (and FIXED when they pass), but do not fail the test.
+# Cases listed in KNOWN_FAILING (empty now; LIE_FUZZ_KNOWN_FAILING sets it) run and are printed
+# as KNOWN (and FIXED when they pass), but do not fail the test.
+# Multi-rank cases run `mpiexec -q`: without it mpiexec adds its own 6-line "exited with non-zero
+# status" banner whenever a rank exits non-zero, which no program can avoid. The ranks agree on
+# the error and all exit with its code; an MPI_ABORT banner (they did not agree) fails a case.
 set -u
 mkdir -p "$LIE_TESTDIR" && cd "$LIE_TESTDIR" || exit 1
 [ -d full ] && umount full 2> /dev/null
 rm -rf ./* 2> /dev/null
-MPI="$MPIEXEC --oversubscribe"
+MPI="$MPIEXEC --oversubscribe -q"
 L="$LIEREG"
 RAN=0 FAILED=0 KNOWNF=0
-
-# Owned by other branches: `plot -field zz` (report), SIGTERM in generate and the 2-rank cases,
-# where mpiexec adds its own "exited with non-zero status" banner to the one agreed line (cli).
-KNOWN_FAILING="${LIE_FUZZ_KNOWN_FAILING-
-plot_field_zz sigterm_generate full_generate_np2 rank_local_missing_input rank_local_missing_outdir
-np2_bad_file_info np2_bad_file_aug np2_bad_option}"
+KNOWN_FAILING="${LIE_FUZZ_KNOWN_FAILING-}"
 
 known() { case " $(echo $KNOWN_FAILING) " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -43,6 +41,7 @@ check() {
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then why="hung: killed after ${limit}s"; fi
   if [ -z "$why" ] && grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' fz.err fz.out; then why="sanitizer report"; fi
   if [ -z "$why" ] && [ "$rc" -gt 128 ]; then why="died by signal $((rc - 128))"; fi
+  if [ -z "$why" ] && grep -q 'MPI_ABORT' fz.err; then why="MPI_Abort (the ranks did not agree on the error)"; fi
   if [ -z "$why" ] && ! echo " $codes " | grep -q " $rc "; then why="exit $rc, want one of: $codes"; fi
   if [ -z "$why" ] && [ "$lines" -gt 3 ]; then why="$lines stderr lines (at most 3)"; fi
   if [ -z "$why" ] && [ "$out" != - ] && [ -e "$out" ]; then why="output $out exists"; fi
@@ -184,14 +183,30 @@ kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
 if [ -e k.h5 ]; then FAILED=$((FAILED + 1)); echo "FAIL  kill9_generate: k.h5 exists"; else echo "ok    kill9_generate: no k.h5"; fi
 rm -f k.h5.tmp
-# SIGTERM mid-write: a clean stop (exit 1, or 75 if documented), temporary file removed
-"$L" generate -pde ks -n 64 -nx 64 -o k.h5 > fz.out 2> fz.err &
-pid=$!
-sleep 3
-kill -TERM $pid 2> /dev/null
-wait $pid
-RAN=$((RAN + 1))
-check sigterm_generate k.h5 $? "1 75" 0 "generate, SIGTERM after 3 s"
+# SIGTERM mid-write: a clean stop (generate: exit 1 with one line, it cannot resume; see
+# docs/DESIGN.md), temporary file removed; at 1 rank, and at 2 with the signal sent to every
+# rank as SLURM's scancel does (mpiexec itself, signalled, kills its ranks soon after)
+sigterm_case() {
+  name=$1
+  shift
+  rm -f fz.out # not the last case's: the redirection below happens in the background job
+  "$@" > fz.out 2> fz.err &
+  pid=$!
+  targets=$pid
+  # once it has started generating (its first line), so the signal lands mid-write
+  i=0
+  until grep -q '^generate:' fz.out 2> /dev/null || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+  sleep 1
+  case $name in *_np2) targets=$(pgrep -P $pid) ;; esac
+  kill -TERM $targets 2> /dev/null
+  wait $pid
+  rc=$?
+  RAN=$((RAN + 1))
+  check "$name" k.h5 $rc "1" 0 "$*, SIGTERM 1 s into generation"
+}
+sigterm_case sigterm_generate "$L" generate -pde ks -n 4000 -nx 64 -o k.h5
+sigterm_case sigterm_generate_np2 $MPI -n 2 "$L" generate -pde ks -n 4000 -nx 64 -o k.h5
+sigterm_case sigterm_generate_ns "$L" generate -pde ns -n 200 -ns_nx 32 -ns_ny 32 -o k.h5
 # a full disk (a 1 MB tmpfs; needs root, else skipped and said so)
 mkdir -p full
 if mount -t tmpfs -o size=1m tmpfs full 2> /dev/null; then
@@ -211,11 +226,16 @@ fi
 # one rank fails where the other does not (node-local paths): same clean error, no hang
 mkdir -p ra rb
 cp data.h5 ra/data.h5
-fuzz rank_local_missing_input - 15 "1 2" -- $MPI -n 1 -wdir ra "$L" info data.h5 : -n 1 -wdir rb "$L" info data.h5
-fuzz rank_local_missing_outdir - 15 "1 2" -- $MPI -n 1 -wdir ra "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5 : -n 1 -wdir rb "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5
+fuzz rank_local_missing_input - 60 "1 2" -- $MPI -n 1 -wdir ra "$L" info data.h5 : -n 1 -wdir rb "$L" info data.h5
+fuzz rank_local_missing_outdir - 60 "1 2" -- $MPI -n 1 -wdir ra "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5 : -n 1 -wdir rb "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5
 fuzz np2_bad_file_info - 60 "1 2" -- $MPI -n 2 "$L" info ns_vx_wrong.h5
 fuzz np2_bad_file_aug o.h5 60 "1 2" -- $MPI -n 2 "$L" augment -i 1d_seed2d.h5 -o o.h5 -aug_group x_shift -aug_eps 1 -pde ks
 fuzz np2_bad_option o.h5 60 2 -- $MPI -n 2 $G -n abc -o o.h5
+# an error inside a per-rank computation (test hook LIEREG_FAULT=WHERE:RANK, src/core/fault.c):
+# every rank ends with the same one line and exit 1 (an MPI_ABORT banner, the CLI's fallback
+# after 20 s when the other ranks never come to the agreement, fails the case)
+fuzz fault_generate_np2 o.h5 60 1 -- env LIEREG_FAULT=generate:1 $MPI -n 2 $G -n 4 -o o.h5
+fuzz fault_pretrain_np2 o.h5 60 1 -- env LIEREG_FAULT=pretrain_step:1 $MPI -n 2 "$L" pretrain -data data.h5 -o o.h5 $TINY
 
 echo "fuzz: $RAN cases ran, $FAILED failed, $KNOWNF known-failing (other branches' fixes pending)"
 [ "$FAILED" -eq 0 ]

@@ -9,6 +9,8 @@
 #     to the reference; the same with `scancel --signal=USR1` (no -b)
 #  4. pretrain.sbatch, plain `scancel`: the job ends CANCELLED and is not requeued
 #  5. paper_eval.sbatch at tiny sizes (SIZES=8:16 through --export): every result and the report
+#  6. timestep.sbatch (tiny preset): none + truth + report; USR1 -b mid-run requeues and resumes
+#     to the uninterrupted results; plain scancel cancels
 # liereg is found on PATH (the scripts' default). Never skipped: if SLURM cannot come up, FAIL.
 . "$LIE_SRCDIR/tests/cli/lib.sh"
 T0=$(date +%s)
@@ -58,7 +60,7 @@ all_completed() { # every record of the job (array tasks included) COMPLETED wit
 show_log() { for f in "$@"; do echo "--- $f"; tail -n 20 "$f"; done; }
 
 # Outside SLURM every script refuses with exit 2.
-for s in generate_array pretrain paper_eval; do
+for s in generate_array pretrain paper_eval timestep; do
   env -u SLURM_JOB_ID bash "$JOBS/$s.sbatch" > outside.txt 2>&1
   rc=$?
   [ $rc -eq 2 ] && grep -q "not inside a SLURM" outside.txt && ok "$s.sbatch refuses outside SLURM" ||
@@ -174,6 +176,66 @@ if all_completed "$ev" && [ -z "$missing" ] && grep -q '24' runs/eval/ks_probe_s
   ok "paper_eval.sbatch: embeddings, probe, supervised (+ sweeps over 12:24) and report ($(elapsed) s)"
 else
   fail "paper_eval.sbatch: missing:${missing:- none}"; scontrol show job "$ev"; show_log "liereg-eval-$ev.out"
+fi
+# 6. timestep.sbatch as its header shows (PDE, TRAIN, VALID, TEST, OUT; tiny PRESET): variants
+# none and truth, then the report; USR1 -b mid-run: exit 75, requeue, resume, the same results as
+# the uninterrupted run; plain scancel: CANCELLED, not requeued
+cat > tiny_ts.opts << 'OPTS'
+-step_model cnn
+-step_history 4
+-step_future 4
+-step_batch 8
+-step_width 8
+-step_lr 1e-3
+-step_epochs 12
+-step_start_stride 16
+-step_progress 1
+OPTS
+TS="--ntasks=2 --cpus-per-task=1"
+ts_submit() { # ts_submit OUTDIR: the job id
+  sbatch --parsable $TS --export=ALL,PDE=ks,TRAIN=data/ks_train.h5,VALID=data/ks_test_shard0000.h5,TEST=data/ks_test_shard0000.h5,OUT=$1,PRESET=tiny_ts.opts \
+    "$JOBS/timestep.sbatch"
+}
+nmses() { for c in none truth; do sed -n 's/.*"rollout_nmse": \([^,]*\),.*/\1/p' "$1/timestep_ks_$c.json"; done | tr '\n' ' '; }
+tref=$(ts_submit runs/ts_ref)
+wait_gone "$tref" 400
+if all_completed "$tref" && [ -s runs/ts_ref/timestep_ks_none.json ] && [ -s runs/ts_ref/timestep_ks_truth.json ] &&
+  [ -s runs/ts_ref/report/report.md ]; then
+  ok "timestep.sbatch: none + truth at 2 ranks, report; COMPLETED (NMSE $(nmses runs/ts_ref); $(elapsed) s)"
+else
+  fail "timestep.sbatch reference run"; scontrol show job "$tref"; show_log "liereg-timestep-$tref.out"
+fi
+trq=$(ts_submit runs/ts_rq)
+wait_lines runs/ts_rq/timestep_ks_none.csv 20 200
+scancel --signal=USR1 -b "$trq"
+i=0
+until [ "$(field "$trq" Restarts)" = 1 ] || [ $i -ge 120 ]; do sleep 0.5; i=$((i + 1)); done
+i=0
+while ps -eo args | grep -q "^slurmstepd: \[$trq\." && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
+[ "$(field "$trq" JobState)" = PENDING ] && scontrol update JobId="$trq" StartTime=now
+wait_gone "$trq" 400
+log="liereg-timestep-$trq.out"
+if all_completed "$trq" && [ "$(field "$trq" Restarts)" = 1 ] && grep -q "requeueing job $trq" "$log" &&
+  grep -q "none: resuming from runs/ts_rq/timestep_ks_none.ckpt.h5 (restart 1)" "$log" &&
+  [ -s runs/ts_rq/report/report.md ]; then
+  ok "timestep.sbatch, scancel --signal=USR1 -b: exit 75, requeued, resumed, COMPLETED ($(elapsed) s)"
+else
+  fail "timestep.sbatch requeue-resume"; scontrol show job "$trq"; show_log "$log"
+fi
+a=$(nmses runs/ts_ref) b=$(nmses runs/ts_rq)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "timestep.sbatch: resumed results = uninterrupted ($b)" ||
+  fail "timestep.sbatch: resumed NMSE $b vs uninterrupted $a"
+tcx=$(ts_submit runs/ts_cancel)
+wait_lines runs/ts_cancel/timestep_ks_none.csv 4 200
+scancel "$tcx"
+wait_gone "$tcx" 120
+sleep 3
+if [ "$(field "$tcx" JobState)" = CANCELLED ] && [ "$(field "$tcx" Restarts)" = 0 ] && [ -z "$(squeue -h -j "$tcx")" ] &&
+  ! grep -q requeueing "liereg-timestep-$tcx.out"; then
+  ok "timestep.sbatch, plain scancel: job CANCELLED, not requeued"
+else
+  fail "timestep.sbatch plain scancel: state $(field "$tcx" JobState), restarts $(field "$tcx" Restarts)"
+  show_log "liereg-timestep-$tcx.out"
 fi
 echo "test_slurm: $(elapsed) s"
 finish
