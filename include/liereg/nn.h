@@ -318,6 +318,9 @@ enum { LIE_NN_STATE_PARAMS = 1, LIE_NN_STATE_BUFFERS = 2, LIE_NN_STATE_GRADS = 4
 int lie_nn_cores_available(void);
 /* Sets OpenMP (and so oneDNN) threads; n <= 0 means lie_nn_cores_available(). */
 int lie_nn_set_threads(int n);
+/* For a library call inside a caller's program: sets n threads (n <= 0: all cores) and returns
+ * the caller's OpenMP count, to be given back with lie_nn_set_threads(saved) after the call. */
+int lie_nn_threads_enter(int n);
 
 #ifdef __cplusplus
 }

@@ -198,12 +198,18 @@ static void predict_row(const lie_probe p, const double *r, double *y) {
   }
 }
 
-int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double *y) {
-  LIE_CHECK(p && r && y, LIE_ERR_ARG, "lie_probe_predict: NULL argument");
+/* The arguments both predict entry points take: in is the caller's r or z. */
+static int check_predict(lie_probe p, int n, int d, const void *in, const double *y) {
+  LIE_CHECK(p && in && y, LIE_ERR_ARG, "lie_probe_predict: NULL argument");
   LIE_CHECK(d == p->info.repr, LIE_ERR_USAGE,
             "the probe (target %s) was fitted on representations of size %d, got %d (another encoder?)", p->info.target,
             p->info.repr, d);
   LIE_CHECK(n >= 1, LIE_ERR_USAGE, "lie_probe_predict: n = %d", n);
+  return LIE_OK;
+}
+
+int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double *y) {
+  LIE_CALL(check_predict(p, n, d, r, y));
   for (size_t i = 0; i < (size_t)n * d; i++)
     LIE_CHECK(isfinite(r[i]), LIE_ERR_NUMERIC, "lie_probe_predict: feature %zu of row %zu is %g", i % d, i / d, r[i]);
   for (int i = 0; i < n; i++)
@@ -212,11 +218,7 @@ int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double 
 }
 
 int lie_probe_predict(lie_probe p, int n, int d, const float *z, double *y) {
-  LIE_CHECK(p && z && y, LIE_ERR_ARG, "lie_probe_predict: NULL argument");
-  LIE_CHECK(d == p->info.repr, LIE_ERR_USAGE,
-            "the probe (target %s) was fitted on representations of size %d, got %d (another encoder?)", p->info.target,
-            p->info.repr, d);
-  LIE_CHECK(n >= 1, LIE_ERR_USAGE, "lie_probe_predict: n = %d", n);
+  LIE_CALL(check_predict(p, n, d, z, y));
   double rbuf[1024], *r = d <= 1024 ? rbuf : malloc(sizeof(double) * d);
   LIE_CHECK(r, LIE_ERR_MEM, "out of memory");
   int err = LIE_OK;

@@ -11,9 +11,6 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 struct lie_encoder_s {
   lie_ctx ctx;
@@ -29,14 +26,7 @@ struct lie_encoder_s {
 };
 
 /* The caller's OpenMP thread count is its own: set ours for a call, then put it back. */
-static int threads_enter(lie_encoder e) {
-  int saved = 1;
-#ifdef _OPENMP
-  saved = omp_get_max_threads();
-#endif
-  lie_nn_set_threads(e->threads);
-  return saved;
-}
+static int threads_enter(lie_encoder e) { return lie_nn_threads_enter(e->threads); }
 static void threads_leave(int saved) { lie_nn_set_threads(saved); }
 
 /* The t/t_end channel needs one dt and t_end: the checkpoint's when its training data had one. */

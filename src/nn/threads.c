@@ -15,6 +15,15 @@ int lie_nn_cores_available(void) {
   return n > 0 ? n : 1;
 }
 
+int lie_nn_threads_enter(int n) {
+  int saved = 1;
+#ifdef _OPENMP
+  saved = omp_get_max_threads();
+#endif
+  lie_nn_set_threads(n);
+  return saved;
+}
+
 int lie_nn_set_threads(int n) {
   if (n <= 0) n = lie_nn_cores_available();
   LIE_CHECK(n <= 1024, LIE_ERR_USAGE, "-threads %d is too many", n);
