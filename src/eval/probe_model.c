@@ -85,23 +85,19 @@ static int write_file(hid_t f, lie_probe p) {
 
 /* Serial write by the calling rank to PATH.tmp, renamed when complete. */
 int lie_probe_model_save(lie_probe p, const char *path) {
-  char tmp[4200];
-  LIE_CHECK(p && path && strlen(path) + 5 < sizeof tmp, LIE_ERR_ARG, "probe save: bad argument");
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  lie_output o;
   hid_t f;
-  H5E_BEGIN_TRY { f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
-  H5E_END_TRY;
-  LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create the probe file %s", tmp);
   int err = LIE_OK;
+  LIE_CHECK(p && path && strlen(path) + 5 < 4200, LIE_ERR_ARG, "probe save: bad argument");
+  LIE_CALL(lie_output_temp(&o, path));
+  H5E_BEGIN_TRY { f = H5Fcreate(o.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
+  H5E_END_TRY;
+  LIE_CHECK_GOTO(f >= 0, LIE_ERR_IO, "cannot create the probe file %s", o.tmp);
   LIE_CALL_GOTO(write_file(f, p));
-  herr_t closed = H5Fclose(f);
-  f = -1;
-  LIE_CHECK_GOTO(closed >= 0, LIE_ERR_HDF5, "closing %s", tmp);
-  LIE_CHECK_GOTO(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+  LIE_CALL_GOTO(lie_h5_close(&f));
 done:
-  if (f >= 0) H5Fclose(f);
-  if (err) unlink(tmp);
-  return err;
+  lie_h5_close(&f);                          /* after an error: f still open */
+  return lie_output_end_file(&o, NULL, err); /* renamed, or removed on error */
 }
 
 static int read_vec(hid_t f, const char *path, const char *name, int rows, int cols, double *v) {
