@@ -5,9 +5,13 @@
 # This script renames the older spellings (_cfg, _params, _defaults) to it. It rewrites whole
 # identifiers only (word boundaries, and only the lie_-prefixed names listed below), so it can
 # be re-run at any time, e.g. after merging a branch written with the old names: a second run
-# changes nothing. Run from the repository root: scripts/rename_opts.sh
+# changes nothing. Usage: scripts/rename_opts.sh [--format]
+#   --format  afterwards runs clang-format -i on the C files it rewrote (a longer name can push
+#             a line past the column limit); without it only identifiers change.
 set -eu
 cd "$(dirname "$0")/.."
+format=0
+[ "${1:-}" = "--format" ] && format=1
 
 # old prefix -> new prefix. A prefix also renames the functions built on it
 # (lie_step_cfg_default -> lie_step_opts_default, lie_step_cfg_check -> lie_step_opts_check).
@@ -55,3 +59,7 @@ for f in $files; do
   sed -i -f "$script" "$f"
 done
 echo "rename_opts: rewrote $(echo "$files" | wc -l) files"
+if [ $format = 1 ]; then
+  echo "$files" | grep -E '\.(c|h)$' | xargs clang-format -i
+  echo "rename_opts: clang-format applied to the rewritten C files"
+fi
