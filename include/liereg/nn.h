@@ -286,7 +286,7 @@ typedef struct {
   double lr, beta1, beta2, eps, weight_decay;
   int decay_all; /* 0 (default): no weight decay on biases and BN parameters */
 } lie_nn_adamw_opts;
-void lie_nn_adamw_defaults(lie_nn_adamw_opts *o); /* lr 3e-4, betas (0.9,0.999), eps 1e-8, wd 1e-6 */
+void lie_nn_adamw_opts_default(lie_nn_adamw_opts *o); /* lr 3e-4, betas (0.9,0.999), eps 1e-8, wd 1e-6 */
 typedef struct lie_nn_adamw_s *lie_nn_adamw;
 int lie_nn_adamw_create(lie_nn_net net, const lie_nn_adamw_opts *o, lie_nn_adamw *opt);
 int lie_nn_adamw_destroy(lie_nn_adamw *opt);

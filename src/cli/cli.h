@@ -69,6 +69,6 @@ typedef struct {
   PetscBool force;
   int nsizes, sizes[LIE_CLI_MAX_SWEEP], nseeds;
 } lie_cli_probe_args;
-int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_cfg *cfg, const lie_cli_probe_args *a);
+int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_opts *cfg, const lie_cli_probe_args *a);
 
 #endif

@@ -150,7 +150,7 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   lie_nn_adamw opt;
   lie_nn_adamw_opts ao;
   LIE_CALL(build(ctx, o, dims, nd, exp, nexp, &net));
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   LIE_CALL(lie_nn_adamw_create(net, &ao, &opt));
   const int N = (int)o->batch, D = exp[nexp - 1];
   size_t nx = (size_t)2 * N * dims[0] * (nd == 3 ? dims[1] : 1) * dims[nd - 1];

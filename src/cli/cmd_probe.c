@@ -56,10 +56,10 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE;
   PetscInt sizes[MAX_SWEEP], nsizes = MAX_SWEEP, nseeds = 3;
   lie_probe_opts o;
-  lie_probe_trained_cfg tc;
+  lie_probe_trained_opts tc;
   int stop, isizes[MAX_SWEEP];
   lie_probe_opts_default(&o);
-  lie_probe_trained_cfg_default(&tc);
+  lie_probe_trained_opts_default(&tc);
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg probe -emb EMB.h5 -target NAME: ridge probe on representations",
                     NULL);
   LIE_PETSC(PetscOptionsString("-emb", "embedding file (liereg embed)", "", emb, emb, sizeof emb, NULL));
@@ -76,7 +76,7 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsBool("-force", "overwrite -o if it exists", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_CALL(lie_probe_opts_set_from_options(ctx, &o));
-  LIE_CALL(lie_probe_trained_cfg_set_from_options(ctx, &tc)); /* always, so that -help lists them */
+  LIE_CALL(lie_probe_trained_opts_set_from_options(ctx, &tc)); /* always, so that -help lists them */
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "probe takes no positional arguments (got '%s'); use -emb FILE", args[0]);
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;

@@ -18,7 +18,7 @@ static lie_probe_result as_probe(const lie_sup_result *r, double train_value, in
   return p;
 }
 
-static int outputs(lie_ctx ctx, const lie_cli_probe_args *a, const lie_probe_trained_cfg *c, const lie_sup_result *r,
+static int outputs(lie_ctx ctx, const lie_cli_probe_args *a, const lie_probe_trained_opts *c, const lie_sup_result *r,
                    double train_value, int dim, const char *tmp, const char *ptmp) {
   if (lie_ctx_rank(ctx) != 0) return LIE_OK;
   if (!a->nsizes)
@@ -61,11 +61,11 @@ static int check_outputs(const lie_cli_probe_args *a, char *tmp, char *ptmp) {
   return LIE_OK;
 }
 
-int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_cfg *c, const lie_cli_probe_args *a) {
+int lie_cmd_probe_trained(lie_ctx ctx, lie_probe_trained_opts *c, const lie_cli_probe_args *a) {
   char tmp[PETSC_MAX_PATH_LEN + 8], ptmp[PETSC_MAX_PATH_LEN + 8];
   LIE_CHECK(!a->emb[0], LIE_ERR_USAGE,
             "-emb is the ridge probe's input; -probe_mode trained reads -ckpt CKPT.h5 and -data LABELLED.h5");
-  LIE_CALL(lie_ctx_agree(ctx, lie_probe_trained_cfg_check(c))); /* checks files: per rank */
+  LIE_CALL(lie_ctx_agree(ctx, lie_probe_trained_opts_check(c))); /* checks files: per rank */
   for (int i = 0; i < a->nsizes; i++)
     LIE_CHECK(a->sizes[i] >= 4, LIE_ERR_USAGE, "-probe_sweep sizes must be >= 4 with -probe_mode trained (got %d)",
               a->sizes[i]);

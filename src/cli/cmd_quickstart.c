@@ -113,11 +113,11 @@ static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, i
 }
 
 static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *ckpt, const char *log) {
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain p = NULL;
   lie_pretrain_result res;
   const qs_scale *sc = q->sc;
-  lie_pretrain_cfg_default(&c);
+  lie_pretrain_opts_default(&c);
   snprintf(c.data, sizeof c.data, "%s", data);
   snprintf(c.out, sizeof c.out, "%s", ckpt);
   snprintf(c.log, sizeof c.log, "%s", log);
@@ -128,7 +128,7 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
   c.epochs = sc->pre_epochs, c.batch = sc->pre_batch, c.lr = sc->pre_lr;
   c.warmup = 0, c.min_rankme = sc->min_rankme;
   c.progress_every = 10;
-  LIE_CALL(lie_aug_cfg_default(t->pde, &c.aug));
+  LIE_CALL(lie_aug_opts_default(t->pde, &c.aug));
   c.aug.crop_t = sc->crop_t;
   LIE_CALL(lie_pretrain_create(q->ctx, &c, &p));
   int err = lie_pretrain_run(p, &res);
@@ -145,7 +145,7 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
 }
 
 static int embed(qs_job *q, const char *ckpt, const char *data, const char *out) {
-  lie_embed_cfg c;
+  lie_embed_opts c;
   memset(&c, 0, sizeof c);
   snprintf(c.ckpt, sizeof c.ckpt, "%s", ckpt);
   c.ndata = 1;
@@ -194,12 +194,12 @@ static int probe(qs_job *q, const qs_task *t, const char *emb, const char *temb,
  * size only; ~1-2 s per PDE at the small scale, docs/EVAL.md). */
 static int trained_probe(qs_job *q, const qs_task *t, const char *lab, const char *test, const char *ckpt,
                          const char *name) {
-  lie_probe_trained_cfg c;
+  lie_probe_trained_opts c;
   lie_sup_result r;
   char path[QS_PATH + 64];
   double tv = 0;
   int dim = 0, err = LIE_OK, me = lie_ctx_rank(q->ctx);
-  lie_probe_trained_cfg_default(&c);
+  lie_probe_trained_opts_default(&c);
   snprintf(c.ckpt, sizeof c.ckpt, "%s", ckpt);
   snprintf(c.data, sizeof c.data, "%s", lab);
   snprintf(c.test_data, sizeof c.test_data, "%s", test);
@@ -222,19 +222,19 @@ static int trained_probe(qs_job *q, const qs_task *t, const char *lab, const cha
 
 static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *test, const char *ckpt,
                       const char *name, int nsizes, const int *sizes) {
-  lie_sup_cfg c;
+  lie_sup_opts c;
   lie_pretrain_state st;
   lie_sup_result r[QS_MAXSIZES * 4];
   char path[QS_PATH + 64];
   const qs_scale *sc = q->sc;
   const int nseeds = sc->seeds, me = lie_ctx_rank(q->ctx);
-  lie_sup_cfg_default(&c);
+  lie_sup_opts_default(&c);
   snprintf(c.train, sizeof c.train, "%s", lab);
   snprintf(c.test, sizeof c.test, "%s", test);
   snprintf(c.target, sizeof c.target, "%s", t->target);
   c.pde = t->pde, c.log_target = t->log_target;
   LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st)); /* the same encoder and crops */
-  LIE_CALL(lie_aug_cfg_default(t->pde, &c.aug));
+  LIE_CALL(lie_aug_opts_default(t->pde, &c.aug));
   c.dims = st.model.dims, c.width = st.model.width;
   c.aug.crop_t = st.model.crop_t, c.aug.crop_x = st.model.crop_x;
   LIE_CALL(lie_aug_mode_from_name(st.aug_mode, &c.aug.mode));
@@ -273,10 +273,10 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
   lie_pretrain_state st;
   LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st));
   for (int c = 0; c < 3; c++) {
-    lie_step_cfg cfg;
+    lie_step_opts cfg;
     lie_step_result res;
     char out[QS_PATH + 64], tmp[QS_PATH + 72];
-    lie_step_cfg_default(&cfg);
+    lie_step_opts_default(&cfg);
     snprintf(cfg.train, sizeof cfg.train, "%s", lab);
     snprintf(cfg.test, sizeof cfg.test, "%s", test);
     cfg.cond = (lie_step_cond)c;
@@ -290,7 +290,7 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
     cfg.progress_every = 0, cfg.threads = q->threads;
     snprintf(out, sizeof out, "%s/timestep_burgers_%s.json", q->run, lie_step_cond_name(cfg.cond));
     snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    LIE_CALL(lie_step_cfg_check(&cfg));
+    LIE_CALL(lie_step_opts_check(&cfg));
     int err = lie_step_run(q->ctx, &cfg, &res);
     if (!err && lie_ctx_rank(q->ctx) == 0) err = lie_step_write_json(out, tmp, &cfg, &res);
     if (!err)

@@ -23,10 +23,10 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
   PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE, help = PETSC_FALSE;
   PetscInt sizes[MAX_SWEEP], nsizes = MAX_SWEEP, nseeds = 3;
   int stop, isizes[MAX_SWEEP];
-  lie_sup_cfg cfg;
+  lie_sup_opts cfg;
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "supervised takes no positional arguments (got '%s')", args[0]);
-  lie_sup_cfg_default(&cfg);
-  LIE_CALL(lie_sup_cfg_set_from_options(ctx, &cfg));
+  lie_sup_opts_default(&cfg);
+  LIE_CALL(lie_sup_opts_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg supervised -data TRAIN.h5 -test_data TEST.h5 -target NAME", NULL);
   LIE_PETSC(LIE_OPTIONS_INT_ARRAY("-sup_sweep", "label-size sweep: labelled-set sizes, e.g. 64,128,256", "", sizes,
                                   &nsizes, &sweep));
@@ -39,7 +39,7 @@ int lie_cmd_supervised(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (!sweep) nsizes = 0;
   if (!help) {
-    LIE_CALL(lie_sup_cfg_check(&cfg));
+    LIE_CALL(lie_sup_opts_check(&cfg));
     LIE_CHECK(nseeds >= 1 && nseeds <= MAX_SWEEP, LIE_ERR_USAGE, "-sup_sweep_seeds must be in 1..%d", MAX_SWEEP);
     LIE_CHECK(!preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
     for (int i = 0; i < nsizes; i++)

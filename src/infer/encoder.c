@@ -16,7 +16,7 @@ struct lie_encoder_s {
   lie_ctx ctx;
   char ckpt[LIE_PRETRAIN_PATH];
   lie_pretrain_state st;
-  lie_ssl_model_cfg model; /* encoder only (no expander) */
+  lie_ssl_model_opts model; /* encoder only (no expander) */
   lie_nn_net net;
   int repr_id, Dr, max_batch, threads;
   size_t in_numel;

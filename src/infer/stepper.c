@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 struct lie_stepper_s {
-  lie_step_cfg cfg;
+  lie_step_opts cfg;
   lie_step_job j;
   char path[LIE_STEP_PATH];
   int threads;
@@ -114,7 +114,7 @@ int lie_stepper_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_stepper *
   int err = LIE_OK;
   lie_stepper s = calloc(1, sizeof *s);
   LIE_CHECK_GOTO(s, LIE_ERR_MEM, "out of memory");
-  lie_step_cfg_default(&s->cfg);
+  lie_step_opts_default(&s->cfg);
   s->cfg.backend = lie_nn_backend_default(), s->cfg.threads = 0; /* ours, set around each call */
   s->threads = 1, s->j.ctx = ctx;
   snprintf(s->path, sizeof s->path, "%s", ckpt);

@@ -248,7 +248,7 @@ int lie_plot_file_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
   return LIE_OK;
 }
 
-static int draw1d(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_cfg *aug, const char *tmp, int *w, int *h) {
+static int draw1d(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_opts *aug, const char *tmp, int *w, int *h) {
   lie_field1d f = {0}, v[2] = {{0}};
   int err = LIE_OK;
   LIE_CALL_GOTO(read1d(self, o, &f));
@@ -264,7 +264,7 @@ done:
   return err;
 }
 
-static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_cfg *aug, const char *tmp, int *w, int *h) {
+static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_opts *aug, const char *tmp, int *w, int *h) {
   lie_field_ns f = {0}, v[2] = {{0}};
   const char *fd = o->field ? o->field : "u";
   int err = LIE_OK;
@@ -282,7 +282,7 @@ done:
 }
 
 /* Rank 0's part: its own single-rank context for the (collective) readers, tmp + rename. */
-static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cfg *aug, int *w, int *h) {
+static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_opts *aug, int *w, int *h) {
   char tmp[LIE_REP_PATH + 8];
   lie_ctx self;
   LIE_CALL(lie_rep_tmp_name(o->out, tmp, sizeof tmp));
@@ -293,7 +293,7 @@ static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cf
   return LIE_OK;
 }
 
-int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cfg *aug, int *w, int *h) {
+int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const lie_aug_opts *aug, int *w, int *h) {
   int err = LIE_OK, shared, pw = 0, ph = 0;
   LIE_CALL(lie_plot_file_check(pde, o));
   if (lie_ctx_rank(ctx) == 0) err = plot_rank0(pde, o, aug, &pw, &ph);
