@@ -34,7 +34,7 @@ typedef struct {
   int batch;               /* -probe_batch: GLOBAL batch (capped by the fit rows, multiple of the ranks) */
   uint64_t seed;           /* -seed: sample order, crops, validation split */
   int lie_aug;             /* -probe_aug crop|lie */
-  lie_aug_opts aug;         /* -aug_* (used with -probe_aug lie; crop sizes come from the checkpoint) */
+  lie_aug_opts aug;        /* -aug_* (used with -probe_aug lie; crop sizes come from the checkpoint) */
   lie_nn_backend backend;  /* -nn_backend */
   int threads;             /* -threads */
   int progress;            /* -probe_progress N: a line every N epochs (0 = none) */

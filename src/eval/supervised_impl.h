@@ -8,7 +8,7 @@
 typedef struct {
   lie_ctx ctx;
   const lie_sup_opts *cfg;
-  lie_ssl_data dtr, dte;   /* labelled (train) file and test file */
+  lie_ssl_data dtr, dte;    /* labelled (train) file and test file */
   lie_ssl_model_opts model; /* encoder input/width as pretraining */
   lie_aug_opts aug;         /* views: crops only, or + Lie group */
   lie_nn_net net;

@@ -264,7 +264,8 @@ done:
   return err;
 }
 
-static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_opts *aug, const char *tmp, int *w, int *h) {
+static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_opts *aug, const char *tmp, int *w,
+                   int *h) {
   lie_field_ns f = {0}, v[2] = {{0}};
   const char *fd = o->field ? o->field : "u";
   int err = LIE_OK;

@@ -140,7 +140,8 @@ static int sup_doc(lie_json j, const lie_result_info *in, const lie_sup_opts *c,
   return LIE_OK;
 }
 
-static int trained_doc(lie_json j, const lie_result_info *in, const lie_probe_trained_opts *c, const lie_sup_result *r) {
+static int trained_doc(lie_json j, const lie_result_info *in, const lie_probe_trained_opts *c,
+                       const lie_sup_result *r) {
   J(lie_json_str(j, "mode", "trained"));
   J(lie_json_str(j, "method", "ssl+trained"));
   J(lie_json_str(j, "ckpt", c->ckpt));

@@ -67,7 +67,8 @@ static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_opts *c, char *pde, 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_opts *c, char *backend, size_t nb, char *sched, size_t ns) {
+static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_opts *c, char *backend, size_t nb, char *sched,
+                                 size_t ns) {
   PetscInt dims = c->dims, width = c->width, nexp = LIE_PRETRAIN_MAX_EXPANDER, exp[LIE_PRETRAIN_MAX_EXPANDER];
   PetscInt threads = c->threads, epochs = c->epochs, batch = c->batch;
   PetscInt steps = c->steps, warmup = c->warmup, every = c->ckpt_every, prog = c->progress_every;

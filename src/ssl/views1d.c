@@ -116,8 +116,8 @@ static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_
   return LIE_OK;
 }
 
-int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
-                        float *x) {
+int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed,
+                        int index, float *x) {
   lie_field1d in, out;
   LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);

@@ -12,8 +12,8 @@ int lie_ssl_data1d_open(lie_ctx ctx, const char *path, const char *mode, const c
 int lie_ssl_data1d_sizes(lie_ssl_data1d d, int *n, int *nt, int *nx);
 int lie_ssl_data1d_stats(lie_ssl_data1d d, double *mean, double *std);
 void lie_ssl_data1d_set_norm(lie_ssl_data1d d, double mean, double std);
-int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
-                        float *x);
+int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed,
+                        int index, float *x);
 int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x);
 lie_dataset1d lie_ssl_data1d_dataset(lie_ssl_data1d d);
 int lie_ssl_data1d_train_grid(lie_ssl_data1d d, lie_train_grid *g);
@@ -33,8 +33,8 @@ int lie_ssl_datans_sizes(lie_ssl_datans d, int *n, int *nt, int *nx, int *ny);
 /* mean[3], std[3]: smoke mean/std; vx, vy means and one pooled velocity std */
 int lie_ssl_datans_stats(lie_ssl_datans d, double *mean, double *std);
 void lie_ssl_datans_set_norm(lie_ssl_datans d, const double *mean, const double *std);
-int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
-                        float *x);
+int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed,
+                        int index, float *x);
 int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x);
 void lie_ssl_datans_set_events(lie_ssl_datans d, int on);
 int lie_ssl_datans_train_grid(lie_ssl_datans d, lie_train_grid *g);

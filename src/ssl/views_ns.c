@@ -136,8 +136,8 @@ static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model
   return LIE_OK;
 }
 
-int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
-                        float *x) {
+int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed,
+                        int index, float *x) {
   lie_field_ns out;
   LIE_CALL(load(d, index));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
