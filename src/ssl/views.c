@@ -72,7 +72,7 @@ void lie_ssl_data_set_norm_fields(lie_ssl_data d, const double *mean, const doub
     lie_ssl_data1d_set_norm(d->d1, mean[0], std[0]);
 }
 
-int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
+int lie_ssl_data_view(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
                       float *x) {
   if (d->ns)
     LIE_CALL(lie_ssl_datans_view(d->dn, aug, m, seed, index, x));
@@ -89,7 +89,7 @@ int lie_ssl_data_load(lie_ssl_data d, int index) {
   return LIE_OK;
 }
 
-int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   if (d->ns)
     LIE_CALL(lie_ssl_datans_plain(d->dn, aug, m, index, x));
   else
@@ -116,7 +116,7 @@ void lie_ssl_data_set_events(lie_ssl_data d, int on) {
 
 /* The model input for this data: 1D (cin = 1 or 3 channels per frame, crop_t x crop_x) or NS
  * (cin = 3 or 6 per frame, crop_t frames of the whole nx x ny grid, 2D ResNet only). */
-int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int width, lie_ssl_model_cfg *m) {
+int lie_ssl_data_model_opts(lie_ssl_data d, const lie_aug_opts *aug, int dims, int width, lie_ssl_model_opts *m) {
   int n, nt, nx, ny;
   LIE_CALL(lie_ssl_data_grid(d, &n, &nt, &nx, &ny));
   int coords = aug->mode == LIE_AUG_COORDS;

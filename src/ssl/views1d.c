@@ -110,7 +110,7 @@ static int to_field(lie_ssl_data1d d, int index, int coords, lie_field1d *f) {
 }
 
 /* field (crop_t x crop_x) -> x (cin, crop_t, crop_x): (u-mean)/std [, X/L, T/T_end]. */
-static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_cfg *m, int index, float *x) {
+static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_opts *m, int index, float *x) {
   LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
             f->nx, m->crop_t, m->crop_x);
   LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
@@ -118,8 +118,8 @@ static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_
   return LIE_OK;
 }
 
-int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
-                        float *x) {
+int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed,
+                        int index, float *x) {
   lie_field1d in, out;
   LIE_CALL(to_field(d, index, aug->mode == LIE_AUG_COORDS, &in));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
@@ -134,7 +134,7 @@ int lie_ssl_data1d_view(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_
 }
 
 /* The embedding window: the one conversion shared with the inference API (window.c). */
-int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+int lie_ssl_data1d_plain(lie_ssl_data1d d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   (void)aug; /* coords channels or not: m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
             "the model's input %d x %d is larger than the data's trajectories %d x %d", m->crop_t, m->crop_x, d->nt,

@@ -110,7 +110,7 @@ int lie_ssl_datans_stats(lie_ssl_datans d, double *mean, double *std) {
 }
 
 /* field (crop_t, nx, ny) -> x (F crop_t, nx, ny), F = cin. */
-static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model_cfg *m, float *x) {
+static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model_opts *m, float *x) {
   LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x && f->ny == m->crop_y, LIE_ERR_INTERNAL,
             "NS view is %d x %d x %d, model expects %d x %d x %d", f->nt, f->nx, f->ny, m->crop_t, m->crop_x,
             m->crop_y);
@@ -138,8 +138,8 @@ static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model
   return LIE_OK;
 }
 
-int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
-                        float *x) {
+int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed,
+                        int index, float *x) {
   lie_field_ns out;
   LIE_CALL(load(d, index));
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
@@ -153,7 +153,7 @@ int lie_ssl_datans_view(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_
 }
 
 /* The embedding window: the one conversion shared with the inference API (window.c). */
-int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+int lie_ssl_datans_plain(lie_ssl_datans d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   (void)aug; /* coords channels come from the grid; the mode is in m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x == d->nx && m->crop_y == d->ny, LIE_ERR_USAGE,
             "the model's input (%d frames of %d x %d) does not fit the data's NS trajectories (%d frames of %d x %d)",
