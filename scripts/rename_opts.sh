@@ -29,6 +29,8 @@ lie_ns2d_params lie_ns2d_opts
 lie_ns2d_get_params lie_ns2d_get_opts
 lie_ns2d_set_params lie_ns2d_set_opts
 lie_test_tiny_cfg lie_test_tiny_opts
+lie_augsearch_cfg lie_augsearch_opts
+lie_loader_cfg lie_loader_opts
 '
 # whole names only (no prefix rule): the default-filling functions spelled _defaults
 exact='
@@ -52,7 +54,7 @@ done >>"$script"
 dirs="src include solvers augment tests bench examples docs"
 files=$(grep -rlE --include='*.c' --include='*.h' --include='*.f90' --include='*.F90' --include='*.md' \
   --include='*.txt' --include='*.cmake' --include='*.sh' --include='*.py' \
-  'lie_(aug_cfg|ssl_model_cfg|probe_trained_cfg|sup_cfg|pretrain_cfg|step_cfg|embed_cfg|ns2d_params|ns2d_get_params|ns2d_set_params|test_tiny_cfg|nn_adamw_defaults|phys1d_defaults|ssl_data_model_cfg)' \
+  'lie_(aug_cfg|ssl_model_cfg|probe_trained_cfg|sup_cfg|pretrain_cfg|step_cfg|embed_cfg|ns2d_params|ns2d_get_params|ns2d_set_params|test_tiny_cfg|nn_adamw_defaults|phys1d_defaults|ssl_data_model_cfg|augsearch_cfg|loader_cfg)' \
   $dirs README.md 2>/dev/null || true)
 [ -n "$files" ] || { echo "rename_opts: nothing to rename"; exit 0; }
 for f in $files; do
