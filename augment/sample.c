@@ -36,7 +36,7 @@ static double default_strength(lie_pde pde, lie_aug_gen g) {
   }
 }
 
-int lie_aug_cfg_default(lie_pde pde, lie_aug_cfg *cfg) {
+int lie_aug_opts_default(lie_pde pde, lie_aug_opts *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->pde = pde;
   cfg->mode = LIE_AUG_GRID;
@@ -49,7 +49,7 @@ int lie_aug_cfg_default(lie_pde pde, lie_aug_cfg *cfg) {
   return 0;
 }
 
-static int read_gens(lie_aug_cfg *cfg, char **names, int n) {
+static int read_gens(lie_aug_opts *cfg, char **names, int n) {
   cfg->ngen = n;
   for (int i = 0; i < n; i++) {
     LIE_CALL(lie_aug_gen_from_name(names[i], &cfg->gens[i]));
@@ -59,7 +59,7 @@ static int read_gens(lie_aug_cfg *cfg, char **names, int n) {
   return 0;
 }
 
-int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg) {
+int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg) {
   char mode[32] = "", *names[LIE_AUG_NGEN] = {0};
   PetscInt nnames = LIE_AUG_NGEN, nstr = LIE_AUG_NGEN, order = cfg->order, steps = cfg->steps;
   PetscInt crop_t = cfg->crop_t, crop_x = cfg->crop_x;
@@ -105,7 +105,7 @@ int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg) {
   return 0;
 }
 
-int lie_aug_sample_seq(const lie_aug_cfg *cfg, lie_rng *rng, lie_aug_seq *s) {
+int lie_aug_sample_seq(const lie_aug_opts *cfg, lie_rng *rng, lie_aug_seq *s) {
   double eps[LIE_AUG_NGEN];
   for (int i = 0; i < cfg->ngen; i++) {
     double si = cfg->strength[i];
@@ -126,7 +126,7 @@ static int crop_offset(lie_rng *rng, int want, int have, const char *what, int *
 
 /* Frames a view needs before the transform: the crop plus what the largest time shift can
  * consume, so that only those frames are resampled (the window start is drawn first). */
-static int prewindow(const lie_aug_cfg *cfg, const double *t, int nt, lie_rng *rng, int *w0, int *wn) {
+static int prewindow(const lie_aug_opts *cfg, const double *t, int nt, lie_rng *rng, int *w0, int *wn) {
   *w0 = 0, *wn = nt;
   if (cfg->crop_t <= 0 || nt < 2) return 0;
   double dt = (t[nt - 1] - t[0]) / (nt - 1), smax = 0;
@@ -172,7 +172,7 @@ static int choose_frames(void *ctx, int count, int *first, int *keep) {
 
 /* Draws: epsilons, pre-window, time crop, space crop (in that order, as the view's contract).
  * Only the frames of the time crop are transformed (lie_aug1d_apply_frames). */
-int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out) {
+int lie_aug_view1d(const lie_aug_opts *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out) {
   lie_rng rng;
   lie_aug_seq s;
   lie_field1d tmp, win;
@@ -195,7 +195,7 @@ int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in,
   return 0;
 }
 
-int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out) {
+int lie_aug_view_ns(const lie_aug_opts *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out) {
   lie_rng rng;
   lie_aug_seq s;
   lie_field_ns win;

@@ -26,7 +26,7 @@ void lie_ic1d_eval(const lie_traj1d *p, int n, double *u) {
   }
 }
 
-void lie_phys1d_defaults(lie_pde pde, lie_phys1d *c) {
+void lie_phys1d_default(lie_pde pde, lie_phys1d *c) {
   memset(c, 0, sizeof(*c));
   switch (pde) {
   case LIE_PDE_KS:

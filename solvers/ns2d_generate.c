@@ -20,7 +20,7 @@ static int store_frame(lie_ns2d ns, Vec f, double *buf) {
 
 /* Solves trajectory `seed` and stores frames nskip.. into buf (3 x nsave x xm x ym). */
 static int solve_traj(lie_ns2d ns, uint64_t seed, double *buf, double *b, int *ok) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   size_t blk = (size_t)ns->xm * ns->ym, field = (size_t)(p->nsteps - p->nskip) * blk;
   *ok = 1;
   LIE_CALL(lie_ns2d_init(ns, seed, b));
@@ -85,7 +85,7 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
 
 int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed, uint64_t offset,
                             int *nfailed) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   lie_ns2d_io io;
   uint64_t *seeds;
   double *b, *buf;

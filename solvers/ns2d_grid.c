@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lie_ns2d_params_default(lie_ns2d_params *p) {
+void lie_ns2d_opts_default(lie_ns2d_opts *p) {
   memset(p, 0, sizeof *p);
   p->nx = p->ny = 128;
   p->Lx = p->Ly = 32.0;
@@ -33,12 +33,12 @@ int lie_ns2d_create(lie_ctx ctx, lie_ns2d *ns) {
   LIE_ALLOC(n, 1);
   n->ctx = ctx;
   n->gcomm = MPI_COMM_NULL;
-  lie_ns2d_params_default(&n->par);
+  lie_ns2d_opts_default(&n->par);
   *ns = n;
   return LIE_OK;
 }
 
-static int check_params(lie_ns2d ns, const lie_ns2d_params *p) {
+static int check_params(lie_ns2d ns, const lie_ns2d_opts *p) {
   LIE_CHECK(p->nx >= 4 && p->ny >= 4, LIE_ERR_USAGE, "-ns_nx/-ns_ny must be >= 4 (got %d x %d)", p->nx, p->ny);
   LIE_CHECK(p->Lx > 0 && p->Ly > 0, LIE_ERR_USAGE, "-ns_Lx/-ns_Ly must be > 0");
   LIE_CHECK(p->nu >= 0, LIE_ERR_USAGE, "-ns_nu must be >= 0 (got %g)", p->nu);
@@ -53,14 +53,14 @@ static int check_params(lie_ns2d ns, const lie_ns2d_params *p) {
   return LIE_OK;
 }
 
-int lie_ns2d_set_params(lie_ns2d ns, const lie_ns2d_params *p) {
-  LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_params after setup");
+int lie_ns2d_set_opts(lie_ns2d ns, const lie_ns2d_opts *p) {
+  LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_opts after setup");
   LIE_CALL(check_params(ns, p));
   ns->par = *p;
   return LIE_OK;
 }
 
-int lie_ns2d_get_params(lie_ns2d ns, lie_ns2d_params *p) {
+int lie_ns2d_get_opts(lie_ns2d ns, lie_ns2d_opts *p) {
   *p = ns->par;
   return LIE_OK;
 }

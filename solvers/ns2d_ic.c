@@ -30,7 +30,7 @@ int lie_ns2d_ic_destroy(lie_ns2d ns) {
   return LIE_OK;
 }
 
-static double draw_b(const lie_ns2d_params *p, lie_rng *r) { return lie_rng_range(r, p->b_lo, p->b_hi); }
+static double draw_b(const lie_ns2d_opts *p, lie_rng *r) { return lie_rng_range(r, p->b_lo, p->b_hi); }
 
 int lie_ns2d_sample_buoyancy(lie_ns2d ns, uint64_t seed, double *b) {
   lie_rng r;
@@ -43,7 +43,7 @@ int lie_ns2d_sample_buoyancy(lie_ns2d ns, uint64_t seed, double *b) {
 static inline int fftfreq_index(int i, int n) { return i <= (n - 1) / 2 ? i : i - n; }
 
 int lie_ns2d_smoke_ic(lie_ns2d ns, uint64_t seed, double *s) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   int nx = p->nx, ny = p->ny;
   size_t n = (size_t)nx * ny;
   lie_rng r;

@@ -11,7 +11,7 @@
 
 struct lie_ns2d_s {
   lie_ctx ctx;
-  lie_ns2d_params par;
+  lie_ns2d_opts par;
   char prefix[64]; /* options prefix ("" = none): -<prefix>ns_nx, -<prefix>ns_ksp_type */
   int is_setup;
   double b; /* buoyancy of the current trajectory */

@@ -69,7 +69,7 @@ static int root_attrs(lie_ns2d ns, hid_t file) {
   LIE_CALL(attr_str(file, "created", created));
   /* The resolved solver parameters as -ns_ options (they may have been set through the
    * API), then the whole options database as given. */
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   const char *bcs[] = {"box", "periodic"}, *advs[] = {"sl", "maccormack"}, *difs[] = {"explicit", "implicit", "none"};
   char res[1024];
   snprintf(res, sizeof res,
@@ -96,7 +96,7 @@ static int root_attrs(lie_ns2d ns, hid_t file) {
 
 /* Parameters of the whole set on the group: what is needed to regenerate it. */
 static int group_attrs(lie_ns2d ns, hid_t g) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   const char *bc = p->bc == LIE_NS2D_BC_PERIODIC ? "periodic" : "box";
   const char *adv = p->advect == LIE_NS2D_ADVECT_MACCORMACK ? "maccormack" : "sl";
   const char *dif = p->diffuse == LIE_NS2D_DIFFUSE_IMPLICIT ? "implicit"
@@ -122,7 +122,7 @@ static int group_attrs(lie_ns2d ns, hid_t g) {
 }
 
 int lie_ns2d_io_open(lie_ns2d ns, const char *path, lie_split split, int n, lie_ns2d_io *io) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), d;
   memset(io, 0, sizeof *io);
   io->n = n;
@@ -213,7 +213,7 @@ static int write_small(lie_ns2d_io *io, const char *name, hid_t mtype, int rank,
 
 int lie_ns2d_io_write_meta(lie_ns2d ns, lie_ns2d_io *io, const uint64_t *seeds, const double *b,
                            const unsigned char *ok) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   int n = io->n, nsave = io->nsave, mine = lie_ctx_rank(ns->ctx) == 0;
   size_t big = (size_t)n * (size_t)(nsave > p->nx ? (nsave > p->ny ? nsave : p->ny) : (p->nx > p->ny ? p->nx : p->ny));
   double *a;

@@ -8,7 +8,7 @@ static const char *const pc_names[] = {"mg", "amg", "fft", "lie_ns2d_pc", "LIE_N
 static const char *const diffuse_names[] = {"explicit",         "implicit",          "none",
                                             "lie_ns2d_diffuse", "LIE_NS2D_DIFFUSE_", NULL};
 
-static PetscErrorCode read_options(MPI_Comm comm, const char *prefix, lie_ns2d_params *p) {
+static PetscErrorCode read_options(MPI_Comm comm, const char *prefix, lie_ns2d_opts *p) {
   PetscInt ival;
   PetscBool set;
   PetscFunctionBeginUser;
@@ -74,7 +74,7 @@ static int petsc_error(int perr) {
 }
 
 int lie_ns2d_set_from_options(lie_ns2d ns) {
-  lie_ns2d_params p = ns->par;
+  lie_ns2d_opts p = ns->par;
   LIE_CHECK(!ns->is_setup, LIE_ERR_STATE, "lie_ns2d_set_from_options after setup");
   /* PETSc's own message names the option and value; report it as one line, not a trace. */
   LIE_PETSC(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
@@ -87,7 +87,7 @@ int lie_ns2d_set_from_options(lie_ns2d ns) {
     PetscErrorMessage((PetscErrorCode)perr, &text, &specific);
     LIE_ERROR(LIE_ERR_USAGE, "bad -ns_ option: %s", specific && specific[0] ? specific : (text ? text : "see -help"));
   }
-  LIE_CALL(lie_ns2d_set_params(ns, &p));
+  LIE_CALL(lie_ns2d_set_opts(ns, &p));
   /* Setup here so the KSP/PC options (-ns_ksp_*, -ns_pc_*) are read before the CLI checks
    * for unknown options. */
   LIE_CALL(lie_ns2d_setup(ns));

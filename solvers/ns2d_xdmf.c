@@ -37,7 +37,7 @@ static void field(FILE *f, const char *label, const char *h5base, const char *mo
 }
 
 int lie_ns2d_xdmf_write(lie_ns2d ns, const char *path, lie_split split, int n) {
-  const lie_ns2d_params *p = &ns->par;
+  const lie_ns2d_opts *p = &ns->par;
   char h5[4096], xmf[4096], tmp[4200], base[4096];
   if (lie_ctx_rank(ns->ctx) != 0) return LIE_OK;
   names(path, h5, xmf, sizeof h5);

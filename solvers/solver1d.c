@@ -66,7 +66,7 @@ int lie_solver1d_create(lie_ctx ctx, lie_pde pde, lie_solver1d *out) {
   s->save_n = 140;
   s->save_start = -1; /* = nt - save_n */
   s->accuracy = 1e-8;
-  lie_phys1d_defaults(pde, &s->phys);
+  lie_phys1d_default(pde, &s->phys);
   s->max_retries = 3;
   s->order = 5;
   /* ETD-AB5 has no stability interval on the imaginary axis: fine for KS, whose mid modes

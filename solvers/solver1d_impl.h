@@ -115,7 +115,7 @@ typedef struct {
   int nwaves, lmin, lmax; /* l ~ randint(lmin, lmax), upper bound exclusive as numpy */
 } lie_phys1d;
 
-void lie_phys1d_defaults(lie_pde pde, lie_phys1d *c);
+void lie_phys1d_default(lie_pde pde, lie_phys1d *c);
 void lie_ic1d_sample(const lie_phys1d *c, lie_pde pde, uint64_t seed, lie_traj1d *p);
 void lie_ic1d_coeffs(const lie_traj1d *p, const lie_spec1d *sp, double complex *v);
 void lie_ic1d_eval(const lie_traj1d *p, int n, double *u);

@@ -10,13 +10,13 @@
 
 static double bench1d(lie_aug_mode mode, double seconds, int *views) {
   lie_field1d f, v;
-  lie_aug_cfg cfg;
+  lie_aug_opts cfg;
   lie_field1d_alloc(140, 256, 0, &f);
   lie_field1d_set_grid(&f, 64, 0, 0.2);
   for (int n = 0; n < 140; n++)
     for (int j = 0; j < 256; j++)
       f.u[n * 256 + j] = sin(2 * M_PI * j / 256 * 3 + 0.01 * n) + 0.3 * cos(2 * M_PI * j / 256 * 7);
-  lie_aug_cfg_default(LIE_PDE_KS, &cfg);
+  lie_aug_opts_default(LIE_PDE_KS, &cfg);
   cfg.mode = mode, cfg.crop_t = 128;
   double t0 = lie_wtime();
   int k = 0;
@@ -33,12 +33,12 @@ static double bench1d(lie_aug_mode mode, double seconds, int *views) {
 
 static double bench_ns(lie_aug_mode mode, int rotate, double seconds, int *views) {
   lie_field_ns f, v;
-  lie_aug_cfg cfg;
+  lie_aug_opts cfg;
   lie_field_ns_alloc(56, 128, 128, 0, 0, &f);
   lie_field_ns_set_grid(&f, 32, 32, 12, 1.5);
   for (size_t k = 0; k < (size_t)56 * 128 * 128; k++)
     f.u[k] = sin(0.001 * k), f.vx[k] = cos(0.002 * k), f.vy[k] = sin(0.003 * k);
-  lie_aug_cfg_default(LIE_PDE_NS, &cfg);
+  lie_aug_opts_default(LIE_PDE_NS, &cfg);
   if (!rotate) /* the box breaks rotation: without it every frame is a Fourier shift */
     for (int i = 0; i < cfg.ngen; i++)
       if (cfg.gens[i] == LIE_AUG_ROTATE) cfg.strength[i] = 0;

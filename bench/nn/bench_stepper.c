@@ -44,7 +44,7 @@ static int run(void) {
   LIE_CALL(lie_nn_net_init(net, 1));
   LIE_CALL(lie_nn_stepper_init(net, "", &o, 2));
   lie_nn_adamw_opts ao;
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   ao.lr = 1e-4, ao.weight_decay = 0.01; /* torch.optim.AdamW defaults, LPSDA's lr */
   lie_nn_adamw opt;
   LIE_CALL(lie_nn_adamw_create(net, &ao, &opt));

@@ -63,12 +63,12 @@ int main(int argc, char **argv) {
   PetscOptionsGetInt(NULL, NULL, "-trajs", &trajs, NULL);
   CHK(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   CHK(lie_ns2d_create(ctx, &ns));
-  lie_ns2d_params p;
-  lie_ns2d_get_params(ns, &p);
+  lie_ns2d_opts p;
+  lie_ns2d_get_opts(ns, &p);
   p.ranks_per_traj = 0; /* one group over every rank: measures the distributed solve */
-  CHK(lie_ns2d_set_params(ns, &p));
+  CHK(lie_ns2d_set_opts(ns, &p));
   CHK(lie_ns2d_set_from_options(ns));
-  lie_ns2d_get_params(ns, &p);
+  lie_ns2d_get_opts(ns, &p);
   int size = lie_ctx_size(ctx);
   double best = 1e30, sum = 0;
   lie_ns2d_stats st;

@@ -150,17 +150,17 @@ typedef struct {
   int order, steps; /* splitting, default 2, 2 */
   int crop_t;       /* frames per view (0 = no crop) */
   int crop_x;       /* points per view (0 = no crop; 1D only) */
-} lie_aug_cfg;
+} lie_aug_opts;
 
 /* Defaults: the PDE's full group, the paper's strengths, grid mode, Strang with 2 steps. */
-int lie_aug_cfg_default(lie_pde pde, lie_aug_cfg *cfg);
+int lie_aug_opts_default(lie_pde pde, lie_aug_opts *cfg);
 /* Reads -aug_mode, -aug_strengths (comma list, one per generator), -aug_gens (names),
  * -aug_order, -aug_steps, -aug_crop_t, -aug_crop_x from the PETSc options database. */
-int lie_aug_cfg_set_from_options(lie_ctx ctx, lie_aug_cfg *cfg);
+int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg);
 /* Draw the epsilons of one view from its own rng (deterministic given the seed). */
-int lie_aug_sample_seq(const lie_aug_cfg *cfg, lie_rng *rng, lie_aug_seq *s);
-int lie_aug_view1d(const lie_aug_cfg *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out);
-int lie_aug_view_ns(const lie_aug_cfg *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out);
+int lie_aug_sample_seq(const lie_aug_opts *cfg, lie_rng *rng, lie_aug_seq *s);
+int lie_aug_view1d(const lie_aug_opts *cfg, uint64_t seed, const lie_field1d *in, lie_field1d *out);
+int lie_aug_view_ns(const lie_aug_opts *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out);
 /* Frees this thread's cached FFTW plans and buffers (views keep them between calls); call it
  * before a thread that built views exits. */
 void lie_aug_thread_cleanup(void);

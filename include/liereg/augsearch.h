@@ -20,7 +20,7 @@ typedef struct {
   /* The pretraining every candidate runs: every -model_/-train_/-vicreg_/-aug_ option as
    * `pretrain` takes them; its aug strengths and crop are the defaults (candidate 0) and the
    * centre of the search. pre.out is the options file written (-o best.opts). */
-  lie_pretrain_cfg pre;
+  lie_pretrain_opts pre;
   char valid_data[LIE_PRETRAIN_PATH]; /* -augsearch_valid_data (default: -data) */
   char valid_mode[16];                /* -augsearch_valid_mode (valid) */
   char target[64];                    /* -augsearch_target (default: the PDE's, as probe) */
@@ -38,11 +38,11 @@ typedef struct {
   char work[LIE_PRETRAIN_PATH + 16];  /* OUT.d: state file and candidate checkpoints */
   int stop_after;                     /* -augsearch_stop_after N: act as if signalled after N trainings (tests) */
   int force;                          /* -force: overwrite -o and the table */
-} lie_augsearch_cfg;
+} lie_augsearch_opts;
 
 /* One candidate: its augmentation (strengths, crop) and what the search measured. */
 typedef struct {
-  lie_aug_cfg aug;
+  lie_aug_opts aug;
   double mult[LIE_AUG_NGEN];             /* strength / default strength */
   int rung;                              /* last rung it was scored at (-1: none) */
   double score[LIE_AUGSEARCH_MAX_RUNGS]; /* validation score per rung (NaN: not run; +inf: failed) */
@@ -64,18 +64,18 @@ typedef struct {
   int base_crop; /* the defaults' -aug_crop_t (0 resolved to half the frames) */
 } lie_augsearch_result;
 
-void lie_augsearch_cfg_default(lie_augsearch_cfg *cfg);
-/* Reads the pretraining options (lie_pretrain_cfg_set_from_options), the -augsearch_ options and
+void lie_augsearch_opts_default(lie_augsearch_opts *cfg);
+/* Reads the pretraining options (lie_pretrain_opts_set_from_options), the -augsearch_ options and
  * the probe's CV options. LIE_ERR_USAGE on a bad value; -train_resume, -train_log and
  * -train_steps are refused (the search sets them per candidate). Collective. */
-int lie_augsearch_cfg_set_from_options(lie_ctx ctx, lie_augsearch_cfg *cfg);
+int lie_augsearch_opts_set_from_options(lie_ctx ctx, lie_augsearch_opts *cfg);
 /* Values, readable inputs, writable outputs (-o and the table refuse to overwrite without
  * force). LIE_ERR_USAGE naming the option. */
-int lie_augsearch_cfg_check(const lie_augsearch_cfg *cfg);
+int lie_augsearch_opts_check(const lie_augsearch_opts *cfg);
 /* Runs (or continues, from the state file cfg->work/state) the search over the ranks of ctx,
  * and writes the options file and the table when it is complete. Returns with status
  * INTERRUPTED (state saved, run again to continue) after SIGUSR1/SIGTERM/SIGINT. Collective. */
-int lie_augsearch_run(lie_ctx ctx, const lie_augsearch_cfg *cfg, lie_augsearch_result *res);
+int lie_augsearch_run(lie_ctx ctx, const lie_augsearch_opts *cfg, lie_augsearch_result *res);
 void lie_augsearch_result_free(lie_augsearch_result *res);
 
 /* The validation score of an embedding file's group `mode` (docs/AUGSEARCH.md): the target's

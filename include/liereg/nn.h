@@ -286,7 +286,7 @@ typedef struct {
   double lr, beta1, beta2, eps, weight_decay;
   int decay_all; /* 0 (default): no weight decay on biases and BN parameters */
 } lie_nn_adamw_opts;
-void lie_nn_adamw_defaults(lie_nn_adamw_opts *o); /* lr 3e-4, betas (0.9,0.999), eps 1e-8, wd 1e-6 */
+void lie_nn_adamw_opts_default(lie_nn_adamw_opts *o); /* lr 3e-4, betas (0.9,0.999), eps 1e-8, wd 1e-6 */
 typedef struct lie_nn_adamw_s *lie_nn_adamw;
 int lie_nn_adamw_create(lie_nn_net net, const lie_nn_adamw_opts *o, lie_nn_adamw *opt);
 int lie_nn_adamw_destroy(lie_nn_adamw *opt);
@@ -318,6 +318,9 @@ enum { LIE_NN_STATE_PARAMS = 1, LIE_NN_STATE_BUFFERS = 2, LIE_NN_STATE_GRADS = 4
 int lie_nn_cores_available(void);
 /* Sets OpenMP (and so oneDNN) threads; n <= 0 means lie_nn_cores_available(). */
 int lie_nn_set_threads(int n);
+/* For a library call inside a caller's program: sets n threads (n <= 0: all cores) and returns
+ * the caller's OpenMP count, to be given back with lie_nn_set_threads(saved) after the call. */
+int lie_nn_threads_enter(int n);
 
 #ifdef __cplusplus
 }

@@ -55,15 +55,15 @@ typedef struct {
                               0: PhiFlow's order, diffuse the unprojected velocity (default) */
   int ranks_per_traj;      /* group size; 0 = all ranks in one group */
   int xdmf_max;            /* trajectories listed in the XDMF sidecar (16) */
-} lie_ns2d_params;
+} lie_ns2d_opts;
 
-void lie_ns2d_params_default(lie_ns2d_params *p);
+void lie_ns2d_opts_default(lie_ns2d_opts *p);
 
 typedef struct lie_ns2d_s *lie_ns2d;
 
 int lie_ns2d_create(lie_ctx ctx, lie_ns2d *ns);
-int lie_ns2d_set_params(lie_ns2d ns, const lie_ns2d_params *p); /* before setup */
-int lie_ns2d_get_params(lie_ns2d ns, lie_ns2d_params *p);
+int lie_ns2d_set_opts(lie_ns2d ns, const lie_ns2d_opts *p); /* before setup */
+int lie_ns2d_get_opts(lie_ns2d ns, lie_ns2d_opts *p);
 /* A host with its own options: every option is read as -<prefix>ns_..., the KSPs' too
  * (-<prefix>ns_ksp_type). Before set_from_options. */
 int lie_ns2d_set_options_prefix(lie_ns2d ns, const char *prefix);

@@ -34,13 +34,13 @@ typedef struct {
 
 /* ---------------------------------------------------------------- probe (probe_job.c) */
 /* The ridge probe on an embedding file, or (trained = 1) the Adam-trained linear head on the
- * frozen encoder of a checkpoint (lie_probe_trained_cfg: -ckpt, -data). */
+ * frozen encoder of a checkpoint (lie_probe_trained_opts: -ckpt, -data). */
 typedef struct {
   int trained;
   char emb[LIE_JOB_PATH]; /* ridge: -emb */
   char target[64];        /* "" = the default of the PDE the embedding file records */
   lie_probe_opts ridge;
-  lie_probe_trained_cfg head;
+  lie_probe_trained_opts head;
   lie_job_sweep sweep;
   lie_job_outputs out;
 } lie_probe_job;
@@ -63,7 +63,7 @@ void lie_probe_job_free(lie_probe_job_result *res);
 
 /* ---------------------------------------------------------------- supervised (sup_job.c) */
 typedef struct {
-  lie_sup_cfg cfg;
+  lie_sup_opts cfg;
   lie_job_sweep sweep;
   lie_job_outputs out; /* json: the sweep (or the single run); preds, png: single runs only */
   /* with a sweep: the seed-1 run at the largest size (the whole labelled split) as a single

@@ -34,18 +34,18 @@ typedef struct {
   int batch;               /* -probe_batch: GLOBAL batch (capped by the fit rows, multiple of the ranks) */
   uint64_t seed;           /* -seed: sample order, crops, validation split */
   int lie_aug;             /* -probe_aug crop|lie */
-  lie_aug_cfg aug;         /* -aug_* (used with -probe_aug lie; crop sizes come from the checkpoint) */
+  lie_aug_opts aug;        /* -aug_* (used with -probe_aug lie; crop sizes come from the checkpoint) */
   lie_nn_backend backend;  /* -nn_backend */
   int threads;             /* -threads */
   int progress;            /* -probe_progress N: a line every N epochs (0 = none) */
-} lie_probe_trained_cfg;
+} lie_probe_trained_opts;
 
-void lie_probe_trained_cfg_default(lie_probe_trained_cfg *cfg);
+void lie_probe_trained_opts_default(lie_probe_trained_opts *cfg);
 /* Reads the options above (the -probe_* ones of lie_probe_opts_set_from_options must be read
  * into cfg->probe by the caller). The PDE for -aug_* defaults comes from the checkpoint. */
-int lie_probe_trained_cfg_set_from_options(lie_ctx ctx, lie_probe_trained_cfg *cfg);
+int lie_probe_trained_opts_set_from_options(lie_ctx ctx, lie_probe_trained_opts *cfg);
 /* Values and readable files: LIE_ERR_USAGE with one clear message. */
-int lie_probe_trained_cfg_check(const lie_probe_trained_cfg *cfg);
+int lie_probe_trained_opts_check(const lie_probe_trained_opts *cfg);
 
 /* Trains the heads of the lr grid, picks (lr, epoch) on validation, reports the test metric.
  * Result in the supervised baseline's struct: value/bootstrap on the test split,
@@ -53,10 +53,10 @@ int lie_probe_trained_cfg_check(const lie_probe_trained_cfg *cfg);
  * targets), test predictions; res->m outputs. *dim (may be NULL) = representation size,
  * *train_value (may be NULL) = metric of the chosen head on the fit rows' plain crops.
  * Collective; every rank gets the same result. */
-int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_cfg *cfg, lie_sup_result *res, int *dim,
+int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_opts *cfg, lie_sup_result *res, int *dim,
                           double *train_value);
 /* Label-size sweep: subset seeds 1..nseeds per size (the ridge probe's subsets). */
-int lie_probe_trained_sweep(lie_ctx ctx, const lie_probe_trained_cfg *cfg, int nsizes, const int *sizes, int nseeds,
+int lie_probe_trained_sweep(lie_ctx ctx, const lie_probe_trained_opts *cfg, int nsizes, const int *sizes, int nseeds,
                             lie_sup_result *res);
 
 /* ---------------------------------------------------------------- the head, in plain C */

@@ -53,7 +53,7 @@ int lie_json_write(lie_json j, const char *path);
 /* ---------------------------------------------------------------- result files */
 /* RESULT.json of `liereg timestep` (rank 0; keys in docs/TIMESTEP.md), written through path.tmp
  * (tmp: that name, kept for the callers' clean-up). */
-int lie_step_write_json(const char *path, const char *tmp, const lie_step_cfg *c, const lie_step_result *r);
+int lie_step_write_json(const char *path, const char *tmp, const lie_step_opts *c, const lie_step_result *r);
 
 /* What a result file records besides the result structs: inputs, target, the sweep's sizes
  * (nsizes = 0: a single run in r[0]; else r holds nsizes x nseeds results, size-major) and,
@@ -68,9 +68,9 @@ typedef struct {
 } lie_result_info;
 int lie_probe_result_write(const char *path, const lie_result_info *info, const lie_probe_opts *opts,
                            const lie_probe_result *r);
-int lie_sup_result_write(const char *path, const lie_result_info *info, const lie_sup_cfg *cfg,
+int lie_sup_result_write(const char *path, const lie_result_info *info, const lie_sup_opts *cfg,
                          const lie_sup_result *r);
-int lie_probe_trained_result_write(const char *path, const lie_result_info *info, const lie_probe_trained_cfg *cfg,
+int lie_probe_trained_result_write(const char *path, const lie_result_info *info, const lie_probe_trained_opts *cfg,
                                    const lie_sup_result *r);
 /* CSV row,output,true,pred of test predictions (ntest x m, row-major). */
 int lie_predictions_write(const char *path, int ntest, int m, const double *truth, const double *pred);
@@ -130,7 +130,7 @@ int lie_plot_file_pde(lie_ctx ctx, const char *path, lie_pde *pde);
 /* Collective: rank 0 reads the file (on its own MPI_COMM_SELF context) and draws path.tmp,
  * renamed when complete; the others wait and get the same error. Shapes are checked before
  * any allocation (nt >= 1, nx, ny >= 2, at most 2^24 values). w, h (may be NULL): pixels. */
-int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cfg *aug, int *w, int *h);
+int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const lie_aug_opts *aug, int *w, int *h);
 
 #ifdef __cplusplus
 }

@@ -111,18 +111,18 @@ typedef struct {
   char resume[LIE_PRETRAIN_PATH]; /* -train_resume CKPT.h5 */
   long ckpt_every;                /* -train_ckpt_every N steps (0 = only at the end) */
   long progress_every;            /* -train_progress N steps */
-  lie_aug_cfg aug;
+  lie_aug_opts aug;
   lie_vicreg_opts vicreg;
-} lie_pretrain_cfg;
+} lie_pretrain_opts;
 
 /* Defaults that do not depend on the data (pde/aug are set by set_from_options). */
-void lie_pretrain_cfg_default(lie_pretrain_cfg *cfg);
+void lie_pretrain_opts_default(lie_pretrain_opts *cfg);
 /* Reads every option above (+ -aug_*, -vicreg_*) from the PETSc options database; opens the
  * data file's root to learn the PDE when -pde is not given. Collective; LIE_ERR_USAGE on a
  * bad value. */
-int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *cfg);
+int lie_pretrain_opts_set_from_options(lie_ctx ctx, lie_pretrain_opts *cfg);
 /* Validates values and that the data (and resume checkpoint) are readable: LIE_ERR_USAGE. */
-int lie_pretrain_cfg_check(const lie_pretrain_cfg *cfg);
+int lie_pretrain_opts_check(const lie_pretrain_opts *cfg);
 
 /* ---------------------------------------------------------------- model */
 /* The model input of one view.
@@ -135,14 +135,14 @@ typedef struct {
   int dims, width, cin, crop_t, crop_x;
   int nexpander, expander[LIE_PRETRAIN_MAX_EXPANDER]; /* 0 layers: encoder only */
   int crop_y;                                         /* 0 for 1D data; ny for NS */
-} lie_ssl_model_cfg;
+} lie_ssl_model_opts;
 /* Builds "encoder/..." ResNet-18 (+ "expander/..." MLP) into a fresh net (not set up);
  * *repr_id is the representation tensor (8 width), *out_id the network output. */
-int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id, int *out_id);
-int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W);
+int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_opts *m, int *repr_id, int *out_id);
+int lie_ssl_model_input_shape(const lie_ssl_model_opts *m, int *C, int *H, int *W);
 /* LIE_ERR_USAGE when a lower bound of the memory of nsamples inputs through the network
  * exceeds what the node has (checked before the network is set up). */
-int lie_ssl_model_check_memory(const lie_ssl_model_cfg *m, int nsamples, int training);
+int lie_ssl_model_check_memory(const lie_ssl_model_opts *m, int nsamples, int training);
 
 /* ---------------------------------------------------------------- data: views */
 /* A trajectory source with the normalisation used by training and embedding: 1D files
@@ -171,22 +171,22 @@ void lie_ssl_data_set_norm(lie_ssl_data d, double mean, double std); /* every fi
 void lie_ssl_data_set_norm_fields(lie_ssl_data d, const double *mean, const double *std);
 /* The model input layout for this data, crops from aug (crop_t 0 = nt/2; crop_x 0 = all):
  * LIE_ERR_USAGE when a crop does not fit, or NS data with dims != 2 or a space crop. */
-int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int width, lie_ssl_model_cfg *m);
+int lie_ssl_data_model_opts(lie_ssl_data d, const lie_aug_opts *aug, int dims, int width, lie_ssl_model_opts *m);
 /* LIE_ERR_USAGE naming `path` when a model's input does not fit the data's trajectories (1D: a
  * 1D model whose crop is no larger; NS: the whole x-y grid and at most the stored frames). */
-int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_cfg *m, const char *path);
+int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_opts *m, const char *path);
 /* The crops of views for model m: crop_t frames; crop_x points, or 0 (whole grid) for models
  * over an x-y grid. */
-void lie_ssl_model_view_crop(const lie_ssl_model_cfg *m, lie_aug_cfg *aug);
+void lie_ssl_model_view_crop(const lie_ssl_model_opts *m, lie_aug_opts *aug);
 /* One augmented view of trajectory `index` into x (model input of one sample, fp32):
  * (u - mean)/std, and in coords mode x/L and t/T_end as extra channels. */
-int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
+int lie_ssl_data_view(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
                       float *x);
 /* Reads trajectory `index` into d's buffer: its views and plain crop then read no file (a loader
  * thread reads under a lock, then builds the views without it). */
 int lie_ssl_data_load(lie_ssl_data d, int index);
 /* The deterministic embedding crop: frames [0, crop_t), points [0, crop_x), no transform. */
-int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x);
+int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x);
 int lie_ssl_data_close(lie_ssl_data *d);
 
 /* ---------------------------------------------------------------- distributed */
@@ -222,7 +222,7 @@ typedef struct {
 
 /* Opens the data, builds the model and optimiser, resumes from cfg->resume if set. Checks
  * batch divisibility and crop sizes (LIE_ERR_USAGE). Collective. */
-int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_cfg *cfg, lie_pretrain *p);
+int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_opts *cfg, lie_pretrain *p);
 /* rounds x (warmup + steps network-only steps, then warmup + steps whole steps); only the
  * `steps` of each block are timed; the loader threads are idle during network-only blocks.
  * Trains the model (changes its state); writes no file. Collective. */
@@ -261,12 +261,12 @@ int lie_train_grid_read(int64_t file, const char *path, lie_train_grid *g);
 /* The one conversion of a raw 1D window to the model input, used by `liereg embed` (through
  * lie_ssl_data_plain) and by the inference API: frames [0, crop_t) and points [0, crop_x) of
  * u (nt, nx), x_j = j L/nx, t_n = t0 + n dt; x = (u - mean)/std [, X/L, T/t_end] as fp32. */
-int lie_ssl_window1d_input(const lie_ssl_model_cfg *m, double mean, double std, const double *u, int nt, int nx,
+int lie_ssl_window1d_input(const lie_ssl_model_opts *m, double mean, double std, const double *u, int nt, int nx,
                            double L, double t0, double dt, double t_end, float *x);
 /* The same for a Navier-Stokes window: fields u (smoke), vx, vy (nt, nx, ny) each on the
  * coordinates x (nx), y (ny), t (nt) (box Lx = nx (x1 - x0), Ly likewise), the first crop_t
  * frames; mean/std per field (3); coords channels X/Lx, Y/Ly, T/t_end. */
-int lie_ssl_window_ns_input(const lie_ssl_model_cfg *m, const double *mean, const double *std, const double *u,
+int lie_ssl_window_ns_input(const lie_ssl_model_opts *m, const double *mean, const double *std, const double *u,
                             const double *vx, const double *vy, int nt, int nx, int ny, const double *xc,
                             const double *yc, const double *tc, double t_end, float *x);
 
@@ -281,7 +281,7 @@ typedef struct {
   uint64_t seed;
   int batch;
   double norm_mean, norm_std;
-  lie_ssl_model_cfg model;
+  lie_ssl_model_opts model;
   char pde[16], aug_mode[16];
   /* per-field normalisation (attributes norm_fields, norm_mean_<f>, norm_std_<f> for f >= 1;
    * field 0 is norm_mean/norm_std; absent in 1D checkpoints: nnorm = 1) */
@@ -310,8 +310,8 @@ typedef struct {
   char mode[16], field[128];
   int batch; /* samples per forward pass (-embed_batch, default 16) */
   lie_nn_backend backend;
-} lie_embed_cfg;
-int lie_embed_run(lie_ctx ctx, const lie_embed_cfg *cfg);
+} lie_embed_opts;
+int lie_embed_run(lie_ctx ctx, const lie_embed_opts *cfg);
 
 #ifdef __cplusplus
 }

@@ -33,7 +33,7 @@ typedef struct {
   lie_nn_backend backend;
   int threads;
   int lie_aug; /* -sup_aug crop|lie: random crops only (default) or + Lie augmentations */
-  lie_aug_cfg aug;
+  lie_aug_opts aug;
   /* optimisation */
   int nlr;
   double lr[LIE_SUP_MAXLR]; /* -sup_lr grid (comma list), default 1e-3,3e-4 */
@@ -46,7 +46,7 @@ typedef struct {
   int nboot;                /* -sup_bootstrap 1000 */
   int progress;             /* log a line every N epochs (0 = only per lr) */
   lie_pde pde;
-} lie_sup_cfg;
+} lie_sup_opts;
 
 typedef struct {
   lie_metric metric;
@@ -63,18 +63,18 @@ typedef struct {
   double *pred, *truth; /* (ntest, m) test predictions (always kept) */
 } lie_sup_result;
 
-void lie_sup_cfg_default(lie_sup_cfg *cfg);
+void lie_sup_opts_default(lie_sup_opts *cfg);
 /* Reads the options above from the PETSc database; the PDE (for the augmentation defaults)
  * from -pde or the data file's "pde" attribute. */
-int lie_sup_cfg_set_from_options(lie_ctx ctx, lie_sup_cfg *cfg);
+int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *cfg);
 /* Validates values and that the files are readable (LIE_ERR_USAGE). */
-int lie_sup_cfg_check(const lie_sup_cfg *cfg);
+int lie_sup_opts_check(const lie_sup_opts *cfg);
 /* Trains over the lr grid, picks lr and epoch on validation, reports the test metric.
  * Collective; every rank gets the same result. */
-int lie_sup_run(lie_ctx ctx, const lie_sup_cfg *cfg, lie_sup_result *res);
+int lie_sup_run(lie_ctx ctx, const lie_sup_opts *cfg, lie_sup_result *res);
 void lie_sup_result_free(lie_sup_result *res);
 /* Label-size sweep: sizes × seeds (subset seeds 1..nseeds, as lie_probe_sweep), res row-major. */
-int lie_sup_sweep(lie_ctx ctx, const lie_sup_cfg *cfg, int nsizes, const int *sizes, int nseeds, lie_sup_result *res);
+int lie_sup_sweep(lie_ctx ctx, const lie_sup_opts *cfg, int nsizes, const int *sizes, int nseeds, lie_sup_result *res);
 
 /* The labelled subset and its train/validation split, shared with the probe's subset rule:
  * a partial Fisher–Yates of 0..n-1 seeded with `subset_seed` (0: identity) keeps the first

@@ -48,12 +48,12 @@ typedef struct {
   uint64_t seed;            /* -seed */
   int threads;              /* -threads */
   lie_nn_backend backend;   /* -nn_backend */
-} lie_step_cfg;
+} lie_step_opts;
 
-void lie_step_cfg_default(lie_step_cfg *c);
-int lie_step_cfg_set_from_options(lie_ctx ctx, lie_step_cfg *c);
+void lie_step_opts_default(lie_step_opts *c);
+int lie_step_opts_set_from_options(lie_ctx ctx, lie_step_opts *c);
 /* Values and readable inputs (LIE_ERR_USAGE naming the option/file). */
-int lie_step_cfg_check(const lie_step_cfg *c);
+int lie_step_opts_check(const lie_step_opts *c);
 
 typedef enum { LIE_STEP_DONE = 0, LIE_STEP_STOPPED, LIE_STEP_INTERRUPTED } lie_step_status;
 
@@ -78,7 +78,7 @@ void lie_step_result_free(lie_step_result *r);
 /* Trains (resuming from cfg->ckpt when that file exists), selects the epoch with the lowest
  * validation rollout loss, evaluates the rollout on the test file. Collective. A SIGUSR1 /
  * SIGTERM checkpoints at the next step and returns status INTERRUPTED (no evaluation). */
-int lie_step_run(lie_ctx ctx, const lie_step_cfg *cfg, lie_step_result *res);
+int lie_step_run(lie_ctx ctx, const lie_step_opts *cfg, lie_step_result *res);
 /* Asks a running lie_step_run to checkpoint and return (what the signal handler does). */
 void lie_step_request_stop(void);
 
@@ -91,7 +91,7 @@ int lie_step_start_time(uint64_t seed, int epoch, int pass, long slot, int nstar
 /* Rollout windows from t0: inputs t0, t0+F, ... while the target fits: count (0: too short). */
 int lie_step_num_windows(int nt, int history, int future, int t0);
 /* Learning rate of epoch e: lr * decay^(number of milestones <= e) (torch MultiStepLR). */
-double lie_step_lr(const lie_step_cfg *c, int epoch);
+double lie_step_lr(const lie_step_opts *c, int epoch);
 /* Per-frame NMSE mean_x(err^2) / mean_x(u^2) and MSE mean_x(err^2) of one frame (nx). */
 void lie_step_frame_errors(const float *pred, const float *truth, int nx, double *nmse, double *mse);
 /* Bootstrap of the mean of v (n): nboot resamples with replacement from lie_rng(seed);

@@ -34,7 +34,7 @@ static int setup_groups(lie_augsearch_job *s) {
 
 /* Frames, time step and the defaults' crop of the training data (candidates must fit them). */
 static int data_grid(lie_augsearch_job *s) {
-  const lie_pretrain_cfg *p = &s->cfg->pre;
+  const lie_pretrain_opts *p = &s->cfg->pre;
   lie_ssl_data d = NULL;
   lie_train_grid g;
   int n, nx, ny;
@@ -51,7 +51,7 @@ static int data_grid(lie_augsearch_job *s) {
 
 /* The validation split must be there before the first candidate trains (not after it). */
 static int check_valid(lie_augsearch_job *s) {
-  const lie_augsearch_cfg *c = s->cfg;
+  const lie_augsearch_opts *c = s->cfg;
   lie_ssl_data d = NULL;
   int n = 0, err = lie_ssl_data_open(s->world, c->valid_data, c->valid_mode, c->pre.field, &d);
   if (!err) err = lie_ssl_data_sizes(d, &n, NULL, NULL);
@@ -217,7 +217,7 @@ static int finish(lie_augsearch_job *s) {
 
 static int prepare(lie_augsearch_job *s) {
   lie_augsearch_result *r = s->res;
-  const lie_augsearch_cfg *cfg = s->cfg;
+  const lie_augsearch_opts *cfg = s->cfg;
   int found;
   LIE_CALL(setup_groups(s));
   LIE_CALL(data_grid(s));
@@ -260,7 +260,7 @@ static int search(lie_augsearch_job *s) {
   return LIE_OK;
 }
 
-int lie_augsearch_run(lie_ctx ctx, const lie_augsearch_cfg *cfg, lie_augsearch_result *res) {
+int lie_augsearch_run(lie_ctx ctx, const lie_augsearch_opts *cfg, lie_augsearch_result *res) {
   lie_augsearch_job *s;
   memset(res, 0, sizeof *res);
   LIE_ALLOC(s, 1);

@@ -10,7 +10,7 @@
 #define LIE_TAG_CAND 0x63616e64ULL /* "cand" */
 #define LIE_AUGSEARCH_CROP_RANGE 1.5
 
-static int t_shift_index(const lie_aug_cfg *a) {
+static int t_shift_index(const lie_aug_opts *a) {
   for (int g = 0; g < a->ngen; g++)
     if (a->gens[g] == LIE_AUG_T_SHIFT) return g;
   return -1;
@@ -35,7 +35,7 @@ static void fit_window(const lie_augsearch_job *s, lie_augsearch_cand *c, int se
 }
 
 void lie_augsearch_candidate(const lie_augsearch_job *s, int i, lie_augsearch_cand *c) {
-  const lie_augsearch_cfg *cfg = s->cfg;
+  const lie_augsearch_opts *cfg = s->cfg;
   memset(c, 0, sizeof *c);
   c->aug = cfg->pre.aug;
   c->rung = -1;

@@ -1,5 +1,5 @@
 /* liereg augsearch: defaults and the -augsearch_ options (listed by -help); the pretraining
- * options are pretrain's own (lie_pretrain_cfg_set_from_options). */
+ * options are pretrain's own (lie_pretrain_opts_set_from_options). */
 #include "liereg/augsearch.h"
 #include "liereg/io.h"
 #include "liereg/options.h"
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-void lie_augsearch_cfg_default(lie_augsearch_cfg *c) {
+void lie_augsearch_opts_default(lie_augsearch_opts *c) {
   memset(c, 0, sizeof *c);
-  lie_pretrain_cfg_default(&c->pre);
+  lie_pretrain_opts_default(&c->pre);
   snprintf(c->valid_mode, sizeof c->valid_mode, "valid");
   lie_ridge_cv_opts_default(&c->cv);
   c->log_target = -1; /* the target's default */
@@ -24,7 +24,7 @@ void lie_augsearch_cfg_default(lie_augsearch_cfg *c) {
   c->group_size = 1;
 }
 
-static PetscErrorCode read_options(MPI_Comm comm, lie_augsearch_cfg *c, PetscBool *lg, PetscBool *lg_set) {
+static PetscErrorCode read_options(MPI_Comm comm, lie_augsearch_opts *c, PetscBool *lg, PetscBool *lg_set) {
   PetscInt cand = c->candidates, rungs = c->rungs, eta = c->eta, steps = c->steps, seed = (PetscInt)c->seed;
   PetscInt group = c->group_size, stop = c->stop_after;
   PetscBool crop = c->crop ? PETSC_TRUE : PETSC_FALSE, force = c->force ? PETSC_TRUE : PETSC_FALSE;
@@ -65,7 +65,7 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_augsearch_cfg *c, PetscBoo
 
 /* The paper's target for the PDE (as liereg probe): Burgers nu (fitted in log), NS buoyancy,
  * KS/KdV initial-condition modes. */
-static void default_target(lie_augsearch_cfg *c, PetscBool lg, PetscBool lg_set) {
+static void default_target(lie_augsearch_opts *c, PetscBool lg, PetscBool lg_set) {
   if (!c->target[0])
     snprintf(c->target, sizeof c->target, "%s",
              c->pre.pde == LIE_PDE_BURGERS ? "nu"
@@ -74,9 +74,9 @@ static void default_target(lie_augsearch_cfg *c, PetscBool lg, PetscBool lg_set)
   c->log_target = lg_set ? lg == PETSC_TRUE : !strcmp(c->target, "nu");
 }
 
-int lie_augsearch_cfg_set_from_options(lie_ctx ctx, lie_augsearch_cfg *c) {
+int lie_augsearch_opts_set_from_options(lie_ctx ctx, lie_augsearch_opts *c) {
   PetscBool lg = PETSC_FALSE, lg_set = PETSC_FALSE;
-  LIE_CALL(lie_pretrain_cfg_set_from_options(ctx, &c->pre));
+  LIE_CALL(lie_pretrain_opts_set_from_options(ctx, &c->pre));
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &lg, &lg_set));
   LIE_CALL(lie_ridge_cv_opts_set_from_options(ctx, &c->cv));
   default_target(c, lg, lg_set);
@@ -85,14 +85,14 @@ int lie_augsearch_cfg_set_from_options(lie_ctx ctx, lie_augsearch_cfg *c) {
   return LIE_OK;
 }
 
-int lie_augsearch_cfg_check(const lie_augsearch_cfg *c) {
-  const lie_pretrain_cfg *p = &c->pre;
+int lie_augsearch_opts_check(const lie_augsearch_opts *c) {
+  const lie_pretrain_opts *p = &c->pre;
   const lie_target_info *info;
   LIE_CHECK(!p->resume[0] && !p->log[0] && p->steps == 0, LIE_ERR_USAGE,
             "augsearch sets -train_resume, -train_log and -train_steps per candidate: do not give them (the budget is "
             "-augsearch_steps)");
   LIE_CHECK(p->out[0], LIE_ERR_USAGE, "missing -o BEST.opts (the options file written for pretrain -options_file)");
-  LIE_CALL(lie_pretrain_cfg_check(p));
+  LIE_CALL(lie_pretrain_opts_check(p));
   LIE_CHECK(access(c->valid_data, R_OK) == 0, LIE_ERR_USAGE, "cannot read -augsearch_valid_data %s", c->valid_data);
   LIE_CHECK(strcmp(c->valid_mode, "test") != 0, LIE_ERR_USAGE,
             "-augsearch_valid_mode test: the search must never see the test split (use valid)");

@@ -7,7 +7,7 @@
 
 /* One search in progress. */
 typedef struct {
-  const lie_augsearch_cfg *cfg;
+  const lie_augsearch_opts *cfg;
   lie_ctx world, group; /* group: the sub-communicator of this rank's candidate group */
   int ngroups, gid;
   int nt;        /* frames of the training trajectories */

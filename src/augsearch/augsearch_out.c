@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-static void print_list(FILE *f, const lie_aug_cfg *a) {
+static void print_list(FILE *f, const lie_aug_opts *a) {
   fprintf(f, "-aug_gens ");
   for (int g = 0; g < a->ngen; g++)
     fprintf(f, "%s%s", g ? "," : "", lie_aug_gen_name(a->gens[g]));
@@ -57,7 +57,7 @@ static int candidate(lie_json j, const lie_augsearch_job *s, int i) {
 
 static int table(lie_json j, const lie_augsearch_job *s) {
   const lie_augsearch_result *r = s->res;
-  const lie_aug_cfg *a = &s->cfg->pre.aug;
+  const lie_aug_opts *a = &s->cfg->pre.aug;
   LIE_CALL(lie_json_str(j, "pde", lie_pde_name(s->cfg->pre.pde)));
   LIE_CALL(lie_json_str(j, "valid", s->cfg->valid_data));
   LIE_CALL(lie_json_str(j, "valid_mode", s->cfg->valid_mode));

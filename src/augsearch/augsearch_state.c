@@ -31,8 +31,8 @@ static void put(char *buf, size_t n, size_t *at, const char *fmt, ...) {
 }
 
 void lie_augsearch_fingerprint(const lie_augsearch_job *s, char *buf, size_t n) {
-  const lie_augsearch_cfg *c = s->cfg;
-  const lie_pretrain_cfg *p = &c->pre;
+  const lie_augsearch_opts *c = s->cfg;
+  const lie_pretrain_opts *p = &c->pre;
   size_t at = 0;
   buf[0] = 0;
   put(buf, n, &at, "data=%s:%s:%s valid=%s:%s target=%s log=%d folds=%d lambda=%.6g:%.6g:%d cvseed=%llu ", p->data,

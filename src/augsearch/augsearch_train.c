@@ -14,7 +14,7 @@
 static int candidate_failure(int err) { return err == LIE_ERR_NUMERIC || err == LIE_ERR_ARG || err == LIE_ERR_USAGE; }
 
 static int pretrain(lie_augsearch_job *s, int i, long steps, const char *ckpt, int *interrupted) {
-  lie_pretrain_cfg c = s->cfg->pre;
+  lie_pretrain_opts c = s->cfg->pre;
   lie_pretrain p = NULL;
   lie_pretrain_result res;
   c.aug = s->res->cand[i].aug;
@@ -35,8 +35,8 @@ static int pretrain(lie_augsearch_job *s, int i, long steps, const char *ckpt, i
 }
 
 static int embed_and_score(lie_augsearch_job *s, const char *ckpt, const char *emb, double *score) {
-  const lie_augsearch_cfg *cfg = s->cfg;
-  lie_embed_cfg e;
+  const lie_augsearch_opts *cfg = s->cfg;
+  lie_embed_opts e;
   memset(&e, 0, sizeof e);
   snprintf(e.ckpt, sizeof e.ckpt, "%s", ckpt);
   snprintf(e.out, sizeof e.out, "%s", emb);

@@ -4,7 +4,7 @@
  * command continues); 1 on runtime errors; 2 on usage errors. */
 #include "cli.h"
 
-static void print_result(const lie_augsearch_cfg *cfg, const lie_augsearch_result *r) {
+static void print_result(const lie_augsearch_opts *cfg, const lie_augsearch_result *r) {
   const int last = cfg->rungs - 1;
   const lie_augsearch_cand *w = &r->cand[r->best];
   printf("augsearch winner=%d score=%.6g defaults=%.6g metric=%s target=%s steps=%ld strengths=", r->best,
@@ -17,16 +17,16 @@ static void print_result(const lie_augsearch_cfg *cfg, const lie_augsearch_resul
 }
 
 int lie_cmd_augsearch(lie_ctx ctx, int nargs, char **args) {
-  lie_augsearch_cfg cfg;
+  lie_augsearch_opts cfg;
   lie_augsearch_result res;
   PetscBool help = PETSC_FALSE;
   int stop;
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE,
             "augsearch takes no positional arguments (usage: liereg augsearch -data TRAIN.h5 -o BEST.opts [options])");
-  lie_augsearch_cfg_default(&cfg);
-  LIE_CALL(lie_augsearch_cfg_set_from_options(ctx, &cfg));
+  lie_augsearch_opts_default(&cfg);
+  LIE_CALL(lie_augsearch_opts_set_from_options(ctx, &cfg));
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
-  if (!help) LIE_CALL(lie_augsearch_cfg_check(&cfg));
+  if (!help) LIE_CALL(lie_augsearch_opts_check(&cfg));
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   LIE_CALL(lie_augsearch_run(ctx, &cfg, &res));

@@ -163,7 +163,7 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   lie_nn_adamw opt;
   lie_nn_adamw_opts ao;
   LIE_CALL(build(ctx, o, dims, nd, exp, nexp, &net));
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   LIE_CALL(lie_nn_adamw_create(net, &ao, &opt));
   const int N = (int)o->batch, D = exp[nexp - 1];
   size_t nx = (size_t)2 * N * dims[0] * (nd == 3 ? dims[1] : 1) * dims[nd - 1];
@@ -203,7 +203,7 @@ static int run_bench(lie_ctx ctx, const bench_opts *o, const int *dims, int nd, 
   return LIE_OK;
 }
 
-static int print_pretrain(const lie_pretrain_cfg *c, int ranks, int threads, int steps, int rounds,
+static int print_pretrain(const lie_pretrain_opts *c, int ranks, int threads, int steps, int rounds,
                           const lie_pretrain_bench_result *r) {
   char input[64];
   snprintf(input, sizeof input, "%dx%dx%d", r->in_c, r->in_h, r->in_w);
@@ -236,13 +236,13 @@ static int print_pretrain(const lie_pretrain_cfg *c, int ranks, int threads, int
 
 /* Pretraining options as `liereg pretrain` reads them (-options_file examples/pretrain_*.opts). */
 static int bench_pretrain(lie_ctx ctx) {
-  lie_pretrain_cfg cfg;
+  lie_pretrain_opts cfg;
   lie_pretrain p = NULL;
   lie_pretrain_bench_result r;
   PetscInt steps = 10, warmup = 3, rounds = 2;
   int stop;
-  lie_pretrain_cfg_default(&cfg);
-  LIE_CALL(lie_pretrain_cfg_set_from_options(ctx, &cfg));
+  lie_pretrain_opts_default(&cfg);
+  LIE_CALL(lie_pretrain_opts_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg bench pretrain: input pipeline vs network", NULL);
   LIE_PETSC(LIE_OPTIONS_RANGE_INT("-steps", "timed steps per block", NULL, steps, &steps, NULL, 1, 100000));
   LIE_PETSC(

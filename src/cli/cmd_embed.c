@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 int lie_cmd_embed(lie_ctx ctx, int nargs, char **args) {
-  lie_embed_cfg cfg = {0};
+  lie_embed_opts cfg = {0};
   char out[LIE_PRETRAIN_PATH] = "", backend[32] = "ref";
   PetscInt batch = 16, threads = 0;
   PetscBool force = PETSC_FALSE, help = PETSC_FALSE;

@@ -37,7 +37,7 @@ static int read_plot_options(lie_ctx ctx, plot_opts *o) {
 
 int lie_cmd_plot(lie_ctx ctx, int nargs, char **args) {
   plot_opts o;
-  lie_aug_cfg cfg;
+  lie_aug_opts cfg;
   lie_pde p = LIE_PDE_KS;
   char tmp[PATH_MAX + 8];
   int stop, w = 0, h = 0;
@@ -54,8 +54,8 @@ int lie_cmd_plot(lie_ctx ctx, int nargs, char **args) {
       LIE_CALL(lie_plot_file_pde(ctx, o.in, &p));
     LIE_CALL(lie_plot_file_check(p, &po));
   }
-  LIE_CALL(lie_aug_cfg_default(p, &cfg));
-  LIE_CALL(lie_aug_cfg_set_from_options(ctx, &cfg));
+  LIE_CALL(lie_aug_opts_default(p, &cfg));
+  LIE_CALL(lie_aug_opts_set_from_options(ctx, &cfg));
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "plot takes no positional arguments (use -i FILE.h5 -o K.png)");
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
-  lie_pretrain_cfg cfg;
+  lie_pretrain_opts cfg;
   lie_pretrain p = NULL;
   lie_pretrain_result res;
   PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
@@ -15,14 +15,14 @@ int lie_cmd_pretrain(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE,
             "pretrain takes no positional arguments (usage: liereg pretrain -data FILE.h5 "
             "-o CKPT.h5 [options])");
-  lie_pretrain_cfg_default(&cfg);
-  LIE_CALL(lie_pretrain_cfg_set_from_options(ctx, &cfg));
+  lie_pretrain_opts_default(&cfg);
+  LIE_CALL(lie_pretrain_opts_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg pretrain -data FILE.h5 -o CKPT.h5", NULL);
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing -o file", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (!help) {
-    LIE_CALL(lie_pretrain_cfg_check(&cfg));
+    LIE_CALL(lie_pretrain_opts_check(&cfg));
     /* Resuming into its own checkpoint (a requeued job) overwrites it by design. */
     int same = cfg.resume[0] && !strcmp(cfg.resume, cfg.out);
     lie_output o;

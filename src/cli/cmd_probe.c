@@ -65,7 +65,7 @@ static int read_options(lie_ctx ctx, lie_probe_job *job, int *listless) {
   LIE_PETSC(PetscOptionsBool("-force", "overwrite -o if it exists", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_CALL(lie_probe_opts_set_from_options(ctx, &job->ridge));
-  LIE_CALL(lie_probe_trained_cfg_set_from_options(ctx, &job->head)); /* always, so that -help lists them */
+  LIE_CALL(lie_probe_trained_opts_set_from_options(ctx, &job->head)); /* always, so that -help lists them */
   LIE_PETSC(PetscOptionsHasName(NULL, NULL, "-probe_sweep", &named));
   *listless = (named && !sweep) || (sweep && nsizes < 1);
   job->out.force = force, job->trained = job->ridge.trained;

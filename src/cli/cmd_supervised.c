@@ -30,7 +30,7 @@ static void print_results(const lie_sup_job *job, const lie_sup_job_result *res)
 static int read_options(lie_ctx ctx, lie_sup_job *job) {
   PetscBool force = PETSC_FALSE, sweep = PETSC_FALSE;
   PetscInt sizes[LIE_JOB_MAX_SWEEP], nsizes = LIE_JOB_MAX_SWEEP, nseeds = job->sweep.nseeds;
-  LIE_CALL(lie_sup_cfg_set_from_options(ctx, &job->cfg));
+  LIE_CALL(lie_sup_opts_set_from_options(ctx, &job->cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg supervised -data TRAIN.h5 -test_data TEST.h5 -target NAME", NULL);
   LIE_PETSC(LIE_OPTIONS_INT_ARRAY("-sup_sweep", "label-size sweep: labelled-set sizes, e.g. 64,128,256", "", sizes,
                                   &nsizes, &sweep));

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void print_result(const lie_step_cfg *c, const lie_step_result *r) {
+static void print_result(const lie_step_opts *c, const lie_step_result *r) {
   printf("timestep pde=%s model=%s cond=%s rollout_nmse=%.6g rollout_nmse_std=%.6g rollout_mse=%.6g "
          "predicted_frames=%d ntrain=%d ntest=%d best_epoch=%d first_loss=%.5g last_loss=%.5g seconds_per_epoch=%.3g "
          "wall_seconds=%.1f\n",
@@ -41,7 +41,7 @@ static int pde_defaults(lie_ctx ctx) {
 }
 
 int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
-  lie_step_cfg cfg;
+  lie_step_opts cfg;
   lie_step_result res;
   PetscBool force = PETSC_FALSE, help = PETSC_FALSE;
   char tmp[LIE_STEP_PATH + 8];
@@ -50,14 +50,14 @@ int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
             "timestep takes no positional arguments (usage: liereg timestep -data TRAIN.h5 -test_data TEST.h5 -o "
             "RESULT.json [options])");
   LIE_CALL(pde_defaults(ctx));
-  lie_step_cfg_default(&cfg);
-  LIE_CALL(lie_step_cfg_set_from_options(ctx, &cfg));
+  lie_step_opts_default(&cfg);
+  LIE_CALL(lie_step_opts_set_from_options(ctx, &cfg));
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg timestep", NULL);
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing -o file", "", force, &force, NULL));
   PetscOptionsEnd();
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
   if (!help) {
-    LIE_CALL(lie_step_cfg_check(&cfg));
+    LIE_CALL(lie_step_opts_check(&cfg));
     LIE_CHECK(cfg.out[0], LIE_ERR_USAGE, "-o RESULT.json is required");
     LIE_CALL(lie_cli_output_path(cfg.out, force, tmp, sizeof tmp));
   }

@@ -85,23 +85,19 @@ static int write_file(hid_t f, lie_probe p) {
 
 /* Serial write by the calling rank to PATH.tmp, renamed when complete. */
 int lie_probe_model_save(lie_probe p, const char *path) {
-  char tmp[4200];
-  LIE_CHECK(p && path && strlen(path) + 5 < sizeof tmp, LIE_ERR_ARG, "probe save: bad argument");
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  lie_output o;
   hid_t f;
-  H5E_BEGIN_TRY { f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
-  H5E_END_TRY;
-  LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create the probe file %s", tmp);
   int err = LIE_OK;
+  LIE_CHECK(p && path && strlen(path) + 5 < 4200, LIE_ERR_ARG, "probe save: bad argument");
+  LIE_CALL(lie_output_temp(&o, path));
+  H5E_BEGIN_TRY { f = H5Fcreate(o.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
+  H5E_END_TRY;
+  LIE_CHECK_GOTO(f >= 0, LIE_ERR_IO, "cannot create the probe file %s", o.tmp);
   LIE_CALL_GOTO(write_file(f, p));
-  herr_t closed = H5Fclose(f);
-  f = -1;
-  LIE_CHECK_GOTO(closed >= 0, LIE_ERR_HDF5, "closing %s", tmp);
-  LIE_CHECK_GOTO(rename(tmp, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", tmp, path);
+  LIE_CALL_GOTO(lie_h5_close(&f));
 done:
-  if (f >= 0) H5Fclose(f);
-  if (err) unlink(tmp);
-  return err;
+  lie_h5_close(&f);                          /* after an error: f still open */
+  return lie_output_end_file(&o, NULL, err); /* renamed, or removed on error */
 }
 
 static int read_vec(hid_t f, const char *path, const char *name, int rows, int cols, double *v) {
@@ -198,12 +194,18 @@ static void predict_row(const lie_probe p, const double *r, double *y) {
   }
 }
 
-int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double *y) {
-  LIE_CHECK(p && r && y, LIE_ERR_ARG, "lie_probe_predict: NULL argument");
+/* The arguments both predict entry points take: in is the caller's r or z. */
+static int check_predict(lie_probe p, int n, int d, const void *in, const double *y) {
+  LIE_CHECK(p && in && y, LIE_ERR_ARG, "lie_probe_predict: NULL argument");
   LIE_CHECK(d == p->info.repr, LIE_ERR_USAGE,
             "the probe (target %s) was fitted on representations of size %d, got %d (another encoder?)", p->info.target,
             p->info.repr, d);
   LIE_CHECK(n >= 1, LIE_ERR_USAGE, "lie_probe_predict: n = %d", n);
+  return LIE_OK;
+}
+
+int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double *y) {
+  LIE_CALL(check_predict(p, n, d, r, y));
   for (size_t i = 0; i < (size_t)n * d; i++)
     LIE_CHECK(isfinite(r[i]), LIE_ERR_NUMERIC, "lie_probe_predict: feature %zu of row %zu is %g", i % d, i / d, r[i]);
   for (int i = 0; i < n; i++)
@@ -212,11 +214,7 @@ int lie_probe_predict_double(lie_probe p, int n, int d, const double *r, double 
 }
 
 int lie_probe_predict(lie_probe p, int n, int d, const float *z, double *y) {
-  LIE_CHECK(p && z && y, LIE_ERR_ARG, "lie_probe_predict: NULL argument");
-  LIE_CHECK(d == p->info.repr, LIE_ERR_USAGE,
-            "the probe (target %s) was fitted on representations of size %d, got %d (another encoder?)", p->info.target,
-            p->info.repr, d);
-  LIE_CHECK(n >= 1, LIE_ERR_USAGE, "lie_probe_predict: n = %d", n);
+  LIE_CALL(check_predict(p, n, d, z, y));
   double rbuf[1024], *r = d <= 1024 ? rbuf : malloc(sizeof(double) * d);
   LIE_CHECK(r, LIE_ERR_MEM, "out of memory");
   int err = LIE_OK;

@@ -37,10 +37,10 @@
 
 typedef struct {
   lie_ctx ctx;
-  const lie_probe_trained_cfg *cfg;
+  const lie_probe_trained_opts *cfg;
   lie_pretrain_state st;
-  lie_ssl_model_cfg model;
-  lie_aug_cfg aug;
+  lie_ssl_model_opts model;
+  lie_aug_opts aug;
   lie_ssl_data dtr, dte;
   lie_nn_net net;
   int repr, D, P, rank, B, nl;
@@ -63,7 +63,7 @@ static double fwd_t(const pt_job *j, double y) { return j->cfg->probe.log_target
 static double inv_t(const pt_job *j, double z) { return j->cfg->probe.log_target ? exp(z) : z; }
 
 static int open_data(pt_job *j) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   const char *test = c->test_data[0] ? c->test_data : c->data;
   int ny, nyt, m = 0;
   LIE_CALL(lie_pretrain_ckpt_read_state(j->ctx, c->ckpt, &j->st));
@@ -76,7 +76,7 @@ static int open_data(pt_job *j) {
   LIE_CALL(lie_ssl_data_open(j->ctx, test, c->probe.test_mode, c->field, &j->dte));
   LIE_CALL(lie_ssl_data_sizes(j->dtr, &j->nfile, NULL, NULL));
   LIE_CALL(lie_ssl_data_sizes(j->dte, &j->ntest, NULL, NULL));
-  const lie_ssl_model_cfg *md = &j->model;
+  const lie_ssl_model_opts *md = &j->model;
   LIE_CHECK(lie_ssl_data_nfields(j->dtr) == j->st.nnorm && lie_ssl_data_nfields(j->dte) == j->st.nnorm, LIE_ERR_USAGE,
             "%s was pretrained on %s data (%d field(s)); -data %s and the test file %s do not match it", c->ckpt,
             j->st.pde, j->st.nnorm, c->data, test);
@@ -102,7 +102,7 @@ static int open_data(pt_job *j) {
 }
 
 static int make_split(pt_job *j) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   int count = c->probe.ntrain > 0 ? c->probe.ntrain : j->nfile;
   LIE_CHECK(count <= j->nfile, LIE_ERR_USAGE, "-probe_ntrain %d but %s:/%s has only %d trajectories", count, c->data,
             c->probe.train_mode, j->nfile);
@@ -125,7 +125,7 @@ static int make_split(pt_job *j) {
 }
 
 static int build_encoder(pt_job *j) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   int out, C, H, W;
   LIE_CALL(lie_nn_net_create(j->ctx, &j->net));
   LIE_CALL(lie_nn_net_set_backend(j->net, c->backend));
@@ -269,7 +269,7 @@ static int alloc_heads(pt_job *j, int nh) {
 
 /* Features h (standardised) and targets z of this rank's rows of step s of the permutation. */
 static int batch_rows(pt_job *j, const int *perm, int s, uint64_t epoch) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   const int nl = j->nl, D = j->D, m = j->m;
   for (int q = 0; q < nl; q++) {
     int row = perm[s * j->B + j->rank * nl + q];
@@ -288,7 +288,7 @@ static int batch_rows(pt_job *j, const int *perm, int s, uint64_t epoch) {
 /* One pass over the fit rows in a seeded order (the same for any rank count); every active
  * head takes one Adam step per batch. loss[k] += the head's mean training loss. */
 static int train_epoch(pt_job *j, int epoch, double *loss) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   const int nh = c->nlr, steps = j->nfit / j->B, np = j->np;
   int *perm, err = LIE_OK;
   lie_rng rng;
@@ -335,7 +335,7 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
 /* After an epoch: validation metric of every active head, early stopping, the global best. */
 static int validate(pt_job *j, int e, const double *loss, int *bad, double *gbest, double *vpred, double *first,
                     double *last, lie_sup_result *res) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   for (int k = 0; k < c->nlr; k++) {
     if (!j->active[k]) continue;
     double v, *p = j->par + (size_t)k * j->np;
@@ -362,7 +362,7 @@ static int validate(pt_job *j, int e, const double *loss, int *bad, double *gbes
 }
 
 static int train(pt_job *j, lie_sup_result *res) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   const int nh = c->nlr;
   double *loss, *vpred, gbest = INFINITY, first[LIE_PT_MAXLR], last[LIE_PT_MAXLR];
   int *bad, err = LIE_OK, any = 1;
@@ -417,7 +417,7 @@ static int save_head(pt_job *j) {
 }
 
 static int run(pt_job *j, lie_sup_result *res, double *train_value) {
-  const lie_probe_trained_cfg *c = j->cfg;
+  const lie_probe_trained_opts *c = j->cfg;
   const lie_target_info *info;
   double t0 = lie_wtime();
   LIE_CALL(lie_target_lookup(c->target, &info));
@@ -456,7 +456,7 @@ static int run(pt_job *j, lie_sup_result *res, double *train_value) {
   return LIE_OK;
 }
 
-int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_cfg *cfg, lie_sup_result *res, int *dim,
+int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_opts *cfg, lie_sup_result *res, int *dim,
                           double *train_value) {
   pt_job j;
   memset(&j, 0, sizeof j);
@@ -479,10 +479,10 @@ int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_cfg *cfg, lie_sup
   return LIE_OK;
 }
 
-int lie_probe_trained_sweep(lie_ctx ctx, const lie_probe_trained_cfg *cfg, int nsizes, const int *sizes, int nseeds,
+int lie_probe_trained_sweep(lie_ctx ctx, const lie_probe_trained_opts *cfg, int nsizes, const int *sizes, int nseeds,
                             lie_sup_result *res) {
   LIE_CHECK(nsizes >= 1 && nseeds >= 1 && sizes && res, LIE_ERR_ARG, "trained probe sweep: no sizes or seeds");
-  lie_probe_trained_cfg c = *cfg;
+  lie_probe_trained_opts c = *cfg;
   c.probe.save[0] = 0; /* a sweep fits many heads: none of them is "the" probe to save */
   for (int i = 0; i < nsizes; i++)
     for (int s = 0; s < nseeds; s++) {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void lie_probe_trained_cfg_default(lie_probe_trained_cfg *c) {
+void lie_probe_trained_opts_default(lie_probe_trained_opts *c) {
   memset(c, 0, sizeof *c);
   lie_probe_opts_default(&c->probe);
   c->valid_frac = 0.2;
@@ -21,14 +21,14 @@ void lie_probe_trained_cfg_default(lie_probe_trained_cfg *c) {
   c->batch = 32;
   c->seed = 1;
   c->backend = lie_nn_backend_default();
-  lie_aug_cfg_default(LIE_PDE_KS, &c->aug);
+  lie_aug_opts_default(LIE_PDE_KS, &c->aug);
 }
 
 typedef struct {
   char backend[32], aug[16], schedule[16];
 } pt_strings;
 
-static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_cfg *c, pt_strings *s) {
+static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_opts *c, pt_strings *s) {
   PetscInt epochs = c->epochs, pat = c->patience, batch = c->batch, seed = (PetscInt)c->seed, threads = c->threads;
   PetscInt prog = c->progress, nlr = LIE_PT_MAXLR;
   PetscReal lr[LIE_PT_MAXLR];
@@ -86,7 +86,7 @@ static int ckpt_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
   return LIE_OK;
 }
 
-int lie_probe_trained_cfg_set_from_options(lie_ctx ctx, lie_probe_trained_cfg *c) {
+int lie_probe_trained_opts_set_from_options(lie_ctx ctx, lie_probe_trained_opts *c) {
   pt_strings s;
   lie_pde pde;
   memset(&s, 0, sizeof s);
@@ -102,12 +102,12 @@ int lie_probe_trained_cfg_set_from_options(lie_ctx ctx, lie_probe_trained_cfg *c
             "-probe_schedule must be cosine or constant (got %s)", s.schedule);
   c->cosine = !strcmp(s.schedule, "cosine");
   LIE_CALL(ckpt_pde(ctx, c->ckpt, &pde));
-  LIE_CALL(lie_aug_cfg_default(pde, &c->aug));
-  LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug)); /* crop sizes are the checkpoint's */
+  LIE_CALL(lie_aug_opts_default(pde, &c->aug));
+  LIE_CALL(lie_aug_opts_set_from_options(ctx, &c->aug)); /* crop sizes are the checkpoint's */
   return LIE_OK;
 }
 
-int lie_probe_trained_cfg_check(const lie_probe_trained_cfg *c) {
+int lie_probe_trained_opts_check(const lie_probe_trained_opts *c) {
   const lie_target_info *info;
   LIE_CHECK(c->ckpt[0], LIE_ERR_USAGE,
             "-probe_mode trained needs -ckpt CKPT.h5 (the pretrained encoder) and -data LABELLED.h5, not -emb");

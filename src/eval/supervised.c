@@ -25,7 +25,7 @@ static double fwd_t(const lie_sup_job *j, double y) { return j->cfg->log_target 
 static double inv_t(const lie_sup_job *j, double z) { return j->cfg->log_target ? exp(z) : z; }
 
 static int open_data(lie_sup_job *j) {
-  const lie_sup_cfg *c = j->cfg;
+  const lie_sup_opts *c = j->cfg;
   int n2, m = 0;
   LIE_CALL(lie_ssl_data_open(j->ctx, c->train, c->train_mode, c->field, &j->dtr));
   LIE_CALL(lie_ssl_data_open(j->ctx, c->test, c->test_mode, c->field, &j->dte));
@@ -40,11 +40,11 @@ static int open_data(lie_sup_job *j) {
   j->m = m;
   for (size_t i = 0; c->log_target && i < (size_t)j->nfile * m; i++)
     LIE_CHECK(j->Ytr[i] > 0, LIE_ERR_USAGE, "-sup_log needs positive targets; %s has %g", c->target, j->Ytr[i]);
-  lie_ssl_model_cfg *md = &j->model;
+  lie_ssl_model_opts *md = &j->model;
   LIE_CHECK(!strcmp(lie_ssl_data_layout(j->dtr), lie_ssl_data_layout(j->dte)), LIE_ERR_USAGE,
             "-data %s and -test_data %s hold different kinds of data (%s vs %s)", c->train, c->test,
             lie_ssl_data_layout(j->dtr), lie_ssl_data_layout(j->dte));
-  LIE_CALL(lie_ssl_data_model_cfg(j->dtr, &c->aug, c->dims, c->width, md));
+  LIE_CALL(lie_ssl_data_model_opts(j->dtr, &c->aug, c->dims, c->width, md));
   LIE_CALL(lie_ssl_data_fits(j->dte, md, c->test)); /* the model made for -data takes the test windows */
   j->aug = c->aug;
   lie_ssl_model_view_crop(md, &j->aug);
@@ -60,7 +60,7 @@ static int open_data(lie_sup_job *j) {
 }
 
 static int make_split(lie_sup_job *j) {
-  const lie_sup_cfg *c = j->cfg;
+  const lie_sup_opts *c = j->cfg;
   int count = c->ntrain > 0 ? c->ntrain : j->nfile;
   LIE_CHECK(count <= j->nfile, LIE_ERR_USAGE, "-sup_ntrain %d but %s:/%s has only %d trajectories", count, c->train,
             c->train_mode, j->nfile);
@@ -80,7 +80,7 @@ static int make_split(lie_sup_job *j) {
 }
 
 static int build_net(lie_sup_job *j) {
-  const lie_sup_cfg *c = j->cfg;
+  const lie_sup_opts *c = j->cfg;
   int repr, enc, C, H, W;
   LIE_CALL(lie_nn_net_create(j->ctx, &j->net));
   LIE_CALL(lie_nn_net_set_backend(j->net, c->backend));
@@ -107,7 +107,7 @@ static int build_net(lie_sup_job *j) {
  * steps to follow the weights. */
 #define LIE_SUP_MIN_STEPS 8
 static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
-  const lie_sup_cfg *c = j->cfg;
+  const lie_sup_opts *c = j->cfg;
   const int nl = j->nlocal, m = j->m, steps = j->nfit / j->B;
   int *perm;
   lie_rng rng;
@@ -227,7 +227,7 @@ static void load_state(lie_sup_job *j) {
 
 /* One learning rate: fresh weights, early stopping on validation. */
 static int train_lr(lie_sup_job *j, int li, double *global_best, lie_sup_result *res) {
-  const lie_sup_cfg *c = j->cfg;
+  const lie_sup_opts *c = j->cfg;
   const double lr = c->lr[li];
   double *vpred, best = INFINITY, loss = NAN, v, first = NAN, last = NAN;
   int bad = 0, err = LIE_OK;
@@ -235,7 +235,7 @@ static int train_lr(lie_sup_job *j, int li, double *global_best, lie_sup_result 
   LIE_CALL(lie_nn_net_init(j->net, lie_seed_derive(c->seed, LIE_TAG_INIT, 0)));
   lie_nn_adamw_destroy(&j->opt);
   lie_nn_adamw_opts ao;
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   ao.lr = lr, ao.weight_decay = c->wd;
   LIE_CALL(lie_nn_adamw_create(j->net, &ao, &j->opt));
   res->lr_valid[li] = INFINITY;
@@ -269,7 +269,7 @@ static int train_lr(lie_sup_job *j, int li, double *global_best, lie_sup_result 
 }
 
 static int run(lie_sup_job *j, lie_sup_result *res) {
-  const lie_sup_cfg *c = j->cfg;
+  const lie_sup_opts *c = j->cfg;
   const lie_target_info *info;
   double t0 = lie_wtime(), global_best = INFINITY;
   LIE_CALL(lie_target_lookup(c->target, &info));
@@ -312,7 +312,7 @@ static int run(lie_sup_job *j, lie_sup_result *res) {
   return LIE_OK;
 }
 
-int lie_sup_run(lie_ctx ctx, const lie_sup_cfg *cfg, lie_sup_result *res) {
+int lie_sup_run(lie_ctx ctx, const lie_sup_opts *cfg, lie_sup_result *res) {
   lie_sup_job j;
   memset(&j, 0, sizeof j);
   memset(res, 0, sizeof *res);
@@ -337,9 +337,9 @@ void lie_sup_result_free(lie_sup_result *res) {
   res->pred = res->truth = NULL;
 }
 
-int lie_sup_sweep(lie_ctx ctx, const lie_sup_cfg *cfg, int nsizes, const int *sizes, int nseeds, lie_sup_result *res) {
+int lie_sup_sweep(lie_ctx ctx, const lie_sup_opts *cfg, int nsizes, const int *sizes, int nseeds, lie_sup_result *res) {
   LIE_CHECK(nsizes >= 1 && nseeds >= 1 && sizes && res, LIE_ERR_ARG, "supervised sweep: no sizes or seeds");
-  lie_sup_cfg c = *cfg;
+  lie_sup_opts c = *cfg;
   for (int i = 0; i < nsizes; i++)
     for (int s = 0; s < nseeds; s++) {
       c.ntrain = sizes[i];

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void lie_sup_cfg_default(lie_sup_cfg *c) {
+void lie_sup_opts_default(lie_sup_opts *c) {
   memset(c, 0, sizeof *c);
   snprintf(c->train_mode, sizeof c->train_mode, "train");
   snprintf(c->test_mode, sizeof c->test_mode, "test");
@@ -31,7 +31,7 @@ typedef struct {
   char pde[32], backend[32], aug[16], model_from[LIE_SUP_PATH];
 } sup_strings;
 
-static PetscErrorCode read_options(MPI_Comm comm, lie_sup_cfg *c, sup_strings *s) {
+static PetscErrorCode read_options(MPI_Comm comm, lie_sup_opts *c, sup_strings *s) {
   PetscInt ntrain = c->ntrain, sseed = (PetscInt)c->subset_seed, dims = c->dims, width = c->width;
   PetscInt threads = c->threads, epochs = c->epochs, pat = c->patience, batch = c->batch, seed = (PetscInt)c->seed;
   PetscInt nboot = c->nboot, prog = c->progress, nlr = LIE_SUP_MAXLR;
@@ -106,7 +106,7 @@ static int file_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
 }
 
 /* The encoder of a pretraining checkpoint: same dims, width, crop and input channels. */
-static int model_from(lie_ctx ctx, const char *path, lie_sup_cfg *c) {
+static int model_from(lie_ctx ctx, const char *path, lie_sup_opts *c) {
   lie_pretrain_state st;
   LIE_CHECK(access(path, R_OK) == 0, LIE_ERR_USAGE, "cannot read -sup_model_from %s", path);
   LIE_CALL(lie_pretrain_ckpt_read_state(ctx, path, &st));
@@ -116,7 +116,7 @@ static int model_from(lie_ctx ctx, const char *path, lie_sup_cfg *c) {
   return LIE_OK;
 }
 
-int lie_sup_cfg_set_from_options(lie_ctx ctx, lie_sup_cfg *c) {
+int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *c) {
   sup_strings s;
   memset(&s, 0, sizeof s);
   snprintf(s.backend, sizeof s.backend, "%s", lie_nn_backend_name(c->backend));
@@ -135,14 +135,14 @@ int lie_sup_cfg_set_from_options(lie_ctx ctx, lie_sup_cfg *c) {
   }
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
   lie_aug_mode mode = c->aug.mode;
-  LIE_CALL(lie_aug_cfg_default(c->pde, &c->aug));
+  LIE_CALL(lie_aug_opts_default(c->pde, &c->aug));
   c->aug.crop_t = crop_t, c->aug.crop_x = crop_x, c->aug.mode = mode;
-  LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug));
+  LIE_CALL(lie_aug_opts_set_from_options(ctx, &c->aug));
   if (s.model_from[0]) LIE_CALL(model_from(ctx, s.model_from, c));
   return LIE_OK;
 }
 
-int lie_sup_cfg_check(const lie_sup_cfg *c) {
+int lie_sup_opts_check(const lie_sup_opts *c) {
   const lie_target_info *info;
   LIE_CHECK(c->train[0], LIE_ERR_USAGE, "missing -data FILE.h5 (the labelled trajectories)");
   LIE_CHECK(c->test[0], LIE_ERR_USAGE, "missing -test_data FILE.h5");

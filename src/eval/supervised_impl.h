@@ -7,10 +7,10 @@
 
 typedef struct {
   lie_ctx ctx;
-  const lie_sup_cfg *cfg;
-  lie_ssl_data dtr, dte;   /* labelled (train) file and test file */
-  lie_ssl_model_cfg model; /* encoder input/width as pretraining */
-  lie_aug_cfg aug;         /* views: crops only, or + Lie group */
+  const lie_sup_opts *cfg;
+  lie_ssl_data dtr, dte;    /* labelled (train) file and test file */
+  lie_ssl_model_opts model; /* encoder input/width as pretraining */
+  lie_aug_opts aug;         /* views: crops only, or + Lie group */
   lie_nn_net net;
   lie_nn_adamw opt;
   int out_id, m, P, rank;

@@ -21,7 +21,7 @@ int lie_step_cond_from_name(const char *name, lie_step_cond *c) {
   LIE_ERROR(LIE_ERR_USAGE, "-step_cond must be none, ssl or truth (got '%s')", name);
 }
 
-void lie_step_cfg_default(lie_step_cfg *c) {
+void lie_step_opts_default(lie_step_opts *c) {
   memset(c, 0, sizeof *c);
   snprintf(c->model, sizeof c->model, "cnn");
   c->cond = LIE_STEP_COND_NONE;
@@ -42,7 +42,7 @@ typedef struct {
   char cond[16], backend[16];
 } step_strings;
 
-static PetscErrorCode read_files(MPI_Comm comm, lie_step_cfg *c) {
+static PetscErrorCode read_files(MPI_Comm comm, lie_step_opts *c) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Conditioned neural time-stepping (docs/TIMESTEP.md)", "liereg timestep");
   PetscCall(PetscOptionsString("-data", "training dataset", "", c->train, c->train, sizeof c->train, NULL));
@@ -60,7 +60,7 @@ static PetscErrorCode read_files(MPI_Comm comm, lie_step_cfg *c) {
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_cfg *c, step_strings *s) {
+static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_opts *c, step_strings *s) {
   PetscInt width = c->width, cch = c->cond_channels, H = c->history, F = c->future, ep = c->epochs, b = c->batch;
   PetscInt stride = c->start_stride, passes = c->passes, r0 = c->rollout_start, nboot = c->nboot;
   PetscInt maxs = (PetscInt)c->max_steps, prog = (PetscInt)c->progress_every, seed = (PetscInt)c->seed;
@@ -109,7 +109,7 @@ static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_cfg *c, step_strings 
   PetscFunctionReturn(0);
 }
 
-int lie_step_cfg_set_from_options(lie_ctx ctx, lie_step_cfg *c) {
+int lie_step_opts_set_from_options(lie_ctx ctx, lie_step_opts *c) {
   step_strings s;
   memset(&s, 0, sizeof s);
   snprintf(s.cond, sizeof s.cond, "%s", lie_step_cond_name(c->cond));
@@ -126,7 +126,7 @@ static int readable(const char *opt, const char *path) {
   return LIE_OK;
 }
 
-int lie_step_cfg_check(const lie_step_cfg *c) {
+int lie_step_opts_check(const lie_step_opts *c) {
   LIE_CHECK(c->train[0], LIE_ERR_USAGE, "-data TRAIN.h5 is required");
   LIE_CHECK(c->test[0], LIE_ERR_USAGE, "-test_data TEST.h5 is required");
   LIE_CALL(readable("-data", c->train));
@@ -173,7 +173,7 @@ int lie_step_num_windows(int nt, int history, int future, int t0) {
   return last < t0 ? 0 : (last - t0) / future + 1;
 }
 
-double lie_step_lr(const lie_step_cfg *c, int epoch) {
+double lie_step_lr(const lie_step_opts *c, int epoch) {
   double lr = c->lr;
   for (int i = 0; i < c->nmilestones; i++)
     if (epoch >= c->milestones[i]) lr *= c->lr_decay;

@@ -1,4 +1,4 @@
-/* Time-stepping checkpoints (-step_ckpt): one HDF5 file, written by rank 0 to PATH.stage and
+/* Time-stepping checkpoints (-step_ckpt): one HDF5 file, written by rank 0 to PATH.tmp and
  * renamed, so PATH is always a complete checkpoint. Layout:
  *   /<name>                 the stepper's state dict (PyTorch names, e.g. fc0.weight for cnn)
  *   /cond.weight, cond.bias the conditioning Linear (din -> c)
@@ -106,29 +106,26 @@ done:
   return err;
 }
 
-static int save_rank0(lie_step_job *j, const char *stage, const char *path) {
-  hid_t f = H5Fcreate(stage, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot create checkpoint %s", stage);
+/* Rank 0's part: PATH.tmp, renamed when complete (io's output helper). */
+static int save_rank0(lie_step_job *j, const char *path) {
+  lie_output o;
   int err = LIE_OK;
+  LIE_CALL(lie_output_temp(&o, path));
+  hid_t f = H5Fcreate(o.tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  LIE_CHECK_GOTO(f >= 0, LIE_ERR_IO, "cannot create checkpoint %s", o.tmp);
   LIE_CALL_GOTO(lie_h5_stamp(f, j->pde));
   LIE_CALL_GOTO(write_nets(j, f));
   LIE_CALL_GOTO(write_attrs(j, f));
-  herr_t closed = H5Fclose(f);
-  f = -1;
-  LIE_CHECK_GOTO(closed >= 0, LIE_ERR_HDF5, "closing %s", stage);
-  LIE_CHECK_GOTO(rename(stage, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", stage, path);
+  LIE_CALL_GOTO(lie_h5_close(&f));
 done:
-  if (f >= 0) H5Fclose(f);
-  if (err) unlink(stage);
-  return err;
+  lie_h5_close(&f);                          /* after an error: f still open */
+  return lie_output_end_file(&o, NULL, err); /* renamed, or removed on error */
 }
 
 int lie_step_ckpt_save(lie_step_job *j, const char *path) {
-  char stage[LIE_STEP_PATH + 16];
-  LIE_CHECK(strlen(path) + 7 < sizeof stage, LIE_ERR_ARG, "checkpoint path too long");
-  snprintf(stage, sizeof stage, "%s.stage", path);
+  LIE_CHECK(strlen(path) + 7 < LIE_STEP_PATH + 16, LIE_ERR_ARG, "checkpoint path too long");
   PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
-  int err = j->rank == 0 ? save_rank0(j, stage, path) : 0, all = 0;
+  int err = j->rank == 0 ? save_rank0(j, path) : 0, all = 0;
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
   LIE_CALL(err);

@@ -213,7 +213,7 @@ static int encoder_open(lie_step_job *j, const lie_step_split *s, step_encoder *
             "-step_rollout_start",
             ck, e->st.model.crop_t, t0 + j->H, s->path, s->nt);
   e->batch = 16;
-  lie_ssl_model_cfg enc = e->st.model;
+  lie_ssl_model_opts enc = e->st.model;
   enc.nexpander = 0; /* the encoder alone, as liereg embed */
   LIE_CALL(lie_nn_net_create(j->ctx, &e->net));
   LIE_CALL(lie_nn_net_set_backend(e->net, j->cfg->backend));
@@ -236,7 +236,7 @@ static int encode_block(step_encoder *e, int first, int count, double *r) {
   LIE_CALL(lie_ssl_model_input_shape(&e->st.model, &C, &H, &W));
   size_t in = (size_t)C * H * W;
   float *x = NULL, *z = NULL;
-  lie_aug_cfg aug;
+  lie_aug_opts aug;
   memset(&aug, 0, sizeof aug);
   int err = LIE_OK;
   LIE_ALLOC_GOTO(x, (size_t)e->batch * in);

@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
   lie_ctx ctx;
-  const lie_step_cfg *cfg;
+  const lie_step_opts *cfg;
   int P, rank;
   char pde[16];
   lie_step_split tr, va, te;

@@ -69,7 +69,7 @@ static int init_stepper(lie_step_job *j) {
 
 static int make_adamw(lie_step_job *j, lie_nn_net net, lie_nn_adamw *opt) {
   lie_nn_adamw_opts o;
-  lie_nn_adamw_defaults(&o);
+  lie_nn_adamw_opts_default(&o);
   o.lr = j->cfg->lr, o.weight_decay = j->cfg->wd, o.decay_all = 1; /* torch.optim.AdamW decays every tensor */
   LIE_CALL(lie_nn_adamw_create(net, &o, opt));
   return LIE_OK;

@@ -41,7 +41,7 @@ static int check_split(lie_step_job *j, const lie_step_split *s, const char *opt
 }
 
 static int load_data(lie_step_job *j) {
-  const lie_step_cfg *c = j->cfg;
+  const lie_step_opts *c = j->cfg;
   LIE_CALL(lie_step_split_load(j, c->train, "", &j->tr));
   j->nstarts = lie_step_num_starts(j->tr.nt, j->H, j->F, c->start_stride);
   LIE_CHECK(j->nstarts >= 1, LIE_ERR_USAGE,
@@ -64,7 +64,7 @@ static int load_data(lie_step_job *j) {
 }
 
 static int make_schedule(lie_step_job *j) {
-  const lie_step_cfg *c = j->cfg;
+  const lie_step_opts *c = j->cfg;
   int B = c->batch < j->tr.n ? c->batch : j->tr.n;
   B -= B % j->P;
   LIE_CHECK(B >= j->P && B >= 1, LIE_ERR_USAGE,
@@ -220,7 +220,7 @@ static int run(lie_step_job *j, lie_step_result *res) {
   return LIE_OK;
 }
 
-int lie_step_run(lie_ctx ctx, const lie_step_cfg *cfg, lie_step_result *res) {
+int lie_step_run(lie_ctx ctx, const lie_step_opts *cfg, lie_step_result *res) {
   lie_step_job j;
   double t0 = lie_wtime();
   memset(&j, 0, sizeof j);

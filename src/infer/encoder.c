@@ -11,15 +11,12 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 struct lie_encoder_s {
   lie_ctx ctx;
   char ckpt[LIE_PRETRAIN_PATH];
   lie_pretrain_state st;
-  lie_ssl_model_cfg model; /* encoder only (no expander) */
+  lie_ssl_model_opts model; /* encoder only (no expander) */
   lie_nn_net net;
   int repr_id, Dr, max_batch, threads;
   size_t in_numel;
@@ -29,14 +26,7 @@ struct lie_encoder_s {
 };
 
 /* The caller's OpenMP thread count is its own: set ours for a call, then put it back. */
-static int threads_enter(lie_encoder e) {
-  int saved = 1;
-#ifdef _OPENMP
-  saved = omp_get_max_threads();
-#endif
-  lie_nn_set_threads(e->threads);
-  return saved;
-}
+static int threads_enter(lie_encoder e) { return lie_nn_threads_enter(e->threads); }
 static void threads_leave(int saved) { lie_nn_set_threads(saved); }
 
 /* The t/t_end channel needs one dt and t_end: the checkpoint's when its training data had one. */

@@ -11,12 +11,9 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 struct lie_stepper_s {
-  lie_step_cfg cfg;
+  lie_step_opts cfg;
   lie_step_job j;
   char path[LIE_STEP_PATH];
   int threads;
@@ -103,15 +100,6 @@ static int read_and_build(lie_stepper s, hid_t f, int max_batch) {
   return LIE_OK;
 }
 
-static int threads_enter(int n) {
-  int saved = 1;
-#ifdef _OPENMP
-  saved = omp_get_max_threads();
-#endif
-  lie_nn_set_threads(n);
-  return saved;
-}
-
 int lie_stepper_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_stepper *out) {
   LIE_CHECK(ckpt && out, LIE_ERR_ARG, "lie_stepper_load: NULL argument");
   *out = NULL;
@@ -126,11 +114,11 @@ int lie_stepper_load(lie_ctx ctx, const char *ckpt, int max_batch, lie_stepper *
   int err = LIE_OK;
   lie_stepper s = calloc(1, sizeof *s);
   LIE_CHECK_GOTO(s, LIE_ERR_MEM, "out of memory");
-  lie_step_cfg_default(&s->cfg);
+  lie_step_opts_default(&s->cfg);
   s->cfg.backend = lie_nn_backend_default(), s->cfg.threads = 0; /* ours, set around each call */
   s->threads = 1, s->j.ctx = ctx;
   snprintf(s->path, sizeof s->path, "%s", ckpt);
-  int saved = threads_enter(1);
+  int saved = lie_nn_threads_enter(1);
   /* no goto inside: H5E_END_TRY restores HDF5's error printing */
   H5E_BEGIN_TRY { err = read_and_build(s, f, max_batch); }
   H5E_END_TRY;
@@ -185,7 +173,7 @@ int lie_stepper_predict(lie_stepper s, int n, int nt, int nx, const double *u, c
     for (int k = 0; k < j->d; k++) /* lie_step_fill_cond's standardisation */
       j->cx[(size_t)q * j->din + k] = (float)((cond[(size_t)q * j->d + k] - j->cmean[k]) / j->cstd[k]);
   }
-  int saved = threads_enter(s->threads);
+  int saved = lie_nn_threads_enter(s->threads);
   int err = lie_step_forward(j, n, win, fdx, fdt, 0, &out);
   lie_nn_set_threads(saved);
   LIE_CALL(err);

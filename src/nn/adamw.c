@@ -17,7 +17,7 @@ struct lie_nn_adamw_s {
   long t;
 };
 
-void lie_nn_adamw_defaults(lie_nn_adamw_opts *o) {
+void lie_nn_adamw_opts_default(lie_nn_adamw_opts *o) {
   o->lr = 3e-4, o->beta1 = 0.9, o->beta2 = 0.999, o->eps = 1e-8, o->weight_decay = 1e-6, o->decay_all = 0;
 }
 

@@ -21,6 +21,15 @@ int lie_nn_cores_available(void) {
  * the CPU time of a 1D step. So BLAS runs on the calling thread. Weak: any other BLAS. */
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
+int lie_nn_threads_enter(int n) {
+  int saved = 1;
+#ifdef _OPENMP
+  saved = omp_get_max_threads();
+#endif
+  lie_nn_set_threads(n);
+  return saved;
+}
+
 int lie_nn_set_threads(int n) {
   if (openblas_set_num_threads) openblas_set_num_threads(1);
   if (n <= 0) n = lie_nn_cores_available();

@@ -10,7 +10,7 @@
 void lie_probe_job_default(lie_probe_job *job) {
   memset(job, 0, sizeof *job);
   lie_probe_opts_default(&job->ridge);
-  lie_probe_trained_cfg_default(&job->head);
+  lie_probe_trained_opts_default(&job->head);
   job->sweep.nseeds = 3;
 }
 
@@ -58,7 +58,7 @@ static int write_ridge(const lie_probe_job *job, const lie_probe_job_result *res
   return LIE_OK;
 }
 
-static int write_head(const lie_probe_job *job, const lie_probe_trained_cfg *c, const lie_probe_job_result *res) {
+static int write_head(const lie_probe_job *job, const lie_probe_trained_opts *c, const lie_probe_job_result *res) {
   const lie_job_sweep *sw = &job->sweep;
   const lie_sup_result *r = res->head;
   lie_result_info info = {NULL, NULL, res->target, sw->nsizes, sw->nseeds, sw->sizes, res->train_value, res->dim};
@@ -77,7 +77,7 @@ static int write_head(const lie_probe_job *job, const lie_probe_trained_cfg *c, 
 
 static int run_ridge(lie_ctx ctx, const lie_probe_job *job, lie_probe_job_result *res) {
   const lie_job_sweep *sw = &job->sweep;
-  const lie_probe_trained_cfg *tc = &job->head;
+  const lie_probe_trained_opts *tc = &job->head;
   LIE_CHECK(!tc->ckpt[0] && !tc->data[0] && !tc->test_data[0], LIE_ERR_USAGE,
             "-ckpt, -data and -probe_test_data are for -probe_mode trained (the ridge probe reads -emb)");
   LIE_CHECK(job->emb[0], LIE_ERR_USAGE, "missing -emb EMB.h5");
@@ -101,12 +101,12 @@ static int run_ridge(lie_ctx ctx, const lie_probe_job *job, lie_probe_job_result
 
 static int run_head(lie_ctx ctx, const lie_probe_job *job, lie_probe_job_result *res) {
   const lie_job_sweep *sw = &job->sweep;
-  lie_probe_trained_cfg c = job->head;
+  lie_probe_trained_opts c = job->head;
   c.probe = job->ridge;
   snprintf(c.target, sizeof c.target, "%s", res->target);
   LIE_CHECK(!job->emb[0], LIE_ERR_USAGE,
             "-emb is the ridge probe's input; -probe_mode trained reads -ckpt CKPT.h5 and -data LABELLED.h5");
-  LIE_CALL(lie_ctx_agree(ctx, lie_probe_trained_cfg_check(&c))); /* checks files: per rank */
+  LIE_CALL(lie_ctx_agree(ctx, lie_probe_trained_opts_check(&c))); /* checks files: per rank */
   LIE_CALL(lie_job_outputs_check(ctx, &job->out));
   LIE_ALLOC(res->head, res->n);
   if (sw->nsizes)

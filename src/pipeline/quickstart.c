@@ -117,11 +117,11 @@ static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, i
 }
 
 static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *ckpt, const char *log) {
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain p = NULL;
   lie_pretrain_result res;
   const qs_scale *sc = q->sc;
-  lie_pretrain_cfg_default(&c);
+  lie_pretrain_opts_default(&c);
   snprintf(c.data, sizeof c.data, "%s", data);
   snprintf(c.out, sizeof c.out, "%s", ckpt);
   snprintf(c.log, sizeof c.log, "%s", log);
@@ -132,7 +132,7 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
   c.epochs = sc->pre_epochs, c.batch = sc->pre_batch, c.lr = sc->pre_lr;
   c.warmup = 0, c.min_rankme = sc->min_rankme;
   c.progress_every = 10;
-  LIE_CALL(lie_aug_cfg_default(t->pde, &c.aug));
+  LIE_CALL(lie_aug_opts_default(t->pde, &c.aug));
   c.aug.crop_t = sc->crop_t;
   LIE_CALL(lie_pretrain_create(q->ctx, &c, &p));
   int err = lie_pretrain_run(p, &res);
@@ -149,7 +149,7 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
 }
 
 static int embed(qs_job *q, const char *ckpt, const char *data, const char *out) {
-  lie_embed_cfg c;
+  lie_embed_opts c;
   memset(&c, 0, sizeof c);
   snprintf(c.ckpt, sizeof c.ckpt, "%s", ckpt);
   c.ndata = 1;
@@ -222,13 +222,13 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   lie_pretrain_state st;
   const qs_scale *sc = q->sc;
   lie_sup_job_default(&job);
-  lie_sup_cfg *c = &job.cfg;
+  lie_sup_opts *c = &job.cfg;
   snprintf(c->train, sizeof c->train, "%s", lab);
   snprintf(c->test, sizeof c->test, "%s", test);
   snprintf(c->target, sizeof c->target, "%s", t->target);
   c->pde = t->pde, c->log_target = t->log_target;
   LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st)); /* the same encoder and crops */
-  LIE_CALL(lie_aug_cfg_default(t->pde, &c->aug));
+  LIE_CALL(lie_aug_opts_default(t->pde, &c->aug));
   c->dims = st.model.dims, c->width = st.model.width;
   c->aug.crop_t = st.model.crop_t, c->aug.crop_x = st.model.crop_x;
   LIE_CALL(lie_aug_mode_from_name(st.aug_mode, &c->aug.mode));
@@ -260,10 +260,10 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
   lie_pretrain_state st;
   LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st));
   for (int c = 0; c < 3; c++) {
-    lie_step_cfg cfg;
+    lie_step_opts cfg;
     lie_step_result res;
     char out[QS_PATH + 64];
-    lie_step_cfg_default(&cfg);
+    lie_step_opts_default(&cfg);
     snprintf(cfg.train, sizeof cfg.train, "%s", lab);
     snprintf(cfg.test, sizeof cfg.test, "%s", test);
     cfg.cond = (lie_step_cond)c;
@@ -276,7 +276,7 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
     cfg.rollout_start = st.model.crop_t > 2 * cfg.history ? st.model.crop_t - cfg.history : cfg.history;
     cfg.progress_every = 0, cfg.threads = q->threads;
     snprintf(out, sizeof out, "%s/timestep_burgers_%s.json", q->run, lie_step_cond_name(cfg.cond));
-    LIE_CALL(lie_step_cfg_check(&cfg));
+    LIE_CALL(lie_step_opts_check(&cfg));
     int err = lie_step_run(q->ctx, &cfg, &res);
     if (!err && lie_ctx_rank(q->ctx) == 0) err = lie_step_write_json(out, NULL, &cfg, &res); /* out.tmp, renamed */
     if (!err)

@@ -6,15 +6,15 @@
 
 void lie_sup_job_default(lie_sup_job *job) {
   memset(job, 0, sizeof *job);
-  lie_sup_cfg_default(&job->cfg);
+  lie_sup_opts_default(&job->cfg);
   job->sweep.nseeds = 3;
 }
 
 int lie_sup_job_check(lie_sup_job *job) {
   const int sweep = job->sweep.nsizes > 0;
-  lie_sup_cfg *c = &job->cfg; /* without -target: the default of the data's PDE */
+  lie_sup_opts *c = &job->cfg; /* without -target: the default of the data's PDE */
   if (!c->target[0] && c->train[0]) LIE_CALL(lie_job_default_target(c->train, c->target, sizeof c->target));
-  LIE_CALL(lie_sup_cfg_check(&job->cfg));
+  LIE_CALL(lie_sup_opts_check(&job->cfg));
   LIE_CALL(lie_job_sweep_check(&job->sweep, "-sup_sweep", 4));
   LIE_CHECK(!job->out.preds[0] || !sweep, LIE_ERR_USAGE, "-sup_predictions is for a single run, not with -sup_sweep");
   LIE_CHECK(!job->out.png[0], LIE_ERR_USAGE, "the supervised job writes no picture");
@@ -30,7 +30,7 @@ int lie_sup_job_check(lie_sup_job *job) {
  * (largest size, seed 1) as a single result. */
 static int write(const lie_sup_job *job, const lie_sup_job_result *res) {
   const lie_job_sweep *sw = &job->sweep;
-  const lie_sup_cfg *c = &job->cfg;
+  const lie_sup_opts *c = &job->cfg;
   lie_result_info info = {NULL, NULL, c->target, sw->nsizes, sw->nseeds, sw->sizes, 0, 0}, single = info;
   single.nsizes = 0;
   const lie_sup_result *r = res->r, *full = sw->nsizes ? &r[(sw->nsizes - 1) * sw->nseeds] : r;

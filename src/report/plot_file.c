@@ -108,6 +108,22 @@ static int panel_ns(const panel_data *d, int frame, double vmax, const char *tit
 }
 
 /* ---------------------------------------------------------------- pages */
+/* The colour scale's caption under the panels (disp, pos, just: plmtex's placement). */
+static void scale_caption(double vmax, double disp, double pos, double just) {
+  char scale[80];
+  snprintf(scale, sizeof scale, "colour: blue -%.3g, white 0, red +%.3g", vmax, vmax);
+  plvpor(0, 1, 0, 1);
+  plmtex("b", disp, pos, just, scale);
+}
+
+/* Closes the PLplot session whether or not a panel failed; the first error wins. */
+static int page_end(int err) {
+  int ended = lie_rep_pl_end();
+  if (err) return err;
+  LIE_CALL(ended);
+  return LIE_OK;
+}
+
 static int page1d(const char *tmp, const panel_data *d, int np, double vmax, int index, int *w, int *h) {
   const int pw = 300, ph = 300, ml = 70, gap = 70, mb = 80, mt = 40;
   const char *names[3] = {"trajectory", "view 1", "view 2"};
@@ -115,7 +131,7 @@ static int page1d(const char *tmp, const panel_data *d, int np, double vmax, int
   LIE_CALL(lie_rep_pl_begin_png(tmp, *w, *h));
   colour_maps();
   plschr(0, 0.9);
-  int err = LIE_OK, ended;
+  int err = LIE_OK;
   for (int k = 0; k < np; k++) {
     char title[64];
     snprintf(title, sizeof title, k ? "%s" : "%s %d", names[k], index);
@@ -123,15 +139,9 @@ static int page1d(const char *tmp, const panel_data *d, int np, double vmax, int
     plvpor(xa, xa + (double)pw / *w, (double)mb / *h, 1 - (double)mt / *h);
     LIE_CALL_GOTO(panel1d(&d[k], vmax, title));
   }
-  char scale[80];
-  snprintf(scale, sizeof scale, "colour: blue -%.3g, white 0, red +%.3g", vmax, vmax);
-  plvpor(0, 1, 0, 1);
-  plmtex("b", -1.2, 0.5, 0.5, scale);
+  scale_caption(vmax, -1.2, 0.5, 0.5);
 done:
-  ended = lie_rep_pl_end(); /* the session is closed whether or not a panel failed */
-  if (err) return err;
-  LIE_CALL(ended);
-  return LIE_OK;
+  return page_end(err);
 }
 
 static int page_ns(const char *tmp, const panel_data *d, int np, int frames, double vmax, int *w, int *h) {
@@ -141,7 +151,7 @@ static int page_ns(const char *tmp, const panel_data *d, int np, int frames, dou
   LIE_CALL(lie_rep_pl_begin_png(tmp, *w, *h));
   colour_maps();
   plschr(0, 0.8);
-  int err = LIE_OK, ended;
+  int err = LIE_OK;
   for (int r = 0; r < np; r++)
     for (int k = 0; k < nf; k++) {
       int m = nf > 1 ? (int)((long)k * (d[r].nt - 1) / (nf - 1)) : 0;
@@ -151,15 +161,9 @@ static int page_ns(const char *tmp, const panel_data *d, int np, int frames, dou
       plvpor(xa, xa + (double)ps / *w, yb - (double)ps / *h, yb);
       LIE_CALL_GOTO(panel_ns(&d[r], m, vmax, title, k == 0 ? r + 1 : 0));
     }
-  char scale[80];
-  snprintf(scale, sizeof scale, "colour: blue -%.3g, white 0, red +%.3g", vmax, vmax);
-  plvpor(0, 1, 0, 1);
-  plmtex("b", -1.0, 0.98, 1.0, scale);
+  scale_caption(vmax, -1.0, 0.98, 1.0);
 done:
-  ended = lie_rep_pl_end(); /* the session is closed whether or not a panel failed */
-  if (err) return err;
-  LIE_CALL(ended);
-  return LIE_OK;
+  return page_end(err);
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -244,7 +248,7 @@ int lie_plot_file_pde(lie_ctx ctx, const char *path, lie_pde *pde) {
   return LIE_OK;
 }
 
-static int draw1d(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_cfg *aug, const char *tmp, int *w, int *h) {
+static int draw1d(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_opts *aug, const char *tmp, int *w, int *h) {
   lie_field1d f = {0}, v[2] = {{0}};
   int err = LIE_OK;
   LIE_CALL_GOTO(read1d(self, o, &f));
@@ -260,7 +264,8 @@ done:
   return err;
 }
 
-static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_cfg *aug, const char *tmp, int *w, int *h) {
+static int draw_ns(lie_ctx self, const lie_plot_file_opts *o, const lie_aug_opts *aug, const char *tmp, int *w,
+                   int *h) {
   lie_field_ns f = {0}, v[2] = {{0}};
   const char *fd = o->field ? o->field : "u";
   int err = LIE_OK;
@@ -278,7 +283,7 @@ done:
 }
 
 /* Rank 0's part: its own single-rank context for the (collective) readers, tmp + rename. */
-static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cfg *aug, int *w, int *h) {
+static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_opts *aug, int *w, int *h) {
   char tmp[LIE_REP_PATH + 8];
   lie_ctx self;
   LIE_CALL(lie_rep_tmp_name(o->out, tmp, sizeof tmp));
@@ -289,7 +294,7 @@ static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cf
   return LIE_OK;
 }
 
-int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const lie_aug_cfg *aug, int *w, int *h) {
+int lie_plot_file(lie_ctx ctx, lie_pde pde, const lie_plot_file_opts *o, const lie_aug_opts *aug, int *w, int *h) {
   int err = LIE_OK, shared, pw = 0, ph = 0;
   LIE_CALL(lie_plot_file_check(pde, o));
   if (lie_ctx_rank(ctx) == 0) err = plot_rank0(pde, o, aug, &pw, &ph);

@@ -41,6 +41,13 @@ extern const unsigned char lie_rep_palette[8][3];
 
 /* report_plots.c: a file-name-safe copy of a name (anything but [A-Za-z0-9_-] -> '_') */
 void lie_rep_sanitize(char *s);
+/* A figure's names from a printf-style stem: png = sanitised stem + ".png" (what the report
+ * links), path = out_dir/png (where it is written). */
+void lie_rep_png_name(char *png, size_t npng, char *path, size_t npath, const char *out_dir, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
 /* report_read.c */
 int lie_rep_read_result(const char *dir, const char *file, lie_rep_result *r);
 /* report_plots.c (file names relative to out_dir; "" when nothing could be drawn) */

@@ -50,16 +50,13 @@ static int push(series *s, double x, double y) {
 static int curve_png(const char *out_dir, const char *prefix, const char *name, const char *title, const char *ylab,
                      const series *s, lie_plot_style style, char *png, size_t npng) {
   lie_plot pl;
-  char nm[300], file[LIE_REP_PATH + 320];
+  char file[LIE_REP_PATH + 320];
   png[0] = 0;
   LIE_CALL(lie_plot_create(640, 420, &pl));
   lie_plot_set_labels(pl, title, "step", ylab);
   int err = LIE_OK;
   LIE_CALL_GOTO(lie_plot_add(pl, (int)s->n, s->x, s->y, NULL, s->n > 1 ? style : LIE_PLOT_MARKERS, ylab));
-  snprintf(nm, sizeof nm, "%s_%s", prefix, name);
-  lie_rep_sanitize(nm);
-  snprintf(png, npng, "%s.png", nm);
-  snprintf(file, sizeof file, "%s/%s", out_dir, png);
+  lie_rep_png_name(png, npng, file, sizeof file, out_dir, "%s_%s", prefix, name);
   LIE_CALL_GOTO(lie_plot_write_png(pl, file));
 done:
   if (err) png[0] = 0;

@@ -2,6 +2,7 @@
  * predicted vs true scatter (pretraining curves: report_log.c). */
 #include "report_impl.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,10 +12,21 @@ void lie_rep_sanitize(char *s) {
       *s = '_';
 }
 
+void lie_rep_png_name(char *png, size_t npng, char *path, size_t npath, const char *out_dir, const char *fmt, ...) {
+  char stem[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(stem, sizeof stem, fmt, ap);
+  va_end(ap);
+  lie_rep_sanitize(stem);
+  snprintf(png, npng, "%s.png", stem);
+  snprintf(path, npath, "%s/%s", out_dir, png);
+}
+
 int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, const char *pde, const char *target,
                        char *png, size_t npng) {
   lie_plot pl;
-  char path[LIE_REP_PATH + 300], title[128], ylab[64], name[200];
+  char path[LIE_REP_PATH + 300], title[128], ylab[64];
   const char *metric = "";
   int added = 0, err = LIE_OK;
   png[0] = 0;
@@ -33,10 +45,7 @@ int lie_rep_plot_sweep(const char *out_dir, const lie_rep_result *res, int n, co
     snprintf(ylab, sizeof ylab, "test %s (mean ± std over seeds)", metric);
     lie_plot_set_labels(pl, title, "labelled trajectories", ylab);
     lie_plot_set_log(pl, 1, 0);
-    snprintf(name, sizeof name, "sweep_%s_%s", pde, target);
-    lie_rep_sanitize(name);
-    snprintf(png, npng, "%s.png", name);
-    snprintf(path, sizeof path, "%s/%s", out_dir, png);
+    lie_rep_png_name(png, npng, path, sizeof path, out_dir, "sweep_%s_%s", pde, target);
     LIE_CALL_GOTO(lie_plot_write_png(pl, path));
   }
 done:
@@ -47,7 +56,7 @@ done:
 
 int lie_rep_plot_scatter(const char *out_dir, const lie_rep_result *r, char *png, size_t npng) {
   FILE *f = fopen(r->pred, "r");
-  char line[256], path[LIE_REP_PATH + 300], title[160], name[280], lab[32];
+  char line[256], path[LIE_REP_PATH + 300], title[160], lab[32];
   int cap = 1024, n = 0, row, out, m = 0;
   double tr, pr, *x, *y;
   int *o, err = LIE_OK;
@@ -88,10 +97,7 @@ int lie_rep_plot_scatter(const char *out_dir, const lie_rep_result *r, char *png
   snprintf(title, sizeof title, "%s %s (%s): predicted vs true", r->pde, r->target, r->method);
   lie_plot_set_labels(pl, title, "true", "predicted");
   LIE_CALL_GOTO(lie_plot_add_diagonal(pl));
-  snprintf(name, sizeof name, "scatter_%s", r->name);
-  lie_rep_sanitize(name);
-  snprintf(png, npng, "%s.png", name);
-  snprintf(path, sizeof path, "%s/%s", out_dir, png);
+  lie_rep_png_name(png, npng, path, sizeof path, out_dir, "scatter_%s", r->name);
   LIE_CALL_GOTO(lie_plot_write_png(pl, path));
 done:
   if (err) png[0] = 0;

@@ -109,10 +109,7 @@ static int figure(const char *out_dir, const ts_result *r, int n, const char *pd
     snprintf(title, sizeof title, "%s: rollout NMSE per predicted frame", pde);
     lie_plot_set_labels(pl, title, "predicted frame", "NMSE (mean over test trajectories)");
     lie_plot_set_log(pl, 0, 1);
-    snprintf(png, npng, "timestep_%s.png", pde);
-    lie_rep_sanitize(png);
-    snprintf(png + strlen(png) - 4, 5, ".png"); /* sanitize turned the dot into '_' */
-    snprintf(path, sizeof path, "%s/%s", out_dir, png);
+    lie_rep_png_name(png, npng, path, sizeof path, out_dir, "timestep_%s", pde);
     if (lie_plot_write_png(pl, path)) png[0] = 0, lie_error_clear(); /* e.g. a zero NMSE on the log axis: no figure */
   }
 done:

@@ -123,7 +123,7 @@ static int sup_sweep(lie_json j, const lie_result_info *in, const lie_sup_result
   return LIE_OK;
 }
 
-static int sup_doc(lie_json j, const lie_result_info *in, const lie_sup_cfg *c, const lie_sup_result *r) {
+static int sup_doc(lie_json j, const lie_result_info *in, const lie_sup_opts *c, const lie_sup_result *r) {
   J(lie_json_str(j, "method", "supervised"));
   J(lie_json_str(j, "data", c->train));
   J(lie_json_str(j, "test_data", c->test));
@@ -140,7 +140,8 @@ static int sup_doc(lie_json j, const lie_result_info *in, const lie_sup_cfg *c, 
   return LIE_OK;
 }
 
-static int trained_doc(lie_json j, const lie_result_info *in, const lie_probe_trained_cfg *c, const lie_sup_result *r) {
+static int trained_doc(lie_json j, const lie_result_info *in, const lie_probe_trained_opts *c,
+                       const lie_sup_result *r) {
   J(lie_json_str(j, "mode", "trained"));
   J(lie_json_str(j, "method", "ssl+trained"));
   J(lie_json_str(j, "ckpt", c->ckpt));
@@ -189,7 +190,7 @@ int lie_probe_result_write(const char *path, const lie_result_info *in, const li
   return LIE_OK;
 }
 
-int lie_sup_result_write(const char *path, const lie_result_info *in, const lie_sup_cfg *c, const lie_sup_result *r) {
+int lie_sup_result_write(const char *path, const lie_result_info *in, const lie_sup_opts *c, const lie_sup_result *r) {
   lie_json j;
   LIE_CALL(check_info(in));
   LIE_CALL(lie_json_create(&j));
@@ -197,7 +198,7 @@ int lie_sup_result_write(const char *path, const lie_result_info *in, const lie_
   return LIE_OK;
 }
 
-int lie_probe_trained_result_write(const char *path, const lie_result_info *in, const lie_probe_trained_cfg *c,
+int lie_probe_trained_result_write(const char *path, const lie_result_info *in, const lie_probe_trained_opts *c,
                                    const lie_sup_result *r) {
   lie_json j;
   LIE_CALL(check_info(in));

@@ -2,7 +2,7 @@
  * JSON writer (NaN/Inf become null, listed in "nonfinite"). Keys: docs/TIMESTEP.md. */
 #include "liereg/report.h"
 
-static int fields(lie_json j, const lie_step_cfg *c, const lie_step_result *r) {
+static int fields(lie_json j, const lie_step_opts *c, const lie_step_result *r) {
   LIE_CALL(lie_json_str(j, "method", "timestep"));
   LIE_CALL(lie_json_str(j, "pde", r->pde));
   LIE_CALL(lie_json_str(j, "model", c->model));
@@ -46,7 +46,7 @@ static int fields(lie_json j, const lie_step_cfg *c, const lie_step_result *r) {
   return LIE_OK;
 }
 
-int lie_step_write_json(const char *path, const char *tmp, const lie_step_cfg *c, const lie_step_result *r) {
+int lie_step_write_json(const char *path, const char *tmp, const lie_step_opts *c, const lie_step_result *r) {
   lie_json j = NULL;
   (void)tmp; /* lie_json_write uses path.tmp itself */
   LIE_CALL(lie_json_create(&j));

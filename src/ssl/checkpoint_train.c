@@ -55,7 +55,7 @@ static int write_train_group(hid_t f, const lie_pretrain_state *st) {
   char buf[64];
   LIE_CALL(lie_h5_stamp(f, st->pde));
   LIE_H5(g = H5Gcreate2(f, "train", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  const lie_ssl_model_cfg *m = &st->model;
+  const lie_ssl_model_opts *m = &st->model;
   int err = lie_h5_attr_set_int(g, "version", LIE_PRETRAIN_CKPT_VERSION);
   if (!err) err = lie_h5_attr_set_int(g, "step", st->step);
   if (!err) err = lie_h5_attr_set_int(g, "epoch", st->epoch);
@@ -138,7 +138,7 @@ static int check_norm(const lie_pretrain_state *st) {
   return LIE_OK;
 }
 
-static int read_model(hid_t g, lie_ssl_model_cfg *m) {
+static int read_model(hid_t g, lie_ssl_model_opts *m) {
   char buf[64];
   LIE_CALL(get_int(g, "model_dims", 1, 2, &m->dims));
   LIE_CALL(get_int(g, "model_width", 1, 4096, &m->width));

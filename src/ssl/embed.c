@@ -20,14 +20,14 @@ typedef struct {
   const char *ckpt;
 } embed_job;
 
-static int embed_block(embed_job *j, const lie_embed_cfg *cfg, int first, int count, float *emb) {
+static int embed_block(embed_job *j, const lie_embed_opts *cfg, int first, int count, float *emb) {
   int C, H, W;
   LIE_CALL(lie_ssl_model_input_shape(&j->st.model, &C, &H, &W));
   size_t in = (size_t)C * H * W;
   float *x, *r;
   LIE_ALLOC(x, (size_t)cfg->batch * in);
   LIE_ALLOC(r, (size_t)cfg->batch * j->Dr);
-  lie_aug_cfg aug;
+  lie_aug_opts aug;
   memset(&aug, 0, sizeof aug);
   int err = lie_aug_mode_from_name(j->st.aug_mode, &aug.mode);
   for (int b0 = 0; !err && b0 < count; b0 += cfg->batch) {
@@ -67,7 +67,7 @@ static int write_split(lie_ctx ctx, hid_t f, embed_job *j, const char *data, con
 }
 
 /* Embeds split `mode` of `data` into group /<mode> of f. */
-static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_cfg *cfg, const char *data,
+static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_opts *cfg, const char *data,
                        const char *mode) {
   int nt, nx;
   LIE_CALL(lie_ssl_data_open(ctx, data, mode, cfg->field, &j->data));
@@ -130,9 +130,9 @@ static int file_modes(lie_ctx ctx, const char *path, const char *want, const cha
   return LIE_OK;
 }
 
-static int build_encoder(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j) {
+static int build_encoder(lie_ctx ctx, const lie_embed_opts *cfg, embed_job *j) {
   int out;
-  lie_ssl_model_cfg enc = j->st.model;
+  lie_ssl_model_opts enc = j->st.model;
   enc.nexpander = 0; /* the encoder alone; the expander's tensors in the file are not read */
   LIE_CALL(lie_ssl_model_check_memory(&enc, cfg->batch, 0));
   LIE_CALL(lie_nn_net_create(ctx, &j->net));
@@ -144,7 +144,7 @@ static int build_encoder(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j) {
   return LIE_OK;
 }
 
-static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j, hid_t *f) {
+static int run(lie_ctx ctx, const lie_embed_opts *cfg, embed_job *j, hid_t *f) {
   char modes[3][16], done[3 * LIE_EMBED_MAX_FILES][16];
   int ndone = 0, nm;
   LIE_CHECK(cfg->ndata >= 1 && cfg->ndata <= LIE_EMBED_MAX_FILES, LIE_ERR_USAGE, "-data: 1 to %d files",
@@ -172,7 +172,7 @@ static int run(lie_ctx ctx, const lie_embed_cfg *cfg, embed_job *j, hid_t *f) {
   return LIE_OK;
 }
 
-int lie_embed_run(lie_ctx ctx, const lie_embed_cfg *cfg) {
+int lie_embed_run(lie_ctx ctx, const lie_embed_opts *cfg) {
   embed_job j;
   hid_t f = -1;
   memset(&j, 0, sizeof j);

@@ -20,7 +20,7 @@ typedef struct {
 } slot;
 
 struct lie_loader_s {
-  lie_loader_cfg cfg;
+  lie_loader_opts cfg;
   pthread_mutex_t mu, io;
   pthread_cond_t work, ready;
   slot *slots;
@@ -142,7 +142,7 @@ void lie_loader_io_lock(lie_loader l) { pthread_mutex_lock(&l->io); }
 void lie_loader_io_unlock(lie_loader l) { pthread_mutex_unlock(&l->io); }
 
 static int start(lie_loader l) {
-  const lie_loader_cfg *c = &l->cfg;
+  const lie_loader_opts *c = &l->cfg;
   LIE_ALLOC(l->slots, c->depth);
   LIE_ALLOC(l->threads, c->threads);
   for (int i = 0; i < c->depth; i++) {
@@ -161,7 +161,7 @@ static int start(lie_loader l) {
   return LIE_OK;
 }
 
-int lie_loader_create(const lie_loader_cfg *cfg, lie_loader *out) {
+int lie_loader_create(const lie_loader_opts *cfg, lie_loader *out) {
   LIE_CHECK(cfg->threads >= 1 && cfg->depth >= 2 && cfg->jobs >= 1 && cfg->plan && cfg->job, LIE_ERR_ARG,
             "loader: %d threads, depth %d, %d jobs per batch", cfg->threads, cfg->depth, cfg->jobs);
   lie_loader l;

@@ -27,9 +27,9 @@ typedef struct {
   lie_loader_plan_fn plan;
   lie_loader_job_fn job;
   void *ctx;
-} lie_loader_cfg;
+} lie_loader_opts;
 
-int lie_loader_create(const lie_loader_cfg *cfg, lie_loader *l);
+int lie_loader_create(const lie_loader_opts *cfg, lie_loader *l);
 /* The batch of `step`, waiting for it; queues the steps after it as buffers free up. A step
  * that is not the next one queued restarts the queue there (after a resume or a jump). The
  * buffer stays valid until lie_loader_release(step). */

@@ -1,10 +1,10 @@
 /* The pretraining model: ResNet-18 encoder ("encoder/...") and VICReg expander
  * ("expander/..."), with the view layout of DESIGN §7 (2D: channels x time x space image;
  * 1D: time frames as channels, convolution over space; NS: fields x frames as channels of the
- * x x y image, see lie_ssl_model_cfg). */
+ * x x y image, see lie_ssl_model_opts). */
 #include "liereg/ssl.h"
 
-int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W) {
+int lie_ssl_model_input_shape(const lie_ssl_model_opts *m, int *C, int *H, int *W) {
   LIE_CHECK(m->dims == 1 || m->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", m->dims);
   LIE_CHECK(m->cin >= 1 && m->crop_t >= 1 && m->crop_x >= 1, LIE_ERR_ARG, "invalid model input %d x %d x %d", m->cin,
             m->crop_t, m->crop_x);
@@ -19,7 +19,7 @@ int lie_ssl_model_input_shape(const lie_ssl_model_cfg *m, int *C, int *H, int *W
   return LIE_OK;
 }
 
-int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id, int *out_id) {
+int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_opts *m, int *repr_id, int *out_id) {
   int C, H, W, x, r;
   LIE_CALL(lie_ssl_model_input_shape(m, &C, &H, &W));
   LIE_CHECK(m->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", m->width);
@@ -48,7 +48,7 @@ int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_cfg *m, int *repr_id
  * when training (backward). Refuses a checkpoint or option asking for terabytes before
  * anything is allocated (a tiny-width checkpoint with crop_t 1e6 was killed by the OOM killer
  * at a 10 GB lower bound). */
-int lie_ssl_model_check_memory(const lie_ssl_model_cfg *m, int nsamples, int training) {
+int lie_ssl_model_check_memory(const lie_ssl_model_opts *m, int nsamples, int training) {
   int C, H, W;
   char what[160];
   LIE_CALL(lie_ssl_model_input_shape(m, &C, &H, &W));

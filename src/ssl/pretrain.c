@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 static int model_from_cfg(struct lie_pretrain_s *p) {
-  const lie_pretrain_cfg *c = &p->cfg;
+  const lie_pretrain_opts *c = &p->cfg;
   int n;
   LIE_CALL(lie_ssl_data_sizes(p->data, &n, NULL, NULL));
-  lie_ssl_model_cfg *m = &p->model;
-  LIE_CALL(lie_ssl_data_model_cfg(p->data, &c->aug, c->dims, c->width, m));
+  lie_ssl_model_opts *m = &p->model;
+  LIE_CALL(lie_ssl_data_model_opts(p->data, &c->aug, c->dims, c->width, m));
   /* -aug_crop_t/-aug_crop_x 0 mean "derived from the data" (half the frames, all points): the
    * views must be cut to exactly the size the model was built for */
   p->cfg.aug.crop_t = m->crop_t;
@@ -33,7 +33,7 @@ static int auto_batch(int n, int P) {
 }
 
 static int check_sizes(struct lie_pretrain_s *p) {
-  lie_pretrain_cfg *c = &p->cfg;
+  lie_pretrain_opts *c = &p->cfg;
   int P = lie_ctx_size(p->ctx);
   if (c->batch == 0) c->batch = auto_batch(p->n, P);
   LIE_CHECK(c->batch % P == 0, LIE_ERR_USAGE,
@@ -48,7 +48,7 @@ static int check_sizes(struct lie_pretrain_s *p) {
 }
 
 static int build_net(struct lie_pretrain_s *p) {
-  const lie_pretrain_cfg *c = &p->cfg;
+  const lie_pretrain_opts *c = &p->cfg;
   int out, C, H, W;
   LIE_CALL(lie_nn_net_create(p->ctx, &p->net));
   lie_nn_backend be = c->backend; /* both backends honour synchronised batch norm */
@@ -66,7 +66,7 @@ static int build_net(struct lie_pretrain_s *p) {
   LIE_CALL(lie_ssl_model_input_shape(&p->model, &C, &H, &W));
   p->in_numel = (size_t)C * H * W;
   lie_nn_adamw_opts ao;
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   ao.lr = c->lr, ao.weight_decay = c->wd;
   LIE_CALL(lie_nn_adamw_create(p->net, &ao, &p->opt));
   return LIE_OK;
@@ -208,7 +208,7 @@ static int open_log(struct lie_pretrain_s *p) {
 }
 
 static int setup(struct lie_pretrain_s *p) {
-  const lie_pretrain_cfg *c = &p->cfg;
+  const lie_pretrain_opts *c = &p->cfg;
   lie_log_debug(p->ctx, "start-up: opening %s", c->data);
   LIE_CALL(lie_ssl_data_open(p->ctx, c->data, c->mode, c->field, &p->data));
   LIE_CALL(model_from_cfg(p));
@@ -240,7 +240,7 @@ static int setup(struct lie_pretrain_s *p) {
   return LIE_OK;
 }
 
-int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_cfg *cfg, lie_pretrain *out) {
+int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_opts *cfg, lie_pretrain *out) {
   struct lie_pretrain_s *p;
   LIE_ALLOC(p, 1);
   p->ctx = ctx;

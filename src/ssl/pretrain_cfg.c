@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
+void lie_pretrain_opts_default(lie_pretrain_opts *c) {
   memset(c, 0, sizeof *c);
   snprintf(c->mode, sizeof c->mode, "train");
   c->pde = LIE_PDE_KS;
@@ -32,7 +32,7 @@ void lie_pretrain_cfg_default(lie_pretrain_cfg *c) {
 }
 
 /* The PDE from -pde or else the data file's root attribute "pde" (liereg files carry it). */
-static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename, int readable) {
+static int data_pde(lie_ctx ctx, lie_pretrain_opts *c, const char *pdename, int readable) {
   hid_t f;
   char name[32] = "";
   int err = 0;
@@ -54,7 +54,7 @@ static int data_pde(lie_ctx ctx, lie_pretrain_cfg *c, const char *pdename, int r
   return LIE_OK;
 }
 
-static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_cfg *c, char *pde, size_t npde) {
+static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_opts *c, char *pde, size_t npde) {
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "Pretraining data", "liereg pretrain");
   PetscCall(PetscOptionsString("-data", "dataset file (HDF5: liereg/LPSDA 1D or PDEArena NS layout)", "", c->data,
@@ -68,7 +68,8 @@ static PetscErrorCode read_data(MPI_Comm comm, lie_pretrain_cfg *c, char *pde, s
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backend, size_t nb, char *sched, size_t ns) {
+static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_opts *c, char *backend, size_t nb, char *sched,
+                                 size_t ns) {
   PetscInt dims = c->dims, width = c->width, nexp = LIE_PRETRAIN_MAX_EXPANDER, exp[LIE_PRETRAIN_MAX_EXPANDER];
   PetscInt threads = c->threads, epochs = c->epochs, batch = c->batch;
   PetscInt steps = c->steps, warmup = c->warmup, every = c->ckpt_every, prog = c->progress_every;
@@ -129,7 +130,7 @@ static PetscErrorCode read_train(MPI_Comm comm, lie_pretrain_cfg *c, char *backe
   PetscFunctionReturn(0);
 }
 
-static int check(const lie_pretrain_cfg *c) {
+static int check(const lie_pretrain_opts *c) {
   LIE_CHECK(c->dims == 1 || c->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", c->dims);
   LIE_CHECK(c->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", c->width);
   LIE_CHECK(c->epochs >= 1, LIE_ERR_USAGE, "-train_epochs must be >= 1 (got %d)", c->epochs);
@@ -145,7 +146,7 @@ static int check(const lie_pretrain_cfg *c) {
   return LIE_OK;
 }
 
-int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *c) {
+int lie_pretrain_opts_set_from_options(lie_ctx ctx, lie_pretrain_opts *c) {
   char pde[32] = "", backend[32] = "", sched[32] = "";
   snprintf(backend, sizeof backend, "%s", lie_nn_backend_name(c->backend));
   snprintf(sched, sizeof sched, "%s", c->cosine ? "cosine" : "constant");
@@ -157,18 +158,18 @@ int lie_pretrain_cfg_set_from_options(lie_ctx ctx, lie_pretrain_cfg *c) {
   c->cosine = !strcmp(sched, "cosine");
   LIE_CALL(lie_vicreg_opts_set_from_options(ctx, &c->vicreg));
   /* The augmentation defaults depend on the PDE: from -pde, else the file (when readable; a
-   * missing file is reported by lie_pretrain_cfg_check, so -help works without -data). */
+   * missing file is reported by lie_pretrain_opts_check, so -help works without -data). */
   int readable; /* on every rank: data_pde's open is collective */
   LIE_CALL(lie_h5_readable_all(ctx, c->data, &readable));
   if (pde[0] || readable) LIE_CALL(data_pde(ctx, c, pde, readable));
   int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
-  LIE_CALL(lie_aug_cfg_default(c->pde, &c->aug));
+  LIE_CALL(lie_aug_opts_default(c->pde, &c->aug));
   c->aug.crop_t = crop_t, c->aug.crop_x = crop_x;
-  LIE_CALL(lie_aug_cfg_set_from_options(ctx, &c->aug));
+  LIE_CALL(lie_aug_opts_set_from_options(ctx, &c->aug));
   return LIE_OK;
 }
 
-int lie_pretrain_cfg_check(const lie_pretrain_cfg *c) {
+int lie_pretrain_opts_check(const lie_pretrain_opts *c) {
   LIE_CALL(check(c));
   LIE_CHECK(access(c->data, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file %s", c->data);
   LIE_CHECK(!c->resume[0] || access(c->resume, R_OK) == 0, LIE_ERR_USAGE, "cannot read -train_resume %s", c->resume);

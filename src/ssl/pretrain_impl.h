@@ -9,8 +9,8 @@
 
 struct lie_pretrain_s {
   lie_ctx ctx;
-  lie_pretrain_cfg cfg;
-  lie_ssl_model_cfg model;
+  lie_pretrain_opts cfg;
+  lie_ssl_model_opts model;
   lie_ssl_data data;
   lie_nn_net net;
   lie_nn_adamw opt;

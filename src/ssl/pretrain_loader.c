@@ -94,8 +94,8 @@ static int open_workers(struct lie_pretrain_s *p, int nw) {
 static int start(struct lie_pretrain_s *p) {
   const int nw = p->cfg.loader_threads;
   LIE_CALL(open_workers(p, nw));
-  lie_loader_cfg c = {nw, LIE_PRETRAIN_LOADER_DEPTH, p->nlocal, 2 * (size_t)p->nlocal * p->in_numel, p->stop, plan, job,
-                      p};
+  lie_loader_opts c = {
+      nw, LIE_PRETRAIN_LOADER_DEPTH, p->nlocal, 2 * (size_t)p->nlocal * p->in_numel, p->stop, plan, job, p};
   LIE_CALL(lie_loader_create(&c, &p->loader));
   return LIE_OK;
 }

@@ -13,7 +13,7 @@
 #include <petscsys.h>
 
 double lie_pretrain_lr(const struct lie_pretrain_s *p, long step) {
-  const lie_pretrain_cfg *c = &p->cfg;
+  const lie_pretrain_opts *c = &p->cfg;
   if (c->cosine) return lie_nn_cosine_lr(step, c->warmup, p->total, c->lr, c->min_lr);
   return step < c->warmup ? c->lr * (double)(step + 1) / (double)c->warmup : c->lr;
 }

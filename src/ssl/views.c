@@ -62,7 +62,7 @@ void lie_ssl_data_set_norm_fields(lie_ssl_data d, const double *mean, const doub
   d->ops->set_norm(d->impl, mean, std);
 }
 
-int lie_ssl_data_view(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index,
+int lie_ssl_data_view(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
                       float *x) {
   LIE_CALL(d->ops->view(d->impl, aug, m, seed, index, x));
   return LIE_OK;
@@ -73,7 +73,7 @@ int lie_ssl_data_load(lie_ssl_data d, int index) {
   return LIE_OK;
 }
 
-int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   LIE_CALL(d->ops->plain(d->impl, aug, m, index, x));
   return LIE_OK;
 }
@@ -87,7 +87,7 @@ void lie_ssl_data_set_events(lie_ssl_data d, int on) { d->ops->set_events(d->imp
 
 /* The model input for this data: crop_t (default half the frames) here, the channels layout
  * and the space crop by the layout. */
-int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int width, lie_ssl_model_cfg *m) {
+int lie_ssl_data_model_opts(lie_ssl_data d, const lie_aug_opts *aug, int dims, int width, lie_ssl_model_opts *m) {
   int nt;
   LIE_CALL(d->ops->grid(d->impl, NULL, &nt, NULL, NULL));
   memset(m, 0, sizeof *m);
@@ -97,14 +97,14 @@ int lie_ssl_data_model_cfg(lie_ssl_data d, const lie_aug_cfg *aug, int dims, int
   return LIE_OK;
 }
 
-int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_cfg *m, const char *path) {
+int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_opts *m, const char *path) {
   LIE_CALL(d->ops->fits(d->impl, m, path));
   return LIE_OK;
 }
 
 /* Views of a model: crop_t frames, and crop_x points only where x is cropped (a model over an
  * x-y grid, crop_y > 0, takes the whole grid). */
-void lie_ssl_model_view_crop(const lie_ssl_model_cfg *m, lie_aug_cfg *aug) {
+void lie_ssl_model_view_crop(const lie_ssl_model_opts *m, lie_aug_opts *aug) {
   aug->crop_t = m->crop_t, aug->crop_x = m->crop_y ? 0 : m->crop_x;
 }
 

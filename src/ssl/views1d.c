@@ -122,7 +122,7 @@ static int to_field(lie_ssl_data1d d, int index, lie_field1d *f) {
 }
 
 /* field (crop_t x crop_x) -> x (cin, crop_t, crop_x): (u-mean)/std [, X/L, T/T_end]. */
-static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_cfg *m, int index, float *x) {
+static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_opts *m, int index, float *x) {
   LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x, LIE_ERR_INTERNAL, "view is %d x %d, model expects %d x %d", f->nt,
             f->nx, m->crop_t, m->crop_x);
   LIE_CHECK(m->cin == 1 || f->X, LIE_ERR_INTERNAL, "coords channels missing from the view");
@@ -130,7 +130,8 @@ static int to_input(lie_ssl_data1d d, const lie_field1d *f, const lie_ssl_model_
   return LIE_OK;
 }
 
-static int view_1d(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index, float *x) {
+static int view_1d(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
+                   float *x) {
   lie_ssl_data1d d = impl;
   lie_field1d in, out;
   LIE_CALL(to_field(d, index, &in));
@@ -145,7 +146,7 @@ static int view_1d(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *
 }
 
 /* The embedding window: the one conversion shared with the inference API (window.c). */
-static int plain_1d(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+static int plain_1d(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   lie_ssl_data1d d = impl;
   (void)aug; /* coords channels or not: m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
@@ -187,7 +188,7 @@ static int close_1d(void **dp) {
 }
 
 /* Model input: cin = 1 (u) or 3 (+ X/L, T/T_end in coords mode) channels of crop_t x crop_x. */
-static int model_cfg_1d(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m) {
+static int model_cfg_1d(void *impl, const lie_aug_opts *aug, lie_ssl_model_opts *m) {
   lie_ssl_data1d d = impl;
   m->cin = aug->mode == LIE_AUG_COORDS ? 3 : 1;
   m->crop_x = aug->crop_x ? aug->crop_x : d->nx;
@@ -198,7 +199,7 @@ static int model_cfg_1d(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m
 }
 
 /* A model's crop fits when it is no larger than the trajectories. */
-static int fits_1d(void *impl, const lie_ssl_model_cfg *m, const char *path) {
+static int fits_1d(void *impl, const lie_ssl_model_opts *m, const char *path) {
   lie_ssl_data1d d = impl;
   LIE_CHECK(!m->crop_y, LIE_ERR_USAGE, "the model takes %d frames of %d x %d (Navier-Stokes); %s holds 1D data",
             m->crop_t, m->crop_x, m->crop_y, path);

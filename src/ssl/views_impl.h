@@ -19,12 +19,12 @@ typedef struct {
   int (*stats)(void *impl, double *mean, double *std);
   void (*set_norm)(void *impl, const double *mean, const double *std);
   /* the channels layout: cin, crop_x, crop_y of the model input (crop_t, dims set) */
-  int (*model_cfg)(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m);
+  int (*model_cfg)(void *impl, const lie_aug_opts *aug, lie_ssl_model_opts *m);
   /* LIE_ERR_USAGE (naming path) when the model's input does not fit the trajectories */
-  int (*fits)(void *impl, const lie_ssl_model_cfg *m, const char *path);
-  int (*view)(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index, float *x);
+  int (*fits)(void *impl, const lie_ssl_model_opts *m, const char *path);
+  int (*view)(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index, float *x);
   int (*load)(void *impl, int index); /* read trajectory index into the layout's cache (loader threads) */
-  int (*plain)(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x);
+  int (*plain)(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x);
   int (*train_grid)(void *impl, lie_train_grid *g);
   void (*set_events)(void *impl, int on);
   int (*close)(void **impl);
@@ -35,7 +35,7 @@ extern const lie_ssl_layout lie_ssl_layout_1d, lie_ssl_layout_ns;
 /* views1d.c state; window.c: field (crop_t x crop_x, coords channels when cin = 3) -> x (cin,
  * crop_t, crop_x): (u - mean)/std [, X/L, T/T_end]; shared by augmented views and plain windows */
 typedef struct lie_ssl_data1d_s *lie_ssl_data1d;
-void lie_ssl_field1d_input(const lie_ssl_model_cfg *m, double mean, double std, const lie_field1d *f, double L,
+void lie_ssl_field1d_input(const lie_ssl_model_opts *m, double mean, double std, const lie_field1d *f, double L,
                            double T, float *x);
 
 /* views_ns.c: fields smoke, vx, vy (LIE_SSL_NS_FIELDS), model input (F crop_t, nx, ny),

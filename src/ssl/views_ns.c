@@ -119,7 +119,7 @@ static int stats_ns(void *impl, double *mean, double *std) {
 }
 
 /* field (crop_t, nx, ny) -> x (F crop_t, nx, ny), F = cin. */
-static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model_cfg *m, float *x) {
+static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model_opts *m, float *x) {
   LIE_CHECK(f->nt == m->crop_t && f->nx == m->crop_x && f->ny == m->crop_y, LIE_ERR_INTERNAL,
             "NS view is %d x %d x %d, model expects %d x %d x %d", f->nt, f->nx, f->ny, m->crop_t, m->crop_x,
             m->crop_y);
@@ -147,7 +147,8 @@ static int to_input(lie_ssl_datans d, const lie_field_ns *f, const lie_ssl_model
   return LIE_OK;
 }
 
-static int view_ns(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, uint64_t seed, int index, float *x) {
+static int view_ns(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, uint64_t seed, int index,
+                   float *x) {
   lie_ssl_datans d = impl;
   lie_field_ns out;
   LIE_CALL(load(d, index));
@@ -162,7 +163,7 @@ static int view_ns(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *
 }
 
 /* The embedding window: the one conversion shared with the inference API (window.c). */
-static int plain_ns(void *impl, const lie_aug_cfg *aug, const lie_ssl_model_cfg *m, int index, float *x) {
+static int plain_ns(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   lie_ssl_datans d = impl;
   (void)aug; /* coords channels come from the grid; the mode is in m->cin */
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x == d->nx && m->crop_y == d->ny, LIE_ERR_USAGE,
@@ -207,7 +208,7 @@ static int close_ns(void **dp) {
 }
 
 /* Model input: crop_t frames of the whole nx x ny grid, cin = 3 or 6 per frame, 2D ResNet only. */
-static int model_cfg_ns(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m) {
+static int model_cfg_ns(void *impl, const lie_aug_opts *aug, lie_ssl_model_opts *m) {
   lie_ssl_datans d = impl;
   m->cin = aug->mode == LIE_AUG_COORDS ? 2 * LIE_SSL_NS_FIELDS : LIE_SSL_NS_FIELDS;
   m->crop_x = d->nx, m->crop_y = d->ny;
@@ -223,7 +224,7 @@ static int model_cfg_ns(void *impl, const lie_aug_cfg *aug, lie_ssl_model_cfg *m
 }
 
 /* A model fits when it takes the whole x-y grid and at most the stored frames. */
-static int fits_ns(void *impl, const lie_ssl_model_cfg *m, const char *path) {
+static int fits_ns(void *impl, const lie_ssl_model_opts *m, const char *path) {
   lie_ssl_datans d = impl;
   LIE_CHECK(m->crop_x == d->nx && m->crop_y == d->ny && m->crop_t <= d->nt, LIE_ERR_USAGE,
             "the model takes %d frames of %d x %d; %s has %d frames of %d x %d", m->crop_t, m->crop_x, m->crop_y, path,

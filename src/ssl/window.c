@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* field (crop_t x crop_x, coords when cin = 3) -> x (cin, crop_t, crop_x) */
-void lie_ssl_field1d_input(const lie_ssl_model_cfg *m, double mean, double std, const lie_field1d *f, double L,
+void lie_ssl_field1d_input(const lie_ssl_model_opts *m, double mean, double std, const lie_field1d *f, double L,
                            double T, float *x) {
   size_t n = (size_t)f->nt * f->nx;
   for (size_t k = 0; k < n; k++)
@@ -20,7 +20,7 @@ void lie_ssl_field1d_input(const lie_ssl_model_cfg *m, double mean, double std, 
     }
 }
 
-int lie_ssl_window1d_input(const lie_ssl_model_cfg *m, double mean, double std, const double *u, int nt, int nx,
+int lie_ssl_window1d_input(const lie_ssl_model_opts *m, double mean, double std, const double *u, int nt, int nx,
                            double L, double t0, double dt, double t_end, float *x) {
   lie_field1d in, out;
   LIE_CHECK(m->crop_y == 0 && (m->cin == 1 || m->cin == 3), LIE_ERR_ARG,
@@ -38,7 +38,7 @@ int lie_ssl_window1d_input(const lie_ssl_model_cfg *m, double mean, double std, 
   return LIE_OK;
 }
 
-int lie_ssl_window_ns_input(const lie_ssl_model_cfg *m, const double *mean, const double *std, const double *u,
+int lie_ssl_window_ns_input(const lie_ssl_model_opts *m, const double *mean, const double *std, const double *u,
                             const double *vx, const double *vy, int nt, int nx, int ny, const double *xc,
                             const double *yc, const double *tc, double t_end, float *x) {
   LIE_CHECK(m->crop_t <= nt && m->crop_x == nx && m->crop_y == ny, LIE_ERR_USAGE,

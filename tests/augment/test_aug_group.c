@@ -238,9 +238,9 @@ int main(int argc, char **argv) {
   lie_field1d_free(&o);
 
   /* views: deterministic given the seed, crops of the requested size */
-  lie_aug_cfg cfg;
+  lie_aug_opts cfg;
   lie_field1d v1, v2, v3;
-  LIE_TEST_CALL(lie_aug_cfg_default(LIE_PDE_KS, &cfg));
+  LIE_TEST_CALL(lie_aug_opts_default(LIE_PDE_KS, &cfg));
   cfg.strength[0] = 0.1;
   cfg.crop_t = 16, cfg.crop_x = 128;
   LIE_TEST_CALL(lie_aug_view1d(&cfg, 1234, &ks, &v1));

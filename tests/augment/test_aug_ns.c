@@ -314,9 +314,9 @@ int main(int argc, char **argv) {
   ns_coords_vs_grid(&tgf);
   quad_group_law();
   /* NS views: full group by Strang splitting + time crop, deterministic given the seed */
-  lie_aug_cfg cfg;
+  lie_aug_opts cfg;
   lie_field_ns v1, v2;
-  LIE_TEST_CALL(lie_aug_cfg_default(LIE_PDE_NS, &cfg));
+  LIE_TEST_CALL(lie_aug_opts_default(LIE_PDE_NS, &cfg));
   cfg.strength[0] = 0.1, cfg.crop_t = 4;
   LIE_TEST_CALL(lie_aug_view_ns(&cfg, 77, &tgf, &v1));
   LIE_TEST_CALL(lie_aug_view_ns(&cfg, 77, &tgf, &v2));

@@ -101,7 +101,7 @@ static int write_static(lie_ctx ctx, const char *path, lie_split split, int n, i
 }
 
 static int embed(lie_ctx ctx, const char *ckpt, const char *data, const char *out) {
-  lie_embed_cfg e;
+  lie_embed_opts e;
   memset(&e, 0, sizeof e);
   snprintf(e.ckpt, sizeof e.ckpt, "%s", ckpt);
   snprintf(e.out, sizeof e.out, "%s", out);
@@ -199,10 +199,10 @@ static int make_fixture(lie_ctx ctx, const paths *p) {
   LIE_CALL(write_static(ctx, p->tr, LIE_SPLIT_TRAIN, ntr, nt, nx, 21, NULL));
   LIE_CALL(write_static(ctx, p->te, LIE_SPLIT_TEST, nte, nt, nx, 22, NULL));
   LIE_CALL(write_static(ctx, p->short_data, LIE_SPLIT_TRAIN, 8, 6, nx, 23, NULL)); /* 6 frames < crop 8 */
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain p0;
   lie_pretrain_result res;
-  lie_test_tiny_cfg(&c, p->tr, p->ckpt);
+  lie_test_tiny_opts(&c, p->tr, p->ckpt);
   c.pde = LIE_PDE_BURGERS; /* write_static's files say burgers; embed checks that they match */
   c.steps = 3;
   LIE_CALL(lie_pretrain_create(ctx, &c, &p0));
@@ -229,8 +229,8 @@ static int make_fixture(lie_ctx ctx, const paths *p) {
   return LIE_OK;
 }
 
-static void trained_cfg(lie_probe_trained_cfg *c, const paths *p) {
-  lie_probe_trained_cfg_default(c);
+static void trained_cfg(lie_probe_trained_opts *c, const paths *p) {
+  lie_probe_trained_opts_default(c);
   snprintf(c->ckpt, sizeof c->ckpt, "%s", p->ckpt);
   snprintf(c->data, sizeof c->data, "%s", p->tr);
   snprintf(c->test_data, sizeof c->test_data, "%s", p->te);
@@ -269,7 +269,7 @@ int main(int argc, char **argv) {
   o.log_target = 1, o.nboot = 200;
   LIE_TEST_CALL(lie_probe_run(ctx, &o, p.emb_tr, "nu", &rr));
 
-  lie_probe_trained_cfg c;
+  lie_probe_trained_opts c;
   lie_sup_result r, r1;
   int dim = 0;
   double tv = NAN, t0 = lie_wtime();
@@ -311,7 +311,7 @@ int main(int argc, char **argv) {
   /* bad input */
   trained_cfg(&c, &p);
   c.ckpt[0] = 0;
-  LIE_TEST_TRUE(lie_probe_trained_cfg_check(&c) == LIE_ERR_USAGE && strstr(lie_error_message(), "-ckpt"),
+  LIE_TEST_TRUE(lie_probe_trained_opts_check(&c) == LIE_ERR_USAGE && strstr(lie_error_message(), "-ckpt"),
                 "missing -ckpt: usage error naming it");
   lie_error_clear();
   trained_cfg(&c, &p);

@@ -65,15 +65,15 @@ static int write_one_wave(lie_ctx ctx, const char *path, int n, int nt, int nx, 
   return LIE_OK;
 }
 
-static void tiny_cfg(lie_sup_cfg *c, const char *train, const char *test) {
-  lie_sup_cfg_default(c);
+static void tiny_cfg(lie_sup_opts *c, const char *train, const char *test) {
+  lie_sup_opts_default(c);
   snprintf(c->train, sizeof c->train, "%s", train);
   snprintf(c->test, sizeof c->test, "%s", test);
   snprintf(c->test_mode, sizeof c->test_mode, "train"); /* the synthetic files have one group */
   snprintf(c->target, sizeof c->target, "ic_mode");
   c->pde = LIE_PDE_KS;
   c->dims = 1, c->width = 4, c->backend = LIE_NN_BACKEND_REF, c->threads = 1;
-  lie_aug_cfg_default(LIE_PDE_KS, &c->aug);
+  lie_aug_opts_default(LIE_PDE_KS, &c->aug);
   c->aug.crop_t = 8, c->aug.crop_x = 32;
   c->nlr = 1, c->lr[0] = 3e-3;
   c->epochs = 10, c->patience = 10, c->batch = 16, c->nboot = 200, c->seed = 5;
@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(write_one_wave(ctx, train, 96, 16, 32, 11));
   LIE_TEST_CALL(write_one_wave(ctx, test, 48, 16, 32, 12));
 
-  lie_sup_cfg c;
+  lie_sup_opts c;
   lie_sup_result r;
   tiny_cfg(&c, train, test);
   double t0 = lie_wtime();

@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
   lie_error_clear();
   /* Navier-Stokes: -liereg_ns_nx and the projection KSP's -liereg_ns_ksp_rtol */
   lie_ns2d ns;
-  lie_ns2d_params np;
+  lie_ns2d_opts np;
   PetscCall(PetscOptionsSetValue(NULL, "-ns_nx", "64"));
   PetscCall(PetscOptionsSetValue(NULL, "-liereg_ns_nx", "16"));
   PetscCall(PetscOptionsSetValue(NULL, "-liereg_ns_ny", "16"));
@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
   LIE_TEST_CALL(lie_ns2d_create(ctx, &ns));
   LIE_TEST_CALL(lie_ns2d_set_options_prefix(ns, "liereg_"));
   LIE_TEST_CALL(lie_ns2d_set_from_options(ns));
-  LIE_TEST_CALL(lie_ns2d_get_params(ns, &np));
+  LIE_TEST_CALL(lie_ns2d_get_opts(ns, &np));
   LIE_TEST_TRUE(np.nx == 16 && np.ny == 16, "NS prefix liereg_: -liereg_ns_nx 16, not the host's -ns_nx 64");
   PetscBool used; /* PetscOptionsUsed takes the name without its '-' */
   PetscCall(PetscOptionsUsed(NULL, "liereg_ns_ksp_rtol", &used));

@@ -121,7 +121,7 @@ static int run_fixture(lie_ctx ctx, const char *path, const model_cfg *cfg, cons
 
   lie_nn_adamw opt;
   lie_nn_adamw_opts ao;
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   ao.lr = 1e-2, ao.weight_decay = 0.1, ao.decay_all = 0;
   LIE_CALL(lie_nn_adamw_create(net, &ao, &opt));
   LIE_CALL(lie_nn_adamw_step(opt, ao.lr));

@@ -146,7 +146,7 @@ static void test_checkpoint(lie_ctx ctx) {
   for (int i = 0; i < 16; i++)
     dy[i] = 0.1f * (float)(i - 8);
   lie_nn_adamw_opts ao;
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   lie_nn_adamw oa, ob;
   LIE_TEST_CALL(lie_nn_adamw_create(a, &ao, &oa));
   for (int s = 0; s < 2; s++) { /* two steps: running stats, counters and moments non-trivial */

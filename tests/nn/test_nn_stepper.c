@@ -102,7 +102,7 @@ static void roundtrip(lie_ctx ctx, lie_nn_backend be) {
   lie_nn_adamw_opts ao;
   const char *path = "test_nn_stepper_ckpt.h5";
   float in[2 * 5 * 16], dy[2 * 3 * 16];
-  lie_nn_adamw_defaults(&ao);
+  lie_nn_adamw_opts_default(&ao);
   lie_nn_stepper_opts_default(LIE_NN_STEPPER_FNO, &o);
   o.cin = 5, o.cout = 3, o.width = 8, o.modes = 4, o.layers = 2;
   for (int i = 0; i < 2 * 5 * 16; i++)

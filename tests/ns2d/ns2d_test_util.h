@@ -4,10 +4,10 @@
 #define NS2D_TEST_UTIL_H
 #include "lie_test.h"
 
-static inline lie_ns2d ns2d_test_make(lie_ctx ctx, const lie_ns2d_params *p) {
+static inline lie_ns2d ns2d_test_make(lie_ctx ctx, const lie_ns2d_opts *p) {
   lie_ns2d ns;
   LIE_TEST_CALL(lie_ns2d_create(ctx, &ns));
-  LIE_TEST_CALL(lie_ns2d_set_params(ns, p));
+  LIE_TEST_CALL(lie_ns2d_set_opts(ns, p));
   LIE_TEST_CALL(lie_ns2d_setup(ns));
   return ns;
 }
@@ -17,10 +17,10 @@ typedef double (*ns2d_fn)(double x, double y, void *arg);
 /* f(i,j) = fn(position of point (i,j) at offset (ox, oy) cells). */
 static inline void ns2d_test_set(lie_ns2d ns, Vec f, double ox, double oy, ns2d_fn fn, void *arg) {
   DM da;
-  lie_ns2d_params p;
+  lie_ns2d_opts p;
   PetscScalar **a;
   PetscInt xs, ys, xm, ym;
-  lie_ns2d_get_params(ns, &p);
+  lie_ns2d_get_opts(ns, &p);
   lie_ns2d_get_fields(ns, &da, NULL, NULL, NULL, NULL);
   DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL);
   DMDAVecGetArray(da, f, &a);
@@ -34,12 +34,12 @@ static inline void ns2d_test_set(lie_ns2d ns, Vec f, double ox, double oy, ns2d_
 static inline void ns2d_test_err(lie_ns2d ns, Vec f, double ox, double oy, ns2d_fn fn, void *arg, double *e2,
                                  double *n2) {
   DM da;
-  lie_ns2d_params p;
+  lie_ns2d_opts p;
   const PetscScalar **a;
   PetscInt xs, ys, xm, ym;
   MPI_Comm g;
   double s[2] = {0, 0};
-  lie_ns2d_get_params(ns, &p);
+  lie_ns2d_get_opts(ns, &p);
   lie_ns2d_get_fields(ns, &da, NULL, NULL, NULL, NULL);
   lie_ns2d_get_group(ns, &g, NULL, NULL);
   DMDAGetCorners(da, &xs, &ys, NULL, &xm, &ym, NULL);

@@ -13,8 +13,8 @@ enum { N = 5, NX = 32, STEPS = 10, SKIP = 2, NSAVE = STEPS - SKIP };
 static const uint64_t SEED = 2024;
 
 static void gen(lie_ctx ctx, int P, lie_ns2d_pc pc, const char *path) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = p.ny = NX;
   p.nsteps = STEPS;
   p.nskip = SKIP;
@@ -87,8 +87,8 @@ static double maxdiff(const double *a, const double *b, size_t n) {
 
 static void check_reference(lie_ctx ctx, const data *d, const char *path) {
   /* Buoyancy: in range, all different, and the value the solver used for that seed. */
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = p.ny = NX;
   lie_ns2d ns;
   MPI_Comm self = MPI_COMM_SELF;
@@ -201,8 +201,8 @@ int main(int argc, char **argv) {
     free(ref.u), free(ref.vx), free(ref.vy);
   }
   /* A shard: offset 3, two trajectories = rows 3 and 4 of the whole set. */
-  lie_ns2d_params sp;
-  lie_ns2d_params_default(&sp);
+  lie_ns2d_opts sp;
+  lie_ns2d_opts_default(&sp);
   sp.nx = sp.ny = NX;
   sp.nsteps = STEPS;
   sp.nskip = SKIP;

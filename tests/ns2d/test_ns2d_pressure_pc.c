@@ -9,8 +9,8 @@ enum { NX = 48, NY = 32, STEPS = 10 };
 
 /* Smoke, u and v after STEPS steps of trajectory `seed`, gathered on every rank. */
 static void run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_pc pc, double *out, double *its_per_solve) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = NX, p.ny = NY, p.Lx = 24.0, p.Ly = 32.0; /* dx = 0.5, dy = 1 */
   p.nsteps = STEPS, p.nskip = 0, p.ranks_per_traj = 0;
   p.bc = bc;
@@ -60,8 +60,8 @@ int main(int argc, char **argv) {
   lie_ctx ctx;
   PetscInitialize(&argc, &argv, NULL, NULL);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   LIE_TEST_TRUE(p.pressure_pc == LIE_NS2D_PC_FFT, "default pressure preconditioner is fft");
   compare(ctx, LIE_NS2D_BC_BOX);
   compare(ctx, LIE_NS2D_BC_PERIODIC);

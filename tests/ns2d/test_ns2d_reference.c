@@ -51,8 +51,8 @@ static int read_ref(const char *path, const char *bc, const char *name, double *
 }
 
 static void compare(lie_ctx ctx, const char *path, lie_ns2d_bc bc, lie_ns2d_pc pc) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = NX;
   p.ny = NY;
   p.Lx = LX;

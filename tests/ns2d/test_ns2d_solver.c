@@ -10,8 +10,8 @@
 #include <string.h>
 
 static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d_diffuse dif, lie_ns2d_pc pc) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = p.ny = 32;
   p.nsteps = 8;
   p.nskip = 0;
@@ -55,8 +55,8 @@ static void smoke_run(lie_ctx ctx, lie_ns2d_bc bc, lie_ns2d_advect adv, lie_ns2d
 }
 
 static double hydrostatic(lie_ctx ctx, int incremental, lie_ns2d_diffuse dif) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = p.ny = 32;
   p.incremental = incremental;
   p.diffuse = dif;
@@ -85,8 +85,8 @@ static double hydrostatic(lie_ctx ctx, int incremental, lie_ns2d_diffuse dif) {
 }
 
 static void smoke_ic(lie_ctx ctx) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   p.nx = p.ny = 64;
   lie_ns2d ns = ns2d_test_make(ctx, &p);
   int n = p.nx * p.ny;
@@ -121,7 +121,7 @@ static void smoke_ic(lie_ctx ctx) {
 /* -ns_ options reach the parameters; a bad value is a usage error naming the option. */
 static void options(lie_ctx ctx) {
   lie_ns2d ns;
-  lie_ns2d_params p;
+  lie_ns2d_opts p;
   PetscOptionsSetValue(NULL, "-ns_nx", "24");
   PetscOptionsSetValue(NULL, "-ns_ny", "20");
   PetscOptionsSetValue(NULL, "-ns_bc", "periodic");
@@ -131,7 +131,7 @@ static void options(lie_ctx ctx) {
   PetscOptionsSetValue(NULL, "-ns_ksp_rtol", "1e-11");
   LIE_TEST_CALL(lie_ns2d_create(ctx, &ns));
   LIE_TEST_CALL(lie_ns2d_set_from_options(ns));
-  lie_ns2d_get_params(ns, &p);
+  lie_ns2d_get_opts(ns, &p);
   LIE_TEST_TRUE(p.nx == 24 && p.ny == 20 && p.bc == LIE_NS2D_BC_PERIODIC && p.advect == LIE_NS2D_ADVECT_MACCORMACK &&
                     p.b_hi == 0.4 && p.ranks_per_traj == 0,
                 "options: -ns_nx/-ns_ny/-ns_bc/-ns_advect/-ns_b_max/-ns_ranks_per_traj read");

@@ -19,8 +19,8 @@ static double tg_v(double x, double y, void *a) {
 
 /* Runs to time T on an n x n grid; returns relative L2 error of (u, v) and of the decay rate. */
 static void run(lie_ctx ctx, int n, lie_ns2d_advect adv, double *field_err, double *rate_err) {
-  lie_ns2d_params p;
-  lie_ns2d_params_default(&p);
+  lie_ns2d_opts p;
+  lie_ns2d_opts_default(&p);
   const double nu = 0.05, T = 2.0, A = 0.5;
   p.nx = p.ny = n;
   p.Lx = p.Ly = 2 * M_PI;

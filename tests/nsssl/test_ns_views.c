@@ -153,16 +153,16 @@ int main(int argc, char **argv) {
   lie_ssl_data_set_norm_fields(d, mean, std);
 
   /* input layout */
-  lie_aug_cfg aug;
-  lie_ssl_model_cfg m, mc;
-  LIE_TEST_CALL(lie_aug_cfg_default(LIE_PDE_NS, &aug));
+  lie_aug_opts aug;
+  lie_ssl_model_opts m, mc;
+  LIE_TEST_CALL(lie_aug_opts_default(LIE_PDE_NS, &aug));
   aug.crop_t = 4;
-  LIE_TEST_CALL(lie_ssl_data_model_cfg(d, &aug, 2, 4, &m));
+  LIE_TEST_CALL(lie_ssl_data_model_opts(d, &aug, 2, 4, &m));
   LIE_TEST_CALL(lie_ssl_model_input_shape(&m, &C, &Hh, &W));
   LIE_TEST_TRUE(m.cin == 3 && m.crop_t == 4 && m.crop_x == NX && m.crop_y == NY && C == 12 && Hh == NX && W == NY,
                 "grid mode input (3 fields x 4 frames, nx, ny) = (12, 8, 12)");
   aug.mode = LIE_AUG_COORDS;
-  LIE_TEST_CALL(lie_ssl_data_model_cfg(d, &aug, 2, 4, &mc));
+  LIE_TEST_CALL(lie_ssl_data_model_opts(d, &aug, 2, 4, &mc));
   LIE_TEST_CALL(lie_ssl_model_input_shape(&mc, &C, &Hh, &W));
   LIE_TEST_TRUE(mc.cin == 6 && C == 24 && Hh == NX && W == NY, "coords mode input (6 x 4, 8, 12) = (24, 8, 12)");
   aug.mode = LIE_AUG_GRID;
@@ -203,7 +203,7 @@ int main(int argc, char **argv) {
     LIE_TEST_LE(best, 1e-5, what);
     LIE_TEST_TRUE(!memcmp(x, x2, sizeof(float) * len), "  ... and the same seed gives the same view");
   }
-  lie_aug_cfg none = aug;
+  lie_aug_opts none = aug;
   none.ngen = 0, none.order = 1;
   LIE_TEST_CALL(lie_ssl_data_view(d, &none, &m, 5, 4, x));
   double best = INFINITY;
@@ -242,13 +242,13 @@ int main(int argc, char **argv) {
   expect_err(lie_ssl_data_open(ctx, path, "train", "pde_8-8", &dn), LIE_ERR_USAGE, "-data_field",
              "-data_field on NS data refused");
   lie_ssl_data_close(&dn);
-  lie_aug_cfg big = aug;
+  lie_aug_opts big = aug;
   big.crop_t = NT + 1;
-  expect_err(lie_ssl_data_model_cfg(d, &big, 2, 4, &mc), LIE_ERR_USAGE, "larger than the trajectories",
+  expect_err(lie_ssl_data_model_opts(d, &big, 2, 4, &mc), LIE_ERR_USAGE, "larger than the trajectories",
              "crop of 9 frames on 8-frame data refused");
-  expect_err(lie_ssl_data_model_cfg(d, &aug, 1, 4, &mc), LIE_ERR_USAGE, "-model_dims 2", "1D model refused on NS");
+  expect_err(lie_ssl_data_model_opts(d, &aug, 1, 4, &mc), LIE_ERR_USAGE, "-model_dims 2", "1D model refused on NS");
   big = aug, big.crop_x = 4;
-  expect_err(lie_ssl_data_model_cfg(d, &big, 2, 4, &mc), LIE_ERR_USAGE, "keep the whole", "space crop refused");
+  expect_err(lie_ssl_data_model_opts(d, &big, 2, 4, &mc), LIE_ERR_USAGE, "keep the whole", "space crop refused");
   LIE_TEST_CALL(lie_ssl_data_open(ctx, nanp, "train", "", &dn));
   LIE_TEST_CALL(lie_ssl_data_plain(dn, &aug, &m, 2, x));
   expect_err(lie_ssl_data_view(dn, &aug, &m, 1, 3, x), LIE_ERR_FORMAT, "trajectory 3 has NaN/Inf values in 'vy'",

@@ -52,8 +52,8 @@ static int lie_test_write_waves(lie_ctx ctx, const char *path, int n, int nt, in
 }
 
 /* Width-4 ResNet-18 on 8 x 32 crops, 16-16-16 expander, global batch 8, reference backend. */
-static void lie_test_tiny_cfg(lie_pretrain_cfg *c, const char *data, const char *out) {
-  lie_pretrain_cfg_default(c);
+static void lie_test_tiny_opts(lie_pretrain_opts *c, const char *data, const char *out) {
+  lie_pretrain_opts_default(c);
   snprintf(c->data, sizeof c->data, "%s", data);
   snprintf(c->out, sizeof c->out, "%s", out);
   c->pde = LIE_PDE_KS;
@@ -70,7 +70,7 @@ static void lie_test_tiny_cfg(lie_pretrain_cfg *c, const char *data, const char 
   c->seed = 7;
   c->progress_every = 0;
   c->min_rankme = 0.0;
-  lie_aug_cfg_default(LIE_PDE_KS, &c->aug);
+  lie_aug_opts_default(LIE_PDE_KS, &c->aug);
   c->aug.crop_t = 8;
   c->aug.crop_x = 32;
 }

@@ -54,7 +54,7 @@ static int consume(lie_loader l, long from, long to) {
 
 static void run(int threads) {
   ctx_t c = {pthread_self(), 0, -1, -1, -1, PTHREAD_MUTEX_INITIALIZER};
-  lie_loader_cfg cfg = {threads, 2, JOBS, JOBS, END, plan, job, &c};
+  lie_loader_opts cfg = {threads, 2, JOBS, JOBS, END, plan, job, &c};
   lie_loader l;
   char what[128];
   LIE_TEST_CALL(lie_loader_create(&cfg, &l));
@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   run(1);
   run(3);
-  lie_loader_cfg bad = {0, 2, JOBS, JOBS, END, plan, job, NULL};
+  lie_loader_opts bad = {0, 2, JOBS, JOBS, END, plan, job, NULL};
   lie_loader l = NULL;
   LIE_TEST_TRUE(lie_loader_create(&bad, &l) == LIE_ERR_ARG && !l, "0 threads refused");
   lie_error_clear();

@@ -12,12 +12,12 @@
 int main(int argc, char **argv) {
   lie_ctx ctx;
   lie_pretrain p;
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain_result res;
   PetscInitialize(&argc, &argv, NULL, NULL);
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
   LIE_TEST_CALL(lie_test_write_waves(ctx, "learns_data.h5", 64, 20, 64, 9));
-  lie_test_tiny_cfg(&c, "learns_data.h5", "learns_ckpt.h5");
+  lie_test_tiny_opts(&c, "learns_data.h5", "learns_ckpt.h5");
   c.width = 8;
   c.batch = 16;
   c.epochs = 10;

@@ -19,12 +19,12 @@ static int run_on(lie_ctx world, const char *data, int P, int sync_bn, double *l
   if (sub != MPI_COMM_NULL) {
     lie_ctx ctx;
     lie_pretrain p;
-    lie_pretrain_cfg c;
+    lie_pretrain_opts c;
     lie_pretrain_result res;
     char out[256];
     snprintf(out, sizeof out, "ranks_%s_P%d_sync%d.h5", lie_nn_backend_name(backend), P, sync_bn);
     LIE_CALL(lie_ctx_create(sub, &ctx));
-    lie_test_tiny_cfg(&c, data, out);
+    lie_test_tiny_opts(&c, data, out);
     c.steps = NSTEPS;
     c.sync_bn = sync_bn;
     c.backend = backend;
@@ -40,7 +40,7 @@ static int run_on(lie_ctx world, const char *data, int P, int sync_bn, double *l
     lie_pretrain_destroy(&p);
     if (wr == 0 && !keep_net) {
       int r, o;
-      lie_ssl_model_cfg m = {2, 4, 1, 8, 32, 3, {16, 16, 16}};
+      lie_ssl_model_opts m = {2, 4, 1, 8, 32, 3, {16, 16, 16}};
       LIE_CALL(lie_nn_net_create(world, &keep_net));
       LIE_CALL(lie_nn_net_set_backend(keep_net, LIE_NN_BACKEND_REF));
       LIE_CALL(lie_ssl_model_build(keep_net, &m, &r, &o));
@@ -105,9 +105,9 @@ int main(int argc, char **argv) {
   lie_nn_net_destroy(&keep_net);
 
   /* global batch 6 on 4 ranks */
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain p = NULL;
-  lie_test_tiny_cfg(&c, data, "ranks_bad.h5");
+  lie_test_tiny_opts(&c, data, "ranks_bad.h5");
   c.batch = 6;
   int e = lie_pretrain_create(world, &c, &p);
   int ok = e == LIE_ERR_USAGE && strstr(lie_error_message(), "not divisible"), all = 0;

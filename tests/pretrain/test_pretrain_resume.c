@@ -15,10 +15,10 @@ static char data[128], full[128], part[128], corrupt[128], vers[128], nanck[128]
 static int prefetch = 1, loaders = 1;
 static int train(lie_ctx ctx, const char *out, const char *resume, long steps, double *loss, long *nrun, float **w,
                  size_t *nw) {
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain p;
   lie_pretrain_result res;
-  lie_test_tiny_cfg(&c, data, out);
+  lie_test_tiny_opts(&c, data, out);
   c.steps = steps;
   c.ckpt_every = 3;
   c.prefetch = prefetch;
@@ -45,9 +45,9 @@ static long file_bytes(const char *path) {
 
 /* Expects lie_pretrain_create with this resume file to fail with code and a message with `what`. */
 static void expect_refused(lie_ctx ctx, const char *resume, int batch, int code, const char *what, const char *label) {
-  lie_pretrain_cfg c;
+  lie_pretrain_opts c;
   lie_pretrain p = NULL;
-  lie_test_tiny_cfg(&c, data, part);
+  lie_test_tiny_opts(&c, data, part);
   snprintf(c.resume, sizeof c.resume, "%s", resume);
   c.batch = batch;
   c.steps = 10;
@@ -130,11 +130,11 @@ int main(int argc, char **argv) {
 
   /* divergence */
   {
-    lie_pretrain_cfg c;
+    lie_pretrain_opts c;
     lie_pretrain p;
     lie_pretrain_result res;
     lie_pretrain_state st;
-    lie_test_tiny_cfg(&c, data, nanck);
+    lie_test_tiny_opts(&c, data, nanck);
     c.lr = 1e30;
     c.warmup = 0;
     c.cosine = 0;

@@ -47,10 +47,10 @@ static void probe_single_nan(void) {
 
 static void sup_sweep_nan(void) {
   char path[700];
-  lie_sup_cfg c;
+  lie_sup_opts c;
   lie_sup_result r[4];
   int sizes[2] = {8, 16};
-  lie_sup_cfg_default(&c);
+  lie_sup_opts_default(&c);
   snprintf(c.train, sizeof c.train, "tab\there.h5");
   snprintf(c.target, sizeof c.target, "nu");
   memset(r, 0, sizeof r);

@@ -35,9 +35,9 @@ static void write_file(const char *path, int n, int nt, int nx, double bad) {
 }
 
 static int plot(const char *in, const char *out, int index, const char *field, int frames) {
-  lie_aug_cfg aug;
+  lie_aug_opts aug;
   lie_plot_file_opts o = {in, out, NULL, index, frames, 0, field, 1};
-  LIE_TEST_CALL(lie_aug_cfg_default(LIE_PDE_KDV, &aug));
+  LIE_TEST_CALL(lie_aug_opts_default(LIE_PDE_KDV, &aug));
   int e = lie_plot_file(ctx, LIE_PDE_KDV, &o, &aug, NULL, NULL);
   if (e) printf("  message: %s\n", lie_error_message());
   lie_error_clear();

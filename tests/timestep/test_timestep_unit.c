@@ -41,8 +41,8 @@ static void test_starts(void) {
 }
 
 static void test_lr(void) {
-  lie_step_cfg c;
-  lie_step_cfg_default(&c);
+  lie_step_opts c;
+  lie_step_opts_default(&c);
   LIE_TEST_NEAR(lie_step_lr(&c, 0), 1e-4, 1e-18, "lr epoch 0");
   LIE_TEST_NEAR(lie_step_lr(&c, 4), 1e-4, 1e-18, "lr epoch 4");
   LIE_TEST_NEAR(lie_step_lr(&c, 5), 4e-5, 1e-18, "lr epoch 5 (x0.4)");
