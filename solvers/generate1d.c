@@ -52,10 +52,6 @@ static int by_cost(const void *a, const void *b) {
   return (x->index > y->index) - (x->index < y->index);
 }
 
-static int by_index(const void *a, const void *b) {
-  return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
-}
-
 int lie_generate1d_plan(const double *cost, int m, int size, int cap, int *owner) {
   job *jobs;
   double *load;

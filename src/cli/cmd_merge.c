@@ -2,6 +2,7 @@
  * a quoted glob such as 'data/ks_train_shard*.h5' is expanded here, sorted by name).
  * Concatenates the shards of one dataset into one file (lie_dataset_merge, src/io/merge.c). */
 #include "cli.h"
+#include "liereg/options.h"
 
 #include <glob.h>
 #include <string.h>
@@ -117,7 +118,7 @@ int lie_cmd_merge(lie_ctx ctx, int nargs, char **args) {
   LIE_PETSC(PetscOptionsString("-o", "output file (.h5); written as FILE.tmp and renamed when complete", NULL, out, out,
                                sizeof out, NULL));
   LIE_PETSC(PetscOptionsBool("-force", "overwrite an existing output file", NULL, force, &force, NULL));
-  LIE_PETSC(PetscOptionsInt("-merge_block_kb", "rows read per rank and round, in kB (memory per rank)", NULL, block_kb,
+  LIE_PETSC(LIE_OPTIONS_INT("-merge_block_kb", "rows read per rank and round, in kB (memory per rank)", NULL, block_kb,
                             &block_kb, NULL));
   PetscOptionsEnd();
   LIE_CHECK(block_kb >= 1 && block_kb <= (1 << 24), LIE_ERR_USAGE, "-merge_block_kb must be 1 .. 16777216 (got %lld)",

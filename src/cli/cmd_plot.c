@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "liereg/options.h"
 
 typedef struct {
   char in[PATH_MAX], out[PATH_MAX], split[16], field[8], pde[16];
@@ -19,13 +20,13 @@ static int read_plot_options(lie_ctx ctx, plot_opts *o) {
   PetscOptionsBegin(lie_ctx_comm(ctx), NULL, "liereg plot: render a trajectory (and two views) as a PNG", NULL);
   LIE_PETSC(PetscOptionsString("-i", "input dataset (HDF5, 1D or NS)", NULL, o->in, o->in, sizeof o->in, NULL));
   LIE_PETSC(PetscOptionsString("-o", "output PNG", NULL, o->out, o->out, sizeof o->out, NULL));
-  LIE_PETSC(PetscOptionsInt("-index", "trajectory index", NULL, o->index, &o->index, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-index", "trajectory index", NULL, o->index, &o->index, NULL));
   LIE_PETSC(
       PetscOptionsBool("-views", "also draw two sampled views (-aug_* options)", NULL, o->views, &o->views, NULL));
-  LIE_PETSC(PetscOptionsInt("-seed", "base seed of the views", NULL, o->seed, &o->seed, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-seed", "base seed of the views", NULL, o->seed, &o->seed, NULL));
   LIE_PETSC(
       PetscOptionsString("-field", "NS channel: u (smoke), vx, vy", NULL, o->field, o->field, sizeof o->field, NULL));
-  LIE_PETSC(PetscOptionsInt("-frames", "NS frames in the strip (1..64)", NULL, o->frames, &o->frames, NULL));
+  LIE_PETSC(LIE_OPTIONS_INT("-frames", "NS frames in the strip (1..64)", NULL, o->frames, &o->frames, NULL));
   LIE_PETSC(PetscOptionsString("-data_mode", "group: train, valid, test (default: first found)", NULL, o->split,
                                o->split, sizeof o->split, &o->has_split));
   LIE_PETSC(PetscOptionsString("-pde", "PDE when the file does not say: ks, kdv, burgers, ns", NULL, o->pde, o->pde,

@@ -1,5 +1,6 @@
 /* `liereg timestep` configuration: LPSDA's defaults (experiments/train.py) and the PETSc
  * options (prefix -step_, never -ts_: that is PETSc's TS) that change them. */
+#include "liereg/options.h"
 #include "timestep_impl.h"
 
 #include <petscsys.h>
@@ -70,36 +71,36 @@ static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_opts *c, step_strings
   PetscOptionsBegin(comm, NULL, "Time-stepper model, training and rollout (-step_*)", "liereg timestep");
   PetscCall(PetscOptionsString("-step_model", "cnn|fno|resnet (1D), unet (NS), tiny (tests)", "", c->model, c->model,
                                sizeof c->model, NULL));
-  PetscCall(PetscOptionsInt("-step_width", "stepper width (0 = the model's default)", "", width, &width, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_width", "stepper width (0 = the model's default)", "", width, &width, NULL));
   PetscCall(PetscOptionsString("-step_cond", "none|ssl|truth", "", s->cond, s->cond, sizeof s->cond, NULL));
   PetscCall(
-      PetscOptionsInt("-step_cond_channels", "conditioning channels c of the learned Linear", "", cch, &cch, NULL));
-  PetscCall(PetscOptionsInt("-step_history", "input frames H", "", H, &H, NULL));
-  PetscCall(PetscOptionsInt("-step_future", "predicted frames F per call", "", F, &F, NULL));
-  PetscCall(PetscOptionsInt("-step_epochs", "training epochs", "", ep, &ep, NULL));
-  PetscCall(PetscOptionsInt("-step_batch", "GLOBAL batch (split over the ranks)", "", b, &b, NULL));
-  PetscCall(PetscOptionsReal("-step_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
-  PetscCall(PetscOptionsReal("-step_lr_decay", "lr factor at each milestone", "", c->lr_decay, &c->lr_decay, NULL));
-  PetscCall(PetscOptionsIntArray("-step_lr_milestones", "epochs where lr *= decay", "", ms, &nms, &set));
+      LIE_OPTIONS_INT("-step_cond_channels", "conditioning channels c of the learned Linear", "", cch, &cch, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_history", "input frames H", "", H, &H, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_future", "predicted frames F per call", "", F, &F, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_epochs", "training epochs", "", ep, &ep, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_batch", "GLOBAL batch (split over the ranks)", "", b, &b, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-step_lr", "AdamW learning rate", "", c->lr, &c->lr, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-step_lr_decay", "lr factor at each milestone", "", c->lr_decay, &c->lr_decay, NULL));
+  PetscCall(LIE_OPTIONS_INT_ARRAY("-step_lr_milestones", "epochs where lr *= decay", "", ms, &nms, &set));
   if (set) {
     c->nmilestones = (int)nms;
     for (int i = 0; i < nms; i++)
       c->milestones[i] = (int)ms[i];
   }
-  PetscCall(PetscOptionsReal("-step_wd", "AdamW weight decay (all tensors, as torch)", "", c->wd, &c->wd, NULL));
-  PetscCall(PetscOptionsInt("-step_start_stride", "training start times 0, s, 2s, ... (1 = every frame)", "", stride,
+  PetscCall(LIE_OPTIONS_REAL("-step_wd", "AdamW weight decay (all tensors, as torch)", "", c->wd, &c->wd, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_start_stride", "training start times 0, s, 2s, ... (1 = every frame)", "", stride,
                             &stride, NULL));
-  PetscCall(PetscOptionsInt("-step_passes", "passes over the training set per epoch (0 = one per start time)", "",
+  PetscCall(LIE_OPTIONS_INT("-step_passes", "passes over the training set per epoch (0 = one per start time)", "",
                             passes, &passes, NULL));
-  PetscCall(PetscOptionsInt("-step_rollout_start", "first input frame of the rollout (-1 = history, LPSDA)", "", r0,
+  PetscCall(LIE_OPTIONS_INT("-step_rollout_start", "first input frame of the rollout (-1 = history, LPSDA)", "", r0,
                             &r0, NULL));
   PetscCall(
-      PetscOptionsInt("-step_bootstrap", "bootstrap resamples of the test trajectories", "", nboot, &nboot, NULL));
+      LIE_OPTIONS_INT("-step_bootstrap", "bootstrap resamples of the test trajectories", "", nboot, &nboot, NULL));
   PetscCall(
-      PetscOptionsInt("-step_max_steps", "stop training after N global steps (0 = all epochs)", "", maxs, &maxs, NULL));
-  PetscCall(PetscOptionsInt("-step_progress", "progress line every N steps", "", prog, &prog, NULL));
-  PetscCall(PetscOptionsInt("-seed", "seed of weights, trajectory order and start times", "", seed, &seed, NULL));
-  PetscCall(PetscOptionsInt("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
+      LIE_OPTIONS_INT("-step_max_steps", "stop training after N global steps (0 = all epochs)", "", maxs, &maxs, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_progress", "progress line every N steps", "", prog, &prog, NULL));
+  PetscCall(LIE_OPTIONS_INT("-seed", "seed of weights, trajectory order and start times", "", seed, &seed, NULL));
+  PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
   PetscOptionsEnd();
   c->width = (int)width, c->cond_channels = (int)cch, c->history = (int)H, c->future = (int)F;

@@ -20,6 +20,10 @@ expect_error 2 "-ns_nx 100000: out of range" "$LIEREG" generate -pde ns -o out.h
 expect_error 2 "-options_file nope.opts: cannot read" $G -n 2 -options_file nope.opts
 expect_error 2 "-options_file needs a file name" $G -n 2 -options_file
 expect_error 2 "-aug_eps abc: not a number" "$LIEREG" augment -i ks.h5 -o out.h5 -aug_group x_shift -aug_eps abc
+# every command's numbers go through the checked getters (scripts/check_layers enforces it)
+expect_error 2 "-step_epochs abc: not an integer" "$LIEREG" timestep -data ks.h5 -test_data ks.h5 -o out.json -step_epochs abc
+expect_error 2 "-step_lr nan: must be finite" "$LIEREG" timestep -data ks.h5 -test_data ks.h5 -o out.json -step_lr nan
+expect_error 2 "-index 1.5: not an integer" "$LIEREG" plot -i ks.h5 -o out.png -index 1.5
 P="$LIEREG pretrain -data ks.h5 -o out.h5"
 expect_error 2 "-model_expander a: not an integer" $P -model_expander a,b
 expect_error 2 "-aug_strengths nan: must be finite" $P -aug_strengths nan,1
