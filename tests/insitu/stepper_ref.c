@@ -21,12 +21,14 @@ int main(int argc, char **argv) {
   double *u = malloc(sizeof(double) * nx * H), *future = malloc(sizeof(double) * nx * F);
   double dx = 1.0 / nx, dt = 0.05, cond = -3.0, s = 0;
   for (int k = 0; k < H; k++)
-    for (int j = 0; j < nx; j++) u[k * nx + j] = 0.01 * ((7 * j + 13 * k) % 97) - 0.48;
+    for (int j = 0; j < nx; j++)
+      u[k * nx + j] = 0.01 * ((7 * j + 13 * k) % 97) - 0.48;
   if (lie_stepper_predict(st, 1, H, nx, u, &dx, &dt, info.cond_dim ? &cond : NULL, future)) {
     fprintf(stderr, "liereg: error: %s\n", lie_error_message());
     return 1;
   }
-  for (int i = 0; i < nx * F; i++) s += future[i];
+  for (int i = 0; i < nx * F; i++)
+    s += future[i];
   printf("%.16e %.16e %.16e %.16e %.16e\n", s, future[0], future[1], future[(F - 1) * nx + nx - 1],
          future[(F - 1) * nx]);
   free(u), free(future);
