@@ -81,38 +81,33 @@ typedef struct {
 
 /* /<mode>/emb (N, D) float32 -> X in double. */
 static int read_emb(hid_t file, const char *path, const char *mode, split_data *s) {
-  int rank;
+  int rank, err = LIE_OK;
   hsize_t dims[8];
   hid_t g, d;
+  float *f = NULL;
   char where[600];
   snprintf(where, sizeof where, "%s:/%s", path, mode);
   LIE_CHECK(lie_h5_exists(file, mode), LIE_ERR_FORMAT, "%s has no group /%s", path, mode);
   LIE_H5(g = H5Gopen2(file, mode, H5P_DEFAULT));
-  if (!lie_h5_exists(g, "emb")) {
-    H5Gclose(g);
-    LIE_ERROR(LIE_ERR_FORMAT, "%s has no dataset 'emb' (is this an embedding file from liereg embed?)", where);
-  }
-  int err = lie_h5_dims(g, "emb", &rank, dims);
-  if (!err && (rank != 2 || dims[0] < 1 || dims[1] < 1))
-    err =
-        lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s/emb must be (N, D), has rank %d", where, rank);
-  if (!err) {
-    s->n = (int)dims[0], s->d = (int)dims[1];
-    float *f = malloc(sizeof(float) * (size_t)s->n * s->d);
-    s->X = malloc(sizeof(double) * (size_t)s->n * s->d);
-    if (!f || !s->X) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory reading %s", where);
-    if (!err && (d = H5Dopen2(g, "emb", H5P_DEFAULT)) >= 0) {
-      err = lie_h5_rows_read(d, H5T_NATIVE_FLOAT, 0, (hsize_t)s->n, (size_t)s->d, f);
-      H5Dclose(d);
-    } else if (!err)
-      err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot open %s/emb", where);
-    for (size_t i = 0; !err && i < (size_t)s->n * s->d; i++)
-      s->X[i] = f[i];
-    free(f);
-  }
+  LIE_CHECK_GOTO(lie_h5_exists(g, "emb"), LIE_ERR_FORMAT,
+                 "%s has no dataset 'emb' (is this an embedding file from liereg embed?)", where);
+  LIE_CALL_GOTO(lie_h5_dims(g, "emb", &rank, dims));
+  LIE_CHECK_GOTO(rank == 2 && dims[0] >= 1 && dims[1] >= 1, LIE_ERR_FORMAT, "%s/emb must be (N, D), has rank %d", where,
+                 rank);
+  s->n = (int)dims[0], s->d = (int)dims[1];
+  f = malloc(sizeof(float) * (size_t)s->n * s->d);
+  s->X = malloc(sizeof(double) * (size_t)s->n * s->d);
+  LIE_CHECK_GOTO(f && s->X, LIE_ERR_MEM, "out of memory reading %s", where);
+  LIE_CHECK_GOTO((d = H5Dopen2(g, "emb", H5P_DEFAULT)) >= 0, LIE_ERR_FORMAT, "cannot open %s/emb", where);
+  err = lie_h5_rows_read(d, H5T_NATIVE_FLOAT, 0, (hsize_t)s->n, (size_t)s->d, f);
+  H5Dclose(d);
+  LIE_CALL_GOTO(err);
+  for (size_t i = 0; i < (size_t)s->n * s->d; i++)
+    s->X[i] = f[i];
+done:
+  free(f);
   H5Gclose(g);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int read_split(hid_t file, const char *path, const char *mode, const char *target, int *m, split_data *s) {
@@ -163,39 +158,34 @@ static int fit_and_score(const lie_probe_opts *o, split_data *tr, split_data *te
   lie_ridge model = NULL;
   lie_mat X = {tr->n, tr->d, tr->X}, Y = {tr->n, tr->m, tr->Y}, Xt = {te->n, te->d, te->X};
   double *pred;
+  int err = LIE_OK;
   LIE_CHECK(te->d == tr->d, LIE_ERR_FORMAT, "train embeddings have D=%d, test D=%d", tr->d, te->d);
   LIE_ALLOC(pred, (size_t)(te->n > tr->n ? te->n : tr->n) * tr->m);
   lie_mat P = {te->n, te->m, pred}, T = {te->n, te->m, te->Y};
-  int err = lie_ridge_cv(&X, &Y, &o->cv, &res->lambda, NULL, &model);
-  if (!err) err = lie_ridge_predict(model, &Xt, &P);
-  if (!err && o->log_target)
+  lie_mat Ptr = {tr->n, tr->m, pred}, Ttr = {tr->n, tr->m, tr->Y}; /* the training fit, same metric */
+  LIE_CALL_GOTO(lie_ridge_cv(&X, &Y, &o->cv, &res->lambda, NULL, &model));
+  LIE_CALL_GOTO(lie_ridge_predict(model, &Xt, &P));
+  if (o->log_target)
     for (size_t i = 0; i < (size_t)te->n * te->m; i++)
       pred[i] = exp(pred[i]), te->Y[i] = exp(te->Y[i]);
-  if (!err) err = lie_metric_eval(res->metric, &P, &T, &res->value);
-  if (!err) err = lie_metric_bootstrap(res->metric, &P, &T, o->nboot, o->boot_seed, &res->boot_mean, &res->boot_std);
-  if (!err && o->keep_predictions) { /* before pred is reused for the training rows */
+  LIE_CALL_GOTO(lie_metric_eval(res->metric, &P, &T, &res->value));
+  LIE_CALL_GOTO(lie_metric_bootstrap(res->metric, &P, &T, o->nboot, o->boot_seed, &res->boot_mean, &res->boot_std));
+  if (o->keep_predictions) { /* before pred is reused for the training rows */
     size_t nb = sizeof(double) * (size_t)te->n * te->m;
     res->pred = malloc(nb), res->truth = malloc(nb);
-    if (!res->pred || !res->truth)
-      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-    else
-      memcpy(res->pred, pred, nb), memcpy(res->truth, te->Y, nb);
+    LIE_CHECK_GOTO(res->pred && res->truth, LIE_ERR_MEM, "out of memory");
+    memcpy(res->pred, pred, nb), memcpy(res->truth, te->Y, nb);
   }
-  if (!err) { /* training fit, same metric */
-    lie_mat Ptr = {tr->n, tr->m, pred}, Ttr = {tr->n, tr->m, tr->Y};
-    err = lie_ridge_predict(model, &X, &Ptr);
-    if (!err && o->log_target)
-      for (size_t i = 0; i < (size_t)tr->n * tr->m; i++)
-        pred[i] = exp(pred[i]), tr->Y[i] = exp(tr->Y[i]);
-    if (!err) err = lie_metric_eval(res->metric, &Ptr, &Ttr, &res->train_value);
-  }
-  if (!err && keep)
-    *keep = model;
-  else
-    lie_ridge_destroy(&model);
+  LIE_CALL_GOTO(lie_ridge_predict(model, &X, &Ptr));
+  if (o->log_target)
+    for (size_t i = 0; i < (size_t)tr->n * tr->m; i++)
+      pred[i] = exp(pred[i]), tr->Y[i] = exp(tr->Y[i]);
+  LIE_CALL_GOTO(lie_metric_eval(res->metric, &Ptr, &Ttr, &res->train_value));
+  if (keep) *keep = model, model = NULL;
+done:
+  lie_ridge_destroy(&model);
   free(pred);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int probe(const lie_probe_opts *o, hid_t file, const char *path, hid_t tfile, const char *tpath,
@@ -219,21 +209,27 @@ static int probe(const lie_probe_opts *o, hid_t file, const char *path, hid_t tf
   return LIE_OK;
 }
 
-/* -probe_save: rank 0 writes the ridge as a probe file (probe_model.c); the others wait for
- * its result so that a failed write is an error on every rank. */
+/* The fitted ridge as a probe file (probe_model.c). */
+static int write_ridge(lie_ridge r, const lie_probe_opts *o, const char *target, int d, int m, const char *ckpt) {
+  lie_probe p = NULL;
+  double *mu, *s, *W, *b, *a, *c;
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_probe_model_create("ridge", target, d, m, o->log_target, ckpt, &p));
+  LIE_CALL_GOTO(lie_probe_model_arrays(p, &mu, &s, &W, &b, &a, &c));
+  LIE_CALL_GOTO(lie_ridge_export(r, mu, s, b, W));
+  LIE_CALL_GOTO(lie_probe_model_save(p, o->save));
+done:
+  lie_probe_destroy(&p);
+  return err;
+}
+
+/* -probe_save: rank 0 writes the ridge as a probe file; the others wait for its result so that
+ * a failed write is an error on every rank. */
 static int save_ridge(lie_ctx ctx, hid_t emb, lie_ridge r, const lie_probe_opts *o, const char *target, int d, int m) {
   char ckpt[1024] = "";
   int err = LIE_OK, all = 0;
   if (H5Aexists(emb, "ckpt") > 0) LIE_CALL(lie_h5_attr_get_string(emb, "ckpt", ckpt, sizeof ckpt));
-  if (lie_ctx_rank(ctx) == 0) {
-    lie_probe p = NULL;
-    double *mu, *s, *W, *b, *a, *c;
-    err = lie_probe_model_create("ridge", target, d, m, o->log_target, ckpt, &p);
-    if (!err) err = lie_probe_model_arrays(p, &mu, &s, &W, &b, &a, &c);
-    if (!err) err = lie_ridge_export(r, mu, s, b, W);
-    if (!err) err = lie_probe_model_save(p, o->save);
-    lie_probe_destroy(&p);
-  }
+  if (lie_ctx_rank(ctx) == 0) err = write_ridge(r, o, target, d, m, ckpt);
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
   LIE_CALL(err);
   LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", o->save);
@@ -243,22 +239,23 @@ static int save_ridge(lie_ctx ctx, hid_t emb, lie_ridge r, const lie_probe_opts 
 int lie_probe_run(lie_ctx ctx, const lie_probe_opts *o, const char *path, const char *target, lie_probe_result *res) {
   hid_t file = -1, tfile = -1;
   split_data tr = {0}, te = {0};
+  lie_ridge model = NULL;
+  int err = LIE_OK;
   memset(res, 0, sizeof *res);
   LIE_CHECK(path && path[0], LIE_ERR_USAGE, "missing embedding file (-emb EMB.h5)");
   LIE_CHECK(target && target[0], LIE_ERR_USAGE, "missing target (-target nu|buo_y|ic_mode|ic_mode_scaled)");
   const char *tpath = o->test_emb[0] ? o->test_emb : path;
   LIE_CALL(lie_h5_open(ctx, path, &file));
-  int err = o->test_emb[0] ? lie_h5_open(ctx, tpath, &tfile) : LIE_OK;
-  lie_ridge model = NULL;
-  if (!err) err = probe(o, file, path, o->test_emb[0] ? tfile : file, tpath, target, &tr, &te, res, &model);
-  if (!err && o->save[0]) err = save_ridge(ctx, file, model, o, target, res->d, res->m);
+  if (o->test_emb[0]) LIE_CALL_GOTO(lie_h5_open(ctx, tpath, &tfile));
+  LIE_CALL_GOTO(probe(o, file, path, o->test_emb[0] ? tfile : file, tpath, target, &tr, &te, res, &model));
+  if (o->save[0]) LIE_CALL_GOTO(save_ridge(ctx, file, model, o, target, res->d, res->m));
+done:
   lie_ridge_destroy(&model);
   lie_h5_close(&file);
   lie_h5_close(&tfile);
   free(tr.X), free(tr.Y), free(te.X), free(te.Y);
   if (err) lie_probe_result_free(res);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 void lie_probe_result_free(lie_probe_result *res) {

@@ -146,40 +146,36 @@ static int encode(pt_job *j) {
   PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
   int err = lie_nn_net_forward(j->net, j->x, 0);
   PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
-  if (!err) err = lie_nn_net_get_activation(j->net, j->repr, j->r);
   LIE_CALL(err);
+  LIE_CALL(lie_nn_net_get_activation(j->net, j->repr, j->r));
+  return LIE_OK;
+}
+
+/* Representations (cnt, D) of the plain crops of rows[0..cnt) of d, in chunks of the batch. */
+static int encode_rows(pt_job *j, lie_ssl_data d, const int *rows, int cnt, double *out) {
+  const int nl = j->nl, D = j->D;
+  for (int b0 = 0; b0 < cnt; b0 += nl) {
+    int nb = cnt - b0 < nl ? cnt - b0 : nl;
+    memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float)); /* padding rows of the last chunk */
+    for (int q = 0; q < nb; q++)
+      LIE_CALL(lie_ssl_data_plain(d, &j->aug, &j->model, rows[b0 + q], j->x + (size_t)q * j->in_numel));
+    LIE_CALL(encode(j));
+    for (size_t k = 0; k < (size_t)nb * D; k++)
+      out[(size_t)b0 * D + k] = j->r[k];
+  }
   return LIE_OK;
 }
 
 /* Raw representations (n, D) of the plain crops of rows[0..n) of d: rank blocks, gathered. */
 static int plain_reprs(pt_job *j, lie_ssl_data d, const int *rows, int n, double *H) {
-  const int nl = j->nl, D = j->D, P = j->P;
-  int first = (int)((long)n * j->rank / P), cnt = (int)((long)n * (j->rank + 1) / P) - first;
-  int *counts, *displs, err = LIE_OK, any = 0;
+  int first, cnt, err = LIE_OK;
   double *mine;
-  LIE_ALLOC(counts, P);
-  LIE_ALLOC(displs, P);
-  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * D);
-  for (int b0 = 0; !err && b0 < cnt; b0 += nl) {
-    int nb = cnt - b0 < nl ? cnt - b0 : nl;
-    memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float)); /* padding rows of the last chunk */
-    for (int q = 0; !err && q < nb; q++)
-      err = lie_ssl_data_plain(d, &j->aug, &j->model, rows[first + b0 + q], j->x + (size_t)q * j->in_numel);
-    if (!err) err = encode(j);
-    for (size_t k = 0; !err && k < (size_t)nb * D; k++)
-      mine[(size_t)b0 * D + k] = j->r[k];
-  }
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "encoding failed on another rank");
-  for (int r = 0; r < P; r++) {
-    int f = (int)((long)n * r / P);
-    counts[r] = ((int)((long)n * (r + 1) / P) - f) * D, displs[r] = f * D;
-  }
-  if (!err && MPI_Allgatherv(mine, cnt * D, MPI_DOUBLE, H, counts, displs, MPI_DOUBLE, lie_ctx_comm(j->ctx)))
-    err = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "MPI_Allgatherv failed");
-  free(counts), free(displs), free(mine);
-  LIE_CALL(err);
-  return LIE_OK;
+  lie_rank_block(n, j->rank, j->P, &first, &cnt);
+  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * j->D);
+  LIE_CALL_GOTO(lie_rank_rows_gather(j->ctx, encode_rows(j, d, rows + first, cnt, mine), "encoding", mine, n, j->D, H));
+done:
+  free(mine);
+  return err;
 }
 
 static void standardise(const pt_job *j, double *h, int n) {
@@ -193,7 +189,7 @@ static void standardise(const pt_job *j, double *h, int n) {
  * mean is constant and dropped). */
 static int plain_features(pt_job *j) {
   const int D = j->D;
-  int *rows;
+  int *rows, err = LIE_OK;
   LIE_ALLOC(j->Hfit, (size_t)j->nfit * D);
   LIE_ALLOC(j->Hval, (size_t)j->nval * D);
   LIE_ALLOC(j->Hte, (size_t)j->ntest * D);
@@ -202,11 +198,9 @@ static int plain_features(pt_job *j) {
   LIE_ALLOC(rows, j->ntest);
   for (int i = 0; i < j->ntest; i++)
     rows[i] = i;
-  int err = plain_reprs(j, j->dtr, j->idx, j->nfit, j->Hfit);
-  if (!err) err = plain_reprs(j, j->dtr, j->idx + j->nfit, j->nval, j->Hval);
-  if (!err) err = plain_reprs(j, j->dte, rows, j->ntest, j->Hte);
-  free(rows);
-  LIE_CALL(err);
+  LIE_CALL_GOTO(plain_reprs(j, j->dtr, j->idx, j->nfit, j->Hfit));
+  LIE_CALL_GOTO(plain_reprs(j, j->dtr, j->idx + j->nfit, j->nval, j->Hval));
+  LIE_CALL_GOTO(plain_reprs(j, j->dte, rows, j->ntest, j->Hte));
   for (int k = 0; k < D; k++) {
     double s = 0, s2 = 0;
     for (int i = 0; i < j->nfit; i++)
@@ -221,7 +215,9 @@ static int plain_features(pt_job *j) {
   standardise(j, j->Hfit, j->nfit);
   standardise(j, j->Hval, j->nval);
   standardise(j, j->Hte, j->ntest);
-  return LIE_OK;
+done:
+  free(rows);
+  return err;
 }
 
 /* Predictions in original units of head p on features H (n, D). */
@@ -301,7 +297,7 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
     perm[i] = perm[k], perm[k] = t;
   }
   const int nbuf = nh * np + nh + 1; /* gradients, losses, error flag */
-  for (int s = 0; !err && s < steps; s++) {
+  for (int s = 0; s < steps; s++) {
     memset(j->grad, 0, sizeof(double) * (size_t)nbuf);
     int mine = batch_rows(j, perm, s, (uint64_t)epoch);
     j->grad[nbuf - 1] = mine ? 1.0 : 0.0; /* a failed read stops every rank, none waits alone */
@@ -312,24 +308,22 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
           lie_probe_head_loss(j->nl, j->D, j->m, j->B, j->hb, j->zb, p, p + j->D * j->m, g, g + j->D * j->m);
     }
     /* the gradient of the global batch: sum of the ranks' shares (all heads in one call) */
-    if (MPI_Allreduce(MPI_IN_PLACE, j->grad, nbuf, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)))
-      err = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "MPI_Allreduce of the head gradient failed");
-    else if (mine)
-      err = mine;
-    else if (j->grad[nbuf - 1] > 0)
-      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "reading a batch failed on another rank");
+    LIE_CHECK_GOTO(!MPI_Allreduce(MPI_IN_PLACE, j->grad, nbuf, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)), LIE_ERR_MPI,
+                   "MPI_Allreduce of the head gradient failed");
+    LIE_CALL_GOTO(mine);
+    LIE_CHECK_GOTO(j->grad[nbuf - 1] <= 0, LIE_ERR_IO, "reading a batch failed on another rank");
     /* cosine decay over the -probe_epochs schedule: Adam's steps are ~lr whatever the gradient
      * size, so at a constant lr the head keeps oscillating at a distance ~lr from the optimum */
     double f = c->cosine ? 0.5 * (1.0 + cos(M_PI * (double)(epoch * steps + s) / ((double)c->epochs * steps))) : 1.0;
-    for (int k = 0; !err && k < nh; k++)
+    for (int k = 0; k < nh; k++)
       if (j->active[k]) {
         lie_adam_step(&j->adam[k], c->lr[k] * f, j->par + (size_t)k * np, j->grad + (size_t)k * np);
         loss[k] += j->grad[(size_t)nh * np + k] / steps;
       }
   }
+done:
   free(perm);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* After an epoch: validation metric of every active head, early stopping, the global best. */
@@ -364,52 +358,55 @@ static int validate(pt_job *j, int e, const double *loss, int *bad, double *gbes
 static int train(pt_job *j, lie_sup_result *res) {
   const lie_probe_trained_opts *c = j->cfg;
   const int nh = c->nlr;
-  double *loss, *vpred, gbest = INFINITY, first[LIE_PT_MAXLR], last[LIE_PT_MAXLR];
-  int *bad, err = LIE_OK, any = 1;
+  double *loss = NULL, *vpred = NULL, gbest = INFINITY, first[LIE_PT_MAXLR], last[LIE_PT_MAXLR];
+  int *bad = NULL, err = LIE_OK, any = 1;
   LIE_CALL(alloc_heads(j, nh));
-  LIE_ALLOC(loss, nh);
-  LIE_ALLOC(bad, nh);
-  LIE_ALLOC(vpred, (size_t)j->nval * j->m);
+  LIE_ALLOC_GOTO(loss, nh);
+  LIE_ALLOC_GOTO(bad, nh);
+  LIE_ALLOC_GOTO(vpred, (size_t)j->nval * j->m);
   res->nlr = nh;
   for (int k = 0; k < nh; k++)
     res->lr[k] = c->lr[k], res->lr_valid[k] = INFINITY;
-  for (int e = 1; !err && any && e <= c->epochs; e++) {
+  for (int e = 1; any && e <= c->epochs; e++) {
     memset(loss, 0, sizeof(double) * nh);
-    err = train_epoch(j, e - 1, loss);
-    if (!err) err = validate(j, e, loss, bad, &gbest, vpred, first, last, res);
+    LIE_CALL_GOTO(train_epoch(j, e - 1, loss));
+    LIE_CALL_GOTO(validate(j, e, loss, bad, &gbest, vpred, first, last, res));
     any = 0;
     for (int k = 0; k < nh; k++)
       any |= j->active[k];
   }
-  free(loss), free(bad), free(vpred);
-  LIE_CALL(err);
-  LIE_CHECK(gbest < INFINITY, LIE_ERR_NUMERIC, "trained probe: no finite validation metric for any learning rate");
+  LIE_CHECK_GOTO(gbest < INFINITY, LIE_ERR_NUMERIC, "trained probe: no finite validation metric for any learning rate");
   for (int k = 0; k < nh; k++) {
     if (c->lr[k] == res->best_lr) res->first_loss = first[k], res->last_loss = last[k];
     lie_log_info(j->ctx, "trained probe %s lr %.3g: best valid %s %.5g at epoch %d (%d epochs run)", c->target,
                  c->lr[k], lie_metric_name(j->metric), res->lr_valid[k], res->lr_epoch[k], res->lr_ran[k]);
   }
-  return LIE_OK;
+done:
+  free(loss), free(bad), free(vpred);
+  return err;
 }
 
-/* -probe_save: the chosen head with its feature and target standardisation (probe_model.c),
- * written by rank 0; every rank learns whether it worked. */
-static int save_head(pt_job *j) {
+/* The chosen head with its feature and target standardisation as a probe file (probe_model.c). */
+static int write_head(const pt_job *j) {
   const int D = j->D, m = j->m;
+  lie_probe p = NULL;
+  double *mu, *s, *W, *b, *a, *cc;
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_probe_model_create("trained", j->cfg->target, D, m, j->cfg->probe.log_target, j->cfg->ckpt, &p));
+  LIE_CALL_GOTO(lie_probe_model_arrays(p, &mu, &s, &W, &b, &a, &cc));
+  memcpy(mu, j->fmu, sizeof(double) * D), memcpy(s, j->fsc, sizeof(double) * D);
+  memcpy(W, j->best, sizeof(double) * (size_t)D * m), memcpy(b, j->best + (size_t)D * m, sizeof(double) * m);
+  memcpy(a, j->sd, sizeof(double) * m), memcpy(cc, j->mu, sizeof(double) * m);
+  LIE_CALL_GOTO(lie_probe_model_save(p, j->cfg->probe.save));
+done:
+  lie_probe_destroy(&p);
+  return err;
+}
+
+/* -probe_save: rank 0 writes the head; every rank learns whether it worked. */
+static int save_head(pt_job *j) {
   int err = LIE_OK, all = 0;
-  if (j->rank == 0) {
-    lie_probe p = NULL;
-    double *mu, *s, *W, *b, *a, *cc;
-    err = lie_probe_model_create("trained", j->cfg->target, D, m, j->cfg->probe.log_target, j->cfg->ckpt, &p);
-    if (!err) err = lie_probe_model_arrays(p, &mu, &s, &W, &b, &a, &cc);
-    if (!err) {
-      memcpy(mu, j->fmu, sizeof(double) * D), memcpy(s, j->fsc, sizeof(double) * D);
-      memcpy(W, j->best, sizeof(double) * (size_t)D * m), memcpy(b, j->best + (size_t)D * m, sizeof(double) * m);
-      memcpy(a, j->sd, sizeof(double) * m), memcpy(cc, j->mu, sizeof(double) * m);
-      err = lie_probe_model_save(p, j->cfg->probe.save);
-    }
-    lie_probe_destroy(&p);
-  }
+  if (j->rank == 0) err = write_head(j);
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
   LIE_CALL(err);
   LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", j->cfg->probe.save);
@@ -464,8 +461,10 @@ int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_opts *cfg, lie_su
   j.ctx = ctx, j.cfg = cfg, j.P = lie_ctx_size(ctx), j.rank = lie_ctx_rank(ctx);
   LIE_CHECK(cfg->nlr >= 1 && cfg->nlr <= LIE_PT_MAXLR && cfg->nlr <= LIE_SUP_MAXLR, LIE_ERR_USAGE,
             "-probe_lr: 1 to %d learning rates", LIE_PT_MAXLR);
-  int err = run(&j, res, train_value);
-  if (!err && dim) *dim = j.D;
+  int err = LIE_OK;
+  LIE_CALL_GOTO(run(&j, res, train_value));
+  if (dim) *dim = j.D;
+done:
   for (int k = 0; j.adam && k < cfg->nlr; k++)
     lie_adam_destroy(&j.adam[k]);
   lie_nn_net_destroy(&j.net);
@@ -475,8 +474,7 @@ int lie_probe_trained_run(lie_ctx ctx, const lie_probe_trained_opts *cfg, lie_su
   free(j.Hfit), free(j.Hval), free(j.Hte), free(j.par), free(j.grad), free(j.best), free(j.hb), free(j.zb);
   free(j.adam), free(j.active);
   if (err) lie_sup_result_free(res);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_probe_trained_sweep(lie_ctx ctx, const lie_probe_trained_opts *cfg, int nsizes, const int *sizes, int nseeds,

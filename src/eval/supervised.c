@@ -109,7 +109,7 @@ static int build_net(lie_sup_job *j) {
 static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
   const lie_sup_opts *c = j->cfg;
   const int nl = j->nlocal, m = j->m, steps = j->nfit / j->B;
-  int *perm;
+  int *perm, err = LIE_OK;
   lie_rng rng;
   LIE_ALLOC(perm, j->nfit);
   lie_rng_seed(&rng, lie_seed_derive(c->seed, LIE_TAG_PERM, key));
@@ -119,20 +119,18 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
     int k = lie_rng_int(&rng, 0, i + 1), t = perm[i];
     perm[i] = perm[k], perm[k] = t;
   }
-  int err = LIE_OK;
-  for (int s = 0; !err && s < steps; s++) {
-    for (int q = 0; !err && q < nl; q++) {
+  for (int s = 0; s < steps; s++) {
+    for (int q = 0; q < nl; q++) {
       int row = perm[s * j->B + j->rank * nl + q];
       uint64_t vs = lie_seed_derive(c->seed ^ LIE_TAG_VIEW, key, (uint64_t)row);
-      err = lie_ssl_data_view(j->dtr, &j->aug, &j->model, vs, row, j->x + (size_t)q * j->in_numel);
+      LIE_CALL_GOTO(lie_ssl_data_view(j->dtr, &j->aug, &j->model, vs, row, j->x + (size_t)q * j->in_numel));
       for (int t = 0; t < m; t++)
         j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
     }
-    if (err) break;
     PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
     err = lie_nn_net_forward(j->net, j->x, 1);
-    PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
-    if (err) break;
+    PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0); /* closed before leaving on an error */
+    LIE_CALL_GOTO(err);
     const float *out = lie_nn_net_output(j->net);
     for (int k = 0; k < nl * m; k++) {
       double d = (double)out[k] - j->yb[k];
@@ -142,12 +140,13 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
     PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0);
     err = lie_nn_net_backward(j->net, j->dy, NULL);
     PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0);
-    if (!err) err = lie_ssl_allreduce_grads(j->ctx, j->net);
-    if (!err) err = lie_nn_adamw_step(j->opt, lr);
+    LIE_CALL_GOTO(err);
+    LIE_CALL_GOTO(lie_ssl_allreduce_grads(j->ctx, j->net));
+    LIE_CALL_GOTO(lie_nn_adamw_step(j->opt, lr));
   }
+done:
   free(perm);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int train_epoch(lie_sup_job *j, int epoch, double lr, double *loss) {
@@ -162,38 +161,35 @@ static int train_epoch(lie_sup_job *j, int epoch, double lr, double *loss) {
   return LIE_OK;
 }
 
-/* Predictions in original units for rows[0..n) of d: rank blocks, inference mode, gathered. */
-static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, double *pred) {
-  const int nl = j->nlocal, m = j->m, P = j->P;
-  int *counts, *displs, first = (int)((long)n * j->rank / P), cnt = (int)((long)n * (j->rank + 1) / P) - first;
-  double *mine;
-  LIE_ALLOC(counts, P);
-  LIE_ALLOC(displs, P);
-  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * m);
-  int err = LIE_OK;
-  for (int b0 = 0; !err && b0 < cnt; b0 += nl) {
+/* Predictions (cnt, m) in original units for rows[0..cnt) of d, in chunks of the batch
+ * (inference mode). */
+static int predict_rows(lie_sup_job *j, lie_ssl_data d, const int *rows, int cnt, double *out) {
+  const int nl = j->nlocal, m = j->m;
+  for (int b0 = 0; b0 < cnt; b0 += nl) {
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
     memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float));
-    for (int q = 0; !err && q < nb; q++)
-      err = lie_ssl_data_plain(d, &j->aug, &j->model, rows[first + b0 + q], j->x + (size_t)q * j->in_numel);
-    if (!err) err = lie_nn_net_forward(j->net, j->x, 0);
-    const float *out = err ? NULL : lie_nn_net_output(j->net);
-    for (int q = 0; out && q < nb; q++)
+    for (int q = 0; q < nb; q++)
+      LIE_CALL(lie_ssl_data_plain(d, &j->aug, &j->model, rows[b0 + q], j->x + (size_t)q * j->in_numel));
+    LIE_CALL(lie_nn_net_forward(j->net, j->x, 0));
+    const float *o = lie_nn_net_output(j->net);
+    for (int q = 0; q < nb; q++)
       for (int t = 0; t < m; t++)
-        mine[(size_t)(b0 + q) * m + t] = inv_t(j, out[q * m + t] * j->sd[t] + j->mu[t]);
+        out[(size_t)(b0 + q) * m + t] = inv_t(j, o[q * m + t] * j->sd[t] + j->mu[t]);
   }
-  int any = 0;
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "prediction failed on another rank");
-  for (int r = 0; r < P; r++) {
-    int f = (int)((long)n * r / P);
-    counts[r] = ((int)((long)n * (r + 1) / P) - f) * m, displs[r] = f * m;
-  }
-  if (!err && MPI_Allgatherv(mine, cnt * m, MPI_DOUBLE, pred, counts, displs, MPI_DOUBLE, lie_ctx_comm(j->ctx)))
-    err = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "MPI_Allgatherv failed");
-  free(counts), free(displs), free(mine);
-  LIE_CALL(err);
   return LIE_OK;
+}
+
+/* Predictions in original units for rows[0..n) of d: rank blocks, gathered. */
+static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, double *pred) {
+  int first, cnt, err = LIE_OK;
+  double *mine;
+  lie_rank_block(n, j->rank, j->P, &first, &cnt);
+  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * j->m);
+  LIE_CALL_GOTO(
+      lie_rank_rows_gather(j->ctx, predict_rows(j, d, rows + first, cnt, mine), "prediction", mine, n, j->m, pred));
+done:
+  free(mine);
+  return err;
 }
 
 static int score(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, const double *Y, double *pred, double *value) {
@@ -231,18 +227,17 @@ static int train_lr(lie_sup_job *j, int li, double *global_best, lie_sup_result 
   const double lr = c->lr[li];
   double *vpred, best = INFINITY, loss = NAN, v, first = NAN, last = NAN;
   int bad = 0, err = LIE_OK;
-  LIE_ALLOC(vpred, (size_t)j->nval * j->m);
-  LIE_CALL(lie_nn_net_init(j->net, lie_seed_derive(c->seed, LIE_TAG_INIT, 0)));
-  lie_nn_adamw_destroy(&j->opt);
   lie_nn_adamw_opts ao;
+  LIE_ALLOC(vpred, (size_t)j->nval * j->m);
+  LIE_CALL_GOTO(lie_nn_net_init(j->net, lie_seed_derive(c->seed, LIE_TAG_INIT, 0)));
+  lie_nn_adamw_destroy(&j->opt);
   lie_nn_adamw_opts_default(&ao);
   ao.lr = lr, ao.weight_decay = c->wd;
-  LIE_CALL(lie_nn_adamw_create(j->net, &ao, &j->opt));
+  LIE_CALL_GOTO(lie_nn_adamw_create(j->net, &ao, &j->opt));
   res->lr_valid[li] = INFINITY;
-  for (int e = 1; !err && e <= c->epochs; e++) {
-    err = train_epoch(j, e - 1, lr, &loss);
-    if (!err) err = score(j, j->dtr, j->idx + j->nfit, j->nval, j->Ytr, vpred, &v);
-    if (err) break;
+  for (int e = 1; e <= c->epochs; e++) {
+    LIE_CALL_GOTO(train_epoch(j, e - 1, lr, &loss));
+    LIE_CALL_GOTO(score(j, j->dtr, j->idx + j->nfit, j->nval, j->Ytr, vpred, &v));
     res->lr_ran[li] = e;
     if (c->progress > 0 && e % c->progress == 0)
       lie_log_info(j->ctx, "supervised %s lr %.3g epoch %d/%d: train loss %.4g, valid %s %.5g", c->target, lr, e,
@@ -260,12 +255,27 @@ static int train_lr(lie_sup_job *j, int li, double *global_best, lie_sup_result 
     if (e == 1) first = loss;
     last = loss;
   }
-  free(vpred);
-  LIE_CALL(err);
   if (res->best_lr == lr) res->first_loss = first, res->last_loss = last;
   lie_log_info(j->ctx, "supervised %s lr %.3g: best valid %s %.5g at epoch %d (%d epochs run)", c->target, lr,
                lie_metric_name(j->metric), res->lr_valid[li], res->lr_epoch[li], res->lr_ran[li]);
-  return LIE_OK;
+done:
+  free(vpred);
+  return err;
+}
+
+/* The chosen state on the test split: predictions and truth kept in res. */
+static int test_score(lie_sup_job *j, lie_sup_result *res) {
+  int *rows, err = LIE_OK;
+  LIE_ALLOC(rows, j->ntest);
+  for (int i = 0; i < j->ntest; i++)
+    rows[i] = i;
+  res->pred = malloc(sizeof(double) * (size_t)j->ntest * j->m);
+  res->truth = malloc(sizeof(double) * (size_t)j->ntest * j->m);
+  LIE_CHECK_GOTO(res->pred && res->truth, LIE_ERR_MEM, "out of memory");
+  LIE_CALL_GOTO(score(j, j->dte, rows, j->ntest, j->Yte, res->pred, &res->value));
+done:
+  free(rows);
+  return err;
 }
 
 static int run(lie_sup_job *j, lie_sup_result *res) {
@@ -292,17 +302,7 @@ static int run(lie_sup_job *j, lie_sup_result *res) {
   }
   LIE_CHECK(global_best < INFINITY, LIE_ERR_NUMERIC, "supervised: no finite validation metric for any learning rate");
   load_state(j);
-  int *rows;
-  LIE_ALLOC(rows, j->ntest);
-  for (int i = 0; i < j->ntest; i++)
-    rows[i] = i;
-  res->pred = malloc(sizeof(double) * (size_t)j->ntest * j->m);
-  res->truth = malloc(sizeof(double) * (size_t)j->ntest * j->m);
-  int err =
-      res->pred && res->truth ? LIE_OK : lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  if (!err) err = score(j, j->dte, rows, j->ntest, j->Yte, res->pred, &res->value);
-  free(rows);
-  LIE_CALL(err);
+  LIE_CALL(test_score(j, res));
   memcpy(res->truth, j->Yte, sizeof(double) * (size_t)j->ntest * j->m);
   lie_mat P = {j->ntest, j->m, res->pred}, T = {j->ntest, j->m, res->truth};
   LIE_CALL(lie_metric_bootstrap(j->metric, &P, &T, c->nboot, 0, &res->boot_mean, &res->boot_std));

@@ -29,4 +29,11 @@ typedef struct {
 /* supervised_data.c: target `name` of path:/mode (rows n, outputs m; *m > 0 imposes m). */
 int lie_sup_labels(lie_ctx ctx, const char *path, const char *mode, const char *target, int *n, int *m, double **Y);
 
+/* rank_rows.c: rank's block [first, first + count) of n rows split over P ranks in rank order. */
+void lie_rank_block(int n, int rank, int P, int *first, int *count);
+/* Gathers the rank blocks of an (n, w) row array into `all` on every rank; `mine` holds this
+ * rank's block and mine_err the result of computing it. Collective: every rank fails when one
+ * did ("<what> failed on another rank" on the others). */
+int lie_rank_rows_gather(lie_ctx ctx, int mine_err, const char *what, const double *mine, int n, int w, double *all);
+
 #endif
