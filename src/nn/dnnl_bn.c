@@ -56,39 +56,42 @@ int lie_dnnl_bn_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
 /* Training forward with global statistics: buf = [count, Σx] reduced, mean = Σx/count; then
  * [Σ(x − mean)²] reduced (two-pass, as the reference sync layer). Running stats: momentum 0.1,
  * unbiased variance with the global count. n->rstd holds the biased variance here (oneDNN). */
+static int sync_stats(lie_nn_net net, lie_nn_node *n, const lie_nn_chan_layout *L) {
+  const int C = L->C;
+  const float mom = 0.1f;
+  double *buf, N;
+  int err = LIE_OK;
+  LIE_ALLOC(buf, 2 * (size_t)C + 1);
+  double *m = buf + 1, *ss = buf + 1 + C;
+  const float *x = net->t[n->in[0]].data;
+  float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv);
+  buf[0] = (double)L->B * L->HW;
+  lie_nn_chan_sums(L, x, NULL, m);
+  LIE_CALL_GOTO(net->bn_reduce(buf, C + 1, net->bn_reduce_user));
+  N = buf[0];
+  for (int c = 0; c < C; c++)
+    m[c] /= N;
+  lie_nn_chan_sums(L, x, m, ss);
+  LIE_CALL_GOTO(net->bn_reduce(ss, C, net->bn_reduce_user));
+  for (int c = 0; c < C; c++) {
+    double v = ss[c] / N;
+    rm[c] = (float)((1.0 - mom) * rm[c] + mom * m[c]);
+    rv[c] = (float)((1.0 - mom) * rv[c] + mom * (N > 1 ? ss[c] / (N - 1) : v));
+    n->mean[c] = (float)m[c], n->rstd[c] = (float)v;
+  }
+  lie_nn_param(net, n->nbt)[0] += 1.0f;
+done:
+  free(buf);
+  return err;
+}
+
+/* Training forward: the global statistics (sync_stats) through the global-stats primitive. */
 static int bn_forward_sync(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   lie_nn_chan_layout L;
   LIE_CALL(chan_layout(net, n->in[0], &L));
   LIE_DNNL(dnnl_stream_wait(s->st));
-  const int C = L.C;
-  const float mom = 0.1f;
-  double *buf;
-  LIE_ALLOC(buf, 2 * (size_t)C + 1);
-  double *m = buf + 1, *ss = buf + 1 + C;
-  const float *x = net->t[n->in[0]].data;
-  buf[0] = (double)L.B * L.HW;
-  lie_nn_chan_sums(&L, x, NULL, m);
-  int err = net->bn_reduce(buf, C + 1, net->bn_reduce_user);
-  const double N = buf[0];
-  if (!err) {
-    for (int c = 0; c < C; c++)
-      m[c] /= N;
-    lie_nn_chan_sums(&L, x, m, ss);
-    err = net->bn_reduce(ss, C, net->bn_reduce_user);
-  }
-  if (!err) {
-    float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv);
-    for (int c = 0; c < C; c++) {
-      double v = ss[c] / N;
-      rm[c] = (float)((1.0 - mom) * rm[c] + mom * m[c]);
-      rv[c] = (float)((1.0 - mom) * rv[c] + mom * (N > 1 ? ss[c] / (N - 1) : v));
-      n->mean[c] = (float)m[c], n->rstd[c] = (float)v;
-    }
-    lie_nn_param(net, n->nbt)[0] += 1.0f;
-  }
-  free(buf);
-  LIE_CALL(err);
+  LIE_CALL(sync_stats(net, n, &L));
   dnnl_exec_arg_t a[7] = {{DNNL_ARG_SRC, s->data[n->in[0]]}, {DNNL_ARG_DST, s->data[n->out]},
                           {DNNL_ARG_SCALE, d->scale},        {DNNL_ARG_SHIFT, d->shift},
                           {DNNL_ARG_MEAN, d->mean},          {DNNL_ARG_VARIANCE, d->var},
@@ -115,20 +118,20 @@ static int bn_backward_sync(lie_nn_net net, lie_nn_node *n, dnode *d, dnnl_memor
   const int C = L.C;
   const float *dg = lie_nn_grad(net, n->w), *db = lie_nn_grad(net, n->b);
   double *buf;
+  void *dx = NULL;
+  int err = LIE_OK;
   LIE_ALLOC(buf, 2 * (size_t)C + 1);
   double *sdy = buf + 1, *sdyx = buf + 1 + C;
   buf[0] = (double)L.B * L.HW;
   for (int c = 0; c < C; c++)
     sdy[c] = db[c], sdyx[c] = dg[c];
-  int err = net->bn_reduce(buf, 2 * C + 1, net->bn_reduce_user);
-  void *dx = NULL;
-  if (!err && dnnl_memory_get_data_handle(target, &dx) != dnnl_success) err = LIE_ERR_DNNL;
-  if (!err)
-    err = lie_nn_chan_bn_correct(&L, dx, net->t[n->in[0]].data, n->mean, n->rstd, lie_nn_param(net, n->w), sdy, sdyx,
-                                 buf[0], 1e-5f);
+  LIE_CALL_GOTO(net->bn_reduce(buf, 2 * C + 1, net->bn_reduce_user));
+  if (dnnl_memory_get_data_handle(target, &dx) != dnnl_success) LIE_CALL_GOTO(LIE_ERR_DNNL); /* no message: the name */
+  LIE_CALL_GOTO(lie_nn_chan_bn_correct(&L, dx, net->t[n->in[0]].data, n->mean, n->rstd, lie_nn_param(net, n->w), sdy,
+                                       sdyx, buf[0], 1e-5f));
+done:
   free(buf);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 // x (B,C,H,W) -> y; training: batch statistics (or global ones with the reduce hook), running

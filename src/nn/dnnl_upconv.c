@@ -13,6 +13,10 @@
     if ((x) != dnnl_success) LIE_ERROR(LIE_ERR_DNNL, "oneDNN: cannot create the %s %s", n->name, what);                \
   } while (0)
 
+/* A step of the weights' set-up after the primitives exist: any failure is reported as this
+ * layer's set-up failing. */
+#define SETUP(cond) LIE_CHECK_GOTO(cond, LIE_ERR_DNNL, "oneDNN: cannot set up the %s deconvolution", n->name)
+
 int lie_dnnl_upconv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dstate *s = S(net);
   const lie_nn_tens *x = &net->t[n->in[0]];
@@ -21,6 +25,8 @@ int lie_dnnl_upconv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   dnnl_dims_t wd = {n->K, x->C, 2, 2}, st = {2, 2}, pad = {0, 0}, bd = {n->K};
   dnnl_deconvolution_desc_t dd;
   dnnl_primitive_desc_t bd_pd = NULL, bw_pd = NULL;
+  const dnnl_memory_desc_t *wf, *wb, *dw;
+  int err = LIE_OK;
   TRY(dnnl_memory_desc_init_by_tag(&wany, 4, wd, dnnl_f32, dnnl_format_tag_any), "weights descriptor");
   TRY(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_iohw), "weights descriptor");
   TRY(dnnl_memory_desc_init_by_tag(&bmd, 1, bd, dnnl_f32, dnnl_x), "bias descriptor");
@@ -32,30 +38,28 @@ int lie_dnnl_upconv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   TRY(dnnl_deconvolution_backward_data_desc_init(&dd, dnnl_deconvolution_direct, xmd, &wany, ymd, st, pad, pad),
       "backward-data descriptor");
   TRY(dnnl_primitive_desc_create(&bd_pd, &dd, NULL, s->eng, d->fwd_pd), "backward-data primitive");
-  dnnl_status_t e = dnnl_primitive_create(&d->bwd_d, bd_pd);
-  if (e == dnnl_success)
-    e = dnnl_deconvolution_backward_weights_desc_init(&dd, dnnl_deconvolution_direct, xmd, &wany, &bmd, ymd, st, pad,
-                                                      pad);
-  if (e == dnnl_success) e = dnnl_primitive_desc_create(&bw_pd, &dd, NULL, s->eng, d->fwd_pd);
-  if (e == dnnl_success) e = dnnl_primitive_create(&d->bwd_w, bw_pd);
-  int err = e == dnnl_success ? LIE_OK : LIE_ERR_DNNL;
-  const dnnl_memory_desc_t *wf = dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *wb = bd_pd ? dnnl_primitive_desc_query_md(bd_pd, dnnl_query_weights_md, 0) : NULL;
-  const dnnl_memory_desc_t *dw = bw_pd ? dnnl_primitive_desc_query_md(bw_pd, dnnl_query_diff_weights_md, 0) : NULL;
-  if (!err) err = lie_dnnl_mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user);
-  if (!err) err = lie_dnnl_mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user);
-  if (!err) err = lie_dnnl_mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
-  if (!err) err = lie_dnnl_mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
-  if (!err) err = lie_dnnl_layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd);
-  if (!err && dnnl_memory_desc_equal(wf, wb))
+  SETUP(dnnl_primitive_create(&d->bwd_d, bd_pd) == dnnl_success);
+  SETUP(dnnl_deconvolution_backward_weights_desc_init(&dd, dnnl_deconvolution_direct, xmd, &wany, &bmd, ymd, st, pad,
+                                                      pad) == dnnl_success);
+  SETUP(dnnl_primitive_desc_create(&bw_pd, &dd, NULL, s->eng, d->fwd_pd) == dnnl_success);
+  SETUP(dnnl_primitive_create(&d->bwd_w, bw_pd) == dnnl_success);
+  wf = dnnl_primitive_desc_query_md(d->fwd_pd, dnnl_query_weights_md, 0);
+  wb = dnnl_primitive_desc_query_md(bd_pd, dnnl_query_weights_md, 0);
+  dw = dnnl_primitive_desc_query_md(bw_pd, dnnl_query_diff_weights_md, 0);
+  SETUP(!lie_dnnl_mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user));
+  SETUP(!lie_dnnl_mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user));
+  SETUP(!lie_dnnl_mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user));
+  SETUP(!lie_dnnl_mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user));
+  SETUP(!lie_dnnl_layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd));
+  if (dnnl_memory_desc_equal(wf, wb))
     d->w_bwd = d->w_fwd; /* reuse this step's reorder */
-  else if (!err)
-    err = lie_dnnl_layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd);
-  if (!err) err = lie_dnnl_layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw);
+  else
+    SETUP(!lie_dnnl_layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd));
+  SETUP(!lie_dnnl_layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw));
+done:
   if (bd_pd) dnnl_primitive_desc_destroy(bd_pd);
   if (bw_pd) dnnl_primitive_desc_destroy(bw_pd);
-  LIE_CHECK(!err, LIE_ERR_DNNL, "oneDNN: cannot set up the %s deconvolution", n->name);
-  return LIE_OK;
+  return err;
 }
 
 // x (B,C,H,W) -> y (B,K,2H,2W), tensors' layouts; weights reordered from (C,K,2,2) first
