@@ -1,4 +1,5 @@
 /* Reference batch normalisation (PyTorch BatchNorm1d/2d semantics). */
+#include "batchnorm_impl.h"
 #include "liereg/nn.h"
 
 #include <math.h>
@@ -15,18 +16,8 @@ void lie_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float 
   for (int c = 0; c < C; c++) {
     double m, v;
     if (train) {
-      double s = 0.0, ss = 0.0;
-      for (int b = 0; b < B; b++) {
-        const float *x = inp + ((size_t)b * C + c) * HW;
-        for (int i = 0; i < HW; i++)
-          s += x[i];
-      }
-      m = s / N;
-      for (int b = 0; b < B; b++) {
-        const float *x = inp + ((size_t)b * C + c) * HW;
-        for (int i = 0; i < HW; i++)
-          ss += (x[i] - m) * (x[i] - m);
-      }
+      m = lie_bn_chan_sum(inp, B, C, HW, c) / N;
+      double ss = lie_bn_chan_sqdev(inp, B, C, HW, c, m);
       v = ss / N;
       if (run_mean) run_mean[c] = (float)((1.0 - momentum) * run_mean[c] + momentum * m);
       if (run_var) run_var[c] = (float)((1.0 - momentum) * run_var[c] + momentum * (N > 1 ? ss / (N - 1) : v));
@@ -37,13 +28,7 @@ void lie_nn_batchnorm_forward(float *out, float *mean, float *rstd, const float 
     double rs = 1.0 / sqrt(v + eps);
     mean[c] = (float)m;
     rstd[c] = (float)rs;
-    double g = gamma ? gamma[c] : 1.0, bt = beta ? beta[c] : 0.0;
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW;
-      float *y = out + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++)
-        y[i] = (float)((x[i] - m) * rs * g + bt);
-    }
+    lie_bn_chan_normalize(out, inp, B, C, HW, c, m, rs, gamma ? gamma[c] : 1.0, beta ? beta[c] : 0.0);
   }
 }
 
@@ -58,25 +43,12 @@ void lie_nn_batchnorm_backward(float *dinp, float *dgamma, float *dbeta, const f
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
     const double m = mean[c], rs = rstd[c], gm = gamma ? gamma[c] : 1.0;
-    double sdy = 0.0, sdyx = 0.0; /* sum dout, sum dout * xhat */
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW, *dy = dout + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++) {
-        sdy += dy[i];
-        sdyx += dy[i] * (x[i] - m) * rs;
-      }
-    }
+    double sdy, sdyx; /* sum dout, sum dout * xhat */
+    lie_bn_chan_grad_sums(dout, inp, B, C, HW, c, m, rs, &sdy, &sdyx);
     if (dgamma) dgamma[c] += (float)sdyx;
     if (dbeta) dbeta[c] += (float)sdy;
     if (!dinp) continue;
     const double mg = train ? gm * sdy / N : 0.0, mgx = train ? gm * sdyx / N : 0.0;
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW, *dy = dout + ((size_t)b * C + c) * HW;
-      float *dx = dinp + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++) {
-        double xh = (x[i] - m) * rs;
-        dx[i] += (float)(rs * (gm * dy[i] - mg - xh * mgx));
-      }
-    }
+    lie_bn_chan_dx(dinp, dout, inp, B, C, HW, c, m, rs, gm, mg, mgx);
   }
 }

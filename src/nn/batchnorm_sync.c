@@ -1,6 +1,7 @@
 /* Synchronised (cross-replica) batch norm for data-parallel training: the reference layer
  * with its per-channel sums reduced over the replicas through a caller-supplied callback,
  * so nn stays free of MPI. Same formulas as batchnorm.c with N the global count. */
+#include "batchnorm_impl.h"
 #include "nn_impl.h"
 
 #include <math.h>
@@ -15,15 +16,11 @@ int lie_nn_net_set_bn_reduce(lie_nn_net net, lie_nn_reduce_fn fn, void *user) {
   return LIE_OK;
 }
 
-/* Sum over (B, HW) of channel c. */
-static double chan_sum(const float *inp, int B, int C, int HW, int c) {
-  double s = 0.0;
-  for (int b = 0; b < B; b++) {
-    const float *x = inp + ((size_t)b * C + c) * HW;
-    for (int i = 0; i < HW; i++)
-      s += x[i];
-  }
-  return s;
+/* [count, C sums, C sums]: one buffer, so that one reduction carries the count and the sums. */
+static int sums_alloc(int B, int C, int HW, double **buf) {
+  LIE_ALLOC(*buf, 2 * (size_t)C + 1);
+  (*buf)[0] = (double)B * HW;
+  return LIE_OK;
 }
 
 // inp (B,C,HW) -> out (B,C,HW); mean, rstd (C) of the GLOBAL batch (all replicas)
@@ -33,26 +30,18 @@ int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const fl
                                   float momentum, float eps, lie_nn_reduce_fn reduce, void *user) {
   double *buf;
   int err = LIE_OK;
-  LIE_ALLOC(buf, 2 * (size_t)C + 1);
+  LIE_CALL(sums_alloc(B, C, HW, &buf));
   double *m = buf + 1, *ss = buf + 1 + C;
-  buf[0] = (double)B * HW;
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
-    m[c] = chan_sum(inp, B, C, HW, c);
+    m[c] = lie_bn_chan_sum(inp, B, C, HW, c);
   LIE_CALL_GOTO(reduce(buf, C + 1, user));
   const double N = buf[0];
   for (int c = 0; c < C; c++)
     m[c] /= N;
 #pragma omp parallel for schedule(static)
-  for (int c = 0; c < C; c++) {
-    double s = 0.0, mc = m[c];
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++)
-        s += (x[i] - mc) * (x[i] - mc);
-    }
-    ss[c] = s;
-  }
+  for (int c = 0; c < C; c++)
+    ss[c] = lie_bn_chan_sqdev(inp, B, C, HW, c, m[c]);
   LIE_CALL_GOTO(reduce(ss, C, user));
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
@@ -61,13 +50,7 @@ int lie_nn_batchnorm_forward_sync(float *out, float *mean, float *rstd, const fl
     if (run_var) run_var[c] = (float)((1.0 - momentum) * run_var[c] + momentum * (N > 1 ? ss[c] / (N - 1) : v));
     mean[c] = (float)m[c];
     rstd[c] = (float)rs;
-    double g = gamma ? gamma[c] : 1.0, bt = beta ? beta[c] : 0.0, mc = m[c];
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW;
-      float *y = out + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++)
-        y[i] = (float)((x[i] - mc) * rs * g + bt);
-    }
+    lie_bn_chan_normalize(out, inp, B, C, HW, c, m[c], rs, gamma ? gamma[c] : 1.0, beta ? beta[c] : 0.0);
   }
 done:
   free(buf);
@@ -81,39 +64,21 @@ int lie_nn_batchnorm_backward_sync(float *dinp, float *dgamma, float *dbeta, con
                                    lie_nn_reduce_fn reduce, void *user) {
   double *buf;
   int err = LIE_OK;
-  LIE_ALLOC(buf, 2 * (size_t)C + 1);
+  LIE_CALL(sums_alloc(B, C, HW, &buf));
   double *sdy = buf + 1, *sdyx = buf + 1 + C;
-  buf[0] = (double)B * HW;
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
-    const double m = mean[c], rs = rstd[c];
-    double a = 0.0, bx = 0.0;
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW, *dy = dout + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++) {
-        a += dy[i];
-        bx += dy[i] * (x[i] - m) * rs;
-      }
-    }
-    sdy[c] = a, sdyx[c] = bx;
-    if (dgamma) dgamma[c] += (float)bx;
-    if (dbeta) dbeta[c] += (float)a;
+    lie_bn_chan_grad_sums(dout, inp, B, C, HW, c, mean[c], rstd[c], &sdy[c], &sdyx[c]);
+    if (dgamma) dgamma[c] += (float)sdyx[c];
+    if (dbeta) dbeta[c] += (float)sdy[c];
   }
   if (!dinp) goto done; /* parameter gradients only: nothing to reduce */
   LIE_CALL_GOTO(reduce(buf, 2 * C + 1, user));
   const double N = buf[0];
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++) {
-    const double m = mean[c], rs = rstd[c], gm = gamma ? gamma[c] : 1.0;
-    const double mg = gm * sdy[c] / N, mgx = gm * sdyx[c] / N;
-    for (int b = 0; b < B; b++) {
-      const float *x = inp + ((size_t)b * C + c) * HW, *dy = dout + ((size_t)b * C + c) * HW;
-      float *dx = dinp + ((size_t)b * C + c) * HW;
-      for (int i = 0; i < HW; i++) {
-        double xh = (x[i] - m) * rs;
-        dx[i] += (float)(rs * (gm * dy[i] - mg - xh * mgx));
-      }
-    }
+    const double gm = gamma ? gamma[c] : 1.0, mg = gm * sdy[c] / N, mgx = gm * sdyx[c] / N;
+    lie_bn_chan_dx(dinp, dout, inp, B, C, HW, c, mean[c], rstd[c], gm, mg, mgx);
   }
 done:
   free(buf);

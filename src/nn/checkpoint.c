@@ -113,12 +113,18 @@ int lie_nn_state_read(lie_nn_net net, int64_t loc, const char *root, int which) 
   return LIE_OK;
 }
 
+/* The optimizer's first and second moments (PyTorch's exp_avg, exp_avg_sq), written or read. */
+static int moments_io(lie_nn_net net, lie_nn_adamw opt, hid_t f, int write) {
+  float *v, *m = lie_nn_adamw_moments(opt, &v, NULL);
+  LIE_CALL(state_io(net, f, "optimizer/exp_avg", LIE_NN_STATE_PARAMS, &m, write));
+  LIE_CALL(state_io(net, f, "optimizer/exp_avg_sq", LIE_NN_STATE_PARAMS, &v, write));
+  return LIE_OK;
+}
+
 static int write_file(lie_nn_net net, lie_nn_adamw opt, hid_t f) {
   LIE_CALL(lie_nn_state_write(net, f, "", LIE_NN_STATE_ALL));
   if (opt) {
-    float *v, *m = lie_nn_adamw_moments(opt, &v, NULL);
-    LIE_CALL(state_io(net, f, "optimizer/exp_avg", LIE_NN_STATE_PARAMS, &m, 1));
-    LIE_CALL(state_io(net, f, "optimizer/exp_avg_sq", LIE_NN_STATE_PARAMS, &v, 1));
+    LIE_CALL(moments_io(net, opt, f, 1));
     hid_t g = H5Gopen2(f, "optimizer", H5P_DEFAULT);
     LIE_H5(g);
     long long t = lie_nn_adamw_nsteps(opt);
@@ -159,9 +165,7 @@ int lie_nn_checkpoint_save(lie_nn_net net, lie_nn_adamw opt, const char *path) {
 static int read_file(lie_nn_net net, lie_nn_adamw opt, hid_t f) {
   LIE_CALL(lie_nn_state_read(net, f, "", LIE_NN_STATE_ALL));
   if (opt) {
-    float *v, *m = lie_nn_adamw_moments(opt, &v, NULL);
-    LIE_CALL(state_io(net, f, "optimizer/exp_avg", LIE_NN_STATE_PARAMS, &m, 0));
-    LIE_CALL(state_io(net, f, "optimizer/exp_avg_sq", LIE_NN_STATE_PARAMS, &v, 0));
+    LIE_CALL(moments_io(net, opt, f, 0));
     long long t = 0;
     hid_t a = H5Aopen_by_name(f, "optimizer", "step", H5P_DEFAULT, H5P_DEFAULT);
     LIE_CHECK(a >= 0, LIE_ERR_FORMAT, "checkpoint has no optimizer step attribute");
