@@ -37,26 +37,35 @@ static int data_grid(lie_augsearch_job *s) {
   const lie_pretrain_opts *p = &s->cfg->pre;
   lie_ssl_data d = NULL;
   lie_train_grid g;
-  int n, nx, ny;
+  int n, nx, ny, err = LIE_OK;
   LIE_CALL(lie_ssl_data_open(s->world, p->data, p->mode, p->field, &d));
-  int err = lie_ssl_data_grid(d, &n, &s->nt, &nx, &ny);
-  if (!err) err = lie_ssl_data_train_grid(d, &g);
-  lie_ssl_data_close(&d);
-  LIE_CALL(err);
+  LIE_CALL_GOTO(lie_ssl_data_grid(d, &n, &s->nt, &nx, &ny));
+  LIE_CALL_GOTO(lie_ssl_data_train_grid(d, &g));
   s->dt = g.dt[0];
   s->base_crop = p->aug.crop_t ? p->aug.crop_t : s->nt / 2;
   s->res->base_crop = s->base_crop;
-  return LIE_OK;
+done:
+  lie_ssl_data_close(&d);
+  return err;
+}
+
+/* Trajectories of the validation split. */
+static int valid_size(lie_augsearch_job *s, int *n) {
+  const lie_augsearch_opts *c = s->cfg;
+  lie_ssl_data d = NULL;
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_ssl_data_open(s->world, c->valid_data, c->valid_mode, c->pre.field, &d));
+  LIE_CALL_GOTO(lie_ssl_data_sizes(d, n, NULL, NULL));
+done:
+  lie_ssl_data_close(&d);
+  return err;
 }
 
 /* The validation split must be there before the first candidate trains (not after it). */
 static int check_valid(lie_augsearch_job *s) {
   const lie_augsearch_opts *c = s->cfg;
-  lie_ssl_data d = NULL;
-  int n = 0, err = lie_ssl_data_open(s->world, c->valid_data, c->valid_mode, c->pre.field, &d);
-  if (!err) err = lie_ssl_data_sizes(d, &n, NULL, NULL);
-  lie_ssl_data_close(&d);
-  if (err) lie_error_clear();
+  int n = 0, err = valid_size(s, &n);
+  if (err) lie_error_clear(); /* replaced by the usage error below */
   LIE_CHECK(!err, LIE_ERR_USAGE,
             "cannot read the validation split %s:/%s (give -augsearch_valid_data V.h5 and/or "
             "-augsearch_valid_mode)",
@@ -126,6 +135,15 @@ static int share(lie_augsearch_job *s, int r, double *score, int *done, unsigned
   return LIE_OK;
 }
 
+/* train_share agreed over the groups (a fatal error in one group stops every group here), then
+ * share. */
+static int train_rung(lie_augsearch_job *s, int r, double *score, int *done, unsigned char (*msg)[LIE_AUGSEARCH_MSG],
+                      int *stop) {
+  LIE_CALL(lie_ctx_agree(s->world, train_share(s, r, score, done, msg, stop)));
+  LIE_CALL(share(s, r, score, done, msg, stop));
+  return LIE_OK;
+}
+
 /* Rung r: train what the state file does not already hold; *interrupted when a signal stopped
  * it before every candidate was scored. */
 static int run_rung(lie_augsearch_job *s, int r, int *interrupted) {
@@ -136,9 +154,7 @@ static int run_rung(lie_augsearch_job *s, int r, int *interrupted) {
   LIE_ALLOC(score, n);
   LIE_ALLOC(done, n);
   LIE_ALLOC(msg, n);
-  int err = train_share(s, r, score, done, msg, &stop);
-  err = lie_ctx_agree(s->world, err); /* a fatal error in one group stops every group here */
-  if (!err) err = share(s, r, score, done, msg, &stop);
+  int err = train_rung(s, r, score, done, msg, &stop);
   free(score), free(done), free(msg);
   LIE_CALL(err);
   int complete = 1;
@@ -197,6 +213,13 @@ static void log_rung(const lie_augsearch_job *s, int r) {
   }
 }
 
+/* Rank 0's result files: the options file, then the table. */
+static int write_outputs(const lie_augsearch_job *s) {
+  LIE_CALL(lie_augsearch_write_options(s));
+  LIE_CALL(lie_augsearch_write_table(s));
+  return LIE_OK;
+}
+
 static int finish(lie_augsearch_job *s) {
   lie_augsearch_result *r = s->res;
   const int last = s->cfg->rungs - 1;
@@ -208,10 +231,7 @@ static int finish(lie_augsearch_job *s) {
   for (int i = 0; i < r->ncand; i++)
     if (r->cand[i].rung >= 0) r->total_steps += r->rung_steps[r->cand[i].rung];
   r->cost = (double)r->total_steps / (double)r->rung_steps[last];
-  int err = LIE_OK;
-  if (lie_ctx_rank(s->world) == 0) err = lie_augsearch_write_options(s);
-  if (!err && lie_ctx_rank(s->world) == 0) err = lie_augsearch_write_table(s);
-  LIE_CALL(lie_ctx_agree(s->world, err));
+  LIE_CALL(lie_ctx_agree(s->world, lie_ctx_rank(s->world) == 0 ? write_outputs(s) : LIE_OK));
   return LIE_OK;
 }
 
@@ -262,21 +282,21 @@ static int search(lie_augsearch_job *s) {
 
 int lie_augsearch_run(lie_ctx ctx, const lie_augsearch_opts *cfg, lie_augsearch_result *res) {
   lie_augsearch_job *s;
+  int err = LIE_OK;
   memset(res, 0, sizeof *res);
   LIE_ALLOC(s, 1);
   s->cfg = cfg, s->world = ctx, s->res = res;
   double t0 = lie_wtime();
-  int err = lie_stop_install();
-  if (!err) {
-    err = search(s);
-    lie_stop_restore();
-  }
+  LIE_CALL_GOTO(lie_stop_install());
+  err = search(s);
+  lie_stop_restore(); /* whatever search returned */
+  LIE_CALL_GOTO(err);
+done:
   lie_ctx_destroy(&s->group);
   free(s);
   res->seconds = lie_wtime() - t0;
   if (err) lie_augsearch_result_free(res);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 void lie_augsearch_result_free(lie_augsearch_result *res) {

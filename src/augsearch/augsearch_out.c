@@ -85,11 +85,12 @@ static int table(lie_json j, const lie_augsearch_job *s) {
 
 int lie_augsearch_write_table(const lie_augsearch_job *s) {
   lie_json j = NULL;
+  int err = LIE_OK;
   if (!s->cfg->table[0]) return LIE_OK;
   LIE_CALL(lie_json_create(&j));
-  int err = table(j, s);
-  if (!err) err = lie_json_write(j, s->cfg->table);
+  LIE_CALL_GOTO(table(j, s));
+  LIE_CALL_GOTO(lie_json_write(j, s->cfg->table));
+done:
   lie_json_destroy(&j);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

@@ -23,30 +23,36 @@ static void rows_free(valid_rows *v) {
   memset(v, 0, sizeof *v);
 }
 
-/* /<mode>/emb and the target's labels of an embedding file (serial HDF5). */
+/* The target's labels in group `mode` of an embedding file (serial HDF5). */
+static int labels_read(const char *emb, const char *mode, const char *where, const char *target, int *n, int *m,
+                       double **Y) {
+  hid_t f = H5Fopen(emb, H5F_ACC_RDONLY, H5P_DEFAULT), g = f >= 0 ? H5Gopen2(f, mode, H5P_DEFAULT) : -1;
+  int err = LIE_OK;
+  LIE_CHECK_GOTO(g >= 0, LIE_ERR_HDF5, "cannot open %s", where);
+  LIE_CALL_GOTO(lie_target_read(g, where, target, n, m, Y));
+done:
+  if (g >= 0) H5Gclose(g);
+  if (f >= 0) H5Fclose(f);
+  return err;
+}
+
+/* /<mode>/emb and the target's labels of an embedding file. */
 static int rows_read(const char *emb, const char *mode, const char *target, valid_rows *v) {
   float *z = NULL;
   char where[LIE_PRETRAIN_PATH + 32];
-  int ny = 0;
+  int ny = 0, err = LIE_OK;
   memset(v, 0, sizeof *v);
   snprintf(where, sizeof where, "%s:/%s", emb, mode);
   LIE_CALL(lie_emb_read(emb, mode, &v->n, &v->d, &z));
-  hid_t f = H5Fopen(emb, H5F_ACC_RDONLY, H5P_DEFAULT), g = f >= 0 ? H5Gopen2(f, mode, H5P_DEFAULT) : -1;
-  int err = g < 0 ? lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "cannot open %s", where) : LIE_OK;
-  if (!err) err = lie_target_read(g, where, target, &ny, &v->m, &v->Y);
-  if (g >= 0) H5Gclose(g);
-  if (f >= 0) H5Fclose(f);
-  if (!err && ny != v->n)
-    err =
-        lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: %d embeddings but %d labels", where, v->n, ny);
-  if (!err && !(v->X = malloc(sizeof(double) * (size_t)v->n * v->d)))
-    err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory reading %s", where);
-  for (size_t i = 0; !err && i < (size_t)v->n * v->d; i++)
+  LIE_CALL_GOTO(labels_read(emb, mode, where, target, &ny, &v->m, &v->Y));
+  LIE_CHECK_GOTO(ny == v->n, LIE_ERR_FORMAT, "%s: %d embeddings but %d labels", where, v->n, ny);
+  LIE_CHECK_GOTO(v->X = malloc(sizeof(double) * (size_t)v->n * v->d), LIE_ERR_MEM, "out of memory reading %s", where);
+  for (size_t i = 0; i < (size_t)v->n * v->d; i++)
     v->X[i] = z[i];
+done:
   free(z);
   if (err) rows_free(v);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* Rows of fold f (held out, `out` = 1) or of the other folds (out = 0), copied into X, Y. */
@@ -63,27 +69,28 @@ static int gather(const valid_rows *v, const int *fold, int f, int out, double *
 
 /* Out-of-fold predictions P (n, m) in the fitted (possibly log) units. */
 static int predict_folds(const valid_rows *v, const int *fold, const lie_ridge_cv_opts *cv, double *P) {
-  double *X, *Y, *Xo, *Yo, *Po;
-  LIE_ALLOC(X, (size_t)v->n * v->d);
-  LIE_ALLOC(Y, (size_t)v->n * v->m);
-  LIE_ALLOC(Xo, (size_t)v->n * v->d);
-  LIE_ALLOC(Yo, (size_t)v->n * v->m);
-  LIE_ALLOC(Po, (size_t)v->n * v->m);
+  double *X = NULL, *Y = NULL, *Xo = NULL, *Yo = NULL, *Po = NULL;
+  lie_ridge model = NULL;
   int err = LIE_OK;
-  for (int f = 0; !err && f < cv->folds; f++) {
+  LIE_ALLOC_GOTO(X, (size_t)v->n * v->d);
+  LIE_ALLOC_GOTO(Y, (size_t)v->n * v->m);
+  LIE_ALLOC_GOTO(Xo, (size_t)v->n * v->d);
+  LIE_ALLOC_GOTO(Yo, (size_t)v->n * v->m);
+  LIE_ALLOC_GOTO(Po, (size_t)v->n * v->m);
+  for (int f = 0; f < cv->folds; f++) {
     int ntr = gather(v, fold, f, 0, X, Y), nte = gather(v, fold, f, 1, Xo, Yo);
     lie_mat Xm = {ntr, v->d, X}, Ym = {ntr, v->m, Y}, Xt = {nte, v->d, Xo}, Pt = {nte, v->m, Po};
-    lie_ridge model = NULL;
     double lambda;
-    err = lie_ridge_cv(&Xm, &Ym, cv, &lambda, NULL, &model);
-    if (!err) err = lie_ridge_predict(model, &Xt, &Pt);
+    LIE_CALL_GOTO(lie_ridge_cv(&Xm, &Ym, cv, &lambda, NULL, &model));
+    LIE_CALL_GOTO(lie_ridge_predict(model, &Xt, &Pt));
     lie_ridge_destroy(&model);
-    for (int i = 0, k = 0; !err && i < v->n; i++)
+    for (int i = 0, k = 0; i < v->n; i++)
       if (fold[i] == f) memcpy(P + (size_t)i * v->m, Po + (size_t)k++ * v->m, sizeof(double) * v->m);
   }
+done:
+  lie_ridge_destroy(&model);
   free(X), free(Y), free(Xo), free(Yo), free(Po);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* Fold of each row: its position in a seeded permutation, modulo K (sizes differ by at most 1). */
@@ -106,8 +113,9 @@ static int assign_folds(int n, int k, uint64_t seed, int *fold) {
 
 static int score_rows(valid_rows *v, const char *target, int log_target, const lie_ridge_cv_opts *cv, uint64_t seed,
                       lie_metric metric, double *score) {
-  int *fold;
-  double *P;
+  int *fold = NULL, err = LIE_OK;
+  double *P = NULL;
+  lie_mat Pm, Tm;
   /* each inner CV needs 2 K rows from the K-1 outer training folds */
   LIE_CHECK(v->n - (v->n + cv->folds - 1) / cv->folds >= 2 * cv->folds, LIE_ERR_USAGE,
             "the validation split has %d rows: too few for nested %d-fold cross-validation (use more validation "
@@ -117,17 +125,17 @@ static int score_rows(valid_rows *v, const char *target, int log_target, const l
     LIE_CHECK(v->Y[i] > 0, LIE_ERR_USAGE, "-augsearch_log needs positive targets; %s has %g", target, v->Y[i]);
     v->Y[i] = log(v->Y[i]);
   }
-  LIE_ALLOC(fold, v->n);
-  LIE_ALLOC(P, (size_t)v->n * v->m);
-  int err = assign_folds(v->n, cv->folds, seed, fold);
-  if (!err) err = predict_folds(v, fold, cv, P);
-  for (size_t i = 0; !err && log_target && i < (size_t)v->n * v->m; i++)
+  LIE_ALLOC_GOTO(fold, v->n);
+  LIE_ALLOC_GOTO(P, (size_t)v->n * v->m);
+  Pm = (lie_mat){v->n, v->m, P}, Tm = (lie_mat){v->n, v->m, v->Y};
+  LIE_CALL_GOTO(assign_folds(v->n, cv->folds, seed, fold));
+  LIE_CALL_GOTO(predict_folds(v, fold, cv, P));
+  for (size_t i = 0; log_target && i < (size_t)v->n * v->m; i++)
     P[i] = exp(P[i]), v->Y[i] = exp(v->Y[i]);
-  lie_mat Pm = {v->n, v->m, P}, Tm = {v->n, v->m, v->Y};
-  if (!err) err = lie_metric_eval(metric, &Pm, &Tm, score);
+  LIE_CALL_GOTO(lie_metric_eval(metric, &Pm, &Tm, score));
+done:
   free(fold), free(P);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_augsearch_score(const char *emb, const char *mode, const char *target, int log_target,

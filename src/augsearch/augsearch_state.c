@@ -75,28 +75,25 @@ static int parse_score(lie_augsearch_job *s, const char *line, const char *path)
 
 static int read_file(lie_augsearch_job *s, FILE *f, const char *path) {
   char *line, fp[LIE_STATE_LINE];
-  int version = 0;
+  int version = 0, err = LIE_OK;
   LIE_ALLOC(line, LIE_STATE_LINE + 16);
-  int err = fgets(line, LIE_STATE_LINE + 16, f) && sscanf(line, "liereg-augsearch-state %d", &version) == 1
-                ? LIE_OK
-                : lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s is not a state file", path);
-  if (!err && version != LIE_AUGSEARCH_STATE_VERSION)
-    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: state version %d, this liereg writes %d",
-                        path, version, LIE_AUGSEARCH_STATE_VERSION);
+  LIE_CHECK_GOTO(fgets(line, LIE_STATE_LINE + 16, f) && sscanf(line, "liereg-augsearch-state %d", &version) == 1,
+                 LIE_ERR_FORMAT, "%s is not a state file", path);
+  LIE_CHECK_GOTO(version == LIE_AUGSEARCH_STATE_VERSION, LIE_ERR_FORMAT, "%s: state version %d, this liereg writes %d",
+                 path, version, LIE_AUGSEARCH_STATE_VERSION);
   lie_augsearch_fingerprint(s, fp, sizeof fp);
-  if (!err && !(fgets(line, LIE_STATE_LINE + 16, f) && !strncmp(line, "config ", 7)))
-    err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: no config record", path);
-  if (!err) line[strcspn(line, "\n")] = 0;
-  if (!err && strcmp(line + 7, fp))
-    err = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
-                        "%s belongs to a search with other options (remove %s to start afresh, or rerun the "
-                        "original command)",
-                        path, s->cfg->work);
-  while (!err && fgets(line, LIE_STATE_LINE + 16, f))
-    err = parse_score(s, line, path);
+  LIE_CHECK_GOTO(fgets(line, LIE_STATE_LINE + 16, f) && !strncmp(line, "config ", 7), LIE_ERR_FORMAT,
+                 "%s: no config record", path);
+  line[strcspn(line, "\n")] = 0;
+  LIE_CHECK_GOTO(!strcmp(line + 7, fp), LIE_ERR_USAGE,
+                 "%s belongs to a search with other options (remove %s to start afresh, or rerun the "
+                 "original command)",
+                 path, s->cfg->work);
+  while (fgets(line, LIE_STATE_LINE + 16, f))
+    LIE_CALL_GOTO(parse_score(s, line, path));
+done:
   free(line);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_augsearch_state_read(lie_augsearch_job *s, int *found) {

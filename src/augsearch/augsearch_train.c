@@ -58,14 +58,21 @@ static int embed_and_score(lie_augsearch_job *s, const char *ckpt, const char *e
   return LIE_OK;
 }
 
+/* Pretrains candidate i, then (unless a signal interrupted it) embeds and scores it. */
+static int train_and_score(lie_augsearch_job *s, int i, long steps, const char *ckpt, const char *emb, double *score,
+                           int *interrupted) {
+  LIE_CALL(pretrain(s, i, steps, ckpt, interrupted));
+  if (!*interrupted) LIE_CALL(embed_and_score(s, ckpt, emb, score));
+  return LIE_OK;
+}
+
 int lie_augsearch_train_one(lie_augsearch_job *s, int i, long steps, double *score, char *msg, int *interrupted) {
   char ckpt[LIE_PRETRAIN_PATH], emb[LIE_PRETRAIN_PATH];
   *score = INFINITY, msg[0] = 0, *interrupted = 0;
   lie_augsearch_path(s, i, ".h5", ckpt, sizeof ckpt);
   lie_augsearch_path(s, i, ".emb.h5", emb, sizeof emb);
   double t0 = lie_wtime();
-  int err = pretrain(s, i, steps, ckpt, interrupted);
-  if (!err && !*interrupted) err = embed_and_score(s, ckpt, emb, score);
+  int err = train_and_score(s, i, steps, ckpt, emb, score, interrupted);
   /* the defaults refused as a usage error (a crop or batch that does not fit the data) is the
    * user's configuration, not a candidate's: every candidate would fail the same way */
   if (err && candidate_failure(err) && !(i == 0 && err == LIE_ERR_USAGE)) {
