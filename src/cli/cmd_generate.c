@@ -43,46 +43,48 @@ static int check_failures(int nfailed, int n, const char *out) {
 static int generate_1d(lie_ctx ctx, const lie_generate_opts *o, lie_pde pde, lie_split split) {
   lie_solver1d solver = NULL;
   lie_output out = {0};
-  int stop, nfailed = 0;
-  LIE_CALL(lie_solver1d_create(ctx, pde, &solver));
-  int err = lie_solver1d_set_from_options(solver);
-  if (!err) err = lie_solver1d_setup(solver);
+  int stop, nfailed = 0, err = LIE_OK;
   PetscBool help = PETSC_FALSE;
+  LIE_CALL(lie_solver1d_create(ctx, pde, &solver));
+  LIE_CALL_GOTO(lie_solver1d_set_from_options(solver));
+  LIE_CALL_GOTO(lie_solver1d_setup(solver));
   PetscOptionsHasHelp(NULL, &help);
-  if (!err && !help) err = lie_output_begin(&out, o->out, o->force);
-  if (!err) err = lie_cli_options_done(ctx, &stop);
-  if (!err && !stop) {
+  if (!help) LIE_CALL_GOTO(lie_output_begin(&out, o->out, o->force));
+  LIE_CALL_GOTO(lie_cli_options_done(ctx, &stop));
+  if (!stop) {
     lie_log_info(ctx, "generate: pde=%s n=%d mode=%s seed=%lld ranks=%d -> %s", lie_pde_name(pde), (int)o->n,
                  lie_split_name(split), (long long)o->seed, lie_ctx_size(ctx), o->out);
-    err = lie_generate1d(ctx, solver, out.tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
-    err = lie_output_end(ctx, &out, err);
+    LIE_CALL_GOTO(lie_output_end(
+        ctx, &out,
+        lie_generate1d(ctx, solver, out.tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed)));
   }
+  LIE_CALL_GOTO(check_failures(nfailed, (int)o->n, o->out)); /* 0 when stopped */
+done:
   lie_solver1d_destroy(&solver);
-  LIE_CALL(err);
-  LIE_CALL(check_failures(nfailed, (int)o->n, o->out));
-  return LIE_OK;
+  return err;
 }
 
 static int generate_ns(lie_ctx ctx, const lie_generate_opts *o, lie_split split) {
   lie_ns2d ns = NULL;
   lie_output out = {0};
-  int stop, nfailed = 0;
+  int stop, nfailed = 0, err = LIE_OK;
   PetscBool help = PETSC_FALSE;
   LIE_CALL(lie_ns2d_create(ctx, &ns));
-  int err = lie_ns2d_set_from_options(ns);
+  LIE_CALL_GOTO(lie_ns2d_set_from_options(ns));
   PetscOptionsHasHelp(NULL, &help);
-  if (!err && !help) err = lie_output_begin(&out, o->out, o->force);
-  if (!err) err = lie_cli_options_done(ctx, &stop);
-  if (!err && !stop) {
+  if (!help) LIE_CALL_GOTO(lie_output_begin(&out, o->out, o->force));
+  LIE_CALL_GOTO(lie_cli_options_done(ctx, &stop));
+  if (!stop) {
     lie_log_info(ctx, "generate: pde=ns n=%d mode=%s seed=%lld ranks=%d -> %s", (int)o->n, lie_split_name(split),
                  (long long)o->seed, lie_ctx_size(ctx), o->out);
-    err = lie_ns2d_generate_range(ns, out.tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed);
-    err = lie_output_end(ctx, &out, err);
+    LIE_CALL_GOTO(lie_output_end(
+        ctx, &out,
+        lie_ns2d_generate_range(ns, out.tmp, split, (int)o->n, (uint64_t)o->seed, (uint64_t)o->offset, &nfailed)));
   }
+  LIE_CALL_GOTO(check_failures(nfailed, (int)o->n, o->out)); /* 0 when stopped */
+done:
   lie_ns2d_destroy(&ns);
-  LIE_CALL(err);
-  LIE_CALL(check_failures(nfailed, (int)o->n, o->out));
-  return LIE_OK;
+  return err;
 }
 
 static int generate(lie_ctx ctx);

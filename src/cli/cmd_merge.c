@@ -42,12 +42,12 @@ static int inputs_add_arg(lie_merge_inputs *l, const char *arg) {
   int r = glob(arg, 0, NULL, &g);
   LIE_CHECK(r != GLOB_NOMATCH, LIE_ERR_USAGE, "no file matches %s", arg);
   LIE_CHECK(r == 0, LIE_ERR_IO, "cannot expand %s", arg);
-  int err = 0;
-  for (size_t i = 0; i < g.gl_pathc && !err; i++)
-    err = inputs_add(l, g.gl_pathv[i]);
+  int err = LIE_OK;
+  for (size_t i = 0; i < g.gl_pathc; i++)
+    LIE_CALL_GOTO(inputs_add(l, g.gl_pathv[i]));
+done:
   globfree(&g);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* Inputs after the options: the arguments PETSc skipped, by its own rule (a key takes the next
@@ -124,15 +124,15 @@ int lie_cmd_merge(lie_ctx ctx, int nargs, char **args) {
   LIE_CHECK(block_kb >= 1 && block_kb <= (1 << 24), LIE_ERR_USAGE, "-merge_block_kb must be 1 .. 16777216 (got %lld)",
             (long long)block_kb);
   LIE_PETSC(PetscOptionsHasHelp(NULL, &help));
-  int err = 0;
-  for (int i = 0; i < nargs && !err; i++)
-    err = inputs_add_arg(&l, args[i]);
-  if (!err) err = inputs_after_options(&l);
-  if (!err && help)
-    err = lie_cli_options_done(ctx, &(int){0});
-  else if (!err)
-    err = merge_run(ctx, out, force, block_kb, &l);
+  int err = LIE_OK;
+  for (int i = 0; i < nargs; i++)
+    LIE_CALL_GOTO(inputs_add_arg(&l, args[i]));
+  LIE_CALL_GOTO(inputs_after_options(&l));
+  if (help)
+    LIE_CALL_GOTO(lie_cli_options_done(ctx, &(int){0}));
+  else
+    LIE_CALL_GOTO(merge_run(ctx, out, force, block_kb, &l));
+done:
   inputs_free(&l);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

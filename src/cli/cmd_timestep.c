@@ -29,8 +29,7 @@ static int pde_defaults(lie_ctx ctx) {
   if (!set || !data[0]) return LIE_OK; /* the usage error comes from the configuration check */
   LIE_CALL(lie_ctx_agree(ctx, access(data, R_OK) == 0
                                   ? LIE_OK
-                                  : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__,
-                                                  "cannot open %s: no such file or not readable", data)));
+                                  : LIE_RECORD(LIE_ERR_IO, "cannot open %s: no such file or not readable", data)));
   LIE_CALL(lie_h5_file_pde(ctx, data, pde, sizeof pde));
   if (strcmp(pde, "ns") != 0) return LIE_OK;
   for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {

@@ -116,6 +116,16 @@ static int run(const lie_cli_command *cmd, lie_ctx ctx, int nargs, char **args) 
   return LIE_OK;
 }
 
+/* The command in a new context (*ctx, released by the caller). */
+static int run_in_context(const lie_cli_command *cmd, lie_ctx *ctx, int nargs, char **args) {
+  LIE_CALL(lie_ctx_create(PETSC_COMM_WORLD, ctx));
+  LIE_CALL(run(cmd, *ctx, nargs, args));
+  /* The last agreement point: a rank that failed late (rank 0 writing a result file) meets
+   * the others here rather than finding them gone. */
+  LIE_CALL(lie_ctx_agree(*ctx, LIE_OK));
+  return LIE_OK;
+}
+
 int main(int argc, char **argv) {
   const lie_cli_command *cmd;
   int nargs = 0, err, rank = 0, traceback;
@@ -194,11 +204,7 @@ int main(int argc, char **argv) {
   PetscOptionsGetBool(NULL, NULL, "-traceback", &tb, NULL);
   traceback = tb || getenv("LIEREG_TRACEBACK");
 
-  err = lie_ctx_create(PETSC_COMM_WORLD, &ctx);
-  if (!err) err = run(cmd, ctx, nargs, args);
-  /* The last agreement point: a rank that failed late (rank 0 writing a result file) meets
-   * the others here rather than finding them gone. */
-  if (!err) err = lie_ctx_agree(ctx, LIE_OK);
+  err = run_in_context(cmd, &ctx, nargs, args);
   int code = err ? report_error(ctx, err, rank, t0, traceback) : lie_cli_exit_status;
   lie_ctx_destroy(&ctx);
   return finalize(code, pargv);

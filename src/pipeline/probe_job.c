@@ -84,8 +84,7 @@ static int run_ridge(lie_ctx ctx, const lie_probe_job *job, lie_probe_job_result
   /* per-rank file checks: agreed before the reads */
   LIE_CALL(lie_ctx_agree(ctx, access(job->emb, R_OK) == 0
                                   ? LIE_OK
-                                  : lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__,
-                                                  "cannot open %s: no such file or not readable", job->emb)));
+                                  : LIE_RECORD(LIE_ERR_IO, "cannot open %s: no such file or not readable", job->emb)));
   LIE_CALL(lie_job_outputs_check(ctx, &job->out));
   lie_probe_opts o = job->ridge;
   o.keep_predictions = job->out.preds[0] != 0 || (job->out.png[0] && !sw->nsizes) || o.keep_predictions;

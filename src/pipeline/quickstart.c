@@ -95,19 +95,18 @@ static int generate(qs_job *q, lie_pde pde, const char *path, lie_split split, i
   char nx[16];
   lie_solver1d s = NULL;
   lie_output out;
-  int nfailed = 0, err;
+  int nfailed = 0, err = LIE_OK;
   for (int i = 0; opts[i][0]; i++)
     LIE_PETSC(PetscOptionsSetValue(NULL, opts[i][0], opts[i][1]));
   snprintf(nx, sizeof nx, "%d", q->sc->nx);
   if (q->sc->nx) LIE_PETSC(PetscOptionsSetValue(NULL, "-nx", nx));
   LIE_CALL(lie_output_temp(&out, path));
-  err = lie_solver1d_create(q->ctx, pde, &s);
-  if (!err) err = lie_solver1d_set_from_options(s);
-  if (!err) err = lie_solver1d_setup(s);
-  if (!err) err = lie_generate1d(q->ctx, s, out.tmp, split, n, 1, offset, &nfailed);
-  if (!err && nfailed)
-    err = lie_error_set(LIE_ERR_NUMERIC, __FILE__, __LINE__, __func__, "%d of %d trajectories of %s failed", nfailed, n,
-                        path);
+  LIE_CALL_GOTO(lie_solver1d_create(q->ctx, pde, &s));
+  LIE_CALL_GOTO(lie_solver1d_set_from_options(s));
+  LIE_CALL_GOTO(lie_solver1d_setup(s));
+  LIE_CALL_GOTO(lie_generate1d(q->ctx, s, out.tmp, split, n, 1, offset, &nfailed));
+  LIE_CHECK_GOTO(!nfailed, LIE_ERR_NUMERIC, "%d of %d trajectories of %s failed", nfailed, n, path);
+done:
   lie_solver1d_destroy(&s);
   for (int i = 0; opts[i][0]; i++)
     PetscOptionsClearValue(NULL, opts[i][0]);
@@ -252,6 +251,19 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   return LIE_OK;
 }
 
+/* One time-stepping run and its result file (rank 0 writes out.tmp, then renames it). */
+static int timestep_run(qs_job *q, const lie_step_opts *cfg, const char *out) {
+  lie_step_result res;
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_step_run(q->ctx, cfg, &res));
+  if (lie_ctx_rank(q->ctx) == 0) LIE_CALL_GOTO(lie_step_write_json(out, NULL, cfg, &res));
+  lie_log_info(q->ctx, "quickstart timestep burgers cond=%s: summed rollout NMSE %.4g +- %.2g (%d frames)",
+               lie_step_cond_name(cfg->cond), res.rollout_nmse, res.rollout_nmse_std, res.nsteps);
+done:
+  lie_step_result_free(&res);
+  return err;
+}
+
 /* Conditioned time-stepping on Burgers (varying nu): the same small CNN and budget for none,
  * ssl (this run's encoder) and truth (log nu); history 2, future 4, rollout from the frame where
  * the encoder's crop ends, so the ssl vector sees only frames the rollout is given. */
@@ -261,7 +273,6 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
   LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st));
   for (int c = 0; c < 3; c++) {
     lie_step_opts cfg;
-    lie_step_result res;
     char out[QS_PATH + 64];
     lie_step_opts_default(&cfg);
     snprintf(cfg.train, sizeof cfg.train, "%s", lab);
@@ -277,13 +288,7 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
     cfg.progress_every = 0, cfg.threads = q->threads;
     snprintf(out, sizeof out, "%s/timestep_burgers_%s.json", q->run, lie_step_cond_name(cfg.cond));
     LIE_CALL(lie_step_opts_check(&cfg));
-    int err = lie_step_run(q->ctx, &cfg, &res);
-    if (!err && lie_ctx_rank(q->ctx) == 0) err = lie_step_write_json(out, NULL, &cfg, &res); /* out.tmp, renamed */
-    if (!err)
-      lie_log_info(q->ctx, "quickstart timestep burgers cond=%s: summed rollout NMSE %.4g +- %.2g (%d frames)",
-                   lie_step_cond_name(cfg.cond), res.rollout_nmse, res.rollout_nmse_std, res.nsteps);
-    lie_step_result_free(&res);
-    LIE_CALL(err);
+    LIE_CALL(timestep_run(q, &cfg, out));
   }
   return LIE_OK;
 }
