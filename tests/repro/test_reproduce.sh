@@ -52,7 +52,7 @@ rm -rf "$E" && mkdir -p "$E" && cp -r "$D/ks/data" "$E/"
 tiny ks "$E" -stages curve,supsweep > "$E.out" 2>&1 || { tail -20 "$E.out"; fail "curve,supsweep failed"; }
 [ ! -e "$E/run/pretrain_s1.h5" ] || fail "curve,supsweep ran the main pretraining"
 finite "$E/results/ks_supervised_sweep_n12.json" '.sweep[0].mean'
-grep -q "sup_model_from $E/curve/pretrain_n12.h5" "$E/logs/supervised.log" || fail "supsweep did not take the curve checkpoint's architecture"
+grep -q "sup_model_from $E/curve/pretrain_n12.h5" "$E/logs/supsweep.log" || fail "supsweep did not take the curve checkpoint's architecture"
 rm -rf "$E/curve" "$E/results"
 set +e
 tiny ks "$E" -stages supsweep > "$E.out2" 2>&1
