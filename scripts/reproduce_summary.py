@@ -1,5 +1,6 @@
 """Markdown summary of one scripts/reproduce run directory (the `summary` stage):
-    python3 scripts/reproduce_summary.py DIR PDE N [CURVE]   (N: train size; CURVE: e.g. 1000,2500)
+    python3 scripts/reproduce_summary.py DIR PDE N [CURVE [SUP_SIZES]]
+(N: train size; CURVE: e.g. 1000,2500; SUP_SIZES: the supervised sweep's sizes, e.g. 64,256,1024)
 Reads only files the stages wrote (results/*.json, curve/, seeds/, ridgeref.jsonl, logs/timing.tsv,
 run/*.csv); a number that is not there yet is printed as "running / not yet", never estimated.
 Paper numbers: DESIGN §8, as recalled (not verified)."""
@@ -34,10 +35,12 @@ def fmt(v, std=None):
     return s if std is None else f"{s} ± {std:.2g}"
 
 
-def sweep_table(d, pde):
+def sweep_table(d, pde, sup_sizes):
     ridge = load(f"{d}/results/{pde}_ridge_sweep.json")
-    sup = load(f"{d}/results/{pde}_supervised_sweep.json")
-    ref, have = {}, {"ssl": ridge is not None, "sup": sup is not None, "ref": False}
+    # one file per size (the supsweep stage) or one for several sizes: every point found
+    sups = [load(f) for f in sorted(glob.glob(f"{d}/results/{pde}_supervised_sweep*.json"))]
+    sup = {"sweep": [r for js in sups if js for r in js.get("sweep", [])]}
+    ref, have = {}, {"ssl": ridge is not None, "sup": bool(sup["sweep"]), "ref": False}
     try:
         for line in open(f"{d}/results/ridgeref.jsonl"):
             r = json.loads(line)
@@ -53,7 +56,9 @@ def sweep_table(d, pde):
         rows.setdefault(n, {})["ref"] = v
     out = ["| labels | SSL + ridge | supervised | spectral ridge (no network) |", "|---|---|---|---|"]
     for n in sorted(rows):
-        c = [fmt(*rows[n][k]) if k in rows[n] else ("—" if have[k] else MISSING) for k in ("ssl", "sup", "ref")]
+        planned = {"sup": n in sup_sizes} if sup_sizes else {}
+        c = [fmt(*rows[n][k]) if k in rows[n] else (MISSING if planned.get(k, not have[k]) else "—")
+             for k in ("ssl", "sup", "ref")]
         out.append(f"| {n} | " + " | ".join(c) + " |")
     return out
 
@@ -81,7 +86,7 @@ def pretrain_state(path):
     return last, (statistics.median(sps) if sps else None)
 
 
-def main(d, pde, n_main, curve):
+def main(d, pde, n_main, curve, sup_sizes):
     metric = {"burgers": "relative error of ν (%)", "ns": "MSE of buoyancy"}.get(pde, "NMSE of the initial-condition modes")
     print(f"## {pde} — {metric} on the test split (run directory {d})\n")
     ridge = load(f"{d}/results/{pde}_ridge.json")
@@ -95,7 +100,7 @@ def main(d, pde, n_main, curve):
     print(f"| SSL + trained linear head | {fmt(*g(trained))} | {p[1]} |")
     print(f"| supervised (same encoder from scratch) | {fmt(*g(sup))} | {p[0]} |")
     print("\nLabel-size sweep (mean ± std over 3 labelled subsets; the same subsets for every method):\n")
-    print("\n".join(sweep_table(d, pde)))
+    print("\n".join(sweep_table(d, pde, sup_sizes)))
 
     print("\nDataset-size curve (SSL + ridge; pretraining on the first N unlabelled trajectories with the same"
           " epochs, the probe fit on the same labelled set; columns: labels used by the probe):\n")
@@ -155,4 +160,5 @@ def main_tail(d):
 
 if __name__ == "__main__":
     curve = [int(c) for c in sys.argv[4].split(",") if c] if len(sys.argv) > 4 else []
-    main(sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3]), curve)
+    sup_sizes = {int(c) for c in sys.argv[5].split(",") if c} if len(sys.argv) > 5 else set()
+    main(sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3]), curve, sup_sizes)

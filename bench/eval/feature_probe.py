@@ -23,12 +23,15 @@ SIZES, SEEDS, CROP = (32, 64, 128, 256), (1, 2, 3), 16
 if os.environ.get("FEATURE_PROBE_SIZES"):
     SIZES = tuple(int(n) for n in os.environ["FEATURE_PROBE_SIZES"].split(","))
 KINDS = tuple(os.environ.get("FEATURE_PROBE_KINDS", "raw,logfft").split(","))
+# FEATURE_PROBE_FRAMES=STOP:STEP takes frames 0, STEP, ... < STOP instead of the first 16 (how
+# much of the trajectory's time span the features see, at the same feature count: e.g. 140:9).
+STOP, STEP = (int(v) for v in os.environ.get("FEATURE_PROBE_FRAMES", f"{CROP}:1").split(":"))
 
 
 def load(path, mode, pde):
     with h5py.File(path, "r") as f:
         g = f[mode]
-        u = g[[k for k in g if k.startswith("pde_")][0]][:, :CROP, :]
+        u = g[[k for k in g if k.startswith("pde_")][0]][:, :STOP:STEP, :]
         if pde == "burgers":
             return u, g["nu"][:][:, None]
         amp, ph, l = g["ic_amp"][:], g["ic_phase"][:], g["ic_l"][:]
@@ -91,7 +94,7 @@ def main(pde, lab, test):
             for seed in SEEDS:
                 sel = np.random.default_rng(seed).permutation(len(yl))[:n]
                 vals.append(metric(pde, inv(ridge_cv(Xl[sel], fwd(yl[sel]))(Xt)), yt))
-            print(json.dumps({"bench": "feature_probe", "pde": pde, "features": kind, "ntrain": n,
+            print(json.dumps({"bench": "feature_probe", "pde": pde, "features": kind, "frames": f"{STOP}:{STEP}", "ntrain": n,
                               "mean": float(np.mean(vals)), "std": float(np.std(vals, ddof=1))}))
 
 

@@ -13,7 +13,7 @@ tiny() { # pde dir [more options]
   bash "$R" "$p" -dir "$d" -bin "$LIEREG" -nice 0 -n 24 -shard 12 -valid 12 -test 16 -epochs 1 -sizes 12,24 \
     -sup_sizes 12 -curve 12 -seeds 2 -timestep_n 12 \
     -pretrain_opts "-model_width 4 -model_expander 32,32,32 -train_batch 8 -train_warmup 0 -train_ckpt_every 2" \
-    -supervised_opts "-sup_epochs 2 -sup_lr 1e-3 -sup_batch 8" -trained_opts "-probe_epochs 2" \
+    -supervised_opts "-sup_epochs 2 -sup_lr 1e-3 -sup_batch 8" -sup_all "-sup_epochs 1" -trained_opts "-probe_epochs 2" \
     -timestep_opts "-step_epochs 1 -step_batch 4 -step_width 8 -step_history 4 -step_future 4 -step_lr_milestones 1 -step_bootstrap 8 -step_rollout_start 16" \
     "$@"
 }
@@ -30,18 +30,35 @@ for p in ks burgers; do
   r=$D/$p/results
   for f in ${p}_ridge ${p}_trained ${p}_supervised; do finite "$r/$f.json" .value; done
   finite "$r/${p}_ridge_sweep.json" '.sweep[1].mean'
-  finite "$r/${p}_supervised_sweep.json" '.sweep[0].mean'
+  finite "$r/${p}_supervised_sweep_n12.json" '.sweep[0].mean'
+  [ "$(jq -r .epochs_max "$r/${p}_supervised.json")" = 1 ] || fail "$p: -sup_all '-sup_epochs 1' not applied to the all-label run"
   for c in none ssl truth; do finite "$r/timestep_${p}_$c.json" .rollout_nmse; done
   [ "$(wc -l < "$r/ridgeref.jsonl")" -eq 2 ] || fail "$p: ridgeref.jsonl should have 2 lines (sizes 12, 24)"
   finite "$D/$p/curve/${p}_ridge_n12.json" .value
   finite "$D/$p/seeds/${p}_ridge_s2.json" .value
   [ -f "$D/$p/report/report.md" ] || fail "$p: no report"
   grep -q "^| SSL + ridge | [0-9]" "$D/$p/summary.md" || fail "$p: summary has no SSL + ridge number"
+  grep -q "^| 12 | [0-9][^|]* | [0-9]" "$D/$p/summary.md" || fail "$p: summary has no supervised sweep point at 12 labels"
   # 2. a rerun of the same command runs nothing
   n=$(wc -l < "$D/$p/logs/timing.tsv")
-  tiny $p "$D/$p" -stages generate,ridgeref,pretrain,embed,probe,trained,supervised,timestep,curve,seeds > "$D/$p.rerun" 2>&1 || fail "$p: rerun failed"
+  tiny $p "$D/$p" -stages generate,ridgeref,pretrain,embed,probe,trained,supsweep,supervised,timestep,curve,seeds > "$D/$p.rerun" 2>&1 || fail "$p: rerun failed"
   [ "$(wc -l < "$D/$p/logs/timing.tsv")" -eq "$n" ] || fail "$p: the rerun ran stages again (timing.tsv grew)"
 done
+
+# 2b. the supervised sweep before the main pretraining: the architecture from a curve checkpoint;
+# with no finished checkpoint at all, a clear error (exit 1)
+E=$D/early
+rm -rf "$E" && mkdir -p "$E" && cp -r "$D/ks/data" "$E/"
+tiny ks "$E" -stages curve,supsweep > "$E.out" 2>&1 || { tail -20 "$E.out"; fail "curve,supsweep failed"; }
+[ ! -e "$E/run/pretrain_s1.h5" ] || fail "curve,supsweep ran the main pretraining"
+finite "$E/results/ks_supervised_sweep_n12.json" '.sweep[0].mean'
+grep -q "sup_model_from $E/curve/pretrain_n12.h5" "$E/logs/supsweep.log" || fail "supsweep did not take the curve checkpoint's architecture"
+rm -rf "$E/curve" "$E/results"
+set +e
+tiny ks "$E" -stages supsweep > "$E.out2" 2>&1
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "need a finished pretraining checkpoint" "$E.out2" || fail "supsweep without a checkpoint: exit $rc, want 1 and a clear message"
 
 # 3. resume: kill the whole run during pretraining (24 trajectories / batch 8 = 3 steps per
 # epoch, 20 epochs = 60 steps, a checkpoint every 2), rerun the same command
