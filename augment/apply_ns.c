@@ -127,13 +127,10 @@ static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot,
   double x0 = in->x[0], y0 = in->y[0], P[4], off[2];
   preimage_map(c, a, x0, y0, P, off);
   const double *src[4] = {in->u + si, in->vx + si, in->vy + si, in->p ? in->p + si : NULL};
-  for (int f = 0; f < 4; f++) {
-    if (!src[f]) continue;
-    if (!rot)
-      LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
-    else
-      LIE_CALL(lie_resample2d_affine_apply(rs, src[f], off, tmp[f]));
-  }
+  int nf = src[3] ? 4 : 3;
+  if (rot) LIE_CALL(lie_resample2d_affine_apply(rs, nf, src, off, tmp)); /* the fields share stencils */
+  for (int f = 0; f < nf && !rot; f++)
+    LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
   double hx = in->Lx / nx, hy = in->Ly / ny;
   for (int i = 0; i < nx; i++)
     for (int j = 0; j < ny; j++) {

@@ -69,6 +69,7 @@ typedef struct {
   fftw_plan fwd, bwd;
   /* upsampled copy for general affine maps: (ux + 8) rows of pw = uy + 16 with periodic ghosts */
   int ux, uy, pw;
+  size_t gsize; /* doubles per padded grid; up holds LIE_RS2D_FIELDS of them */
   double *up;
   fftw_complex *uphat;
   fftw_plan upbwd;
@@ -84,11 +85,14 @@ void lie_resample2d_free(lie_resample2d *r);
 int lie_resample2d_get(int nx, int ny, double Lx, double Ly, int need_affine, lie_resample2d **r);
 void lie_resample2d_thread_cleanup(void);
 int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double sy, double *out);
-/* out(i,j) = f(M (x_i, y_j) + b), coordinates relative to the grid origin: prepare the
- * stencils of the linear part M once (they do not depend on b), then apply to every field of
- * every frame with its translation b (an exact phase shift of the padded spectrum). */
+/* out_f(i,j) = in_f(M (x_i, y_j) + b), coordinates relative to the grid origin: prepare the
+ * stencils of the linear part M once (they do not depend on b), then apply to the nf <=
+ * LIE_RS2D_FIELDS fields of every frame with its translation b (an exact phase shift of the
+ * padded spectrum; the fields share the stencils' weights). */
 int lie_resample2d_linear_prepare(lie_resample2d *r, const double M[4]);
-int lie_resample2d_affine_apply(lie_resample2d *r, const double *in, const double b[2], double *out);
+int lie_resample2d_affine_apply(lie_resample2d *r, int nf, const double *const *in, const double b[2],
+                                double *const *out);
+#define LIE_RS2D_FIELDS 4 /* smoke, vx, vy, p */
 
 #define LIE_AUG_LAGRANGE 8 /* points per axis of the local interpolation after x2 upsampling */
 #endif

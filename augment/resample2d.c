@@ -36,8 +36,9 @@ int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly,
   LIE_CHECK(r->fwd && r->bwd, LIE_ERR_FFTW, "resample2d: FFTW plan creation failed");
   if (need_affine) {
     r->ux = 2 * nx, r->uy = 2 * ny;
-    r->pw = r->uy + 2 * COL_PAD; /* padded row: COL_PAD ghosts, uy values, COL_PAD ghosts */
-    r->up = fftw_alloc_real((size_t)(r->ux + LIE_AUG_LAGRANGE) * r->pw);
+    r->pw = (r->uy + 2 * COL_PAD + 7) / 8 * 8;             /* padded row: COL_PAD ghosts, uy values, ghosts */
+    r->gsize = (size_t)(r->ux + LIE_AUG_LAGRANGE) * r->pw; /* a multiple of 8: grids equally aligned */
+    r->up = fftw_alloc_real(LIE_RS2D_FIELDS * r->gsize);
     r->uphat = fftw_alloc_complex((size_t)r->ux * (r->uy / 2 + 1));
     LIE_CHECK(r->up && r->uphat, LIE_ERR_MEM, "resample2d: out of memory (upsampled grid)");
     int n[2] = {r->ux, r->uy}, onembed[2] = {r->ux, r->pw};
@@ -109,8 +110,8 @@ int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double 
 
 /* Zero-pad the spectrum of `in` onto the x2 grid (Nyquist coefficients split evenly between
  * +k and -k so the padded interpolant is the same real trigonometric polynomial p), times the
- * phase of the translation by b: the padded grid then holds p(x + b) exactly. */
-static void upsample(lie_resample2d *r, const double *in, const double b[2]) {
+ * phase of the translation by b: the padded grid g then holds p(x + b) exactly. */
+static void upsample(lie_resample2d *r, const double *in, const double b[2], double *g) {
   int nx = r->nx, ny = r->ny, nyh = ny / 2 + 1, ux = r->ux, uyh = r->uy / 2 + 1;
   memcpy(r->buf, in, sizeof(double) * nx * ny);
   fftw_execute(r->fwd);
@@ -135,13 +136,12 @@ static void upsample(lie_resample2d *r, const double *in, const double b[2]) {
       }
     }
   }
-  fftw_execute(r->upbwd);
+  fftw_execute_dft_c2r(r->upbwd, r->uphat, g + (size_t)GHOST_LO * r->pw + COL_PAD);
 }
 
 /* Ghost rows and columns of the padded grid: periodic copies, so stencils never wrap. */
-static void fill_ghosts(lie_resample2d *r) {
+static void fill_ghosts(const lie_resample2d *r, double *g) {
   int ux = r->ux, uy = r->uy, pw = r->pw;
-  double *g = r->up;
   for (int i = GHOST_LO; i < GHOST_LO + ux; i++) {
     double *row = g + (size_t)i * pw;
     memcpy(row, row + uy, sizeof(double) * COL_PAD);                     /* left: columns uy-8..uy-1 */
@@ -196,29 +196,39 @@ int lie_resample2d_linear_prepare(lie_resample2d *r, const double M[4]) {
 
 typedef double v8d __attribute__((vector_size(8 * sizeof(double)))); /* one stencil row */
 
-/* out_k = sum_c wy_c sum_a wx_a g[node_k + a pw + c]: eight contiguous rows of eight, each row
- * one vector (the sums run in the same order on every target). */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static void
-stencils(size_t np, const long *node, const double *w, const double *g, int pw, double *out) {
+/* out_f[k] = sum_c wy_c sum_a wx_a g_f[node_k + a pw + c] for the nf fields at once (they share
+ * the weights): eight contiguous rows of eight, each row one vector (the sums run in the same
+ * order on every target). */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void stencils(size_t np, const long *node,
+                                                                                  const double *w, int nf,
+                                                                                  const double *g, size_t gsize, int pw,
+                                                                                  double *const *out) {
   for (size_t k = 0; k < np; k++) {
-    const double *base = g + node[k], *wx = w + 2 * LIE_AUG_LAGRANGE * k;
-    v8d v, row, wy;
-    memcpy(&v, base, sizeof v); /* unaligned loads */
-    v *= wx[0];
-    for (int a = 1; a < LIE_AUG_LAGRANGE; a++) {
-      memcpy(&row, base + (size_t)a * pw, sizeof row);
-      v += wx[a] * row;
+    const double *wx = w + 2 * LIE_AUG_LAGRANGE * k;
+    v8d wy, v, row;
+    memcpy(&wy, wx + LIE_AUG_LAGRANGE, sizeof wy); /* unaligned loads */
+    for (int f = 0; f < nf; f++) {
+      const double *base = g + f * gsize + node[k];
+      memcpy(&v, base, sizeof v);
+      v *= wx[0];
+      for (int a = 1; a < LIE_AUG_LAGRANGE; a++) {
+        memcpy(&row, base + (size_t)a * pw, sizeof row);
+        v += wx[a] * row;
+      }
+      v *= wy;
+      out[f][k] = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
     }
-    memcpy(&wy, wx + LIE_AUG_LAGRANGE, sizeof wy);
-    v *= wy;
-    out[k] = ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
   }
 }
 
-int lie_resample2d_affine_apply(lie_resample2d *r, const double *in, const double b[2], double *out) {
+int lie_resample2d_affine_apply(lie_resample2d *r, int nf, const double *const *in, const double b[2],
+                                double *const *out) {
   LIE_CHECK(r->up, LIE_ERR_STATE, "resample2d: affine evaluation needs init with need_affine = 1");
-  upsample(r, in, b);
-  fill_ghosts(r);
-  stencils((size_t)r->nx * r->ny, r->node, r->w, r->up, r->pw, out);
+  LIE_CHECK(nf >= 1 && nf <= LIE_RS2D_FIELDS, LIE_ERR_ARG, "resample2d: %d fields (1..%d)", nf, LIE_RS2D_FIELDS);
+  for (int f = 0; f < nf; f++) {
+    upsample(r, in[f], b, r->up + f * r->gsize);
+    fill_ghosts(r, r->up + f * r->gsize);
+  }
+  stencils((size_t)r->nx * r->ny, r->node, r->w, nf, r->up, r->gsize, r->pw, out);
   return 0;
 }
