@@ -4,7 +4,8 @@
  * with A = lambda R constant, v~ = M v + w(t) with M = R / lambda, s~ = sigma s and
  * p~ = pi p + q(t).(x, y) + r(t). Grid mode reads the coefficients per frame from point
  * images and resamples each field of each frame once: a Fourier phase shift when A is a
- * multiple of the identity, the x2-padded spectral + Lagrange interpolation when it rotates.
+ * multiple of the identity, the x2-padded spectral + Lagrange interpolation when it rotates
+ * (stencils of the rotation prepared once per element, the frame's translation an exact phase).
  * A view computes only the frames of its time crop (lie_aug_ns_apply_frames). */
 #include <math.h>
 #include <stdlib.h>
@@ -106,27 +107,30 @@ static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, const lie_
   return 0;
 }
 
-/* One output frame: pre-image points xi = A^-1 ((a x_i, a y_j) - b), fields mapped. */
+/* The pre-image points of a frame, relative to the grid origin: xi - origin = P (i hx, j hy)
+ * + off with P = a A^-1 (A = lambda R, the same for every frame of an element) and off the
+ * frame's translation. */
+static void preimage_map(const frame_coef *c, double a, double x0, double y0, double P[4], double off[2]) {
+  double det = c->A[0] * c->A[3] - c->A[1] * c->A[2];
+  double Ai[4] = {c->A[3] / det, -c->A[1] / det, -c->A[2] / det, c->A[0] / det};
+  P[0] = a * Ai[0], P[1] = a * Ai[1], P[2] = a * Ai[2], P[3] = a * Ai[3];
+  double ox = a * x0 - c->b[0], oy = a * y0 - c->b[1];
+  off[0] = Ai[0] * ox + Ai[1] * oy - x0, off[1] = Ai[2] * ox + Ai[3] * oy - y0;
+}
+
+/* One output frame: each field resampled at the pre-image points (the stencils of P are
+ * prepared once per view when it rotates), then mapped. */
 static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot, const lie_field_ns *in, int nin,
                      lie_field_ns *out, int nout, double *tmp[4]) {
   int nx = in->nx, ny = in->ny;
   size_t fr = (size_t)nx * ny, si = (size_t)nin * fr, so = (size_t)nout * fr;
-  double det = c->A[0] * c->A[3] - c->A[1] * c->A[2];
-  double Ai[4] = {c->A[3] / det, -c->A[1] / det, -c->A[2] / det, c->A[0] / det};
-  double x0 = in->x[0], y0 = in->y[0];
-  /* xi - origin = (a Ai) (i hx, j hy) + off */
-  double P[4] = {a * Ai[0], a * Ai[1], a * Ai[2], a * Ai[3]};
-  double ox = a * x0 - c->b[0], oy = a * y0 - c->b[1];
-  double off[2] = {Ai[0] * ox + Ai[1] * oy - x0, Ai[2] * ox + Ai[3] * oy - y0};
+  double x0 = in->x[0], y0 = in->y[0], P[4], off[2];
+  preimage_map(c, a, x0, y0, P, off);
   const double *src[4] = {in->u + si, in->vx + si, in->vy + si, in->p ? in->p + si : NULL};
-  if (rot) LIE_CALL(lie_resample2d_affine_prepare(rs, P, off)); /* stencils shared by the fields */
-  for (int f = 0; f < 4; f++) {
-    if (!src[f]) continue;
-    if (!rot)
-      LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
-    else
-      LIE_CALL(lie_resample2d_affine_apply(rs, src[f], tmp[f]));
-  }
+  int nf = src[3] ? 4 : 3;
+  if (rot) LIE_CALL(lie_resample2d_affine_apply(rs, nf, src, off, tmp)); /* the fields share stencils */
+  for (int f = 0; f < nf && !rot; f++)
+    LIE_CALL(lie_resample2d_shift(rs, src[f], -off[0], -off[1], tmp[f]));
   double hx = in->Lx / nx, hy = in->Ly / ny;
   for (int i = 0; i < nx; i++)
     for (int j = 0; j < ny; j++) {
@@ -140,6 +144,23 @@ static int map_frame(lie_resample2d *rs, const frame_coef *c, double a, int rot,
         out->p[so + k] = c->pi * tmp[3][k] + c->q[0] * xi + c->q[1] * eta + c->r;
       }
     }
+  return 0;
+}
+
+/* Stencils of the frame's linear part P, prepared again only when P differs from the one they
+ * were made for (*have: P of the prepared stencils valid). For NS group elements P is the same
+ * on every frame (A = lambda R), so this runs once per element. */
+static int prepare_rotation(lie_resample2d *rs, const frame_coef *c, double a, const lie_field_ns *in, double Pp[4],
+                            int *have) {
+  double P[4], off[2];
+  preimage_map(c, a, in->x[0], in->y[0], P, off);
+  int same = *have;
+  for (int q = 0; q < 4; q++)
+    same &= fabs(P[q] - Pp[q]) <= 1e-12;
+  if (same) return 0;
+  LIE_CALL(lie_resample2d_linear_prepare(rs, P));
+  memcpy(Pp, P, sizeof P);
+  *have = 1;
   return 0;
 }
 
@@ -176,15 +197,18 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_au
   int qzero = 1;
   for (int n = 0; n < nt; n++)
     qzero &= fabs(fc[n].q[0]) * in->Lx + fabs(fc[n].q[1]) * in->Ly <= 1e-12;
-  lie_resample2d rs = {0};
+  lie_resample2d *rs = NULL;
   if (!err) err = lie_field_ns_alloc(count, nx, ny, in->p != NULL, 0, out);
-  if (!err) err = lie_resample2d_init(&rs, nx, ny, in->Lx, in->Ly, rot);
+  if (!err) err = lie_resample2d_get(nx, ny, in->Lx, in->Ly, rot, &rs); /* this thread's, kept */
+  double Pp[4] = {0};
+  int have = 0;
   for (int f = 0; f < 4 && !err; f++)
     if (!(tmp[f] = malloc(sizeof(double) * nx * ny)))
       err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  for (int m = 0; m < count && !err; m++)
-    err = map_frame(&rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp);
-  lie_resample2d_free(&rs);
+  for (int m = 0; m < count && !err; m++) {
+    if (rot) err = prepare_rotation(rs, &fc[k0 + m], a, in, Pp, &have);
+    if (!err) err = map_frame(rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp);
+  }
   for (int f = 0; f < 4; f++)
     free(tmp[f]);
   if (!err) {

@@ -60,29 +60,39 @@ int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *
 int lie_resample1d_affine(lie_resample1d *r, const double *in, double alpha, double beta, double *out);
 
 /* 2D periodic (nx x ny, row-major, y fastest) resampling: shift, and evaluation at the
- * affine image of the grid (Fourier zero-padding x2 then tensor Lagrange, resample.c). */
+ * affine image of the grid (Fourier zero-padding x2 then tensor Lagrange, resample2d.c). */
 typedef struct {
   int nx, ny;
   double Lx, Ly;
   double *buf;
   fftw_complex *hat, *work;
   fftw_plan fwd, bwd;
-  /* upsampled copy for general affine maps */
-  int ux, uy;
+  /* upsampled copy for general affine maps: (ux + 8) rows of pw = uy + 16 with periodic ghosts */
+  int ux, uy, pw;
+  size_t gsize; /* doubles per padded grid; up holds LIE_RS2D_FIELDS of them */
   double *up;
   fftw_complex *uphat;
   fftw_plan upbwd;
-  int *ix, *iy;    /* per output point: first node of the 8 x 8 stencil (prepared) */
-  double *wx, *wy; /* per output point: 8 + 8 Lagrange weights (prepared) */
+  double complex *phx, *phy; /* translation phases per fine-grid row / column */
+  long *node;                /* per output point: offset of its 8 x 8 stencil in up (prepared) */
+  double *w;                 /* per output point: 8 x-weights then 8 y-weights (prepared) */
 } lie_resample2d;
 
 int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly, int need_affine);
 void lie_resample2d_free(lie_resample2d *r);
+/* This thread's resampler for nx x ny frames (plans, buffers and stencils kept between calls;
+ * freed by lie_aug_thread_cleanup). */
+int lie_resample2d_get(int nx, int ny, double Lx, double Ly, int need_affine, lie_resample2d **r);
+void lie_resample2d_thread_cleanup(void);
 int lie_resample2d_shift(lie_resample2d *r, const double *in, double sx, double sy, double *out);
-/* out(i,j) = f(M (x_i, y_j) + b), coordinates relative to the grid origin: prepare the stencils
- * once per map, then apply to every field of the frame. */
-int lie_resample2d_affine_prepare(lie_resample2d *r, const double M[4], const double b[2]);
-int lie_resample2d_affine_apply(lie_resample2d *r, const double *in, double *out);
+/* out_f(i,j) = in_f(M (x_i, y_j) + b), coordinates relative to the grid origin: prepare the
+ * stencils of the linear part M once (they do not depend on b), then apply to the nf <=
+ * LIE_RS2D_FIELDS fields of every frame with its translation b (an exact phase shift of the
+ * padded spectrum; the fields share the stencils' weights). */
+int lie_resample2d_linear_prepare(lie_resample2d *r, const double M[4]);
+int lie_resample2d_affine_apply(lie_resample2d *r, int nf, const double *const *in, const double b[2],
+                                double *const *out);
+#define LIE_RS2D_FIELDS 4 /* smoke, vx, vy, p */
 
 #define LIE_AUG_LAGRANGE 8 /* points per axis of the local interpolation after x2 upsampling */
 #endif

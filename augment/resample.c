@@ -65,7 +65,10 @@ int lie_resample1d_get(int n, double L, lie_resample1d **r) {
   return 0;
 }
 
-void lie_aug_thread_cleanup(void) { lie_resample1d_free(&cached); }
+void lie_aug_thread_cleanup(void) {
+  lie_resample1d_free(&cached);
+  lie_resample2d_thread_cleanup();
+}
 
 int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *out) {
   int n = r->n, nh = n / 2 + 1;

@@ -216,8 +216,11 @@ typedef struct {
   double pipeline_samples_per_s; /* whole step: batch from the input pipeline + network */
   double network_samples_per_s;  /* network only (forward, loss, backward, allreduce, AdamW) */
   double views_s_per_batch;      /* one batch built by the main thread alone (no overlap) */
-  int in_c, in_h, in_w;          /* the network's input per view */
-  int nlocal;                    /* samples per rank and step */
+  /* the same blocks per CPU second of this process (all its threads): less sensitive to a
+   * loaded machine than wall time; their ratio is the network's share of the step's CPU work */
+  double pipeline_samples_per_cpu_s, network_samples_per_cpu_s;
+  int in_c, in_h, in_w; /* the network's input per view */
+  int nlocal;           /* samples per rank and step */
 } lie_pretrain_bench_result;
 
 /* Opens the data, builds the model and optimiser, resumes from cfg->resume if set. Checks

@@ -225,6 +225,9 @@ static int print_pretrain(const lie_pretrain_opts *c, int ranks, int threads, in
   if (!e) e = lie_json_real(j, "pipeline_samples_per_s", r->pipeline_samples_per_s);
   if (!e) e = lie_json_real(j, "network_samples_per_s", r->network_samples_per_s);
   if (!e) e = lie_json_real(j, "ratio", r->pipeline_samples_per_s / r->network_samples_per_s);
+  if (!e) e = lie_json_real(j, "pipeline_samples_per_cpu_s", r->pipeline_samples_per_cpu_s);
+  if (!e) e = lie_json_real(j, "network_samples_per_cpu_s", r->network_samples_per_cpu_s);
+  if (!e) e = lie_json_real(j, "ratio_cpu", r->pipeline_samples_per_cpu_s / r->network_samples_per_cpu_s);
   if (!e) e = lie_json_real(j, "network_ms_per_step", 1e3 * net_step);
   if (!e) e = lie_json_real(j, "views_ms_per_batch", 1e3 * r->views_s_per_batch);
   if (!e) e = lie_json_real(j, "views_share_of_network", r->views_s_per_batch / net_step);

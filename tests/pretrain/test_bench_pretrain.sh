@@ -21,9 +21,12 @@ check() {
   echo "$line" | python3 -c '
 import json, math, sys
 r = json.loads(sys.stdin.read())
-need = ["pipeline_samples_per_s", "network_samples_per_s", "ratio", "views_ms_per_batch", "network_ms_per_step"]
+need = ["pipeline_samples_per_s", "network_samples_per_s", "ratio", "views_ms_per_batch", "network_ms_per_step",
+        "pipeline_samples_per_cpu_s", "network_samples_per_cpu_s", "ratio_cpu"]
 assert all(math.isfinite(r[k]) and r[k] > 0 for k in need), r
 assert abs(r["ratio"] - r["pipeline_samples_per_s"] / r["network_samples_per_s"]) <= 1e-6 * r["ratio"], r
+cr = r["pipeline_samples_per_cpu_s"] / r["network_samples_per_cpu_s"]
+assert abs(r["ratio_cpu"] - cr) <= 1e-6 * cr, r
 assert r["batch"] == 8 and r["ranks"] == int(sys.argv[1]) and r["loader_threads"] == int(sys.argv[2]), r
 assert r["steps"] == 6 and r["input"] == "1x8x32", r
 ' "$2" "$3" && ok "$1: $(echo "$line" | cut -c1-200)" || { bad "$1: fields"; echo "$line"; }
