@@ -135,7 +135,8 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
   dnnl_primitive_desc_t bd_pd = NULL, bw_pd = NULL;
   lie_nn_conv1d_gemm g = {net->B, x->C, x->W, n->K, y->W, n->S, n->sw, n->pw};
-  d->bwdw_gemm = use_gemm_bwdw(s, n, &g);
+  /* its scratch (dy rows) is the backend's, free after backward-data: never larger than dy */
+  d->bwdw_gemm = use_gemm_bwdw(s, n, &g) && lie_nn_conv1d_gemm_scratch_floats(&g) * sizeof(float) <= y->bytes;
   d->g1d = g;
   LIE_CALL(make_conv_pd(s, CONV_FWD, xmd, &wany, bias, ymd, st, pl, pr, NULL, &d->fwd_pd));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));
@@ -234,7 +235,7 @@ static int gemm_bwd_weights(lie_nn_net net, lie_nn_node *n, dnode *d) {
   LIE_DNNL(dnnl_memory_get_data_handle(d->dw_prim, &dw));
   double c0 = s->prof ? lie_dnnl_profile_clock() : 0;
   int e = lie_nn_conv1d_gemm_bwd_weights(&d->g1d, net->t[n->in[0]].data, net->t[n->out].grad, dw,
-                                         n->b >= 0 ? lie_nn_grad(net, n->b) : NULL);
+                                         n->b >= 0 ? lie_nn_grad(net, n->b) : NULL, s->scratch);
   LIE_CHECK(!e, LIE_ERR_DNNL, "%s: oneDNN sgemm failed in backward-weights", n->name);
   if (s->prof) {
     const lie_nn_conv1d_gemm *g = &d->g1d;
