@@ -101,9 +101,9 @@ static int is_nwc(const dnnl_memory_desc_t *md) {
  * nwc tensors whose shape the flattened formulation covers. Rule measured with
  * bench/nn/bench_bwdw (one thread, per CPU second, docs/BENCHMARKS.md): oneDNN's sgemm beats
  * 2.6's backward-weights primitive by 10-60 % once the output has >= 128 channels (stages
- * 2-4 of a width-64 ResNet, their strided and 1x1 convolutions: primitive 46-84, GEMMs
- * 73-90 GFLOP/cpu-s), ties at 64 -> 64 channels and loses on the 16/96-channel k = 7 stem
- * (primitive 80-84, GEMMs 65-69). A fixed rule, not a timing at set-up: the choice (and so
+ * 2-4 of a width-64 ResNet, their strided and 1x1 convolutions: primitive 47-89, GEMMs
+ * 73-98 GFLOP/cpu-s), ties at 64 -> 64 channels and loses on the 16/96-channel k = 7 stem
+ * (primitive 80-90, GEMMs 65-71). A fixed rule, not a timing at set-up: the choice (and so
  * the rounding of the weight gradients) must not depend on the machine's load, or a resumed
  * run would not repeat the original bit for bit. LIE_NN_DNNL_BWDW=prim|gemm forces one. */
 static int use_gemm_bwdw(dstate *s, const lie_nn_node *n, const lie_nn_conv1d_gemm *g) {
