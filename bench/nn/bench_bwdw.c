@@ -35,14 +35,6 @@ static void fill(float *a, size_t n, unsigned seed) {
   }
 }
 
-/* (K, k, C) -> (K, C, k) */
-static void ohwi_to_oihw(const float *src, float *dst, int K, int C, int k) {
-  for (int o = 0; o < K; o++)
-    for (int s = 0; s < k; s++)
-      for (int c = 0; c < C; c++)
-        dst[((size_t)o * C + c) * k + s] = src[((size_t)o * k + s) * C + c];
-}
-
 int main(int argc, char **argv) {
   if (argc < 8) {
     fprintf(stderr, "usage: bench_bwdw N C Win K k stride pad [reps]\n");
@@ -102,6 +94,19 @@ int main(int argc, char **argv) {
   dnnl_exec_arg_t a[4] = {
       {DNNL_ARG_SRC, mx}, {DNNL_ARG_DIFF_DST, my}, {DNNL_ARG_DIFF_WEIGHTS, mdw}, {DNNL_ARG_DIFF_BIAS, mdb}};
   dnnl_exec_arg_t ra[2] = {{DNNL_ARG_FROM, mdw}, {DNNL_ARG_TO, mdwu}};
+  /* the GEMMs' (K, k, C) result -> OIW by oneDNN's reorder, as the backend does */
+  dnnl_memory_desc_t gmd;
+  dnnl_memory_t mgw, mgu;
+  dnnl_primitive_t gre = NULL;
+  CK(dnnl_memory_desc_init_by_tag(&gmd, 4, wd, dnnl_f32, g.k == 1 ? dnnl_oihw : dnnl_ohwi));
+  CK(dnnl_memory_create(&mgw, &gmd, eng, wt));
+  CK(dnnl_memory_create(&mgu, &wuser, eng, w2));
+  if (g.k > 1) {
+    dnnl_primitive_desc_t gpd;
+    CK(dnnl_reorder_primitive_desc_create(&gpd, &gmd, eng, &wuser, eng, NULL));
+    CK(dnnl_primitive_create(&gre, gpd));
+  }
+  dnnl_exec_arg_t ga[2] = {{DNNL_ARG_FROM, mgw}, {DNNL_ARG_TO, mgu}};
   double flop = 2.0 * g.N * g.OW * g.K * (double)g.C * g.k;
   double best_prim = 1e30, best_gemm = 1e30, best_blas = 1e30, best_main = 1e30, best_swap = 1e30;
   for (int r = 0; r < reps + 1; r++) { /* first round warms up; alternating A/B */
@@ -111,7 +116,12 @@ int main(int argc, char **argv) {
     CK(dnnl_stream_wait(st));
     double t1 = cpu_s();
     if (lie_nn_conv1d_gemm_bwd_weights(&g, x, dy, wt, db2, sc)) return 1;
-    ohwi_to_oihw(wt, w2, g.K, g.C, g.k);
+    if (gre) {
+      CK(dnnl_primitive_execute(gre, st, 2, ga));
+      CK(dnnl_stream_wait(st));
+    } else {
+      memcpy(w2, wt, nw * 4);
+    }
     double t2 = cpu_s();
     for (int s = 0; s < g.k; s++) /* main GEMMs only (no edge corrections): the engine's rate */
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g.K, g.C, g.N * g.OW - 1, 1.0f, dy, g.K, x, g.stride * g.C,
