@@ -4,6 +4,7 @@
 #include "dnnl_impl.h"
 
 #if LIEREG_HAVE_DNNL
+#include <stdio.h>
 #include <string.h>
 
 static int is_ref_impl(const_dnnl_primitive_desc_t pd) {
@@ -73,18 +74,52 @@ static dnnl_memory_t adapt_in(dstate *s, const adapt *a, dnnl_memory_t t, int *e
 }
 
 /* The weights in each pass's layout: the flat (user) buffer -> forward / backward-data
- * layouts (one reorder shared when they agree), the backward-weights result -> flat buffer. */
+ * layouts (one reorder shared when they agree), the backward-weights result (layout dw) ->
+ * flat buffer. */
 static int bridge_weights(dstate *s, dnode *d, const_dnnl_primitive_desc_t fwd, const_dnnl_primitive_desc_t bd,
-                          const_dnnl_primitive_desc_t bw) {
+                          const dnnl_memory_desc_t *dw) {
   const dnnl_memory_desc_t *wf = dnnl_primitive_desc_query_md(fwd, dnnl_query_weights_md, 0);
   const dnnl_memory_desc_t *wb = dnnl_primitive_desc_query_md(bd, dnnl_query_weights_md, 0);
-  const dnnl_memory_desc_t *dw = dnnl_primitive_desc_query_md(bw, dnnl_query_diff_weights_md, 0);
   LIE_CALL(layout_bridge(s, d->w_user, wf, 1, &d->w_fwd, &d->r_w_fwd));
   if (dnnl_memory_desc_equal(wf, wb))
     d->w_bwd = d->w_fwd; /* reuse this step's reorder */
   else
     LIE_CALL(layout_bridge(s, d->w_user, wb, 1, &d->w_bwd, &d->r_w_bwd));
   LIE_CALL(layout_bridge(s, d->dw_user, dw, 0, &d->dw_prim, &d->r_dw));
+  return LIE_OK;
+}
+
+/* A dense channels-last 1D tensor (nwc: B x 1 x W x C with C fastest). */
+static int is_nwc(const dnnl_memory_desc_t *md) {
+  const dnnl_blocking_desc_t *b = &md->format_desc.blocking;
+  return md->ndims == 4 && md->format_kind == dnnl_blocked && md->offset0 == 0 && b->inner_nblks == 0 &&
+         md->dims[2] == 1 && b->strides[1] == 1 && b->strides[3] == md->dims[1] &&
+         b->strides[0] == md->dims[1] * md->dims[3];
+}
+
+/* Backward-weights by GEMMs (conv1d_gemm.c) for this convolution? Only 1D convolutions on
+ * nwc tensors whose shape the flattened formulation covers. Rule measured with
+ * bench/nn/bench_bwdw (one thread, per CPU second, docs/BENCHMARKS.md): oneDNN's sgemm beats
+ * 2.6's backward-weights primitive by 10-60 % once the output has >= 128 channels (stages
+ * 2-4 of a width-64 ResNet, their strided and 1x1 convolutions: primitive 47-89, GEMMs
+ * 73-98 GFLOP/cpu-s), ties at 64 -> 64 channels and loses on the 16/96-channel k = 7 stem
+ * (primitive 80-90, GEMMs 65-71). A fixed rule, not a timing at set-up: the choice (and so
+ * the rounding of the weight gradients) must not depend on the machine's load, or a resumed
+ * run would not repeat the original bit for bit. LIE_NN_DNNL_BWDW=prim|gemm forces one. */
+static int use_gemm_bwdw(dstate *s, const lie_nn_node *n, const lie_nn_conv1d_gemm *g) {
+  const dnnl_memory_desc_t *x = &s->md[n->in[0]], *y = &s->md[n->out];
+  if (n->R != 1 || n->sh != 1 || n->ph != 0 || !is_nwc(x) || !is_nwc(y) || !lie_nn_conv1d_gemm_ok(g)) return 0;
+  const char *v = getenv("LIE_NN_DNNL_BWDW");
+  if (v && !strcmp(v, "prim")) return 0;
+  if (v && !strcmp(v, "gemm")) return 1;
+  return g->K >= 128 && g->C >= 64;
+}
+
+/* The GEMMs' (K, k, C) result as weights dims (K, C, 1, k): oneDNN's ohwi; for k = 1 the
+ * same memory as oihw, described as such so that no reorder is made. */
+static int gemm_dw_md(const lie_nn_node *n, int C, dnnl_memory_desc_t *md) {
+  dnnl_dims_t wd = {n->K, C, 1, n->S};
+  LIE_DNNL(dnnl_memory_desc_init_by_tag(md, 4, wd, dnnl_f32, n->S == 1 ? dnnl_oihw : dnnl_ohwi));
   return LIE_OK;
 }
 
@@ -98,13 +133,17 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   LIE_DNNL(dnnl_memory_desc_init_by_tag(&wuser, 4, wd, dnnl_f32, dnnl_oihw));
   LIE_CALL(md_1d(&bmd, n->K));
   const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
-  dnnl_primitive_desc_t bd_pd, bw_pd;
+  dnnl_primitive_desc_t bd_pd = NULL, bw_pd = NULL;
+  lie_nn_conv1d_gemm g = {net->B, x->C, x->W, n->K, y->W, n->S, n->sw, n->pw};
+  /* its scratch (dy rows) is the backend's, free after backward-data: never larger than dy */
+  d->bwdw_gemm = use_gemm_bwdw(s, n, &g) && lie_nn_conv1d_gemm_scratch_floats(&g) * sizeof(float) <= y->bytes;
+  d->g1d = g;
   LIE_CALL(make_conv_pd(s, CONV_FWD, xmd, &wany, bias, ymd, st, pl, pr, NULL, &d->fwd_pd));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));
   LIE_CALL(make_conv_pd(s, CONV_BWD_DATA, xmd, &wany, NULL, ymd, st, pl, pr, d->fwd_pd, &bd_pd));
-  LIE_CALL(make_conv_pd(s, CONV_BWD_WEIGHTS, xmd, &wany, bias, ymd, st, pl, pr, d->fwd_pd, &bw_pd));
   int e = prim(bd_pd, &d->bwd_d);
-  if (!e) e = prim(bw_pd, &d->bwd_w);
+  if (!e && !d->bwdw_gemm) e = make_conv_pd(s, CONV_BWD_WEIGHTS, xmd, &wany, bias, ymd, st, pl, pr, d->fwd_pd, &bw_pd);
+  if (!e && bw_pd) e = prim(bw_pd, &d->bwd_w);
 #define Q(pd, what) dnnl_primitive_desc_query_md(pd, what, 0)
   if (!e) e = make_adapt(s, xmd, Q(d->fwd_pd, dnnl_query_src_md), 1, &d->fx);
   if (!e) e = make_adapt(s, ymd, Q(d->fwd_pd, dnnl_query_dst_md), 0, &d->fy);
@@ -113,19 +152,21 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   /* backward-weights reads the forward's input: if both want the same layout, the forward's
    * adapter copy (still this step's input at backward time) serves both — the 1D stem's
    * input is then reordered once per step instead of twice */
-  if (!e && d->fx.m && dnnl_memory_desc_equal(Q(d->fwd_pd, dnnl_query_src_md), Q(bw_pd, dnnl_query_src_md)))
+  if (!e && bw_pd && d->fx.m && dnnl_memory_desc_equal(Q(d->fwd_pd, dnnl_query_src_md), Q(bw_pd, dnnl_query_src_md)))
     d->wx.m = d->fx.m, d->wx.r = NULL;
-  else if (!e)
+  else if (!e && bw_pd)
     e = make_adapt(s, xmd, Q(bw_pd, dnnl_query_src_md), 1, &d->wx);
-  if (!e) e = make_adapt(s, ymd, Q(bw_pd, dnnl_query_diff_dst_md), 1, &d->wdy);
+  if (!e && bw_pd) e = make_adapt(s, ymd, Q(bw_pd, dnnl_query_diff_dst_md), 1, &d->wdy);
   if (!e) e = mem(s, &wuser, lie_nn_param(net, n->w), &d->w_user);
   if (!e) e = mem(s, &wuser, lie_nn_grad(net, n->w), &d->dw_user);
   if (!e && bias) e = mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
   if (!e && bias) e = mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
+  dnnl_memory_desc_t gmd;
+  if (!e && d->bwdw_gemm) e = gemm_dw_md(n, x->C, &gmd);
+  if (!e) e = bridge_weights(s, d, d->fwd_pd, bd_pd, d->bwdw_gemm ? &gmd : Q(bw_pd, dnnl_query_diff_weights_md));
 #undef Q
-  if (!e) e = bridge_weights(s, d, d->fwd_pd, bd_pd, bw_pd);
   dnnl_primitive_desc_destroy(bd_pd);
-  dnnl_primitive_desc_destroy(bw_pd);
+  if (bw_pd) dnnl_primitive_desc_destroy(bw_pd);
   LIE_CALL(e);
   return LIE_OK;
 }
@@ -161,7 +202,8 @@ int lie_dnnl_linear_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   if (!e) e = mem(s, &wmd, lie_nn_grad(net, n->w), &d->dw_user);
   if (!e && bias) e = mem(s, &bmd, lie_nn_param(net, n->b), &d->b_user);
   if (!e && bias) e = mem(s, &bmd, lie_nn_grad(net, n->b), &d->db_user);
-  if (!e) e = bridge_weights(s, d, d->fwd_pd, bd_pd, bw_pd);
+  if (!e)
+    e = bridge_weights(s, d, d->fwd_pd, bd_pd, dnnl_primitive_desc_query_md(bw_pd, dnnl_query_diff_weights_md, 0));
   dnnl_primitive_desc_destroy(bd_pd);
   dnnl_primitive_desc_destroy(bw_pd);
   LIE_CALL(e);
@@ -184,6 +226,27 @@ int lie_dnnl_weighted_forward(lie_nn_net net, lie_nn_node *n, dnode *d) {
   return LIE_OK;
 }
 
+// x (B, Win, C) nwc, dy (B, OW, K) nwc -> dw_prim (K, k, C), dbias (K): conv1d_gemm.c, timed
+// as a primitive when profiling
+static int gemm_bwd_weights(lie_nn_net net, lie_nn_node *n, dnode *d) {
+  dstate *s = S(net);
+  void *dw;
+  LIE_DNNL(dnnl_stream_wait(s->st)); /* dy is complete */
+  LIE_DNNL(dnnl_memory_get_data_handle(d->dw_prim, &dw));
+  double c0 = s->prof ? lie_dnnl_profile_clock() : 0;
+  int e = lie_nn_conv1d_gemm_bwd_weights(&d->g1d, net->t[n->in[0]].data, net->t[n->out].grad, dw,
+                                         n->b >= 0 ? lie_nn_grad(net, n->b) : NULL, s->scratch);
+  LIE_CHECK(!e, LIE_ERR_DNNL, "%s: oneDNN sgemm failed in backward-weights", n->name);
+  if (s->prof) {
+    const lie_nn_conv1d_gemm *g = &d->g1d;
+    char shape[96];
+    snprintf(shape, sizeof shape, "src %dx%dx1x%d nwc wei %dx%dx1x%d", g->N, g->C, g->Win, g->K, g->C, g->k);
+    lie_dnnl_profile_add(s, d, "convolution", "backward_weights", "gemm:dnnl_sgemm", shape,
+                         2.0 * g->N * g->OW * g->K * (double)g->C * g->k, lie_dnnl_profile_clock() - c0);
+  }
+  return LIE_OK;
+}
+
 // dy -> dx (stored or added, if wanted); dweight -> the flat buffer's layout; dbias
 int lie_dnnl_weighted_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int want_dx) {
   dstate *s = S(net);
@@ -200,12 +263,16 @@ int lie_dnnl_weighted_backward(lie_nn_net net, lie_nn_node *n, dnode *d, int wan
     if (d->bdx.m) LIE_CALL(run_reorder(s, d->bdx.r, d->bdx.m, target));
     LIE_CALL(finish_target(net, n, d, 0, NULL));
   }
-  dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->wx, x, &e)},
-                          {DNNL_ARG_DIFF_DST, adapt_in(s, &d->wdy, dy, &e)},
-                          {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim},
-                          {DNNL_ARG_DIFF_BIAS, d->db_user}};
-  LIE_CALL(e);
-  LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
+  if (d->bwdw_gemm) {
+    LIE_CALL(gemm_bwd_weights(net, n, d));
+  } else {
+    dnnl_exec_arg_t b[4] = {{DNNL_ARG_SRC, adapt_in(s, &d->wx, x, &e)},
+                            {DNNL_ARG_DIFF_DST, adapt_in(s, &d->wdy, dy, &e)},
+                            {DNNL_ARG_DIFF_WEIGHTS, d->dw_prim},
+                            {DNNL_ARG_DIFF_BIAS, d->db_user}};
+    LIE_CALL(e);
+    LIE_CALL(exec(s, d->bwd_w, d->db_user ? 4 : 3, b));
+  }
   LIE_CALL(run_reorder(s, d->r_dw, d->dw_prim, d->dw_user));
   return LIE_OK;
 }

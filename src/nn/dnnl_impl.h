@@ -3,6 +3,7 @@
 #ifndef LIEREG_DNNL_IMPL_H
 #define LIEREG_DNNL_IMPL_H
 
+#include "conv1d_gemm.h"
 #include "nn_impl.h"
 
 #if LIEREG_HAVE_DNNL /* the per-op files compile to nothing without oneDNN */
@@ -40,6 +41,10 @@ typedef struct {
   /* conv: layout adapters where a primitive runs in another layout than the tensors (only
    * where oneDNN has no jit kernel for the tensors' layout, see make_conv_pd) */
   adapt fx, fy, bdy, bdx, wx, wdy;
+  /* conv: backward-weights as GEMMs (conv1d_gemm.c) instead of the primitive bwd_w, into
+   * dw_prim in (K, k, C) layout; see use_gemm_bwdw in dnnl_conv.c */
+  int bwdw_gemm;
+  lie_nn_conv1d_gemm g1d;
   /* op files' own state (dnnl_<op>.c), released by ext_free at teardown */
   void *ext;
   void (*ext_free)(void *ext);
@@ -88,6 +93,9 @@ void lie_dnnl_profile_start(dstate *s);
 int lie_dnnl_profile_exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_exec_arg_t *args);
 double lie_dnnl_profile_clock(void);
 void lie_dnnl_profile_span(dstate *s, int backward, double cpu_s);
+/* a kernel of ours timed like a primitive: key identifies it, flop per call (0: none) */
+void lie_dnnl_profile_add(dstate *s, const void *key, const char *kind, const char *prop, const char *impl,
+                          const char *shape, double flop, double cpu_s);
 void lie_dnnl_profile_report(dstate *s);
 
 /* Short names inside the backend's files. */

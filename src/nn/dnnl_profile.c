@@ -111,6 +111,25 @@ int lie_dnnl_profile_exec(dstate *s, dnnl_primitive_t p, int nargs, const dnnl_e
   return LIE_OK;
 }
 
+void lie_dnnl_profile_add(dstate *s, const void *key, const char *kind, const char *prop, const char *impl,
+                          const char *shape, double flop, double cpu_s) {
+  lie_dnnl_prof *pr = s->prof;
+  if (!pr) return;
+  prof_entry *e = NULL;
+  for (int i = 0; i < pr->n && !e; i++)
+    if (pr->e[i].p == (dnnl_primitive_t)key) e = &pr->e[i];
+  if (!e && pr->n < PROF_MAX) {
+    e = &pr->e[pr->n++];
+    memset(e, 0, sizeof *e);
+    e->p = (dnnl_primitive_t)key, e->flop = flop;
+    snprintf(e->kind, sizeof e->kind, "%s", kind);
+    snprintf(e->prop, sizeof e->prop, "%s", prop);
+    snprintf(e->impl, sizeof e->impl, "%s", impl);
+    snprintf(e->shape, sizeof e->shape, "%s", shape);
+  }
+  if (e) e->cpu += cpu_s, e->calls++;
+}
+
 double lie_dnnl_profile_clock(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 void lie_dnnl_profile_span(dstate *s, int backward, double cpu_s) {

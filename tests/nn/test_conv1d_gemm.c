@@ -1,0 +1,85 @@
+/* The GEMM formulation of a 1D convolution's backward-weights (src/nn/conv1d_gemm.c, used by
+ * the oneDNN backend) against the reference backward (src/nn/conv.c, double accumulators) on
+ * shapes that reach every edge case: sample edges on both sides (pad 1..3), strides 1 and 2,
+ * 1x1, a single row per sample, fewer rows than taps, one sample, with and without bias.
+ * Shapes the formulation does not cover must be refused (the backend then keeps oneDNN's
+ * primitive). */
+#include "liereg/nn.h"
+#include "nn/conv1d_gemm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned seed = 12345;
+static float rnd(void) {
+  seed = seed * 1664525u + 1013904223u;
+  return (float)((seed >> 8) & 0xffff) / 32768.0f - 1.0f;
+}
+
+/* 0 when dw and db agree with the reference to 2e-6 of the largest |entry| */
+static int check(int N, int C, int Win, int K, int k, int stride, int pad) {
+  lie_nn_conv1d_gemm g = {N, C, Win, K, (Win + 2 * pad - k) / stride + 1, k, stride, pad};
+  if (!lie_nn_conv1d_gemm_ok(&g)) {
+    printf("FAIL N%d C%d W%d K%d k%d s%d p%d: refused\n", N, C, Win, K, k, stride, pad);
+    return 1;
+  }
+  size_t nx = (size_t)N * C * Win, ny = (size_t)N * K * g.OW, nw = (size_t)K * C * k;
+  float *x = malloc(nx * 4), *xt = malloc(nx * 4), *dy = malloc(ny * 4), *dyt = malloc(ny * 4);
+  float *w = calloc(nw, 4), *dwr = calloc(nw, 4), *dwg = malloc(nw * 4), *dbr = calloc(K, 4), *dbg = malloc(K * 4);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = rnd();
+  for (size_t i = 0; i < ny; i++)
+    dy[i] = rnd();
+  for (int b = 0; b < N; b++) /* plain (N, C, W) -> nwc (N, W, C) */
+    for (int c = 0; c < C; c++)
+      for (int t = 0; t < Win; t++)
+        xt[((size_t)b * Win + t) * C + c] = x[((size_t)b * C + c) * Win + t];
+  for (int b = 0; b < N; b++)
+    for (int c = 0; c < K; c++)
+      for (int t = 0; t < g.OW; t++)
+        dyt[((size_t)b * g.OW + t) * K + c] = dy[((size_t)b * K + c) * g.OW + t];
+  lie_nn_conv1d_backward(NULL, dwr, dbr, dy, x, w, N, C, Win, K, k, stride, pad);
+  float *sc = malloc(lie_nn_conv1d_gemm_scratch_floats(&g) * 4 + 4), *dy0 = malloc(ny * 4);
+  memcpy(dy0, dyt, ny * 4);
+  int e = lie_nn_conv1d_gemm_bwd_weights(&g, xt, dyt, dwg, dbg, sc);
+  int restored = !memcmp(dy0, dyt, ny * 4); /* dy's zeroed rows are put back */
+  double md = 0, ref = 0, mb = 0, refb = 0;
+  for (int o = 0; o < K; o++)
+    for (int c = 0; c < C; c++)
+      for (int s = 0; s < k; s++) {
+        double r = dwr[((size_t)o * C + c) * k + s], d = fabs(dwg[((size_t)o * k + s) * C + c] - r);
+        if (!(d <= md)) md = d;
+        if (fabs(r) > ref) ref = fabs(r);
+      }
+  for (int o = 0; o < K; o++) {
+    double d = fabs(dbg[o] - dbr[o]);
+    if (!(d <= mb)) mb = d;
+    if (fabs(dbr[o]) > refb) refb = fabs(dbr[o]);
+  }
+  int bad = e || !restored || !(md <= 2e-6 * (ref > 1 ? ref : 1)) || !(mb <= 2e-6 * (refb > 1 ? refb : 1));
+  printf("%s N%d C%d W%d K%d k%d s%d p%d: max |dw diff| %.2e (max |dw| %.2e), |db diff| %.2e, dy %s\n",
+         bad ? "FAIL" : "ok  ", N, C, Win, K, k, stride, pad, md, ref, mb, restored ? "restored" : "CHANGED");
+  free(sc), free(dy0), free(x), free(xt), free(dy), free(dyt), free(w), free(dwr), free(dwg), free(dbr), free(dbg);
+  return bad;
+}
+
+int main(void) {
+  int fail = 0;
+  fail |= check(3, 5, 8, 7, 3, 1, 1);               /* ResNet k3 conv: both sample edges */
+  fail |= check(2, 4, 10, 6, 3, 2, 1);              /* strided k3: left edge only */
+  fail |= check(4, 3, 12, 5, 1, 2, 0);              /* 1x1 strided downsample */
+  fail |= check(2, 6, 9, 4, 5, 1, 2);               /* two padded rows per edge */
+  fail |= check(3, 2, 16, 4, 7, 2, 3);              /* the stem's k7 s2 p3 */
+  fail |= check(1, 8, 4, 8, 3, 1, 1);               /* one sample: no cross-sample rows */
+  fail |= check(5, 3, 1, 4, 3, 1, 1);               /* one row per sample: only the centre tap */
+  fail |= check(3, 4, 2, 3, 5, 1, 2);               /* fewer rows than taps */
+  fail |= check(64, 32, 8, 48, 3, 1, 1);            /* many samples (ResNet's last stage, smaller) */
+  lie_nn_conv1d_gemm g = {2, 3, 10, 4, 4, 7, 1, 0}; /* k7 pad 0: OW = Win - 6, not covered */
+  if (lie_nn_conv1d_gemm_ok(&g)) printf("FAIL k7 pad 0 accepted\n"), fail = 1;
+  lie_nn_conv1d_gemm h = {2, 3, 9, 4, 5, 3, 2, 1}; /* odd input, stride 2: Win != 2*OW */
+  if (lie_nn_conv1d_gemm_ok(&h)) printf("FAIL Win 9 stride 2 accepted\n"), fail = 1;
+  printf(fail ? "FAILED\n" : "PASSED\n");
+  return fail;
+}
