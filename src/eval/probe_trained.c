@@ -148,9 +148,7 @@ static int encode_rows(pt_job *j, lie_ssl_data d, const int *rows, int cnt, doub
   const int nl = j->nl, D = j->D;
   for (int b0 = 0; b0 < cnt; b0 += nl) {
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
-    memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float)); /* padding rows of the last chunk */
-    for (int q = 0; q < nb; q++)
-      LIE_CALL(lie_ssl_data_plain(d, &j->aug, &j->model, rows[b0 + q], j->x + (size_t)q * j->in_numel));
+    LIE_CALL(lie_sup_plain_batch(d, &j->aug, &j->model, rows + b0, nb, nl, j->in_numel, j->x));
     LIE_CALL(encode(j));
     for (size_t k = 0; k < (size_t)nb * D; k++)
       out[(size_t)b0 * D + k] = j->r[k];

@@ -95,9 +95,7 @@ int lie_probe_trained_opts_set_from_options(lie_ctx ctx, lie_probe_trained_opts 
   snprintf(s.schedule, sizeof s.schedule, "%s", c->cosine ? "cosine" : "constant");
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &s));
   LIE_CALL(lie_nn_backend_from_name(s.backend, &c->backend));
-  LIE_CHECK(!strcmp(s.aug, "crop") || !strcmp(s.aug, "lie"), LIE_ERR_USAGE, "-probe_aug must be crop or lie (got %s)",
-            s.aug);
-  c->lie_aug = !strcmp(s.aug, "lie");
+  LIE_CALL(lie_sup_aug_from_name("-probe_aug", s.aug, &c->lie_aug));
   LIE_CHECK(!strcmp(s.schedule, "cosine") || !strcmp(s.schedule, "constant"), LIE_ERR_USAGE,
             "-probe_schedule must be cosine or constant (got %s)", s.schedule);
   c->cosine = !strcmp(s.schedule, "cosine");

@@ -123,9 +123,7 @@ int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *c) {
   snprintf(s.aug, sizeof s.aug, "%s", c->lie_aug ? "lie" : "crop");
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &s));
   LIE_CALL(lie_nn_backend_from_name(s.backend, &c->backend));
-  LIE_CHECK(!strcmp(s.aug, "crop") || !strcmp(s.aug, "lie"), LIE_ERR_USAGE, "-sup_aug must be crop or lie (got %s)",
-            s.aug);
-  c->lie_aug = !strcmp(s.aug, "lie");
+  LIE_CALL(lie_sup_aug_from_name("-sup_aug", s.aug, &c->lie_aug));
   if (s.pde[0])
     LIE_CALL(lie_pde_from_name(s.pde, &c->pde));
   else {
