@@ -80,6 +80,13 @@ void lie_adam_reset(lie_adam *a);
 void lie_adam_step(lie_adam *a, double lr, double *param, const double *grad);
 void lie_adam_destroy(lie_adam *a);
 
+/* frozen_encoder.c: the encoder `model` (a checkpoint's, without expander) on a new *net of
+ * `backend` for batches of `batch`, with the checkpoint's weights and batch-norm statistics;
+ * threads > 0 sets the OpenMP threads first. *repr: the representation tensor, *D its width,
+ * *in_numel the size of one input. Shared by the trained probe and lie_encoder (infer.h). */
+int lie_frozen_encoder_build(lie_ctx ctx, const char *ckpt, const lie_ssl_model_opts *model, lie_nn_backend backend,
+                             int threads, int batch, lie_nn_net *net, int *repr, int *D, size_t *in_numel);
+
 #ifdef __cplusplus
 }
 #endif

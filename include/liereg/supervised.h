@@ -86,6 +86,14 @@ int lie_sup_split(int n, int count, uint64_t subset_seed, double valid_frac, uin
  * target) of T(Y[rows[i], t]), i < nfit, with T = log when log_target. Y is (n, m) row-major.
  * Heads then regress (T(y) - mu) / sd. */
 void lie_sup_target_scale(const double *Y, int m, const int *rows, int nfit, int log_target, double *mu, double *sd);
+/* -sup_aug / -probe_aug (`option`): "crop" (random crops, *lie_aug = 0) or "lie" (+ Lie
+ * augmentations, 1); LIE_ERR_USAGE naming the option otherwise. */
+int lie_sup_aug_from_name(const char *option, const char *name, int *lie_aug);
+/* The validation fraction and the learning-rate grid with early stopping of a trained head
+ * (this baseline, the trained probe): one rule set, options named -<prefix>_valid_frac,
+ * -<prefix>_lr (1 to maxlr values > 0), -<prefix>_epochs, -<prefix>_patience. */
+int lie_sup_grid_check(const char *prefix, double valid_frac, int nlr, const double *lr, int maxlr, int epochs,
+                       int patience);
 
 #ifdef __cplusplus
 }

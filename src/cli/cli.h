@@ -44,6 +44,13 @@ int lie_cli_not_input(const char *out, const char *in, const char *what);
  * it (agreed) or in the rename becomes the same error on all. */
 int lie_cli_publish(lie_ctx ctx, const char *tmp, const char *out);
 
+/* Label-size sweeps (sweep.c): the -*_sweep sizes (given: the option was set) and
+ * -*_sweep_seeds into sw; one line per size, "<tag> target=... mean=... std=...", of the runs'
+ * values (sizes x seeds, row-major). */
+void lie_cli_sweep_set(lie_job_sweep *sw, PetscBool given, PetscInt nsizes, const PetscInt *sizes, PetscInt nseeds);
+void lie_cli_print_sweep(const char *tag, const char *target, lie_metric metric, int ntest, const lie_job_sweep *sw,
+                         const double *values);
+
 /* Open MPI settings made through the environment, before MPI_Init (mpi_env.c). */
 void lie_cli_mpi_env(void);
 

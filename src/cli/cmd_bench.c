@@ -257,16 +257,17 @@ static int bench_pretrain(lie_ctx ctx) {
   if (stop) return LIE_OK;
   LIE_CHECK(cfg.data[0], LIE_ERR_USAGE, "missing -data FILE.h5");
   cfg.resume[0] = cfg.log[0] = 0, cfg.progress_every = 0;
+  int err = LIE_OK;
   LIE_CALL(lie_pretrain_create(ctx, &cfg, &p));
-  int err = lie_pretrain_bench(p, (int)warmup, (int)steps, (int)rounds, &r);
-  if (!err && lie_ctx_rank(ctx) == 0) {
+  LIE_CALL_GOTO(lie_pretrain_bench(p, (int)warmup, (int)steps, (int)rounds, &r));
+  if (lie_ctx_rank(ctx) == 0) {
     int threads = cfg.threads > 0 ? cfg.threads : lie_nn_cores_available();
     cfg.batch = r.nlocal * lie_ctx_size(ctx); /* resolved from 0 = auto */
-    err = print_pretrain(&cfg, lie_ctx_size(ctx), threads, (int)r.steps, (int)rounds, &r);
+    LIE_CALL_GOTO(print_pretrain(&cfg, lie_ctx_size(ctx), threads, (int)r.steps, (int)rounds, &r));
   }
+done:
   lie_pretrain_destroy(&p);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_cmd_bench(lie_ctx ctx, int nargs, char **args) {

@@ -7,41 +7,33 @@
 
 #include <stdio.h>
 
+/* The sweep's lines, whichever probe ran. */
+static void print_sweep(const lie_probe_job *job, const lie_probe_job_result *res, lie_metric metric, int ntest) {
+  double v[LIE_JOB_MAX_SWEEP * LIE_JOB_MAX_SWEEP];
+  for (int k = 0; k < res->n; k++)
+    v[k] = job->trained ? res->head[k].value : res->ridge[k].value;
+  lie_cli_print_sweep(job->trained ? "sweep mode=trained" : "sweep", res->target, metric, ntest, &job->sweep, v);
+}
+
 static void print_ridge(const lie_probe_job *job, const lie_probe_job_result *res) {
-  const lie_job_sweep *sw = &job->sweep;
   const lie_probe_result *r = res->ridge;
-  if (!sw->nsizes)
+  if (!job->sweep.nsizes)
     printf("probe target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g train_value=%.6g "
            "lambda=%.4g ntrain=%d ntest=%d dim=%d outputs=%d\n",
            res->target, lie_metric_name(r->metric), r->value, r->boot_mean, r->boot_std, r->train_value, r->lambda,
            r->ntrain, r->ntest, r->d, r->m);
-  for (int i = 0; i < sw->nsizes; i++) {
-    double v[LIE_JOB_MAX_SWEEP], mean, std;
-    for (int s = 0; s < sw->nseeds; s++)
-      v[s] = r[i * sw->nseeds + s].value;
-    lie_mean_std(v, sw->nseeds, &mean, &std);
-    printf("sweep target=%s metric=%s ntrain=%d seeds=%d mean=%.6g std=%.6g ntest=%d\n", res->target,
-           lie_metric_name(r->metric), sw->sizes[i], sw->nseeds, mean, std, r->ntest);
-  }
+  print_sweep(job, res, r->metric, r->ntest);
 }
 
 static void print_head(const lie_probe_job *job, const lie_probe_job_result *res) {
-  const lie_job_sweep *sw = &job->sweep;
   const lie_sup_result *r = res->head;
-  if (!sw->nsizes)
+  if (!job->sweep.nsizes)
     printf("probe mode=trained target=%s metric=%s value=%.6g bootstrap_mean=%.6g bootstrap_std=%.6g "
            "train_value=%.6g valid_value=%.6g best_lr=%.4g best_epoch=%d ntrain=%d nvalid=%d ntest=%d dim=%d "
            "outputs=%d\n",
            res->target, lie_metric_name(r->metric), r->value, r->boot_mean, r->boot_std, res->train_value,
            r->valid_value, r->best_lr, r->best_epoch, r->ntrain, r->nvalid, r->ntest, res->dim, r->m);
-  for (int i = 0; i < sw->nsizes; i++) {
-    double v[LIE_JOB_MAX_SWEEP], mean, std;
-    for (int s = 0; s < sw->nseeds; s++)
-      v[s] = r[i * sw->nseeds + s].value;
-    lie_mean_std(v, sw->nseeds, &mean, &std);
-    printf("sweep mode=trained target=%s metric=%s ntrain=%d seeds=%d mean=%.6g std=%.6g ntest=%d\n", res->target,
-           lie_metric_name(r->metric), sw->sizes[i], sw->nseeds, mean, std, r->ntest);
-  }
+  print_sweep(job, res, r->metric, r->ntest);
 }
 
 /* *listless: -probe_sweep given without a list of sizes (reported after the unknown options). */
@@ -69,9 +61,7 @@ static int read_options(lie_ctx ctx, lie_probe_job *job, int *listless) {
   LIE_PETSC(PetscOptionsHasName(NULL, NULL, "-probe_sweep", &named));
   *listless = (named && !sweep) || (sweep && nsizes < 1);
   job->out.force = force, job->trained = job->ridge.trained;
-  job->sweep.nsizes = sweep ? (int)nsizes : 0, job->sweep.nseeds = (int)nseeds;
-  for (int i = 0; i < job->sweep.nsizes; i++)
-    job->sweep.sizes[i] = (int)sizes[i];
+  lie_cli_sweep_set(&job->sweep, sweep, nsizes, sizes, nseeds);
   return LIE_OK;
 }
 
@@ -80,11 +70,8 @@ int lie_cmd_probe(lie_ctx ctx, int nargs, char **args) {
   lie_probe_job_result res;
   int stop, listless = 0;
   lie_probe_job_default(&job);
-  int e = read_options(ctx, &job, &listless);
-  if (!e && nargs)
-    e = lie_error_set(LIE_ERR_USAGE, __FILE__, __LINE__, __func__,
-                      "probe takes no positional arguments (got '%s'); use -emb FILE", args[0]);
-  LIE_CALL(e);
+  LIE_CALL(read_options(ctx, &job, &listless));
+  LIE_CHECK(!nargs, LIE_ERR_USAGE, "probe takes no positional arguments (got '%s'); use -emb FILE", args[0]);
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
   LIE_CHECK(!listless, LIE_ERR_USAGE, "-probe_sweep needs a list of sizes, e.g. 64,128,256");

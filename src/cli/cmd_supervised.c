@@ -16,14 +16,10 @@ static void print_results(const lie_sup_job *job, const lie_sup_job_result *res)
            "best_lr=%.4g best_epoch=%d ntrain=%d nvalid=%d ntest=%d outputs=%d first_loss=%.5g last_loss=%.5g\n",
            target, lie_metric_name(r->metric), r->value, r->boot_mean, r->boot_std, r->valid_value, r->best_lr,
            r->best_epoch, r->ntrain, r->nvalid, r->ntest, r->m, r->first_loss, r->last_loss);
-  for (int i = 0; i < sw->nsizes; i++) {
-    double v[LIE_JOB_MAX_SWEEP], mean, std;
-    for (int s = 0; s < sw->nseeds; s++)
-      v[s] = r[i * sw->nseeds + s].value;
-    lie_mean_std(v, sw->nseeds, &mean, &std);
-    printf("sweep method=supervised target=%s metric=%s ntrain=%d seeds=%d mean=%.6g std=%.6g ntest=%d\n", target,
-           lie_metric_name(r->metric), sw->sizes[i], sw->nseeds, mean, std, r->ntest);
-  }
+  double v[LIE_JOB_MAX_SWEEP * LIE_JOB_MAX_SWEEP];
+  for (int k = 0; k < res->n; k++)
+    v[k] = r[k].value;
+  lie_cli_print_sweep("sweep method=supervised", target, r->metric, r->ntest, sw, v);
   fflush(stdout);
 }
 
@@ -42,9 +38,7 @@ static int read_options(lie_ctx ctx, lie_sup_job *job) {
   LIE_PETSC(PetscOptionsBool("-force", "overwrite existing output files", "", force, &force, NULL));
   PetscOptionsEnd();
   job->out.force = force;
-  job->sweep.nsizes = sweep ? (int)nsizes : 0, job->sweep.nseeds = (int)nseeds;
-  for (int i = 0; i < job->sweep.nsizes; i++)
-    job->sweep.sizes[i] = (int)sizes[i];
+  lie_cli_sweep_set(&job->sweep, sweep, nsizes, sizes, nseeds);
   return LIE_OK;
 }
 

@@ -62,14 +62,15 @@ int lie_cmd_timestep(lie_ctx ctx, int nargs, char **args) {
   }
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
-  int err = lie_step_run(ctx, &cfg, &res);
-  if (!err && res.status != LIE_STEP_INTERRUPTED && lie_ctx_rank(ctx) == 0) {
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_step_run(ctx, &cfg, &res));
+  if (res.status != LIE_STEP_INTERRUPTED && lie_ctx_rank(ctx) == 0) {
     print_result(&cfg, &res);
-    err = lie_step_write_json(cfg.out, tmp, &cfg, &res);
+    LIE_CALL_GOTO(lie_step_write_json(cfg.out, tmp, &cfg, &res));
   }
   /* stopped on a signal after checkpointing: "run again to continue" (exit 75, as pretrain) */
-  if (!err && res.status == LIE_STEP_INTERRUPTED) lie_cli_exit_status = LIE_EXIT_RESUMABLE;
+  if (res.status == LIE_STEP_INTERRUPTED) lie_cli_exit_status = LIE_EXIT_RESUMABLE;
+done:
   lie_step_result_free(&res);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

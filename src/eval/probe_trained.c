@@ -126,16 +126,8 @@ static int make_split(pt_job *j) {
 
 static int build_encoder(pt_job *j) {
   const lie_probe_trained_opts *c = j->cfg;
-  int out, C, H, W;
-  LIE_CALL(lie_nn_net_create(j->ctx, &j->net));
-  LIE_CALL(lie_nn_net_set_backend(j->net, c->backend));
-  if (c->threads > 0) LIE_CALL(lie_nn_set_threads(c->threads));
-  LIE_CALL(lie_ssl_model_build(j->net, &j->model, &j->repr, &out));
-  LIE_CALL(lie_nn_net_setup(j->net, j->nl));
-  LIE_CALL(lie_pretrain_ckpt_load(j->ctx, j->net, NULL, c->ckpt));
-  LIE_CALL(lie_nn_net_tensor_shape(j->net, j->repr, &j->D, NULL, NULL));
-  LIE_CALL(lie_ssl_model_input_shape(&j->model, &C, &H, &W));
-  j->in_numel = (size_t)C * H * W;
+  LIE_CALL(lie_frozen_encoder_build(j->ctx, c->ckpt, &j->model, c->backend, c->threads, j->nl, &j->net, &j->repr, &j->D,
+                                    &j->in_numel));
   LIE_ALLOC(j->x, (size_t)j->nl * j->in_numel);
   LIE_ALLOC(j->r, (size_t)j->nl * j->D);
   return LIE_OK;
@@ -156,9 +148,7 @@ static int encode_rows(pt_job *j, lie_ssl_data d, const int *rows, int cnt, doub
   const int nl = j->nl, D = j->D;
   for (int b0 = 0; b0 < cnt; b0 += nl) {
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
-    memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float)); /* padding rows of the last chunk */
-    for (int q = 0; q < nb; q++)
-      LIE_CALL(lie_ssl_data_plain(d, &j->aug, &j->model, rows[b0 + q], j->x + (size_t)q * j->in_numel));
+    LIE_CALL(lie_sup_plain_batch(d, &j->aug, &j->model, rows + b0, nb, nl, j->in_numel, j->x));
     LIE_CALL(encode(j));
     for (size_t k = 0; k < (size_t)nb * D; k++)
       out[(size_t)b0 * D + k] = j->r[k];

@@ -95,9 +95,7 @@ int lie_probe_trained_opts_set_from_options(lie_ctx ctx, lie_probe_trained_opts 
   snprintf(s.schedule, sizeof s.schedule, "%s", c->cosine ? "cosine" : "constant");
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &s));
   LIE_CALL(lie_nn_backend_from_name(s.backend, &c->backend));
-  LIE_CHECK(!strcmp(s.aug, "crop") || !strcmp(s.aug, "lie"), LIE_ERR_USAGE, "-probe_aug must be crop or lie (got %s)",
-            s.aug);
-  c->lie_aug = !strcmp(s.aug, "lie");
+  LIE_CALL(lie_sup_aug_from_name("-probe_aug", s.aug, &c->lie_aug));
   LIE_CHECK(!strcmp(s.schedule, "cosine") || !strcmp(s.schedule, "constant"), LIE_ERR_USAGE,
             "-probe_schedule must be cosine or constant (got %s)", s.schedule);
   c->cosine = !strcmp(s.schedule, "cosine");
@@ -118,12 +116,7 @@ int lie_probe_trained_opts_check(const lie_probe_trained_opts *c) {
   LIE_CHECK(access(c->data, R_OK) == 0, LIE_ERR_USAGE, "cannot read data file -data %s", c->data);
   LIE_CHECK(!c->test_data[0] || access(c->test_data, R_OK) == 0, LIE_ERR_USAGE,
             "cannot read data file -probe_test_data %s", c->test_data);
-  LIE_CHECK(c->valid_frac > 0 && c->valid_frac < 1, LIE_ERR_USAGE, "-probe_valid_frac must be in (0, 1) (got %g)",
-            c->valid_frac);
-  LIE_CHECK(c->nlr >= 1 && c->nlr <= LIE_PT_MAXLR, LIE_ERR_USAGE, "-probe_lr: 1 to %d values", LIE_PT_MAXLR);
-  for (int i = 0; i < c->nlr; i++)
-    LIE_CHECK(c->lr[i] > 0, LIE_ERR_USAGE, "-probe_lr values must be > 0 (got %g)", c->lr[i]);
-  LIE_CHECK(c->epochs >= 1 && c->patience >= 1, LIE_ERR_USAGE, "-probe_epochs and -probe_patience must be >= 1");
+  LIE_CALL(lie_sup_grid_check("probe", c->valid_frac, c->nlr, c->lr, LIE_PT_MAXLR, c->epochs, c->patience));
   LIE_CHECK(c->batch >= 1, LIE_ERR_USAGE, "-probe_batch must be >= 1 (got %d)", c->batch);
   LIE_CHECK(c->probe.ntrain >= 0, LIE_ERR_USAGE, "-probe_ntrain must be >= 0 (got %d)", c->probe.ntrain);
   return LIE_OK;

@@ -167,9 +167,7 @@ static int predict_rows(lie_sup_job *j, lie_ssl_data d, const int *rows, int cnt
   const int nl = j->nlocal, m = j->m;
   for (int b0 = 0; b0 < cnt; b0 += nl) {
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
-    memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float));
-    for (int q = 0; q < nb; q++)
-      LIE_CALL(lie_ssl_data_plain(d, &j->aug, &j->model, rows[b0 + q], j->x + (size_t)q * j->in_numel));
+    LIE_CALL(lie_sup_plain_batch(d, &j->aug, &j->model, rows + b0, nb, nl, j->in_numel, j->x));
     LIE_CALL(lie_nn_net_forward(j->net, j->x, 0));
     const float *o = lie_nn_net_output(j->net);
     for (int q = 0; q < nb; q++)

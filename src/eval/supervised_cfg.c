@@ -123,9 +123,7 @@ int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *c) {
   snprintf(s.aug, sizeof s.aug, "%s", c->lie_aug ? "lie" : "crop");
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &s));
   LIE_CALL(lie_nn_backend_from_name(s.backend, &c->backend));
-  LIE_CHECK(!strcmp(s.aug, "crop") || !strcmp(s.aug, "lie"), LIE_ERR_USAGE, "-sup_aug must be crop or lie (got %s)",
-            s.aug);
-  c->lie_aug = !strcmp(s.aug, "lie");
+  LIE_CALL(lie_sup_aug_from_name("-sup_aug", s.aug, &c->lie_aug));
   if (s.pde[0])
     LIE_CALL(lie_pde_from_name(s.pde, &c->pde));
   else {
@@ -142,6 +140,17 @@ int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *c) {
   return LIE_OK;
 }
 
+int lie_sup_grid_check(const char *prefix, double valid_frac, int nlr, const double *lr, int maxlr, int epochs,
+                       int patience) {
+  LIE_CHECK(valid_frac > 0 && valid_frac < 1, LIE_ERR_USAGE, "-%s_valid_frac must be in (0, 1) (got %g)", prefix,
+            valid_frac);
+  LIE_CHECK(nlr >= 1 && nlr <= maxlr, LIE_ERR_USAGE, "-%s_lr: 1 to %d values", prefix, maxlr);
+  for (int i = 0; i < nlr; i++)
+    LIE_CHECK(lr[i] > 0, LIE_ERR_USAGE, "-%s_lr values must be > 0 (got %g)", prefix, lr[i]);
+  LIE_CHECK(epochs >= 1 && patience >= 1, LIE_ERR_USAGE, "-%s_epochs and -%s_patience must be >= 1", prefix, prefix);
+  return LIE_OK;
+}
+
 int lie_sup_opts_check(const lie_sup_opts *c) {
   const lie_target_info *info;
   LIE_CHECK(c->train[0], LIE_ERR_USAGE, "missing -data FILE.h5 (the labelled trajectories)");
@@ -153,12 +162,7 @@ int lie_sup_opts_check(const lie_sup_opts *c) {
   LIE_CHECK(c->dims == 1 || c->dims == 2, LIE_ERR_USAGE, "-model_dims must be 1 or 2 (got %d)", c->dims);
   LIE_CHECK(c->width >= 1, LIE_ERR_USAGE, "-model_width must be >= 1 (got %d)", c->width);
   LIE_CHECK(c->ntrain >= 0, LIE_ERR_USAGE, "-sup_ntrain must be >= 0 (got %d)", c->ntrain);
-  LIE_CHECK(c->valid_frac > 0 && c->valid_frac < 1, LIE_ERR_USAGE, "-sup_valid_frac must be in (0, 1) (got %g)",
-            c->valid_frac);
-  LIE_CHECK(c->nlr >= 1 && c->nlr <= LIE_SUP_MAXLR, LIE_ERR_USAGE, "-sup_lr: 1 to %d values", LIE_SUP_MAXLR);
-  for (int i = 0; i < c->nlr; i++)
-    LIE_CHECK(c->lr[i] > 0, LIE_ERR_USAGE, "-sup_lr values must be > 0 (got %g)", c->lr[i]);
-  LIE_CHECK(c->epochs >= 1 && c->patience >= 1, LIE_ERR_USAGE, "-sup_epochs and -sup_patience must be >= 1");
+  LIE_CALL(lie_sup_grid_check("sup", c->valid_frac, c->nlr, c->lr, LIE_SUP_MAXLR, c->epochs, c->patience));
   LIE_CHECK(c->batch >= 2, LIE_ERR_USAGE, "-sup_batch must be >= 2 (got %d)", c->batch);
   LIE_CHECK(c->wd >= 0 && c->nboot >= 2, LIE_ERR_USAGE, "-sup_wd must be >= 0 and -sup_bootstrap >= 2");
   return LIE_OK;

@@ -81,3 +81,18 @@ void lie_sup_target_scale(const double *Y, int m, const int *rows, int nfit, int
     if (!(sd[t] > 0)) sd[t] = 1.0; /* constant target: nothing to scale */
   }
 }
+
+int lie_sup_plain_batch(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *model, const int *rows,
+                        int n, int nl, size_t in_numel, float *x) {
+  memset(x, 0, (size_t)nl * in_numel * sizeof(float));
+  for (int q = 0; q < n; q++)
+    LIE_CALL(lie_ssl_data_plain(d, aug, model, rows[q], x + (size_t)q * in_numel));
+  return LIE_OK;
+}
+
+int lie_sup_aug_from_name(const char *option, const char *name, int *lie_aug) {
+  LIE_CHECK(!strcmp(name, "crop") || !strcmp(name, "lie"), LIE_ERR_USAGE, "%s must be crop or lie (got %s)", option,
+            name);
+  *lie_aug = !strcmp(name, "lie");
+  return LIE_OK;
+}

@@ -29,6 +29,11 @@ typedef struct {
 /* supervised_data.c: target `name` of path:/mode (rows n, outputs m; *m > 0 imposes m). */
 int lie_sup_labels(lie_ctx ctx, const char *path, const char *mode, const char *target, int *n, int *m, double **Y);
 
+/* supervised_data.c: the plain crops (liereg embed's) of rows[0..n) of d into x, nl inputs of
+ * in_numel floats; inputs n..nl (the padding of a last, short chunk) are zero. */
+int lie_sup_plain_batch(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *model, const int *rows,
+                        int n, int nl, size_t in_numel, float *x);
+
 /* rank_rows.c: rank's block [first, first + count) of n rows split over P ranks in rank order. */
 void lie_rank_block(int n, int rank, int P, int *first, int *count);
 /* Gathers the rank blocks of an (n, w) row array into `all` on every rank; `mine` holds this

@@ -7,6 +7,7 @@
  * infer comes after eval because a simulation wants the probe's prediction too
  * (lie_probe_*, src/eval/probe_model.c); nothing below infer calls it. */
 #include "liereg/infer.h"
+#include "liereg/probe_trained.h" /* lie_frozen_encoder_build */
 #include "liereg/ssl.h"
 
 #include <math.h>
@@ -37,17 +38,11 @@ static void default_time(lie_encoder e) {
 }
 
 static int build(lie_encoder e) {
-  int out, C, H, W;
   e->model = e->st.model;
   e->model.nexpander = 0; /* the encoder alone; the expander's tensors in the file are not read */
-  LIE_CALL(lie_nn_net_create(e->ctx, &e->net));
-  LIE_CALL(lie_nn_net_set_backend(e->net, lie_nn_backend_default()));
-  LIE_CALL(lie_ssl_model_build(e->net, &e->model, &e->repr_id, &out));
-  LIE_CALL(lie_nn_net_setup(e->net, e->max_batch));
-  LIE_CALL(lie_pretrain_ckpt_load(e->ctx, e->net, NULL, e->ckpt));
-  LIE_CALL(lie_nn_net_tensor_shape(e->net, e->repr_id, &e->Dr, NULL, NULL));
-  LIE_CALL(lie_ssl_model_input_shape(&e->model, &C, &H, &W));
-  e->in_numel = (size_t)C * H * W;
+  /* threads 0: the caller's are set around each call (threads_enter) */
+  LIE_CALL(lie_frozen_encoder_build(e->ctx, e->ckpt, &e->model, lie_nn_backend_default(), 0, e->max_batch, &e->net,
+                                    &e->repr_id, &e->Dr, &e->in_numel));
   LIE_ALLOC(e->x, (size_t)e->max_batch * e->in_numel);
   LIE_ALLOC(e->r, (size_t)e->max_batch * e->Dr);
   return LIE_OK;

@@ -172,13 +172,13 @@ int lie_json_print(lie_json j, FILE *f) {
 }
 
 int lie_json_write(lie_json j, const char *path) {
-  char tmp[LIE_REP_PATH + 8];
+  lie_output o;
   FILE *f;
   LIE_CALL(finish(j));
   int err = LIE_OK;
-  LIE_CALL(lie_rep_file_open(path, tmp, sizeof tmp, &f));
-  if (json_dumpf(j->root, f, JSON_FLAGS) != 0 || fputc('\n', f) == EOF) LIE_SET(LIE_ERR_IO, "cannot write %s", tmp);
+  LIE_CALL(lie_rep_file_open(path, &o, &f));
+  if (json_dumpf(j->root, f, JSON_FLAGS) != 0 || fputc('\n', f) == EOF) LIE_SET(LIE_ERR_IO, "cannot write %s", o.tmp);
 done:
-  LIE_CALL(lie_rep_file_close(f, tmp, path, err));
+  LIE_CALL(lie_output_end_file(&o, f, err));
   return LIE_OK;
 }

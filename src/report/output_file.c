@@ -1,39 +1,23 @@
-/* Single-writer output files of the report module (JSON, CSV, markdown, PNG): written under
- * NAME.tmp and renamed to NAME only once complete, so a failed run never leaves a partial
- * file at the final path (docs/DESIGN.md, output files). */
+/* Single-writer output files of the report module (JSON, CSV, markdown, PNG) through io's one
+ * output helper, lie_output (src/io/output.c): written under NAME.tmp, renamed to NAME only
+ * once complete, removed on error, so a failed run never leaves a partial file at the final
+ * path (docs/DESIGN.md, output files). Callers finish with lie_output_end_file. */
+#include "liereg/io.h"
 #include "report_impl.h"
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
-int lie_rep_tmp_name(const char *path, char *tmp, size_t ntmp) {
+int lie_rep_output(const char *path, lie_output *o) {
   LIE_CHECK(path && path[0], LIE_ERR_ARG, "empty output path");
-  LIE_CHECK((size_t)snprintf(tmp, ntmp, "%s.tmp", path) < ntmp, LIE_ERR_USAGE, "output path too long: %s", path);
+  LIE_CALL(lie_output_temp(o, path));
   return LIE_OK;
 }
 
-int lie_rep_file_open(const char *path, char *tmp, size_t ntmp, FILE **f) {
+int lie_rep_file_open(const char *path, lie_output *o, FILE **f) {
   *f = NULL;
-  LIE_CALL(lie_rep_tmp_name(path, tmp, ntmp));
-  *f = fopen(tmp, "w");
-  LIE_CHECK(*f, LIE_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
-  return LIE_OK;
-}
-
-int lie_rep_file_close(FILE *f, const char *tmp, const char *path, int err) {
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  if (!err && bad) LIE_SET(LIE_ERR_IO, "writing %s failed (disk full?)", tmp);
-done:
-  LIE_CALL(lie_rep_file_commit(tmp, path, err));
-  return LIE_OK;
-}
-
-int lie_rep_file_commit(const char *tmp, const char *path, int err) {
-  if (!err && rename(tmp, path) != 0) LIE_SET(LIE_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-done:
-  if (err) unlink(tmp); /* never leave a partial file behind */
-  LIE_CALL(err);
+  LIE_CALL(lie_rep_output(path, o));
+  *f = fopen(o->tmp, "w");
+  LIE_CHECK(*f, LIE_ERR_IO, "cannot write %s: %s", o->tmp, strerror(errno));
   return LIE_OK;
 }

@@ -355,14 +355,14 @@ int lie_plot_render(lie_plot p) {
 }
 
 int lie_plot_write_png(lie_plot p, const char *path) {
-  char tmp[LIE_REP_PATH + 8];
+  lie_output o;
   LIE_CALL(layout(p));
-  LIE_CALL(lie_rep_tmp_name(path, tmp, sizeof tmp));
+  LIE_CALL(lie_rep_output(path, &o));
   int err = LIE_OK;
-  LIE_CALL_GOTO(lie_rep_pl_begin_png(tmp, p->w, p->h));
+  LIE_CALL_GOTO(lie_rep_pl_begin_png(o.tmp, p->w, p->h));
   draw(p);
   LIE_CALL_GOTO(lie_rep_pl_end());
 done:
-  LIE_CALL(lie_rep_file_commit(tmp, path, err));
+  LIE_CALL(lie_output_end_file(&o, NULL, err));
   return LIE_OK;
 }

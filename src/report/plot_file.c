@@ -284,13 +284,13 @@ done:
 
 /* Rank 0's part: its own single-rank context for the (collective) readers, tmp + rename. */
 static int plot_rank0(lie_pde pde, const lie_plot_file_opts *o, const lie_aug_opts *aug, int *w, int *h) {
-  char tmp[LIE_REP_PATH + 8];
+  lie_output out;
   lie_ctx self;
-  LIE_CALL(lie_rep_tmp_name(o->out, tmp, sizeof tmp));
+  LIE_CALL(lie_rep_output(o->out, &out));
   LIE_CALL(lie_ctx_create(MPI_COMM_SELF, &self));
-  int e = pde == LIE_PDE_NS ? draw_ns(self, o, aug, tmp, w, h) : draw1d(self, o, aug, tmp, w, h);
+  int e = pde == LIE_PDE_NS ? draw_ns(self, o, aug, out.tmp, w, h) : draw1d(self, o, aug, out.tmp, w, h);
   lie_ctx_destroy(&self);
-  LIE_CALL(lie_rep_file_commit(tmp, o->out, e));
+  LIE_CALL(lie_output_end_file(&out, NULL, e));
   return LIE_OK;
 }
 

@@ -221,7 +221,8 @@ static void section_rankme(FILE *f, const char *dir) {
 }
 
 static int write_report(const char *dir, const char *out_dir, int *nres) {
-  char *names[MAX_FILES], path[LIE_REP_PATH + 32], tmp[LIE_REP_PATH + 40], date[64];
+  char *names[MAX_FILES], path[LIE_REP_PATH + 32], date[64];
+  lie_output o;
   int n, err = LIE_OK;
   lie_rep_result *r = NULL;
   FILE *f = NULL;
@@ -240,7 +241,7 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   LIE_CHECK_GOTO(n + nts > 0, LIE_ERR_USAGE,
                  "%s has no result files (*.json from liereg probe -o / liereg supervised -o)", dir);
   snprintf(path, sizeof path, "%s/report.md", out_dir);
-  LIE_CALL_GOTO(lie_rep_file_open(path, tmp, sizeof tmp, &f));
+  LIE_CALL_GOTO(lie_rep_file_open(path, &o, &f));
   time_t t = time(NULL);
   strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
   fprintf(f, "# liereg report\n\nRun directory: `%s`, %d result files, written %s by liereg %s.\n\n", dir, n + nts,
@@ -252,7 +253,7 @@ static int write_report(const char *dir, const char *out_dir, int *nres) {
   section_rankme(f, dir);
   LIE_CALL_GOTO(lie_rep_section_timestep(f, dir, out_dir));
 done:
-  if (f) err = lie_rep_file_close(f, tmp, path, err);
+  if (f) err = lie_output_end_file(&o, f, err);
   for (int i = 0; i < n; i++)
     free(names[i]);
   free(r);

@@ -4,6 +4,7 @@
 #define LIEREG_REPORT_IMPL_H
 
 #include "liereg/eval.h"
+#include "liereg/io.h"
 #include "liereg/report.h"
 
 #include <stdio.h>
@@ -22,12 +23,12 @@ typedef struct {
   char pred[LIE_REP_PATH]; /* predictions CSV or "" */
 } lie_rep_result;
 
-/* output_file.c: single-writer outputs under path.tmp, renamed when complete. file_close
- * and file_commit take the caller's error so far: on any error tmp is removed instead. */
-int lie_rep_tmp_name(const char *path, char *tmp, size_t ntmp);
-int lie_rep_file_open(const char *path, char *tmp, size_t ntmp, FILE **f);
-int lie_rep_file_close(FILE *f, const char *tmp, const char *path, int err);
-int lie_rep_file_commit(const char *tmp, const char *path, int err);
+/* output_file.c: single-writer outputs through io's lie_output (written under o->tmp, renamed
+ * when complete): lie_rep_output names a non-empty path, lie_rep_file_open also opens o->tmp
+ * for writing. Finish with lie_output_end_file(o, f or NULL, err): on any error (the caller's
+ * so far, a failed write or close) tmp is removed instead of renamed. */
+int lie_rep_output(const char *path, lie_output *o);
+int lie_rep_file_open(const char *path, lie_output *o, FILE **f);
 
 /* plplot_session.c: one PLplot stream at a time (PLplot keeps global state). begin_png
  * draws into tmp (pngcairo, w x h pixels); begin_mem into rgba (w x h x 4, memcairo); end

@@ -208,13 +208,13 @@ int lie_probe_trained_result_write(const char *path, const lie_result_info *in, 
 }
 
 int lie_predictions_write(const char *path, int ntest, int m, const double *truth, const double *pred) {
-  char tmp[LIE_REP_PATH + 8];
+  lie_output o;
   FILE *f;
-  LIE_CALL(lie_rep_file_open(path, tmp, sizeof tmp, &f));
+  LIE_CALL(lie_rep_file_open(path, &o, &f));
   fprintf(f, "row,output,true,pred\n");
   for (int i = 0; i < ntest; i++)
     for (int t = 0; t < m; t++)
       fprintf(f, "%d,%d,%.17g,%.17g\n", i, t, truth[(size_t)i * m + t], pred[(size_t)i * m + t]);
-  LIE_CALL(lie_rep_file_close(f, tmp, path, LIE_OK));
+  LIE_CALL(lie_output_end_file(&o, f, LIE_OK));
   return LIE_OK;
 }
