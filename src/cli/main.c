@@ -68,7 +68,7 @@ static int usage_error(const char *fmt, const char *arg) {
  * the others do not come (blocked elsewhere) does this rank print its error and MPI_Abort. */
 static int report_error(lie_ctx ctx, int err, int rank, double t0, int traceback) {
   int joined = 1;
-  if (ctx && lie_error_origin() < 0) err = lie_ctx_agree_within(ctx, err, LIE_CLI_AGREE_SECONDS, &joined);
+  if (ctx) err = lie_ctx_agree_within(ctx, err, LIE_CLI_AGREE_SECONDS, &joined); /* no-op when agreed already */
   err = lie_error_code() ? lie_error_code() : err;
   int origin = lie_error_origin();
   if (!joined || rank == 0) lie_error_print(stderr, origin >= 0 ? origin : rank, lie_wtime() - t0, traceback);

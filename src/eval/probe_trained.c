@@ -155,22 +155,20 @@ static int encode(pt_job *j) {
 static int plain_reprs(pt_job *j, lie_ssl_data d, const int *rows, int n, double *H) {
   const int nl = j->nl, D = j->D, P = j->P;
   int first = (int)((long)n * j->rank / P), cnt = (int)((long)n * (j->rank + 1) / P) - first;
-  int *counts, *displs, err = LIE_OK, any = 0;
-  double *mine;
-  LIE_ALLOC(counts, P);
-  LIE_ALLOC(displs, P);
-  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * D);
+  int *counts = calloc((size_t)P, sizeof(int)), *displs = calloc((size_t)P, sizeof(int));
+  double *mine = calloc((size_t)(cnt ? cnt : 1) * D, sizeof(double));
+  int err = counts && displs && mine ? LIE_OK : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d x %d features)", cnt, D);
   for (int b0 = 0; !err && b0 < cnt; b0 += nl) {
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
     memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float)); /* padding rows of the last chunk */
     for (int q = 0; !err && q < nb; q++)
       err = lie_ssl_data_plain(d, &j->aug, &j->model, rows[first + b0 + q], j->x + (size_t)q * j->in_numel);
     if (!err) err = encode(j);
+    if (!err) err = lie_fault(j->ctx, "probe_features"); /* test hook (src/core/fault.c) */
     for (size_t k = 0; !err && k < (size_t)nb * D; k++)
       mine[(size_t)b0 * D + k] = j->r[k];
   }
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "encoding failed on another rank");
+  err = lie_ctx_agree(j->ctx, err); /* one rank's error, on every rank before the gather */
   for (int r = 0; r < P; r++) {
     int f = (int)((long)n * r / P);
     counts[r] = ((int)((long)n * (r + 1) / P) - f) * D, displs[r] = f * D;
@@ -304,7 +302,8 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
   for (int s = 0; !err && s < steps; s++) {
     memset(j->grad, 0, sizeof(double) * (size_t)nbuf);
     int mine = batch_rows(j, perm, s, (uint64_t)epoch);
-    j->grad[nbuf - 1] = mine ? 1.0 : 0.0; /* a failed read stops every rank, none waits alone */
+    if (!mine) mine = lie_fault(j->ctx, "probe_trained"); /* test hook (src/core/fault.c) */
+    j->grad[nbuf - 1] = mine ? 1.0 : 0.0;                 /* a failed read stops every rank, none waits alone */
     for (int k = 0; !mine && k < nh; k++) {
       if (!j->active[k]) continue;
       double *p = j->par + (size_t)k * np, *g = j->grad + (size_t)k * np;
@@ -314,10 +313,8 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
     /* the gradient of the global batch: sum of the ranks' shares (all heads in one call) */
     if (MPI_Allreduce(MPI_IN_PLACE, j->grad, nbuf, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)))
       err = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "MPI_Allreduce of the head gradient failed");
-    else if (mine)
-      err = mine;
-    else if (j->grad[nbuf - 1] > 0)
-      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "reading a batch failed on another rank");
+    else if (j->grad[nbuf - 1] > 0) /* every rank knows: the failing rank's error, on all */
+      err = lie_ctx_agree(j->ctx, mine);
     /* cosine decay over the -probe_epochs schedule: Adam's steps are ~lr whatever the gradient
      * size, so at a constant lr the head keeps oscillating at a distance ~lr from the optimum */
     double f = c->cosine ? 0.5 * (1.0 + cos(M_PI * (double)(epoch * steps + s) / ((double)c->epochs * steps))) : 1.0;
@@ -396,7 +393,7 @@ static int train(pt_job *j, lie_sup_result *res) {
  * written by rank 0; every rank learns whether it worked. */
 static int save_head(pt_job *j) {
   const int D = j->D, m = j->m;
-  int err = LIE_OK, all = 0;
+  int err = LIE_OK;
   if (j->rank == 0) {
     lie_probe p = NULL;
     double *mu, *s, *W, *b, *a, *cc;
@@ -410,9 +407,7 @@ static int save_head(pt_job *j) {
     }
     lie_probe_destroy(&p);
   }
-  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
-  LIE_CALL(err);
-  LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", j->cfg->probe.save);
+  LIE_CALL(lie_ctx_agree(j->ctx, err)); /* rank 0's outcome, on every rank */
   return LIE_OK;
 }
 

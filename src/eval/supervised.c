@@ -128,10 +128,13 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
       for (int t = 0; t < m; t++)
         j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
     }
+    err = lie_ctx_agree(j->ctx, err); /* a read that failed on one rank, before the forward's collectives */
     if (err) break;
     PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
     err = lie_nn_net_forward(j->net, j->x, 1);
     PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
+    if (!err) err = lie_fault(j->ctx, "supervised"); /* test hook (src/core/fault.c) */
+    err = lie_ctx_agree(j->ctx, err);
     if (err) break;
     const float *out = lie_nn_net_output(j->net);
     for (int k = 0; k < nl * m; k++) {
@@ -142,6 +145,7 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
     PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0);
     err = lie_nn_net_backward(j->net, j->dy, NULL);
     PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0);
+    err = lie_ctx_agree(j->ctx, err);
     if (!err) err = lie_ssl_allreduce_grads(j->ctx, j->net);
     if (!err) err = lie_nn_adamw_step(j->opt, lr);
   }
@@ -166,25 +170,22 @@ static int train_epoch(lie_sup_job *j, int epoch, double lr, double *loss) {
 static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, double *pred) {
   const int nl = j->nlocal, m = j->m, P = j->P;
   int *counts, *displs, first = (int)((long)n * j->rank / P), cnt = (int)((long)n * (j->rank + 1) / P) - first;
-  double *mine;
-  LIE_ALLOC(counts, P);
-  LIE_ALLOC(displs, P);
-  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * m);
-  int err = LIE_OK;
+  counts = calloc((size_t)P, sizeof(int)), displs = calloc((size_t)P, sizeof(int));
+  double *mine = calloc((size_t)(cnt ? cnt : 1) * m, sizeof(double));
+  int err = counts && displs && mine ? LIE_OK : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d predictions)", cnt);
   for (int b0 = 0; !err && b0 < cnt; b0 += nl) {
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
     memset(j->x, 0, (size_t)nl * j->in_numel * sizeof(float));
     for (int q = 0; !err && q < nb; q++)
       err = lie_ssl_data_plain(d, &j->aug, &j->model, rows[first + b0 + q], j->x + (size_t)q * j->in_numel);
     if (!err) err = lie_nn_net_forward(j->net, j->x, 0);
+    if (!err) err = lie_fault(j->ctx, "supervised_eval"); /* test hook (src/core/fault.c) */
     const float *out = err ? NULL : lie_nn_net_output(j->net);
     for (int q = 0; out && q < nb; q++)
       for (int t = 0; t < m; t++)
         mine[(size_t)(b0 + q) * m + t] = inv_t(j, out[q * m + t] * j->sd[t] + j->mu[t]);
   }
-  int any = 0;
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "prediction failed on another rank");
+  err = lie_ctx_agree(j->ctx, err); /* one rank's error, on every rank before the gather */
   for (int r = 0; r < P; r++) {
     int f = (int)((long)n * r / P);
     counts[r] = ((int)((long)n * (r + 1) / P) - f) * m, displs[r] = f * m;

@@ -69,13 +69,13 @@ static int bn_forward_sync(lie_nn_net net, lie_nn_node *n, dnode *d) {
   const float *x = net->t[n->in[0]].data;
   buf[0] = (double)L.B * L.HW;
   lie_nn_chan_sums(&L, x, NULL, m);
-  int err = net->bn_reduce(buf, C + 1, net->bn_reduce_user);
+  int err = lie_nn_bn_reduce(buf, C + 1, net);
   const double N = buf[0];
   if (!err) {
     for (int c = 0; c < C; c++)
       m[c] /= N;
     lie_nn_chan_sums(&L, x, m, ss);
-    err = net->bn_reduce(ss, C, net->bn_reduce_user);
+    err = lie_nn_bn_reduce(ss, C, net);
   }
   if (!err) {
     float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv);
@@ -120,7 +120,7 @@ static int bn_backward_sync(lie_nn_net net, lie_nn_node *n, dnode *d, dnnl_memor
   buf[0] = (double)L.B * L.HW;
   for (int c = 0; c < C; c++)
     sdy[c] = db[c], sdyx[c] = dg[c];
-  int err = net->bn_reduce(buf, 2 * C + 1, net->bn_reduce_user);
+  int err = lie_nn_bn_reduce(buf, 2 * C + 1, net);
   void *dx = NULL;
   if (!err && dnnl_memory_get_data_handle(target, &dx) != dnnl_success) err = LIE_ERR_DNNL;
   if (!err)

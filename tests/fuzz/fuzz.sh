@@ -236,6 +236,41 @@ fuzz np2_bad_option o.h5 60 2 -- $MPI -n 2 $G -n abc -o o.h5
 # after 20 s when the other ranks never come to the agreement, fails the case)
 fuzz fault_generate_np2 o.h5 60 1 -- env LIEREG_FAULT=generate:1 $MPI -n 2 $G -n 4 -o o.h5
 fuzz fault_pretrain_np2 o.h5 60 1 -- env LIEREG_FAULT=pretrain_step:1 $MPI -n 2 "$L" pretrain -data data.h5 -o o.h5 $TINY
+# one case per fault point of src/core/fault.c (a point added there without a case here fails)
+fault_case() { # fault_case POINT:RANK OUTPUT -- command...
+  w=$1 out=$2
+  shift 3
+  FAULTED="$FAULTED ${w%%:*}"
+  fuzz "fault_${w%%:*}_np2" "$out" 60 1 -- env LIEREG_FAULT=$w $MPI -n 2 "$L" "$@"
+  rm -rf o.opts.d # augsearch's resumable state
+}
+FAULTED="generate pretrain_step"
+"$L" generate -pde ks -n 8 -nx 32 -mode valid -seed 4 -o valid.h5 > /dev/null 2>&1 || echo "FAIL generate valid.h5"
+SUP="-data data.h5 -test_data test.h5 -target ic_mode -nn_backend ref -threads 1 -model_width 4 -sup_epochs 1 -sup_batch 4 -aug_crop_t 8 -aug_crop_x 32 -o o.json"
+STEP="-data data.h5 -test_data test.h5 -o o.json -step_model tiny -step_width 4 -step_history 4 -step_future 4 -step_epochs 1 -step_passes 1 -step_batch 4 -threads 1"
+PT="-probe_mode trained -ckpt ckpt.h5 -data data.h5 -probe_test_data test.h5 -probe_test_mode test -target ic_mode -nn_backend ref -threads 1 -probe_epochs 2 -o o.json"
+AS="-data data.h5 -augsearch_valid_data valid.h5 -o o.opts $TINY -train_min_rankme 0 -augsearch_candidates 2 -augsearch_steps 1 -augsearch_rungs 1 -probe_folds 2"
+fault_case pretrain_batch:1 o.h5 -- pretrain -data data.h5 -o o.h5 $TINY
+fault_case bn_sync:0 o.h5 -- pretrain -data data.h5 -o o.h5 $(echo $TINY | sed 's/-nn_backend ref//')
+fault_case embed:1 o.h5 -- embed -ckpt ckpt.h5 -data data.h5 -o o.h5 -nn_backend ref -threads 1
+fault_case probe_ridge:1 o.json -- probe -emb emb.h5 -target ic_mode -o o.json
+fault_case probe_features:1 o.json -- probe $PT
+fault_case probe_trained:1 o.json -- probe $PT
+fault_case supervised:1 o.json -- supervised $SUP
+fault_case supervised_eval:1 o.json -- supervised $SUP
+fault_case timestep_step:1 o.json -- timestep $STEP -step_model resnet -nn_backend ref
+fault_case timestep_rollout:1 o.json -- timestep $STEP
+fault_case timestep_cond:1 o.json -- timestep $STEP -step_cond ssl -step_cond_ckpt ckpt.h5
+fault_case augsearch:1 o.opts -- augsearch $AS -augsearch_group_size 2
+for p in $(sed -n 's/^ *"\([a-z_]*\)", *\/\*.*/\1/p' "$LIE_SRCDIR/src/core/fault.c"); do
+  case " $FAULTED " in *" $p "*) ;; *)
+    FAILED=$((FAILED + 1))
+    echo "FAIL  fault point $p (src/core/fault.c) has no fault_${p}_np2 case"
+    ;;
+  esac
+done
+# a misspelt point is refused (so that a case cannot pass by never failing)
+fuzz fault_unknown_point o.h5 60 "1 2" -- env LIEREG_FAULT=no_such_point:0 $MPI -n 2 $G -n 4 -o o.h5
 
 echo "fuzz: $RAN cases ran, $FAILED failed, $KNOWNF known-failing (other branches' fixes pending)"
 [ "$FAILED" -eq 0 ]
