@@ -72,7 +72,11 @@ static int report_error(lie_ctx ctx, int err, int rank, double t0, int traceback
   err = lie_error_code() ? lie_error_code() : err;
   int origin = lie_error_origin();
   if (!joined || rank == 0) lie_error_print(stderr, origin >= 0 ? origin : rank, lie_wtime() - t0, traceback);
-  if (!joined) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+  if (!joined) { /* said here too: `mpiexec -q` hides Open MPI's own MPI_ABORT banner */
+    fprintf(stderr, "[%d] liereg: the other ranks did not reach the error agreement within %.0f s: MPI_Abort\n", rank,
+            LIE_CLI_AGREE_SECONDS);
+    MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+  }
   return exit_code(err);
 }
 
