@@ -164,6 +164,13 @@ fuzz pre_data_is_out - 30 2 -- "$L" pretrain -data data.h5 -o data.h5 -force $TI
 fuzz pre_no_data o.h5 30 2 -- "$L" pretrain -o o.h5 $TINY
 fuzz emb_out_is_data - 60 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o data.h5 -force -nn_backend ref
 fuzz emb_batch_zero o.h5 30 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o o.h5 -embed_batch 0
+# issue 11 items 2(c) and 5: a checkpoint asking for crop_t 1e6 is refused before any allocation;
+# one holding NaN weights is refused; -train_lr inf for one step leaves no checkpoint
+cp ckpt.h5 ckpt_crop_huge.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_huge.h5 /train crop_t 1e6 || echo "FAIL making ckpt_crop_huge.h5"
+cp ckpt.h5 ckpt_nan.h5 && "$FUZZ_MKFILES" --nan ckpt_nan.h5 /encoder/conv1.weight || echo "FAIL making ckpt_nan.h5"
+fuzz emb_ckpt_crop_huge o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_huge.h5 -data data.h5 -o o.h5 -nn_backend ref
+fuzz emb_ckpt_nan o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_nan.h5 -data data.h5 -o o.h5 -nn_backend ref
+fuzz pre_lr_inf_one_step o.h5 60 "1 2" -- $P -train_lr inf -train_steps 1
 fuzz probe_target_bad o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target zz -o o.json
 fuzz probe_bootstrap_huge o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target ic_mode -probe_bootstrap 2000000000 -o o.json
 fuzz probe_no_emb o.json 30 "1 2" -- "$L" probe -emb missing.h5 -target ic_mode -o o.json
