@@ -170,6 +170,8 @@ cp ckpt.h5 ckpt_crop_huge.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_huge.h5 /train 
 cp ckpt.h5 ckpt_nan.h5 && "$FUZZ_MKFILES" --nan ckpt_nan.h5 /encoder/conv1.weight || echo "FAIL making ckpt_nan.h5"
 fuzz emb_ckpt_crop_huge o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_huge.h5 -data data.h5 -o o.h5 -nn_backend ref
 fuzz emb_ckpt_nan o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_nan.h5 -data data.h5 -o o.h5 -nn_backend ref
+cp ckpt.h5 ckpt_std0.h5 && "$FUZZ_MKFILES" --attr ckpt_std0.h5 /train norm_std 0 || echo "FAIL making ckpt_std0.h5"
+fuzz emb_ckpt_norm_std_zero o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_std0.h5 -data data.h5 -o o.h5 -nn_backend ref
 fuzz pre_lr_inf_one_step o.h5 60 "1 2" -- $P -train_lr inf -train_steps 1
 fuzz probe_target_bad o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target zz -o o.json
 fuzz probe_bootstrap_huge o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target ic_mode -probe_bootstrap 2000000000 -o o.json
