@@ -58,6 +58,11 @@ const char *lie_error_name(int code);
  * the local message (the error came from another rank). */
 int lie_error_set_agreed(int code, int origin, const char *msg);
 int lie_error_origin(void); /* that rank, or -1 for an error not agreed over the ranks */
+/* Marks the recorded error as a consequence of another rank's failure (a collective told this
+ * rank that one failed, e.g. a synchronised batch norm): lie_ctx_agree then names the rank whose
+ * own error it was, not this one. lie_error_set and lie_error_clear reset the mark. */
+int lie_error_mark_peer(int code);
+int lie_error_is_peer(void);
 
 /* Records an error at this position and yields its code, as an expression: for functions that
  * must return something else than our int (the option getters return PETSc codes). Everything
@@ -222,9 +227,12 @@ int lie_ctx_verbosity(lie_ctx ctx);
  * between ranks (a file that exists, opens or reads on some ranks only, a directory writable
  * on one node) and before the next collective: err is this rank's result. Returns LIE_OK when
  * every rank passed; otherwise every rank returns the same code with the message of the
- * lowest failing rank (lie_error_origin() names it), so all ranks leave together and the CLI
- * prints the error once. Uses its own communicator (non-blocking collectives), so it never
- * matches a collective of the computation. */
+ * lowest failing rank (lie_error_origin() names it; a rank whose error only mirrors another's,
+ * lie_error_mark_peer, comes after every rank with an error of its own), so all ranks leave
+ * together and the CLI prints the error once. Uses its own communicator (non-blocking
+ * collectives), so it never matches a collective of the computation. Cost: one small
+ * allreduce; call it once per loop body that alternates local work and collectives
+ * (docs/CONVENTIONS.md, "Errors on one rank"). */
 int lie_ctx_agree(lie_ctx ctx, int err);
 /* The same with a time limit, for a rank that failed where the others may not call it (the
  * CLI's main): *joined = 0 when the others did not join within `seconds` (then err is

@@ -98,6 +98,9 @@ static int train_share(lie_augsearch_job *s, int r, double *score, int *done, un
   for (int j = 0; j < s->res->rung_size[r] && !*stop; j++) {
     int i = s->list[r][j], interrupted = 0;
     if (j % s->ngroups != s->gid || !isnan(s->res->cand[i].score[r])) continue;
+    /* a rank of the group that failed before this evaluation meets the others here, before the
+     * group's collectives; the rung's agreement over every group follows (run_rung) */
+    LIE_CALL(lie_ctx_agree(s->group, lie_fault(s->world, "augsearch"))); /* test hook (src/core/fault.c) */
     LIE_CALL(group_stop(s, stop));
     if (*stop) break;
     double sc;

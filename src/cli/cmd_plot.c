@@ -54,13 +54,13 @@ int lie_cmd_plot(lie_ctx ctx, int nargs, char **args) {
     else
       LIE_CALL(lie_plot_file_pde(ctx, o.in, &p));
     LIE_CALL(lie_plot_file_check(p, &po));
+    LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp)); /* per rank: agreed just below */
   }
   LIE_CALL(lie_aug_opts_default(p, &cfg));
   LIE_CALL(lie_aug_opts_set_from_options(ctx, &cfg));
   LIE_CHECK(nargs == 0, LIE_ERR_USAGE, "plot takes no positional arguments (use -i FILE.h5 -o K.png)");
   LIE_CALL(lie_cli_options_done(ctx, &stop));
   if (stop) return LIE_OK;
-  LIE_CALL(lie_cli_output_path(o.out, o.force, tmp, sizeof tmp));
   LIE_CALL(lie_plot_file(ctx, p, &po, &cfg, &w, &h));
   lie_log_info(ctx, "plot: trajectory %d of %s -> %s (%d x %d)", (int)o.index, o.in, o.out, w, h);
   return LIE_OK;

@@ -68,11 +68,15 @@ static int usage_error(const char *fmt, const char *arg) {
  * the others do not come (blocked elsewhere) does this rank print its error and MPI_Abort. */
 static int report_error(lie_ctx ctx, int err, int rank, double t0, int traceback) {
   int joined = 1;
-  if (ctx && lie_error_origin() < 0) err = lie_ctx_agree_within(ctx, err, LIE_CLI_AGREE_SECONDS, &joined);
+  if (ctx) err = lie_ctx_agree_within(ctx, err, LIE_CLI_AGREE_SECONDS, &joined); /* no-op when agreed already */
   err = lie_error_code() ? lie_error_code() : err;
   int origin = lie_error_origin();
   if (!joined || rank == 0) lie_error_print(stderr, origin >= 0 ? origin : rank, lie_wtime() - t0, traceback);
-  if (!joined) MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+  if (!joined) { /* said here too: `mpiexec -q` hides Open MPI's own MPI_ABORT banner */
+    fprintf(stderr, "[%d] liereg: the other ranks did not reach the error agreement within %.0f s: MPI_Abort\n", rank,
+            LIE_CLI_AGREE_SECONDS);
+    MPI_Abort(PETSC_COMM_WORLD, exit_code(err));
+  }
   return exit_code(err);
 }
 

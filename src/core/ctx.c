@@ -13,6 +13,9 @@ struct lie_ctx_s {
   double t0;
 };
 
+/* The context the current error was last agreed over (see agree). */
+static _Thread_local const struct lie_ctx_s *agreed_on;
+
 double lie_wtime(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -57,6 +60,7 @@ int lie_ctx_create(MPI_Comm comm, lie_ctx *ctx) {
 
 int lie_ctx_destroy(lie_ctx *ctx) {
   if (!ctx || !*ctx) return LIE_OK;
+  if (agreed_on == *ctx) agreed_on = NULL; /* its address may be a new context's */
   LIE_MPI(MPI_Comm_free(&(*ctx)->agree_comm));
   LIE_MPI(MPI_Comm_free(&(*ctx)->comm));
   LIE_FREE(*ctx);
@@ -87,21 +91,34 @@ static int wait_within(MPI_Request *req, double seconds) {
   return done;
 }
 
-/* The lowest failing rank (size when none) by an allreduce, then its code and message by a
- * broadcast. Non-blocking collectives only: they never match a blocking one, so a rank that
+static int set_agreed(lie_ctx ctx, int code, int origin, const char *msg) {
+  agreed_on = ctx;
+  return lie_error_set_agreed(code, origin, msg);
+}
+
+/* The failing rank by an allreduce, then its code and message by a broadcast: the lowest rank
+ * whose error is its own, else (every error only mirrors another rank's, lie_error_mark_peer)
+ * the lowest failing rank. Key: rank for an own error, size + rank for a mirrored one, 2 size
+ * for none. Non-blocking collectives only: they never match a blocking one, so a rank that
  * waits here cannot be paired with a rank blocked elsewhere. */
 static int agree(lie_ctx ctx, int err, double seconds, int *joined) {
-  int mine = err ? ctx->rank : ctx->size, first = ctx->size;
+  const int none = 2 * ctx->size;
+  int mine = !err ? none : lie_error_is_peer() ? ctx->size + ctx->rank : ctx->rank, key = none;
   MPI_Request req;
   *joined = 1;
-  if (ctx->size == 1) return err ? lie_error_set_agreed(lie_error_code() ? lie_error_code() : err, 0, NULL) : LIE_OK;
-  if (MPI_Iallreduce(&mine, &first, 1, MPI_INT, MPI_MIN, ctx->agree_comm, &req) != MPI_SUCCESS ||
+  /* already agreed over these ranks (at an agreement point nested in the failed call): every
+   * rank knows it and leaves the same way, so none calls here again; communicating would wait
+   * for ever. (Agreed over a sub-communicator only, it is agreed again here.) */
+  if (err && lie_error_origin() >= 0 && agreed_on == ctx) return err;
+  if (ctx->size == 1) return err ? set_agreed(ctx, lie_error_code() ? lie_error_code() : err, 0, NULL) : LIE_OK;
+  if (MPI_Iallreduce(&mine, &key, 1, MPI_INT, MPI_MIN, ctx->agree_comm, &req) != MPI_SUCCESS ||
       !wait_within(&req, seconds)) {
     *joined = 0;
     if (err) return err;
     LIE_ERROR(LIE_ERR_MPI, "error agreement failed");
   }
-  if (first == ctx->size) return LIE_OK;
+  if (key == none) return LIE_OK;
+  const int first = key % ctx->size;
   struct {
     int code;
     char msg[1024];
@@ -113,7 +130,7 @@ static int agree(lie_ctx ctx, int err, double seconds, int *joined) {
   if (MPI_Ibcast(&m, (int)sizeof m, MPI_BYTE, first, ctx->agree_comm, &req) != MPI_SUCCESS ||
       MPI_Wait(&req, MPI_STATUS_IGNORE) != MPI_SUCCESS)
     LIE_ERROR(LIE_ERR_MPI, "error agreement: broadcast from rank %d failed", first);
-  return lie_error_set_agreed(m.code, first, ctx->rank == first ? NULL : m.msg);
+  return set_agreed(ctx, m.code, first, ctx->rank == first ? NULL : m.msg);
 }
 
 int lie_ctx_agree(lie_ctx ctx, int err) {

@@ -19,6 +19,7 @@ static _Thread_local struct {
   lie_frame frames[LIE_MAX_FRAMES];
   int nframes;
   int origin; /* rank the error came from when agreed over the ranks (lie_ctx_agree), else -1 */
+  int peer;   /* the error only mirrors another rank's (lie_error_mark_peer) */
 } err_state = {.origin = -1};
 
 static void push_frame(const char *file, int line, const char *func) {
@@ -31,6 +32,7 @@ int lie_error_set(int code, const char *file, int line, const char *func, const 
   err_state.code = code;
   err_state.nframes = 0;
   err_state.origin = -1;
+  err_state.peer = 0;
   va_start(ap, fmt);
   vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
   va_end(ap);
@@ -80,10 +82,17 @@ int lie_error_set_agreed(int code, int origin, const char *msg) {
   }
   err_state.code = code;
   err_state.origin = origin;
+  err_state.peer = msg != NULL; /* agreed again over more ranks (augsearch's groups): not ours */
   return code;
 }
 
 int lie_error_origin(void) { return err_state.origin; }
+
+int lie_error_mark_peer(int code) {
+  err_state.peer = 1;
+  return code;
+}
+int lie_error_is_peer(void) { return err_state.code != LIE_OK && err_state.peer; }
 
 const char *lie_error_message(void) { return err_state.msg; }
 int lie_error_code(void) { return err_state.code; }
@@ -93,6 +102,7 @@ void lie_error_clear(void) {
   err_state.msg[0] = 0;
   err_state.nframes = 0;
   err_state.origin = -1;
+  err_state.peer = 0;
 }
 
 void lie_error_print(FILE *out, int rank, double elapsed, int traceback) {

@@ -227,12 +227,22 @@ done:
  * a failed write is an error on every rank. */
 static int save_ridge(lie_ctx ctx, hid_t emb, lie_ridge r, const lie_probe_opts *o, const char *target, int d, int m) {
   char ckpt[1024] = "";
-  int err = LIE_OK, all = 0;
+  int err = LIE_OK;
   if (H5Aexists(emb, "ckpt") > 0) LIE_CALL(lie_h5_attr_get_string(emb, "ckpt", ckpt, sizeof ckpt));
   if (lie_ctx_rank(ctx) == 0) err = write_ridge(r, o, target, d, m, ckpt);
-  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
-  LIE_CALL(err);
-  LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", o->save);
+  LIE_CALL(lie_ctx_agree(ctx, err)); /* rank 0's outcome, on every rank */
+  return LIE_OK;
+}
+
+/* Every rank reads and fits alone: the caller agrees on the outcome (lie_ctx_agree), so one
+ * rank's error (a read, an allocation, a singular fit) reaches every rank before the collective
+ * close and the next probe of a sweep. */
+static int open_and_fit(lie_ctx ctx, const lie_probe_opts *o, hid_t file, const char *path, const char *tpath,
+                        hid_t *tfile, const char *target, split_data *tr, split_data *te, lie_probe_result *res,
+                        lie_ridge *model) {
+  if (o->test_emb[0]) LIE_CALL(lie_h5_open(ctx, tpath, tfile));
+  LIE_CALL(probe(o, file, path, o->test_emb[0] ? *tfile : file, tpath, target, tr, te, res, model));
+  LIE_CALL(lie_fault(ctx, "probe_ridge")); /* test hook (src/core/fault.c) */
   return LIE_OK;
 }
 
@@ -246,8 +256,7 @@ int lie_probe_run(lie_ctx ctx, const lie_probe_opts *o, const char *path, const 
   LIE_CHECK(target && target[0], LIE_ERR_USAGE, "missing target (-target nu|buo_y|ic_mode|ic_mode_scaled)");
   const char *tpath = o->test_emb[0] ? o->test_emb : path;
   LIE_CALL(lie_h5_open(ctx, path, &file));
-  if (o->test_emb[0]) LIE_CALL_GOTO(lie_h5_open(ctx, tpath, &tfile));
-  LIE_CALL_GOTO(probe(o, file, path, o->test_emb[0] ? tfile : file, tpath, target, &tr, &te, res, &model));
+  LIE_CALL_GOTO(lie_ctx_agree(ctx, open_and_fit(ctx, o, file, path, tpath, &tfile, target, &tr, &te, res, &model)));
   if (o->save[0]) LIE_CALL_GOTO(save_ridge(ctx, file, model, o, target, res->d, res->m));
 done:
   lie_ridge_destroy(&model);

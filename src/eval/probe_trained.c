@@ -150,6 +150,7 @@ static int encode_rows(pt_job *j, lie_ssl_data d, const int *rows, int cnt, doub
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
     LIE_CALL(lie_sup_plain_batch(d, &j->aug, &j->model, rows + b0, nb, nl, j->in_numel, j->x));
     LIE_CALL(encode(j));
+    LIE_CALL(lie_fault(j->ctx, "probe_features")); /* test hook (src/core/fault.c) */
     for (size_t k = 0; k < (size_t)nb * D; k++)
       out[(size_t)b0 * D + k] = j->r[k];
   }
@@ -159,10 +160,12 @@ static int encode_rows(pt_job *j, lie_ssl_data d, const int *rows, int cnt, doub
 /* Raw representations (n, D) of the plain crops of rows[0..n) of d: rank blocks, gathered. */
 static int plain_reprs(pt_job *j, lie_ssl_data d, const int *rows, int n, double *H) {
   int first, cnt, err = LIE_OK;
-  double *mine;
   lie_rank_block(n, j->rank, j->P, &first, &cnt);
-  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * j->D);
-  LIE_CALL_GOTO(lie_rank_rows_gather(j->ctx, encode_rows(j, d, rows + first, cnt, mine), "encoding", mine, n, j->D, H));
+  double *mine = malloc((size_t)(cnt ? cnt : 1) * j->D * sizeof(double));
+  /* an allocation failure is agreed like an encoding error: no rank leaves before the gather */
+  int mine_err = mine ? encode_rows(j, d, rows + first, cnt, mine)
+                      : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d x %d features)", cnt, j->D);
+  LIE_CALL_GOTO(lie_rank_rows_gather(j->ctx, mine_err, mine, n, j->D, H));
 done:
   free(mine);
   return err;
@@ -290,7 +293,8 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
   for (int s = 0; s < steps; s++) {
     memset(j->grad, 0, sizeof(double) * (size_t)nbuf);
     int mine = batch_rows(j, perm, s, (uint64_t)epoch);
-    j->grad[nbuf - 1] = mine ? 1.0 : 0.0; /* a failed read stops every rank, none waits alone */
+    if (!mine) mine = lie_fault(j->ctx, "probe_trained"); /* test hook (src/core/fault.c) */
+    j->grad[nbuf - 1] = mine ? 1.0 : 0.0;                 /* a failed read stops every rank, none waits alone */
     for (int k = 0; !mine && k < nh; k++) {
       if (!j->active[k]) continue;
       double *p = j->par + (size_t)k * np, *g = j->grad + (size_t)k * np;
@@ -300,8 +304,8 @@ static int train_epoch(pt_job *j, int epoch, double *loss) {
     /* the gradient of the global batch: sum of the ranks' shares (all heads in one call) */
     LIE_CHECK_GOTO(!MPI_Allreduce(MPI_IN_PLACE, j->grad, nbuf, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)), LIE_ERR_MPI,
                    "MPI_Allreduce of the head gradient failed");
-    LIE_CALL_GOTO(mine);
-    LIE_CHECK_GOTO(j->grad[nbuf - 1] <= 0, LIE_ERR_IO, "reading a batch failed on another rank");
+    /* every rank knows from the flag that some rank failed: the failing rank's error, on all */
+    if (j->grad[nbuf - 1] > 0) LIE_CALL_GOTO(lie_ctx_agree(j->ctx, mine));
     /* cosine decay over the -probe_epochs schedule: Adam's steps are ~lr whatever the gradient
      * size, so at a constant lr the head keeps oscillating at a distance ~lr from the optimum */
     double f = c->cosine ? 0.5 * (1.0 + cos(M_PI * (double)(epoch * steps + s) / ((double)c->epochs * steps))) : 1.0;
@@ -395,11 +399,9 @@ done:
 
 /* -probe_save: rank 0 writes the head; every rank learns whether it worked. */
 static int save_head(pt_job *j) {
-  int err = LIE_OK, all = 0;
+  int err = LIE_OK;
   if (j->rank == 0) err = write_head(j);
-  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
-  LIE_CALL(err);
-  LIE_CHECK(!all, LIE_ERR_IO, "the probe file %s was not written (error on rank 0)", j->cfg->probe.save);
+  LIE_CALL(lie_ctx_agree(j->ctx, err)); /* rank 0's outcome, on every rank */
   return LIE_OK;
 }
 

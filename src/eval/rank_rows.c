@@ -11,13 +11,11 @@ void lie_rank_block(int n, int rank, int P, int *first, int *count) {
   *count = (int)((long)n * (rank + 1) / P) - *first;
 }
 
-int lie_rank_rows_gather(lie_ctx ctx, int mine_err, const char *what, const double *mine, int n, int w, double *all) {
+int lie_rank_rows_gather(lie_ctx ctx, int mine_err, const double *mine, int n, int w, double *all) {
   const int P = lie_ctx_size(ctx);
-  int *counts = NULL, *displs = NULL, any = 0, first, cnt, err = LIE_OK;
+  int *counts = NULL, *displs = NULL, first, cnt, err = LIE_OK;
   /* every rank takes part, so that a rank that failed does not leave the others waiting */
-  MPI_Allreduce(&mine_err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx));
-  LIE_CALL(mine_err);
-  LIE_CHECK(!any, LIE_ERR_IO, "%s failed on another rank", what);
+  LIE_CALL(lie_ctx_agree(ctx, mine_err));
   LIE_ALLOC_GOTO(counts, P);
   LIE_ALLOC_GOTO(displs, P);
   for (int r = 0; r < P; r++) {

@@ -101,6 +101,20 @@ static int build_net(lie_sup_job *j) {
   return LIE_OK;
 }
 
+/* The rank's nl rows of a training batch: views into j->x, standardised targets into j->yb. */
+static int load_batch(lie_sup_job *j, const int *rows, uint64_t key) {
+  const lie_sup_opts *c = j->cfg;
+  const int nl = j->nlocal, m = j->m;
+  for (int q = 0; q < nl; q++) {
+    int row = rows[q];
+    uint64_t vs = lie_seed_derive(c->seed ^ LIE_TAG_VIEW, key, (uint64_t)row);
+    LIE_CALL(lie_ssl_data_view(j->dtr, &j->aug, &j->model, vs, row, j->x + (size_t)q * j->in_numel));
+    for (int t = 0; t < m; t++)
+      j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
+  }
+  return LIE_OK;
+}
+
 /* One "epoch": passes over the fit rows, each in a seeded order (the same for any rank count),
  * until at least LIE_SUP_MIN_STEPS steps are done. Tiny labelled sets give one step per pass,
  * and batch-norm running statistics (momentum 0.1), used by the validation, need a few
@@ -120,17 +134,13 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
     perm[i] = perm[k], perm[k] = t;
   }
   for (int s = 0; s < steps; s++) {
-    for (int q = 0; q < nl; q++) {
-      int row = perm[s * j->B + j->rank * nl + q];
-      uint64_t vs = lie_seed_derive(c->seed ^ LIE_TAG_VIEW, key, (uint64_t)row);
-      LIE_CALL_GOTO(lie_ssl_data_view(j->dtr, &j->aug, &j->model, vs, row, j->x + (size_t)q * j->in_numel));
-      for (int t = 0; t < m; t++)
-        j->yb[q * m + t] = (float)((fwd_t(j, j->Ytr[(size_t)row * m + t]) - j->mu[t]) / j->sd[t]);
-    }
+    /* a read that failed on one rank, on every rank before the forward's collectives */
+    LIE_CALL_GOTO(lie_ctx_agree(j->ctx, load_batch(j, perm + s * j->B + j->rank * nl, key)));
     PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
     err = lie_nn_net_forward(j->net, j->x, 1);
     PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0); /* closed before leaving on an error */
-    LIE_CALL_GOTO(err);
+    if (!err) err = lie_fault(j->ctx, "supervised");  /* test hook (src/core/fault.c) */
+    LIE_CALL_GOTO(lie_ctx_agree(j->ctx, err));
     const float *out = lie_nn_net_output(j->net);
     for (int k = 0; k < nl * m; k++) {
       double d = (double)out[k] - j->yb[k];
@@ -140,7 +150,7 @@ static int train_pass(lie_sup_job *j, uint64_t key, double lr, double *sum) {
     PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0);
     err = lie_nn_net_backward(j->net, j->dy, NULL);
     PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0);
-    LIE_CALL_GOTO(err);
+    LIE_CALL_GOTO(lie_ctx_agree(j->ctx, err));
     LIE_CALL_GOTO(lie_ssl_allreduce_grads(j->ctx, j->net));
     LIE_CALL_GOTO(lie_nn_adamw_step(j->opt, lr));
   }
@@ -169,6 +179,7 @@ static int predict_rows(lie_sup_job *j, lie_ssl_data d, const int *rows, int cnt
     int nb = cnt - b0 < nl ? cnt - b0 : nl;
     LIE_CALL(lie_sup_plain_batch(d, &j->aug, &j->model, rows + b0, nb, nl, j->in_numel, j->x));
     LIE_CALL(lie_nn_net_forward(j->net, j->x, 0));
+    LIE_CALL(lie_fault(j->ctx, "supervised_eval")); /* test hook (src/core/fault.c) */
     const float *o = lie_nn_net_output(j->net);
     for (int q = 0; q < nb; q++)
       for (int t = 0; t < m; t++)
@@ -180,11 +191,12 @@ static int predict_rows(lie_sup_job *j, lie_ssl_data d, const int *rows, int cnt
 /* Predictions in original units for rows[0..n) of d: rank blocks, gathered. */
 static int predict(lie_sup_job *j, lie_ssl_data d, const int *rows, int n, double *pred) {
   int first, cnt, err = LIE_OK;
-  double *mine;
   lie_rank_block(n, j->rank, j->P, &first, &cnt);
-  LIE_ALLOC(mine, (size_t)(cnt ? cnt : 1) * j->m);
-  LIE_CALL_GOTO(
-      lie_rank_rows_gather(j->ctx, predict_rows(j, d, rows + first, cnt, mine), "prediction", mine, n, j->m, pred));
+  double *mine = malloc((size_t)(cnt ? cnt : 1) * j->m * sizeof(double));
+  /* an allocation failure is agreed like a prediction error: no rank leaves before the gather */
+  int mine_err = mine ? predict_rows(j, d, rows + first, cnt, mine)
+                      : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d predictions)", cnt);
+  LIE_CALL_GOTO(lie_rank_rows_gather(j->ctx, mine_err, mine, n, j->m, pred));
 done:
   free(mine);
   return err;

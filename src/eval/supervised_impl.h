@@ -38,7 +38,7 @@ int lie_sup_plain_batch(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_m
 void lie_rank_block(int n, int rank, int P, int *first, int *count);
 /* Gathers the rank blocks of an (n, w) row array into `all` on every rank; `mine` holds this
  * rank's block and mine_err the result of computing it. Collective: every rank fails when one
- * did ("<what> failed on another rank" on the others). */
-int lie_rank_rows_gather(lie_ctx ctx, int mine_err, const char *what, const double *mine, int n, int w, double *all);
+ * did (lie_ctx_agree names the rank that failed). */
+int lie_rank_rows_gather(lie_ctx ctx, int mine_err, const double *mine, int n, int w, double *all);
 
 #endif

@@ -125,11 +125,9 @@ done:
 int lie_step_ckpt_save(lie_step_job *j, const char *path) {
   LIE_CHECK(strlen(path) + 7 < LIE_STEP_PATH + 16, LIE_ERR_ARG, "checkpoint path too long");
   PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
-  int err = j->rank == 0 ? save_rank0(j, path) : 0, all = 0;
+  int err = j->rank == 0 ? save_rank0(j, path) : 0;
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
-  LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
-  LIE_CALL(err);
-  LIE_CHECK(!all, LIE_ERR_IO, "checkpoint %s was not written (error on rank 0)", path);
+  LIE_CALL(lie_ctx_agree(j->ctx, err)); /* rank 0's outcome, on every rank */
   return LIE_OK;
 }
 
@@ -206,9 +204,8 @@ static int read_state(lie_step_job *j, hid_t f, const char *path) {
   return LIE_OK;
 }
 
-int lie_step_ckpt_load(lie_step_job *j, const char *path, int *resumed) {
-  *resumed = 0;
-  if (!path[0] || access(path, F_OK) != 0) return LIE_OK;
+/* Every rank reads the whole checkpoint (serial HDF5). */
+static int ckpt_read(lie_step_job *j, const char *path) {
   hid_t f;
   H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
   H5E_END_TRY;
@@ -218,6 +215,27 @@ int lie_step_ckpt_load(lie_step_job *j, const char *path, int *resumed) {
   H5E_END_TRY;
   H5Fclose(f);
   LIE_CALL(err);
+  return LIE_OK;
+}
+
+/* Whether -step_ckpt exists, the same answer on every rank: a file on one node's disk only
+ * would make the ranks resume from different states. */
+static int ckpt_exists_all(lie_step_job *j, const char *path, int *exists) {
+  int have[2] = {path[0] && access(path, F_OK) == 0, 0};
+  have[1] = -have[0];
+  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, have, 2, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx))); /* any, -all */
+  LIE_CHECK(have[0] == -have[1], LIE_ERR_USAGE,
+            "-step_ckpt %s exists on some ranks only (a node-local path? give a path every rank sees)", path);
+  *exists = have[0];
+  return LIE_OK;
+}
+
+int lie_step_ckpt_load(lie_step_job *j, const char *path, int *resumed) {
+  int exists;
+  *resumed = 0;
+  LIE_CALL(ckpt_exists_all(j, path, &exists));
+  if (!exists) return LIE_OK;
+  LIE_CALL(lie_ctx_agree(j->ctx, ckpt_read(j, path))); /* a read that failed on one rank: on all */
   *resumed = 1;
   return LIE_OK;
 }

@@ -190,6 +190,7 @@ typedef struct {
   lie_nn_net net;
   lie_ssl_data data;
   int repr, Dr, batch;
+  lie_ctx ctx;
 } step_encoder;
 
 static int encoder_open(lie_step_job *j, const lie_step_split *s, step_encoder *e) {
@@ -248,6 +249,7 @@ static int encode_block(step_encoder *e, int first, int count, double *r) {
     for (int i = 0; i < nb; i++)
       LIE_CALL_GOTO(lie_ssl_data_plain(e->data, &aug, &e->st.model, first + b0 + i, x + i * in));
     LIE_CALL_GOTO(lie_nn_net_forward(e->net, x, 0));
+    LIE_CALL_GOTO(lie_fault(e->ctx, "timestep_cond")); /* test hook (src/core/fault.c) */
     LIE_CALL_GOTO(lie_nn_net_get_activation(e->net, e->repr, z));
     for (size_t k = 0; k < (size_t)nb * e->Dr; k++)
       r[(size_t)b0 * e->Dr + k] = z[k];
@@ -261,6 +263,7 @@ done:
 static int ssl_vectors_local(lie_step_job *j, lie_step_split *s) {
   step_encoder e;
   memset(&e, 0, sizeof e);
+  e.ctx = j->ctx;
   int err = LIE_OK, first = (int)((long)s->n * j->rank / j->P), cnt = (int)((long)s->n * (j->rank + 1) / j->P) - first;
   LIE_CALL_GOTO(encoder_open(j, s, &e));
   LIE_CHECK_GOTO(!j->d || j->d == e.Dr, LIE_ERR_INTERNAL, "Dr changed");
@@ -276,10 +279,7 @@ done:
 }
 
 static int ssl_vectors(lie_step_job *j, lie_step_split *s) {
-  int err = ssl_vectors_local(j, s), any = 0;
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  LIE_CALL(err);
-  LIE_CHECK(!any, LIE_ERR_IO, "the ssl representation failed on another rank");
+  LIE_CALL(lie_ctx_agree(j->ctx, ssl_vectors_local(j, s))); /* one rank's error, on all before the gather */
   int *counts, *displs;
   LIE_ALLOC(counts, j->P);
   LIE_ALLOC(displs, j->P);

@@ -233,7 +233,9 @@ int lie_step_train_step(lie_step_job *j, long step, double lr, double *loss) {
   float dx[1024], dt[1024];
   LIE_CHECK(nl <= 1024, LIE_ERR_NOTSUP, "at most 1024 samples per rank");
   batch_rows(j, step, win, dx, dt, tgt);
-  LIE_CALL(lie_step_forward(j, nl, win, dx, dt, 1, &out));
+  int err = lie_step_forward(j, nl, win, dx, dt, 1, &out);
+  if (!err) err = lie_fault(j->ctx, "timestep_step"); /* test hook (src/core/fault.c) */
+  LIE_CALL(lie_ctx_agree(j->ctx, err));               /* one rank's error reaches every rank before a collective */
   double sse = 0;
   for (int q = 0; q < nl; q++)
     for (size_t k = 0; k < fx; k++) {
@@ -241,9 +243,9 @@ int lie_step_train_step(lie_step_job *j, long step, double lr, double *loss) {
       sse += e * e;
       j->dy[q * fx + k] = (float)(2.0 * e);
     }
-  LIE_CALL(lie_nn_net_backward(j->net, j->dy, j->dxin));
-  cond_grad(j);
-  LIE_CALL(lie_nn_net_backward(j->cnet, j->cdy, NULL));
+  err = lie_nn_net_backward(j->net, j->dy, j->dxin);
+  if (!err) cond_grad(j), err = lie_nn_net_backward(j->cnet, j->cdy, NULL);
+  LIE_CALL(lie_ctx_agree(j->ctx, err));
   LIE_CALL(lie_ssl_allreduce_grads(j->ctx, j->net));
   LIE_CALL(lie_ssl_allreduce_grads(j->ctx, j->cnet));
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &sse, 1, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(j->ctx)));

@@ -60,6 +60,7 @@ static int rollout_chunk(lie_step_job *j, const lie_step_split *s, int first, in
   }
   for (int w = 0; w < nw; w++) {
     LIE_CALL(lie_step_forward(j, nb, win, dx, dt, 0, &out));
+    LIE_CALL(lie_fault(j->ctx, "timestep_rollout")); /* test hook (src/core/fault.c) */
     for (int q = 0; q < nb; q++) {
       const float *p = out + (size_t)q * F * fs, *u = s->u + ((size_t)(first + q) * s->nt + t0 + H + w * F) * fs;
       for (int f = 0; f < F; f++)
@@ -147,16 +148,15 @@ int lie_step_rollout(lie_step_job *j, const lie_step_split *s, int t0, double *m
   LIE_CHECK(nw >= 1, LIE_ERR_USAGE, "%s: %d frames are too few for a rollout from frame %d with history %d, future %d",
             s->path, s->nt, t0, j->H, j->F);
   int first = (int)((long)s->n * j->rank / j->P), cnt = (int)((long)s->n * (j->rank + 1) / j->P) - first;
-  double *nmse = NULL, *mse = NULL;
-  int err = LIE_OK, any = 0;
-  LIE_ALLOC_GOTO(nmse, (size_t)s->n * nsteps);
-  LIE_ALLOC_GOTO(mse, (size_t)s->n * nsteps);
+  double *nmse = calloc((size_t)s->n * nsteps + 1, sizeof(double)),
+         *mse = calloc((size_t)s->n * nsteps + 1, sizeof(double));
+  int err = LIE_OK,
+      mine = nmse && mse ? LIE_OK : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d x %d rollout errors)", s->n, nsteps);
   PetscLogEventBegin(lie_events.eval, 0, 0, 0, 0);
-  int mine = rollout_block(j, s, first, cnt, t0, nw, nmse + (size_t)first * nsteps, mse + (size_t)first * nsteps);
+  if (!mine)
+    mine = rollout_block(j, s, first, cnt, t0, nw, nmse + (size_t)first * nsteps, mse + (size_t)first * nsteps);
   PetscLogEventEnd(lie_events.eval, 0, 0, 0, 0);
-  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx));
-  LIE_CALL_GOTO(mine);
-  LIE_CHECK_GOTO(!any, LIE_ERR_STATE, "rollout failed on another rank");
+  LIE_CALL_GOTO(lie_ctx_agree(j->ctx, mine)); /* one rank's error reaches every rank before the gathers */
   LIE_CALL_GOTO(gather_rows(j, s->n, nsteps, nmse));
   LIE_CALL_GOTO(gather_rows(j, s->n, nsteps, mse));
   LIE_CHECK_GOTO(lie_all_finite(nmse, (size_t)s->n * nsteps), LIE_ERR_NUMERIC,

@@ -67,12 +67,12 @@ static int sync_stats(lie_nn_net net, lie_nn_node *n, const lie_nn_chan_layout *
   float *rm = lie_nn_param(net, n->rm), *rv = lie_nn_param(net, n->rv);
   buf[0] = (double)L->B * L->HW;
   lie_nn_chan_sums(L, x, NULL, m);
-  LIE_CALL_GOTO(net->bn_reduce(buf, C + 1, net->bn_reduce_user));
+  LIE_CALL_GOTO(lie_nn_bn_reduce(buf, C + 1, net));
   N = buf[0];
   for (int c = 0; c < C; c++)
     m[c] /= N;
   lie_nn_chan_sums(L, x, m, ss);
-  LIE_CALL_GOTO(net->bn_reduce(ss, C, net->bn_reduce_user));
+  LIE_CALL_GOTO(lie_nn_bn_reduce(ss, C, net));
   for (int c = 0; c < C; c++) {
     double v = ss[c] / N;
     rm[c] = (float)((1.0 - mom) * rm[c] + mom * m[c]);
@@ -125,7 +125,7 @@ static int bn_backward_sync(lie_nn_net net, lie_nn_node *n, dnode *d, dnnl_memor
   buf[0] = (double)L.B * L.HW;
   for (int c = 0; c < C; c++)
     sdy[c] = db[c], sdyx[c] = dg[c];
-  LIE_CALL_GOTO(net->bn_reduce(buf, 2 * C + 1, net->bn_reduce_user));
+  LIE_CALL_GOTO(lie_nn_bn_reduce(buf, 2 * C + 1, net));
   if (dnnl_memory_get_data_handle(target, &dx) != dnnl_success) LIE_CALL_GOTO(LIE_ERR_DNNL); /* no message: the name */
   LIE_CALL_GOTO(lie_nn_chan_bn_correct(&L, dx, net->t[n->in[0]].data, n->mean, n->rstd, lie_nn_param(net, n->w), sdy,
                                        sdyx, buf[0], 1e-5f));

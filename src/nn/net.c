@@ -174,7 +174,10 @@ int lie_nn_net_forward(lie_nn_net net, const float *x, int train) {
   LIE_CHECK(net->is_setup, LIE_ERR_STATE, "forward before setup");
   net->last_train = train;
   LIE_PETSC(PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0));
-  LIE_CALL(net->ops->forward(net, x, train));
+  lie_nn_bn_pass_begin(net, train ? 1 : 0, 0);
+  int err = net->ops->forward(net, x, train);
+  if (err) lie_nn_bn_pass_abandon(net); /* the other ranks may wait in a synchronised batch norm */
+  LIE_CALL(err);
   LIE_CALL(net->ops->get(net, net->nt - 1, net->output));
   LIE_PETSC(PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0));
   return LIE_OK;
@@ -184,7 +187,10 @@ int lie_nn_net_backward(lie_nn_net net, const float *dy, float *dx) {
   LIE_CHECK(net->is_setup, LIE_ERR_STATE, "backward before setup");
   memset(net->grads, 0, net->nparams * sizeof(float));
   LIE_PETSC(PetscLogEventBegin(lie_events.backward, 0, 0, 0, 0));
-  LIE_CALL(net->ops->backward(net, dy, dx));
+  lie_nn_bn_pass_begin(net, net->last_train ? 2 : 0, dx != NULL);
+  int err = net->ops->backward(net, dy, dx);
+  if (err) lie_nn_bn_pass_abandon(net);
+  LIE_CALL(err);
   LIE_PETSC(PetscLogEventEnd(lie_events.backward, 0, 0, 0, 0));
   return LIE_OK;
 }

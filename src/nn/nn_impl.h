@@ -73,7 +73,20 @@ struct lie_nn_net_s {
   void *be;                   /* backend-private state */
   lie_nn_reduce_fn bn_reduce; /* cross-replica batch norm (batchnorm_sync.c), NULL = local */
   void *bn_reduce_user;
+  /* the current pass's synchronised reductions (lie_nn_bn_reduce): phase 0 none, 1 training
+   * forward (two per batch norm), 2 backward (one per batch norm that computes dx) */
+  int bn_phase, bn_need_dx, bn_calls;
 };
+
+/* Synchronised batch norm across ranks (batchnorm_sync.c). Every reduction of a pass goes
+ * through lie_nn_bn_reduce (a lie_nn_reduce_fn, user = the net): counted, and a reduction
+ * that carries the element count in buf[0] fails on every rank, as an error mirroring
+ * another rank's (lie_error_mark_peer), when a rank contributed NaN there. A rank that failed
+ * anywhere in the pass (lie_nn_bn_pass_abandon) meets the others at their next such
+ * reduction with that NaN, so no rank waits in a batch norm for a rank that left. */
+int lie_nn_bn_reduce(double *buf, int n, void *net);
+void lie_nn_bn_pass_begin(lie_nn_net net, int phase, int need_dx);
+void lie_nn_bn_pass_abandon(lie_nn_net net);
 
 extern const lie_nn_backend_ops lie_nn_ref_ops;
 /* One node of the reference backend on the tensors' data/grad pointers (plain NCHW); the

@@ -20,7 +20,7 @@ int lie_nn_ref_node_forward(lie_nn_net net, lie_nn_node *n, int train) {
       LIE_CALL(lie_nn_batchnorm_forward_sync(y->data, n->mean, n->rstd, x->data, lie_nn_param(net, n->w),
                                              lie_nn_param(net, n->b), lie_nn_param(net, n->rm),
                                              lie_nn_param(net, n->rv), B, x->C, x->H * x->W, 0.1f, 1e-5f,
-                                             net->bn_reduce, net->bn_reduce_user));
+                                             lie_nn_bn_reduce, net));
       nbt[0] += 1.0f;
       break;
     }
@@ -99,7 +99,7 @@ int lie_nn_ref_node_backward(lie_nn_net net, lie_nn_node *n, int need_dx) {
     if (net->last_train && net->bn_reduce) {
       LIE_CALL(lie_nn_batchnorm_backward_sync(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data,
                                               n->mean, n->rstd, lie_nn_param(net, n->w), B, x->C, x->H * x->W,
-                                              net->bn_reduce, net->bn_reduce_user));
+                                              lie_nn_bn_reduce, net));
       break;
     }
     lie_nn_batchnorm_backward(dx, lie_nn_grad(net, n->w), lie_nn_grad(net, n->b), y->grad, x->data, n->mean, n->rstd,

@@ -18,6 +18,7 @@ typedef struct {
   lie_ssl_data data;
   int repr, Dr, n;
   const char *ckpt;
+  lie_ctx ctx;
 } embed_job;
 
 static int embed_block(embed_job *j, const lie_embed_opts *cfg, int first, int count, float *emb) {
@@ -39,6 +40,7 @@ static int embed_block(embed_job *j, const lie_embed_opts *cfg, int first, int c
     if (!err) err = lie_nn_net_forward(j->net, x, 0);
     PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
     if (!err) err = lie_nn_net_get_activation(j->net, j->repr, r);
+    if (!err) err = lie_fault(j->ctx, "embed"); /* test hook (src/core/fault.c) */
     if (!err) memcpy(emb + (size_t)b0 * j->Dr, r, (size_t)nb * j->Dr * sizeof(float));
   }
   free(x), free(r);
@@ -83,13 +85,13 @@ static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_opts 
   LIE_CALL(lie_train_grid_check(&j->st.grid, j->ckpt, &g, what)); /* the same on every rank */
   const int P = lie_ctx_size(ctx), r = lie_ctx_rank(ctx);
   int first = (int)((long)j->n * r / P), count = (int)((long)j->n * (r + 1) / P) - first;
-  float *emb;
-  LIE_ALLOC(emb, (size_t)(count ? count : 1) * j->Dr);
-  int err = embed_block(j, cfg, first, count, emb), any = 0;
+  float *emb = calloc((size_t)(count ? count : 1) * j->Dr, sizeof(float));
+  int err =
+      emb ? embed_block(j, cfg, first, count, emb) : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d embeddings)", count);
   /* a read error on one rank must not leave the others in the collective writes */
-  MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx));
-  if (!err && any) err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "embedding failed on another rank");
+  err = lie_ctx_agree(ctx, err);
   if (!err) err = write_split(ctx, f, j, data, mode, first, count, emb);
+  err = lie_ctx_agree(ctx, err); /* a write that failed on one rank, before the next split's */
   free(emb);
   if (!err)
     lie_log_info(ctx, "embedded %s:/%s: %d trajectories -> /%s/emb (%d x %d float32)", data, mode, j->n, mode, j->n,
@@ -176,6 +178,7 @@ int lie_embed_run(lie_ctx ctx, const lie_embed_opts *cfg) {
   embed_job j;
   hid_t f = -1;
   memset(&j, 0, sizeof j);
+  j.ctx = ctx;
   LIE_CHECK(cfg->batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
   int err = run(ctx, cfg, &j, &f);
   int cerr = f >= 0 ? lie_h5_close(&f) : LIE_OK; /* a failed close (disk full) fails the run */

@@ -32,12 +32,15 @@ static int check_finite(struct lie_pretrain_s *p, const float *out, size_t n, lo
 int lie_pretrain_step(struct lie_pretrain_s *p, lie_vicreg_terms *terms, int diagnostics, double *rstd,
                       double *rankme) {
   const long step = p->step;
-  float *x;
-  LIE_CALL(lie_pretrain_batch(p, step, &x));
-  int err = lie_pretrain_compute(p, x, terms, diagnostics, rstd, rankme);
-  lie_pretrain_batch_done(p, step);
-  LIE_CALL(err);
-  return LIE_OK;
+  float *x = NULL;
+  int err = lie_pretrain_batch(p, step, &x), got = !err;
+  if (got) err = lie_fault(p->ctx, "pretrain_batch"); /* test hook (src/core/fault.c) */
+  /* a batch that failed on one rank (a read) is agreed before the forward's collectives */
+  LIE_CALL_GOTO(lie_ctx_agree(p->ctx, err));
+  LIE_CALL_GOTO(lie_pretrain_compute(p, x, terms, diagnostics, rstd, rankme));
+done:
+  if (got) lie_pretrain_batch_done(p, step);
+  return err;
 }
 
 int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_terms *terms, int diagnostics,

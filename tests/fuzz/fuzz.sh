@@ -41,7 +41,7 @@ check() {
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then why="hung: killed after ${limit}s"; fi
   if [ -z "$why" ] && grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' fz.err fz.out; then why="sanitizer report"; fi
   if [ -z "$why" ] && [ "$rc" -gt 128 ]; then why="died by signal $((rc - 128))"; fi
-  if [ -z "$why" ] && grep -q 'MPI_ABORT' fz.err; then why="MPI_Abort (the ranks did not agree on the error)"; fi
+  if [ -z "$why" ] && grep -qi 'MPI_ABORT' fz.err; then why="MPI_Abort (the ranks did not agree on the error)"; fi
   if [ -z "$why" ] && ! echo " $codes " | grep -q " $rc "; then why="exit $rc, want one of: $codes"; fi
   if [ -z "$why" ] && [ "$lines" -gt 3 ]; then why="$lines stderr lines (at most 3)"; fi
   if [ -z "$why" ] && [ "$out" != - ] && [ -e "$out" ]; then why="output $out exists"; fi
@@ -164,6 +164,15 @@ fuzz pre_data_is_out - 30 2 -- "$L" pretrain -data data.h5 -o data.h5 -force $TI
 fuzz pre_no_data o.h5 30 2 -- "$L" pretrain -o o.h5 $TINY
 fuzz emb_out_is_data - 60 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o data.h5 -force -nn_backend ref
 fuzz emb_batch_zero o.h5 30 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o o.h5 -embed_batch 0
+# issue 11 items 2(c) and 5: a checkpoint asking for crop_t 1e6 is refused before any allocation;
+# one holding NaN weights is refused; -train_lr inf for one step leaves no checkpoint
+cp ckpt.h5 ckpt_crop_huge.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_huge.h5 /train crop_t 1e6 || echo "FAIL making ckpt_crop_huge.h5"
+cp ckpt.h5 ckpt_nan.h5 && "$FUZZ_MKFILES" --nan ckpt_nan.h5 /encoder/conv1.weight || echo "FAIL making ckpt_nan.h5"
+fuzz emb_ckpt_crop_huge o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_huge.h5 -data data.h5 -o o.h5 -nn_backend ref
+fuzz emb_ckpt_nan o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_nan.h5 -data data.h5 -o o.h5 -nn_backend ref
+cp ckpt.h5 ckpt_std0.h5 && "$FUZZ_MKFILES" --attr ckpt_std0.h5 /train norm_std 0 || echo "FAIL making ckpt_std0.h5"
+fuzz emb_ckpt_norm_std_zero o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_std0.h5 -data data.h5 -o o.h5 -nn_backend ref
+fuzz pre_lr_inf_one_step o.h5 60 "1 2" -- $P -train_lr inf -train_steps 1
 fuzz probe_target_bad o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target zz -o o.json
 fuzz probe_bootstrap_huge o.json 30 "1 2" -- "$L" probe -emb emb.h5 -target ic_mode -probe_bootstrap 2000000000 -o o.json
 fuzz probe_no_emb o.json 30 "1 2" -- "$L" probe -emb missing.h5 -target ic_mode -o o.json
@@ -229,6 +238,51 @@ cp data.h5 ra/data.h5
 fuzz rank_local_missing_input - 60 "1 2" -- $MPI -n 1 -wdir ra "$L" info data.h5 : -n 1 -wdir rb "$L" info data.h5
 fuzz rank_local_missing_outdir - 60 "1 2" -- $MPI -n 1 -wdir ra "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5 : -n 1 -wdir rb "$L" generate -pde ks -n 2 -nx 32 -o sub/o.h5
 fuzz np2_bad_file_info - 60 "1 2" -- $MPI -n 2 "$L" info ns_vx_wrong.h5
+# Every command with one rank given a bad path (issue 11): two ranks in different working
+# directories, as on nodes with node-local disks. In: the inputs exist on rank 0's side only
+# (ia, not ib). Out: the output directory sub/ exists on rank 1's side only (oa, not ob).
+"$L" generate -pde ks -n 8 -nx 32 -seed 9 -o shard2.h5 > /dev/null 2>&1 || echo "FAIL generate shard2.h5"
+"$L" generate -pde ks -n 8 -nx 32 -mode valid -seed 4 -o valid.h5 > /dev/null 2>&1 || echo "FAIL generate valid.h5"
+"$L" probe -emb emb.h5 -target ic_mode -o probe.json > /dev/null 2>&1 || echo "FAIL probe probe.json"
+mkdir -p ia ib oa/sub ob
+for d in ia oa ob; do
+  cp data.h5 test.h5 valid.h5 shard2.h5 ckpt.h5 emb.h5 $d/ && mkdir -p $d/run && cp probe.json $d/run/
+  echo "-n 2" > $d/gen.opts
+  echo "-verbose 1" > $d/qs.opts
+done
+two_dirs() { # two_dirs NAME DIR0 DIR1 OUTPUT -- liereg arguments
+  td_name=$1 td_d0=$2 td_d1=$3 td_out=$4
+  shift 5
+  fuzz "$td_name" "$td_out" 60 "1 2" -- $MPI -n 1 -wdir "$td_d0" "$L" "$@" : -n 1 -wdir "$td_d1" "$L" "$@"
+}
+TWO_TINY="-nn_backend ref -threads 1 -model_width 4 -model_expander 8,8,8 -train_batch 8 -aug_crop_t 8 -aug_crop_x 32"
+in_out() { # in_out COMMAND OUT -- liereg arguments, @OUT@ standing for the output path (OUT "-": none)
+  io_cmd=$1 io_out=$2
+  shift 3
+  if [ "$io_out" = - ]; then
+    two_dirs "rank_local_in_$io_cmd" ia ib - -- "$@"
+    return
+  fi
+  io_args=$(echo "$@" | sed "s#@OUT@#$io_out#g")
+  two_dirs "rank_local_in_$io_cmd" ia ib "ia/$io_out" -- $io_args
+  io_args=$(echo "$@" | sed "s#@OUT@#sub/$io_out#g")
+  two_dirs "rank_local_outdir_$io_cmd" ob oa "oa/sub/$io_out" -- $io_args
+}
+in_out augment o.h5 -- augment -i data.h5 -o @OUT@ -aug_group x_shift -aug_eps 0.5
+in_out augsearch o.opts -- augsearch -data data.h5 -augsearch_valid_data valid.h5 -o @OUT@ $TWO_TINY -train_min_rankme 0 -augsearch_candidates 2 -augsearch_steps 1 -augsearch_rungs 1 -probe_folds 2
+in_out bench - -- bench pretrain -data data.h5 $TWO_TINY -train_steps 1
+in_out embed o.h5 -- embed -ckpt ckpt.h5 -data data.h5 -o @OUT@ -nn_backend ref -threads 1
+in_out generate o.h5 -- generate -pde ks -nx 32 -nt 50 -save_n 10 -ks_T 5 -options_file gen.opts -o @OUT@
+in_out info - -- info data.h5
+in_out merge o.h5 -- merge data.h5 shard2.h5 -o @OUT@
+in_out plot o.png -- plot -i data.h5 -o @OUT@
+in_out pretrain o.h5 -- pretrain -data data.h5 -o @OUT@ $TWO_TINY -train_steps 1
+in_out probe o.json -- probe -emb emb.h5 -target ic_mode -o @OUT@
+in_out probe_trained o.json -- probe -probe_mode trained -ckpt ckpt.h5 -data data.h5 -probe_test_data test.h5 -probe_test_mode test -target ic_mode -nn_backend ref -threads 1 -probe_epochs 1 -o @OUT@
+in_out quickstart q -- quickstart -quickstart_dir @OUT@ -options_file qs.opts
+in_out report rep -- report -dir run -o @OUT@
+in_out supervised o.json -- supervised -data data.h5 -test_data test.h5 -target ic_mode -nn_backend ref -threads 1 -model_width 4 -sup_epochs 1 -sup_batch 4 -aug_crop_t 8 -aug_crop_x 32 -o @OUT@
+in_out timestep o.json -- timestep -data data.h5 -test_data test.h5 -o @OUT@ -step_model tiny -step_width 4 -step_history 4 -step_future 4 -step_epochs 1 -step_passes 1 -step_batch 4 -threads 1
 fuzz np2_bad_file_aug o.h5 60 "1 2" -- $MPI -n 2 "$L" augment -i 1d_seed2d.h5 -o o.h5 -aug_group x_shift -aug_eps 1 -pde ks
 fuzz np2_bad_option o.h5 60 2 -- $MPI -n 2 $G -n abc -o o.h5
 # an error inside a per-rank computation (test hook LIEREG_FAULT=WHERE:RANK, src/core/fault.c):
@@ -236,6 +290,40 @@ fuzz np2_bad_option o.h5 60 2 -- $MPI -n 2 $G -n abc -o o.h5
 # after 20 s when the other ranks never come to the agreement, fails the case)
 fuzz fault_generate_np2 o.h5 60 1 -- env LIEREG_FAULT=generate:1 $MPI -n 2 $G -n 4 -o o.h5
 fuzz fault_pretrain_np2 o.h5 60 1 -- env LIEREG_FAULT=pretrain_step:1 $MPI -n 2 "$L" pretrain -data data.h5 -o o.h5 $TINY
+# one case per fault point of src/core/fault.c (a point added there without a case here fails)
+fault_case() { # fault_case POINT:RANK OUTPUT -- command...
+  w=$1 out=$2
+  shift 3
+  FAULTED="$FAULTED ${w%%:*}"
+  fuzz "fault_${w%%:*}_np2" "$out" 60 1 -- env LIEREG_FAULT=$w $MPI -n 2 "$L" "$@"
+  rm -rf o.opts.d # augsearch's resumable state
+}
+FAULTED="generate pretrain_step"
+SUP="-data data.h5 -test_data test.h5 -target ic_mode -nn_backend ref -threads 1 -model_width 4 -sup_epochs 1 -sup_batch 4 -aug_crop_t 8 -aug_crop_x 32 -o o.json"
+STEP="-data data.h5 -test_data test.h5 -o o.json -step_model tiny -step_width 4 -step_history 4 -step_future 4 -step_epochs 1 -step_passes 1 -step_batch 4 -threads 1"
+PT="-probe_mode trained -ckpt ckpt.h5 -data data.h5 -probe_test_data test.h5 -probe_test_mode test -target ic_mode -nn_backend ref -threads 1 -probe_epochs 2 -o o.json"
+AS="-data data.h5 -augsearch_valid_data valid.h5 -o o.opts $TINY -train_min_rankme 0 -augsearch_candidates 2 -augsearch_steps 1 -augsearch_rungs 1 -probe_folds 2"
+fault_case pretrain_batch:1 o.h5 -- pretrain -data data.h5 -o o.h5 $TINY
+fault_case bn_sync:0 o.h5 -- pretrain -data data.h5 -o o.h5 $(echo $TINY | sed 's/-nn_backend ref//')
+fault_case embed:1 o.h5 -- embed -ckpt ckpt.h5 -data data.h5 -o o.h5 -nn_backend ref -threads 1
+fault_case probe_ridge:1 o.json -- probe -emb emb.h5 -target ic_mode -o o.json
+fault_case probe_features:1 o.json -- probe $PT
+fault_case probe_trained:1 o.json -- probe $PT
+fault_case supervised:1 o.json -- supervised $SUP
+fault_case supervised_eval:1 o.json -- supervised $SUP
+fault_case timestep_step:1 o.json -- timestep $STEP -step_model resnet -nn_backend ref
+fault_case timestep_rollout:1 o.json -- timestep $STEP
+fault_case timestep_cond:1 o.json -- timestep $STEP -step_cond ssl -step_cond_ckpt ckpt.h5
+fault_case augsearch:1 o.opts -- augsearch $AS -augsearch_group_size 2
+for p in $(sed -n 's/^ *"\([a-z_]*\)", *\/\*.*/\1/p' "$LIE_SRCDIR/src/core/fault.c"); do
+  case " $FAULTED " in *" $p "*) ;; *)
+    FAILED=$((FAILED + 1))
+    echo "FAIL  fault point $p (src/core/fault.c) has no fault_${p}_np2 case"
+    ;;
+  esac
+done
+# a misspelt point is refused (so that a case cannot pass by never failing)
+fuzz fault_unknown_point o.h5 60 "1 2" -- env LIEREG_FAULT=no_such_point:0 $MPI -n 2 $G -n 4 -o o.h5
 
 echo "fuzz: $RAN cases ran, $FAILED failed, $KNOWNF known-failing (other branches' fixes pending)"
 [ "$FAILED" -eq 0 ]

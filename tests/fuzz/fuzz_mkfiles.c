@@ -149,7 +149,41 @@ static void write_file(const char *dir, const char *name, const file_spec *f) {
 #define N 4
 #define NT 8
 #define NX 16
+/* A copy of a valid checkpoint spoilt in place: attribute OBJ@NAME rewritten as a double
+ * (--attr FILE OBJ NAME VALUE), or element 0 of float dataset PATH set to NaN (--nan FILE PATH). */
+static int spoil(int argc, char **argv) {
+  hid_t f = H5Fopen(argv[2], H5F_ACC_RDWR, H5P_DEFAULT);
+  herr_t e = f < 0 ? -1 : 0;
+  if (!e && !strcmp(argv[1], "--attr") && argc == 6) {
+    double v = atof(argv[5]);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    e = H5Adelete_by_name(f, argv[3], argv[4], H5P_DEFAULT);
+    hid_t a =
+        e < 0 ? -1 : H5Acreate_by_name(f, argv[3], argv[4], H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    e = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(sp);
+  } else if (!e && !strcmp(argv[1], "--nan") && argc == 4) {
+    hid_t d = H5Dopen2(f, argv[3], H5P_DEFAULT), fs = d < 0 ? -1 : H5Dget_space(d);
+    hsize_t one = 1, start[4] = {0, 0, 0, 0};
+    int rank = fs < 0 ? -1 : H5Sget_simple_extent_ndims(fs);
+    float nan = NAN;
+    hid_t ms = H5Screate_simple(1, &one, NULL);
+    hsize_t cnt[4] = {1, 1, 1, 1};
+    e = rank < 1 ? -1 : H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+    if (!e) e = H5Dwrite(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, &nan);
+    H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    if (d >= 0) H5Dclose(d);
+  } else
+    e = -1;
+  if (f >= 0 && H5Fclose(f) < 0) e = -1;
+  if (e < 0) fprintf(stderr, "fuzz_mkfiles %s %s: failed\n", argv[1], argv[2]);
+  return e < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 2 && !strncmp(argv[1], "--", 2)) return spoil(argc, argv);
   if (argc != 2) return 2;
   const char *dir = argv[1];
   file_spec f;
