@@ -140,6 +140,16 @@ static int prewindow(const lie_aug_opts *cfg, const double *t, int nt, lie_rng *
   return 0;
 }
 
+/* The draws every view starts with, in the contract's order: the view's stream seeded, the
+ * epsilons, then the pre-window [*w0, *w0 + *wn) of the nt frames t. */
+static int view_begin(const lie_aug_opts *cfg, uint64_t seed, const double *t, int nt, lie_rng *rng, lie_aug_seq *s,
+                      int *w0, int *wn) {
+  lie_rng_seed(rng, seed);
+  LIE_CALL(lie_aug_sample_seq(cfg, rng, s));
+  LIE_CALL(prewindow(cfg, t, nt, rng, w0, wn));
+  return 0;
+}
+
 /* Frames [w0, w0+wn) of `in` without copying (the window borrows in's memory). */
 static lie_field1d window1d(const lie_field1d *in, int w0, int wn) {
   lie_field1d w = *in;
@@ -178,9 +188,7 @@ int lie_aug_view1d(const lie_aug_opts *cfg, uint64_t seed, const lie_field1d *in
   lie_aug_seq s;
   lie_field1d tmp, win;
   int x0, w0, wn, err = LIE_OK;
-  lie_rng_seed(&rng, seed);
-  LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
-  LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
+  LIE_CALL(view_begin(cfg, seed, in->t, in->nt, &rng, &s, &w0, &wn));
   win = window1d(in, w0, wn);
   time_crop tc = {&rng, cfg->crop_t};
   lie_aug_frames sel = {choose_frames, &tc};
@@ -201,9 +209,7 @@ int lie_aug_view_ns(const lie_aug_opts *cfg, uint64_t seed, const lie_field_ns *
   lie_aug_seq s;
   lie_field_ns win;
   int w0, wn;
-  lie_rng_seed(&rng, seed);
-  LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
-  LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
+  LIE_CALL(view_begin(cfg, seed, in->t, in->nt, &rng, &s, &w0, &wn));
   win = window_ns(in, w0, wn);
   time_crop tc = {&rng, cfg->crop_t};
   lie_aug_frames sel = {choose_frames, &tc};

@@ -77,14 +77,22 @@ static PetscErrorCode i_jacobian(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal 
   PetscFunctionReturn(0);
 }
 
+/* Y = (a I - L) X, or its inverse, mode by mode (the modes above the cut are zero): the
+ * operator is diagonal in Fourier space. */
+static PetscErrorCode shifted_apply(ts1d_ctx *c, Vec X, Vec Y, int inverse) {
+  PetscFunctionBeginUser;
+  PetscCall(to_modes(c, X));
+  for (int j = 0; j < c->p.sp->nk; j++)
+    c->w[j] = j > c->p.sp->kcut ? 0 : inverse ? c->v[j] / (c->shift - c->Lk[j]) : (c->shift - c->Lk[j]) * c->v[j];
+  PetscCall(from_modes(c, c->w, Y));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode jac_mult(Mat J, Vec X, Vec Y) {
   ts1d_ctx *c;
   PetscFunctionBeginUser;
   PetscCall(MatShellGetContext(J, &c));
-  PetscCall(to_modes(c, X));
-  for (int j = 0; j < c->p.sp->nk; j++)
-    c->w[j] = j <= c->p.sp->kcut ? (c->shift - c->Lk[j]) * c->v[j] : 0;
-  PetscCall(from_modes(c, c->w, Y));
+  PetscCall(shifted_apply(c, X, Y, 0));
   PetscFunctionReturn(0);
 }
 
@@ -93,10 +101,7 @@ static PetscErrorCode pc_apply(PC pc, Vec X, Vec Y) {
   ts1d_ctx *c;
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &c));
-  PetscCall(to_modes(c, X));
-  for (int j = 0; j < c->p.sp->nk; j++)
-    c->w[j] = j <= c->p.sp->kcut ? c->v[j] / (c->shift - c->Lk[j]) : 0;
-  PetscCall(from_modes(c, c->w, Y));
+  PetscCall(shifted_apply(c, X, Y, 1));
   PetscFunctionReturn(0);
 }
 
