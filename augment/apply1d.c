@@ -110,25 +110,18 @@ static int check_grid_input(const lie_field1d *in) {
 static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, const lie_aug_frames *sel,
                       lie_field1d *out, lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
-  int nt = in->nt, nx = in->nx;
+  int nt = in->nt, nx = in->nx, err = LIE_OK, k0 = 0, first = 0, count = 0;
   double L = in->L, x0 = in->x[0], h = L / nx;
-  row_coef *rc;
-  double *tout;
-  LIE_ALLOC(rc, nt);
-  LIE_ALLOC(tout, nt);
-  int err = 0, k0 = 0, count = 0;
-  for (int n = 0; n < nt && !err; n++)
-    err = row_coefficients(f, s, in->t[n], x0, L, &rc[n]);
-  for (int n = 0; n < nt && !err; n++)
+  row_coef *rc = NULL;
+  double *tout = NULL;
+  lie_resample1d *rs = NULL;
+  LIE_ALLOC_GOTO(rc, nt);
+  LIE_ALLOC_GOTO(tout, nt);
+  for (int n = 0; n < nt; n++)
+    LIE_CALL_GOTO(row_coefficients(f, s, in->t[n], x0, L, &rc[n]));
+  for (int n = 0; n < nt; n++)
     tout[n] = rc[n].tau;
-  if (!err) err = lie_aug_time_map(nt, in->t, tout, &k0, &count, info);
-  int first = 0;
-  if (!err && sel) err = sel->choose(sel->ctx, count, &first, &count); /* resample only those */
-  k0 += first;
-  if (err) {
-    free(rc), free(tout);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
+  LIE_CALL_GOTO(lie_aug_time_frames(nt, in->t, tout, sel, &k0, &first, &count, info));
   /* Output x grid: scaled with a when a is the same for every frame (the data stay
    * periodic on the scaled domain); otherwise the input grid, and the output is not
    * periodic (projective maps). */
@@ -139,10 +132,9 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   }
   double A = same_a ? rc[0].a : 1.0;
   periodic &= same_a;
-  err = lie_field1d_alloc(count, nx, 0, out);
-  lie_resample1d *rs = NULL;
-  if (!err) err = lie_resample1d_get(nx, L, &rs);
-  for (int m = 0; m < count && !err; m++) {
+  LIE_CALL_GOTO(lie_field1d_alloc(count, nx, 0, out));
+  LIE_CALL_GOTO(lie_resample1d_get(nx, L, &rs));
+  for (int m = 0; m < count; m++) {
     const row_coef *r = &rc[k0 + m];
     const double *row = in->u + (size_t)(k0 + m) * nx;
     double *o = out->u + (size_t)m * nx;
@@ -150,22 +142,20 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
     if (alpha == 1.0 && beta == 0.0)
       memcpy(o, row, (size_t)nx * sizeof(double)); /* frames moved whole */
     else if (fabs(alpha - 1.0) <= 1e-13)
-      err = lie_resample1d_shift(rs, row, -beta, o);
+      LIE_CALL_GOTO(lie_resample1d_shift(rs, row, -beta, o));
     else
-      err = lie_resample1d_affine(rs, row, alpha, beta, o);
-    for (int j = 0; j < nx && !err; j++)
+      LIE_CALL_GOTO(lie_resample1d_affine(rs, row, alpha, beta, o));
+    for (int j = 0; j < nx; j++)
       o[j] = r->c * o[j] + r->d * (x0 + alpha * j * h + beta) + r->e;
   }
-  if (!err) {
-    out->L = A * L;
-    out->periodic = periodic;
-    for (int j = 0; j < nx; j++)
-      out->x[j] = A * in->x[j];
-    memcpy(out->t, tout + first, (size_t)count * sizeof(double));
-  }
+  out->L = A * L;
+  out->periodic = periodic;
+  for (int j = 0; j < nx; j++)
+    out->x[j] = A * in->x[j];
+  memcpy(out->t, tout + first, (size_t)count * sizeof(double));
+done:
   free(rc), free(tout);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  return 0;
+  return err;
 }
 
 int lie_aug1d_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field1d *in, lie_field1d *out,
@@ -184,9 +174,7 @@ int lie_aug1d_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_fi
   memset(info, 0, sizeof *info);
   memset(out, 0, sizeof *out);
   int err = mode == LIE_AUG_COORDS ? apply_coords(f, s, in, sel, out) : apply_grid(f, s, in, sel, out, info);
-  if (err) {
-    lie_field1d_free(out);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
+  if (err) lie_field1d_free(out); /* a partial output */
+  LIE_CALL(err);
   return 0;
 }

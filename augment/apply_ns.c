@@ -178,51 +178,47 @@ static int check_grid_input(const lie_field_ns *in) {
 static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_aug_frames *sel, lie_field_ns *out,
                       lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
-  int nt = in->nt, nx = in->nx, ny = in->ny, k0 = 0, count = 0, err = 0;
-  frame_coef *fc;
-  double *tout, *tmp[4] = {0};
-  LIE_ALLOC(fc, nt);
-  LIE_ALLOC(tout, nt);
-  for (int n = 0; n < nt && !err; n++)
-    err = frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]);
-  for (int n = 0; n < nt && !err; n++)
+  int nt = in->nt, nx = in->nx, ny = in->ny, k0 = 0, first = 0, count = 0, err = LIE_OK;
+  frame_coef *fc = NULL;
+  double *tout = NULL, *tmp[4] = {0};
+  lie_resample2d *rs = NULL; /* this thread's (lie_resample2d_get), kept for the next view */
+  double Pp[4] = {0};        /* the linear part the rotation stencils were prepared for */
+  int have = 0;
+  LIE_ALLOC_GOTO(fc, nt);
+  LIE_ALLOC_GOTO(tout, nt);
+  for (int n = 0; n < nt; n++)
+    LIE_CALL_GOTO(frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]));
+  for (int n = 0; n < nt; n++)
     tout[n] = fc[n].tau;
-  if (!err) err = lie_aug_time_map(nt, in->t, tout, &k0, &count, info);
-  int first = 0;
-  if (!err && sel) err = sel->choose(sel->ctx, count, &first, &count); /* resample only those */
-  k0 += first;
+  LIE_CALL_GOTO(lie_aug_time_frames(nt, in->t, tout, sel, &k0, &first, &count, info));
   /* A = lambda R; the output grid is the input grid scaled by lambda. */
   double a = sqrt(fabs(fc[0].A[0] * fc[0].A[3] - fc[0].A[1] * fc[0].A[2]));
   int rot = fabs(fc[0].A[1]) + fabs(fc[0].A[2]) > 1e-14 * a;
   int qzero = 1;
   for (int n = 0; n < nt; n++)
     qzero &= fabs(fc[n].q[0]) * in->Lx + fabs(fc[n].q[1]) * in->Ly <= 1e-12;
-  lie_resample2d *rs = NULL;
-  if (!err) err = lie_field_ns_alloc(count, nx, ny, in->p != NULL, 0, out);
-  if (!err) err = lie_resample2d_get(nx, ny, in->Lx, in->Ly, rot, &rs); /* this thread's, kept */
-  double Pp[4] = {0};
-  int have = 0;
-  for (int f = 0; f < 4 && !err; f++)
-    if (!(tmp[f] = malloc(sizeof(double) * nx * ny)))
-      err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  for (int m = 0; m < count && !err; m++) {
-    if (rot) err = prepare_rotation(rs, &fc[k0 + m], a, in, Pp, &have);
-    if (!err) err = map_frame(rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp);
+  LIE_CALL_GOTO(lie_field_ns_alloc(count, nx, ny, in->p != NULL, 0, out));
+  LIE_CALL_GOTO(lie_resample2d_get(nx, ny, in->Lx, in->Ly, rot, &rs)); /* this thread's, kept */
+  for (int f = 0; f < 4; f++) {
+    tmp[f] = malloc(sizeof(double) * nx * ny);
+    LIE_CHECK_GOTO(tmp[f], LIE_ERR_MEM, "out of memory");
   }
+  for (int m = 0; m < count; m++) {
+    if (rot) LIE_CALL_GOTO(prepare_rotation(rs, &fc[k0 + m], a, in, Pp, &have));
+    LIE_CALL_GOTO(map_frame(rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp));
+  }
+  out->Lx = a * in->Lx, out->Ly = a * in->Ly;
+  out->periodic = !rot && (qzero || !in->p);
+  for (int i = 0; i < nx; i++)
+    out->x[i] = a * in->x[i];
+  for (int j = 0; j < ny; j++)
+    out->y[j] = a * in->y[j];
+  memcpy(out->t, tout + first, sizeof(double) * count);
+done:
   for (int f = 0; f < 4; f++)
     free(tmp[f]);
-  if (!err) {
-    out->Lx = a * in->Lx, out->Ly = a * in->Ly;
-    out->periodic = !rot && (qzero || !in->p);
-    for (int i = 0; i < nx; i++)
-      out->x[i] = a * in->x[i];
-    for (int j = 0; j < ny; j++)
-      out->y[j] = a * in->y[j];
-    memcpy(out->t, tout + first, sizeof(double) * count);
-  }
   free(fc), free(tout);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  return 0;
+  return err;
 }
 
 int lie_aug_ns_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns *in, lie_field_ns *out,
@@ -240,9 +236,7 @@ int lie_aug_ns_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_f
   memset(info, 0, sizeof *info);
   memset(out, 0, sizeof *out);
   int err = mode == LIE_AUG_COORDS ? apply_coords(s, in, sel, out) : apply_grid(s, in, sel, out, info);
-  if (err) {
-    lie_field_ns_free(out);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
+  if (err) lie_field_ns_free(out); /* a partial output */
+  LIE_CALL(err);
   return 0;
 }

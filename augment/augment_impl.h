@@ -31,6 +31,10 @@ int lie_aug_ns_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_f
  * the output keeps *count frames from input frame *k0, their times written to tau[0..count);
  * otherwise every frame is kept (*k0 = 0, *count = nt) and tau is the output's times. */
 int lie_aug_time_map(int nt, const double *t, double *tau, int *k0, int *count, lie_aug_info *info);
+/* The frames grid mode computes: the time map's output frames narrowed to sel's choice (all of
+ * them when sel is NULL), input frames [*k0, *k0 + *count); their times are tau[*first ..). */
+int lie_aug_time_frames(int nt, const double *t, double *tau, const lie_aug_frames *sel, int *k0, int *first,
+                        int *count, lie_aug_info *info);
 
 /* 1D periodic resampling of one row of n samples on a period L (resample.c). Plans are made
  * once per row length and reused for every row of a trajectory. */

@@ -33,19 +33,26 @@ static int select_layout(lie_aug_file_job *j) {
   return LIE_OK;
 }
 
+/* The largest time-shift crop (output_frames) over this rank's trajectories (rank, rank + size, ...); t: nt. */
+static int max_crop(lie_aug_file_job *j, double *t, int *kmax) {
+  const int nt = j->nt;
+  for (int i = lie_ctx_rank(j->ctx); i < j->n; i += lie_ctx_size(j->ctx)) {
+    LIE_CALL(j->ops->times(j, i, t));
+    int k = lie_shift_frames(j->o->eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
+    if (k > *kmax) *kmax = k;
+  }
+  return LIE_OK;
+}
+
 /* Frames kept: a grid-mode time shift crops by |round(eps/dt)| frames; the largest crop over
  * all trajectories (dt may differ per trajectory) sets the common output length. */
 static int output_frames(lie_aug_file_job *j) {
-  int kmax = 0, nt = j->nt, e = 0;
+  int kmax = 0, nt = j->nt;
   j->nt_out = nt;
   if (j->o->gen != LIE_AUG_T_SHIFT || j->o->mode != LIE_AUG_GRID || nt < 2) return LIE_OK;
   double *t;
   LIE_ALLOC(t, nt);
-  for (int i = lie_ctx_rank(j->ctx); i < j->n && !e; i += lie_ctx_size(j->ctx)) {
-    e = j->ops->times(j, i, t);
-    int k = e ? 0 : lie_shift_frames(j->o->eps, (t[nt - 1] - t[0]) / (nt - 1), nt);
-    if (k > kmax) kmax = k;
-  }
+  int e = max_crop(j, t, &kmax);
   free(t);
   LIE_CALL(lie_ctx_agree(j->ctx, e)); /* a read that failed on one rank only */
   LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &kmax, 1, MPI_INT, MPI_MAX, lie_ctx_comm(j->ctx)));
@@ -115,14 +122,22 @@ static int close_output(lie_aug_file_job *j, hid_t *file) {
 
 static int run(lie_aug_file_job *j, const char *tmp) {
   hid_t file = -1;
+  int err = LIE_OK;
   LIE_CALL(select_layout(j));
   LIE_CALL(j->ops->open(j));
   LIE_CALL(output_frames(j));
-  int e = create_output(j, tmp, &file);
-  if (!e) e = transform_all(j);
-  int ce = close_output(j, &file);
-  LIE_CALL(e);
-  LIE_CALL(ce);
+  LIE_CALL_GOTO(create_output(j, tmp, &file));
+  LIE_CALL_GOTO(transform_all(j));
+  LIE_CALL_GOTO(close_output(j, &file));
+done:
+  close_output(j, &file); /* after an error: still open (a no-op after a close) */
+  return err;
+}
+
+/* The output path checked (a path that differs between nodes: the caller agrees the result). */
+static int output_begin(lie_output *out, const lie_aug_file_opts *o) {
+  LIE_CALL(lie_output_begin(out, o->out, o->force));
+  LIE_CALL(lie_output_not_input(out, o->in, "-i"));
   return LIE_OK;
 }
 
@@ -134,11 +149,8 @@ int lie_aug_file(lie_ctx ctx, const lie_aug_file_opts *o, lie_aug_file_result *r
   for (int c = 0; c < LIE_AUG_FILE_MAXCOLS; c++)
     j.col[c].d = -1;
   LIE_CHECK(isfinite(o->eps), LIE_ERR_USAGE, "-aug_eps must be finite");
-  /* a path that differs between nodes is agreed here */
-  int e = lie_output_begin(&out, o->out, o->force);
-  if (!e) e = lie_output_not_input(&out, o->in, "-i");
-  LIE_CALL(lie_ctx_agree(ctx, e));
-  e = run(&j, out.tmp);
+  LIE_CALL(lie_ctx_agree(ctx, output_begin(&out, o)));
+  int e = run(&j, out.tmp);
   if (j.in) j.ops->close(&j);
   LIE_CALL(lie_output_end(ctx, &out, e));
   if (r) r->n = j.n, r->nt = j.nt_out, r->nx = j.nx, r->ny = j.ny;

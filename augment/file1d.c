@@ -29,7 +29,7 @@ static int read_raw(hid_t g, const char *name, hid_t type, int n, void *buf, int
 }
 
 static int read_params(in1d *p, int n) {
-  int fs, fo;
+  int fs, fo, err = LIE_OK;
   LIE_ALLOC(p->L, n);
   LIE_ALLOC(p->T, n);
   LIE_ALLOC(p->nu, n);
@@ -42,12 +42,12 @@ static int read_params(in1d *p, int n) {
   LIE_CALL(lie_dataset1d_read_param(p->ds, "dt", p->dt, &p->hasdt));
   hid_t g;
   LIE_H5(g = H5Gopen2(lie_dataset1d_file(p->ds), lie_dataset1d_mode(p->ds), H5P_DEFAULT));
-  int e = read_raw(g, "seed", H5T_NATIVE_UINT64, n, p->seed, &fs);
-  if (!e) e = read_raw(g, "success", H5T_NATIVE_UINT8, n, p->ok, &fo);
-  H5Gclose(g);
-  LIE_CALL(e);
+  LIE_CALL_GOTO(read_raw(g, "seed", H5T_NATIVE_UINT64, n, p->seed, &fs));
+  LIE_CALL_GOTO(read_raw(g, "success", H5T_NATIVE_UINT8, n, p->ok, &fo));
   if (!fo) memset(p->ok, 1, (size_t)n);
-  return LIE_OK;
+done:
+  H5Gclose(g);
+  return err;
 }
 
 static int open1d(lie_aug_file_job *j) {
@@ -109,15 +109,14 @@ static int final_time(lie_aug_file_job *j, double T, const lie_aug_info *info, d
 static int transform1d(lie_aug_file_job *j, int i) {
   const in1d *p = j->in;
   const int nt = j->nt, nx = j->nx, nt_out = j->nt_out;
-  lie_field1d in, out;
+  lie_field1d in, out = {0};
   lie_aug_info info;
+  int err = LIE_OK;
   LIE_CALL(lie_field1d_alloc(nt, nx, 0, &in));
-  int e = lie_dataset1d_read(p->ds, i, in.u, in.t, in.x);
+  LIE_CALL_GOTO(lie_dataset1d_read(p->ds, i, in.u, in.t, in.x));
   in.L = p->hasL ? p->L[i] : nx * (in.x[1] - in.x[0]);
   in.periodic = 1;
-  if (!e) e = lie_aug1d_apply(&j->seq, j->o->mode, &in, &out, &info);
-  lie_field1d_free(&in);
-  LIE_CALL(e);
+  LIE_CALL_GOTO(lie_aug1d_apply(&j->seq, j->o->mode, &in, &out, &info));
   size_t cnt = (size_t)nt_out * nx;
   memcpy(j->col[C_U].buf, out.u, cnt * sizeof(double));
   memcpy(j->col[C_X].buf, out.x, (size_t)nx * sizeof(double));
@@ -129,14 +128,15 @@ static int transform1d(lie_aug_file_job *j, int i) {
   *(uint8_t *)j->col[C_OK].buf = p->ok[i];
   *lie_aug_file_row(j, C_SHIFT) = info.t_shift;
   if (j->col[C_NU].buf) *lie_aug_file_row(j, C_NU) = p->nu[i];
-  if (j->col[C_TT].buf) e = final_time(j, p->T[i], &info, lie_aug_file_row(j, C_TT));
+  if (j->col[C_TT].buf) LIE_CALL_GOTO(final_time(j, p->T[i], &info, lie_aug_file_row(j, C_TT)));
   if (j->col[C_CX].buf) {
     memcpy(j->col[C_CX].buf, out.X, cnt * sizeof(double));
     memcpy(j->col[C_CT].buf, out.T, cnt * sizeof(double));
   }
+done:
+  lie_field1d_free(&in);
   lie_field1d_free(&out);
-  LIE_CALL(e);
-  return LIE_OK;
+  return err;
 }
 
 static void close1d(lie_aug_file_job *j) {

@@ -79,21 +79,20 @@ static int read_field(const in_ns *p, int i, lie_field_ns *f) {
 static int transform_ns(lie_aug_file_job *j, int i) {
   const in_ns *p = j->in;
   const int nx = j->nx, ny = j->ny, nt_out = j->nt_out;
-  lie_field_ns in, out;
+  lie_field_ns in, out = {0};
   lie_aug_info info;
+  int err = LIE_OK;
   LIE_CALL(lie_field_ns_alloc(j->nt, nx, ny, 0, 0, &in));
-  int e = read_field(p, i, &in);
-  if (!e) e = lie_aug_ns_apply(&j->seq, j->o->mode, &in, &out, &info);
-  lie_field_ns_free(&in);
-  LIE_CALL(e);
+  LIE_CALL_GOTO(read_field(p, i, &in));
+  LIE_CALL_GOTO(lie_aug_ns_apply(&j->seq, j->o->mode, &in, &out, &info));
   size_t cnt = (size_t)nt_out * nx * ny;
   const double *src[6] = {out.u, out.vx, out.vy, out.t, out.x, out.y};
   size_t len[6] = {cnt, cnt, cnt, (size_t)nt_out, (size_t)nx, (size_t)ny};
   for (int c = 0; c <= N_Y; c++)
     memcpy(j->col[c].buf, src[c], len[c] * sizeof(double));
   /* per-trajectory scalars: copied from the input, then the ones the map changes */
-  for (int c = N_DT; c <= N_OK && !e; c++)
-    if (p->d[c] >= 0) e = lie_h5_rows_read(p->d[c], j->col[c].mt, (hsize_t)i, 1, 1, j->col[c].buf);
+  for (int c = N_DT; c <= N_OK; c++)
+    if (p->d[c] >= 0) LIE_CALL_GOTO(lie_h5_rows_read(p->d[c], j->col[c].mt, (hsize_t)i, 1, 1, j->col[c].buf));
   if (nt_out > 1 && j->col[N_DT].buf) *lie_aug_file_row(j, N_DT) = (out.t[nt_out - 1] - out.t[0]) / (nt_out - 1);
   if (j->col[N_DX].buf) *lie_aug_file_row(j, N_DX) = out.Lx / nx;
   if (j->col[N_DY].buf) *lie_aug_file_row(j, N_DY) = out.Ly / ny;
@@ -103,9 +102,10 @@ static int transform_ns(lie_aug_file_job *j, int i) {
     memcpy(j->col[N_CY].buf, out.Y, cnt * sizeof(double));
     memcpy(j->col[N_CT].buf, out.T, cnt * sizeof(double));
   }
+done:
+  lie_field_ns_free(&in);
   lie_field_ns_free(&out);
-  LIE_CALL(e);
-  return LIE_OK;
+  return err;
 }
 
 static void close_ns(lie_aug_file_job *j) {

@@ -65,6 +65,7 @@ int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg) {
   PetscInt crop_t = cfg->crop_t, crop_x = cfg->crop_x;
   PetscReal str[LIE_AUG_NGEN];
   PetscBool has_mode = PETSC_FALSE, has_names = PETSC_FALSE, has_str = PETSC_FALSE;
+  int err = LIE_OK;
   snprintf(mode, sizeof mode, "%s", lie_aug_mode_name(cfg->mode));
   for (int i = 0; i < LIE_AUG_NGEN; i++)
     str[i] = i < cfg->ngen ? cfg->strength[i] : 0.0;
@@ -87,22 +88,22 @@ int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg) {
   LIE_PETSC(LIE_OPTIONS_RANGE_INT("-aug_crop_x", "points per view in x (0 = all, 1D only)", NULL, crop_x, &crop_x, NULL,
                                   0, LIE_MAX_GRID));
   PetscOptionsEnd();
-  int err = 0;
-  if (has_mode) err = lie_aug_mode_from_name(mode, &cfg->mode);
-  if (!err && has_names) err = read_gens(cfg, names, (int)nnames);
-  for (int i = 0; i < LIE_AUG_NGEN; i++)
-    PetscFree(names[i]);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  if (has_mode) LIE_CALL_GOTO(lie_aug_mode_from_name(mode, &cfg->mode));
+  if (has_names) LIE_CALL_GOTO(read_gens(cfg, names, (int)nnames));
   if (has_str) {
-    LIE_CHECK(nstr == cfg->ngen, LIE_ERR_USAGE, "-aug_strengths has %d values for %d generators", (int)nstr, cfg->ngen);
+    LIE_CHECK_GOTO(nstr == cfg->ngen, LIE_ERR_USAGE, "-aug_strengths has %d values for %d generators", (int)nstr,
+                   cfg->ngen);
     for (int i = 0; i < cfg->ngen; i++)
       cfg->strength[i] = str[i];
   }
-  LIE_CHECK(order == 1 || order == 2, LIE_ERR_USAGE, "-aug_order must be 1 or 2, got %d", (int)order);
-  LIE_CHECK(steps >= 1, LIE_ERR_USAGE, "-aug_steps must be >= 1, got %d", (int)steps);
-  LIE_CHECK(crop_t >= 0 && crop_x >= 0, LIE_ERR_USAGE, "-aug_crop_t/-aug_crop_x must be >= 0");
+  LIE_CHECK_GOTO(order == 1 || order == 2, LIE_ERR_USAGE, "-aug_order must be 1 or 2, got %d", (int)order);
+  LIE_CHECK_GOTO(steps >= 1, LIE_ERR_USAGE, "-aug_steps must be >= 1, got %d", (int)steps);
+  LIE_CHECK_GOTO(crop_t >= 0 && crop_x >= 0, LIE_ERR_USAGE, "-aug_crop_t/-aug_crop_x must be >= 0");
   cfg->order = (int)order, cfg->steps = (int)steps, cfg->crop_t = (int)crop_t, cfg->crop_x = (int)crop_x;
-  return 0;
+done:
+  for (int i = 0; i < LIE_AUG_NGEN; i++)
+    PetscFree(names[i]);
+  return err;
 }
 
 int lie_aug_sample_seq(const lie_aug_opts *cfg, lie_rng *rng, lie_aug_seq *s) {
@@ -136,6 +137,16 @@ static int prewindow(const lie_aug_opts *cfg, const double *t, int nt, lie_rng *
   if (!(need < nt)) return 0;
   *wn = (int)need;
   *w0 = lie_rng_int(rng, 0, nt - need + 1);
+  return 0;
+}
+
+/* The draws every view starts with, in the contract's order: the view's stream seeded, the
+ * epsilons, then the pre-window [*w0, *w0 + *wn) of the nt frames t. */
+static int view_begin(const lie_aug_opts *cfg, uint64_t seed, const double *t, int nt, lie_rng *rng, lie_aug_seq *s,
+                      int *w0, int *wn) {
+  lie_rng_seed(rng, seed);
+  LIE_CALL(lie_aug_sample_seq(cfg, rng, s));
+  LIE_CALL(prewindow(cfg, t, nt, rng, w0, wn));
   return 0;
 }
 
@@ -176,23 +187,21 @@ int lie_aug_view1d(const lie_aug_opts *cfg, uint64_t seed, const lie_field1d *in
   lie_rng rng;
   lie_aug_seq s;
   lie_field1d tmp, win;
-  int x0, w0, wn;
-  lie_rng_seed(&rng, seed);
-  LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
-  LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
+  int x0, w0, wn, err = LIE_OK;
+  LIE_CALL(view_begin(cfg, seed, in->t, in->nt, &rng, &s, &w0, &wn));
   win = window1d(in, w0, wn);
   time_crop tc = {&rng, cfg->crop_t};
   lie_aug_frames sel = {choose_frames, &tc};
   LIE_CALL(lie_aug1d_apply_frames(&s, cfg->mode, &win, &sel, &tmp, NULL));
-  int err = crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0);
-  if (!err && x0 == 0 && (!cfg->crop_x || cfg->crop_x == tmp.nx)) {
+  LIE_CALL_GOTO(crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0));
+  if (x0 == 0 && (!cfg->crop_x || cfg->crop_x == tmp.nx)) {
     *out = tmp; /* nothing left to cut: ownership moves to the caller */
     return 0;
   }
-  if (!err) err = lie_field1d_crop(&tmp, 0, tmp.nt, x0, cfg->crop_x ? cfg->crop_x : tmp.nx, out);
+  LIE_CALL_GOTO(lie_field1d_crop(&tmp, 0, tmp.nt, x0, cfg->crop_x ? cfg->crop_x : tmp.nx, out));
+done:
   lie_field1d_free(&tmp);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  return 0;
+  return err;
 }
 
 int lie_aug_view_ns(const lie_aug_opts *cfg, uint64_t seed, const lie_field_ns *in, lie_field_ns *out) {
@@ -200,9 +209,7 @@ int lie_aug_view_ns(const lie_aug_opts *cfg, uint64_t seed, const lie_field_ns *
   lie_aug_seq s;
   lie_field_ns win;
   int w0, wn;
-  lie_rng_seed(&rng, seed);
-  LIE_CALL(lie_aug_sample_seq(cfg, &rng, &s));
-  LIE_CALL(prewindow(cfg, in->t, in->nt, &rng, &w0, &wn));
+  LIE_CALL(view_begin(cfg, seed, in->t, in->nt, &rng, &s, &w0, &wn));
   win = window_ns(in, w0, wn);
   time_crop tc = {&rng, cfg->crop_t};
   lie_aug_frames sel = {choose_frames, &tc};

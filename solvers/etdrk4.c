@@ -23,10 +23,8 @@ int lie_etd4_create(int nk, lie_etd4 **out) {
                             &e->a, &e->b,   &e->c,  &e->Nv, &e->Na, &e->Nb, &e->Nc};
   for (size_t i = 0; i < sizeof(arr) / sizeof(arr[0]); i++) {
     int err = etd4_alloc(nk, arr[i]);
-    if (err) {
-      lie_etd4_destroy(&e);
-      return lie_error_trace(err, __FILE__, __LINE__, __func__);
-    }
+    if (err) lie_etd4_destroy(&e);
+    LIE_CALL(err);
   }
   *out = e;
   return LIE_OK;

@@ -31,16 +31,18 @@ static void progress(lie_ctx ctx, int done, int n, double t0, double *last, int 
 
 /* Costs of trajectories first..first+m-1, computed on rank 0 and broadcast: every rank then
  * builds the same plan even where FFTW's or libm's rounding differs between nodes. */
+static int costs_rank0(lie_solver1d s, lie_split split, uint64_t seed, uint64_t first, int m, double *cost) {
+  for (int i = 0; i < m; i++) {
+    lie_traj1d p;
+    LIE_CALL(lie_solver1d_sample(s, lie_seed_derive(seed, split, first + (uint64_t)i), &p));
+    LIE_CALL(lie_solver1d_cost(s, &p, &cost[i]));
+  }
+  return LIE_OK;
+}
+
 static int predict_costs(lie_ctx ctx, lie_solver1d s, lie_split split, uint64_t seed, uint64_t first, int m,
                          double *cost) {
-  int err = LIE_OK;
-  if (lie_ctx_rank(ctx) == 0)
-    for (int i = 0; i < m && !err; i++) {
-      lie_traj1d p;
-      err = lie_solver1d_sample(s, lie_seed_derive(seed, split, first + (uint64_t)i), &p);
-      if (!err) err = lie_solver1d_cost(s, &p, &cost[i]);
-    }
-  LIE_CALL(lie_ctx_agree(ctx, err));
+  LIE_CALL(lie_ctx_agree(ctx, lie_ctx_rank(ctx) == 0 ? costs_rank0(s, split, seed, first, m, cost) : LIE_OK));
   LIE_MPI(MPI_Bcast(cost, m, MPI_DOUBLE, 0, lie_ctx_comm(ctx)));
   return LIE_OK;
 }
@@ -148,47 +150,72 @@ static int report_cpu(lie_ctx ctx, double solve_cpu) {
   return LIE_OK;
 }
 
+/* What the chunks of one generation share (lie_generate1d). */
+typedef struct {
+  lie_ctx ctx;
+  lie_solver1d solver;
+  lie_writer1d w;
+  lie_split split;
+  uint64_t seed, offset;
+  int n, nt_total, cap, chunk, failed;
+  double t0, last, solve_cpu;
+  double *cost;      /* (chunk) predicted solve costs */
+  int *owner, *mine; /* (chunk) rank of each row; (cap) this rank's rows */
+} gen_job;
+
+/* A stop signal (generate installs the handlers) ends every rank here, together. */
+static int chunk_begin(lie_ctx ctx, int first, int n) {
+  LIE_CALL(lie_stop_check(ctx, first, n, "trajectories"));
+  LIE_CALL(lie_fault(ctx, "generate")); /* test hook (src/core/fault.c) */
+  return LIE_OK;
+}
+
+/* This rank's rows of chunk [first, first + m) by the plan (the same on every rank), solved. */
+static int chunk_solve(gen_job *g, int first, int m, int *nmine, progress_state *ps) {
+  LIE_CALL(plan_chunk(g->cost, m, lie_ctx_size(g->ctx), lie_ctx_rank(g->ctx), g->cap, g->owner, g->mine, nmine));
+  for (int k = 0; k < *nmine; k++)
+    g->mine[k] += first;
+  LIE_CALL(
+      solve_rows(g->ctx, g->solver, g->w, g->mine, *nmine, g->split, g->seed, g->offset, g->nt_total, ps, &g->failed));
+  return LIE_OK;
+}
+/* Rows [first, first + m): costs predicted, planned over the ranks, solved, written collectively.
+ * Every error that may differ between ranks is agreed before the next collective. */
+static int chunk_run(gen_job *g, int first, int m) {
+  int nmine = 0;
+  LIE_CALL(lie_ctx_agree(g->ctx, chunk_begin(g->ctx, first, g->n)));
+  LIE_CALL(predict_costs(g->ctx, g->solver, g->split, g->seed, g->offset + (uint64_t)first, m, g->cost));
+  progress_state ps = {g->n, first, m, g->t0, g->last, 0};
+  int err = chunk_solve(g, first, m, &nmine, &ps);
+  g->last = ps.last;
+  g->solve_cpu += ps.solve_cpu;
+  LIE_CALL(lie_ctx_agree(g->ctx, err));
+  LIE_CALL(lie_stop_check(g->ctx, first + m, g->n, "trajectories")); /* before the collective write */
+  LIE_CALL(lie_writer1d_write_rows(g->w, nmine, g->mine));
+  return LIE_OK;
+}
+
 int lie_generate1d(lie_ctx ctx, lie_solver1d solver, const char *path, lie_split split, int n, uint64_t seed,
                    uint64_t offset, int *nfailed) {
-  int nx, nt_total, nt_saved, save_start, nwaves, failed = 0;
-  int size = lie_ctx_size(ctx), rank = lie_ctx_rank(ctx);
-  lie_writer1d w = NULL;
-  double t0 = lie_ctx_elapsed(ctx), last = t0, *cost = NULL, solve_cpu = 0;
-  int *mine = NULL, *owner = NULL;
-  LIE_CALL(lie_solver1d_get_sizes(solver, &nx, &nt_total, &nt_saved, &save_start, &nwaves));
-  int err = lie_writer1d_create(ctx, path, split, lie_solver1d_pde(solver), n, nt_saved, nx, nwaves, &w);
-  err = lie_ctx_agree(ctx, err);
-  const int cap = err ? 1 : lie_writer1d_block(w);
-  const int chunk = (long)size * cap < n ? size * cap : n;
-  if (!err) err = alloc_work(chunk, cap, &cost, &owner, &mine);
-  err = lie_ctx_agree(ctx, err);
-  for (int first = 0; !err && first < n; first += chunk) {
-    const int m = n - first < chunk ? n - first : chunk;
-    int nmine = 0;
-    /* a stop signal (generate installs the handlers) ends every rank here, together */
-    err = lie_stop_check(ctx, first, n, "trajectories");
-    if (!err) err = lie_fault(ctx, "generate");
-    err = lie_ctx_agree(ctx, err);
-    if (!err) err = predict_costs(ctx, solver, split, seed, offset + (uint64_t)first, m, cost);
-    if (!err) err = plan_chunk(cost, m, size, rank, cap, owner, mine, &nmine);
-    for (int k = 0; k < nmine; k++)
-      mine[k] += first;
-    progress_state ps = {n, first, m, t0, last, 0};
-    if (!err) err = solve_rows(ctx, solver, w, mine, nmine, split, seed, offset, nt_total, &ps, &failed);
-    last = ps.last;
-    solve_cpu += ps.solve_cpu;
-    err = lie_ctx_agree(ctx, err);
-    if (!err) err = lie_stop_check(ctx, first + m, n, "trajectories"); /* before the collective write */
-    if (!err) err = lie_writer1d_write_rows(w, nmine, mine);
-  }
-  free(cost);
-  free(owner);
-  free(mine);
-  int derr = lie_writer1d_destroy(&w);
-  LIE_CALL(err);
-  LIE_CALL(derr);
-  LIE_MPI(MPI_Allreduce(&failed, nfailed, 1, MPI_INT, MPI_SUM, lie_ctx_comm(ctx)));
-  progress(ctx, n, n, t0, &last, 1);
-  LIE_CALL(report_cpu(ctx, solve_cpu));
-  return LIE_OK;
+  int nx, nt_saved, save_start, nwaves, size = lie_ctx_size(ctx), err = LIE_OK;
+  gen_job g = {.ctx = ctx, .solver = solver, .split = split, .seed = seed, .offset = offset, .n = n};
+  g.t0 = g.last = lie_ctx_elapsed(ctx);
+  LIE_CALL(lie_solver1d_get_sizes(solver, &nx, &g.nt_total, &nt_saved, &save_start, &nwaves));
+  LIE_CALL_GOTO(lie_ctx_agree(
+      ctx, lie_writer1d_create(ctx, path, split, lie_solver1d_pde(solver), n, nt_saved, nx, nwaves, &g.w)));
+  g.cap = lie_writer1d_block(g.w);
+  g.chunk = (long)size * g.cap < n ? size * g.cap : n;
+  LIE_CALL_GOTO(lie_ctx_agree(ctx, alloc_work(g.chunk, g.cap, &g.cost, &g.owner, &g.mine)));
+  for (int first = 0; first < n; first += g.chunk)
+    LIE_CALL_GOTO(chunk_run(&g, first, n - first < g.chunk ? n - first : g.chunk));
+  LIE_CALL_GOTO(lie_writer1d_destroy(&g.w));
+  LIE_MPI_GOTO(MPI_Allreduce(&g.failed, nfailed, 1, MPI_INT, MPI_SUM, lie_ctx_comm(ctx)));
+  progress(ctx, n, n, g.t0, &g.last, 1);
+  LIE_CALL_GOTO(report_cpu(ctx, g.solve_cpu));
+done:
+  free(g.cost);
+  free(g.owner);
+  free(g.mine);
+  lie_writer1d_destroy(&g.w); /* after an error: still open */
+  return err;
 }

@@ -86,53 +86,55 @@ int lie_ns2d_generate(lie_ns2d ns, const char *path, lie_split split, int n, uin
 int lie_ns2d_generate_range(lie_ns2d ns, const char *path, lie_split split, int n, uint64_t seed, uint64_t offset,
                             int *nfailed) {
   const lie_ns2d_opts *p = &ns->par;
-  lie_ns2d_io io;
-  uint64_t *seeds;
-  double *b, *buf;
-  unsigned char *ok;
+  lie_ns2d_io io = {0};
+  uint64_t *seeds = NULL;
+  double *b = NULL, *buf = NULL;
+  unsigned char *ok = NULL;
+  int nfail = 0, err = LIE_OK;
   LIE_CHECK(ns->is_setup, LIE_ERR_STATE, "lie_ns2d_generate before setup");
   LIE_CHECK(n >= 1, LIE_ERR_USAGE, "-n must be >= 1 (got %d)", n);
   char what[96];
   snprintf(what, sizeof what, "a trajectory of %d frames of %d x %d cells", p->nsteps - p->nskip, p->nx, p->ny);
   /* the frame buffer plus the solver's work fields; local sizes differ between ranks: agreed */
   LIE_CALL(lie_ctx_agree(ns->ctx, lie_check_memory(8.0 * 3 * (p->nsteps - p->nskip + 16) * ns->xm * ns->ym, what)));
-  LIE_ALLOC(seeds, n);
-  LIE_ALLOC(b, n);
-  LIE_ALLOC(ok, n);
-  LIE_ALLOC(buf, 3 * (size_t)(p->nsteps - p->nskip) * ns->xm * ns->ym);
+  LIE_ALLOC_GOTO(seeds, n);
+  LIE_ALLOC_GOTO(b, n);
+  LIE_ALLOC_GOTO(ok, n);
+  LIE_ALLOC_GOTO(buf, 3 * (size_t)(p->nsteps - p->nskip) * ns->xm * ns->ym);
   for (int i = 0; i < n; i++)
     seeds[i] = lie_seed_derive(seed, (uint64_t)split, offset + (uint64_t)i);
   lie_log_info(ns->ctx, "ns2d: %d trajectories, %dx%d, %d steps of %g (%d stored), %d group(s) of %d rank(s) -> %s", n,
                p->nx, p->ny, p->nsteps, p->dt, p->nsteps - p->nskip, ns->ngroups, ns->gsize, path);
-  int e = lie_ns2d_io_open(ns, path, split, n, &io);
-  if (!e) e = generate_rounds(ns, &io, seeds, b, ok, buf);
+  LIE_CALL_GOTO(lie_ns2d_io_open(ns, path, split, n, &io));
+  LIE_CALL_GOTO(generate_rounds(ns, &io, seeds, b, ok, buf));
   /* Only group rank 0 filled its trajectories' entries: a sum gathers them everywhere. */
-  if (!e && (MPI_Allreduce(MPI_IN_PLACE, b, n, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(ns->ctx)) != MPI_SUCCESS ||
-             MPI_Allreduce(MPI_IN_PLACE, ok, n, MPI_UNSIGNED_CHAR, MPI_SUM, lie_ctx_comm(ns->ctx)) != MPI_SUCCESS))
-    e = lie_error_set(LIE_ERR_MPI, __FILE__, __LINE__, __func__, "gathering per-trajectory buoyancy/success failed");
-  if (!e) e = lie_ns2d_io_write_meta(ns, &io, seeds, b, ok);
-  int ec = lie_ns2d_io_close(&io);
-  int nfail = 0;
+  LIE_CHECK_GOTO(MPI_Allreduce(MPI_IN_PLACE, b, n, MPI_DOUBLE, MPI_SUM, lie_ctx_comm(ns->ctx)) == MPI_SUCCESS &&
+                     MPI_Allreduce(MPI_IN_PLACE, ok, n, MPI_UNSIGNED_CHAR, MPI_SUM, lie_ctx_comm(ns->ctx)) ==
+                         MPI_SUCCESS,
+                 LIE_ERR_MPI, "gathering per-trajectory buoyancy/success failed");
+  LIE_CALL_GOTO(lie_ns2d_io_write_meta(ns, &io, seeds, b, ok));
+  LIE_CALL_GOTO(lie_ns2d_io_close(&io));
+  LIE_CALL_GOTO(lie_ns2d_xdmf_write(ns, path, split, n));
   for (int i = 0; i < n; i++)
     nfail += !ok[i];
+  if (nfail) lie_log_warn(ns->ctx, "ns2d: %d of %d trajectories failed (success = 0)", nfail, n);
+  if (nfailed) *nfailed = nfail;
+done:
+  lie_ns2d_io_close(&io); /* after an error: still open */
   free(seeds);
   free(b);
   free(ok);
   free(buf);
-  LIE_CALL(e);
-  LIE_CALL(ec);
-  LIE_CALL(lie_ns2d_xdmf_write(ns, path, split, n));
-  if (nfail) lie_log_warn(ns->ctx, "ns2d: %d of %d trajectories failed (success = 0)", nfail, n);
-  if (nfailed) *nfailed = nfail;
-  return LIE_OK;
+  return err;
 }
 
 int lie_ns2d_generate_file(lie_ctx ctx, const char *path, lie_split split, int n, uint64_t seed) {
   lie_ns2d ns;
+  int err = LIE_OK;
   LIE_CALL(lie_ns2d_create(ctx, &ns));
-  int e = lie_ns2d_set_from_options(ns);
-  if (!e) e = lie_ns2d_generate(ns, path, split, n, seed);
+  LIE_CALL_GOTO(lie_ns2d_set_from_options(ns));
+  LIE_CALL_GOTO(lie_ns2d_generate(ns, path, split, n, seed));
+done:
   lie_ns2d_destroy(&ns);
-  LIE_CALL(e);
-  return LIE_OK;
+  return err;
 }

@@ -251,12 +251,19 @@ done:
   return err;
 }
 
+/* Each handle is cleared before it is closed: after a failed call, another one releases only
+ * what is left (the clean-up label of lie_ns2d_generate_range calls it again after an error). */
 int lie_ns2d_io_close(lie_ns2d_io *io) {
   hid_t *h[] = {&io->d_u, &io->d_vx, &io->d_vy};
-  for (int k = 0; k < 3; k++)
-    if (*h[k] > 0) LIE_H5(H5Dclose(*h[k]));
-  if (io->group > 0) LIE_H5(H5Gclose(io->group));
-  if (io->dxpl > 0) LIE_H5(H5Pclose(io->dxpl));
+  for (int k = 0; k < 3; k++) {
+    hid_t d = *h[k];
+    *h[k] = 0;
+    if (d > 0) LIE_H5(H5Dclose(d));
+  }
+  hid_t g = io->group, x = io->dxpl;
+  io->group = io->dxpl = 0;
+  if (g > 0) LIE_H5(H5Gclose(g));
+  if (x > 0) LIE_H5(H5Pclose(x));
   if (io->file > 0) LIE_CALL(lie_h5_close(&io->file));
   memset(io, 0, sizeof *io);
   return LIE_OK;

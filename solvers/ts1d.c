@@ -77,14 +77,22 @@ static PetscErrorCode i_jacobian(TS ts, PetscReal t, Vec U, Vec Udot, PetscReal 
   PetscFunctionReturn(0);
 }
 
+/* Y = (a I - L) X, or its inverse, mode by mode (the modes above the cut are zero): the
+ * operator is diagonal in Fourier space. */
+static PetscErrorCode shifted_apply(ts1d_ctx *c, Vec X, Vec Y, int inverse) {
+  PetscFunctionBeginUser;
+  PetscCall(to_modes(c, X));
+  for (int j = 0; j < c->p.sp->nk; j++)
+    c->w[j] = j > c->p.sp->kcut ? 0 : inverse ? c->v[j] / (c->shift - c->Lk[j]) : (c->shift - c->Lk[j]) * c->v[j];
+  PetscCall(from_modes(c, c->w, Y));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode jac_mult(Mat J, Vec X, Vec Y) {
   ts1d_ctx *c;
   PetscFunctionBeginUser;
   PetscCall(MatShellGetContext(J, &c));
-  PetscCall(to_modes(c, X));
-  for (int j = 0; j < c->p.sp->nk; j++)
-    c->w[j] = j <= c->p.sp->kcut ? (c->shift - c->Lk[j]) * c->v[j] : 0;
-  PetscCall(from_modes(c, c->w, Y));
+  PetscCall(shifted_apply(c, X, Y, 0));
   PetscFunctionReturn(0);
 }
 
@@ -93,10 +101,7 @@ static PetscErrorCode pc_apply(PC pc, Vec X, Vec Y) {
   ts1d_ctx *c;
   PetscFunctionBeginUser;
   PetscCall(PCShellGetContext(pc, &c));
-  PetscCall(to_modes(c, X));
-  for (int j = 0; j < c->p.sp->nk; j++)
-    c->w[j] = j <= c->p.sp->kcut ? c->v[j] / (c->shift - c->Lk[j]) : 0;
-  PetscCall(from_modes(c, c->w, Y));
+  PetscCall(shifted_apply(c, X, Y, 1));
   PetscFunctionReturn(0);
 }
 
@@ -194,32 +199,30 @@ int lie_ts1d_solve(lie_ctx ctx, lie_pde pde, const lie_traj1d *p, int dealias, i
   lie_spec1d *sp = NULL, *out_sp = NULL;
   ts1d_ctx c = {.p = {.pde = pde, .nu = p->nu}, .prefix = prefix};
   PetscBool imex = PETSC_TRUE;
+  int err = LIE_OK;
   LIE_PETSC(PetscOptionsGetBool(NULL, prefix && prefix[0] ? prefix : NULL, "-solver1d_ts_imex", &imex, NULL));
   c.imex = imex == PETSC_TRUE;
   LIE_CALL(lie_spec1d_create(n, dealias, &sp));
-  int err = lie_spec1d_create(nx, 0, &out_sp);
+  LIE_CALL_GOTO(lie_spec1d_create(nx, 0, &out_sp));
   c.Lk = fftw_alloc_complex((size_t)sp->nk);
   c.v = fftw_alloc_complex((size_t)sp->nk);
   c.w = fftw_alloc_complex((size_t)sp->nk);
-  if (!err && (!c.Lk || !c.v || !c.w)) err = lie_error_set(LIE_ERR_MEM, __FILE__, __LINE__, __func__, "out of memory");
-  if (!err) {
-    lie_spec1d_set_length(sp, p->L);
-    c.p.sp = sp;
-    lie_pde1d_linear(&c.p, c.Lk);
-    lie_ic1d_coeffs(p, sp, c.w);
-    int perr = ts1d_run(&c, out_sp, c.w, ntimes, times, first_out, tol, u, ok);
-    if (perr) err = lie_error_petsc(perr, "ts1d_run", __FILE__, __LINE__, __func__);
-  }
-  if (c.Lk) fftw_free(c.Lk);
-  if (c.v) fftw_free(c.v);
-  if (c.w) fftw_free(c.w);
-  lie_spec1d_destroy(&sp);
-  lie_spec1d_destroy(&out_sp);
-  LIE_CALL(err);
+  LIE_CHECK_GOTO(c.Lk && c.v && c.w, LIE_ERR_MEM, "out of memory");
+  lie_spec1d_set_length(sp, p->L);
+  c.p.sp = sp;
+  lie_pde1d_linear(&c.p, c.Lk);
+  lie_ic1d_coeffs(p, sp, c.w);
+  LIE_PETSC_GOTO(ts1d_run(&c, out_sp, c.w, ntimes, times, first_out, tol, u, ok));
   if (!*ok) {
     for (size_t i = 0; i < (size_t)(ntimes - first_out) * nx; i++)
       u[i] = NAN;
     lie_log_warn(ctx, "solver1d: PETSc TS failed on %s (seed %llu)", lie_pde_name(pde), (unsigned long long)p->seed);
   }
-  return LIE_OK;
+done:
+  if (c.Lk) fftw_free(c.Lk);
+  if (c.v) fftw_free(c.v);
+  if (c.w) fftw_free(c.w);
+  lie_spec1d_destroy(&sp);
+  lie_spec1d_destroy(&out_sp);
+  return err;
 }

@@ -31,41 +31,49 @@ static herr_t list_dataset(hid_t g, const char *name, const H5L_info_t *info, vo
   return 0;
 }
 
+/* Statistics of one row of values (non-finite values are counted, not compared). */
+static void scan_row(lie_dstat *s, const double *buf, size_t row) {
+  unsigned r = s->rules;
+  for (size_t j = 0; j < row; j++) {
+    double v = buf[j];
+    if (!isfinite(v)) {
+      s->nonfinite++;
+      continue;
+    }
+    s->min = fmin(s->min, v), s->max = fmax(s->max, v);
+    if ((r & LIE_RULE_POSITIVE) && !(v > 0)) s->nonpositive++;
+    if ((r & LIE_RULE_ALL_ONE) && v != 1) s->notone++;
+    if ((r & LIE_RULE_INCREASING) && j > 0 && !(v > buf[j - 1])) s->nonincreasing++;
+  }
+}
+
 /* Scans this rank's rows of one dataset, then reduces the statistics over ranks. */
 static int scan_dataset(lie_ctx ctx, hid_t g, lie_dstat *s) {
-  hid_t d;
+  hid_t d = -1;
   size_t row = 1;
-  unsigned r = s->rules;
+  double *buf;
+  int err = LIE_OK;
+  MPI_Comm c = lie_ctx_comm(ctx);
   for (int i = 1; i < s->rank; i++)
     row *= s->dims[i];
-  double *buf;
   LIE_ALLOC(buf, row);
-  LIE_H5(d = H5Dopen2(g, s->name, H5P_DEFAULT));
+  LIE_H5_GOTO(d = H5Dopen2(g, s->name, H5P_DEFAULT));
   s->min = DBL_MAX, s->max = -DBL_MAX;
-  int err = LIE_OK;
-  for (hsize_t i = (hsize_t)lie_ctx_rank(ctx); !err && i < (s->rank ? s->dims[0] : 1); i += lie_ctx_size(ctx)) {
-    err = s->rank ? lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, i, 1, row, buf)
-                  : (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? LIE_ERR_FORMAT : 0);
-    for (size_t j = 0; !err && j < row; j++) {
-      double v = buf[j];
-      if (!isfinite(v)) {
-        s->nonfinite++;
-        continue;
-      }
-      s->min = fmin(s->min, v), s->max = fmax(s->max, v);
-      if ((r & LIE_RULE_POSITIVE) && !(v > 0)) s->nonpositive++;
-      if ((r & LIE_RULE_ALL_ONE) && v != 1) s->notone++;
-      if ((r & LIE_RULE_INCREASING) && j > 0 && !(v > buf[j - 1])) s->nonincreasing++;
-    }
+  for (hsize_t i = (hsize_t)lie_ctx_rank(ctx); i < (s->rank ? s->dims[0] : 1); i += lie_ctx_size(ctx)) {
+    if (s->rank)
+      LIE_CALL_GOTO(lie_h5_rows_read(d, H5T_NATIVE_DOUBLE, i, 1, row, buf));
+    else
+      LIE_CHECK_GOTO(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0, LIE_ERR_FORMAT,
+                     "cannot read dataset %s", s->name);
+    scan_row(s, buf, row);
   }
-  H5Dclose(d);
+  LIE_MPI_GOTO(MPI_Allreduce(MPI_IN_PLACE, &s->min, 1, MPI_DOUBLE, MPI_MIN, c));
+  LIE_MPI_GOTO(MPI_Allreduce(MPI_IN_PLACE, &s->max, 1, MPI_DOUBLE, MPI_MAX, c));
+  LIE_MPI_GOTO(MPI_Allreduce(MPI_IN_PLACE, &s->nonfinite, 4, MPI_LONG, MPI_SUM, c));
+done:
+  if (d >= 0) H5Dclose(d);
   free(buf);
-  LIE_CALL(err);
-  MPI_Comm c = lie_ctx_comm(ctx);
-  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &s->min, 1, MPI_DOUBLE, MPI_MIN, c));
-  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &s->max, 1, MPI_DOUBLE, MPI_MAX, c));
-  LIE_MPI(MPI_Allreduce(MPI_IN_PLACE, &s->nonfinite, 4, MPI_LONG, MPI_SUM, c));
-  return LIE_OK;
+  return err;
 }
 
 static void shape_str(const lie_dstat *s, char *buf, size_t n) {
@@ -128,24 +136,23 @@ static int check_group(lie_ctx ctx, const char *path, hid_t file, const char *mo
   LIE_H5(g = H5Gopen2(file, mode, H5P_DEFAULT));
   H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, list_dataset, &l);
   int err = LIE_OK;
-  for (int i = 0; !err && i < l.n; i++)
-    err = lie_h5_dims(g, l.d[i].name, &l.d[i].rank, l.d[i].dims);
-  if (!err) err = validate_group(g, path, mode, &l, &sh);
-  if (!err && lie_ctx_rank(ctx) == 0)
+  for (int i = 0; i < l.n; i++)
+    LIE_CALL_GOTO(lie_h5_dims(g, l.d[i].name, &l.d[i].rank, l.d[i].dims));
+  LIE_CALL_GOTO(validate_group(g, path, mode, &l, &sh));
+  if (lie_ctx_rank(ctx) == 0)
     fprintf(out, "group /%s: %ld trajectories, layout %s\n", mode, sh.n,
             sh.layout == LIE_LAYOUT_NS ? "ns (PDEArena)" : "1d (LPSDA)");
-  for (int i = 0; !err && i < l.n; i++) {
+  for (int i = 0; i < l.n; i++) {
     char shape[128];
-    err = scan_dataset(ctx, g, &l.d[i]);
-    if (err) break;
+    LIE_CALL_GOTO(scan_dataset(ctx, g, &l.d[i]));
     shape_str(&l.d[i], shape, sizeof shape);
     if (lie_ctx_rank(ctx) == 0)
       fprintf(out, "  %-14s %-22s min % .6g  max % .6g\n", l.d[i].name, shape, l.d[i].min, l.d[i].max);
     if (!problem[0]) dataset_problem(path, mode, &l.d[i], problem, np);
   }
+done:
   H5Gclose(g);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static void print_attributes(lie_ctx ctx, hid_t file, const char *path, FILE *out) {
@@ -165,22 +172,21 @@ int lie_dataset_check(lie_ctx ctx, const char *path, FILE *out) {
   int ngroups = 0, err = LIE_OK;
   double schema;
   LIE_CALL(lie_h5_open(ctx, path, &file));
-  if (lie_h5_attr_get_double(file, "liereg_schema", &schema) == LIE_OK && schema > LIE_SCHEMA_VERSION) {
-    lie_h5_close(&file);
-    LIE_ERROR(LIE_ERR_FORMAT, "%s: schema %g is newer than this liereg (%d)", path, schema, LIE_SCHEMA_VERSION);
-  }
-  lie_error_clear();
+  int has_schema = lie_h5_attr_get_double(file, "liereg_schema", &schema) == LIE_OK;
+  lie_error_clear(); /* LPSDA/PDEArena files have no schema attribute */
+  LIE_CHECK_GOTO(!(has_schema && schema > LIE_SCHEMA_VERSION), LIE_ERR_FORMAT,
+                 "%s: schema %g is newer than this liereg (%d)", path, schema, LIE_SCHEMA_VERSION);
   print_attributes(ctx, file, path, out);
-  for (int i = 0; !err && i < 3; i++) {
+  for (int i = 0; i < 3; i++) {
     if (!lie_h5_exists(file, modes[i])) continue;
     ngroups++;
-    err = check_group(ctx, path, file, modes[i], out, problem, sizeof problem);
+    LIE_CALL_GOTO(check_group(ctx, path, file, modes[i], out, problem, sizeof problem));
   }
-  int cerr = lie_h5_close(&file);
-  LIE_CALL(err);
-  LIE_CALL(cerr);
-  LIE_CHECK(ngroups > 0, LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", path);
-  LIE_CHECK(!problem[0], LIE_ERR_FORMAT, "%s", problem);
+  LIE_CALL_GOTO(lie_h5_close(&file));
+  LIE_CHECK_GOTO(ngroups > 0, LIE_ERR_FORMAT, "%s has no /train, /valid or /test group", path);
+  LIE_CHECK_GOTO(!problem[0], LIE_ERR_FORMAT, "%s", problem);
   if (lie_ctx_rank(ctx) == 0) fprintf(out, "ok: %s passes all checks\n", path);
-  return LIE_OK;
+done:
+  lie_h5_close(&file); /* after an error: still open */
+  return err;
 }

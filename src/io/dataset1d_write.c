@@ -170,36 +170,39 @@ static int select_rows(hid_t fspace, int count, const int *rows) {
   return LIE_OK;
 }
 
+/* The collective write of c's rows into the selection of fspace: an HDF5 status. */
+static herr_t write_collective(const lie_column *c, int count, hid_t mspace, hid_t fspace, hid_t dxpl) {
+  if (mspace < 0 || dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) return -1;
+  if (count == 0 && H5Sselect_none(mspace) < 0) return -1;
+  return H5Dwrite(c->dset, c->memtype, mspace, fspace, dxpl, c->buf);
+}
+
 static int column_write_rows(lie_column *c, int count, const int *rows) {
   hsize_t mdims[1] = {(hsize_t)(count ? count : 1) * c->row_elems};
   hid_t fspace, mspace = -1, dxpl = -1;
+  int err = LIE_OK;
   LIE_H5(fspace = H5Dget_space(c->dset));
-  int err = select_rows(fspace, count, rows);
-  herr_t e = 0;
-  if (!err) {
-    mspace = H5Screate_simple(1, mdims, NULL);
-    dxpl = H5Pcreate(H5P_DATASET_XFER);
-    e = mspace < 0 || dxpl < 0 || H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0 ? -1 : 0;
-    if (!e && count == 0) e = H5Sselect_none(mspace);
-    if (!e) e = H5Dwrite(c->dset, c->memtype, mspace, fspace, dxpl, c->buf);
-  }
+  LIE_CALL_GOTO(select_rows(fspace, count, rows));
+  mspace = H5Screate_simple(1, mdims, NULL);
+  dxpl = H5Pcreate(H5P_DATASET_XFER);
+  LIE_CHECK_GOTO(write_collective(c, count, mspace, fspace, dxpl) >= 0, LIE_ERR_HDF5,
+                 "collective write of %s failed (disk full?)", c->name);
+done:
   if (dxpl >= 0) H5Pclose(dxpl);
   if (mspace >= 0) H5Sclose(mspace);
   H5Sclose(fspace);
-  LIE_CALL(err);
-  LIE_CHECK(e >= 0, LIE_ERR_HDF5, "collective write of %s failed (disk full?)", c->name);
-  return LIE_OK;
+  return err;
 }
 
 int lie_writer1d_write_rows(lie_writer1d w, int count, const int *rows) {
   LIE_CHECK(count >= 0 && count <= w->block, LIE_ERR_ARG, "%d rows for %d slots", count, w->block);
-  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
   int err = LIE_OK;
-  for (int c = 0; c < D_COUNT && !err; c++)
-    if (w->col[c].name) err = column_write_rows(&w->col[c], count, rows);
+  PetscLogEventBegin(lie_events.io, 0, 0, 0, 0);
+  for (int c = 0; c < D_COUNT; c++)
+    if (w->col[c].name) LIE_CALL_GOTO(column_write_rows(&w->col[c], count, rows));
+done:
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_writer1d_destroy(lie_writer1d *wp) {

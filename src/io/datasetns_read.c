@@ -3,7 +3,7 @@
  * float64, t (N, nt), x (N, nx), y (N, ny), plus per-trajectory scalars (dt, dx, dy, buo_y,
  * seed, success). Reads are independent: each rank fetches only the trajectories it needs,
  * one row (trajectory) of each field at a time, never the whole file. */
-#include "liereg/io.h"
+#include "io_impl.h"
 
 #include <string.h>
 
@@ -11,54 +11,43 @@ enum { NS_U, NS_VX, NS_VY, NS_T, NS_X, NS_Y, NS_NDSET };
 static const char *ns_dset[NS_NDSET] = {"u", "vx", "vy", "t", "x", "y"};
 
 struct lie_datasetns_s {
-  hid_t file, group, d[NS_NDSET];
-  int n, nt, nx, ny;
-  char path[1024], mode[16];
+  lie_h5_split s;
+  hid_t d[NS_NDSET];
+  int nt, nx, ny;
 };
-
-static int pick_mode(lie_datasetns ds, const char *mode) {
-  LIE_CALL(lie_h5_pick_mode(ds->file, ds->path, mode, ds->mode, sizeof ds->mode));
-  return LIE_OK;
-}
 
 /* Validated against the NS layout (schema.c) before anything is allocated or read. */
 static int open_datasets(lie_datasetns ds) {
   lie_shape sh;
   int layout;
-  LIE_CALL(lie_schema_layout(ds->group, &layout));
+  LIE_CALL(lie_schema_layout(ds->s.group, &layout));
   LIE_CHECK(layout == LIE_LAYOUT_NS, LIE_ERR_FORMAT,
-            "%s:/%s lacks datasets 'u' and 'vx' (not a Navier-Stokes file in the PDEArena layout?)", ds->path,
-            ds->mode);
-  LIE_CALL(lie_schema_check(ds->group, ds->path, ds->mode, LIE_LAYOUT_NS, NULL, &sh));
-  ds->n = (int)sh.n, ds->nt = (int)sh.nt, ds->nx = (int)sh.nx, ds->ny = (int)sh.ny;
+            "%s:/%s lacks datasets 'u' and 'vx' (not a Navier-Stokes file in the PDEArena layout?)", ds->s.path,
+            ds->s.mode);
+  LIE_CALL(lie_schema_check(ds->s.group, ds->s.path, ds->s.mode, LIE_LAYOUT_NS, NULL, &sh));
+  ds->s.n = (int)sh.n, ds->nt = (int)sh.nt, ds->nx = (int)sh.nx, ds->ny = (int)sh.ny;
   for (int c = 0; c < NS_NDSET; c++)
-    LIE_H5(ds->d[c] = H5Dopen2(ds->group, ns_dset[c], H5P_DEFAULT));
+    LIE_H5(ds->d[c] = H5Dopen2(ds->s.group, ns_dset[c], H5P_DEFAULT));
   return LIE_OK;
 }
 
 int lie_datasetns_open(lie_ctx ctx, const char *path, const char *mode, lie_datasetns *out) {
   lie_datasetns ds;
+  int err = LIE_OK;
   *out = NULL;
   LIE_ALLOC(ds, 1);
-  ds->file = ds->group = -1;
   for (int c = 0; c < NS_NDSET; c++)
     ds->d[c] = -1;
-  snprintf(ds->path, sizeof ds->path, "%s", path);
   *out = ds;
-  int err = lie_h5_open(ctx, path, &ds->file);
-  if (!err) err = pick_mode(ds, mode && mode[0] ? mode : NULL);
-  if (!err && (ds->group = H5Gopen2(ds->file, ds->mode, H5P_DEFAULT)) < 0)
-    err = lie_error_set(LIE_ERR_HDF5, __FILE__, __LINE__, __func__, "cannot open %s:/%s", path, ds->mode);
-  if (!err) err = open_datasets(ds);
-  if (err) {
-    lie_datasetns_close(out);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
-  return LIE_OK;
+  LIE_CALL_GOTO(lie_h5_split_open(ctx, path, mode && mode[0] ? mode : NULL, &ds->s));
+  LIE_CALL_GOTO(open_datasets(ds));
+done:
+  if (err) lie_datasetns_close(out);
+  return err;
 }
 
 int lie_datasetns_sizes(lie_datasetns ds, int *n, int *nt, int *nx, int *ny) {
-  if (n) *n = ds->n;
+  if (n) *n = ds->s.n;
   if (nt) *nt = ds->nt;
   if (nx) *nx = ds->nx;
   if (ny) *ny = ds->ny;
@@ -67,8 +56,8 @@ int lie_datasetns_sizes(lie_datasetns ds, int *n, int *nt, int *nx, int *ny) {
 
 int lie_datasetns_read(lie_datasetns ds, int index, double *u, double *vx, double *vy, double *t, double *x,
                        double *y) {
-  LIE_CHECK(index >= 0 && index < ds->n, LIE_ERR_ARG, "%s:/%s: trajectory %d out of range [0, %d)", ds->path, ds->mode,
-            index, ds->n);
+  LIE_CHECK(index >= 0 && index < ds->s.n, LIE_ERR_ARG, "%s:/%s: trajectory %d out of range [0, %d)", ds->s.path,
+            ds->s.mode, index, ds->s.n);
   double *dst[NS_NDSET] = {u, vx, vy, t, x, y};
   size_t len[NS_NDSET] = {(size_t)ds->nt * ds->nx * ds->ny,
                           (size_t)ds->nt * ds->nx * ds->ny,
@@ -80,29 +69,24 @@ int lie_datasetns_read(lie_datasetns ds, int index, double *u, double *vx, doubl
     if (!dst[c]) continue;
     LIE_CALL(lie_h5_rows_read(ds->d[c], H5T_NATIVE_DOUBLE, (hsize_t)index, 1, len[c], dst[c]));
     LIE_CHECK(lie_all_finite(dst[c], len[c]), LIE_ERR_FORMAT,
-              "%s:/%s: trajectory %d has NaN/Inf values in '%s' (a failed solve? check its success flag)", ds->path,
-              ds->mode, index, ns_dset[c]);
+              "%s:/%s: trajectory %d has NaN/Inf values in '%s' (a failed solve? check its success flag)", ds->s.path,
+              ds->s.mode, index, ns_dset[c]);
   }
   return LIE_OK;
 }
 
 int lie_datasetns_read_param(lie_datasetns ds, const char *name, double *values, int *found) {
-  char where[1100];
-  snprintf(where, sizeof where, "%s:/%s", ds->path, ds->mode);
-  LIE_CALL(lie_h5_param_read(ds->group, where, name, ds->n, values, found));
+  LIE_CALL(lie_h5_split_param(&ds->s, name, values, found));
   return LIE_OK;
 }
 
-const char *lie_datasetns_mode(lie_datasetns ds) { return ds->mode; }
-hid_t lie_datasetns_file(lie_datasetns ds) { return ds->file; }
+const char *lie_datasetns_mode(lie_datasetns ds) { return ds->s.mode; }
+hid_t lie_datasetns_file(lie_datasetns ds) { return ds->s.file; }
 
 int lie_datasetns_close(lie_datasetns *dsp) {
   lie_datasetns ds = *dsp;
   if (!ds) return LIE_OK;
-  for (int c = 0; c < NS_NDSET; c++)
-    if (ds->d[c] >= 0) H5Dclose(ds->d[c]);
-  if (ds->group >= 0) H5Gclose(ds->group);
-  int err = ds->file >= 0 ? lie_h5_close(&ds->file) : 0;
+  int err = lie_h5_split_close(&ds->s, ds->d, NS_NDSET);
   LIE_FREE(*dsp);
   LIE_CALL(err);
   return LIE_OK;
@@ -114,12 +98,13 @@ int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_n
   static const char *modes[] = {"train", "valid", "test"};
   hid_t f;
   char name[32] = "";
+  int err = LIE_OK;
   *is_ns = 0;
   LIE_CALL(lie_h5_open(ctx, path, &f));
-  int err = H5Aexists(f, "pde") > 0 ? lie_h5_attr_get_string(f, "pde", name, sizeof name) : 0;
-  if (!err && name[0]) {
+  if (H5Aexists(f, "pde") > 0) LIE_CALL_GOTO(lie_h5_attr_get_string(f, "pde", name, sizeof name));
+  if (name[0]) {
     *is_ns = !strcmp(name, "ns");
-  } else if (!err) {
+  } else {
     const char *m = mode && mode[0] ? mode : NULL;
     for (int i = 0; i < 3 && !m; i++)
       if (lie_h5_exists(f, modes[i])) m = modes[i];
@@ -132,7 +117,7 @@ int lie_dataset_is_ns(lie_ctx ctx, const char *path, const char *mode, int *is_n
       if (g >= 0) H5Gclose(g);
     }
   }
+done:
   lie_h5_close(&f);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

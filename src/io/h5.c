@@ -458,10 +458,9 @@ int lie_h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t n) {
   hid_t attr, type, mem;
   LIE_CHECK(H5Aexists(loc, name) > 0, LIE_ERR_FORMAT, "attribute '%s' is missing", name);
   LIE_H5(attr = H5Aopen(loc, name, H5P_DEFAULT));
-  if (attr_single(attr, name, H5T_STRING)) {
-    H5Aclose(attr);
-    return lie_error_trace(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__);
-  }
+  int err = attr_single(attr, name, H5T_STRING);
+  if (err) H5Aclose(attr);
+  LIE_CALL(err);
   type = H5Aget_type(attr);
   int isvar = H5Tis_variable_str(type) > 0;
   mem = H5Tcopy(H5T_C_S1);
@@ -493,10 +492,9 @@ int lie_h5_attr_get_double(hid_t loc, const char *name, double *value) {
   hid_t attr;
   LIE_CHECK(H5Aexists(loc, name) > 0, LIE_ERR_FORMAT, "attribute '%s' is missing", name);
   LIE_H5(attr = H5Aopen(loc, name, H5P_DEFAULT));
-  if (attr_single(attr, name, H5T_FLOAT)) {
-    H5Aclose(attr);
-    return lie_error_trace(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__);
-  }
+  int err = attr_single(attr, name, H5T_FLOAT);
+  if (err) H5Aclose(attr);
+  LIE_CALL(err);
   herr_t e = H5Aread(attr, H5T_NATIVE_DOUBLE, value);
   H5Aclose(attr);
   LIE_CHECK(e >= 0, LIE_ERR_FORMAT, "attribute '%s' is not numeric", name);

@@ -145,29 +145,30 @@ static int group_read_info(hid_t file, const char *path, merge_group *G) {
   merge_name names[MERGE_MAX_DSETS];
   merge_names l = {names, 0, MERGE_MAX_DSETS, 0};
   char where[MERGE_NAME + 8];
+  int err = LIE_OK;
   hid_t group = H5Gopen2(file, G->name, H5P_DEFAULT);
   LIE_CHECK(group >= 0, LIE_ERR_FORMAT,
             "%s: /%s is not a group (merge copies split groups /train, /valid, /test of per-trajectory datasets)", path,
             G->name);
   snprintf(where, sizeof where, "/%s", G->name);
-  int err = links_list(group, path, where, &l);
   G->nd = 0;
-  for (int i = 0; !err && i < l.n; i++) {
+  LIE_CALL_GOTO(links_list(group, path, where, &l));
+  for (int i = 0; i < l.n; i++) {
     merge_dset *d = &G->d[G->nd++];
     snprintf(d->name, MERGE_NAME, "%s", names[i]);
     d->type = -1;
-    err = dset_read_info(group, path, G->name, d);
+    LIE_CALL_GOTO(dset_read_info(group, path, G->name, d));
   }
-  H5Gclose(group);
-  LIE_CALL(err);
-  LIE_CHECK(G->nd > 0, LIE_ERR_FORMAT, "%s: /%s holds no dataset", path, G->name);
+  LIE_CHECK_GOTO(G->nd > 0, LIE_ERR_FORMAT, "%s: /%s holds no dataset", path, G->name);
   G->n = G->d[0].dims[0];
   for (int i = 1; i < G->nd; i++)
-    LIE_CHECK(G->d[i].dims[0] == G->n, LIE_ERR_FORMAT,
-              "%s: /%s/%s has %llu rows but /%s/%s has %llu (merge needs one row per trajectory everywhere)", path,
-              G->name, G->d[i].name, (unsigned long long)G->d[i].dims[0], G->name, G->d[0].name,
-              (unsigned long long)G->n);
-  return LIE_OK;
+    LIE_CHECK_GOTO(G->d[i].dims[0] == G->n, LIE_ERR_FORMAT,
+                   "%s: /%s/%s has %llu rows but /%s/%s has %llu (merge needs one row per trajectory everywhere)", path,
+                   G->name, G->d[i].name, (unsigned long long)G->d[i].dims[0], G->name, G->d[0].name,
+                   (unsigned long long)G->n);
+done:
+  H5Gclose(group);
+  return err;
 }
 
 static int layout_read(hid_t file, const char *path, merge_layout *L) {
@@ -231,16 +232,18 @@ typedef struct {
   void *buf;
 } merge_attr;
 
+#define MERGE_ATTR_NONE ((merge_attr){-1, -1, 0, 0, 0, NULL})
+
 static void attr_value_free(merge_attr *v) {
   if (v->buf && v->vstr) H5Dvlen_reclaim(v->type, v->space, H5P_DEFAULT, v->buf);
   free(v->buf);
   if (v->type >= 0) H5Tclose(v->type);
   if (v->space >= 0) H5Sclose(v->space);
-  *v = (merge_attr){-1, -1, 0, 0, 0, NULL};
+  *v = MERGE_ATTR_NONE;
 }
 
 static int attr_value_read(hid_t obj, const char *name, const char *path, merge_attr *v) {
-  *v = (merge_attr){-1, -1, 0, 0, 0, NULL};
+  *v = MERGE_ATTR_NONE;
   hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
   LIE_CHECK(a >= 0, LIE_ERR_FORMAT, "%s: cannot open attribute %s", path, name);
   v->type = H5Aget_type(a);
@@ -282,22 +285,19 @@ static void attr_value_text(const merge_attr *v, char *buf, size_t n) {
 }
 
 static int attr_compare(hid_t oa, hid_t ob, const char *name, const char *pa, const char *pb, const char *where) {
-  merge_attr va, vb;
+  merge_attr va, vb = MERGE_ATTR_NONE;
   char ta[96], tb[96];
-  LIE_CALL(attr_value_read(oa, name, pa, &va));
-  int err = attr_value_read(ob, name, pb, &vb);
-  if (err) {
-    attr_value_free(&va);
-    LIE_CALL(err);
-  }
-  int same = attr_value_equal(&va, &vb);
+  int err = LIE_OK;
+  LIE_CALL(attr_value_read(oa, name, pa, &va)); /* releases its value itself on failure */
+  LIE_CALL_GOTO(attr_value_read(ob, name, pb, &vb));
   attr_value_text(&va, ta, sizeof ta);
   attr_value_text(&vb, tb, sizeof tb);
+  LIE_CHECK_GOTO(attr_value_equal(&va, &vb), LIE_ERR_USAGE, "%s and %s differ: attribute %s of %s is %s vs %s", pa, pb,
+                 name, where, ta[0] ? ta : "one value", tb[0] ? tb : "another");
+done:
   attr_value_free(&va);
   attr_value_free(&vb);
-  LIE_CHECK(same, LIE_ERR_USAGE, "%s and %s differ: attribute %s of %s is %s vs %s", pa, pb, name, where,
-            ta[0] ? ta : "one value", tb[0] ? tb : "another");
-  return LIE_OK;
+  return err;
 }
 
 /* The attributes of two objects (the root: all but root_attr_skipped) have the same names and values. */
@@ -326,6 +326,18 @@ static int attrs_compare(hid_t oa, hid_t ob, const char *pa, const char *pb, con
   return LIE_OK;
 }
 
+/* Attributes of object `where` (a group or a dataset) in both files. */
+static int object_attrs_compare(hid_t fa, hid_t fb, const char *where, const char *pa, const char *pb) {
+  int err = LIE_OK;
+  hid_t oa = H5Oopen(fa, where, H5P_DEFAULT), ob = H5Oopen(fb, where, H5P_DEFAULT);
+  LIE_CHECK_GOTO(oa >= 0 && ob >= 0, LIE_ERR_HDF5, "cannot open %s in %s or %s", where, pa, pb);
+  LIE_CALL_GOTO(attrs_compare(oa, ob, pa, pb, where, 0));
+done:
+  if (oa >= 0) H5Oclose(oa);
+  if (ob >= 0) H5Oclose(ob);
+  return err;
+}
+
 /* Attributes of every group and every dataset. */
 static int objects_attrs_compare(hid_t fa, hid_t fb, const merge_layout *L, const char *pa, const char *pb) {
   char where[2 * MERGE_NAME + 4];
@@ -335,12 +347,7 @@ static int objects_attrs_compare(hid_t fa, hid_t fb, const merge_layout *L, cons
         snprintf(where, sizeof where, "/%s", L->g[g].name);
       else
         snprintf(where, sizeof where, "/%s/%s", L->g[g].name, L->g[g].d[d].name);
-      hid_t oa = H5Oopen(fa, where, H5P_DEFAULT), ob = H5Oopen(fb, where, H5P_DEFAULT);
-      int err = oa >= 0 && ob >= 0 ? attrs_compare(oa, ob, pa, pb, where, 0) : LIE_ERR_HDF5;
-      if (oa >= 0) H5Oclose(oa);
-      if (ob >= 0) H5Oclose(ob);
-      LIE_CHECK(err != LIE_ERR_HDF5, LIE_ERR_HDF5, "cannot open %s in %s or %s", where, pa, pb);
-      LIE_CALL(err);
+      LIE_CALL(object_attrs_compare(fa, fb, where, pa, pb));
     }
   return LIE_OK;
 }
@@ -386,23 +393,25 @@ static int seeds_append(hid_t file, const merge_group *G, int k, merge_seed **s,
   if (!d || d->rank != 1 || H5Tget_class(d->type) != H5T_INTEGER || H5Tget_size(d->type) != 8 || G->n == 0)
     return LIE_OK;
   uint64_t *v = NULL;
+  char name[2 * MERGE_NAME + 4];
+  merge_dset as_u64 = *d;
+  hid_t ds = -1;
+  int err = LIE_OK;
   merge_seed *grown = realloc(*s, (*ns + G->n) * sizeof **s);
   LIE_CHECK(grown, LIE_ERR_MEM, "out of memory for %llu seeds", (unsigned long long)(*ns + G->n));
   *s = grown;
   LIE_ALLOC(v, G->n);
-  char name[2 * MERGE_NAME + 4];
   snprintf(name, sizeof name, "/%s/seed", G->name);
-  hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
-  merge_dset as_u64 = *d;
+  ds = H5Dopen2(file, name, H5P_DEFAULT);
+  LIE_CHECK_GOTO(ds >= 0, LIE_ERR_FORMAT, "cannot open %s", name);
   as_u64.type = H5T_NATIVE_UINT64;
-  int err = ds >= 0 ? rows_read(ds, &as_u64, 0, G->n, v) : LIE_ERR_HDF5;
-  if (ds >= 0) H5Dclose(ds);
-  for (hsize_t i = 0; !err && i < G->n; i++)
+  LIE_CALL_GOTO(rows_read(ds, &as_u64, 0, G->n, v));
+  for (hsize_t i = 0; i < G->n; i++)
     (*s)[(*ns)++] = (merge_seed){v[i], k};
+done:
+  if (ds >= 0) H5Dclose(ds);
   free(v);
-  LIE_CHECK(err != LIE_ERR_HDF5, LIE_ERR_FORMAT, "cannot open %s", name);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int seeds_check_unique(merge_seed *s, size_t n, const char *group, int nin, const char *const *in) {
@@ -429,40 +438,46 @@ static int input_check(lie_ctx ctx, hid_t f0, int k, const char *const *in, merg
                        size_t *nseeds) {
   merge_layout *L = malloc(sizeof *L);
   hid_t f = -1;
+  int err = LIE_OK;
   LIE_CHECK(L, LIE_ERR_MEM, "out of memory");
   L->ng = 0;
-  int err = k == 0 ? (f = f0, 0) : lie_h5_open(ctx, in[k], &f);
-  if (!err) err = layout_read(f, in[k], L);
+  if (k == 0)
+    f = f0;
+  else
+    LIE_CALL_GOTO(lie_h5_open(ctx, in[k], &f));
+  LIE_CALL_GOTO(layout_read(f, in[k], L));
   /* root attributes first: a PDE or generator mismatch is the clearest message */
-  if (!err && k > 0) err = attrs_compare(f0, f, in[0], in[k], "the root group", 1);
-  if (!err) err = layout_compare(&P->ref, L, in[0], in[k]);
-  if (!err && k > 0) err = objects_attrs_compare(f0, f, &P->ref, in[0], in[k]);
-  for (int g = 0; !err && g < L->ng; g++) {
+  if (k > 0) LIE_CALL_GOTO(attrs_compare(f0, f, in[0], in[k], "the root group", 1));
+  LIE_CALL_GOTO(layout_compare(&P->ref, L, in[0], in[k]));
+  if (k > 0) LIE_CALL_GOTO(objects_attrs_compare(f0, f, &P->ref, in[0], in[k]));
+  for (int g = 0; g < L->ng; g++) {
     P->rows[(size_t)k * (size_t)L->ng + (size_t)g] = L->g[g].n;
     P->total[g] += L->g[g].n;
-    err = seeds_append(f, &L->g[g], k, &seeds[g], &nseeds[g]);
+    LIE_CALL_GOTO(seeds_append(f, &L->g[g], k, &seeds[g], &nseeds[g]));
   }
+done:
   layout_free(L);
   free(L);
   if (f >= 0 && k > 0) lie_h5_close(&f);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
-static int plan_make(lie_ctx ctx, hid_t f0, int nin, const char *const *in, merge_plan *P) {
+/* Opens the first input as *f0 and checks every input against it. */
+static int plan_make(lie_ctx ctx, hid_t *f0, int nin, const char *const *in, merge_plan *P) {
   merge_seed *seeds[MERGE_MAX_GROUPS] = {NULL};
   size_t nseeds[MERGE_MAX_GROUPS] = {0};
-  LIE_CALL(layout_read(f0, in[0], &P->ref));
+  int err = LIE_OK;
+  LIE_CALL(lie_h5_open(ctx, in[0], f0));
+  LIE_CALL(layout_read(*f0, in[0], &P->ref));
   LIE_ALLOC(P->rows, (size_t)nin * (size_t)P->ref.ng);
-  int err = 0;
-  for (int k = 0; !err && k < nin; k++)
-    err = input_check(ctx, f0, k, in, P, seeds, nseeds);
-  for (int g = 0; !err && g < P->ref.ng; g++)
-    err = seeds_check_unique(seeds[g], nseeds[g], P->ref.g[g].name, nin, in);
+  for (int k = 0; k < nin; k++)
+    LIE_CALL_GOTO(input_check(ctx, *f0, k, in, P, seeds, nseeds));
+  for (int g = 0; g < P->ref.ng; g++)
+    LIE_CALL_GOTO(seeds_check_unique(seeds[g], nseeds[g], P->ref.g[g].name, nin, in));
+done:
   for (int g = 0; g < MERGE_MAX_GROUPS; g++)
     free(seeds[g]);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* ------------------------------------------------------------ copy pass */
@@ -495,6 +510,19 @@ static int rows_copy(lie_ctx ctx, hid_t src, hid_t dst, const merge_dset *d, hsi
   return LIE_OK;
 }
 
+/* Dataset `name` (layout d) of input f appended to the same dataset of out at row `offset`. */
+static int dset_copy(lie_ctx ctx, hid_t f, hid_t out, const char *name, const merge_dset *d, hsize_t rows,
+                     hsize_t offset, size_t block_bytes) {
+  int err = LIE_OK;
+  hid_t src = H5Dopen2(f, name, H5P_DEFAULT), dst = H5Dopen2(out, name, H5P_DEFAULT);
+  LIE_CHECK_GOTO(src >= 0 && dst >= 0, LIE_ERR_HDF5, "cannot open %s for copying", name);
+  LIE_CALL_GOTO(rows_copy(ctx, src, dst, d, rows, offset, block_bytes));
+done:
+  if (src >= 0) H5Dclose(src);
+  if (dst >= 0) H5Dclose(dst);
+  return err;
+}
+
 static int input_copy(lie_ctx ctx, hid_t f, hid_t out, const merge_plan *P, int k, hsize_t *offset,
                       size_t block_bytes) {
   char name[2 * MERGE_NAME + 4];
@@ -503,43 +531,54 @@ static int input_copy(lie_ctx ctx, hid_t f, hid_t out, const merge_plan *P, int 
     hsize_t rows = P->rows[(size_t)k * (size_t)P->ref.ng + (size_t)g];
     for (int d = 0; d < G->nd; d++) {
       snprintf(name, sizeof name, "/%s/%s", G->name, G->d[d].name);
-      hid_t src = H5Dopen2(f, name, H5P_DEFAULT), dst = H5Dopen2(out, name, H5P_DEFAULT);
-      int err = src >= 0 && dst >= 0 ? rows_copy(ctx, src, dst, &G->d[d], rows, offset[g], block_bytes) : LIE_ERR_HDF5;
-      if (src >= 0) H5Dclose(src);
-      if (dst >= 0) H5Dclose(dst);
-      LIE_CHECK(err != LIE_ERR_HDF5, LIE_ERR_HDF5, "cannot open %s for copying", name);
-      LIE_CALL(err);
+      LIE_CALL(dset_copy(ctx, f, out, name, &G->d[d], rows, offset[g], block_bytes));
     }
     offset[g] += rows;
   }
   return LIE_OK;
 }
 
+/* Dataset d of group G of the output, sized to `total` rows, with the first input's attributes. */
+static int output_dset(hid_t f0, hid_t gout, const merge_group *G, const merge_dset *d, hsize_t total,
+                       const char *path0) {
+  char name[2 * MERGE_NAME + 4];
+  hsize_t dims[8];
+  hid_t dout = -1, din = -1;
+  int err = LIE_OK;
+  memcpy(dims, d->dims, sizeof dims);
+  dims[0] = total;
+  LIE_CALL_GOTO(lie_h5_dataset_create(gout, d->name, d->type, d->rank, dims, &dout));
+  snprintf(name, sizeof name, "/%s/%s", G->name, d->name);
+  din = H5Dopen2(f0, name, H5P_DEFAULT);
+  LIE_CHECK_GOTO(din >= 0, LIE_ERR_HDF5, "cannot open %s in %s", name, path0);
+  LIE_CALL_GOTO(attrs_copy(din, dout, path0, name, 0));
+done:
+  if (din >= 0) H5Dclose(din);
+  if (dout >= 0) H5Dclose(dout);
+  return err;
+}
+
+/* Group G of the output with its datasets (output_dset) and the first input's attributes. */
+static int output_group(hid_t f0, hid_t out, const merge_group *G, hsize_t total, const char *path0) {
+  int err = LIE_OK;
+  hid_t gin = H5Gopen2(f0, G->name, H5P_DEFAULT),
+        gout = H5Gcreate2(out, G->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  LIE_CHECK_GOTO(gin >= 0 && gout >= 0, LIE_ERR_HDF5, "cannot open /%s in %s or create it in the output", G->name,
+                 path0);
+  LIE_CALL_GOTO(attrs_copy(gin, gout, path0, G->name, 0));
+  for (int d = 0; d < G->nd; d++)
+    LIE_CALL_GOTO(output_dset(f0, gout, G, &G->d[d], total, path0));
+done:
+  if (gin >= 0) H5Gclose(gin);
+  if (gout >= 0) H5Gclose(gout);
+  return err;
+}
+
 /* Groups and datasets of the output, sized to the total rows, with the first input's attributes. */
 static int output_layout(hid_t f0, hid_t out, const merge_plan *P, const char *path0) {
-  char name[2 * MERGE_NAME + 4];
   LIE_CALL(attrs_copy(f0, out, path0, "the root group", 1));
-  for (int g = 0; g < P->ref.ng; g++) {
-    const merge_group *G = &P->ref.g[g];
-    hid_t gin = H5Gopen2(f0, G->name, H5P_DEFAULT),
-          gout = H5Gcreate2(out, G->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int err = gin >= 0 && gout >= 0 ? attrs_copy(gin, gout, path0, G->name, 0) : LIE_ERR_HDF5;
-    for (int d = 0; !err && d < G->nd; d++) {
-      hsize_t dims[8];
-      hid_t dout = -1, din = -1;
-      memcpy(dims, G->d[d].dims, sizeof dims);
-      dims[0] = P->total[g];
-      err = lie_h5_dataset_create(gout, G->d[d].name, G->d[d].type, G->d[d].rank, dims, &dout);
-      snprintf(name, sizeof name, "/%s/%s", G->name, G->d[d].name);
-      if (!err)
-        err = (din = H5Dopen2(f0, name, H5P_DEFAULT)) >= 0 ? attrs_copy(din, dout, path0, name, 0) : LIE_ERR_HDF5;
-      if (din >= 0) H5Dclose(din);
-      if (dout >= 0) H5Dclose(dout);
-    }
-    if (gin >= 0) H5Gclose(gin);
-    if (gout >= 0) H5Gclose(gout);
-    LIE_CALL(err);
-  }
+  for (int g = 0; g < P->ref.ng; g++)
+    LIE_CALL(output_group(f0, out, &P->ref.g[g], P->total[g], path0));
   return LIE_OK;
 }
 
@@ -547,6 +586,7 @@ static int output_layout(hid_t f0, hid_t out, const merge_plan *P, const char *p
 static int stamp_sources(hid_t out, int nin, const char *const *in) {
   size_t cap = 16384, k = 0;
   char *s;
+  int err = LIE_OK;
   LIE_ALLOC(s, cap + 64);
   for (int i = 0; i < nin; i++) {
     size_t len = strlen(in[i]) + 1;
@@ -556,29 +596,38 @@ static int stamp_sources(hid_t out, int nin, const char *const *in) {
     }
     k += (size_t)snprintf(s + k, cap - k, "%s%s", in[i], i + 1 < nin ? "\n" : "");
   }
-  int err = lie_h5_attr_set_string(out, "merged_from", s);
+  LIE_CALL_GOTO(lie_h5_attr_set_string(out, "merged_from", s));
+done:
   free(s);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
+}
+
+/* Input k's rows appended to out (input 0 is open as f0). */
+static int input_append(lie_ctx ctx, hid_t f0, hid_t out, const char *const *in, const merge_plan *P, int k,
+                        hsize_t *offset, size_t block_bytes) {
+  hid_t f = f0;
+  int err = LIE_OK;
+  if (k > 0) LIE_CALL(lie_h5_open(ctx, in[k], &f));
+  LIE_CALL_GOTO(input_copy(ctx, f, out, P, k, offset, block_bytes));
+done:
+  if (k > 0) lie_h5_close(&f);
+  return err;
 }
 
 static int merge_copy(lie_ctx ctx, hid_t f0, const char *path, int nin, const char *const *in, const merge_plan *P,
                       size_t block_bytes) {
   hid_t out = -1;
   hsize_t offset[MERGE_MAX_GROUPS] = {0};
+  int err = LIE_OK;
   LIE_CALL(lie_h5_create(ctx, path, &out));
-  int err = output_layout(f0, out, P, in[0]);
-  if (!err) err = stamp_sources(out, nin, in);
-  for (int k = 0; !err && k < nin; k++) {
-    hid_t f = f0;
-    if (k > 0) err = lie_h5_open(ctx, in[k], &f);
-    if (!err) err = input_copy(ctx, f, out, P, k, offset, block_bytes);
-    if (k > 0 && f >= 0) lie_h5_close(&f);
-  }
-  int cerr = lie_h5_close(&out);
-  LIE_CALL(err);
-  LIE_CALL(cerr);
-  return LIE_OK;
+  LIE_CALL_GOTO(output_layout(f0, out, P, in[0]));
+  LIE_CALL_GOTO(stamp_sources(out, nin, in));
+  for (int k = 0; k < nin; k++)
+    LIE_CALL_GOTO(input_append(ctx, f0, out, in, P, k, offset, block_bytes));
+  LIE_CALL_GOTO(lie_h5_close(&out));
+done:
+  lie_h5_close(&out); /* after an error: still open */
+  return err;
 }
 
 /* Checked on every rank before the first collective open (a path may be node-local). */
@@ -593,15 +642,14 @@ int lie_dataset_merge(lie_ctx ctx, const char *path, int nin, const char *const 
   hid_t f0 = -1;
   LIE_CHECK(nin >= 1 && in && path, LIE_ERR_ARG, "merge needs an output path and at least one input");
   LIE_CALL(lie_ctx_agree(ctx, inputs_readable(nin, in)));
+  int err = LIE_OK;
   LIE_ALLOC(P, 1);
-  int err = lie_h5_open(ctx, in[0], &f0);
-  if (!err) err = plan_make(ctx, f0, nin, in, P);
-  err = lie_ctx_agree(ctx, err);
-  if (!err) err = merge_copy(ctx, f0, path, nin, in, P, block_bytes ? block_bytes : MERGE_BLOCK_BYTES);
+  LIE_CALL_GOTO(lie_ctx_agree(ctx, plan_make(ctx, &f0, nin, in, P)));
+  LIE_CALL_GOTO(merge_copy(ctx, f0, path, nin, in, P, block_bytes ? block_bytes : MERGE_BLOCK_BYTES));
+done:
   if (f0 >= 0) lie_h5_close(&f0);
   layout_free(&P->ref);
   free(P->rows);
   free(P);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

@@ -84,7 +84,7 @@ int lie_output_end(lie_ctx ctx, lie_output *o, int err) {
   if (agreed) {
     if (rank == 0) unlink(o->tmp);
     o->tmp[0] = 0;
-    return lie_error_trace(agreed, __FILE__, __LINE__, __func__);
+    LIE_CALL(agreed);
   }
   int ferr = rank == 0 ? finish(o, 1, 0, MPI_COMM_NULL) : LIE_OK;
   o->tmp[0] = 0;
@@ -92,17 +92,22 @@ int lie_output_end(lie_ctx ctx, lie_output *o, int err) {
   return LIE_OK;
 }
 
+/* Closes a written stream; a write or the close that failed (a full disk) is the error unless
+ * an earlier one, err, is already recorded (then err is returned as it is). */
+static int stream_close(const lie_output *o, FILE *f, int err) {
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  if (err) return err;
+  LIE_CHECK(!bad, LIE_ERR_IO, "writing %s failed (disk full?)", o->tmp);
+  return LIE_OK;
+}
+
 int lie_output_end_file(lie_output *o, FILE *f, int err) {
-  if (f) {
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad && !err)
-      err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "writing %s failed (disk full?)", o->tmp);
-  }
+  if (f) err = stream_close(o, f, err);
   if (!o->tmp[0]) return err;
   int ferr = finish(o, !err, 0, MPI_COMM_NULL);
   o->tmp[0] = 0;
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CALL(ferr);
   return LIE_OK;
 }

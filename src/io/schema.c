@@ -169,7 +169,7 @@ static int check_version(hid_t group, const char *path) {
   if (err) {
     char why[256];
     snprintf(why, sizeof why, "%s", lie_error_message());
-    return lie_error_set(err, __FILE__, __LINE__, __func__, "%s: root attribute liereg_schema: %s", path, why);
+    LIE_ERROR(err, "%s: root attribute liereg_schema: %s", path, why);
   }
   LIE_CHECK(v <= LIE_SCHEMA_VERSION, LIE_ERR_FORMAT, "%s: schema %g is newer than this liereg's (%d)", path, v,
             LIE_SCHEMA_VERSION);

@@ -53,48 +53,49 @@ static int read_norm_fields(hid_t g, lie_pretrain_state *st) {
 static int write_train_group(hid_t f, const lie_pretrain_state *st) {
   hid_t g;
   char buf[64];
+  const lie_ssl_model_opts *m = &st->model;
+  int err = LIE_OK;
   LIE_CALL(lie_h5_stamp(f, st->pde));
   LIE_H5(g = H5Gcreate2(f, "train", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  const lie_ssl_model_opts *m = &st->model;
-  int err = lie_h5_attr_set_int(g, "version", LIE_PRETRAIN_CKPT_VERSION);
-  if (!err) err = lie_h5_attr_set_int(g, "step", st->step);
-  if (!err) err = lie_h5_attr_set_int(g, "epoch", st->epoch);
-  if (!err) err = lie_h5_attr_set_int(g, "epoch_step", st->epoch_step);
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "version", LIE_PRETRAIN_CKPT_VERSION));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "step", st->step));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "epoch", st->epoch));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "epoch_step", st->epoch_step));
   snprintf(buf, sizeof buf, "%" PRIu64, st->seed);
-  if (!err) err = lie_h5_attr_set_string(g, "seed", buf);
-  if (!err) err = lie_h5_attr_set_int(g, "batch", st->batch);
-  if (!err) err = lie_h5_attr_set_double(g, "norm_mean", st->norm_mean);
-  if (!err) err = lie_h5_attr_set_double(g, "norm_std", st->norm_std);
-  if (!err) err = lie_h5_attr_set_int(g, "model_dims", m->dims);
-  if (!err) err = lie_h5_attr_set_int(g, "model_width", m->width);
-  if (!err) err = lie_h5_attr_set_int(g, "model_cin", m->cin);
-  if (!err) err = lie_h5_attr_set_int(g, "crop_t", m->crop_t);
-  if (!err) err = lie_h5_attr_set_int(g, "crop_x", m->crop_x);
-  if (!err && m->crop_y > 0) err = lie_h5_attr_set_int(g, "crop_y", m->crop_y); /* NS only: 1D files unchanged */
-  if (!err && st->nnorm > 1) err = write_norm_fields(g, st);
+  LIE_CALL_GOTO(lie_h5_attr_set_string(g, "seed", buf));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "batch", st->batch));
+  LIE_CALL_GOTO(lie_h5_attr_set_double(g, "norm_mean", st->norm_mean));
+  LIE_CALL_GOTO(lie_h5_attr_set_double(g, "norm_std", st->norm_std));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "model_dims", m->dims));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "model_width", m->width));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "model_cin", m->cin));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_t", m->crop_t));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_x", m->crop_x));
+  if (m->crop_y > 0) LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_y", m->crop_y)); /* NS only: 1D files unchanged */
+  if (st->nnorm > 1) LIE_CALL_GOTO(write_norm_fields(g, st));
   buf[0] = 0;
   for (int i = 0; i < m->nexpander; i++)
     snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", m->expander[i]);
-  if (!err) err = lie_h5_attr_set_string(g, "expander", buf);
-  if (!err) err = lie_h5_attr_set_string(g, "aug_mode", st->aug_mode);
+  LIE_CALL_GOTO(lie_h5_attr_set_string(g, "expander", buf));
+  LIE_CALL_GOTO(lie_h5_attr_set_string(g, "aug_mode", st->aug_mode));
+done:
   H5Gclose(g);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* Rank 0: PATH.stage (nn API, itself atomic) + /train, then rename to PATH. */
 static int save_rank0(const lie_pretrain_state *st, const char *stage, const char *path) {
+  int err = LIE_OK;
   hid_t f = H5Fopen(stage, H5F_ACC_RDWR, H5P_DEFAULT);
   LIE_CHECK(f >= 0, LIE_ERR_IO, "cannot reopen %s", stage);
-  int err = write_train_group(f, st);
-  if (!err) err = lie_train_grid_write(f, &st->grid); /* train_grid.c */
-  int cerr = lie_h5_close(&f);                        /* survives a full disk (io/h5.c) */
-  if (!err) err = cerr;
-  if (!err && rename(stage, path) != 0)
-    err = lie_error_set(LIE_ERR_IO, __FILE__, __LINE__, __func__, "cannot rename %s to %s", stage, path);
+  LIE_CALL_GOTO(write_train_group(f, st));
+  LIE_CALL_GOTO(lie_train_grid_write(f, &st->grid)); /* train_grid.c */
+  LIE_CALL_GOTO(lie_h5_close(&f));                   /* survives a full disk (io/h5.c) */
+  LIE_CHECK_GOTO(rename(stage, path) == 0, LIE_ERR_IO, "cannot rename %s to %s", stage, path);
+done:
+  lie_h5_close(&f); /* after an error: f still open */
   if (err) unlink(stage);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const lie_pretrain_state *st,
@@ -107,7 +108,7 @@ int lie_pretrain_ckpt_save(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const 
   int err = lie_ctx_rank(ctx) == 0 ? save_rank0(st, stage, path) : 0, all = 0;
   PetscLogEventEnd(lie_events.io, 0, 0, 0, 0);
   LIE_MPI(MPI_Allreduce(&err, &all, 1, MPI_INT, MPI_MAX, lie_ctx_comm(ctx)));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!all, LIE_ERR_IO, "checkpoint %s was not written (error on rank 0)", path);
   return LIE_OK;
 }
@@ -183,14 +184,14 @@ static int read_group(hid_t f, const char *path, lie_pretrain_state *st) {
             "%s is not a liereg training checkpoint (no /train group; an nn state dict only?)", path);
   hid_t g = H5Gopen2(f, "train", H5P_DEFAULT);
   LIE_H5(g);
-  if (H5Aexists(g, "version") <= 0) { /* a data file has a /train group too */
-    H5Gclose(g);
-    LIE_ERROR(LIE_ERR_FORMAT, "%s is not a liereg training checkpoint (/train has no version: a data file?)", path);
-  }
-  int err = read_attrs(f, g, path, st);
+  int err = LIE_OK;
+  /* a data file has a /train group too */
+  LIE_CHECK_GOTO(H5Aexists(g, "version") > 0, LIE_ERR_FORMAT,
+                 "%s is not a liereg training checkpoint (/train has no version: a data file?)", path);
+  LIE_CALL_GOTO(read_attrs(f, g, path, st));
+done:
   H5Gclose(g);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  return LIE_OK;
+  return err;
 }
 
 int lie_pretrain_ckpt_read_state(lie_ctx ctx, const char *path, lie_pretrain_state *st) {
@@ -199,11 +200,12 @@ int lie_pretrain_ckpt_read_state(lie_ctx ctx, const char *path, lie_pretrain_sta
   H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
   H5E_END_TRY;
   LIE_CHECK(f >= 0, LIE_ERR_FORMAT, "%s is not a readable HDF5 checkpoint (corrupt or truncated?)", path);
-  int err = read_group(f, path, st);
-  if (!err) err = lie_train_grid_read(f, path, &st->grid); /* train_grid.c */
+  int err = LIE_OK;
+  LIE_CALL_GOTO(read_group(f, path, st));
+  LIE_CALL_GOTO(lie_train_grid_read(f, path, &st->grid)); /* train_grid.c */
+done:
   H5Fclose(f);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  return LIE_OK;
+  return err;
 }
 
 int lie_pretrain_ckpt_load(lie_ctx ctx, lie_nn_net net, lie_nn_adamw opt, const char *path) {

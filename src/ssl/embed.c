@@ -22,50 +22,51 @@ typedef struct {
 } embed_job;
 
 static int embed_block(embed_job *j, const lie_embed_opts *cfg, int first, int count, float *emb) {
-  int C, H, W;
-  LIE_CALL(lie_ssl_model_input_shape(&j->st.model, &C, &H, &W));
-  size_t in = (size_t)C * H * W;
-  float *x, *r;
-  LIE_ALLOC(x, (size_t)cfg->batch * in);
-  LIE_ALLOC(r, (size_t)cfg->batch * j->Dr);
+  int C, H, W, err = LIE_OK;
+  float *x = NULL, *r = NULL;
   lie_aug_opts aug;
   memset(&aug, 0, sizeof aug);
-  int err = lie_aug_mode_from_name(j->st.aug_mode, &aug.mode);
-  for (int b0 = 0; !err && b0 < count; b0 += cfg->batch) {
+  LIE_CALL(lie_ssl_model_input_shape(&j->st.model, &C, &H, &W));
+  size_t in = (size_t)C * H * W;
+  LIE_ALLOC_GOTO(x, (size_t)cfg->batch * in);
+  LIE_ALLOC_GOTO(r, (size_t)cfg->batch * j->Dr);
+  LIE_CALL_GOTO(lie_aug_mode_from_name(j->st.aug_mode, &aug.mode));
+  for (int b0 = 0; b0 < count; b0 += cfg->batch) {
     int nb = count - b0 < cfg->batch ? count - b0 : cfg->batch;
     memset(x, 0, (size_t)cfg->batch * in * sizeof(float)); /* padding rows of the last chunk */
-    for (int i = 0; !err && i < nb; i++)
-      err = lie_ssl_data_plain(j->data, &aug, &j->st.model, first + b0 + i, x + i * in);
+    for (int i = 0; i < nb; i++)
+      LIE_CALL_GOTO(lie_ssl_data_plain(j->data, &aug, &j->st.model, first + b0 + i, x + i * in));
     PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
-    if (!err) err = lie_nn_net_forward(j->net, x, 0);
+    int ferr = lie_nn_net_forward(j->net, x, 0);
     PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
-    if (!err) err = lie_nn_net_get_activation(j->net, j->repr, r);
-    if (!err) err = lie_fault(j->ctx, "embed"); /* test hook (src/core/fault.c) */
-    if (!err) memcpy(emb + (size_t)b0 * j->Dr, r, (size_t)nb * j->Dr * sizeof(float));
+    LIE_CALL_GOTO(ferr);
+    LIE_CALL_GOTO(lie_nn_net_get_activation(j->net, j->repr, r));
+    LIE_CALL_GOTO(lie_fault(j->ctx, "embed")); /* test hook (src/core/fault.c) */
+    memcpy(emb + (size_t)b0 * j->Dr, r, (size_t)nb * j->Dr * sizeof(float));
   }
+done:
   free(x), free(r);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* One split: /<mode>/emb (rows of this rank's block) + the carried parameter datasets. */
 static int write_split(lie_ctx ctx, hid_t f, embed_job *j, const char *data, const char *mode, int first, int count,
                        const float *emb) {
   hid_t d;
+  int err = LIE_OK;
   LIE_CALL(lie_emb_group_create(ctx, f, data, mode, j->n, j->Dr, &d));
-  int err = lie_h5_reserve(f); /* a full disk: one clean error before the rows are written */
-  if (!err) err = lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb);
-  if (!err) err = lie_h5_attr_set_string(d, "checkpoint", j->ckpt);
-  if (!err)
-    err = lie_h5_attr_set_string(d, "crop_policy",
-                                 j->st.model.crop_y ? "no transform; frames [0,crop_t), the whole x-y grid"
-                                                    : "no transform; frames [0,crop_t), points [0,crop_x)");
-  if (!err) err = lie_h5_attr_set_int(d, "crop_t", j->st.model.crop_t);
-  if (!err) err = lie_h5_attr_set_int(d, "crop_x", j->st.model.crop_x);
-  if (!err) err = lie_h5_attr_set_int(d, "train_step", j->st.step);
+  LIE_CALL_GOTO(lie_h5_reserve(f)); /* a full disk: one clean error before the rows are written */
+  LIE_CALL_GOTO(lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb));
+  LIE_CALL_GOTO(lie_h5_attr_set_string(d, "checkpoint", j->ckpt));
+  LIE_CALL_GOTO(lie_h5_attr_set_string(d, "crop_policy",
+                                       j->st.model.crop_y ? "no transform; frames [0,crop_t), the whole x-y grid"
+                                                          : "no transform; frames [0,crop_t), points [0,crop_x)"));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(d, "crop_t", j->st.model.crop_t));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(d, "crop_x", j->st.model.crop_x));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(d, "train_step", j->st.step));
+done:
   H5Dclose(d);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 /* Embeds split `mode` of `data` into group /<mode> of f. */
@@ -86,20 +87,20 @@ static int embed_split(lie_ctx ctx, hid_t f, embed_job *j, const lie_embed_opts 
   const int P = lie_ctx_size(ctx), r = lie_ctx_rank(ctx);
   int first = (int)((long)j->n * r / P), count = (int)((long)j->n * (r + 1) / P) - first;
   float *emb = calloc((size_t)(count ? count : 1) * j->Dr, sizeof(float));
-  int err =
+  int err = LIE_OK;
+  int berr =
       emb ? embed_block(j, cfg, first, count, emb) : LIE_RECORD(LIE_ERR_MEM, "out of memory (%d embeddings)", count);
   /* a read error on one rank must not leave the others in the collective writes */
-  err = lie_ctx_agree(ctx, err);
-  if (!err) err = write_split(ctx, f, j, data, mode, first, count, emb);
-  err = lie_ctx_agree(ctx, err); /* a write that failed on one rank, before the next split's */
+  LIE_CALL_GOTO(lie_ctx_agree(ctx, berr));
+  /* a write that failed on one rank, on every rank before the next split's */
+  LIE_CALL_GOTO(lie_ctx_agree(ctx, write_split(ctx, f, j, data, mode, first, count, emb)));
+  lie_log_info(ctx, "embedded %s:/%s: %d trajectories -> /%s/emb (%d x %d float32)", data, mode, j->n, mode, j->n,
+               j->Dr);
+  LIE_CALL_GOTO(lie_ssl_data_close(&j->data));
+done:
   free(emb);
-  if (!err)
-    lie_log_info(ctx, "embedded %s:/%s: %d trajectories -> /%s/emb (%d x %d float32)", data, mode, j->n, mode, j->n,
-                 j->Dr);
-  int cerr = lie_ssl_data_close(&j->data);
-  LIE_CALL(err);
-  LIE_CALL(cerr);
-  return LIE_OK;
+  lie_ssl_data_close(&j->data); /* after an error: still open */
+  return err;
 }
 
 /* The splits a file contributes: -data_mode, else each of train/valid/test it has. */
@@ -118,18 +119,17 @@ static int file_modes(lie_ctx ctx, const char *path, const char *want, const cha
   static const char *all[] = {"train", "valid", "test"};
   hid_t f;
   *n = 0;
+  int err = LIE_OK;
   LIE_CALL(lie_h5_open(ctx, path, &f));
-  if (check_pde(f, path, ckpt_pde)) {
-    lie_h5_close(&f);
-    return lie_error_trace(LIE_ERR_USAGE, __FILE__, __LINE__, __func__);
-  }
+  LIE_CALL_GOTO(check_pde(f, path, ckpt_pde));
   if (want[0] && lie_h5_exists(f, want)) snprintf(modes[(*n)++], 16, "%s", want);
   for (int i = 0; !want[0] && i < 3; i++)
     if (lie_h5_exists(f, all[i])) snprintf(modes[(*n)++], 16, "%s", all[i]);
+  LIE_CHECK_GOTO(*n > 0, LIE_ERR_FORMAT, "%s has no group %s%s", path, want[0] ? "/" : "/train, /valid or /test",
+                 want[0] ? want : "");
+done:
   lie_h5_close(&f);
-  LIE_CHECK(*n > 0, LIE_ERR_FORMAT, "%s has no group %s%s", path, want[0] ? "/" : "/train, /valid or /test",
-            want[0] ? want : "");
-  return LIE_OK;
+  return err;
 }
 
 static int build_encoder(lie_ctx ctx, const lie_embed_opts *cfg, embed_job *j) {
@@ -180,11 +180,12 @@ int lie_embed_run(lie_ctx ctx, const lie_embed_opts *cfg) {
   memset(&j, 0, sizeof j);
   j.ctx = ctx;
   LIE_CHECK(cfg->batch >= 1, LIE_ERR_USAGE, "-embed_batch must be >= 1");
-  int err = run(ctx, cfg, &j, &f);
-  int cerr = f >= 0 ? lie_h5_close(&f) : LIE_OK; /* a failed close (disk full) fails the run */
-  if (!err) err = cerr;
+  int err = LIE_OK;
+  LIE_CALL_GOTO(run(ctx, cfg, &j, &f));
+  LIE_CALL_GOTO(lie_h5_close(&f)); /* a failed close (disk full) fails the run */
+done:
+  lie_h5_close(&f); /* after an error: f still open */
   lie_nn_net_destroy(&j.net);
   lie_ssl_data_close(&j.data);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

@@ -110,7 +110,6 @@ int lie_loader_get(lie_loader l, long step, float **x) {
   int err = fill(l);
   while (!err && s->state != SLOT_READY)
     pthread_cond_wait(&l->ready, &l->mu);
-  if (!err) err = s->err;
   pthread_mutex_unlock(&l->mu);
   LIE_CHECK(!s->err, s->err, "%s", s->msg);
   LIE_CALL(err);
@@ -173,10 +172,8 @@ int lie_loader_create(const lie_loader_opts *cfg, lie_loader *out) {
   pthread_cond_init(&l->ready, NULL);
   *out = l;
   int err = start(l);
-  if (err) {
-    lie_loader_destroy(out);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
+  if (err) lie_loader_destroy(out);
+  LIE_CALL(err);
   return LIE_OK;
 }
 

@@ -158,7 +158,7 @@ static int normalisation(struct lie_pretrain_s *p) {
   double ms[2 * LIE_SSL_MAX_FIELDS] = {0};
   int err = lie_ctx_rank(p->ctx) == 0 ? lie_ssl_data_stats_fields(p->data, ms, ms + LIE_SSL_MAX_FIELDS) : 0, any = 0;
   LIE_MPI(MPI_Allreduce(&err, &any, 1, MPI_INT, MPI_MAX, lie_ctx_comm(p->ctx)));
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   LIE_CHECK(!any, LIE_ERR_FORMAT, "reading the data failed on rank 0");
   LIE_MPI(MPI_Bcast(ms, 2 * LIE_SSL_MAX_FIELDS, MPI_DOUBLE, 0, lie_ctx_comm(p->ctx)));
   for (int c = 0; c < p->nnorm; c++)
@@ -247,10 +247,8 @@ int lie_pretrain_create(lie_ctx ctx, const lie_pretrain_opts *cfg, lie_pretrain 
   p->cfg = *cfg;
   *out = p;
   int err = setup(p);
-  if (err) {
-    lie_pretrain_destroy(out);
-    return lie_error_trace(err, __FILE__, __LINE__, __func__);
-  }
+  if (err) lie_pretrain_destroy(out);
+  LIE_CALL(err);
   return LIE_OK;
 }
 

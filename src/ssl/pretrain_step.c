@@ -43,16 +43,23 @@ done:
   return err;
 }
 
-int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_terms *terms, int diagnostics,
-                         double *rstd, double *rankme) {
-  const int nl = p->nlocal, epoch = (int)(p->step / p->spe);
+/* This rank's forward pass, then the fault-injection test hook (src/core/fault.c). */
+static int forward_local(struct lie_pretrain_s *p, const float *x) {
   PetscLogEventBegin(lie_events.forward, 0, 0, 0, 0);
   int err = lie_nn_net_forward(p->net, x, 1);
   PetscLogEventEnd(lie_events.forward, 0, 0, 0, 0);
-  if (!err) err = lie_fault(p->ctx, "pretrain_step"); /* test hook (src/core/fault.c) */
+  LIE_CALL(err);
+  LIE_CALL(lie_fault(p->ctx, "pretrain_step"));
+  return LIE_OK;
+}
+
+int lie_pretrain_compute(struct lie_pretrain_s *p, const float *x, lie_vicreg_terms *terms, int diagnostics,
+                         double *rstd, double *rankme) {
+  const int nl = p->nlocal, epoch = (int)(p->step / p->spe);
+  int err;
   /* an error of this rank's forward (or backward, below) reaches every rank before the next
    * collective, which the others would otherwise wait in for ever */
-  LIE_CALL(lie_ctx_agree(p->ctx, err));
+  LIE_CALL(lie_ctx_agree(p->ctx, forward_local(p, x)));
   const float *out = lie_nn_net_output(p->net);
   LIE_CALL(check_finite(p, out, 2 * (size_t)nl * p->D, p->step + 1, epoch));
   if (diagnostics) { /* representations of both views of the global batch */

@@ -58,12 +58,13 @@ static int rank_from_gram(int d, double *gram, double *rank) {
 int lie_rankme(int n, int d, const float *z, double *rank) {
   double *gram;
   LIE_CHECK(n >= 1 && d >= 1 && z && rank, LIE_ERR_ARG, "RankMe: bad arguments (N=%d, D=%d)", n, d);
+  int err = LIE_OK;
   LIE_ALLOC(gram, (size_t)d * d);
-  int err = gram_add(n, d, z, gram);
-  if (!err) err = rank_from_gram(d, gram, rank);
+  LIE_CALL_GOTO(gram_add(n, d, z, gram));
+  LIE_CALL_GOTO(rank_from_gram(d, gram, rank));
+done:
   free(gram);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 int lie_rankme_dist(lie_ctx ctx, int n_local, int d, const float *z, double *rank) {

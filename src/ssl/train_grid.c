@@ -24,17 +24,18 @@ int lie_train_grid_write(int64_t file, const lie_train_grid *g) {
   lie_train_grid c = *g;
   if (!g->known) return LIE_OK;
   LIE_H5(grp = H5Gcreate2((hid_t)file, "train/grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  int err = lie_h5_attr_set_int(grp, "nt", g->nt);
-  if (!err) err = lie_h5_attr_set_int(grp, "nx", g->nx);
-  if (!err) err = lie_h5_attr_set_int(grp, "ny", g->ny);
-  for (int k = 0; !err && k < NRANGE; k++)
-    for (int e = 0; !err && e < 2; e++) {
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_h5_attr_set_int(grp, "nt", g->nt));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(grp, "nx", g->nx));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(grp, "ny", g->ny));
+  for (int k = 0; k < NRANGE; k++)
+    for (int e = 0; e < 2; e++) {
       snprintf(name, sizeof name, "%s_%s", range_names[k], e ? "max" : "min");
-      err = lie_h5_attr_set_double(grp, name, range_of(&c, k)[e]);
+      LIE_CALL_GOTO(lie_h5_attr_set_double(grp, name, range_of(&c, k)[e]));
     }
+done:
   H5Gclose(grp);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }
 
 static int get_int(hid_t g, const char *path, const char *name, int lo, int *v) {
@@ -52,21 +53,21 @@ int lie_train_grid_read(int64_t file, const char *path, lie_train_grid *g) {
   if (!lie_h5_exists((hid_t)file, "train") || H5Lexists((hid_t)file, "train/grid", H5P_DEFAULT) <= 0) return LIE_OK;
   hid_t grp;
   LIE_H5(grp = H5Gopen2((hid_t)file, "train/grid", H5P_DEFAULT));
-  int err = get_int(grp, path, "nt", 1, &g->nt);
-  if (!err) err = get_int(grp, path, "nx", 1, &g->nx);
-  if (!err) err = get_int(grp, path, "ny", 0, &g->ny);
-  for (int k = 0; !err && k < NRANGE; k++)
-    for (int e = 0; !err && e < 2; e++) {
+  int err = LIE_OK;
+  LIE_CALL_GOTO(get_int(grp, path, "nt", 1, &g->nt));
+  LIE_CALL_GOTO(get_int(grp, path, "nx", 1, &g->nx));
+  LIE_CALL_GOTO(get_int(grp, path, "ny", 0, &g->ny));
+  for (int k = 0; k < NRANGE; k++)
+    for (int e = 0; e < 2; e++) {
       snprintf(name, sizeof name, "%s_%s", range_names[k], e ? "max" : "min");
-      err = lie_h5_attr_get_double(grp, name, &range_of(g, k)[e]);
-      if (!err && !isfinite(range_of(g, k)[e]))
-        err = lie_error_set(LIE_ERR_FORMAT, __FILE__, __LINE__, __func__, "%s: /train/grid attribute %s is %g", path,
-                            name, range_of(g, k)[e]);
+      LIE_CALL_GOTO(lie_h5_attr_get_double(grp, name, &range_of(g, k)[e]));
+      LIE_CHECK_GOTO(isfinite(range_of(g, k)[e]), LIE_ERR_FORMAT, "%s: /train/grid attribute %s is %g", path, name,
+                     range_of(g, k)[e]);
     }
-  H5Gclose(grp);
-  LIE_CALL(err);
   g->known = 1;
-  return LIE_OK;
+done:
+  H5Gclose(grp);
+  return err;
 }
 
 /* [vlo, vhi] inside the training range [lo, hi] widened by half its width on each side, plus

@@ -173,27 +173,25 @@ static int vicreg_rows(const lie_vicreg_opts *o, int n, int d, int r0, int nr, c
                        lie_vicreg_terms *t, float *dz, float *dzp) {
   work w = {0};
   double var1, var2, cov1, cov2;
-  int err;
+  int err = LIE_OK;
   w.zc = malloc(sizeof(double) * (size_t)n * d);
   w.mean = malloc(sizeof(double) * (size_t)d);
   w.sd = malloc(sizeof(double) * (size_t)d);
   w.C = malloc(sizeof(double) * (size_t)d * d);
   w.g = malloc(sizeof(double) * ((size_t)nr * d + 1));
-  if (!w.zc || !w.mean || !w.sd || !w.C || !w.g) {
-    work_free(&w);
-    LIE_ERROR(LIE_ERR_MEM, "out of memory for the VICReg loss (N=%d, D=%d)", n, d);
-  }
+  LIE_CHECK_GOTO(w.zc && w.mean && w.sd && w.C && w.g, LIE_ERR_MEM, "out of memory for the VICReg loss (N=%d, D=%d)", n,
+                 d);
   t->inv = inv_forward(n, d, z, zp);
-  err = view_terms(o, n, d, r0, nr, z, zp, 1.0, &w, &var1, &cov1, dz);
-  if (!err) err = view_terms(o, n, d, r0, nr, zp, z, -1.0, &w, &var2, &cov2, dzp);
-  work_free(&w);
-  LIE_CALL(err);
+  LIE_CALL_GOTO(view_terms(o, n, d, r0, nr, z, zp, 1.0, &w, &var1, &cov1, dz));
+  LIE_CALL_GOTO(view_terms(o, n, d, r0, nr, zp, z, -1.0, &w, &var2, &cov2, dzp));
   t->var = 0.5 * (var1 + var2);
   t->cov = cov1 + cov2;
   t->loss = o->sim_coeff * t->inv + o->std_coeff * t->var + o->cov_coeff * t->cov;
-  LIE_CHECK(isfinite(t->loss), LIE_ERR_NUMERIC, "VICReg loss is not finite (inv %g var %g cov %g)", t->inv, t->var,
-            t->cov);
-  return LIE_OK;
+  LIE_CHECK_GOTO(isfinite(t->loss), LIE_ERR_NUMERIC, "VICReg loss is not finite (inv %g var %g cov %g)", t->inv, t->var,
+                 t->cov);
+done:
+  work_free(&w);
+  return err;
 }
 
 static int check_args(const lie_vicreg_opts *o, int n, int d, const float *z, const float *zp, const float *dz,
@@ -228,43 +226,32 @@ int lie_vicreg_loss_dist(lie_ctx ctx, const lie_vicreg_opts *o, int n_local, int
   LIE_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
   LIE_CHECK(!anybad, LIE_ERR_NUMERIC, "VICReg: embeddings contain NaN/Inf%s", bad ? " (on this rank)" : "");
 
-  int *counts, *displs;
-  LIE_ALLOC(counts, size);
-  LIE_ALLOC(displs, size);
-  int err = MPI_Allgather(&n_local, 1, MPI_INT, counts, 1, MPI_INT, comm);
+  int *counts = NULL, *displs = NULL, r0 = 0, err = LIE_OK;
+  float *all = NULL, *allp;
   long long n = 0;
-  for (int r = 0; r < size && err == MPI_SUCCESS; r++)
+  LIE_ALLOC_GOTO(counts, size);
+  LIE_ALLOC_GOTO(displs, size);
+  LIE_MPI_GOTO(MPI_Allgather(&n_local, 1, MPI_INT, counts, 1, MPI_INT, comm));
+  for (int r = 0; r < size; r++)
     n += counts[r];
-  int r0 = 0;
   for (int r = 0; r < rank; r++)
     r0 += counts[r];
-  if (err != MPI_SUCCESS || n * d > INT32_MAX) {
-    free(counts);
-    free(displs);
-    LIE_MPI(err);
-    LIE_ERROR(LIE_ERR_ARG, "VICReg: global batch %lld x %d too large for one gather", n, d);
-  }
+  LIE_CHECK_GOTO(n * d <= INT32_MAX, LIE_ERR_ARG, "VICReg: global batch %lld x %d too large for one gather", n, d);
   for (int r = 0, off = 0; r < size; r++) {
     counts[r] *= d;
     displs[r] = off;
     off += counts[r];
   }
-  float *all = malloc(sizeof(float) * (2 * (size_t)n * d + 1));
-  if (!all) {
-    free(counts);
-    free(displs);
-    LIE_ERROR(LIE_ERR_MEM, "out of memory gathering %lld embeddings", n);
-  }
-  float *allp = all + (size_t)n * d;
-  err = MPI_Allgatherv(z, n_local * d, MPI_FLOAT, all, counts, displs, MPI_FLOAT, comm);
-  if (err == MPI_SUCCESS) err = MPI_Allgatherv(zp, n_local * d, MPI_FLOAT, allp, counts, displs, MPI_FLOAT, comm);
+  all = malloc(sizeof(float) * (2 * (size_t)n * d + 1));
+  LIE_CHECK_GOTO(all, LIE_ERR_MEM, "out of memory gathering %lld embeddings", n);
+  allp = all + (size_t)n * d;
+  LIE_MPI_GOTO(MPI_Allgatherv(z, n_local * d, MPI_FLOAT, all, counts, displs, MPI_FLOAT, comm));
+  LIE_MPI_GOTO(MPI_Allgatherv(zp, n_local * d, MPI_FLOAT, allp, counts, displs, MPI_FLOAT, comm));
+  LIE_CALL_GOTO(check_args(o, (int)n, d, all, allp, dz, dzp));
+  LIE_CALL_GOTO(vicreg_rows(o, (int)n, d, r0, n_local, all, allp, t, dz, dzp));
+done:
   free(counts);
   free(displs);
-  if (err != MPI_SUCCESS) free(all);
-  LIE_MPI(err);
-  err = check_args(o, (int)n, d, all, allp, dz, dzp);
-  if (!err) err = vicreg_rows(o, (int)n, d, r0, n_local, all, allp, t, dz, dzp);
   free(all);
-  LIE_CALL(err);
-  return LIE_OK;
+  return err;
 }

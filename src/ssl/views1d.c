@@ -138,7 +138,7 @@ static int view_1d(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
   int err = lie_aug_view1d(aug, seed, &in, &out);
   if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   err = to_input(d, &out, m, index, x);
   lie_field1d_free(&out);
   LIE_CALL(err);

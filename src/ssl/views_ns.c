@@ -155,7 +155,7 @@ static int view_ns(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts
   if (d->events) PetscLogEventBegin(lie_events.augment, 0, 0, 0, 0);
   int err = lie_aug_view_ns(aug, seed, &d->f, &out);
   if (d->events) PetscLogEventEnd(lie_events.augment, 0, 0, 0, 0);
-  if (err) return lie_error_trace(err, __FILE__, __LINE__, __func__);
+  LIE_CALL(err);
   err = to_input(d, &out, m, x);
   lie_field_ns_free(&out);
   LIE_CALL(err);

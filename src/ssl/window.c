@@ -29,13 +29,14 @@ int lie_ssl_window1d_input(const lie_ssl_model_opts *m, double mean, double std,
             "the model's input %d x %d is larger than the window %d x %d", m->crop_t, m->crop_x, nt, nx);
   LIE_CALL(lie_field1d_alloc(nt, nx, m->cin == 3, &in));
   memcpy(in.u, u, (size_t)nt * nx * sizeof(double));
-  int err = lie_field1d_set_grid(&in, L, t0, dt);
-  if (!err) err = lie_field1d_crop(&in, 0, m->crop_t, 0, m->crop_x, &out);
-  lie_field1d_free(&in);
-  LIE_CALL(err);
+  int err = LIE_OK;
+  LIE_CALL_GOTO(lie_field1d_set_grid(&in, L, t0, dt));
+  LIE_CALL_GOTO(lie_field1d_crop(&in, 0, m->crop_t, 0, m->crop_x, &out));
   lie_ssl_field1d_input(m, mean, std, &out, L, t_end > 0 ? t_end : 1.0, x);
   lie_field1d_free(&out);
-  return LIE_OK;
+done:
+  lie_field1d_free(&in);
+  return err;
 }
 
 int lie_ssl_window_ns_input(const lie_ssl_model_opts *m, const double *mean, const double *std, const double *u,
