@@ -92,13 +92,36 @@ typedef struct {
   char dir[1024];
   char scale[16]; /* "small" (the main job) or "tiny" (tests) */
   int threads;
-  int force; /* reuse an existing dir */
+  int force;             /* reuse an existing dir */
+  int default_strengths; /* pretrain with the PDEs' default augmentation strengths instead of
+                          * the searched ones (quickstart_settings.c) */
 } lie_quickstart_opts;
 void lie_quickstart_opts_default(lie_quickstart_opts *o);
 /* LIE_ERR_USAGE for a bad scale, thread count or dir (local checks, before any collective). */
 int lie_quickstart_check(const lie_quickstart_opts *o);
 /* Collective. *nresults: result files the report found. */
 int lie_quickstart_run(lie_ctx ctx, const lie_quickstart_opts *o, int *nresults);
+
+/* The quickstart's data splits per PDE (quickstart_settings.c): pretraining (unlabelled),
+ * labelled (probe and supervised fits), validation (only `liereg augsearch` reads it: the
+ * strengths the quickstart ships were chosen on it) and test (only the reported results). */
+typedef enum { LIE_QS_UNLABELLED, LIE_QS_LABELLED, LIE_QS_VALID, LIE_QS_TEST, LIE_QS_NROLES } lie_quickstart_role;
+typedef struct {
+  char path[1100]; /* DIR/data/<pde>_<role>.h5 */
+  lie_split split; /* the group it is generated as (it seeds the trajectories) */
+  int n;           /* trajectories */
+  uint64_t offset; /* global index of the first one (seed 1) */
+} lie_quickstart_data;
+const char *lie_quickstart_role_name(lie_quickstart_role role);
+/* LIE_ERR_USAGE for an unknown scale or PDE. */
+int lie_quickstart_data_plan(const lie_quickstart_opts *o, lie_pde pde, lie_quickstart_role role,
+                             lie_quickstart_data *d);
+/* The `liereg augsearch` command line that chose the quickstart's strengths for pde: the
+ * pretraining options of the quickstart's scale, its unlabelled split as -data and its
+ * validation split as -augsearch_valid_data, the search budget (docs/AUGSEARCH.md). One line,
+ * starting "mpiexec -n 2 liereg augsearch". LIE_ERR_USAGE as lie_quickstart_data_plan;
+ * LIE_ERR_ARG when buf is too short. */
+int lie_quickstart_augsearch_command(const lie_quickstart_opts *o, lie_pde pde, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* lie_quickstart_run (`liereg quickstart`): the README's main job, end to end on small
  * built-in defaults, in-process on the ranks it was started on (mpiexec -n 2 liereg quickstart):
  *   for Burgers (target nu) and KS (target ic_mode):
- *     generate  unlabelled pretraining split, labelled split, test split   DIR/data/
+ *     generate  unlabelled pretraining split, labelled, validation, test     DIR/data/
  *     pretrain  VICReg on the unlabelled split (CSV log)                   DIR/run/
  *     embed     labelled and test splits with the frozen encoder           DIR/run/
  *     probe     ridge on all labels (+ predictions) and a label-size sweep DIR/run/ (JSON)
@@ -15,6 +15,7 @@
 #include "liereg/ssl.h"
 #include "liereg/timestep.h"
 #include "pipeline_impl.h"
+#include "quickstart_impl.h"
 
 #include <petscsys.h>
 
@@ -26,39 +27,13 @@
 #include <unistd.h>
 
 #define QS_PATH 1024
-#define QS_MAXSIZES 8
-
-typedef struct {
-  const char *name;
-  int n_unlab, n_lab, n_test; /* trajectories per split */
-  int nx;                     /* stored grid (0 = PDE default) */
-  int width, expander, crop_t, pre_batch, pre_epochs;
-  double pre_lr, min_rankme;
-  int sup_epochs, sup_patience, sup_batch, nlr;
-  double lr[3];
-  int nsizes, sizes[QS_MAXSIZES], seeds;
-  int ts_width, ts_epochs, ts_passes; /* time-stepping stage (Burgers): cnn width, epochs, passes */
-} qs_scale;
-
-static const qs_scale scales[] = {
-    {"tiny", 24, 16, 12, 64, 4, 16, 8, 8, 2, 1e-3, 1.0, 2, 2, 8, 1, {1e-3}, 1, {10}, 2, 8, 1, 2},
-    /* 60 pretraining epochs and a 3-lr, 30-epoch supervised search: docs/EVAL_STUDY.md (20
-     * epochs left SSL behind; the shorter supervised search under-tuned the baseline at 32 labels) */
-    {"small", 384,           128, 128, 0, 8, 128, 16, 32, 60, 1e-3, 1.1, 30, 8, 16, 3, {1e-3, 3e-4, 1e-4},
-     3,       {32, 64, 128}, 3,   32,  8, 10},
-};
-
-typedef struct {
-  lie_pde pde;
-  const char *target;
-  int log_target;
-} qs_task;
 
 typedef struct {
   lie_ctx ctx;
+  const lie_quickstart_opts *opts;
   const qs_scale *sc;
   char dir[QS_PATH], data[QS_PATH + 8], run[QS_PATH + 8], report[QS_PATH + 8];
-  int threads;
+  int threads, default_strengths;
   double t0;
   int stage, nstages;
 } qs_job;
@@ -115,6 +90,17 @@ done:
   return LIE_OK;
 }
 
+static void log_strengths(qs_job *q, const qs_task *t, const lie_aug_opts *aug) {
+  char s[256] = "";
+  size_t used = 0;
+  for (int i = 0; i < aug->ngen && used < sizeof s; i++)
+    used += (size_t)snprintf(s + used, sizeof s - used, "%s%s=%g", i ? " " : "", lie_aug_gen_name(aug->gens[i]),
+                             aug->strength[i]);
+  lie_log_info(q->ctx, "augmentation strengths %s: %s (%s)", lie_pde_name(t->pde), s,
+               t->nstrength && !q->default_strengths ? "searched on the validation split, docs/AUGSEARCH.md"
+                                                     : "the PDE's defaults");
+}
+
 static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *ckpt, const char *log) {
   lie_pretrain_opts c;
   lie_pretrain p = NULL;
@@ -131,8 +117,8 @@ static int pretrain(qs_job *q, const qs_task *t, const char *data, const char *c
   c.epochs = sc->pre_epochs, c.batch = sc->pre_batch, c.lr = sc->pre_lr;
   c.warmup = 0, c.min_rankme = sc->min_rankme;
   c.progress_every = 10;
-  LIE_CALL(lie_aug_opts_default(t->pde, &c.aug));
-  c.aug.crop_t = sc->crop_t;
+  LIE_CALL(qs_task_aug(t, sc, q->default_strengths, &c.aug));
+  log_strengths(q, t, &c.aug);
   LIE_CALL(lie_pretrain_create(q->ctx, &c, &p));
   int err = lie_pretrain_run(p, &res);
   lie_pretrain_destroy(&p);
@@ -296,19 +282,19 @@ static int timestep_stage(qs_job *q, const char *lab, const char *test, const ch
 static int run_task(qs_job *q, const qs_task *t) {
   const qs_scale *sc = q->sc;
   const char *name = lie_pde_name(t->pde);
-  char unl[QS_PATH + 64], lab[QS_PATH + 64], test[QS_PATH + 64], ckpt[QS_PATH + 64], log[QS_PATH + 64];
-  char elab[QS_PATH + 64], etest[QS_PATH + 64];
-  snprintf(unl, sizeof unl, "%s/%s_unlabelled.h5", q->data, name);
-  snprintf(lab, sizeof lab, "%s/%s_labelled.h5", q->data, name);
-  snprintf(test, sizeof test, "%s/%s_test.h5", q->data, name);
+  lie_quickstart_data d[LIE_QS_NROLES];
+  char ckpt[QS_PATH + 64], log[QS_PATH + 64], elab[QS_PATH + 64], etest[QS_PATH + 64];
+  for (int r = 0; r < LIE_QS_NROLES; r++)
+    LIE_CALL(lie_quickstart_data_plan(q->opts, t->pde, (lie_quickstart_role)r, &d[r]));
+  const char *unl = d[LIE_QS_UNLABELLED].path, *lab = d[LIE_QS_LABELLED].path, *test = d[LIE_QS_TEST].path;
   snprintf(ckpt, sizeof ckpt, "%s/%s_ckpt.h5", q->run, name);
   snprintf(log, sizeof log, "%s/pretrain_%s.csv", q->run, name);
   snprintf(elab, sizeof elab, "%s/%s_labelled_emb.h5", q->run, name);
   snprintf(etest, sizeof etest, "%s/%s_test_emb.h5", q->run, name);
-  progress(q, "generate %s: unlabelled, labelled and test splits", name, "");
-  LIE_CALL(generate(q, t->pde, unl, LIE_SPLIT_TRAIN, sc->n_unlab, 0));
-  LIE_CALL(generate(q, t->pde, lab, LIE_SPLIT_TRAIN, sc->n_lab, (uint64_t)sc->n_unlab));
-  LIE_CALL(generate(q, t->pde, test, LIE_SPLIT_TEST, sc->n_test, 0));
+  progress(q, "generate %s: unlabelled, labelled, validation and test splits", name, "");
+  /* the validation split is for `liereg augsearch` only (docs/AUGSEARCH.md): no stage below reads it */
+  for (int r = 0; r < LIE_QS_NROLES; r++)
+    LIE_CALL(generate(q, t->pde, d[r].path, d[r].split, d[r].n, d[r].offset));
   progress(q, "pretrain %s (VICReg on the unlabelled split) -> %s", name, ckpt);
   LIE_CALL(pretrain(q, t, unl, ckpt, log));
   progress(q, "embed %s labelled and test splits", name, "");
@@ -337,14 +323,8 @@ void lie_quickstart_opts_default(lie_quickstart_opts *o) {
   o->threads = 1;
 }
 
-static const qs_scale *find_scale(const char *name) {
-  for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++)
-    if (!strcmp(name, scales[i].name)) return &scales[i];
-  return NULL;
-}
-
 int lie_quickstart_check(const lie_quickstart_opts *o) {
-  LIE_CHECK(find_scale(o->scale), LIE_ERR_USAGE, "-quickstart_scale must be tiny or small (got '%s')", o->scale);
+  LIE_CHECK(qs_scale_find(o->scale), LIE_ERR_USAGE, "-quickstart_scale must be tiny or small (got '%s')", o->scale);
   LIE_CHECK(o->threads >= 1, LIE_ERR_USAGE, "-threads must be >= 1");
   /* every file name below is the folder + at most ~40 characters, into QS_PATH-sized option
    * fields: a longer folder would silently truncate them */
@@ -360,9 +340,10 @@ int lie_quickstart_run(lie_ctx ctx, const lie_quickstart_opts *o, int *nresults)
   memset(&q, 0, sizeof q);
   /* agreed before rank 0 creates the folder, which another rank's check would then find */
   LIE_CALL(lie_ctx_agree(ctx, lie_quickstart_check(o)));
-  q.sc = find_scale(o->scale);
+  q.sc = qs_scale_find(o->scale);
   snprintf(q.dir, sizeof q.dir, "%s", o->dir);
-  q.ctx = ctx, q.threads = o->threads, q.t0 = lie_wtime(), q.nstages = 12;
+  q.ctx = ctx, q.opts = o, q.threads = o->threads, q.t0 = lie_wtime(), q.nstages = 12;
+  q.default_strengths = o->default_strengths;
   snprintf(q.data, sizeof q.data, "%s/data", q.dir);
   snprintf(q.run, sizeof q.run, "%s/run", q.dir);
   snprintf(q.report, sizeof q.report, "%s/report", q.dir);
@@ -378,9 +359,8 @@ int lie_quickstart_run(lie_ctx ctx, const lie_quickstart_opts *o, int *nresults)
   LIE_CALL(lie_nn_set_threads(q.threads));
   lie_log_info(ctx, "quickstart (%s scale) on %d MPI ranks x %d threads -> %s", q.sc->name, lie_ctx_size(ctx),
                q.threads, q.dir);
-  const qs_task tasks[] = {{LIE_PDE_BURGERS, "nu", 1}, {LIE_PDE_KS, "ic_mode", 0}};
-  for (int i = 0; i < 2; i++)
-    LIE_CALL(run_task(&q, &tasks[i]));
+  for (int i = 0; i < QS_NTASKS; i++)
+    LIE_CALL(run_task(&q, &qs_tasks[i]));
   progress(&q, "report -> %s/report.md", q.report, "");
   int n = 0;
   LIE_CALL(lie_report_write(ctx, q.run, q.report, &n));
