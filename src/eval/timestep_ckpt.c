@@ -231,7 +231,7 @@ static int ckpt_exists_all(lie_step_job *j, const char *path, int *exists) {
 }
 
 int lie_step_ckpt_load(lie_step_job *j, const char *path, int *resumed) {
-  int exists;
+  int exists = 0; /* set by ckpt_exists_all on success; initialised for the compiler */
   *resumed = 0;
   LIE_CALL(ckpt_exists_all(j, path, &exists));
   if (!exists) return LIE_OK;
