@@ -15,7 +15,14 @@
  * tap stays one GEMM. The zeroed rows still cost their FLOPs: 2 of 3*W row products (8 % at
  * W = 8, under 2 % at W >= 32). An earlier version subtracted the wrong terms with one more
  * GEMM per edge row (reduction depth = the number of samples): those shallow GEMMs rewrote
- * the whole dw per call and cost more than their FLOPs (bench/nn/bench_bwdw). */
+ * the whole dw per call and cost more than their FLOPs (bench/nn/bench_bwdw).
+ *
+ * "Valid" convolutions (stride 1, no padding, Win = OW + k - 1: an input padded beforehand,
+ * as the time-stepping CNN's circular padding does) do not flatten that way, since a sample
+ * has more input rows than output rows. There dy is copied once into the scratch with
+ * Win rows per sample, the k - 1 extra rows zero; then row r = b*Win + t of that copy meets
+ * input row r + s for tap s, again one GEMM per tap over all samples, and the rows that
+ * reach into the next sample meet zeros. */
 #include "conv1d_gemm.h"
 
 #if LIEREG_HAVE_DNNL
@@ -27,9 +34,14 @@ static int sgemm_tn(int64_t M, int64_t Nn, int64_t Kd, float alpha, const float 
   return dnnl_sgemm('T', 'N', M, Nn, Kd, alpha, A, lda, B, ldb, beta, Cm, ldc) == dnnl_success ? 0 : -1;
 }
 
+/* stride 1, no padding, the input longer than the output by k - 1 rows (k > 1) */
+static int is_valid_conv(const lie_nn_conv1d_gemm *g) {
+  return g->stride == 1 && g->pad == 0 && g->k > 1 && g->Win == g->OW + g->k - 1;
+}
+
 int lie_nn_conv1d_gemm_ok(const lie_nn_conv1d_gemm *g) {
-  return g->N > 0 && g->C > 0 && g->K > 0 && g->k > 0 && g->stride > 0 && g->pad >= 0 && g->pad < g->k &&
-         g->Win == g->stride * g->OW && g->OW > 0;
+  return g->N > 0 && g->C > 0 && g->K > 0 && g->k > 0 && g->stride > 0 && g->pad >= 0 && g->pad < g->k && g->OW > 0 &&
+         (g->Win == g->stride * g->OW || is_valid_conv(g));
 }
 
 /* Tap s of input row r: stride*r + s - pad (flattened). The rows r whose input row lies in
@@ -48,6 +60,7 @@ static int tap_outside(const lie_nn_conv1d_gemm *g, int64_t t, int64_t off) {
 }
 
 size_t lie_nn_conv1d_gemm_scratch_floats(const lie_nn_conv1d_gemm *g) {
+  if (is_valid_conv(g)) return (size_t)g->N * (size_t)g->Win * (size_t)g->K; /* dy with Win rows per sample */
   /* a tap reaches outside on one side only: at most pad rows (left) or k-1-pad (right) */
   int rows = g->pad > g->k - 1 - g->pad ? g->pad : g->k - 1 - g->pad;
   if (rows > g->OW) rows = g->OW;
@@ -73,6 +86,20 @@ static size_t swap_outside_rows(const lie_nn_conv1d_gemm *g, int64_t off, float 
   return n;
 }
 
+// valid convolution: x (N*Win, C), dy (N*OW, K) -> dyp (N*Win, K) in scratch, zero rows
+// OW..Win-1 of each sample; dw_s (K x C) = dyp[0:R]^T . x[s:s+R], R = N*Win - k + 1
+static int bwd_weights_valid(const lie_nn_conv1d_gemm *g, const float *x, const float *dy, float *dw, float *dyp) {
+  const int64_t K = g->K, C = g->C, Win = g->Win, OW = g->OW, ldw = (int64_t)g->k * C;
+  for (int64_t b = 0; b < g->N; b++) {
+    memcpy(dyp + b * Win * K, dy + b * OW * K, (size_t)(OW * K) * sizeof *dyp);
+    memset(dyp + (b * Win + OW) * K, 0, (size_t)((Win - OW) * K) * sizeof *dyp);
+  }
+  const int64_t R = (int64_t)g->N * Win - g->k + 1;
+  for (int s = 0; s < g->k; s++)
+    if (sgemm_tn(K, C, R, 1.0f, dyp, K, x + (int64_t)s * C, C, 0.0f, dw + (int64_t)s * C, ldw)) return -1;
+  return 0;
+}
+
 // x (N*Win, C), dy (N*OW, K) -> dw (K, k, C) (ohwi); db (K) = column sums of dy, or NULL
 int lie_nn_conv1d_gemm_bwd_weights(const lie_nn_conv1d_gemm *g, const float *x, float *dy, float *dw, float *db,
                                    float *scratch) {
@@ -84,6 +111,7 @@ int lie_nn_conv1d_gemm_bwd_weights(const lie_nn_conv1d_gemm *g, const float *x, 
       for (int64_t i = 0; i < K; i++)
         db[i] += dy[r * K + i];
   }
+  if (is_valid_conv(g)) return bwd_weights_valid(g, x, dy, dw, scratch);
   for (int s = 0; s < g->k; s++) {
     int64_t r0, r1, off = s - g->pad;
     tap_rows(g, s, &r0, &r1);

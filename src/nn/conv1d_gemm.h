@@ -13,9 +13,11 @@ typedef struct {
   int k, stride, pad;
 } lie_nn_conv1d_gemm;
 
-/* 1 when the shape fits the flattened formulation: Win == stride * OW, 0 <= pad < k */
+/* 1 when the shape fits the flattened formulation: Win == stride * OW, 0 <= pad < k; or a
+ * "valid" convolution: stride 1, pad 0, Win == OW + k - 1 */
 int lie_nn_conv1d_gemm_ok(const lie_nn_conv1d_gemm *g);
-/* floats of scratch lie_nn_conv1d_gemm_bwd_weights needs (the dy rows it zeroes per tap) */
+/* floats of scratch lie_nn_conv1d_gemm_bwd_weights needs (the dy rows it zeroes per tap;
+ * for a valid convolution a copy of dy with Win rows per sample) */
 size_t lie_nn_conv1d_gemm_scratch_floats(const lie_nn_conv1d_gemm *g);
 // x (N*Win, C), dy (N*OW, K) -> dw (K, k, C) overwritten; db (K) = sum of dy rows (or NULL).
 // dy is modified during the call (rows zeroed per tap) and restored before it returns;

@@ -103,9 +103,11 @@ static int is_nwc(const dnnl_memory_desc_t *md) {
  * 2.6's backward-weights primitive by 10-60 % once the output has >= 128 channels (stages
  * 2-4 of a width-64 ResNet, their strided and 1x1 convolutions: primitive 47-89, GEMMs
  * 73-98 GFLOP/cpu-s), ties at 64 -> 64 channels and loses on the 16/96-channel k = 7 stem
- * (primitive 80-90, GEMMs 65-71). A fixed rule, not a timing at set-up: the choice (and so
- * the rounding of the weight gradients) must not depend on the machine's load, or a resumed
- * run would not repeat the original bit for bit. LIE_NN_DNNL_BWDW=prim|gemm forces one. */
+ * (primitive 80-90, GEMMs 65-71). The same rule takes the time-stepping CNN's "valid"
+ * convolutions after circular padding (128 -> 128, k = 3..15): a tie at k = 3..9 (98-104),
+ * and k = 15, where 2.6 has no jit kernel (x64:gemm:jit, 82), runs at 100. A fixed rule, not a timing at set-up: the
+ * choice (and so the rounding of the weight gradients) must not depend on the machine's load, or a resumed run would
+ * not repeat the original bit for bit. LIE_NN_DNNL_BWDW=prim|gemm forces one. */
 static int use_gemm_bwdw(dstate *s, const lie_nn_node *n, const lie_nn_conv1d_gemm *g) {
   const dnnl_memory_desc_t *x = &s->md[n->in[0]], *y = &s->md[n->out];
   if (n->R != 1 || n->sh != 1 || n->ph != 0 || !is_nwc(x) || !is_nwc(y) || !lie_nn_conv1d_gemm_ok(g)) return 0;
@@ -135,8 +137,9 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
   dnnl_primitive_desc_t bd_pd = NULL, bw_pd = NULL;
   lie_nn_conv1d_gemm g = {net->B, x->C, x->W, n->K, y->W, n->S, n->sw, n->pw};
-  /* its scratch (dy rows) is the backend's, free after backward-data: never larger than dy */
-  d->bwdw_gemm = use_gemm_bwdw(s, n, &g) && lie_nn_conv1d_gemm_scratch_floats(&g) * sizeof(float) <= y->bytes;
+  /* its scratch (dy rows, or dy with the input's row count) is the backend's, free after
+   * backward-data */
+  d->bwdw_gemm = use_gemm_bwdw(s, n, &g) && lie_nn_conv1d_gemm_scratch_floats(&g) * sizeof(float) <= s->scratch_bytes;
   d->g1d = g;
   LIE_CALL(make_conv_pd(s, CONV_FWD, xmd, &wany, bias, ymd, st, pl, pr, NULL, &d->fwd_pd));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));

@@ -1,7 +1,9 @@
 /* The GEMM formulation of a 1D convolution's backward-weights (src/nn/conv1d_gemm.c, used by
  * the oneDNN backend) against the reference backward (src/nn/conv.c, double accumulators) on
  * shapes that reach every edge case: sample edges on both sides (pad 1..3), strides 1 and 2,
- * 1x1, a single row per sample, fewer rows than taps, one sample, with and without bias.
+ * 1x1, a single row per sample, fewer rows than taps, one sample, with and without bias;
+ * and "valid" convolutions (stride 1, no padding: the time-stepping CNN after its circular
+ * padding), whose dy is copied with the input's row count.
  * Shapes the formulation does not cover must be refused (the backend then keeps oneDNN's
  * primitive). */
 #include "liereg/nn.h"
@@ -76,8 +78,11 @@ int main(void) {
   fail |= check(5, 3, 1, 4, 3, 1, 1);               /* one row per sample: only the centre tap */
   fail |= check(3, 4, 2, 3, 5, 1, 2);               /* fewer rows than taps */
   fail |= check(64, 32, 8, 48, 3, 1, 1);            /* many samples (ResNet's last stage, smaller) */
-  lie_nn_conv1d_gemm g = {2, 3, 10, 4, 4, 7, 1, 0}; /* k7 pad 0: OW = Win - 6, not covered */
-  if (lie_nn_conv1d_gemm_ok(&g)) printf("FAIL k7 pad 0 accepted\n"), fail = 1;
+  fail |= check(2, 3, 10, 4, 7, 1, 0);              /* valid k7: OW = Win - 6 */
+  fail |= check(3, 5, 30, 6, 15, 1, 0);             /* valid k15 (the CNN's widest) */
+  fail |= check(4, 2, 3, 3, 3, 1, 0);               /* valid, one output row per sample */
+  lie_nn_conv1d_gemm g = {2, 3, 10, 4, 4, 3, 2, 0}; /* k3 stride 2 pad 0: Win != 2*OW, not valid */
+  if (lie_nn_conv1d_gemm_ok(&g)) printf("FAIL k3 stride 2 pad 0 accepted\n"), fail = 1;
   lie_nn_conv1d_gemm h = {2, 3, 9, 4, 5, 3, 2, 1}; /* odd input, stride 2: Win != 2*OW */
   if (lie_nn_conv1d_gemm_ok(&h)) printf("FAIL Win 9 stride 2 accepted\n"), fail = 1;
   printf(fail ? "FAILED\n" : "PASSED\n");
