@@ -128,4 +128,85 @@ int lie_nn_conv1d_gemm_bwd_weights(const lie_nn_conv1d_gemm *g, const float *x, 
   }
   return 0;
 }
+
+/* ------------------------------------------------------------------ forward, backward-data
+ * Stride-1 "same" convolutions (Win == OW, pad < k: the ResNet's k = 3 convolutions) the same
+ * way: tap s (offset off = s - pad) is one GEMM over all rows, y[r] += x[r + off] . W_s^T
+ * (forward) and dx[r + off] += dy[r] . W_s (backward-data), W_s the (K x C) slice of the
+ * ohwi weights. The rows that reach into the neighbouring sample are again zeroed for that
+ * tap's GEMM and restored: for the forward the input rows u with u - off outside the sample
+ * (each input row meets one output row per tap, so zeroing it removes exactly the wrong
+ * term), for backward-data the dy rows t with t + off outside. The centre tap (off = 0)
+ * covers every row and goes first with beta = 0; a fixed tap order, so the rounding is the
+ * same in every run. */
+
+/* rows t of each sample (rows per sample W, width floats) with t + off outside [0, W):
+ * saved and zeroed (restore = 0), or put back (restore = 1) */
+static void swap_edge_rows(int64_t N, int64_t W, int64_t width, int64_t off, float *buf, float *save, int restore) {
+  size_t n = 0;
+  for (int64_t t = 0; t < W; t++) {
+    if (t + off >= 0 && t + off < W) continue;
+    for (int64_t b = 0; b < N; b++, n += (size_t)width) {
+      float *row = buf + (b * W + t) * width;
+      if (restore) {
+        memcpy(row, save + n, (size_t)width * sizeof *row);
+      } else {
+        memcpy(save + n, row, (size_t)width * sizeof *row);
+        memset(row, 0, (size_t)width * sizeof *row);
+      }
+    }
+  }
+}
+
+int lie_nn_conv1d_gemm_same_ok(const lie_nn_conv1d_gemm *g) {
+  return lie_nn_conv1d_gemm_ok(g) && g->stride == 1 && g->Win == g->OW && 2 * g->pad == g->k - 1;
+}
+
+size_t lie_nn_conv1d_gemm_same_scratch_floats(const lie_nn_conv1d_gemm *g) {
+  int rows = g->pad < g->OW ? g->pad : g->OW; /* |off| <= pad rows per sample edge */
+  int wid = g->C > g->K ? g->C : g->K;
+  return (size_t)g->N * (size_t)rows * (size_t)wid;
+}
+
+/* tap order: the centre first (it writes every row), then the others in order */
+static int tap_at(const lie_nn_conv1d_gemm *g, int i) { return i == 0 ? g->pad : i <= g->pad ? i - 1 : i; }
+
+int lie_nn_conv1d_gemm_forward(const lie_nn_conv1d_gemm *g, float *x, const float *w, const float *bias, float *y,
+                               float *scratch) {
+  const int64_t K = g->K, C = g->C, R = (int64_t)g->N * g->OW, ldw = (int64_t)g->k * C;
+  for (int i = 0; i < g->k; i++) {
+    int s = tap_at(g, i);
+    int64_t off = s - g->pad, r0 = off < 0 ? -off : 0, r1 = off > 0 ? R - off : R;
+    if (r1 <= r0) continue; /* fewer rows than taps: nothing of this tap is inside */
+    swap_edge_rows(g->N, g->OW, C, -off, x, scratch, 0);
+    int e = dnnl_sgemm('N', 'T', r1 - r0, K, C, 1.0f, x + (r0 + off) * C, C, w + (int64_t)s * C, ldw,
+                       i == 0 ? 0.0f : 1.0f, y + r0 * K, K) == dnnl_success
+                ? 0
+                : -1;
+    swap_edge_rows(g->N, g->OW, C, -off, x, scratch, 1);
+    if (e) return -1;
+  }
+  if (bias)
+    for (int64_t r = 0; r < R; r++)
+      for (int64_t o = 0; o < K; o++)
+        y[r * K + o] += bias[o];
+  return 0;
+}
+
+int lie_nn_conv1d_gemm_bwd_data(const lie_nn_conv1d_gemm *g, float *dy, const float *w, float *dx, float *scratch) {
+  const int64_t K = g->K, C = g->C, R = (int64_t)g->N * g->OW, ldw = (int64_t)g->k * C;
+  for (int i = 0; i < g->k; i++) {
+    int s = tap_at(g, i);
+    int64_t off = s - g->pad, r0 = off < 0 ? -off : 0, r1 = off > 0 ? R - off : R;
+    if (r1 <= r0) continue;
+    swap_edge_rows(g->N, g->OW, K, off, dy, scratch, 0);
+    int e = dnnl_sgemm('N', 'N', r1 - r0, C, K, 1.0f, dy + r0 * K, K, w + (int64_t)s * C, ldw, i == 0 ? 0.0f : 1.0f,
+                       dx + (r0 + off) * C, C) == dnnl_success
+                ? 0
+                : -1;
+    swap_edge_rows(g->N, g->OW, K, off, dy, scratch, 1);
+    if (e) return -1;
+  }
+  return 0;
+}
 #endif
