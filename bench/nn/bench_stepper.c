@@ -28,6 +28,17 @@ static PetscInt opt_int(const char *name, PetscInt def) {
   return v;
 }
 
+/* FNV-1a over the parameters' bytes: two runs with the same options must print the same
+ * hash (run-to-run bitwise reproducibility, whatever the machine's load) */
+static unsigned long long params_hash(lie_nn_net net) {
+  size_t np;
+  const unsigned char *b = (const unsigned char *)lie_nn_net_params(net, &np);
+  unsigned long long h = 1469598103934665603ull;
+  for (size_t i = 0; i < np * sizeof(float); i++)
+    h = (h ^ b[i]) * 1099511628211ull;
+  return h;
+}
+
 static int run(void) {
   char model[16] = "cnn";
   PetscOptionsGetString(NULL, NULL, "-model", model, sizeof model, NULL);
@@ -87,14 +98,15 @@ static int run(void) {
   double flops = 3.0 * lie_nn_net_flops(net) * B; /* fwd + 2x bwd */
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  printf("{\"bench\":\"stepper_train_step\",\"impl\":\"liereg\",\"model\":\"%s\",\"backend\":\"%s\","
-         "\"threads\":%d,\"batch\":%d,\"nx\":%d,\"ny\":%d,\"history\":%d,\"future\":%d,\"width\":%d,"
-         "\"params\":%zu,\"steps\":%d,\"ms_per_step\":%.2f,\"ms_forward\":%.2f,\"ms_backward_adamw\":%.2f,"
-         "\"step_s\":%.5f,\"cpu_s_per_step\":%.5f,\"gflop_per_step\":%.3f,\"samples_per_s\":%.1f,\"gflops_per_s\":%.2f,"
-         "\"gflop_per_s\":%.2f,\"gflop_per_cpu_s\":%.2f,\"peak_rss_mb\":%.0f,\"loss\":%.6g}\n",
-         model, lie_nn_backend_name(lie_nn_net_get_backend(net)), (int)opt_int("-threads", lie_nn_cores_available()), B,
-         nx, ny, hist, fut, o.width, np, steps, 1e3 * dt, 1e3 * tf / steps, 1e3 * tb / steps, dt, cpu, flops * 1e-9,
-         B / dt, flops / dt * 1e-9, flops / dt * 1e-9, flops / cpu * 1e-9, ru.ru_maxrss / 1024.0, loss);
+  printf(
+      "{\"bench\":\"stepper_train_step\",\"impl\":\"liereg\",\"model\":\"%s\",\"backend\":\"%s\","
+      "\"threads\":%d,\"batch\":%d,\"nx\":%d,\"ny\":%d,\"history\":%d,\"future\":%d,\"width\":%d,"
+      "\"params\":%zu,\"steps\":%d,\"ms_per_step\":%.2f,\"ms_forward\":%.2f,\"ms_backward_adamw\":%.2f,"
+      "\"step_s\":%.5f,\"cpu_s_per_step\":%.5f,\"gflop_per_step\":%.3f,\"samples_per_s\":%.1f,\"gflops_per_s\":%.2f,"
+      "\"gflop_per_s\":%.2f,\"gflop_per_cpu_s\":%.2f,\"peak_rss_mb\":%.0f,\"loss\":%.9g,\"params_hash\":\"%016llx\"}\n",
+      model, lie_nn_backend_name(lie_nn_net_get_backend(net)), (int)opt_int("-threads", lie_nn_cores_available()), B,
+      nx, ny, hist, fut, o.width, np, steps, 1e3 * dt, 1e3 * tf / steps, 1e3 * tb / steps, dt, cpu, flops * 1e-9,
+      B / dt, flops / dt * 1e-9, flops / dt * 1e-9, flops / cpu * 1e-9, ru.ru_maxrss / 1024.0, loss, params_hash(net));
   free(in), free(tgt), free(dy);
   LIE_CALL(lie_nn_adamw_destroy(&opt));
   LIE_CALL(lie_nn_net_destroy(&net));
