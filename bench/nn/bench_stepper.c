@@ -12,11 +12,31 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
+
+/* process CPU seconds (all threads): on a shared machine the rate per CPU second estimates
+ * what an idle core gives (docs/BENCHMARKS.md) */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
 
 static PetscInt opt_int(const char *name, PetscInt def) {
   PetscInt v = def;
   PetscOptionsGetInt(NULL, NULL, name, &v, NULL);
   return v;
+}
+
+/* FNV-1a over the parameters' bytes: two runs with the same options must print the same
+ * hash (run-to-run bitwise reproducibility, whatever the machine's load) */
+static unsigned long long params_hash(lie_nn_net net) {
+  size_t np;
+  const unsigned char *b = (const unsigned char *)lie_nn_net_params(net, &np);
+  unsigned long long h = 1469598103934665603ull;
+  for (size_t i = 0; i < np * sizeof(float); i++)
+    h = (h ^ b[i]) * 1099511628211ull;
+  return h;
 }
 
 static int run(void) {
@@ -58,9 +78,9 @@ static int run(void) {
   for (size_t i = 0; i < nout; i++)
     tgt[i] = (float)lie_rng_normal(&r);
   lie_nn_net_params(net, &np);
-  double tf = 0, tb = 0, loss = 0, t0 = 0;
+  double tf = 0, tb = 0, loss = 0, t0 = 0, c0 = 0;
   for (int s = 0; s < warm + steps; s++) {
-    if (s == warm) tf = tb = 0, t0 = lie_wtime();
+    if (s == warm) tf = tb = 0, t0 = lie_wtime(), c0 = cpu_now();
     double a = lie_wtime();
     LIE_CALL(lie_nn_net_forward(net, in, 1));
     double b = lie_wtime();
@@ -74,16 +94,19 @@ static int run(void) {
     LIE_CALL(lie_nn_adamw_step(opt, ao.lr));
     tf += b - a, tb += lie_wtime() - b;
   }
-  double dt = (lie_wtime() - t0) / steps, flops = 3.0 * lie_nn_net_flops(net) * B; /* fwd + 2x bwd */
+  double dt = (lie_wtime() - t0) / steps, cpu = (cpu_now() - c0) / steps;
+  double flops = 3.0 * lie_nn_net_flops(net) * B; /* fwd + 2x bwd */
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  printf("{\"bench\":\"stepper_train_step\",\"impl\":\"liereg\",\"model\":\"%s\",\"backend\":\"%s\","
-         "\"threads\":%d,\"batch\":%d,\"nx\":%d,\"ny\":%d,\"history\":%d,\"future\":%d,\"width\":%d,"
-         "\"params\":%zu,\"steps\":%d,\"ms_per_step\":%.2f,\"ms_forward\":%.2f,\"ms_backward_adamw\":%.2f,"
-         "\"samples_per_s\":%.1f,\"gflops_per_s\":%.2f,\"peak_rss_mb\":%.0f,\"loss\":%.6g}\n",
-         model, lie_nn_backend_name(lie_nn_net_get_backend(net)), (int)opt_int("-threads", lie_nn_cores_available()), B,
-         nx, ny, hist, fut, o.width, np, steps, 1e3 * dt, 1e3 * tf / steps, 1e3 * tb / steps, B / dt, flops / dt * 1e-9,
-         ru.ru_maxrss / 1024.0, loss);
+  printf(
+      "{\"bench\":\"stepper_train_step\",\"impl\":\"liereg\",\"model\":\"%s\",\"backend\":\"%s\","
+      "\"threads\":%d,\"batch\":%d,\"nx\":%d,\"ny\":%d,\"history\":%d,\"future\":%d,\"width\":%d,"
+      "\"params\":%zu,\"steps\":%d,\"ms_per_step\":%.2f,\"ms_forward\":%.2f,\"ms_backward_adamw\":%.2f,"
+      "\"step_s\":%.5f,\"cpu_s_per_step\":%.5f,\"gflop_per_step\":%.3f,\"samples_per_s\":%.1f,\"gflops_per_s\":%.2f,"
+      "\"gflop_per_s\":%.2f,\"gflop_per_cpu_s\":%.2f,\"peak_rss_mb\":%.0f,\"loss\":%.9g,\"params_hash\":\"%016llx\"}\n",
+      model, lie_nn_backend_name(lie_nn_net_get_backend(net)), (int)opt_int("-threads", lie_nn_cores_available()), B,
+      nx, ny, hist, fut, o.width, np, steps, 1e3 * dt, 1e3 * tf / steps, 1e3 * tb / steps, dt, cpu, flops * 1e-9,
+      B / dt, flops / dt * 1e-9, flops / dt * 1e-9, flops / cpu * 1e-9, ru.ru_maxrss / 1024.0, loss, params_hash(net));
   free(in), free(tgt), free(dy);
   LIE_CALL(lie_nn_adamw_destroy(&opt));
   LIE_CALL(lie_nn_net_destroy(&net));

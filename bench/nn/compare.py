@@ -5,7 +5,12 @@ same run (bench_peak, before and after; the best counts) and prints both JSON li
 one summary JSON line per configuration and a final Markdown table. Run by hand:
 
   /usr/bin/python3 bench/nn/compare.py build/liereg [--peak build/bench/peak/bench_peak]
-        [--threads 2] [--steps 3] [--rounds 2] [--only abcd]
+        [--threads 2] [--steps 3] [--rounds 2] [--only abcde]
+
+Configurations a-d are the VICReg training step (`liereg bench train` vs bench_torch.py); e is
+the training step of LPSDA's time-stepping CNN (history 20 + dx, dt -> future 20, width 128,
+nx 256, batch 16, summed squared error, AdamW: bench/nn/bench_stepper vs
+bench_stepper_torch.py, docs/TIMESTEP.md).
 
 With --rounds R each side runs R times (liereg, torch, liereg, ...) and the BEST step time of
 each side counts (on a shared machine the best run is the one least disturbed). "share of
@@ -20,7 +25,25 @@ import subprocess
 import sys
 
 CONFIGS = {"a": ("resnet18_2d", "3x128x256", 32), "b": ("resnet18_2d", "80x128x128", 16),
-           "c": ("resnet18_1d", "96x256", 128), "d": ("resnet18_1d", "16x256", 32)}
+           "c": ("resnet18_1d", "96x256", 128), "d": ("resnet18_1d", "16x256", 32),
+           "e": ("stepper_cnn", "22x256", 16)}
+
+
+def commands(key, a, here):
+    """(liereg command, PyTorch command) of one configuration"""
+    model, inp, batch = CONFIGS[key]
+    if model == "stepper_cnn":
+        common = ["-batch", str(batch), "-nx", inp.split("x")[1], "-threads", str(a.threads), "-steps",
+                  str(a.steps), "-warmup", str(a.warmup)]
+        exe = os.path.join(os.path.dirname(os.path.abspath(a.liereg)), "bench", "nn", "bench_stepper")
+        torch = [sys.executable, os.path.join(here, "bench_stepper_torch.py"), "--model", "cnn"]
+        return ([exe, "-model", "cnn", "-nn_backend", "dnnl"] + common,
+                torch + [w.replace("-", "--", 1) for w in common])
+    common = ["-model", model, "-input", inp, "-batch", str(batch), "-threads", str(a.threads),
+              "-steps", str(a.steps), "-warmup", str(a.warmup)]
+    return ([a.liereg, "bench", "train", "-nn_backend", "dnnl"] + common,
+            [sys.executable, os.path.join(here, "bench_torch.py"), "--model", model, "--input", inp, "--batch",
+             str(batch), "--threads", str(a.threads), "--steps", str(a.steps), "--warmup", str(a.warmup)])
 
 
 def run(cmd, key="step_s"):
@@ -56,14 +79,11 @@ def main():
     rows = []
     for key in a.only:
         model, inp, batch = CONFIGS[key]
-        common = ["-model", model, "-input", inp, "-batch", str(batch), "-threads", str(a.threads),
-                  "-steps", str(a.steps), "-warmup", str(a.warmup)]
+        ours_cmd, torch_cmd = commands(key, a, here)
         runs_ours, runs_torch = [], []
         for _ in range(a.rounds):
-            runs_ours.append(run([a.liereg, "bench", "train", "-nn_backend", "dnnl"] + common))
-            runs_torch.append(run([sys.executable, os.path.join(here, "bench_torch.py"), "--model", model,
-                                   "--input", inp, "--batch", str(batch), "--threads", str(a.threads),
-                                   "--steps", str(a.steps), "--warmup", str(a.warmup)]))
+            runs_ours.append(run(ours_cmd))
+            runs_torch.append(run(torch_cmd))
         ours = min(runs_ours, key=lambda r: r["step_s"])
         torch = min(runs_torch, key=lambda r: r["step_s"])
         ours_cpu = max(r.get("gflop_per_cpu_s", 0) for r in runs_ours)
@@ -79,7 +99,8 @@ def main():
         ratio = ours["samples_per_s"] / torch["samples_per_s"]
         share = f"{100 * ours['gflop_per_s'] / best[0]:.0f} %" if best else "n/a"
         share_cpu = f"{100 * oc / best_cpu:.0f} %" if best_cpu and oc else "n/a"
-        print(f"| {key}: {'1D' if '1d' in model else '2D'} {inp} b{batch} | {ours['samples_per_s']:.1f} "
+        label = "stepper CNN" if model == "stepper_cnn" else "1D" if "1d" in model else "2D"
+        print(f"| {key}: {label} {inp} b{batch} | {ours['samples_per_s']:.1f} "
               f"| {torch['samples_per_s']:.1f} | {ratio:.2f} | {ours['gflop_per_s']:.1f} | {share} "
               f"| {oc:.1f} / {tc:.1f} | {share_cpu} |")
         print(json.dumps({"config": key, "model": model, "input": inp, "batch": batch, "threads": a.threads,

@@ -4,7 +4,9 @@
 # install with scripts/setup --bench). Prints JSON lines: one per implementation and a summary
 # with the speed ratio and the machine load. LPSDA's code is read from a fetched snapshot:
 #   bench/timestep/bench_timestep.sh build/liereg /path/to/LPSDA [workdir]
-# Env: EPOCHS (3), PASSES (4) per epoch, NTRAIN (64), NTEST (16), THREADS (2).
+# Env: EPOCHS (3), PASSES (4) per epoch, NTRAIN (64), NTEST (16), THREADS (2). On a shared
+# machine run it with OMP_WAIT_POLICY=passive (both sides use libgomp; spinning threads whose
+# partner is descheduled cost 3-4x per step, docs/NN.md "Threads"); the summary records it.
 set -eu
 LIEREG=$1 LPSDA=$2 DIR=${3:-bench_timestep_run}
 EPOCHS=${EPOCHS:-3} PASSES=${PASSES:-4} NTRAIN=${NTRAIN:-64} NTEST=${NTEST:-16} THREADS=${THREADS:-2}
@@ -31,7 +33,7 @@ PYEOF
   --passes "$PASSES" --threads "$THREADS" 2> lpsda.err > lpsda.json
 cat lpsda.json
 load1=$(cut -d' ' -f1 /proc/loadavg)
-"$PY" - "$load0" "$load1" "$(nproc)" << 'PYEOF'
+"$PY" - "$load0" "$load1" "$(nproc)" "${OMP_WAIT_POLICY:-default}" << 'PYEOF'
 import json, sys
 ours = json.loads(open("liereg.json").read())
 theirs = json.loads(open("lpsda.json").read())
@@ -39,5 +41,6 @@ steps = ours["steps"] // ours["epochs"]
 s_ours = ours["seconds_per_epoch"] / steps
 print(json.dumps({"bench": "timestep_summary", "speedup_per_step": theirs["seconds_per_step"] / s_ours,
                   "nmse_liereg": ours["rollout_nmse"], "nmse_lpsda": theirs["rollout_nmse"],
-                  "load_before": float(sys.argv[1]), "load_after": float(sys.argv[2]), "cores": int(sys.argv[3])}))
+                  "load_before": float(sys.argv[1]), "load_after": float(sys.argv[2]), "cores": int(sys.argv[3]),
+                  "omp_wait_policy": sys.argv[4]}))
 PYEOF

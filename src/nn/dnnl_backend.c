@@ -246,7 +246,8 @@ static int dn_setup(lie_nn_net net) {
     if (alias[i] >= 0) net->t[i].data = net->t[alias[i]].data, net->t[i].grad = net->t[alias[i]].grad;
   free(alias);
   LIE_CALL(e);
-  s->scratch = aligned_alloc(64, (maxb + 63) / 64 * 64);
+  s->scratch_bytes = (maxb + 63) / 64 * 64;
+  s->scratch = aligned_alloc(64, s->scratch_bytes);
   LIE_CHECK(s->scratch, LIE_ERR_MEM, "out of memory (oneDNN scratch)");
   for (int i = 0; i < net->nt; i++) {
     LIE_CALL(mem(s, &s->md[i], net->t[i].data, &s->data[i]));

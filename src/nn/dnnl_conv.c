@@ -103,16 +103,31 @@ static int is_nwc(const dnnl_memory_desc_t *md) {
  * 2.6's backward-weights primitive by 10-60 % once the output has >= 128 channels (stages
  * 2-4 of a width-64 ResNet, their strided and 1x1 convolutions: primitive 47-89, GEMMs
  * 73-98 GFLOP/cpu-s), ties at 64 -> 64 channels and loses on the 16/96-channel k = 7 stem
- * (primitive 80-90, GEMMs 65-71). A fixed rule, not a timing at set-up: the choice (and so
- * the rounding of the weight gradients) must not depend on the machine's load, or a resumed
- * run would not repeat the original bit for bit. LIE_NN_DNNL_BWDW=prim|gemm forces one. */
+ * (primitive 80-90, GEMMs 65-71). "Valid" convolutions (no padding, the input padded
+ * beforehand: the time-stepping CNN after its circular padding) follow another rule: GEMMs
+ * only where oneDNN itself would fall back to its im2col + gemm implementation (2.6 does
+ * for k = 15 at 128 channels: 69 GFLOP/cpu-s in the network, GEMMs 91); its jit kernel
+ * (k = 3..9: 94-101) is ahead of the GEMMs there (90-94, the copy of dy costs), so 1 means
+ * GEMMs, 0 the primitive, -1 "valid: decide from the primitive's implementation". Fixed
+ * rules, not a timing at set-up: the choice (and so the rounding of the weight gradients)
+ * must not depend on the machine's load, or a resumed run would not repeat the original bit
+ * for bit. LIE_NN_DNNL_BWDW=prim|gemm forces one. */
 static int use_gemm_bwdw(dstate *s, const lie_nn_node *n, const lie_nn_conv1d_gemm *g) {
   const dnnl_memory_desc_t *x = &s->md[n->in[0]], *y = &s->md[n->out];
   if (n->R != 1 || n->sh != 1 || n->ph != 0 || !is_nwc(x) || !is_nwc(y) || !lie_nn_conv1d_gemm_ok(g)) return 0;
+  if (lie_nn_conv1d_gemm_scratch_floats(g) * sizeof(float) > s->scratch_bytes) return 0;
   const char *v = getenv("LIE_NN_DNNL_BWDW");
   if (v && !strcmp(v, "prim")) return 0;
   if (v && !strcmp(v, "gemm")) return 1;
-  return g->K >= 128 && g->C >= 64;
+  if (g->K < 128 || g->C < 64) return 0;
+  return g->Win == g->stride * g->OW ? 1 : -1;
+}
+
+/* oneDNN's im2col + gemm convolution (or its reference loop) rather than a direct kernel */
+static int is_gemm_impl(const_dnnl_primitive_desc_t pd) {
+  const char *impl = NULL;
+  if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) != dnnl_success || !impl) return 0;
+  return !strncmp(impl, "x64:gemm", 8) || !strncmp(impl, "gemm", 4) || !strncmp(impl, "ref", 3);
 }
 
 /* The GEMMs' (K, k, C) result as weights dims (K, C, 1, k): oneDNN's ohwi; for k = 1 the
@@ -135,14 +150,20 @@ int lie_dnnl_conv_setup(lie_nn_net net, lie_nn_node *n, dnode *d) {
   const dnnl_memory_desc_t *xmd = &s->md[n->in[0]], *ymd = &s->md[n->out], *bias = n->b >= 0 ? &bmd : NULL;
   dnnl_primitive_desc_t bd_pd = NULL, bw_pd = NULL;
   lie_nn_conv1d_gemm g = {net->B, x->C, x->W, n->K, y->W, n->S, n->sw, n->pw};
-  /* its scratch (dy rows) is the backend's, free after backward-data: never larger than dy */
-  d->bwdw_gemm = use_gemm_bwdw(s, n, &g) && lie_nn_conv1d_gemm_scratch_floats(&g) * sizeof(float) <= y->bytes;
+  /* its scratch (dy rows, or dy with the input's row count) is the backend's, free after
+   * backward-data */
+  int gemm = use_gemm_bwdw(s, n, &g);
   d->g1d = g;
   LIE_CALL(make_conv_pd(s, CONV_FWD, xmd, &wany, bias, ymd, st, pl, pr, NULL, &d->fwd_pd));
   LIE_CALL(prim(d->fwd_pd, &d->fwd));
   LIE_CALL(make_conv_pd(s, CONV_BWD_DATA, xmd, &wany, NULL, ymd, st, pl, pr, d->fwd_pd, &bd_pd));
   int e = prim(bd_pd, &d->bwd_d);
-  if (!e && !d->bwdw_gemm) e = make_conv_pd(s, CONV_BWD_WEIGHTS, xmd, &wany, bias, ymd, st, pl, pr, d->fwd_pd, &bw_pd);
+  if (!e && gemm != 1) e = make_conv_pd(s, CONV_BWD_WEIGHTS, xmd, &wany, bias, ymd, st, pl, pr, d->fwd_pd, &bw_pd);
+  if (!e && gemm == -1 && (gemm = is_gemm_impl(bw_pd))) {
+    dnnl_primitive_desc_destroy(bw_pd);
+    bw_pd = NULL;
+  }
+  d->bwdw_gemm = gemm == 1;
   if (!e && bw_pd) e = prim(bw_pd, &d->bwd_w);
 #define Q(pd, what) dnnl_primitive_desc_query_md(pd, what, 0)
   if (!e) e = make_adapt(s, xmd, Q(d->fwd_pd, dnnl_query_src_md), 1, &d->fx);

@@ -60,6 +60,7 @@ typedef struct {
   dnnl_memory_desc_t *md; /* per tensor */
   dnnl_memory_t *data, *grad, *scr;
   float *scratch;
+  size_t scratch_bytes; /* the largest tensor's size, known before the nodes' set-up */
   dnode *n;
   lie_dnnl_prof *prof; /* per-primitive CPU times (LIE_NN_DNNL_PROFILE=1), else NULL */
 } dstate;

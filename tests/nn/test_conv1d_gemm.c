@@ -1,7 +1,9 @@
 /* The GEMM formulation of a 1D convolution's backward-weights (src/nn/conv1d_gemm.c, used by
  * the oneDNN backend) against the reference backward (src/nn/conv.c, double accumulators) on
  * shapes that reach every edge case: sample edges on both sides (pad 1..3), strides 1 and 2,
- * 1x1, a single row per sample, fewer rows than taps, one sample, with and without bias.
+ * 1x1, a single row per sample, fewer rows than taps, one sample, with and without bias;
+ * and "valid" convolutions (stride 1, no padding: the time-stepping CNN after its circular
+ * padding), whose dy is copied with the input's row count.
  * Shapes the formulation does not cover must be refused (the backend then keeps oneDNN's
  * primitive). */
 #include "liereg/nn.h"
@@ -65,6 +67,68 @@ static int check(int N, int C, int Win, int K, int k, int stride, int pad) {
   return bad;
 }
 
+/* plain (N, C, W) <-> nwc (N, W, C) */
+static void to_nwc(float *t, const float *p, int N, int C, int W) {
+  for (int b = 0; b < N; b++)
+    for (int c = 0; c < C; c++)
+      for (int i = 0; i < W; i++)
+        t[((size_t)b * W + i) * C + c] = p[((size_t)b * C + c) * W + i];
+}
+
+/* max |a - ref| against 2e-6 of max |ref| (NaN fails) */
+static int close_to(const float *a, const float *ref, size_t n, double *md) {
+  double m = 0, r = 0;
+  for (size_t i = 0; i < n; i++) {
+    double d = fabs((double)a[i] - ref[i]);
+    if (!(d <= m)) m = d;
+    if (fabs(ref[i]) > r) r = fabs(ref[i]);
+  }
+  *md = m;
+  return m <= 2e-6 * (r > 1 ? r : 1);
+}
+
+/* forward and backward-data of a stride-1 "same" convolution by per-tap GEMMs (bench_conv1d)
+ * against the reference; x and dy must come back unchanged */
+static int check_same(int N, int C, int W, int K, int k, int bias) {
+  lie_nn_conv1d_gemm g = {N, C, W, K, W, k, 1, k / 2};
+  if (!lie_nn_conv1d_gemm_same_ok(&g)) {
+    printf("FAIL same N%d C%d W%d K%d k%d: refused\n", N, C, W, K, k);
+    return 1;
+  }
+  size_t nx = (size_t)N * C * W, ny = (size_t)N * K * W, nw = (size_t)K * C * k;
+  float *x = malloc(nx * 4), *xt = malloc(nx * 4), *x0 = malloc(nx * 4), *dy = malloc(ny * 4), *dyt = malloc(ny * 4);
+  float *dy0 = malloc(ny * 4), *w = malloc(nw * 4), *wt = malloc(nw * 4), *b = malloc(K * 4), *yr = malloc(ny * 4);
+  float *yrt = malloc(ny * 4), *yg = malloc(ny * 4), *dxr = calloc(nx, 4), *dxrt = malloc(nx * 4),
+        *dxg = malloc(nx * 4);
+  float *dwr = calloc(nw, 4), *dbr = calloc(K, 4), *sc = malloc(lie_nn_conv1d_gemm_same_scratch_floats(&g) * 4 + 4);
+  for (size_t i = 0; i < nx; i++)
+    x[i] = rnd();
+  for (size_t i = 0; i < ny; i++)
+    dy[i] = rnd();
+  for (size_t i = 0; i < nw; i++)
+    w[i] = rnd();
+  for (int o = 0; o < K; o++)
+    b[o] = rnd();
+  for (int o = 0; o < K; o++) /* (K, C, k) -> ohwi (K, k, C) */
+    for (int c = 0; c < C; c++)
+      for (int s = 0; s < k; s++)
+        wt[((size_t)o * k + s) * C + c] = w[((size_t)o * C + c) * k + s];
+  lie_nn_conv1d_forward(yr, x, w, bias ? b : NULL, N, C, W, K, k, 1, k / 2);
+  lie_nn_conv1d_backward(dxr, dwr, dbr, dy, x, w, N, C, W, K, k, 1, k / 2);
+  to_nwc(xt, x, N, C, W), to_nwc(dyt, dy, N, K, W), to_nwc(yrt, yr, N, K, W), to_nwc(dxrt, dxr, N, C, W);
+  memcpy(x0, xt, nx * 4), memcpy(dy0, dyt, ny * 4);
+  int e = lie_nn_conv1d_gemm_forward(&g, xt, wt, bias ? b : NULL, yg, sc);
+  e |= lie_nn_conv1d_gemm_bwd_data(&g, dyt, wt, dxg, sc);
+  int restored = !memcmp(x0, xt, nx * 4) && !memcmp(dy0, dyt, ny * 4);
+  double my, mx;
+  int bad = e || !restored || !close_to(yg, yrt, ny, &my) || !close_to(dxg, dxrt, nx, &mx);
+  printf("%s same N%d C%d W%d K%d k%d%s: max |y diff| %.2e, |dx diff| %.2e, x/dy %s\n", bad ? "FAIL" : "ok  ", N, C, W,
+         K, k, bias ? " bias" : "", my, mx, restored ? "restored" : "CHANGED");
+  free(x), free(xt), free(x0), free(dy), free(dyt), free(dy0), free(w), free(wt), free(b), free(yr), free(yrt);
+  free(yg), free(dxr), free(dxrt), free(dxg), free(dwr), free(dbr), free(sc);
+  return bad;
+}
+
 int main(void) {
   int fail = 0;
   fail |= check(3, 5, 8, 7, 3, 1, 1);               /* ResNet k3 conv: both sample edges */
@@ -76,8 +140,15 @@ int main(void) {
   fail |= check(5, 3, 1, 4, 3, 1, 1);               /* one row per sample: only the centre tap */
   fail |= check(3, 4, 2, 3, 5, 1, 2);               /* fewer rows than taps */
   fail |= check(64, 32, 8, 48, 3, 1, 1);            /* many samples (ResNet's last stage, smaller) */
-  lie_nn_conv1d_gemm g = {2, 3, 10, 4, 4, 7, 1, 0}; /* k7 pad 0: OW = Win - 6, not covered */
-  if (lie_nn_conv1d_gemm_ok(&g)) printf("FAIL k7 pad 0 accepted\n"), fail = 1;
+  fail |= check(2, 3, 10, 4, 7, 1, 0);              /* valid k7: OW = Win - 6 */
+  fail |= check(3, 5, 30, 6, 15, 1, 0);             /* valid k15 (the CNN's widest) */
+  fail |= check(4, 2, 3, 3, 3, 1, 0);               /* valid, one output row per sample */
+  fail |= check_same(3, 5, 8, 7, 3, 1);             /* ResNet k3: both sample edges, bias */
+  fail |= check_same(4, 3, 9, 6, 5, 0);             /* two rows per edge */
+  fail |= check_same(5, 4, 1, 3, 3, 0);             /* one row per sample: only the centre tap */
+  fail |= check_same(2, 3, 2, 4, 5, 1);             /* fewer rows than taps */
+  lie_nn_conv1d_gemm g = {2, 3, 10, 4, 4, 3, 2, 0}; /* k3 stride 2 pad 0: Win != 2*OW, not valid */
+  if (lie_nn_conv1d_gemm_ok(&g)) printf("FAIL k3 stride 2 pad 0 accepted\n"), fail = 1;
   lie_nn_conv1d_gemm h = {2, 3, 9, 4, 5, 3, 2, 1}; /* odd input, stride 2: Win != 2*OW */
   if (lie_nn_conv1d_gemm_ok(&h)) printf("FAIL Win 9 stride 2 accepted\n"), fail = 1;
   printf(fail ? "FAILED\n" : "PASSED\n");
