@@ -15,7 +15,7 @@ static int model_from_cfg(struct lie_pretrain_s *p) {
   LIE_CALL(lie_ssl_data_model_opts(p->data, &c->aug, c->dims, c->width, m));
   /* -aug_crop_t/-aug_crop_x 0 mean "derived from the data" (half the frames, all points): the
    * views must be cut to exactly the size the model was built for */
-  p->cfg.aug.crop_t = m->crop_t;
+  p->cfg.aug.crop_t = m->crop_t, p->cfg.aug.crop_dt = m->crop_dt;
   if (!lie_ssl_data_is_ns(p->data)) p->cfg.aug.crop_x = m->crop_x;
   m->nexpander = c->nexpander;
   for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++)
@@ -129,10 +129,10 @@ static int check_resume(const struct lie_pretrain_s *p, const lie_pretrain_state
             "%s used -seed %llu -train_batch %d; this run has -seed %llu -train_batch %d (resume needs the same)", r,
             (unsigned long long)st->seed, st->batch, (unsigned long long)now.seed, now.batch);
   LIE_CHECK(!memcmp(&st->model, &now.model, sizeof st->model) && !strcmp(st->aug_mode, now.aug_mode), LIE_ERR_USAGE,
-            "%s has a different model (dims %d width %d, %d x %d x %d input, %d expander layers, %s mode) than "
-            "this run's options",
-            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x, st->model.nexpander,
-            st->aug_mode);
+            "%s has a different model (dims %d width %d, %d x %d x %d input, frames %d apart, %d expander layers, %s "
+            "mode) than this run's options",
+            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x, st->model.crop_dt,
+            st->model.nexpander, st->aug_mode);
   LIE_CHECK(st->step >= 0 && st->step % p->spe == st->epoch_step, LIE_ERR_FORMAT,
             "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r, st->step,
             st->epoch_step, p->spe);
