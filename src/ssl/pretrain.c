@@ -47,6 +47,24 @@ static int check_sizes(struct lie_pretrain_s *p) {
   return LIE_OK;
 }
 
+/* A view's time shift (up to the t_shift strength, rounded to whole frames of the smallest
+ * stored dt) drops frames before its time crop is drawn: refuse a crop whose span cannot fit
+ * after the largest shift, rather than failing at the first view that draws one. */
+static int check_crop_fits_shift(const struct lie_pretrain_s *p) {
+  const lie_aug_opts *a = &p->cfg.aug;
+  double smax = 0;
+  for (int i = 0; i < a->ngen; i++)
+    if (a->gens[i] == LIE_AUG_T_SHIFT && fabs(a->strength[i]) > smax) smax = fabs(a->strength[i]);
+  if (!(smax > 0) || !p->grid.known || !(p->grid.dt[0] > 0)) return LIE_OK;
+  int frames = lie_shift_frames(smax, p->grid.dt[0], p->grid.nt), span = lie_ssl_model_span(&p->model);
+  LIE_CHECK(span + frames <= p->grid.nt, LIE_ERR_USAGE,
+            "the time crop spans %d frames (-aug_crop_t %d, -aug_crop_dt %d), but a time shift of up to %g "
+            "(-aug_strengths: %d frames of dt %g) leaves %d of the %d stored frames",
+            span, p->model.crop_t, p->model.crop_dt > 1 ? p->model.crop_dt : 1, smax, frames, p->grid.dt[0],
+            p->grid.nt - frames, p->grid.nt);
+  return LIE_OK;
+}
+
 static int build_net(struct lie_pretrain_s *p) {
   const lie_pretrain_opts *c = &p->cfg;
   int out, C, H, W;
@@ -215,6 +233,7 @@ static int setup(struct lie_pretrain_s *p) {
   p->nnorm = lie_ssl_data_nfields(p->data);
   LIE_CALL(lie_ssl_data_train_grid(p->data, &p->grid));
   LIE_CALL(check_sizes(p));
+  LIE_CALL(check_crop_fits_shift(p));
   LIE_CALL(build_net(p));
   if (c->resume[0])
     LIE_CALL(resume(p));

@@ -22,6 +22,10 @@ expect 0 "stopped (-train_steps) at step 4" "pretrain, consecutive frames" -- $M
 h5dump -A dt1.h5 | grep -q crop_dt && bad "stride-1 checkpoint has a crop_dt attribute" || ok "stride-1 checkpoint: no crop_dt attribute (the old layout; absent reads as 1)"
 expect 2 "-aug_crop_dt 4: 8 frames 4 apart" "span 29 of 24 frames: usage error" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $NN -aug_crop_t 8 -aug_crop_dt 4
 [ ! -e bad.h5 ] && ok "  ... no checkpoint written" || bad "  ... bad.h5 exists"
+# span 21 fits the 24 frames, but not after the default Burgers time shift (up to 1.0 = 7 frames
+# of dt 0.154): refused before training, not at the first view that draws a long shift
+expect 2 "the time crop spans 21 frames (-aug_crop_t 5, -aug_crop_dt 5), but a time shift of up to 1" "span + largest time shift > frames: usage error" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o bad.h5 $NN -aug_crop_t 5 -aug_crop_dt 5
+expect 0 "stopped (-train_steps) at step 4" "  ... the same crop with shifts of up to 0.4 (3 frames) trains" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o dt5.h5 $NN -aug_crop_t 5 -aug_crop_dt 5 -aug_strengths 0.4,3.14,0.2,0.1,0.01
 expect 2 "different model" "resume with another stride: refused" -- $MPI -n 1 "$LIEREG" pretrain -data tr.h5 -o dt4.h5 $NN -aug_crop_t 5 -aug_crop_dt 2 -train_resume dt4.h5 -train_steps 6
 
 # embed takes the checkpoint's frames 0, 4, ..., 16
