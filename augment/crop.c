@@ -12,9 +12,9 @@ int lie_field1d_crop(const lie_field1d *in, int t0, int nt, int x0, int nx, lie_
 int lie_field1d_crop_strided(const lie_field1d *in, int t0, int nt, int dt, int x0, int nx, lie_field1d *out) {
   memset(out, 0, sizeof *out);
   LIE_CHECK(dt >= 1, LIE_ERR_ARG, "time crop stride %d (must be >= 1)", dt);
-  LIE_CHECK(nt >= 1 && t0 >= 0 && t0 + lie_aug_crop_span(nt, dt) <= in->nt, LIE_ERR_ARG,
-            "time crop [%d, %d) (%d frames, stride %d) does not fit in the %d frames of the data", t0,
-            t0 + lie_aug_crop_span(nt, dt), nt, dt, in->nt);
+  LIE_CHECK(nt >= 1 && t0 >= 0 && t0 <= in->nt && lie_aug_crop_span(nt, dt) <= in->nt - t0, LIE_ERR_ARG,
+            "time crop of %d frames (stride %d, spanning %d) from frame %d does not fit in the %d frames of the data",
+            nt, dt, lie_aug_crop_span(nt, dt), t0, in->nt);
   LIE_CHECK(nx >= 1 && nx <= in->nx && x0 >= 0 && x0 < in->nx, LIE_ERR_ARG,
             "space crop of %d points at %d does not fit in the %d points of the data", nx, x0, in->nx);
   LIE_CHECK(in->periodic || x0 + nx <= in->nx, LIE_ERR_ARG,

@@ -2,6 +2,7 @@
  * of (configuration, seed, input): its own Philox stream draws the epsilons first and the
  * crop offsets second, so views do not depend on rank count or call order. */
 #include "liereg/options.h"
+#include <limits.h>
 #include <math.h>
 #include <petscsys.h>
 #include <string.h>
@@ -52,7 +53,8 @@ int lie_aug_opts_default(lie_pde pde, lie_aug_opts *cfg) {
 
 int lie_aug_crop_span(int crop_t, int crop_dt) {
   if (crop_t <= 0) return 0;
-  return (crop_t - 1) * (crop_dt > 1 ? crop_dt : 1) + 1;
+  long long span = (long long)(crop_t - 1) * (crop_dt > 1 ? crop_dt : 1) + 1;
+  return span < INT_MAX ? (int)span : INT_MAX; /* saturated: never fits, never wraps to a small value */
 }
 
 static int read_gens(lie_aug_opts *cfg, char **names, int n) {

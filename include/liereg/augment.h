@@ -162,7 +162,7 @@ typedef struct {
 } lie_aug_opts;
 
 /* Stored frames a time crop of crop_t frames with stride crop_dt spans: (crop_t - 1) crop_dt + 1
- * (crop_dt 0 counts as 1; crop_t 0 spans 0). */
+ * (crop_dt 0 counts as 1; crop_t 0 spans 0; saturates at INT_MAX). */
 int lie_aug_crop_span(int crop_t, int crop_dt);
 
 /* Defaults: the PDE's full group, the paper's strengths, grid mode, Strang with 2 steps. */

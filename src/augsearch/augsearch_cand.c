@@ -25,7 +25,7 @@ static void fit_window(const lie_augsearch_job *s, lie_augsearch_cand *c, int se
   int stride = c->aug.crop_dt > 1 ? c->aug.crop_dt : 1, span = lie_aug_crop_span(crop, stride);
   if (g < 0 || !(s->dt > 0)) return;
   int shift = (int)ceil(c->aug.strength[g] / s->dt);
-  if (span + shift + 1 <= s->nt) return;
+  if (span <= s->nt - shift - 1) return;
   int fit = (s->nt - shift - 2) / stride + 1; /* the largest crop whose span fits */
   if (search_crop && s->nt - shift - 2 >= 0 && fit >= 2) {
     c->aug.crop_t = fit;

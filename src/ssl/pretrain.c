@@ -57,7 +57,7 @@ static int check_crop_fits_shift(const struct lie_pretrain_s *p) {
     if (a->gens[i] == LIE_AUG_T_SHIFT && fabs(a->strength[i]) > smax) smax = fabs(a->strength[i]);
   if (!(smax > 0) || !p->grid.known || !(p->grid.dt[0] > 0)) return LIE_OK;
   int frames = lie_shift_frames(smax, p->grid.dt[0], p->grid.nt), span = lie_ssl_model_span(&p->model);
-  LIE_CHECK(span + frames <= p->grid.nt, LIE_ERR_USAGE,
+  LIE_CHECK(span <= p->grid.nt - frames, LIE_ERR_USAGE,
             "the time crop spans %d frames (-aug_crop_t %d, -aug_crop_dt %d), but a time shift of up to %g "
             "(-aug_strengths: %d frames of dt %g) leaves %d of the %d stored frames",
             span, p->model.crop_t, p->model.crop_dt > 1 ? p->model.crop_dt : 1, smax, frames, p->grid.dt[0],

@@ -163,6 +163,7 @@ fuzz pre_crop_huge o.h5 30 2 -- $P -aug_crop_t 1000000
 fuzz pre_crop_dt_span o.h5 30 2 -- $P -aug_crop_dt 1000
 fuzz pre_crop_dt_zero o.h5 30 2 -- $P -aug_crop_dt 0
 fuzz pre_crop_dt_abc o.h5 30 2 -- $P -aug_crop_dt abc
+fuzz pre_crop_dt_overflow o.h5 30 2 -- $P -aug_crop_dt 1048576 # (crop_t - 1) * crop_dt > INT_MAX: saturated, refused
 fuzz pre_data_is_out - 30 2 -- "$L" pretrain -data data.h5 -o data.h5 -force $TINY
 fuzz pre_no_data o.h5 30 2 -- "$L" pretrain -o o.h5 $TINY
 fuzz emb_out_is_data - 60 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o data.h5 -force -nn_backend ref
@@ -177,6 +178,8 @@ cp ckpt.h5 ckpt_crop_dt.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_dt.h5 /train crop
 cp ckpt.h5 ckpt_crop_dt0.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_dt0.h5 /train crop_dt 0 || echo "FAIL making ckpt_crop_dt0.h5"
 fuzz emb_ckpt_crop_dt_span o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_dt.h5 -data data.h5 -o o.h5 -nn_backend ref
 fuzz emb_ckpt_crop_dt_zero o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_dt0.h5 -data data.h5 -o o.h5 -nn_backend ref
+cp ckpt.h5 ckpt_crop_dt_big.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_dt_big.h5 /train crop_dt 1048576 || echo "FAIL making ckpt_crop_dt_big.h5"
+fuzz emb_ckpt_crop_dt_overflow o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_dt_big.h5 -data data.h5 -o o.h5 -nn_backend ref
 fuzz emb_ckpt_nan o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_nan.h5 -data data.h5 -o o.h5 -nn_backend ref
 cp ckpt.h5 ckpt_std0.h5 && "$FUZZ_MKFILES" --attr ckpt_std0.h5 /train norm_std 0 || echo "FAIL making ckpt_std0.h5"
 fuzz emb_ckpt_norm_std_zero o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_std0.h5 -data data.h5 -o o.h5 -nn_backend ref
