@@ -163,7 +163,7 @@ fuzz pre_crop_huge o.h5 30 2 -- $P -aug_crop_t 1000000
 fuzz pre_crop_dt_span o.h5 30 2 -- $P -aug_crop_dt 1000
 fuzz pre_crop_dt_zero o.h5 30 2 -- $P -aug_crop_dt 0
 fuzz pre_crop_dt_abc o.h5 30 2 -- $P -aug_crop_dt abc
-fuzz pre_crop_dt_overflow o.h5 30 2 -- $P -aug_crop_dt 1048576 # (crop_t - 1) * crop_dt > INT_MAX: saturated, refused
+fuzz pre_crop_dt_huge o.h5 30 2 -- $P -aug_crop_dt 1048576 # the largest stride: a span of 7.3e6 frames, refused
 fuzz pre_data_is_out - 30 2 -- "$L" pretrain -data data.h5 -o data.h5 -force $TINY
 fuzz pre_no_data o.h5 30 2 -- "$L" pretrain -o o.h5 $TINY
 fuzz emb_out_is_data - 60 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o data.h5 -force -nn_backend ref
