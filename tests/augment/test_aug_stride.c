@@ -153,6 +153,52 @@ static void views_are_strided(const lie_field1d *u, int S) {
   lie_error_clear();
 }
 
+/* Navier-Stokes views (grid and coords mode) with a time shift only: every field of the view is
+ * a stored frame (to resampling round-off in grid mode), S stored frames after the last. */
+static void ns_views_are_strided(lie_aug_mode mode, int S) {
+  const int nt = 30, n = 8;
+  lie_field_ns f;
+  LIE_TEST_CALL(lie_field_ns_alloc(nt, n, n, 0, 0, &f));
+  LIE_TEST_CALL(lie_field_ns_set_grid(&f, 2 * M_PI, 2 * M_PI, 0.0, 0.5));
+  for (int m = 0; m < nt; m++)
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) {
+        size_t k = ((size_t)m * n + i) * n + j;
+        f.u[k] = m + 0.1 * cos(f.x[i]), f.vx[k] = -m + 0.2 * sin(f.y[j]),
+        f.vy[k] = 0.5 * m + 0.1 * cos(f.x[i] + f.y[j]);
+      }
+  lie_aug_opts cfg;
+  LIE_TEST_CALL(lie_aug_opts_default(LIE_PDE_NS, &cfg));
+  cfg.mode = mode;
+  for (int i = 0; i < cfg.ngen; i++)
+    cfg.strength[i] = cfg.gens[i] == LIE_AUG_T_SHIFT ? 2.0 : 0.0; /* up to 4 frames */
+  cfg.crop_t = 4, cfg.crop_dt = S;
+  double worst = 0;
+  int bad = 0;
+  const size_t fr = (size_t)n * n;
+  for (uint64_t seed = 1; seed <= 12; seed++) {
+    lie_field_ns v;
+    LIE_TEST_CALL(lie_aug_view_ns(&cfg, seed, &f, &v));
+    int r = (int)lround(v.u[0] - 0.1 * cos(f.x[0])); /* the stored frame of view frame 0 */
+    bad += v.nt != 4 || r < 0 || r + 3 * S >= nt;
+    for (int m = 0; !bad && m < v.nt; m++)
+      for (size_t k = 0; k < fr; k++) {
+        size_t a = (size_t)m * fr + k, b = (size_t)(r + m * S) * fr + k;
+        double d = fabs(v.u[a] - f.u[b]) + fabs(v.vx[a] - f.vx[b]) + fabs(v.vy[a] - f.vy[b]);
+        if (mode == LIE_AUG_COORDS) /* T = t + eps: the same shift on every picked frame */
+          d += fabs(v.T[a] - f.t[r + m * S] - (v.T[0] - f.t[r])) + fabs(v.t[m] - f.t[r + m * S]) +
+               (v.T[0] - f.t[r] < 0 || v.T[0] - f.t[r] > 2.0);
+        if (!(d <= worst)) worst = d;
+      }
+    lie_field_ns_free(&v);
+  }
+  char what[160];
+  snprintf(what, sizeof what, "NS %s-mode views with stride %d: 4 stored frames %d apart (12 views)",
+           lie_aug_mode_name(mode), S, S);
+  LIE_TEST_LE(worst + bad, 1e-12, what);
+  lie_field_ns_free(&f);
+}
+
 /* The embedding window (liereg embed, the inference API): frames 0, S, ... normalised, and in
  * coords mode t/t_end of those frames. */
 static void window_is_strided(const lie_field1d *u, int S) {
@@ -194,6 +240,8 @@ int main(int argc, char **argv) {
   views_are_strided(&u, 4);
   views_are_strided(&u, 8);
   window_is_strided(&u, 3);
+  ns_views_are_strided(LIE_AUG_GRID, 3);
+  ns_views_are_strided(LIE_AUG_COORDS, 5);
   lie_field1d_free(&u);
   lie_aug_thread_cleanup();
   return lie_test_finish();
