@@ -5,8 +5,8 @@
  * Grid mode therefore evaluates the coefficients per stored frame from three point images,
  * and resamples each frame once from the original (periodic) data: a composition costs one
  * interpolation, not one per generator. A view resamples only the frames its crop keeps
- * (lie_aug1d_apply_frames: the crop is chosen from the transformed frame count before any
- * frame is resampled). */
+ * (lie_aug1d_apply_frames: the crop — consecutive or strided frames — is chosen from the
+ * transformed frame count before any frame is resampled). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,25 +65,21 @@ static int row_coefficients(point1d_fn f, const lie_aug_seq *s, double t, double
  * applied to every sample; coordinate-channel input: the point maps sample by sample. */
 static int apply_coords(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, const lie_aug_frames *sel,
                         lie_field1d *out) {
-  int first = 0, keep = in->nt;
-  if (sel) LIE_CALL(sel->choose(sel->ctx, in->nt, &first, &keep));
-  lie_field1d full = *in; /* the chosen frames only */
-  size_t off = (size_t)first * in->nx;
-  full.nt = keep, full.u = in->u + off, full.t = in->t + first;
-  if (in->X) full.X = in->X + off, full.T = in->T + off;
-  in = &full;
-  LIE_CALL(lie_field1d_alloc(in->nt, in->nx, 1, out));
+  int first = 0, keep = in->nt, stride = 1, nx = in->nx;
+  if (sel) LIE_CALL(sel->choose(sel->ctx, in->nt, &first, &keep, &stride)); /* the chosen frames only */
+  LIE_CALL(lie_field1d_alloc(keep, nx, 1, out));
   out->L = in->L;
   out->periodic = 0; /* scattered samples: the coordinates live in X, T */
-  memcpy(out->x, in->x, (size_t)in->nx * sizeof(double));
-  memcpy(out->t, in->t, (size_t)in->nt * sizeof(double));
+  memcpy(out->x, in->x, (size_t)nx * sizeof(double));
   int gridded = !in->X && !in->T;
-  for (int n = 0; n < in->nt; n++) {
+  for (int n = 0; n < keep; n++) {
+    int k = first + n * stride; /* input frame of output frame n */
     row_coef r;
-    if (gridded) LIE_CALL(row_coefficients(f, s, in->t[n], 0.0, in->L > 0 ? in->L : 1.0, &r));
-    for (int j = 0; j < in->nx; j++) {
-      size_t q = (size_t)n * in->nx + j;
-      double x = in->X ? in->X[q] : in->x[j], t = in->T ? in->T[q] : in->t[n], u = in->u[q];
+    out->t[n] = in->t[k];
+    if (gridded) LIE_CALL(row_coefficients(f, s, in->t[k], 0.0, in->L > 0 ? in->L : 1.0, &r));
+    for (int j = 0; j < nx; j++) {
+      size_t p = (size_t)k * nx + j, q = (size_t)n * nx + j;
+      double x = in->X ? in->X[p] : in->x[j], t = in->T ? in->T[p] : in->t[k], u = in->u[p];
       if (gridded) {
         out->X[q] = r.a * x + r.b, out->T[q] = r.tau, out->u[q] = r.c * u + r.d * x + r.e;
         continue;
@@ -110,7 +106,7 @@ static int check_grid_input(const lie_field1d *in) {
 static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in, const lie_aug_frames *sel,
                       lie_field1d *out, lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
-  int nt = in->nt, nx = in->nx, err = LIE_OK, k0 = 0, first = 0, count = 0;
+  int nt = in->nt, nx = in->nx, err = LIE_OK, k0 = 0, first = 0, count = 0, stride = 1;
   double L = in->L, x0 = in->x[0], h = L / nx;
   row_coef *rc = NULL;
   double *tout = NULL;
@@ -121,7 +117,7 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
     LIE_CALL_GOTO(row_coefficients(f, s, in->t[n], x0, L, &rc[n]));
   for (int n = 0; n < nt; n++)
     tout[n] = rc[n].tau;
-  LIE_CALL_GOTO(lie_aug_time_frames(nt, in->t, tout, sel, &k0, &first, &count, info));
+  LIE_CALL_GOTO(lie_aug_time_frames(nt, in->t, tout, sel, &k0, &first, &count, &stride, info));
   /* Output x grid: scaled with a when a is the same for every frame (the data stay
    * periodic on the scaled domain); otherwise the input grid, and the output is not
    * periodic (projective maps). */
@@ -135,8 +131,8 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   LIE_CALL_GOTO(lie_field1d_alloc(count, nx, 0, out));
   LIE_CALL_GOTO(lie_resample1d_get(nx, L, &rs));
   for (int m = 0; m < count; m++) {
-    const row_coef *r = &rc[k0 + m];
-    const double *row = in->u + (size_t)(k0 + m) * nx;
+    const row_coef *r = &rc[k0 + m * stride];
+    const double *row = in->u + (size_t)(k0 + m * stride) * nx;
     double *o = out->u + (size_t)m * nx;
     double alpha = A / r->a, beta = (alpha - 1.0) * x0 - r->b / r->a;
     if (alpha == 1.0 && beta == 0.0)
@@ -152,7 +148,8 @@ static int apply_grid(point1d_fn f, const lie_aug_seq *s, const lie_field1d *in,
   out->periodic = periodic;
   for (int j = 0; j < nx; j++)
     out->x[j] = A * in->x[j];
-  memcpy(out->t, tout + first, (size_t)count * sizeof(double));
+  for (int m = 0; m < count; m++)
+    out->t[m] = tout[first + m * stride];
 done:
   free(rc), free(tout);
   return err;

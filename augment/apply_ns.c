@@ -67,37 +67,37 @@ static void coords_affine(const frame_coef *c, const lie_field_ns *in, lie_field
 }
 
 static int apply_coords(const lie_aug_seq *s, const lie_field_ns *in, const lie_aug_frames *sel, lie_field_ns *out) {
-  int first = 0, keep = in->nt;
-  if (sel) LIE_CALL(sel->choose(sel->ctx, in->nt, &first, &keep));
-  lie_field_ns part = *in; /* the chosen frames only */
-  size_t off = (size_t)first * in->nx * in->ny;
-  part.nt = keep, part.u = in->u + off, part.vx = in->vx + off, part.vy = in->vy + off, part.t = in->t + first;
-  if (in->p) part.p = in->p + off;
-  if (in->X) part.X = in->X + off, part.Y = in->Y + off, part.T = in->T + off;
-  in = &part;
-  int nx = in->nx, ny = in->ny, gridded = !in->X && !in->Y && !in->T;
-  LIE_CALL(lie_field_ns_alloc(in->nt, nx, ny, in->p != NULL, 1, out));
+  int first = 0, keep = in->nt, stride = 1, nx = in->nx, ny = in->ny, gridded = !in->X && !in->Y && !in->T;
+  if (sel) LIE_CALL(sel->choose(sel->ctx, in->nt, &first, &keep, &stride)); /* the chosen frames only */
+  LIE_CALL(lie_field_ns_alloc(keep, nx, ny, in->p != NULL, 1, out));
   out->Lx = in->Lx, out->Ly = in->Ly, out->periodic = 0;
   memcpy(out->x, in->x, sizeof(double) * nx);
   memcpy(out->y, in->y, sizeof(double) * ny);
-  memcpy(out->t, in->t, sizeof(double) * in->nt);
-  for (int n = 0; n < in->nt; n++) {
+  const size_t fr = (size_t)nx * ny;
+  for (int n = 0; n < keep; n++) {
+    const int kf = first + n * stride;        /* input frame of output frame n */
+    const size_t off = (size_t)(kf - n) * fr; /* input sample = output sample + off */
+    lie_field_ns frame = *in;                 /* shifted so that output index k reads input frame kf */
+    frame.u = in->u + off, frame.vx = in->vx + off, frame.vy = in->vy + off;
+    if (in->p) frame.p = in->p + off;
+    if (in->X) frame.X = in->X + off, frame.Y = in->Y + off, frame.T = in->T + off;
+    out->t[n] = in->t[kf];
     frame_coef c;
-    if (gridded) LIE_CALL(frame_coefficients(s, in->t[n], in->Lx > 0 ? in->Lx : 1.0, in->Ly > 0 ? in->Ly : 1.0, &c));
+    if (gridded) LIE_CALL(frame_coefficients(s, in->t[kf], in->Lx > 0 ? in->Lx : 1.0, in->Ly > 0 ? in->Ly : 1.0, &c));
     for (int i = 0; i < nx; i++)
       for (int j = 0; j < ny; j++) {
         size_t k = ((size_t)n * nx + i) * ny + j;
         if (gridded) {
-          coords_affine(&c, in, out, k, in->x[i], in->y[j]);
+          coords_affine(&c, &frame, out, k, in->x[i], in->y[j]);
           continue;
         }
-        lie_ns_point q = {in->X ? in->X[k] : in->x[i],
-                          in->Y ? in->Y[k] : in->y[j],
-                          in->T ? in->T[k] : in->t[n],
-                          in->vx[k],
-                          in->vy[k],
-                          in->u[k],
-                          in->p ? in->p[k] : 0.0};
+        lie_ns_point q = {frame.X ? frame.X[k] : in->x[i],
+                          frame.Y ? frame.Y[k] : in->y[j],
+                          frame.T ? frame.T[k] : in->t[kf],
+                          frame.vx[k],
+                          frame.vy[k],
+                          frame.u[k],
+                          frame.p ? frame.p[k] : 0.0};
         LIE_CALL(seq_point(s, &q));
         out->X[k] = q.x, out->Y[k] = q.y, out->T[k] = q.t;
         out->vx[k] = q.vx, out->vy[k] = q.vy, out->u[k] = q.s;
@@ -178,7 +178,7 @@ static int check_grid_input(const lie_field_ns *in) {
 static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_aug_frames *sel, lie_field_ns *out,
                       lie_aug_info *info) {
   LIE_CALL(check_grid_input(in));
-  int nt = in->nt, nx = in->nx, ny = in->ny, k0 = 0, first = 0, count = 0, err = LIE_OK;
+  int nt = in->nt, nx = in->nx, ny = in->ny, k0 = 0, first = 0, count = 0, stride = 1, err = LIE_OK;
   frame_coef *fc = NULL;
   double *tout = NULL, *tmp[4] = {0};
   lie_resample2d *rs = NULL; /* this thread's (lie_resample2d_get), kept for the next view */
@@ -190,7 +190,7 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_au
     LIE_CALL_GOTO(frame_coefficients(s, in->t[n], in->Lx, in->Ly, &fc[n]));
   for (int n = 0; n < nt; n++)
     tout[n] = fc[n].tau;
-  LIE_CALL_GOTO(lie_aug_time_frames(nt, in->t, tout, sel, &k0, &first, &count, info));
+  LIE_CALL_GOTO(lie_aug_time_frames(nt, in->t, tout, sel, &k0, &first, &count, &stride, info));
   /* A = lambda R; the output grid is the input grid scaled by lambda. */
   double a = sqrt(fabs(fc[0].A[0] * fc[0].A[3] - fc[0].A[1] * fc[0].A[2]));
   int rot = fabs(fc[0].A[1]) + fabs(fc[0].A[2]) > 1e-14 * a;
@@ -204,8 +204,9 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_au
     LIE_CHECK_GOTO(tmp[f], LIE_ERR_MEM, "out of memory");
   }
   for (int m = 0; m < count; m++) {
-    if (rot) LIE_CALL_GOTO(prepare_rotation(rs, &fc[k0 + m], a, in, Pp, &have));
-    LIE_CALL_GOTO(map_frame(rs, &fc[k0 + m], a, rot, in, k0 + m, out, m, tmp));
+    const int k = k0 + m * stride; /* input frame of output frame m */
+    if (rot) LIE_CALL_GOTO(prepare_rotation(rs, &fc[k], a, in, Pp, &have));
+    LIE_CALL_GOTO(map_frame(rs, &fc[k], a, rot, in, k, out, m, tmp));
   }
   out->Lx = a * in->Lx, out->Ly = a * in->Ly;
   out->periodic = !rot && (qzero || !in->p);
@@ -213,7 +214,8 @@ static int apply_grid(const lie_aug_seq *s, const lie_field_ns *in, const lie_au
     out->x[i] = a * in->x[i];
   for (int j = 0; j < ny; j++)
     out->y[j] = a * in->y[j];
-  memcpy(out->t, tout + first, sizeof(double) * count);
+  for (int m = 0; m < count; m++)
+    out->t[m] = tout[first + m * stride];
 done:
   for (int f = 0; f < 4; f++)
     free(tmp[f]);

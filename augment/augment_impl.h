@@ -14,9 +14,10 @@ int lie_aug_pde_has(lie_pde pde, lie_aug_gen g);
 const char *lie_aug_pde_label(lie_pde pde);
 
 /* A view's time crop, chosen once the transform's frame count is known and before any frame is
- * computed: choose(ctx, count, &first, &keep) picks frames [first, first + keep) of count. */
+ * computed: choose(ctx, count, &first, &keep, &stride) picks the keep frames first, first +
+ * stride, ..., first + (keep - 1) stride of count (stride 1: consecutive). */
 typedef struct {
-  int (*choose)(void *ctx, int count, int *first, int *keep);
+  int (*choose)(void *ctx, int count, int *first, int *keep, int *stride);
   void *ctx;
 } lie_aug_frames;
 /* lie_aug1d_apply restricted to the chosen frames (sel NULL: all), without computing the rest. */
@@ -32,9 +33,10 @@ int lie_aug_ns_apply_frames(const lie_aug_seq *s, lie_aug_mode mode, const lie_f
  * otherwise every frame is kept (*k0 = 0, *count = nt) and tau is the output's times. */
 int lie_aug_time_map(int nt, const double *t, double *tau, int *k0, int *count, lie_aug_info *info);
 /* The frames grid mode computes: the time map's output frames narrowed to sel's choice (all of
- * them when sel is NULL), input frames [*k0, *k0 + *count); their times are tau[*first ..). */
+ * them when sel is NULL): output frame m < *count is input frame *k0 + m *stride at time
+ * tau[*first + m *stride]. */
 int lie_aug_time_frames(int nt, const double *t, double *tau, const lie_aug_frames *sel, int *k0, int *first,
-                        int *count, lie_aug_info *info);
+                        int *count, int *stride, lie_aug_info *info);
 
 /* 1D periodic resampling of one row of n samples on a period L (resample.c). Plans are made
  * once per row length and reused for every row of a trajectory. */

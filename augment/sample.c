@@ -2,6 +2,7 @@
  * of (configuration, seed, input): its own Philox stream draws the epsilons first and the
  * crop offsets second, so views do not depend on rank count or call order. */
 #include "liereg/options.h"
+#include <limits.h>
 #include <math.h>
 #include <petscsys.h>
 #include <string.h>
@@ -46,7 +47,14 @@ int lie_aug_opts_default(lie_pde pde, lie_aug_opts *cfg) {
     cfg->strength[i] = default_strength(pde, cfg->gens[i]);
   cfg->order = 2;
   cfg->steps = 2;
+  cfg->crop_dt = 1;
   return 0;
+}
+
+int lie_aug_crop_span(int crop_t, int crop_dt) {
+  if (crop_t <= 0) return 0;
+  long long span = (long long)(crop_t - 1) * (crop_dt > 1 ? crop_dt : 1) + 1;
+  return span < INT_MAX ? (int)span : INT_MAX; /* saturated: never fits, never wraps to a small value */
 }
 
 static int read_gens(lie_aug_opts *cfg, char **names, int n) {
@@ -62,7 +70,7 @@ static int read_gens(lie_aug_opts *cfg, char **names, int n) {
 int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg) {
   char mode[32] = "", *names[LIE_AUG_NGEN] = {0};
   PetscInt nnames = LIE_AUG_NGEN, nstr = LIE_AUG_NGEN, order = cfg->order, steps = cfg->steps;
-  PetscInt crop_t = cfg->crop_t, crop_x = cfg->crop_x;
+  PetscInt crop_t = cfg->crop_t, crop_x = cfg->crop_x, crop_dt = cfg->crop_dt > 1 ? cfg->crop_dt : 1;
   PetscReal str[LIE_AUG_NGEN];
   PetscBool has_mode = PETSC_FALSE, has_names = PETSC_FALSE, has_str = PETSC_FALSE;
   int err = LIE_OK;
@@ -87,6 +95,8 @@ int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg) {
       LIE_OPTIONS_RANGE_INT("-aug_crop_t", "frames per view (0 = all)", NULL, crop_t, &crop_t, NULL, 0, LIE_MAX_GRID));
   LIE_PETSC(LIE_OPTIONS_RANGE_INT("-aug_crop_x", "points per view in x (0 = all, 1D only)", NULL, crop_x, &crop_x, NULL,
                                   0, LIE_MAX_GRID));
+  LIE_PETSC(LIE_OPTIONS_RANGE_INT("-aug_crop_dt", "frame stride of the time crop (1 = consecutive frames)", NULL,
+                                  crop_dt, &crop_dt, NULL, 1, LIE_MAX_GRID));
   PetscOptionsEnd();
   if (has_mode) LIE_CALL_GOTO(lie_aug_mode_from_name(mode, &cfg->mode));
   if (has_names) LIE_CALL_GOTO(read_gens(cfg, names, (int)nnames));
@@ -99,7 +109,9 @@ int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg) {
   LIE_CHECK_GOTO(order == 1 || order == 2, LIE_ERR_USAGE, "-aug_order must be 1 or 2, got %d", (int)order);
   LIE_CHECK_GOTO(steps >= 1, LIE_ERR_USAGE, "-aug_steps must be >= 1, got %d", (int)steps);
   LIE_CHECK_GOTO(crop_t >= 0 && crop_x >= 0, LIE_ERR_USAGE, "-aug_crop_t/-aug_crop_x must be >= 0");
+  LIE_CHECK_GOTO(crop_dt >= 1, LIE_ERR_USAGE, "-aug_crop_dt must be >= 1, got %d", (int)crop_dt);
   cfg->order = (int)order, cfg->steps = (int)steps, cfg->crop_t = (int)crop_t, cfg->crop_x = (int)crop_x;
+  cfg->crop_dt = (int)crop_dt;
 done:
   for (int i = 0; i < LIE_AUG_NGEN; i++)
     PetscFree(names[i]);
@@ -116,12 +128,13 @@ int lie_aug_sample_seq(const lie_aug_opts *cfg, lie_rng *rng, lie_aug_seq *s) {
   return 0;
 }
 
-static int crop_offset(lie_rng *rng, int want, int have, const char *what, int *off) {
+/* want: the points (frames) the crop spans; first: offset 0 instead of a draw. */
+static int crop_offset(lie_rng *rng, int want, int have, int first, const char *what, int *off) {
   *off = 0;
   if (want == 0) return 0;
-  LIE_CHECK(want <= have, LIE_ERR_ARG, "%s crop of %d is larger than the %d available after the transform", what, want,
-            have);
-  *off = lie_rng_int(rng, 0, have - want + 1);
+  LIE_CHECK(want <= have, LIE_ERR_ARG, "%s crop spanning %d is larger than the %d available after the transform", what,
+            want, have);
+  if (!first) *off = lie_rng_int(rng, 0, have - want + 1);
   return 0;
 }
 
@@ -133,10 +146,10 @@ static int prewindow(const lie_aug_opts *cfg, const double *t, int nt, lie_rng *
   double dt = (t[nt - 1] - t[0]) / (nt - 1), smax = 0;
   for (int i = 0; i < cfg->ngen; i++)
     if (cfg->gens[i] == LIE_AUG_T_SHIFT) smax = fmax(smax, fabs(cfg->strength[i]));
-  double need = cfg->crop_t + ceil(smax / fabs(dt)) + 1; /* dt 0 or NaN: need is not < nt */
+  double need = lie_aug_crop_span(cfg->crop_t, cfg->crop_dt) + ceil(smax / fabs(dt)) + 1; /* dt 0/NaN: not < nt */
   if (!(need < nt)) return 0;
   *wn = (int)need;
-  *w0 = lie_rng_int(rng, 0, nt - need + 1);
+  if (!cfg->crop_first) *w0 = lie_rng_int(rng, 0, nt - need + 1);
   return 0;
 }
 
@@ -168,16 +181,19 @@ static lie_field_ns window_ns(const lie_field_ns *in, int w0, int wn) {
   return w;
 }
 
-/* The time crop, drawn from the view's stream once the transformed frame count is known. */
+/* The time crop, drawn from the view's stream once the transformed frame count is known:
+ * crop_t frames crop_dt apart (no crop: every frame). */
 typedef struct {
   lie_rng *rng;
-  int crop_t;
+  const lie_aug_opts *cfg;
 } time_crop;
 
-static int choose_frames(void *ctx, int count, int *first, int *keep) {
+static int choose_frames(void *ctx, int count, int *first, int *keep, int *stride) {
   time_crop *c = ctx;
-  LIE_CALL(crop_offset(c->rng, c->crop_t, count, "time", first));
-  *keep = c->crop_t ? c->crop_t : count;
+  const lie_aug_opts *cfg = c->cfg;
+  LIE_CALL(crop_offset(c->rng, lie_aug_crop_span(cfg->crop_t, cfg->crop_dt), count, cfg->crop_first, "time", first));
+  *keep = cfg->crop_t ? cfg->crop_t : count;
+  *stride = cfg->crop_t && cfg->crop_dt > 1 ? cfg->crop_dt : 1;
   return 0;
 }
 
@@ -190,10 +206,10 @@ int lie_aug_view1d(const lie_aug_opts *cfg, uint64_t seed, const lie_field1d *in
   int x0, w0, wn, err = LIE_OK;
   LIE_CALL(view_begin(cfg, seed, in->t, in->nt, &rng, &s, &w0, &wn));
   win = window1d(in, w0, wn);
-  time_crop tc = {&rng, cfg->crop_t};
+  time_crop tc = {&rng, cfg};
   lie_aug_frames sel = {choose_frames, &tc};
   LIE_CALL(lie_aug1d_apply_frames(&s, cfg->mode, &win, &sel, &tmp, NULL));
-  LIE_CALL_GOTO(crop_offset(&rng, cfg->crop_x, tmp.nx, "space", &x0));
+  LIE_CALL_GOTO(crop_offset(&rng, cfg->crop_x, tmp.nx, cfg->crop_first, "space", &x0));
   if (x0 == 0 && (!cfg->crop_x || cfg->crop_x == tmp.nx)) {
     *out = tmp; /* nothing left to cut: ownership moves to the caller */
     return 0;
@@ -211,7 +227,7 @@ int lie_aug_view_ns(const lie_aug_opts *cfg, uint64_t seed, const lie_field_ns *
   int w0, wn;
   LIE_CALL(view_begin(cfg, seed, in->t, in->nt, &rng, &s, &w0, &wn));
   win = window_ns(in, w0, wn);
-  time_crop tc = {&rng, cfg->crop_t};
+  time_crop tc = {&rng, cfg};
   lie_aug_frames sel = {choose_frames, &tc};
   LIE_CALL(lie_aug_ns_apply_frames(&s, cfg->mode, &win, &sel, out, NULL)); /* the crop's frames only */
   return 0;

@@ -34,10 +34,10 @@ int lie_aug_time_map(int nt, const double *t, double *tau, int *k0, int *count, 
 }
 
 int lie_aug_time_frames(int nt, const double *t, double *tau, const lie_aug_frames *sel, int *k0, int *first,
-                        int *count, lie_aug_info *info) {
-  *first = 0;
+                        int *count, int *stride, lie_aug_info *info) {
+  *first = 0, *stride = 1;
   LIE_CALL(lie_aug_time_map(nt, t, tau, k0, count, info));
-  if (sel) LIE_CALL(sel->choose(sel->ctx, *count, first, count)); /* resample only those */
+  if (sel) LIE_CALL(sel->choose(sel->ctx, *count, first, count, stride)); /* resample only those */
   *k0 += *first;
   return 0;
 }

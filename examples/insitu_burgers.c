@@ -24,9 +24,15 @@ typedef struct {
   PetscInt k, stride, nframes, nwin; /* TS steps per frame, frames between windows */
   VecScatter gather;
   Vec useq;
-  double *win, *all, *t0s, *preds; /* window (crop_t, nx); every window; their t0 and nu */
+  double *win, *all, *t0s, *preds; /* window (span of the crop, nx); every window; their t0 and nu */
   float *z, *zs;                   /* representation of the last window; of every window */
 } Host;
+
+/* Frames a window holds: the encoder's crop_t frames, crop_dt apart (strided crops), span
+ * (crop_t - 1) crop_dt + 1 stored frames. */
+static int window_frames(const lie_encoder_info *info) {
+  return (info->crop_t - 1) * (info->crop_dt > 1 ? info->crop_dt : 1) + 1;
+}
 
 /* u_t = -(u^2/2)_x + nu u_xx, central differences (the host's own discretisation). */
 static PetscErrorCode RHS(TS ts, PetscReal t, Vec U, Vec F, void *ptr) {
@@ -55,7 +61,7 @@ static PetscErrorCode RHS(TS ts, PetscReal t, Vec U, Vec F, void *ptr) {
  * frames is embedded and nu predicted, in-situ. */
 static PetscErrorCode Monitor(TS ts, PetscInt step, PetscReal time, Vec U, void *ptr) {
   Host *h = (Host *)ptr;
-  const int nt = h->info.crop_t, nx = h->info.nx;
+  const int nt = window_frames(&h->info), nx = h->info.nx;
   const PetscScalar *u;
   PetscMPIInt rank;
   PetscFunctionBeginUser;
@@ -86,7 +92,7 @@ static PetscErrorCode Monitor(TS ts, PetscInt step, PetscReal time, Vec U, void 
 /* Test scaffolding, not needed in-situ: the windows as a liereg data file (for `liereg embed`
  * + `liereg probe`) and the in-situ numbers as exact hex floats. Rank 0, its own communicator. */
 static int dump(Host *h, const char *prefix) {
-  const int nt = h->info.crop_t, nx = h->info.nx, D = h->info.repr;
+  const int nt = window_frames(&h->info), nx = h->info.nx, D = h->info.repr;
   char path[PETSC_MAX_PATH_LEN + 32];
   lie_ctx self;
   lie_writer1d w;
@@ -181,10 +187,10 @@ static PetscErrorCode Run(void) {
   const double dt = h.info.dt[0], stable = PetscMin(0.25 * h.dx * h.dx / h.nu, 0.5 * h.dx);
   h.k = (PetscInt)PetscCeilReal(dt / stable); /* RK4 steps per stored frame */
   h.nframes = (PetscInt)(T / dt + 0.5) + 1;
-  PetscCall(PetscCalloc3((size_t)h.info.crop_t * nx, &h.win, h.info.repr, &h.z, h.nframes, &h.t0s));
+  PetscCall(PetscCalloc3((size_t)window_frames(&h.info) * nx, &h.win, h.info.repr, &h.z, h.nframes, &h.t0s));
   if (dumping && rank == 0) {
-    PetscCall(PetscCalloc3((size_t)h.nframes * h.info.crop_t * nx, &h.all, (size_t)h.nframes * h.info.repr, &h.zs,
-                           h.nframes, &h.preds));
+    PetscCall(PetscCalloc3((size_t)h.nframes * window_frames(&h.info) * nx, &h.all, (size_t)h.nframes * h.info.repr,
+                           &h.zs, h.nframes, &h.preds));
   }
   PetscCall(TSCreate(PETSC_COMM_WORLD, &ts));
   PetscCall(TSSetDM(ts, h.da));
@@ -198,7 +204,7 @@ static PetscErrorCode Run(void) {
   PetscCall(TSSetFromOptions(ts));
   PetscCall(TSSolve(ts, U));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "insitu_burgers: %d frames, windows of %d frames every %d, nu = %g\n",
-                        (int)h.nframes, h.info.crop_t, (int)h.stride, (double)h.nu));
+                        (int)h.nframes, window_frames(&h.info), (int)h.stride, (double)h.nu));
   if (dumping && rank == 0) LIE_PETSC_CALL(dump(&h, prefix));
 
   LIE_PETSC_CALL(lie_probe_destroy(&h.probe));

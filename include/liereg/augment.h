@@ -137,10 +137,15 @@ int lie_aug_ns_apply(const lie_aug_seq *s, lie_aug_mode mode, const lie_field_ns
 /* ---------------------------------------------------------------- crops and views */
 /* Window [t0, t0+nt) x [x0, x0+nx) (nx = in->nx keeps all of x; periodic data may wrap). */
 int lie_field1d_crop(const lie_field1d *in, int t0, int nt, int x0, int nx, lie_field1d *out);
+/* The same with frames t0, t0 + dt, ..., t0 + (nt - 1) dt (dt >= 1). */
+int lie_field1d_crop_strided(const lie_field1d *in, int t0, int nt, int dt, int x0, int nx, lie_field1d *out);
 int lie_field_ns_crop(const lie_field_ns *in, int t0, int nt, lie_field_ns *out);
 
 /* View sampler: generators with strengths s_i, eps_1 ~ U[0, s_1], eps_i ~ U[-s_i, s_i],
- * composed by splitting, then a random time crop (and optional x crop). */
+ * composed by splitting, then a random time crop (and optional x crop). The time crop takes
+ * crop_t frames crop_dt apart, t0, t0 + crop_dt, ..., t0 + (crop_t - 1) crop_dt, of the
+ * transformed trajectory (a time shift or scaling acts on the whole trajectory first, then the
+ * frames are picked; docs/AUGMENT.md "Crops"), t0 uniform over the positions that fit. */
 typedef struct {
   lie_pde pde;
   lie_aug_mode mode;
@@ -150,12 +155,20 @@ typedef struct {
   int order, steps; /* splitting, default 2, 2 */
   int crop_t;       /* frames per view (0 = no crop) */
   int crop_x;       /* points per view (0 = no crop; 1D only) */
+  int crop_dt;      /* frame stride of the time crop (0 or 1 = consecutive frames) */
+  int crop_first;   /* 1: crops start at the first frame / point left by the transform (no random
+                       offset; not an -aug_ option: the trained head's and supervised baseline's
+                       -probe_train_crop / -sup_train_crop first) */
 } lie_aug_opts;
+
+/* Stored frames a time crop of crop_t frames with stride crop_dt spans: (crop_t - 1) crop_dt + 1
+ * (crop_dt 0 counts as 1; crop_t 0 spans 0; saturates at INT_MAX). */
+int lie_aug_crop_span(int crop_t, int crop_dt);
 
 /* Defaults: the PDE's full group, the paper's strengths, grid mode, Strang with 2 steps. */
 int lie_aug_opts_default(lie_pde pde, lie_aug_opts *cfg);
 /* Reads -aug_mode, -aug_strengths (comma list, one per generator), -aug_gens (names),
- * -aug_order, -aug_steps, -aug_crop_t, -aug_crop_x from the PETSc options database. */
+ * -aug_order, -aug_steps, -aug_crop_t, -aug_crop_x, -aug_crop_dt from the PETSc options database. */
 int lie_aug_opts_set_from_options(lie_ctx ctx, lie_aug_opts *cfg);
 /* Draw the epsilons of one view from its own rng (deterministic given the seed). */
 int lie_aug_sample_seq(const lie_aug_opts *cfg, lie_rng *rng, lie_aug_seq *s);

@@ -11,7 +11,8 @@
  *
  * Guarantees
  * - The window becomes the encoder's input by the same code as `liereg embed` (crop to the
- *   checkpoint's crop_t x crop_x starting at frame 0 / point 0, the checkpoint's per-field
+ *   checkpoint's crop_t x crop_x starting at frame 0 / point 0 — frames crop_dt apart for a
+ *   strided crop —, the checkpoint's per-field
  *   normalisation, coords channels x/L and t/t_end in coords mode); with the same backend,
  *   thread count and batch size the representations are bit-identical to `liereg embed`'s
  *   and lie_probe_predict's values to `liereg probe`'s predictions (tested: insitu_burgers).
@@ -56,6 +57,8 @@ typedef struct {
   double dx[2];    /* grid spacing L/nx */
   double L[2];     /* domain length (NS: Lx) */
   double t_end[2]; /* final time (coords mode divides t by it) */
+  int crop_dt;     /* the crop_t frames are frames 0, crop_dt, ... of the window: it needs at least
+                      (crop_t - 1) crop_dt + 1 frames (1 = consecutive; last so that older layouts hold) */
 } lie_encoder_info;
 
 /* Reads checkpoint `ckpt` (liereg pretrain's -o) and builds its frozen encoder (inference
@@ -77,12 +80,12 @@ int lie_encoder_set_time(lie_encoder enc, double dt, double t_end);
 
 /* 1D windows. u (n, nt, nx) row-major doubles: window i, frame k, point j at
  * u[(i nt + k) nx + j], frame k at time t0 + k dt (dt the training step), x_j = j L/nx.
- * Needs nt >= crop_t, nx = the training nx, L within the training range; a NS encoder is
+ * Needs nt >= (crop_t - 1) crop_dt + 1, nx = the training nx, L within the training range; a NS encoder is
  * LIE_ERR_USAGE. z (n, repr) floats. n <= max_batch. */
 int lie_encoder_embed(lie_encoder enc, int n, int nt, int nx, const double *u, double t0, double L, float *z);
 /* Navier-Stokes windows: fields u (smoke), vx, vy (n, nt, nx, ny) each, axes [window, t,
  * x, y]; coordinates x (nx), y (ny) (cell positions as stored in the data) and t (nt) of
- * the frames. nt >= crop_t, (nx, ny) = the training grid. A 1D encoder is LIE_ERR_USAGE. */
+ * the frames. nt >= (crop_t - 1) crop_dt + 1, (nx, ny) = the training grid. A 1D encoder is LIE_ERR_USAGE. */
 int lie_encoder_embed_ns(lie_encoder enc, int n, int nt, int nx, int ny, const double *u, const double *vx,
                          const double *vy, const double *x, const double *y, const double *t, float *z);
 int lie_encoder_destroy(lie_encoder *enc);

@@ -34,6 +34,8 @@ typedef struct {
   int batch;               /* -probe_batch: GLOBAL batch (capped by the fit rows, multiple of the ranks) */
   uint64_t seed;           /* -seed: sample order, crops, validation split */
   int lie_aug;             /* -probe_aug crop|lie */
+  int train_crop_first;    /* -probe_train_crop first|random: fit on the plain crop (the frames the
+                              test embeds) or on random crop positions (default) */
   lie_aug_opts aug;        /* -aug_* (used with -probe_aug lie; crop sizes come from the checkpoint) */
   lie_nn_backend backend;  /* -nn_backend */
   int threads;             /* -threads */

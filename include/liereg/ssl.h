@@ -135,7 +135,10 @@ typedef struct {
   int dims, width, cin, crop_t, crop_x;
   int nexpander, expander[LIE_PRETRAIN_MAX_EXPANDER]; /* 0 layers: encoder only */
   int crop_y;                                         /* 0 for 1D data; ny for NS */
+  int crop_dt; /* frame stride of the time crop: frames t0, t0 + crop_dt, ... (0 reads as 1) */
 } lie_ssl_model_opts;
+/* Stored frames the model's time crop spans: (crop_t - 1) crop_dt + 1. */
+int lie_ssl_model_span(const lie_ssl_model_opts *m);
 /* Builds "encoder/..." ResNet-18 (+ "expander/..." MLP) into a fresh net (not set up);
  * *repr_id is the representation tensor (8 width), *out_id the network output. */
 int lie_ssl_model_build(lie_nn_net net, const lie_ssl_model_opts *m, int *repr_id, int *out_id);
@@ -175,8 +178,8 @@ int lie_ssl_data_model_opts(lie_ssl_data d, const lie_aug_opts *aug, int dims, i
 /* LIE_ERR_USAGE naming `path` when a model's input does not fit the data's trajectories (1D: a
  * 1D model whose crop is no larger; NS: the whole x-y grid and at most the stored frames). */
 int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_opts *m, const char *path);
-/* The crops of views for model m: crop_t frames; crop_x points, or 0 (whole grid) for models
- * over an x-y grid. */
+/* The crops of views for model m: crop_t frames crop_dt apart; crop_x points, or 0 (whole grid)
+ * for models over an x-y grid. */
 void lie_ssl_model_view_crop(const lie_ssl_model_opts *m, lie_aug_opts *aug);
 /* One augmented view of trajectory `index` into x (model input of one sample, fp32):
  * (u - mean)/std, and in coords mode x/L and t/T_end as extra channels. */
@@ -185,7 +188,8 @@ int lie_ssl_data_view(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_mod
 /* Reads trajectory `index` into d's buffer: its views and plain crop then read no file (a loader
  * thread reads under a lock, then builds the views without it). */
 int lie_ssl_data_load(lie_ssl_data d, int index);
-/* The deterministic embedding crop: frames [0, crop_t), points [0, crop_x), no transform. */
+/* The deterministic embedding crop: frames 0, crop_dt, ..., (crop_t - 1) crop_dt, points
+ * [0, crop_x), no transform. */
 int lie_ssl_data_plain(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x);
 int lie_ssl_data_close(lie_ssl_data *d);
 
@@ -262,13 +266,14 @@ int lie_train_grid_read(int64_t file, const char *path, lie_train_grid *g);
 
 /* ---------------------------------------------------------------- windows -> model input */
 /* The one conversion of a raw 1D window to the model input, used by `liereg embed` (through
- * lie_ssl_data_plain) and by the inference API: frames [0, crop_t) and points [0, crop_x) of
+ * lie_ssl_data_plain) and by the inference API: frames 0, crop_dt, ..., (crop_t - 1) crop_dt
+ * (crop_dt 1: [0, crop_t)) and points [0, crop_x) of
  * u (nt, nx), x_j = j L/nx, t_n = t0 + n dt; x = (u - mean)/std [, X/L, T/t_end] as fp32. */
 int lie_ssl_window1d_input(const lie_ssl_model_opts *m, double mean, double std, const double *u, int nt, int nx,
                            double L, double t0, double dt, double t_end, float *x);
 /* The same for a Navier-Stokes window: fields u (smoke), vx, vy (nt, nx, ny) each on the
- * coordinates x (nx), y (ny), t (nt) (box Lx = nx (x1 - x0), Ly likewise), the first crop_t
- * frames; mean/std per field (3); coords channels X/Lx, Y/Ly, T/t_end. */
+ * coordinates x (nx), y (ny), t (nt) (box Lx = nx (x1 - x0), Ly likewise), the crop_t frames
+ * crop_dt apart from frame 0; mean/std per field (3); coords channels X/Lx, Y/Ly, T/t_end. */
 int lie_ssl_window_ns_input(const lie_ssl_model_opts *m, const double *mean, const double *std, const double *u,
                             const double *vx, const double *vy, int nt, int nx, int ny, const double *xc,
                             const double *yc, const double *tc, double t_end, float *x);

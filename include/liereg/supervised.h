@@ -32,7 +32,9 @@ typedef struct {
   int dims, width;
   lie_nn_backend backend;
   int threads;
-  int lie_aug; /* -sup_aug crop|lie: random crops only (default) or + Lie augmentations */
+  int lie_aug;          /* -sup_aug crop|lie: random crops only (default) or + Lie augmentations */
+  int train_crop_first; /* -sup_train_crop first|random: train on the plain crop (the frames
+                           validation and test see) or on random crop positions (default) */
   lie_aug_opts aug;
   /* optimisation */
   int nlr;
@@ -89,6 +91,10 @@ void lie_sup_target_scale(const double *Y, int m, const int *rows, int nfit, int
 /* -sup_aug / -probe_aug (`option`): "crop" (random crops, *lie_aug = 0) or "lie" (+ Lie
  * augmentations, 1); LIE_ERR_USAGE naming the option otherwise. */
 int lie_sup_aug_from_name(const char *option, const char *name, int *lie_aug);
+/* -sup_train_crop / -probe_train_crop (`option`): "random" (crops at random positions, *first
+ * = 0) or "first" (the crop starts at the first frame and point, as validation and test; 1);
+ * LIE_ERR_USAGE naming the option otherwise. */
+int lie_sup_train_crop_from_name(const char *option, const char *name, int *first);
 /* The validation fraction and the learning-rate grid with early stopping of a trained head
  * (this baseline, the trained probe): one rule set, options named -<prefix>_valid_frac,
  * -<prefix>_lr (1 to maxlr values > 0), -<prefix>_epochs, -<prefix>_patience. */

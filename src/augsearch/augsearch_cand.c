@@ -16,19 +16,22 @@ static int t_shift_index(const lie_aug_opts *a) {
   return -1;
 }
 
-/* A view is a crop of crop_t frames out of what remains after a time shift of up to the
- * t_shift strength (rounded up to whole frames, + 1 as the sampler's pre-window counts): keep
- * crop + frames(shift) + 1 <= nt by shrinking the crop when it is searched, else the shift. */
+/* A view is a crop of crop_t frames crop_dt apart (spanning (crop_t - 1) crop_dt + 1) out of
+ * what remains after a time shift of up to the t_shift strength (rounded up to whole frames,
+ * + 1 as the sampler's pre-window counts): keep span + frames(shift) + 1 <= nt by shrinking
+ * the crop when it is searched, else the shift. */
 static void fit_window(const lie_augsearch_job *s, lie_augsearch_cand *c, int search_crop) {
   int g = t_shift_index(&c->aug), crop = c->aug.crop_t ? c->aug.crop_t : s->base_crop;
+  int stride = c->aug.crop_dt > 1 ? c->aug.crop_dt : 1, span = lie_aug_crop_span(crop, stride);
   if (g < 0 || !(s->dt > 0)) return;
   int shift = (int)ceil(c->aug.strength[g] / s->dt);
-  if (crop + shift + 1 <= s->nt) return;
-  if (search_crop && s->nt - shift - 1 >= 2) {
-    c->aug.crop_t = s->nt - shift - 1;
+  if (span <= s->nt - shift - 1) return;
+  int fit = (s->nt - shift - 2) / stride + 1; /* the largest crop whose span fits */
+  if (search_crop && s->nt - shift - 2 >= 0 && fit >= 2) {
+    c->aug.crop_t = fit;
     return;
   }
-  double smax = (s->nt - crop - 1) * s->dt;
+  double smax = (s->nt - span - 1) * s->dt;
   c->aug.strength[g] = smax > 0 ? smax : 0;
   double base = s->cfg->pre.aug.strength[g];
   c->mult[g] = base > 0 ? c->aug.strength[g] / base : 0;
@@ -54,7 +57,8 @@ void lie_augsearch_candidate(const lie_augsearch_job *s, int i, lie_augsearch_ca
   double cm = exp(lie_rng_range(&r, -lc, lc)); /* drawn even when unused: the same strengths either way */
   if (cfg->crop) {
     int crop = (int)lround(s->base_crop * cm);
-    c->aug.crop_t = crop < 2 ? 2 : crop > s->nt ? s->nt : crop;
+    int most = (s->nt - 1) / (c->aug.crop_dt > 1 ? c->aug.crop_dt : 1) + 1; /* the span fits the frames */
+    c->aug.crop_t = crop < 2 ? 2 : crop > most ? most : crop;
   }
   fit_window(s, c, cfg->crop);
 }

@@ -34,6 +34,7 @@ int lie_augsearch_write_options(const lie_augsearch_job *s) {
   fprintf(f, "-aug_mode %s\n", lie_aug_mode_name(w->aug.mode));
   print_list(f, &w->aug);
   fprintf(f, "-aug_crop_t %d\n", w->aug.crop_t ? w->aug.crop_t : s->base_crop);
+  if (w->aug.crop_dt > 1) fprintf(f, "-aug_crop_dt %d\n", w->aug.crop_dt);
   LIE_CALL(lie_output_end_file(&o, f, LIE_OK));
   return LIE_OK;
 }

@@ -49,6 +49,7 @@ void lie_augsearch_fingerprint(const lie_augsearch_job *s, char *buf, size_t n) 
       p->vicreg.eps);
   put(buf, n, &at, "aug=%s:%d:%d:%d:%d:", lie_aug_mode_name(p->aug.mode), p->aug.order, p->aug.steps, p->aug.crop_t,
       p->aug.crop_x);
+  if (p->aug.crop_dt > 1) put(buf, n, &at, "dt%d:", p->aug.crop_dt); /* stride 1: the signature of older states */
   for (int g = 0; g < p->aug.ngen; g++)
     put(buf, n, &at, "%s=%.9g,", lie_aug_gen_name(p->aug.gens[g]), p->aug.strength[g]);
 }

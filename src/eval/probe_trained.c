@@ -98,6 +98,7 @@ static int open_data(pt_job *j) {
   /* Random crops only: no generator; order 1 (see supervised.c: the Strang branch of
    * lie_aug_seq_split needs at least one generator). */
   if (!c->lie_aug) j->aug.ngen = 0, j->aug.order = 1;
+  j->aug.crop_first = c->train_crop_first; /* -probe_train_crop first: the frames the test embeds */
   return LIE_OK;
 }
 
@@ -414,12 +415,15 @@ static int run(pt_job *j, lie_sup_result *res, double *train_value) {
   LIE_CALL(open_data(j));
   LIE_CALL(make_split(j));
   LIE_CALL(build_encoder(j));
+  char apart[32] = ""; /* strided crops only */
+  if (j->model.crop_dt > 1) snprintf(apart, sizeof apart, ", frames %d apart", j->model.crop_dt);
   lie_log_info(j->ctx,
                "trained probe %s: %d labelled (%d fit + %d valid), %d test, frozen %dD width %d encoder (repr %d, "
-               "input %dx%dx%d), %s, batch %d (%d ranks), lr grid of %d, <= %d epochs (patience %d)",
+               "input %dx%dx%d%s), %s%s, batch %d (%d ranks), lr grid of %d, <= %d epochs (patience %d)",
                c->target, j->nfit + j->nval, j->nfit, j->nval, j->ntest, j->model.dims, j->model.width, j->D,
-               j->model.cin, j->model.crop_t, j->model.crop_x,
-               c->lie_aug ? "crops + Lie augmentations" : "random crops", j->B, j->P, c->nlr, c->epochs, c->patience);
+               j->model.cin, j->model.crop_t, j->model.crop_x, apart,
+               c->train_crop_first ? "first crop" : "random crops", c->lie_aug ? " + Lie augmentations" : "", j->B,
+               j->P, c->nlr, c->epochs, c->patience);
   LIE_CALL(plain_features(j));
   LIE_CALL(train(j, res));
   /* the chosen head on the test split (and on the fit rows: the fit quality) */

@@ -25,7 +25,7 @@ void lie_probe_trained_opts_default(lie_probe_trained_opts *c) {
 }
 
 typedef struct {
-  char backend[32], aug[16], schedule[16];
+  char backend[32], aug[16], schedule[16], train_crop[16];
 } pt_strings;
 
 static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_opts *c, pt_strings *s) {
@@ -60,6 +60,9 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_probe_trained_opts *c, pt_
                                s->schedule, sizeof s->schedule, NULL));
   PetscCall(PetscOptionsString("-probe_aug", "crop (random crops) or lie (+ Lie augmentations, -aug_*)", "", s->aug,
                                s->aug, sizeof s->aug, NULL));
+  PetscCall(PetscOptionsString("-probe_train_crop",
+                               "random (crop positions drawn per sample) or first (the crop the test embeds)", "",
+                               s->train_crop, s->train_crop, sizeof s->train_crop, NULL));
   PetscCall(
       LIE_OPTIONS_INT("-seed", "seed of the sample order, the crops and the validation split", "", seed, &seed, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
@@ -92,10 +95,12 @@ int lie_probe_trained_opts_set_from_options(lie_ctx ctx, lie_probe_trained_opts 
   memset(&s, 0, sizeof s);
   snprintf(s.backend, sizeof s.backend, "%s", lie_nn_backend_name(c->backend));
   snprintf(s.aug, sizeof s.aug, "%s", c->lie_aug ? "lie" : "crop");
+  snprintf(s.train_crop, sizeof s.train_crop, "%s", c->train_crop_first ? "first" : "random");
   snprintf(s.schedule, sizeof s.schedule, "%s", c->cosine ? "cosine" : "constant");
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &s));
   LIE_CALL(lie_nn_backend_from_name(s.backend, &c->backend));
   LIE_CALL(lie_sup_aug_from_name("-probe_aug", s.aug, &c->lie_aug));
+  LIE_CALL(lie_sup_train_crop_from_name("-probe_train_crop", s.train_crop, &c->train_crop_first));
   LIE_CHECK(!strcmp(s.schedule, "cosine") || !strcmp(s.schedule, "constant"), LIE_ERR_USAGE,
             "-probe_schedule must be cosine or constant (got %s)", s.schedule);
   c->cosine = !strcmp(s.schedule, "cosine");

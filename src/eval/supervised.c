@@ -51,6 +51,7 @@ static int open_data(lie_sup_job *j) {
   /* Random crops only: no generator. Order 1, because lie_aug_seq_split's Strang branch
    * indexes the last generator even when none is left (augment/compose.c, m = 0). */
   if (!c->lie_aug) j->aug.ngen = 0, j->aug.order = 1;
+  j->aug.crop_first = c->train_crop_first; /* -sup_train_crop first: the frames validation/test see */
   /* input normalisation (per field) from the labelled file (inputs only, no labels) */
   double mean[LIE_SSL_MAX_FIELDS], std[LIE_SSL_MAX_FIELDS];
   LIE_CALL(lie_ssl_data_stats_fields(j->dtr, mean, std));
@@ -297,14 +298,15 @@ static int run(lie_sup_job *j, lie_sup_result *res) {
   LIE_CALL(open_data(j));
   LIE_CALL(make_split(j));
   LIE_CALL(build_net(j));
-  char ny[24] = ""; /* NS: fields x frames x nx x ny */
+  char ny[48] = ""; /* NS: fields x frames x nx x ny; strided crops: the stride */
   if (j->model.crop_y) snprintf(ny, sizeof ny, "x%d", j->model.crop_y);
+  if (j->model.crop_dt > 1) snprintf(ny + strlen(ny), sizeof ny - strlen(ny), " (frames %d apart)", j->model.crop_dt);
   lie_log_info(j->ctx,
                "supervised %s: %d labelled (%d fit + %d valid), %d test, batch %d (%d ranks), model %dD width "
-               "%d input %dx%dx%d%s, %s, lr grid of %d, <= %d epochs (patience %d)",
+               "%d input %dx%dx%d%s, %s%s, lr grid of %d, <= %d epochs (patience %d)",
                c->target, j->nfit + j->nval, j->nfit, j->nval, j->ntest, j->B, j->P, j->model.dims, j->model.width,
-               j->model.cin, j->model.crop_t, j->model.crop_x, ny,
-               c->lie_aug ? "crops + Lie augmentations" : "random crops", c->nlr, c->epochs, c->patience);
+               j->model.cin, j->model.crop_t, j->model.crop_x, ny, c->train_crop_first ? "first crop" : "random crops",
+               c->lie_aug ? " + Lie augmentations" : "", c->nlr, c->epochs, c->patience);
   res->nlr = c->nlr;
   for (int li = 0; li < c->nlr; li++) {
     res->lr[li] = c->lr[li];

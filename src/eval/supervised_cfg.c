@@ -28,7 +28,7 @@ void lie_sup_opts_default(lie_sup_opts *c) {
 }
 
 typedef struct {
-  char pde[32], backend[32], aug[16], model_from[LIE_SUP_PATH];
+  char pde[32], backend[32], aug[16], train_crop[16], model_from[LIE_SUP_PATH];
 } sup_strings;
 
 static PetscErrorCode read_options(MPI_Comm comm, lie_sup_opts *c, sup_strings *s) {
@@ -70,6 +70,8 @@ static PetscErrorCode read_options(MPI_Comm comm, lie_sup_opts *c, sup_strings *
   PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsString("-sup_aug", "crop (random crops) or lie (+ Lie augmentations, -aug_*)", "", s->aug,
                                s->aug, sizeof s->aug, NULL));
+  PetscCall(PetscOptionsString("-sup_train_crop", "random (crop positions drawn per sample) or first (the test's crop)",
+                               "", s->train_crop, s->train_crop, sizeof s->train_crop, NULL));
   PetscCall(
       LIE_OPTIONS_REAL_ARRAY("-sup_lr", "learning-rate grid (comma list), chosen on validation", "", lr, &nlr, &set));
   if (set) c->nlr = (int)nlr;
@@ -111,7 +113,7 @@ static int model_from(lie_ctx ctx, const char *path, lie_sup_opts *c) {
   LIE_CHECK(access(path, R_OK) == 0, LIE_ERR_USAGE, "cannot read -sup_model_from %s", path);
   LIE_CALL(lie_pretrain_ckpt_read_state(ctx, path, &st));
   c->dims = st.model.dims, c->width = st.model.width;
-  c->aug.crop_t = st.model.crop_t, c->aug.crop_x = st.model.crop_x;
+  c->aug.crop_t = st.model.crop_t, c->aug.crop_x = st.model.crop_x, c->aug.crop_dt = st.model.crop_dt;
   LIE_CALL(lie_aug_mode_from_name(st.aug_mode, &c->aug.mode));
   return LIE_OK;
 }
@@ -121,9 +123,11 @@ int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *c) {
   memset(&s, 0, sizeof s);
   snprintf(s.backend, sizeof s.backend, "%s", lie_nn_backend_name(c->backend));
   snprintf(s.aug, sizeof s.aug, "%s", c->lie_aug ? "lie" : "crop");
+  snprintf(s.train_crop, sizeof s.train_crop, "%s", c->train_crop_first ? "first" : "random");
   LIE_PETSC(read_options(lie_ctx_comm(ctx), c, &s));
   LIE_CALL(lie_nn_backend_from_name(s.backend, &c->backend));
   LIE_CALL(lie_sup_aug_from_name("-sup_aug", s.aug, &c->lie_aug));
+  LIE_CALL(lie_sup_train_crop_from_name("-sup_train_crop", s.train_crop, &c->train_crop_first));
   if (s.pde[0])
     LIE_CALL(lie_pde_from_name(s.pde, &c->pde));
   else {
@@ -131,10 +135,10 @@ int lie_sup_opts_set_from_options(lie_ctx ctx, lie_sup_opts *c) {
     LIE_CALL(lie_h5_readable_all(ctx, c->train, &readable));
     if (readable) LIE_CALL(file_pde(ctx, c->train, &c->pde));
   }
-  int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
+  int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x, crop_dt = c->aug.crop_dt;
   lie_aug_mode mode = c->aug.mode;
   LIE_CALL(lie_aug_opts_default(c->pde, &c->aug));
-  c->aug.crop_t = crop_t, c->aug.crop_x = crop_x, c->aug.mode = mode;
+  c->aug.crop_t = crop_t, c->aug.crop_x = crop_x, c->aug.mode = mode, c->aug.crop_dt = crop_dt > 1 ? crop_dt : 1;
   LIE_CALL(lie_aug_opts_set_from_options(ctx, &c->aug));
   if (s.model_from[0]) LIE_CALL(model_from(ctx, s.model_from, c));
   return LIE_OK;

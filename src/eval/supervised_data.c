@@ -90,6 +90,13 @@ int lie_sup_plain_batch(lie_ssl_data d, const lie_aug_opts *aug, const lie_ssl_m
   return LIE_OK;
 }
 
+int lie_sup_train_crop_from_name(const char *option, const char *name, int *first) {
+  LIE_CHECK(!strcmp(name, "first") || !strcmp(name, "random"), LIE_ERR_USAGE, "%s must be first or random (got %s)",
+            option, name);
+  *first = !strcmp(name, "first");
+  return LIE_OK;
+}
+
 int lie_sup_aug_from_name(const char *option, const char *name, int *lie_aug) {
   LIE_CHECK(!strcmp(name, "crop") || !strcmp(name, "lie"), LIE_ERR_USAGE, "%s must be crop or lie (got %s)", option,
             name);

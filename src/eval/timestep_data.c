@@ -208,11 +208,12 @@ static int encoder_open(lie_step_job *j, const lie_step_split *s, step_encoder *
   LIE_CHECK(e->st.model.crop_x <= s->nx, LIE_ERR_USAGE,
             "-step_cond_ckpt %s takes %d points per frame; %s has %d (an encoder for another grid width)", ck,
             e->st.model.crop_x, s->path, s->nx);
-  LIE_CHECK(e->st.model.crop_t <= t0 + j->H && e->st.model.crop_t <= s->nt, LIE_ERR_USAGE,
+  const int span = lie_ssl_model_span(&e->st.model); /* crop_t frames crop_dt apart */
+  LIE_CHECK(span <= t0 + j->H && span <= s->nt, LIE_ERR_USAGE,
             "-step_cond_ckpt %s reads %d frames, but the rollout predicts from frame %d on (%s: %d frames): the "
             "representation would see predicted frames; use a shorter pretraining crop or a later "
             "-step_rollout_start",
-            ck, e->st.model.crop_t, t0 + j->H, s->path, s->nt);
+            ck, span, t0 + j->H, s->path, s->nt);
   e->batch = 16;
   lie_ssl_model_opts enc = e->st.model;
   enc.nexpander = 0; /* the encoder alone, as liereg embed */

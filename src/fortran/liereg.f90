@@ -20,6 +20,7 @@ module liereg
     integer(c_long) :: train_step
     integer(c_int) :: grid_known, nt, nx, ny
     real(c_double) :: dt(2), dx(2), L(2), t_end(2)
+    integer(c_int) :: crop_dt
   end type lie_encoder_info
 
   public :: liereg_ctx_create, liereg_ctx_destroy, liereg_error_message

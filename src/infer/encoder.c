@@ -81,6 +81,7 @@ int lie_encoder_get_info(lie_encoder e, lie_encoder_info *info) {
   snprintf(info->mode, sizeof info->mode, "%s", e->st.aug_mode);
   info->nfields = e->st.nnorm;
   info->crop_t = e->model.crop_t, info->crop_x = e->model.crop_x, info->crop_y = e->model.crop_y;
+  info->crop_dt = e->model.crop_dt > 1 ? e->model.crop_dt : 1;
   info->repr = e->Dr, info->dims = e->model.dims, info->width = e->model.width;
   info->train_step = e->st.step;
   info->grid_known = g->known, info->nt = g->nt, info->nx = g->nx, info->ny = g->ny;
@@ -110,8 +111,9 @@ static int check_batch(lie_encoder e, int n, int nt, const float *z) {
   LIE_CHECK(z, LIE_ERR_ARG, "lie_encoder_embed: NULL output");
   LIE_CHECK(n >= 1 && n <= e->max_batch, LIE_ERR_USAGE, "lie_encoder_embed: %d windows, the encoder of %s takes 1..%d",
             n, e->ckpt, e->max_batch);
-  LIE_CHECK(nt >= e->model.crop_t, LIE_ERR_USAGE,
-            "window of %d frames: the encoder of %s needs at least %d (its crop_t)", nt, e->ckpt, e->model.crop_t);
+  LIE_CHECK(nt >= lie_ssl_model_span(&e->model), LIE_ERR_USAGE,
+            "window of %d frames: the encoder of %s needs at least %d (its crop_t%s)", nt, e->ckpt,
+            lie_ssl_model_span(&e->model), e->model.crop_dt > 1 ? " frames, crop_dt apart" : "");
   LIE_CHECK(!strcmp(e->st.aug_mode, "grid") || e->time_known, LIE_ERR_USAGE,
             "%s is a coords-mode checkpoint whose training data had several time steps/final times: "
             "call lie_encoder_set_time(enc, dt, t_end) first",

@@ -215,7 +215,7 @@ static int supervised(qs_job *q, const qs_task *t, const char *lab, const char *
   LIE_CALL(lie_pretrain_ckpt_read_state(q->ctx, ckpt, &st)); /* the same encoder and crops */
   LIE_CALL(lie_aug_opts_default(t->pde, &c->aug));
   c->dims = st.model.dims, c->width = st.model.width;
-  c->aug.crop_t = st.model.crop_t, c->aug.crop_x = st.model.crop_x;
+  c->aug.crop_t = st.model.crop_t, c->aug.crop_x = st.model.crop_x, c->aug.crop_dt = st.model.crop_dt;
   LIE_CALL(lie_aug_mode_from_name(st.aug_mode, &c->aug.mode));
   c->threads = q->threads;
   c->epochs = sc->sup_epochs, c->patience = sc->sup_patience, c->batch = sc->sup_batch;

@@ -131,6 +131,7 @@ static int sup_doc(lie_json j, const lie_result_info *in, const lie_sup_opts *c,
   J(lie_json_str(j, "metric", lie_metric_name(r->metric)));
   J(lie_json_bool(j, "log_target", c->log_target));
   J(lie_json_str(j, "augment", c->lie_aug ? "lie" : "crop"));
+  J(lie_json_str(j, "train_crop", c->train_crop_first ? "first" : "random"));
   J(lie_json_int(j, "epochs_max", c->epochs));
   J(lie_json_int(j, "patience", c->patience));
   if (in->nsizes)
@@ -151,6 +152,7 @@ static int trained_doc(lie_json j, const lie_result_info *in, const lie_probe_tr
   J(lie_json_str(j, "metric", lie_metric_name(r->metric)));
   J(lie_json_bool(j, "log_target", c->probe.log_target));
   J(lie_json_str(j, "augment", c->lie_aug ? "lie" : "crop"));
+  J(lie_json_str(j, "train_crop", c->train_crop_first ? "first" : "random"));
   J(lie_json_str(j, "schedule", c->cosine ? "cosine" : "constant"));
   J(lie_json_int(j, "epochs_max", c->epochs));
   J(lie_json_int(j, "patience", c->patience));

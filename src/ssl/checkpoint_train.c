@@ -72,6 +72,8 @@ static int write_train_group(hid_t f, const lie_pretrain_state *st) {
   LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_t", m->crop_t));
   LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_x", m->crop_x));
   if (m->crop_y > 0) LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_y", m->crop_y)); /* NS only: 1D files unchanged */
+  /* strided crops only: checkpoints of consecutive crops stay as they were (absent = 1) */
+  if (m->crop_dt > 1) LIE_CALL_GOTO(lie_h5_attr_set_int(g, "crop_dt", m->crop_dt));
   if (st->nnorm > 1) LIE_CALL_GOTO(write_norm_fields(g, st));
   buf[0] = 0;
   for (int i = 0; i < m->nexpander; i++)
@@ -147,6 +149,8 @@ static int read_model(hid_t g, lie_ssl_model_opts *m) {
   LIE_CALL(get_int(g, "crop_t", 1, LIE_MAX_GRID, &m->crop_t));
   LIE_CALL(get_int(g, "crop_x", 1, LIE_MAX_GRID, &m->crop_x));
   if (H5Aexists(g, "crop_y") > 0) LIE_CALL(get_int(g, "crop_y", 0, LIE_MAX_GRID, &m->crop_y));
+  m->crop_dt = 1; /* written before strided crops existed: consecutive frames */
+  if (H5Aexists(g, "crop_dt") > 0) LIE_CALL(get_int(g, "crop_dt", 1, LIE_MAX_GRID, &m->crop_dt));
   LIE_CALL(lie_h5_attr_get_string(g, "expander", buf, sizeof buf));
   for (char *tok = strtok(buf, ","); tok && m->nexpander < LIE_PRETRAIN_MAX_EXPANDER; tok = strtok(NULL, ",")) {
     long e = strtol(tok, NULL, 10);

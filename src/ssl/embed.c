@@ -1,7 +1,8 @@
 /* liereg embed: frozen-encoder representations of every trajectory of a dataset.
  *
- * Crop policy (deterministic): no symmetry transform; frames [0, crop_t) and points
- * [0, crop_x) of the stored trajectory, with the checkpoint's crop sizes, input channels and
+ * Crop policy (deterministic): no symmetry transform; frames 0, crop_dt, ..., (crop_t - 1)
+ * crop_dt (crop_dt 1: [0, crop_t)) and points [0, crop_x) of the stored trajectory, with the
+ * checkpoint's crop sizes and stride, input channels and
  * normalisation. Encoder in inference mode (batch norm with running statistics), so every
  * embedding depends only on its own trajectory: the output does not depend on the rank count
  * or the batch size. Rank r embeds the block [r N/P, (r+1) N/P) of each split and writes it
@@ -10,6 +11,7 @@
 #include "pretrain_impl.h"
 
 #include <petscsys.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -58,11 +60,15 @@ static int write_split(lie_ctx ctx, hid_t f, embed_job *j, const char *data, con
   LIE_CALL_GOTO(lie_h5_reserve(f)); /* a full disk: one clean error before the rows are written */
   LIE_CALL_GOTO(lie_h5_rows_write(d, H5T_NATIVE_FLOAT, (hsize_t)first, 1, (hsize_t)count, emb));
   LIE_CALL_GOTO(lie_h5_attr_set_string(d, "checkpoint", j->ckpt));
-  LIE_CALL_GOTO(lie_h5_attr_set_string(d, "crop_policy",
-                                       j->st.model.crop_y ? "no transform; frames [0,crop_t), the whole x-y grid"
-                                                          : "no transform; frames [0,crop_t), points [0,crop_x)"));
+  const int strided = j->st.model.crop_dt > 1;
+  const char *frames = strided ? "frames 0,crop_dt,...,(crop_t-1)*crop_dt" : "frames [0,crop_t)";
+  char policy[128];
+  snprintf(policy, sizeof policy, "no transform; %s, %s", frames,
+           j->st.model.crop_y ? "the whole x-y grid" : "points [0,crop_x)");
+  LIE_CALL_GOTO(lie_h5_attr_set_string(d, "crop_policy", policy));
   LIE_CALL_GOTO(lie_h5_attr_set_int(d, "crop_t", j->st.model.crop_t));
   LIE_CALL_GOTO(lie_h5_attr_set_int(d, "crop_x", j->st.model.crop_x));
+  if (strided) LIE_CALL_GOTO(lie_h5_attr_set_int(d, "crop_dt", j->st.model.crop_dt));
   LIE_CALL_GOTO(lie_h5_attr_set_int(d, "train_step", j->st.step));
 done:
   H5Dclose(d);

@@ -15,7 +15,7 @@ static int model_from_cfg(struct lie_pretrain_s *p) {
   LIE_CALL(lie_ssl_data_model_opts(p->data, &c->aug, c->dims, c->width, m));
   /* -aug_crop_t/-aug_crop_x 0 mean "derived from the data" (half the frames, all points): the
    * views must be cut to exactly the size the model was built for */
-  p->cfg.aug.crop_t = m->crop_t;
+  p->cfg.aug.crop_t = m->crop_t, p->cfg.aug.crop_dt = m->crop_dt;
   if (!lie_ssl_data_is_ns(p->data)) p->cfg.aug.crop_x = m->crop_x;
   m->nexpander = c->nexpander;
   for (int i = 0; i < LIE_PRETRAIN_MAX_EXPANDER; i++)
@@ -44,6 +44,24 @@ static int check_sizes(struct lie_pretrain_s *p) {
   p->spe = p->n / c->batch; /* the last partial batch of an epoch is dropped */
   p->total = (long)c->epochs * p->spe;
   p->stop = c->steps > 0 ? c->steps : p->total;
+  return LIE_OK;
+}
+
+/* A view's time shift (up to the t_shift strength, rounded to whole frames of the smallest
+ * stored dt) drops frames before its time crop is drawn: refuse a crop whose span cannot fit
+ * after the largest shift, rather than failing at the first view that draws one. */
+static int check_crop_fits_shift(const struct lie_pretrain_s *p) {
+  const lie_aug_opts *a = &p->cfg.aug;
+  double smax = 0;
+  for (int i = 0; i < a->ngen; i++)
+    if (a->gens[i] == LIE_AUG_T_SHIFT && fabs(a->strength[i]) > smax) smax = fabs(a->strength[i]);
+  if (!(smax > 0) || !p->grid.known || !(p->grid.dt[0] > 0)) return LIE_OK;
+  int frames = lie_shift_frames(smax, p->grid.dt[0], p->grid.nt), span = lie_ssl_model_span(&p->model);
+  LIE_CHECK(span <= p->grid.nt - frames, LIE_ERR_USAGE,
+            "the time crop spans %d frames (-aug_crop_t %d, -aug_crop_dt %d), but a time shift of up to %g "
+            "(-aug_strengths: %d frames of dt %g) leaves %d of the %d stored frames",
+            span, p->model.crop_t, p->model.crop_dt > 1 ? p->model.crop_dt : 1, smax, frames, p->grid.dt[0],
+            p->grid.nt - frames, p->grid.nt);
   return LIE_OK;
 }
 
@@ -129,10 +147,10 @@ static int check_resume(const struct lie_pretrain_s *p, const lie_pretrain_state
             "%s used -seed %llu -train_batch %d; this run has -seed %llu -train_batch %d (resume needs the same)", r,
             (unsigned long long)st->seed, st->batch, (unsigned long long)now.seed, now.batch);
   LIE_CHECK(!memcmp(&st->model, &now.model, sizeof st->model) && !strcmp(st->aug_mode, now.aug_mode), LIE_ERR_USAGE,
-            "%s has a different model (dims %d width %d, %d x %d x %d input, %d expander layers, %s mode) than "
-            "this run's options",
-            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x, st->model.nexpander,
-            st->aug_mode);
+            "%s has a different model (dims %d width %d, %d x %d x %d input, frames %d apart, %d expander layers, %s "
+            "mode) than this run's options",
+            r, st->model.dims, st->model.width, st->model.cin, st->model.crop_t, st->model.crop_x, st->model.crop_dt,
+            st->model.nexpander, st->aug_mode);
   LIE_CHECK(st->step >= 0 && st->step % p->spe == st->epoch_step, LIE_ERR_FORMAT,
             "%s: step %ld and data position %ld disagree with %ld steps per epoch (different data file?)", r, st->step,
             st->epoch_step, p->spe);
@@ -215,6 +233,7 @@ static int setup(struct lie_pretrain_s *p) {
   p->nnorm = lie_ssl_data_nfields(p->data);
   LIE_CALL(lie_ssl_data_train_grid(p->data, &p->grid));
   LIE_CALL(check_sizes(p));
+  LIE_CALL(check_crop_fits_shift(p));
   LIE_CALL(build_net(p));
   if (c->resume[0])
     LIE_CALL(resume(p));

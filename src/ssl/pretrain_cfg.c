@@ -162,9 +162,9 @@ int lie_pretrain_opts_set_from_options(lie_ctx ctx, lie_pretrain_opts *c) {
   int readable; /* on every rank: data_pde's open is collective */
   LIE_CALL(lie_h5_readable_all(ctx, c->data, &readable));
   if (pde[0] || readable) LIE_CALL(data_pde(ctx, c, pde, readable));
-  int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x;
+  int crop_t = c->aug.crop_t, crop_x = c->aug.crop_x, crop_dt = c->aug.crop_dt;
   LIE_CALL(lie_aug_opts_default(c->pde, &c->aug));
-  c->aug.crop_t = crop_t, c->aug.crop_x = crop_x;
+  c->aug.crop_t = crop_t, c->aug.crop_x = crop_x, c->aug.crop_dt = crop_dt > 1 ? crop_dt : 1;
   LIE_CALL(lie_aug_opts_set_from_options(ctx, &c->aug));
   return LIE_OK;
 }

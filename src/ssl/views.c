@@ -93,6 +93,7 @@ int lie_ssl_data_model_opts(lie_ssl_data d, const lie_aug_opts *aug, int dims, i
   memset(m, 0, sizeof *m);
   m->dims = dims, m->width = width;
   m->crop_t = aug->crop_t ? aug->crop_t : nt / 2;
+  m->crop_dt = aug->crop_dt > 1 ? aug->crop_dt : 1;
   LIE_CALL(d->ops->model_cfg(d->impl, aug, m));
   return LIE_OK;
 }
@@ -102,11 +103,14 @@ int lie_ssl_data_fits(lie_ssl_data d, const lie_ssl_model_opts *m, const char *p
   return LIE_OK;
 }
 
-/* Views of a model: crop_t frames, and crop_x points only where x is cropped (a model over an
- * x-y grid, crop_y > 0, takes the whole grid). */
+/* Views of a model: crop_t frames crop_dt apart, and crop_x points only where x is cropped (a
+ * model over an x-y grid, crop_y > 0, takes the whole grid). */
 void lie_ssl_model_view_crop(const lie_ssl_model_opts *m, lie_aug_opts *aug) {
   aug->crop_t = m->crop_t, aug->crop_x = m->crop_y ? 0 : m->crop_x;
+  aug->crop_dt = m->crop_dt > 1 ? m->crop_dt : 1;
 }
+
+int lie_ssl_model_span(const lie_ssl_model_opts *m) { return lie_aug_crop_span(m->crop_t, m->crop_dt); }
 
 int lie_ssl_data_close(lie_ssl_data *dp) {
   lie_ssl_data d = *dp;

@@ -149,9 +149,9 @@ static int view_1d(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts
 static int plain_1d(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   lie_ssl_data1d d = impl;
   (void)aug; /* coords channels or not: m->cin */
-  LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
-            "the model's input %d x %d is larger than the data's trajectories %d x %d", m->crop_t, m->crop_x, d->nt,
-            d->nx);
+  LIE_CHECK(lie_ssl_model_span(m) <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
+            "the model's input %d x %d (frames %d apart) is larger than the data's trajectories %d x %d", m->crop_t,
+            m->crop_x, m->crop_dt, d->nt, d->nx);
   LIE_CALL(load(d, index));
   LIE_CALL(lie_ssl_window1d_input(m, d->mean, d->std, d->u, d->nt, d->nx, d->L[index], d->t[0], d->t[1] - d->t[0],
                                   d->t[d->nt - 1], x));
@@ -195,6 +195,9 @@ static int model_cfg_1d(void *impl, const lie_aug_opts *aug, lie_ssl_model_opts 
   LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
             "crop %d x %d (-aug_crop_t, -aug_crop_x) is larger than the trajectories (%d frames x %d points)",
             m->crop_t, m->crop_x, d->nt, d->nx);
+  LIE_CHECK(lie_ssl_model_span(m) <= d->nt, LIE_ERR_USAGE,
+            "-aug_crop_dt %d: %d frames %d apart (-aug_crop_t %d) span %d frames; the trajectories have %d", m->crop_dt,
+            m->crop_t, m->crop_dt, m->crop_t, lie_ssl_model_span(m), d->nt);
   return LIE_OK;
 }
 
@@ -203,9 +206,10 @@ static int fits_1d(void *impl, const lie_ssl_model_opts *m, const char *path) {
   lie_ssl_data1d d = impl;
   LIE_CHECK(!m->crop_y, LIE_ERR_USAGE, "the model takes %d frames of %d x %d (Navier-Stokes); %s holds 1D data",
             m->crop_t, m->crop_x, m->crop_y, path);
-  LIE_CHECK(m->crop_t <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
-            "the model's crop %d x %d is larger than the trajectories of %s (%d frames x %d points)", m->crop_t,
-            m->crop_x, path, d->nt, d->nx);
+  LIE_CHECK(lie_ssl_model_span(m) <= d->nt && m->crop_x <= d->nx, LIE_ERR_USAGE,
+            "the model's crop %d x %d (frames %d apart: %d frames spanned) is larger than the trajectories of %s (%d "
+            "frames x %d points)",
+            m->crop_t, m->crop_x, m->crop_dt > 1 ? m->crop_dt : 1, lie_ssl_model_span(m), path, d->nt, d->nx);
   return LIE_OK;
 }
 

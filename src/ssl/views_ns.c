@@ -166,9 +166,10 @@ static int view_ns(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts
 static int plain_ns(void *impl, const lie_aug_opts *aug, const lie_ssl_model_opts *m, int index, float *x) {
   lie_ssl_datans d = impl;
   (void)aug; /* coords channels come from the grid; the mode is in m->cin */
-  LIE_CHECK(m->crop_t <= d->nt && m->crop_x == d->nx && m->crop_y == d->ny, LIE_ERR_USAGE,
-            "the model's input (%d frames of %d x %d) does not fit the data's NS trajectories (%d frames of %d x %d)",
-            m->crop_t, m->crop_x, m->crop_y, d->nt, d->nx, d->ny);
+  LIE_CHECK(lie_ssl_model_span(m) <= d->nt && m->crop_x == d->nx && m->crop_y == d->ny, LIE_ERR_USAGE,
+            "the model's input (%d frames %d apart of %d x %d) does not fit the data's NS trajectories (%d frames of "
+            "%d x %d)",
+            m->crop_t, m->crop_dt > 1 ? m->crop_dt : 1, m->crop_x, m->crop_y, d->nt, d->nx, d->ny);
   LIE_CALL(load(d, index));
   const lie_field_ns *f = &d->f;
   LIE_CALL(lie_ssl_window_ns_input(m, d->mean, d->std, f->u, f->vx, f->vy, d->nt, d->nx, d->ny, f->x, f->y, f->t,
@@ -220,15 +221,18 @@ static int model_cfg_ns(void *impl, const lie_aug_opts *aug, lie_ssl_model_opts 
   LIE_CHECK(m->crop_t >= 1 && m->crop_t <= d->nt, LIE_ERR_USAGE,
             "crop of %d frames (-aug_crop_t) is larger than the trajectories (%d frames of %d x %d)", m->crop_t, d->nt,
             d->nx, d->ny);
+  LIE_CHECK(lie_ssl_model_span(m) <= d->nt, LIE_ERR_USAGE,
+            "-aug_crop_dt %d: %d frames %d apart (-aug_crop_t %d) span %d frames; the trajectories have %d", m->crop_dt,
+            m->crop_t, m->crop_dt, m->crop_t, lie_ssl_model_span(m), d->nt);
   return LIE_OK;
 }
 
 /* A model fits when it takes the whole x-y grid and at most the stored frames. */
 static int fits_ns(void *impl, const lie_ssl_model_opts *m, const char *path) {
   lie_ssl_datans d = impl;
-  LIE_CHECK(m->crop_x == d->nx && m->crop_y == d->ny && m->crop_t <= d->nt, LIE_ERR_USAGE,
-            "the model takes %d frames of %d x %d; %s has %d frames of %d x %d", m->crop_t, m->crop_x, m->crop_y, path,
-            d->nt, d->nx, d->ny);
+  LIE_CHECK(m->crop_x == d->nx && m->crop_y == d->ny && lie_ssl_model_span(m) <= d->nt, LIE_ERR_USAGE,
+            "the model takes %d frames (spanning %d) of %d x %d; %s has %d frames of %d x %d", m->crop_t,
+            lie_ssl_model_span(m), m->crop_x, m->crop_y, path, d->nt, d->nx, d->ny);
   return LIE_OK;
 }
 

@@ -1,5 +1,6 @@
 /* Raw windows -> model input: the single place where a trajectory window becomes the
- * encoder's fp32 input (crop, normalisation, coords channels). `liereg embed` reaches it
+ * encoder's fp32 input (crop — crop_t frames crop_dt apart from frame 0 —, normalisation,
+ * coords channels). `liereg embed` reaches it
  * through lie_ssl_data_plain (views1d.c, views_ns.c) and the inference API (src/infer/) calls
  * it on in-memory windows, so both give bit-identical inputs for the same numbers. */
 #include "liereg/ssl.h"
@@ -25,13 +26,14 @@ int lie_ssl_window1d_input(const lie_ssl_model_opts *m, double mean, double std,
   lie_field1d in, out;
   LIE_CHECK(m->crop_y == 0 && (m->cin == 1 || m->cin == 3), LIE_ERR_ARG,
             "a 1D window for a model with %d input channels%s", m->cin, m->crop_y ? " (a Navier-Stokes model)" : "");
-  LIE_CHECK(m->crop_t <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
-            "the model's input %d x %d is larger than the window %d x %d", m->crop_t, m->crop_x, nt, nx);
+  LIE_CHECK(lie_ssl_model_span(m) <= nt && m->crop_x <= nx, LIE_ERR_USAGE,
+            "the model's input %d x %d (spanning %d frames) is larger than the window %d x %d", m->crop_t, m->crop_x,
+            lie_ssl_model_span(m), nt, nx);
   LIE_CALL(lie_field1d_alloc(nt, nx, m->cin == 3, &in));
   memcpy(in.u, u, (size_t)nt * nx * sizeof(double));
   int err = LIE_OK;
   LIE_CALL_GOTO(lie_field1d_set_grid(&in, L, t0, dt));
-  LIE_CALL_GOTO(lie_field1d_crop(&in, 0, m->crop_t, 0, m->crop_x, &out));
+  LIE_CALL_GOTO(lie_field1d_crop_strided(&in, 0, m->crop_t, m->crop_dt > 1 ? m->crop_dt : 1, 0, m->crop_x, &out));
   lie_ssl_field1d_input(m, mean, std, &out, L, t_end > 0 ? t_end : 1.0, x);
   lie_field1d_free(&out);
 done:
@@ -42,17 +44,21 @@ done:
 int lie_ssl_window_ns_input(const lie_ssl_model_opts *m, const double *mean, const double *std, const double *u,
                             const double *vx, const double *vy, int nt, int nx, int ny, const double *xc,
                             const double *yc, const double *tc, double t_end, float *x) {
-  LIE_CHECK(m->crop_t <= nt && m->crop_x == nx && m->crop_y == ny, LIE_ERR_USAGE,
-            "the model's input (%d frames of %d x %d) does not fit the NS window (%d frames of %d x %d)", m->crop_t,
-            m->crop_x, m->crop_y, nt, nx, ny);
+  LIE_CHECK(lie_ssl_model_span(m) <= nt && m->crop_x == nx && m->crop_y == ny, LIE_ERR_USAGE,
+            "the model's input (%d frames spanning %d, of %d x %d) does not fit the NS window (%d frames of %d x %d)",
+            m->crop_t, lie_ssl_model_span(m), m->crop_x, m->crop_y, nt, nx, ny);
   LIE_CHECK(m->cin == 3 || m->cin == 6, LIE_ERR_ARG, "NS model input has %d channels per frame (3 or 6)", m->cin);
   const size_t fr = (size_t)nx * ny, len = (size_t)m->crop_t * fr;
+  const int S = m->crop_dt > 1 ? m->crop_dt : 1; /* model frame n is stored frame n S */
   const double *F[3] = {u, vx, vy};
   for (int c = 0; c < 3; c++) {
     float *dst = x + (size_t)c * len; /* frames of field c are consecutive channels */
     const double mu = mean[c], is = 1.0 / std[c];
-    for (size_t k = 0; k < len; k++)
-      dst[k] = (float)((F[c][k] - mu) * is);
+    for (int n = 0; n < m->crop_t; n++) {
+      const double *src = F[c] + (size_t)n * S * fr;
+      for (size_t k = 0; k < fr; k++)
+        dst[(size_t)n * fr + k] = (float)((src[k] - mu) * is);
+    }
   }
   if (m->cin == 3) return LIE_OK;
   const double Lx = nx * (xc[1] - xc[0]), Ly = ny * (yc[1] - yc[0]), T = t_end > 0 ? t_end : 1.0;
@@ -63,7 +69,7 @@ int lie_ssl_window_ns_input(const lie_ssl_model_opts *m, const double *mean, con
         size_t k = (size_t)n * fr + (size_t)i * ny + j;
         X[k] = (float)(xc[i] / Lx);
         Y[k] = (float)(yc[j] / Ly);
-        Tc[k] = (float)(tc[n] / T);
+        Tc[k] = (float)(tc[n * S] / T);
       }
   return LIE_OK;
 }

@@ -160,6 +160,10 @@ fuzz pre_batch_negative o.h5 30 2 -- $P -train_batch -1
 fuzz pre_batch_abc o.h5 30 2 -- $P -train_batch abc
 fuzz pre_expander_abc o.h5 30 2 -- $P -model_expander a,b
 fuzz pre_crop_huge o.h5 30 2 -- $P -aug_crop_t 1000000
+fuzz pre_crop_dt_span o.h5 30 2 -- $P -aug_crop_dt 1000
+fuzz pre_crop_dt_zero o.h5 30 2 -- $P -aug_crop_dt 0
+fuzz pre_crop_dt_abc o.h5 30 2 -- $P -aug_crop_dt abc
+fuzz pre_crop_dt_huge o.h5 30 2 -- $P -aug_crop_dt 1048576 # the largest stride: a span of 7.3e6 frames, refused
 fuzz pre_data_is_out - 30 2 -- "$L" pretrain -data data.h5 -o data.h5 -force $TINY
 fuzz pre_no_data o.h5 30 2 -- "$L" pretrain -o o.h5 $TINY
 fuzz emb_out_is_data - 60 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o data.h5 -force -nn_backend ref
@@ -169,6 +173,13 @@ fuzz emb_batch_zero o.h5 30 2 -- "$L" embed -ckpt ckpt.h5 -data data.h5 -o o.h5 
 cp ckpt.h5 ckpt_crop_huge.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_huge.h5 /train crop_t 1e6 || echo "FAIL making ckpt_crop_huge.h5"
 cp ckpt.h5 ckpt_nan.h5 && "$FUZZ_MKFILES" --nan ckpt_nan.h5 /encoder/conv1.weight || echo "FAIL making ckpt_nan.h5"
 fuzz emb_ckpt_crop_huge o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_huge.h5 -data data.h5 -o o.h5 -nn_backend ref
+# a strided crop whose span exceeds the data's frames, and a stride out of range
+cp ckpt.h5 ckpt_crop_dt.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_dt.h5 /train crop_dt 50 || echo "FAIL making ckpt_crop_dt.h5"
+cp ckpt.h5 ckpt_crop_dt0.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_dt0.h5 /train crop_dt 0 || echo "FAIL making ckpt_crop_dt0.h5"
+fuzz emb_ckpt_crop_dt_span o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_dt.h5 -data data.h5 -o o.h5 -nn_backend ref
+fuzz emb_ckpt_crop_dt_zero o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_dt0.h5 -data data.h5 -o o.h5 -nn_backend ref
+cp ckpt.h5 ckpt_crop_dt_big.h5 && "$FUZZ_MKFILES" --attr ckpt_crop_dt_big.h5 /train crop_dt 1048576 || echo "FAIL making ckpt_crop_dt_big.h5"
+fuzz emb_ckpt_crop_dt_overflow o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_crop_dt_big.h5 -data data.h5 -o o.h5 -nn_backend ref
 fuzz emb_ckpt_nan o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_nan.h5 -data data.h5 -o o.h5 -nn_backend ref
 cp ckpt.h5 ckpt_std0.h5 && "$FUZZ_MKFILES" --attr ckpt_std0.h5 /train norm_std 0 || echo "FAIL making ckpt_std0.h5"
 fuzz emb_ckpt_norm_std_zero o.h5 30 "1 2" -- "$L" embed -ckpt ckpt_std0.h5 -data data.h5 -o o.h5 -nn_backend ref
@@ -302,6 +313,8 @@ FAULTED="generate pretrain_step"
 SUP="-data data.h5 -test_data test.h5 -target ic_mode -nn_backend ref -threads 1 -model_width 4 -sup_epochs 1 -sup_batch 4 -aug_crop_t 8 -aug_crop_x 32 -o o.json"
 STEP="-data data.h5 -test_data test.h5 -o o.json -step_model tiny -step_width 4 -step_history 4 -step_future 4 -step_epochs 1 -step_passes 1 -step_batch 4 -threads 1"
 PT="-probe_mode trained -ckpt ckpt.h5 -data data.h5 -probe_test_data test.h5 -probe_test_mode test -target ic_mode -nn_backend ref -threads 1 -probe_epochs 2 -o o.json"
+fuzz sup_train_crop_bad o.json 30 2 -- "$L" supervised $SUP -sup_train_crop middle
+fuzz pt_train_crop_bad o.json 30 2 -- "$L" probe $PT -probe_train_crop middle
 AS="-data data.h5 -augsearch_valid_data valid.h5 -o o.opts $TINY -train_min_rankme 0 -augsearch_candidates 2 -augsearch_steps 1 -augsearch_rungs 1 -probe_folds 2"
 fault_case pretrain_batch:1 o.h5 -- pretrain -data data.h5 -o o.h5 $TINY
 fault_case bn_sync:0 o.h5 -- pretrain -data data.h5 -o o.h5 $(echo $TINY | sed 's/-nn_backend ref//')

@@ -157,7 +157,8 @@ static int spoil(int argc, char **argv) {
   if (!e && !strcmp(argv[1], "--attr") && argc == 6) {
     double v = atof(argv[5]);
     hid_t sp = H5Screate(H5S_SCALAR);
-    e = H5Adelete_by_name(f, argv[3], argv[4], H5P_DEFAULT);
+    if (H5Aexists_by_name(f, argv[3], argv[4], H5P_DEFAULT) > 0) /* absent: added (e.g. crop_dt) */
+      e = H5Adelete_by_name(f, argv[3], argv[4], H5P_DEFAULT);
     hid_t a =
         e < 0 ? -1 : H5Acreate_by_name(f, argv[3], argv[4], H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     e = a < 0 ? -1 : H5Awrite(a, H5T_NATIVE_DOUBLE, &v);

@@ -1,4 +1,6 @@
 /* Checks of the inference API against the command-line path, exact (bit for bit):
+ *   infer_check 1d CKPT.h5 DATA.h5 MODE EMB.h5  lie_encoder_embed on every trajectory of
+ *                                             DATA:/MODE == EMB:/MODE/emb (strided crops too)
  *   infer_check ns CKPT.h5 DATA.h5 EMB.h5     lie_encoder_embed_ns on every trajectory of
  *                                             DATA:/train (read with the io reader) == EMB:/train/emb
  *   infer_check probe EMB.h5 MODE P.h5 P.csv  lie_probe_predict on EMB:/MODE/emb == the pred
@@ -40,6 +42,42 @@ static int ns(lie_ctx ctx, const char *ckpt, const char *data, const char *emb) 
   LIE_TEST_TRUE(cmp > 0 && diff == 0 && maxd == 0, "NS in-memory windows = liereg embed, bit for bit");
   free(u), free(t), free(x), free(y), free(z), free(ref);
   LIE_CALL(lie_datasetns_close(&ds));
+  LIE_CALL(lie_encoder_destroy(&enc));
+  return LIE_OK;
+}
+
+/* 1D: lie_encoder_embed on every trajectory of DATA:/MODE (its stored t0 and L) == EMB:/MODE/emb. */
+static int one_d(lie_ctx ctx, const char *ckpt, const char *data, const char *mode, const char *emb) {
+  lie_encoder enc;
+  lie_encoder_info in;
+  lie_dataset1d ds;
+  int n, nt, nx, ne, d;
+  float *ref, *z;
+  LIE_CALL(lie_encoder_load(ctx, ckpt, 1, &enc));
+  LIE_CALL(lie_encoder_get_info(enc, &in));
+  LIE_CALL(lie_dataset1d_open(ctx, data, mode, NULL, &ds));
+  LIE_CALL(lie_dataset1d_sizes(ds, &n, &nt, &nx));
+  LIE_CALL(lie_emb_read(emb, mode, &ne, &d, &ref));
+  LIE_CHECK(ne == n && d == in.repr, LIE_ERR_FORMAT, "%s: %d x %d, want %d x %d", emb, ne, d, n, in.repr);
+  double *u = malloc(sizeof(double) * nt * nx), *t = malloc(sizeof(double) * nt), *x = malloc(sizeof(double) * nx);
+  LIE_ALLOC(z, in.repr);
+  long cmp = 0, diff = 0;
+  double maxd = 0;
+  for (int i = 0; i < n; i++) {
+    LIE_CALL(lie_dataset1d_read(ds, i, u, t, x));
+    LIE_CALL(lie_encoder_embed(enc, 1, nt, nx, u, t[0], nx * (x[1] - x[0]), z));
+    for (int k = 0; k < d; k++) {
+      double dd = fabs((double)z[k] - ref[(size_t)i * d + k]);
+      cmp++, diff += z[k] != ref[(size_t)i * d + k];
+      if (!(dd <= maxd)) maxd = dd;
+    }
+  }
+  printf("1D (%s mode, crop_t %d, crop_dt %d, %d frames): lie_encoder_embed vs liereg embed: %ld values compared, "
+         "%ld differ, max |diff| = %g\n",
+         in.mode, in.crop_t, in.crop_dt, nt, cmp, diff, maxd);
+  LIE_TEST_TRUE(cmp > 0 && diff == 0 && maxd == 0, "1D in-memory windows = liereg embed, bit for bit");
+  free(u), free(t), free(x), free(z), free(ref);
+  LIE_CALL(lie_dataset1d_close(&ds));
   LIE_CALL(lie_encoder_destroy(&enc));
   return LIE_OK;
 }
@@ -167,14 +205,16 @@ int main(int argc, char **argv) {
   lie_ctx ctx;
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_SELF, &ctx));
-  if (argc == 5 && !strcmp(argv[1], "ns"))
+  if (argc == 6 && !strcmp(argv[1], "1d"))
+    LIE_TEST_CALL(one_d(ctx, argv[2], argv[3], argv[4], argv[5]));
+  else if (argc == 5 && !strcmp(argv[1], "ns"))
     LIE_TEST_CALL(ns(ctx, argv[2], argv[3], argv[4]));
   else if (argc == 6 && !strcmp(argv[1], "stepper"))
     LIE_TEST_CALL(stepper(ctx, argv[2], atoi(argv[3]), argv[4], argv[5]));
   else if (argc == 6 && !strcmp(argv[1], "probe"))
     LIE_TEST_CALL(probe(ctx, argv[2], argv[3], argv[4], argv[5]));
   else
-    LIE_TEST_TRUE(0, "usage: infer_check ns CKPT DATA EMB | probe EMB MODE P.h5 P.csv");
+    LIE_TEST_TRUE(0, "usage: infer_check 1d CKPT DATA MODE EMB | ns CKPT DATA EMB | probe EMB MODE P.h5 P.csv");
   LIE_TEST_CALL(lie_ctx_destroy(&ctx));
   return lie_test_finish();
 }
