@@ -80,7 +80,7 @@ typedef struct {
   size_t gsize; /* doubles per padded grid; up holds LIE_RS2D_FIELDS of them */
   double *up;
   fftw_complex *uphat;
-  fftw_plan upbwd;
+  fftw_plan upcol, upbwd;    /* padded inverse: x transforms of the filled columns, then y rows */
   double complex *phx, *phy; /* translation phases per fine-grid row / column */
   long *node;                /* per output point: offset of its 8 x 8 stencil in up (prepared) */
   double *w;                 /* per output point: 8 x-weights then 8 y-weights (prepared) */
