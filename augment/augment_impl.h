@@ -66,6 +66,9 @@ int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *
 #define LIE_RESAMPLE1D_TAIL 1e-14
 int lie_resample1d_affine(lie_resample1d *r, const double *in, double alpha, double beta, double *out);
 size_t lie_resample1d_scratch_size(int n);
+/* The blocked matrix-product path (default on machines with AVX-512) or the per-point
+ * recurrences (default elsewhere); for tests, which check both. */
+void lie_resample1d_use_blocked(int on);
 
 /* 2D periodic (nx x ny, row-major, y fastest) resampling: shift, and evaluation at the
  * affine image of the grid (Fourier zero-padding x2 then tensor Lagrange, resample2d.c). */

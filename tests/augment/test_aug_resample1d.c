@@ -3,7 +3,8 @@
  * the coefficients' sum left out) against the interpolant summed directly in long double, on
  * random rows with every mode up to Nyquist (nothing can be left out) and on smooth rows (the
  * tail is dropped): even and odd lengths, lengths that are not a multiple of the 16-point
- * blocks, stretches, compressions, reflections and shifts far outside the period. Also: a NaN
+ * blocks, stretches, compressions, reflections and shifts far outside the period; both paths
+ * (the blocked product on AVX-512, the per-point recurrences elsewhere). Also: a NaN
  * in the row makes every output NaN (nothing silently dropped), a zero row gives zeros. */
 #include "lie_test.h"
 
@@ -86,7 +87,11 @@ static void special_rows(int n) {
 int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   const int ns[] = {256, 255, 100, 33, 16, 7, 2};
-  for (int i = 0; i < 7; i++) {
+  for (int path = 0; path < 2 * 7; path++) {
+    int i = path % 7, blocked = path < 7;
+    if (blocked && !__builtin_cpu_supports("avx512f")) continue; /* that path needs AVX-512 */
+    lie_resample1d_use_blocked(blocked);
+    printf("# %s path\n", blocked ? "blocked (AVX-512)" : "per-point recurrence");
     char what[128];
     double flat = worst_error(ns[i], 2 * M_PI * 1.7, 0.0, 100 + i);
     snprintf(what, sizeof what, "n = %d, every mode up to Nyquist: |affine - exact| / sum|c|", ns[i]);
