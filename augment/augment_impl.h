@@ -47,7 +47,7 @@ typedef struct {
   fftw_complex *hat;  /* n/2+1 */
   fftw_complex *work; /* n/2+1 */
   fftw_plan fwd, bwd;
-  double *scratch; /* 3 n: phasors and sums of the affine evaluation */
+  double *scratch; /* lie_resample1d_scratch_size(n): tables of the affine evaluation */
 } lie_resample1d;
 
 /* The FFTW planner is not thread-safe: every plan creation/destruction in augment/ holds this. */
@@ -61,9 +61,16 @@ void lie_resample1d_free(lie_resample1d *r);
 int lie_resample1d_get(int n, double L, lie_resample1d **r);
 /* out_j = f(x_j - s): exact Fourier phase shift of the trigonometric interpolant. */
 int lie_resample1d_shift(lie_resample1d *r, const double *in, double s, double *out);
-/* out_j = f(xi_j) at arbitrary points (coordinates relative to the row's first sample),
- * xi_j = alpha * j * L/n + beta, by direct summation of the trigonometric interpolant. */
+/* out_j = f(xi_j) at the affine points xi_j = alpha * j * L/n + beta (coordinates relative to
+ * the row's first sample): the trigonometric interpolant summed directly, as a small matrix
+ * product, over the modes that carry more than LIE_RESAMPLE1D_TAIL of the coefficients' sum
+ * (resample_affine.c). */
+#define LIE_RESAMPLE1D_TAIL 1e-14
 int lie_resample1d_affine(lie_resample1d *r, const double *in, double alpha, double beta, double *out);
+size_t lie_resample1d_scratch_size(int n);
+/* The blocked matrix-product path (default on machines with AVX-512) or the per-point
+ * recurrences (default elsewhere); for tests, which check both. */
+void lie_resample1d_use_blocked(int on);
 
 /* 2D periodic (nx x ny, row-major, y fastest) resampling: shift, and evaluation at the
  * affine image of the grid (Fourier zero-padding x2 then tensor Lagrange, resample2d.c). */
@@ -78,7 +85,7 @@ typedef struct {
   size_t gsize; /* doubles per padded grid; up holds LIE_RS2D_FIELDS of them */
   double *up;
   fftw_complex *uphat;
-  fftw_plan upbwd;
+  fftw_plan upcol, upbwd;    /* padded inverse: x transforms of the filled columns, then y rows */
   double complex *phx, *phy; /* translation phases per fine-grid row / column */
   long *node;                /* per output point: offset of its 8 x 8 stencil in up (prepared) */
   double *w;                 /* per output point: 8 x-weights then 8 y-weights (prepared) */

@@ -41,12 +41,18 @@ int lie_resample2d_init(lie_resample2d *r, int nx, int ny, double Lx, double Ly,
     r->up = fftw_alloc_real(LIE_RS2D_FIELDS * r->gsize);
     r->uphat = fftw_alloc_complex((size_t)r->ux * (r->uy / 2 + 1));
     LIE_CHECK(r->up && r->uphat, LIE_ERR_MEM, "resample2d: out of memory (upsampled grid)");
-    int n[2] = {r->ux, r->uy}, onembed[2] = {r->ux, r->pw};
+    /* The padded inverse transform in its two passes, the first one pruned: complex transforms
+     * along x of the ny/2 + 1 columns the spectrum fills (of uy/2 + 1), then real transforms
+     * along y of every row into the padded array. The 2D c2r transform does the same passes
+     * over every column: this skips the zero half of the first one. */
+    int ux = r->ux, uy = r->uy, uyh = r->uy / 2 + 1;
     lie_fftw_planner_lock();
-    r->upbwd = fftw_plan_many_dft_c2r(2, n, 1, r->uphat, NULL, 1, 0, r->up + (size_t)GHOST_LO * r->pw + COL_PAD,
-                                      onembed, 1, 0, FFTW_ESTIMATE);
+    r->upcol = fftw_plan_many_dft(1, &ux, ny / 2 + 1, r->uphat, NULL, uyh, 1, r->uphat, NULL, uyh, 1, FFTW_BACKWARD,
+                                  FFTW_ESTIMATE);
+    r->upbwd = fftw_plan_many_dft_c2r(1, &uy, ux, r->uphat, NULL, 1, uyh, r->up + (size_t)GHOST_LO * r->pw + COL_PAD,
+                                      NULL, 1, r->pw, FFTW_ESTIMATE);
     lie_fftw_planner_unlock();
-    LIE_CHECK(r->upbwd, LIE_ERR_FFTW, "resample2d: FFTW plan creation failed (upsampled grid)");
+    LIE_CHECK(r->upcol && r->upbwd, LIE_ERR_FFTW, "resample2d: FFTW plan creation failed (upsampled grid)");
     size_t np = (size_t)nx * ny;
     LIE_ALLOC(r->node, np);
     LIE_ALLOC(r->w, 2 * LIE_AUG_LAGRANGE * np);
@@ -61,6 +67,7 @@ void lie_resample2d_free(lie_resample2d *r) {
   if (r->fwd) fftw_destroy_plan(r->fwd);
   if (r->bwd) fftw_destroy_plan(r->bwd);
   if (r->upbwd) fftw_destroy_plan(r->upbwd);
+  if (r->upcol) fftw_destroy_plan(r->upcol);
   lie_fftw_planner_unlock();
   fftw_free(r->buf), fftw_free(r->hat), fftw_free(r->work), fftw_free(r->up), fftw_free(r->uphat);
   free(r->node), free(r->w), free(r->phx), free(r->phy);
@@ -136,6 +143,7 @@ static void upsample(lie_resample2d *r, const double *in, const double b[2], dou
       }
     }
   }
+  fftw_execute_dft(r->upcol, r->uphat, r->uphat);
   fftw_execute_dft_c2r(r->upbwd, r->uphat, g + (size_t)GHOST_LO * r->pw + COL_PAD);
 }
 

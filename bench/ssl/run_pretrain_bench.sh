@@ -17,7 +17,9 @@
 # default build/liereg), NICE (default 10), STEPS/WARMUP/ROUNDS and NS_STEPS/NS_WARMUP/NS_ROUNDS.
 # Columns: pipeline samples/s (whole steps: views from the loader + network), network-only
 # samples/s (same model, batch, threads, fixed batch), their ratio; then the same per CPU
-# second of the process (robust to a loaded machine) and the views' main-thread cost per batch.
+# second of the process (robust to a loaded machine), the views' cost per batch (one batch built
+# by the main thread alone, outside the timed steps) and how long a whole step waited for its
+# batch (0 when the loader keeps ahead).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 D=${1:-pretrain_bench_data}
@@ -65,16 +67,16 @@ run ns_grid_rotation "$D/ns.h5" "$EX/pretrain_ns.opts" "$S" "$W" "$R" -aug_mode 
 # value KEY LINE: a number field of a JSON line
 value() { echo "$2" | sed -n "s/.*\"$1\":\([-0-9.eE+]*\).*/\1/p"; }
 echo
-echo "| PDE, mode | input | pipeline samples/s | network samples/s | ratio | ratio per CPU s | views ms/batch (main thread) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| PDE, mode | input | pipeline samples/s | network samples/s | ratio | ratio per CPU s | views ms/batch (built alone) | loader wait ms/step |"
+echo "|---|---|---|---|---|---|---|---|"
 while read -r label line; do
   if [ "$line" = FAILED ]; then
-    echo "| $label | | failed | | | | |"
+    echo "| $label | | failed | | | | | |"
     continue
   fi
   input=$(echo "$line" | sed -n 's/.*"input":"\([^"]*\)".*/\1/p')
-  printf '| %s | %s | %.1f | %.1f | %.3f | %.3f | %.1f |\n' "$label" "$input" "$(value pipeline_samples_per_s "$line")" \
-    "$(value network_samples_per_s "$line")" "$(value ratio "$line")" "$(value ratio_cpu "$line")" \
-    "$(value views_ms_per_batch "$line")"
+  printf '| %s | %s | %.1f | %.1f | %.3f | %.3f | %.1f | %.2f |\n' "$label" "$input" \
+    "$(value pipeline_samples_per_s "$line")" "$(value network_samples_per_s "$line")" "$(value ratio "$line")" \
+    "$(value ratio_cpu "$line")" "$(value views_ms_per_batch "$line")" "$(value loader_wait_ms_per_step "$line")"
 done < "$OUT"
 exit $fail

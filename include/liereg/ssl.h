@@ -220,6 +220,7 @@ typedef struct {
   double pipeline_samples_per_s; /* whole step: batch from the input pipeline + network */
   double network_samples_per_s;  /* network only (forward, loss, backward, allreduce, AdamW) */
   double views_s_per_batch;      /* one batch built by the main thread alone (no overlap) */
+  double wait_s_per_step;        /* whole steps: the main thread waiting for its batch (0: ahead) */
   /* the same blocks per CPU second of this process (all its threads): less sensitive to a
    * loaded machine than wall time; their ratio is the network's share of the step's CPU work */
   double pipeline_samples_per_cpu_s, network_samples_per_cpu_s;

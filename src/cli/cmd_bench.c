@@ -231,6 +231,7 @@ static int print_pretrain(const lie_pretrain_opts *c, int ranks, int threads, in
   if (!e) e = lie_json_real(j, "network_ms_per_step", 1e3 * net_step);
   if (!e) e = lie_json_real(j, "views_ms_per_batch", 1e3 * r->views_s_per_batch);
   if (!e) e = lie_json_real(j, "views_share_of_network", r->views_s_per_batch / net_step);
+  if (!e) e = lie_json_real(j, "loader_wait_ms_per_step", 1e3 * r->wait_s_per_step);
   if (!e) e = lie_json_print(j, stdout);
   lie_json_destroy(&j);
   LIE_CALL(e);

@@ -33,6 +33,18 @@ const lie_cli_command lie_cli_commands[] = {
  * oversubscribe the node; MPI ranks and -threads (OpenMP, oneDNN) are our parallelism.
  * Measured: PETSc's VecAXPY 25x slower with OpenBLAS threads on a loaded node. */
 void openblas_set_num_threads(int n);
+/* Its worker threads are already running (started by the library's constructor) and spin on
+ * sched_yield for ~0.1 s before they sleep: 15-25 % of the CPU time of a short process such as
+ * a 1-trajectory `generate` (issue 15, docs/BENCHMARKS.md "Generation without start-up
+ * overhead"). With one BLAS thread they would never get work, so they are joined at once.
+ * Weak: another BLAS, or an OpenBLAS without it, just skips this. */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
+static void blas_single_thread(void) {
+  if (getenv("OPENBLAS_NUM_THREADS")) return; /* the user's choice */
+  openblas_set_num_threads(1);
+  if (blas_thread_shutdown_) blas_thread_shutdown_();
+}
 
 static const lie_cli_command *find_command(const char *name) {
   for (const lie_cli_command *c = lie_cli_commands; c->name; c++)
@@ -172,7 +184,7 @@ int main(int argc, char **argv) {
     free(pargv);
     return 2;
   }
-  if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
+  blas_single_thread();
   lie_cli_mpi_env(); /* before MPI_Init: Open MPI settings (mpi_env.c) */
   /* MPI_THREAD_MULTIPLE, asked for here, before PETSc would initialise MPI at its default
    * level. pretrain's loader threads make no MPI call (they read through HDF5's serial driver,

@@ -189,8 +189,20 @@ int lie_events_register(void) {
   return LIE_OK;
 }
 
+/* x * 0 is 0 for finite x and NaN for Inf or NaN; eight independent sums of it per block (no
+ * exit inside a block) vectorise, where isfinite with an exit per value did not: the
+ * pretrainer checks every trajectory it reads (this was 4-7 % of a 1D view's CPU time). */
 int lie_all_finite(const double *x, size_t n) {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  for (; i + 1024 <= n; i += 1024) {
+    double acc[8] = {0};
+    for (size_t j = 0; j < 1024; j += 8)
+      for (int l = 0; l < 8; l++)
+        acc[l] += x[i + j + l] * 0.0;
+    for (int l = 0; l < 8; l++)
+      if (acc[l] != 0.0) return 0;
+  }
+  for (; i < n; i++)
     if (!isfinite(x[i])) return 0;
   return 1;
 }

@@ -37,6 +37,7 @@ struct lie_pretrain_s {
   struct lie_loader_s *loader; /* NULL until the first batch, or with 0 loader threads */
   lie_ssl_data *wdata;         /* one serial-driver handle per loader thread */
   int nworkers;
+  double batch_wait; /* wall seconds the main thread waited for the loader's batches */
 };
 
 /* views.c: the underlying 1D dataset (NULL for NS data) */

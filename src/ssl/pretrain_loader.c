@@ -107,7 +107,10 @@ int lie_pretrain_batch(struct lie_pretrain_s *p, long step, float **x) {
     return LIE_OK;
   }
   if (!p->loader) LIE_CALL(start(p));
-  LIE_CALL(lie_loader_get(p->loader, step, x));
+  double t0 = lie_wtime();
+  int err = lie_loader_get(p->loader, step, x);
+  p->batch_wait += lie_wtime() - t0;
+  LIE_CALL(err);
   return LIE_OK;
 }
 

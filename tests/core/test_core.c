@@ -107,11 +107,37 @@ static void test_errors(void) {
                 "unknown split is a usage error naming the value");
 }
 
+/* lie_all_finite (blocked, vectorised): Inf/NaN anywhere — first, last, inside a block, in the
+ * tail after the blocks — is found; extreme finite values are not flagged. */
+static void test_all_finite(void) {
+  const size_t ns[] = {1, 7, 1024, 1031, 5000};
+  const double bad[] = {NAN, INFINITY, -INFINITY};
+  int ok = 1;
+  for (int a = 0; a < 5; a++) {
+    size_t n = ns[a];
+    double *x = malloc(n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+      x[i] = i % 3 == 0 ? 1.7e308 : (i % 3 == 1 ? -4.9e-324 : 0.5 * i);
+    ok &= lie_all_finite(x, n) == 1;
+    size_t where[] = {0, n / 2, n - 1, n > 1024 ? 1024 : 0};
+    for (int b = 0; b < 3; b++)
+      for (int w = 0; w < 4; w++) {
+        double keep = x[where[w]];
+        x[where[w]] = bad[b];
+        ok &= lie_all_finite(x, n) == 0;
+        x[where[w]] = keep;
+      }
+    free(x);
+  }
+  LIE_TEST_TRUE(ok, "lie_all_finite finds Inf/NaN at the start, middle, end and past the blocks, not 1.7e308");
+}
+
 int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   test_philox_kat();
   test_statistics();
   test_seeds();
   test_errors();
+  test_all_finite();
   return lie_test_finish();
 }

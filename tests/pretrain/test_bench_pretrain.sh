@@ -29,6 +29,8 @@ cr = r["pipeline_samples_per_cpu_s"] / r["network_samples_per_cpu_s"]
 assert abs(r["ratio_cpu"] - cr) <= 1e-6 * cr, r
 assert r["batch"] == 8 and r["ranks"] == int(sys.argv[1]) and r["loader_threads"] == int(sys.argv[2]), r
 assert r["steps"] == 6 and r["input"] == "1x8x32", r
+w = r["loader_wait_ms_per_step"]  # no loader thread: the main thread builds, nothing to wait for
+assert math.isfinite(w) and w >= 0 and (w == 0 or int(sys.argv[2]) > 0), r
 ' "$2" "$3" && ok "$1: $(echo "$line" | cut -c1-200)" || { bad "$1: fields"; echo "$line"; }
 }
 check np1_loader0 1 0
