@@ -123,7 +123,8 @@ void lie_step_model_free(lie_step_job *j) {
   lie_nn_net_destroy(&j->net);
   lie_nn_net_destroy(&j->cnet);
   free(j->x), free(j->dxin), free(j->dy), free(j->cx), free(j->cdy), free(j->perm);
-  free(j->best_p), free(j->best_b), free(j->best_cp);
+  free(j->best_p), free(j->best_b), free(j->best_cp), free(j->cproj);
+  j->cproj = NULL;
   j->x = j->dxin = j->dy = j->cx = j->cdy = j->best_p = j->best_b = j->best_cp = NULL;
   j->perm = NULL;
 }
@@ -149,10 +150,8 @@ void lie_step_best_copy(lie_step_job *j, int save) {
 }
 
 void lie_step_fill_cond(lie_step_job *j, int q, const lie_step_split *s, int i) {
-  float *v = j->cx + (size_t)q * j->din;
-  memset(v, 0, sizeof(float) * j->din); /* none: the one input stays 0, the Linear is its bias */
-  for (int k = 0; i >= 0 && k < j->d; k++)
-    v[k] = (float)((s->cond[(size_t)i * j->d + k] - j->cmean[k]) / j->cstd[k]);
+  /* none: the one input stays 0, the Linear is its bias */
+  lie_step_cond_input(j, i >= 0 && j->d > 0 ? s->cond + (size_t)i * j->d : NULL, j->cx + (size_t)q * j->din);
 }
 
 static void fill_input(lie_step_job *j, int q, const float *win, float dx, float dt, const float *cch) {
