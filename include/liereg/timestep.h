@@ -37,6 +37,7 @@ typedef struct {
   int cond_channels;             /* -step_cond_channels c (default 8) */
   int cond_pca;                  /* -step_cond_pca k: ssl vector -> its k leading whitened principal
                                     components on the training split (0 = all features) */
+  double cond_noise;             /* -step_cond_noise s: N(0, s^2) added to the conditioning inputs in training */
   int history, future;           /* -step_history 20 -step_future 20 */
   int epochs, batch;             /* -step_epochs 20, -step_batch 16 (GLOBAL) */
   double lr, lr_decay, wd;       /* -step_lr 1e-4, -step_lr_decay 0.4, -step_wd 0.01 (torch AdamW) */

@@ -80,6 +80,8 @@ static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_opts *c, step_strings
   PetscCall(LIE_OPTIONS_INT("-step_cond_pca",
                             "ssl: k leading whitened principal components of the representation (0 = all features)", "",
                             pca, &pca, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-step_cond_noise", "std of the noise on the conditioning inputs in training", "",
+                             c->cond_noise, &c->cond_noise, NULL));
   PetscCall(LIE_OPTIONS_INT("-step_history", "input frames H", "", H, &H, NULL));
   PetscCall(LIE_OPTIONS_INT("-step_future", "predicted frames F per call", "", F, &F, NULL));
   PetscCall(LIE_OPTIONS_INT("-step_epochs", "training epochs", "", ep, &ep, NULL));
@@ -151,6 +153,8 @@ int lie_step_opts_check(const lie_step_opts *c) {
             "-step_cond_channels must be in 1..256 (got %d)", c->cond_channels);
   LIE_CHECK(c->cond_pca >= 0 && c->cond_pca <= 1024, LIE_ERR_USAGE, "-step_cond_pca must be in 0..1024 (got %d)",
             c->cond_pca);
+  LIE_CHECK(c->cond_noise >= 0 && c->cond_noise <= 100, LIE_ERR_USAGE, "-step_cond_noise must be in [0, 100] (got %g)",
+            c->cond_noise);
   LIE_CHECK(c->start_stride >= 1, LIE_ERR_USAGE, "-step_start_stride must be >= 1 (got %d)", c->start_stride);
   LIE_CHECK(c->passes >= 0, LIE_ERR_USAGE, "-step_passes must be >= 0 (got %d)", c->passes);
   LIE_CHECK(c->rollout_start >= -1, LIE_ERR_USAGE, "-step_rollout_start must be >= 0 or -1 (got %d)", c->rollout_start);
