@@ -20,8 +20,9 @@ extern "C" {
 #define LIE_STEP_PATH 1024
 #define LIE_STEP_MAX_MILESTONES 8
 #define LIE_STEP_CKPT_VERSION 1
-/* -step_cond_pca's default (docs/TIMESTEP.md, "Why SSL conditioning hurt") */
-#define LIE_STEP_COND_PCA_DEFAULT 0
+/* -step_cond_pca and -step_cond_noise defaults (docs/TIMESTEP.md, "Why SSL conditioning hurt") */
+#define LIE_STEP_COND_PCA_DEFAULT 4
+#define LIE_STEP_COND_NOISE_DEFAULT 0.5
 
 typedef enum { LIE_STEP_COND_NONE = 0, LIE_STEP_COND_SSL, LIE_STEP_COND_TRUTH } lie_step_cond;
 const char *lie_step_cond_name(lie_step_cond c);
@@ -68,6 +69,7 @@ typedef struct {
   int ntrain, nvalid, ntest, nt, nx;
   int nparams;                           /* trainable parameters (stepper + conditioning map) */
   int cond_dim;                          /* length of the conditioning vector (0 for none) */
+  int cond_inputs;                       /* inputs of the conditioning Linear (-step_cond_pca; none: 1) */
   int epochs_run, best_epoch;            /* best_epoch: chosen on validation rollout loss (-1: last) */
   long steps;                            /* global steps done */
   double first_loss, last_loss;          /* mean training loss per sample of the first / last epoch */

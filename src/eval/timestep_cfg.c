@@ -28,6 +28,7 @@ void lie_step_opts_default(lie_step_opts *c) {
   c->cond = LIE_STEP_COND_NONE;
   c->cond_channels = 8;
   c->cond_pca = LIE_STEP_COND_PCA_DEFAULT;
+  c->cond_noise = LIE_STEP_COND_NOISE_DEFAULT;
   c->history = 20, c->future = 20;
   c->epochs = 20, c->batch = 16;
   c->lr = 1e-4, c->lr_decay = 0.4, c->wd = 0.01; /* torch.optim.AdamW's default decay, on every tensor */

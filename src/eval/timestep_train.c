@@ -184,7 +184,8 @@ static int setup(lie_step_job *j, lie_step_result *res) {
   LIE_CALL(open_log(j, resumed));
   snprintf(res->pde, sizeof res->pde, "%s", j->pde);
   res->ntrain = j->tr.n, res->nvalid = j->has_valid ? j->va.n : 0, res->ntest = j->te.n;
-  res->nt = j->tr.nt, res->nx = j->nx, res->cond_dim = j->d, res->nparams = (int)lie_step_nparams(j);
+  res->nt = j->tr.nt, res->nx = j->nx, res->cond_dim = j->d, res->cond_inputs = j->din,
+  res->nparams = (int)lie_step_nparams(j);
   lie_log_info(
       j->ctx,
       "timestep %s: model %s, cond %s (%d values -> %d inputs -> %d channels), %d parameters; history %d, future %d; "
