@@ -20,6 +20,9 @@ extern "C" {
 #define LIE_STEP_PATH 1024
 #define LIE_STEP_MAX_MILESTONES 8
 #define LIE_STEP_CKPT_VERSION 1
+/* -step_cond_pca and -step_cond_noise defaults (docs/TIMESTEP.md, "Why SSL conditioning hurt") */
+#define LIE_STEP_COND_PCA_DEFAULT 4
+#define LIE_STEP_COND_NOISE_DEFAULT 0.5
 
 typedef enum { LIE_STEP_COND_NONE = 0, LIE_STEP_COND_SSL, LIE_STEP_COND_TRUTH } lie_step_cond;
 const char *lie_step_cond_name(lie_step_cond c);
@@ -33,6 +36,9 @@ typedef struct {
   lie_step_cond cond;            /* -step_cond */
   char cond_ckpt[LIE_STEP_PATH]; /* -step_cond_ckpt CKPT.h5 (ssl) */
   int cond_channels;             /* -step_cond_channels c (default 8) */
+  int cond_pca;                  /* -step_cond_pca k: ssl vector -> its k leading whitened principal
+                                    components on the training split (0 = all features) */
+  double cond_noise;             /* -step_cond_noise s: N(0, s^2) added to the conditioning inputs in training */
   int history, future;           /* -step_history 20 -step_future 20 */
   int epochs, batch;             /* -step_epochs 20, -step_batch 16 (GLOBAL) */
   double lr, lr_decay, wd;       /* -step_lr 1e-4, -step_lr_decay 0.4, -step_wd 0.01 (torch AdamW) */
@@ -63,6 +69,7 @@ typedef struct {
   int ntrain, nvalid, ntest, nt, nx;
   int nparams;                           /* trainable parameters (stepper + conditioning map) */
   int cond_dim;                          /* length of the conditioning vector (0 for none) */
+  int cond_inputs;                       /* inputs of the conditioning Linear (-step_cond_pca; none: 1) */
   int epochs_run, best_epoch;            /* best_epoch: chosen on validation rollout loss (-1: last) */
   long steps;                            /* global steps done */
   double first_loss, last_loss;          /* mean training loss per sample of the first / last epoch */

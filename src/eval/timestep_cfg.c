@@ -27,6 +27,8 @@ void lie_step_opts_default(lie_step_opts *c) {
   snprintf(c->model, sizeof c->model, "cnn");
   c->cond = LIE_STEP_COND_NONE;
   c->cond_channels = 8;
+  c->cond_pca = LIE_STEP_COND_PCA_DEFAULT;
+  c->cond_noise = LIE_STEP_COND_NOISE_DEFAULT;
   c->history = 20, c->future = 20;
   c->epochs = 20, c->batch = 16;
   c->lr = 1e-4, c->lr_decay = 0.4, c->wd = 0.01; /* torch.optim.AdamW's default decay, on every tensor */
@@ -62,7 +64,8 @@ static PetscErrorCode read_files(MPI_Comm comm, lie_step_opts *c) {
 }
 
 static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_opts *c, step_strings *s) {
-  PetscInt width = c->width, cch = c->cond_channels, H = c->history, F = c->future, ep = c->epochs, b = c->batch;
+  PetscInt width = c->width, cch = c->cond_channels, pca = c->cond_pca, H = c->history, F = c->future, ep = c->epochs,
+           b = c->batch;
   PetscInt stride = c->start_stride, passes = c->passes, r0 = c->rollout_start, nboot = c->nboot;
   PetscInt maxs = (PetscInt)c->max_steps, prog = (PetscInt)c->progress_every, seed = (PetscInt)c->seed;
   PetscInt threads = c->threads, ms[LIE_STEP_MAX_MILESTONES], nms = LIE_STEP_MAX_MILESTONES;
@@ -75,6 +78,11 @@ static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_opts *c, step_strings
   PetscCall(PetscOptionsString("-step_cond", "none|ssl|truth", "", s->cond, s->cond, sizeof s->cond, NULL));
   PetscCall(
       LIE_OPTIONS_INT("-step_cond_channels", "conditioning channels c of the learned Linear", "", cch, &cch, NULL));
+  PetscCall(LIE_OPTIONS_INT("-step_cond_pca",
+                            "ssl: k leading whitened principal components of the representation (0 = all features)", "",
+                            pca, &pca, NULL));
+  PetscCall(LIE_OPTIONS_REAL("-step_cond_noise", "std of the noise on the conditioning inputs in training", "",
+                             c->cond_noise, &c->cond_noise, NULL));
   PetscCall(LIE_OPTIONS_INT("-step_history", "input frames H", "", H, &H, NULL));
   PetscCall(LIE_OPTIONS_INT("-step_future", "predicted frames F per call", "", F, &F, NULL));
   PetscCall(LIE_OPTIONS_INT("-step_epochs", "training epochs", "", ep, &ep, NULL));
@@ -103,7 +111,7 @@ static PetscErrorCode read_numbers(MPI_Comm comm, lie_step_opts *c, step_strings
   PetscCall(LIE_OPTIONS_INT("-threads", "threads per rank (0 = all cores available)", "", threads, &threads, NULL));
   PetscCall(PetscOptionsString("-nn_backend", "ref|dnnl", "", s->backend, s->backend, sizeof s->backend, NULL));
   PetscOptionsEnd();
-  c->width = (int)width, c->cond_channels = (int)cch, c->history = (int)H, c->future = (int)F;
+  c->width = (int)width, c->cond_channels = (int)cch, c->cond_pca = (int)pca, c->history = (int)H, c->future = (int)F;
   c->epochs = (int)ep, c->batch = (int)b, c->start_stride = (int)stride, c->passes = (int)passes;
   c->rollout_start = (int)r0, c->nboot = (int)nboot, c->max_steps = maxs, c->progress_every = prog;
   c->seed = (uint64_t)seed, c->threads = (int)threads;
@@ -144,6 +152,10 @@ int lie_step_opts_check(const lie_step_opts *c) {
   LIE_CHECK(c->wd >= 0, LIE_ERR_USAGE, "-step_wd must be >= 0 (got %g)", c->wd);
   LIE_CHECK(c->cond_channels >= 1 && c->cond_channels <= 256, LIE_ERR_USAGE,
             "-step_cond_channels must be in 1..256 (got %d)", c->cond_channels);
+  LIE_CHECK(c->cond_pca >= 0 && c->cond_pca <= 1024, LIE_ERR_USAGE, "-step_cond_pca must be in 0..1024 (got %d)",
+            c->cond_pca);
+  LIE_CHECK(c->cond_noise >= 0 && c->cond_noise <= 100, LIE_ERR_USAGE, "-step_cond_noise must be in [0, 100] (got %g)",
+            c->cond_noise);
   LIE_CHECK(c->start_stride >= 1, LIE_ERR_USAGE, "-step_start_stride must be >= 1 (got %d)", c->start_stride);
   LIE_CHECK(c->passes >= 0, LIE_ERR_USAGE, "-step_passes must be >= 0 (got %d)", c->passes);
   LIE_CHECK(c->rollout_start >= -1, LIE_ERR_USAGE, "-step_rollout_start must be >= 0 or -1 (got %d)", c->rollout_start);

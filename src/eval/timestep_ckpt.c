@@ -5,7 +5,9 @@
  *   /optimizer/{stepper,cond}_{exp_avg,exp_avg_sq}  flat AdamW moments (attribute step)
  *   /best/{stepper_params,stepper_buffers,cond_params}  the weights chosen on validation
  *   /timestep               attributes: version, step, epochs done, the configuration that must
- *                           match on resume, and the conditioning standardisation (datasets)
+ *                           match on resume (cond_inputs: the Linear's din), and the conditioning
+ *                           input (datasets cond_mean (d), cond_std (d), cond_proj (din x d):
+ *                           input = cond_proj (v - cond_mean), timestep_cond.c)
  * Resume continues the same step sequence: every batch is a pure function of (seed, step). */
 #include "timestep_impl.h"
 
@@ -67,6 +69,7 @@ static int write_nets(lie_step_job *j, hid_t f) {
   LIE_CALL(write_flat(f, "best/cond_params", j->best_cp, H5T_NATIVE_FLOAT, ncp));
   LIE_CALL(write_flat(f, "timestep/cond_mean", j->cmean, H5T_NATIVE_DOUBLE, (size_t)j->d));
   LIE_CALL(write_flat(f, "timestep/cond_std", j->cstd, H5T_NATIVE_DOUBLE, (size_t)j->d));
+  LIE_CALL(write_flat(f, "timestep/cond_proj", j->cproj, H5T_NATIVE_DOUBLE, (size_t)j->d * j->din));
   return LIE_OK;
 }
 
@@ -101,6 +104,7 @@ static int write_attrs(lie_step_job *j, hid_t f) {
   LIE_CALL_GOTO(lie_h5_attr_set_string(g, "pde", j->pde));
   for (int i = 0; i < LIE_STEP_NKEYS; i++)
     LIE_CALL_GOTO(lie_h5_attr_set_int(g, names[i], v[i]));
+  LIE_CALL_GOTO(lie_h5_attr_set_int(g, "cond_inputs", j->din));
 done:
   H5Gclose(g);
   return err;
@@ -153,6 +157,13 @@ static int check_config(lie_step_job *j, hid_t g, const char *path) {
               "-step_ckpt %s belongs to a run with %s %ld; this run has %ld (use another -step_ckpt)", path, names[i],
               (long)d, v[i]);
   }
+  /* written since -step_cond_pca; before it the Linear took all d values (none: 1) */
+  d = j->d > 0 ? j->d : 1;
+  if (H5Aexists(g, "cond_inputs") > 0) LIE_CALL(lie_h5_attr_get_double(g, "cond_inputs", &d));
+  LIE_CHECK((int)d == j->din, LIE_ERR_USAGE,
+            "-step_ckpt %s belongs to a run whose conditioning Linear takes %d inputs; this run's takes %d "
+            "(-step_cond_pca differs; use another -step_ckpt)",
+            path, (int)d, j->din);
   return LIE_OK;
 }
 

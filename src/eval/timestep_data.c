@@ -312,27 +312,3 @@ int lie_step_cond_vectors(lie_step_job *j, lie_step_split *s) {
               lie_step_cond_name(j->cfg->cond), k / (size_t)j->d);
   return LIE_OK;
 }
-
-/* Centred with the training mean of each value; scaled per value for truth (a few physical
- * parameters in their own units), but by ONE pooled std for ssl: per-feature scaling would blow
- * near-constant representation features (noise) up to unit variance. */
-void lie_step_cond_standardise(lie_step_job *j) {
-  const lie_step_split *s = &j->tr;
-  double pooled = 0;
-  for (int k = 0; k < j->d; k++) {
-    double m = 0, v = 0;
-    for (int i = 0; i < s->n; i++)
-      m += s->cond[(size_t)i * j->d + k];
-    m /= s->n;
-    for (int i = 0; i < s->n; i++) {
-      double e = s->cond[(size_t)i * j->d + k] - m;
-      v += e * e;
-    }
-    double sd = sqrt(v / s->n);
-    j->cmean[k] = m, j->cstd[k] = sd > 1e-12 * (fabs(m) + 1) ? sd : 1.0; /* a constant value: centred only */
-    pooled += v / s->n / j->d;
-  }
-  if (j->cfg->cond == LIE_STEP_COND_SSL && pooled > 0)
-    for (int k = 0; k < j->d; k++)
-      j->cstd[k] = sqrt(pooled);
-}

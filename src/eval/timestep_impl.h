@@ -1,6 +1,7 @@
 /* Internal state of `liereg timestep`, shared by src/eval/timestep*.c:
  *   timestep_cfg.c      options and their checks
  *   timestep_data.c     trajectories in memory, dx/dt, the conditioning vectors
+ *   timestep_cond.c     the conditioning input: train-split centring, scaling, PCA (-step_cond_pca)
  *   timestep_model.c    the stepper + conditioning map, the input assembly, one training step
  *   timestep_train.c    epochs, validation, progress, CSV log, signals
  *   timestep_rollout.c  autoregressive rollout split over ranks, NMSE, bootstrap
@@ -35,10 +36,12 @@ typedef struct {
   char pde[16];
   lie_step_split tr, va, te;
   int has_valid;
-  /* conditioning: vector of d values, standardised with the training split's mean/std, fed to
-   * the Linear (din = max(d, 1) inputs: none gets one constant 0) -> c channels */
+  /* conditioning: vector of d values -> din inputs P (v - cmean) of the Linear -> c channels;
+   * cmean, cstd and P (din x d) from the training split (timestep_cond.c); none: din = 1, a
+   * constant 0 */
   int d, din, c;
   double cmean[1024], cstd[1024];
+  double *cproj;
   /* networks: the stepper (cin = nf H + 2 + c, ny, nx)... see timestep_model.c; cond: (din, 1, 1) -> (c, 1, 1) */
   int H, F, cin, nx, ny, nf, ns; /* ns: 2D Navier-Stokes data (unet) */
   size_t fs, np;                 /* floats per frame, grid points per channel (nx ny) */
@@ -68,8 +71,11 @@ int lie_step_split_load(lie_step_job *j, const char *path, const char *mode, lie
 void lie_step_split_free(lie_step_split *s);
 /* Fills s->cond (n, j->d) for the job's conditioning; sets j->d on the first call. */
 int lie_step_cond_vectors(lie_step_job *j, lie_step_split *s);
-/* Mean/std of the training vectors (std 0 -> 1). */
-void lie_step_cond_standardise(lie_step_job *j);
+
+/* timestep_cond.c: cmean, cstd, cproj and din from the training vectors (collective). */
+int lie_step_cond_standardise(lie_step_job *j);
+/* The Linear's input (din) of one raw vector v (d values; NULL: zeros, padding rows). */
+void lie_step_cond_input(const lie_step_job *j, const double *v, float *out);
 
 /* timestep_model.c */
 int lie_step_model_build(lie_step_job *j);

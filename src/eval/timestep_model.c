@@ -19,6 +19,7 @@
 
 #define LIE_TAG_INIT 0x7374657069ULL   /* "stepi" */
 #define LIE_TAG_PERM 0x737465707065ULL /* "steppe" */
+#define LIE_TAG_NOISE 0x737465706eULL  /* "stepn" */
 
 /* tiny: conv1d(cin -> w, 5) ReLU conv1d(w -> F, 5), zero padding: a fast model for tests. */
 static int build_tiny(lie_step_job *j, int in, int *out) {
@@ -123,7 +124,8 @@ void lie_step_model_free(lie_step_job *j) {
   lie_nn_net_destroy(&j->net);
   lie_nn_net_destroy(&j->cnet);
   free(j->x), free(j->dxin), free(j->dy), free(j->cx), free(j->cdy), free(j->perm);
-  free(j->best_p), free(j->best_b), free(j->best_cp);
+  free(j->best_p), free(j->best_b), free(j->best_cp), free(j->cproj);
+  j->cproj = NULL;
   j->x = j->dxin = j->dy = j->cx = j->cdy = j->best_p = j->best_b = j->best_cp = NULL;
   j->perm = NULL;
 }
@@ -149,10 +151,8 @@ void lie_step_best_copy(lie_step_job *j, int save) {
 }
 
 void lie_step_fill_cond(lie_step_job *j, int q, const lie_step_split *s, int i) {
-  float *v = j->cx + (size_t)q * j->din;
-  memset(v, 0, sizeof(float) * j->din); /* none: the one input stays 0, the Linear is its bias */
-  for (int k = 0; i >= 0 && k < j->d; k++)
-    v[k] = (float)((s->cond[(size_t)i * j->d + k] - j->cmean[k]) / j->cstd[k]);
+  /* none: the one input stays 0, the Linear is its bias */
+  lie_step_cond_input(j, i >= 0 && j->d > 0 ? s->cond + (size_t)i * j->d : NULL, j->cx + (size_t)q * j->din);
 }
 
 static void fill_input(lie_step_job *j, int q, const float *win, float dx, float dt, const float *cch) {
@@ -196,6 +196,20 @@ static void pass_order(lie_step_job *j, int epoch, int pass) {
   j->perm_key = key;
 }
 
+/* -step_cond_noise s: Gaussian noise of std s on the conditioning inputs of training row `slot`
+ * of step `step` (a pure function of seed, step and slot: independent of the rank count). The
+ * inputs have unit variance on the training split (timestep_cond.c), so s bounds what the
+ * channel can carry per trajectory: it can still tell a few groups apart (the parameter),
+ * not every training trajectory (docs/TIMESTEP.md, "Why SSL conditioning hurt"). */
+static void cond_noise(lie_step_job *j, int q, long step, long slot) {
+  if (!(j->cfg->cond_noise > 0) || j->d == 0) return;
+  lie_rng r;
+  lie_rng_seed(&r, lie_seed_derive(j->cfg->seed ^ LIE_TAG_NOISE, (uint64_t)step, (uint64_t)slot));
+  float *v = j->cx + (size_t)q * j->din;
+  for (int k = 0; k < j->din; k++)
+    v[k] += (float)(j->cfg->cond_noise * lie_rng_normal(&r));
+}
+
 /* Rows of this rank for global step `step`: trajectory and start time of each. */
 static void batch_rows(lie_step_job *j, long step, const float **win, float *dx, float *dt, const float **tgt) {
   const lie_step_split *s = &j->tr;
@@ -210,6 +224,7 @@ static void batch_rows(lie_step_job *j, long step, const float **win, float *dx,
     win[q] = u + (size_t)t * s->fs, tgt[q] = u + (size_t)(t + j->H) * s->fs;
     dx[q] = s->dx[i], dt[q] = s->dt[i];
     lie_step_fill_cond(j, q, s, i);
+    cond_noise(j, q, step, slot);
   }
 }
 

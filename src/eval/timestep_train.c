@@ -58,8 +58,7 @@ static int load_data(lie_step_job *j) {
   LIE_CALL(lie_step_cond_vectors(j, &j->tr));
   LIE_CALL(lie_step_cond_vectors(j, &j->te));
   if (j->has_valid) LIE_CALL(lie_step_cond_vectors(j, &j->va));
-  lie_step_cond_standardise(j);
-  j->din = j->d > 0 ? j->d : 1;
+  LIE_CALL(lie_step_cond_standardise(j));
   return LIE_OK;
 }
 
@@ -185,14 +184,16 @@ static int setup(lie_step_job *j, lie_step_result *res) {
   LIE_CALL(open_log(j, resumed));
   snprintf(res->pde, sizeof res->pde, "%s", j->pde);
   res->ntrain = j->tr.n, res->nvalid = j->has_valid ? j->va.n : 0, res->ntest = j->te.n;
-  res->nt = j->tr.nt, res->nx = j->nx, res->cond_dim = j->d, res->nparams = (int)lie_step_nparams(j);
-  lie_log_info(j->ctx,
-               "timestep %s: model %s, cond %s (%d values -> %d channels), %d parameters; history %d, future %d; "
-               "%d train / %d valid / %d test trajectories of %d x %d; global batch %d (%d per rank x %d ranks), "
-               "%d passes x %ld steps per epoch, steps %ld -> %ld of %ld%s",
-               j->pde, j->cfg->model, lie_step_cond_name(j->cfg->cond), j->d, j->c, res->nparams, j->H, j->F, j->tr.n,
-               res->nvalid, j->te.n, j->tr.nt, j->nx, j->B, j->nlocal, j->P, j->passes, j->spp, j->step, j->stop,
-               j->total, resumed ? " (resumed from -step_ckpt)" : "");
+  res->nt = j->tr.nt, res->nx = j->nx, res->cond_dim = j->d, res->cond_inputs = j->din,
+  res->nparams = (int)lie_step_nparams(j);
+  lie_log_info(
+      j->ctx,
+      "timestep %s: model %s, cond %s (%d values -> %d inputs -> %d channels), %d parameters; history %d, future %d; "
+      "%d train / %d valid / %d test trajectories of %d x %d; global batch %d (%d per rank x %d ranks), "
+      "%d passes x %ld steps per epoch, steps %ld -> %ld of %ld%s",
+      j->pde, j->cfg->model, lie_step_cond_name(j->cfg->cond), j->d, j->din, j->c, res->nparams, j->H, j->F, j->tr.n,
+      res->nvalid, j->te.n, j->tr.nt, j->nx, j->B, j->nlocal, j->P, j->passes, j->spp, j->step, j->stop, j->total,
+      resumed ? " (resumed from -step_ckpt)" : "");
   return LIE_OK;
 }
 

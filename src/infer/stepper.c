@@ -32,7 +32,7 @@ static int attr_long(hid_t g, const char *path, const char *name, long lo, long 
 static int read_config(lie_stepper s, hid_t f) {
   lie_step_job *j = &s->j;
   char cond[32];
-  long H = 0, F = 0, c = 0, d = 0, nx = 0, width = 0;
+  long H = 0, F = 0, c = 0, d = 0, din = 1, nx = 0, width = 0;
   LIE_CHECK(H5Lexists(f, "timestep", H5P_DEFAULT) > 0, LIE_ERR_FORMAT,
             "%s is not a liereg timestep checkpoint (no /timestep; written by liereg timestep -step_ckpt)", s->path);
   hid_t g;
@@ -48,10 +48,12 @@ static int read_config(lie_stepper s, hid_t f) {
   LIE_CALL_GOTO(attr_long(g, s->path, "nx", 2, 1 << 20, &nx));
   LIE_CALL_GOTO(attr_long(g, s->path, "width", 0, 1 << 16, &width));
   LIE_CALL_GOTO(lie_step_cond_from_name(cond, &s->cfg.cond));
+  din = d > 0 ? d : 1; /* checkpoints before -step_cond_pca: the Linear took all d values */
+  if (H5Aexists(g, "cond_inputs") > 0) LIE_CALL_GOTO(attr_long(g, s->path, "cond_inputs", 1, 1024, &din));
 done:
   H5Gclose(g);
   if (err) return err;
-  j->H = (int)H, j->F = (int)F, j->c = (int)c, j->d = (int)d, j->din = d > 0 ? (int)d : 1, j->nx = (int)nx;
+  j->H = (int)H, j->F = (int)F, j->c = (int)c, j->d = (int)d, j->din = (int)din, j->nx = (int)nx;
   /* 1D steppers only: one field per frame (the NS unet takes smoke, vx, vy) */
   LIE_CHECK(strcmp(j->pde, "ns") != 0, LIE_ERR_USAGE, "%s: Navier-Stokes steppers are not in the inference API yet",
             s->path);
@@ -77,6 +79,20 @@ static int read_flat(hid_t f, const char *path, const char *name, hid_t type, si
   return LIE_OK;
 }
 
+/* The conditioning input P (v - mean) of timestep_cond.c; checkpoints written before P was
+ * stored scaled each value by cond_std (P = diag(1 / std)). */
+static int read_projection(lie_stepper s, hid_t f) {
+  lie_step_job *j = &s->j;
+  if (j->d == 0) return LIE_OK;
+  LIE_ALLOC(j->cproj, (size_t)j->din * j->d);
+  if (H5Lexists(f, "timestep/cond_proj", H5P_DEFAULT) > 0)
+    return read_flat(f, s->path, "timestep/cond_proj", H5T_NATIVE_DOUBLE, (size_t)j->din * j->d, j->cproj);
+  LIE_CHECK(j->din == j->d, LIE_ERR_FORMAT, "%s: no timestep/cond_proj for %d conditioning inputs", s->path, j->din);
+  for (int k = 0; k < j->d; k++)
+    j->cproj[(size_t)k * j->d + k] = 1.0 / j->cstd[k];
+  return LIE_OK;
+}
+
 /* The network of the configuration, then the weights chosen on validation (/best). */
 static int build(lie_stepper s, hid_t f, int max_batch) {
   lie_step_job *j = &s->j;
@@ -90,6 +106,7 @@ static int build(lie_stepper s, hid_t f, int max_batch) {
   LIE_CALL(read_flat(f, s->path, "best/cond_params", H5T_NATIVE_FLOAT, ncp, cp));
   LIE_CALL(read_flat(f, s->path, "timestep/cond_mean", H5T_NATIVE_DOUBLE, (size_t)j->d, j->cmean));
   LIE_CALL(read_flat(f, s->path, "timestep/cond_std", H5T_NATIVE_DOUBLE, (size_t)j->d, j->cstd));
+  LIE_CALL(read_projection(s, f));
   LIE_ALLOC(s->win, (size_t)max_batch * j->H * j->nx);
   return LIE_OK;
 }
@@ -170,8 +187,8 @@ int lie_stepper_predict(lie_stepper s, int n, int nt, int nx, const double *u, c
     for (size_t k = 0; k < (size_t)j->H * nx; k++)
       w[k] = (float)u[(size_t)q * j->H * nx + k]; /* the network's precision, as liereg timestep stores data */
     win[q] = w, fdx[q] = (float)dx[q], fdt[q] = (float)dt[q];
-    for (int k = 0; k < j->d; k++) /* lie_step_fill_cond's standardisation */
-      j->cx[(size_t)q * j->din + k] = (float)((cond[(size_t)q * j->d + k] - j->cmean[k]) / j->cstd[k]);
+    if (j->d > 0)
+      lie_step_cond_input(j, cond + (size_t)q * j->d, j->cx + (size_t)q * j->din); /* lie_step_fill_cond's */
   }
   int saved = lie_nn_threads_enter(s->threads);
   int err = lie_step_forward(j, n, win, fdx, fdt, 0, &out);

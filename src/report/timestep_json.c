@@ -2,6 +2,15 @@
  * JSON writer (NaN/Inf become null, listed in "nonfinite"). Keys: docs/TIMESTEP.md. */
 #include "liereg/report.h"
 
+/* NMSE summed over the first call's F predicted frames (from ground truth): the one-step reading
+ * of the paper's table (docs/TIMESTEP.md, "The paper's time-stepping numbers"). */
+static double first_call(const lie_step_opts *c, const lie_step_result *r) {
+  double s = 0;
+  for (int k = 0; k < c->future && k < r->nsteps; k++)
+    s += r->nmse_per_step[k];
+  return s;
+}
+
 static int fields(lie_json j, const lie_step_opts *c, const lie_step_result *r) {
   LIE_CALL(lie_json_str(j, "method", "timestep"));
   LIE_CALL(lie_json_str(j, "pde", r->pde));
@@ -16,6 +25,7 @@ static int fields(lie_json j, const lie_step_opts *c, const lie_step_result *r) 
   LIE_CALL(lie_json_real(j, "rollout_mse", r->rollout_mse));
   LIE_CALL(lie_json_real(j, "rollout_mse_std", r->rollout_mse_std));
   LIE_CALL(lie_json_reals(j, "nmse_per_step", r->nsteps, r->nmse_per_step));
+  LIE_CALL(lie_json_real(j, "nmse_first_call", first_call(c, r)));
   LIE_CALL(lie_json_int(j, "history", c->history));
   LIE_CALL(lie_json_int(j, "future", c->future));
   LIE_CALL(lie_json_int(j, "rollout_start", c->rollout_start < 0 ? c->history : c->rollout_start));
@@ -27,6 +37,9 @@ static int fields(lie_json j, const lie_step_opts *c, const lie_step_result *r) 
   LIE_CALL(lie_json_int(j, "nx", r->nx));
   LIE_CALL(lie_json_int(j, "parameters", r->nparams));
   LIE_CALL(lie_json_int(j, "cond_dim", r->cond_dim));
+  LIE_CALL(lie_json_int(j, "cond_inputs", r->cond_inputs));
+  LIE_CALL(lie_json_int(j, "cond_pca", c->cond_pca));
+  LIE_CALL(lie_json_real(j, "cond_noise", c->cond_noise));
   LIE_CALL(lie_json_int(j, "cond_channels", c->cond_channels));
   LIE_CALL(lie_json_int(j, "epochs", c->epochs));
   LIE_CALL(lie_json_int(j, "epochs_run", r->epochs_run));

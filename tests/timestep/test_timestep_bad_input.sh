@@ -22,6 +22,8 @@ expect_error 2 "step_model must be cnn, fno, resnet, unet or tiny\|unknown time-
   $T -data tr.h5 -step_model cnnn
 expect_error 2 "unknown option -step_histroy" $T -data tr.h5 -step_histroy 3
 expect_error 2 "step_history must be >= 1" $T -data tr.h5 -step_history 0
+expect_error 2 "step_cond_pca must be in 0..1024 (got -1)" $T -data tr.h5 -step_cond_pca -1
+expect_error 2 "step_cond_noise must be in \[0, 100\] (got -0.5)" $T -data tr.h5 -step_cond_noise -0.5
 
 # -step_cond truth on a file without nu (an LPSDA-style file: field, x, t only)
 for d in pde_24-64 x t; do h5copy -p -i tr.h5 -o nonu.h5 -s /train/$d -d /train/$d 2> /dev/null; done

@@ -3,8 +3,8 @@
 # ([0.01, 0.1]) and a 2-frame history (too short to read the viscosity off the input), the same
 # CNN (width 32) and budget for the three variants. -step_cond truth must give a clearly
 # lower summed rollout NMSE than none (< 0.8x; measured 0.39-0.61x over seeds and data
-# sets, docs/TIMESTEP.md); the ssl number (a small VICReg encoder pretrained on the training
-# trajectories, no labels used, frames [0, 8) <= rollout start 8 + history 2) is measured beside them.
+# sets, docs/TIMESTEP.md); ssl (a small VICReg encoder pretrained on the training trajectories, no
+# labels used, frames [0, 8) <= rollout start 8 + history 2) must stay within 2x none.
 . "$LIE_SRCDIR/tests/cli/lib.sh"
 G="-pde burgers -nx 64 -burgers_nu_min 0.01 -burgers_nu_max 0.1 -burgers_T 6 -nt 60 -save_n 48 -accuracy 1e-3"
 "$LIEREG" generate $G -n 64 -o tr.h5 -force > /dev/null 2>&1 || fail "generate tr.h5"
@@ -27,10 +27,15 @@ echo "     summed rollout NMSE (36 frames): none $none +- $(get none.json rollou
 $(get truth.json rollout_nmse_std), ssl $ssl +- $(get ssl.json rollout_nmse_std)"
 awk -v t="$truth" -v n="$none" 'BEGIN { exit !(t + 0 == t && n + 0 == n && t < 0.8 * n) }' \
   && ok "truth ($truth) < 0.8 x none ($none)" || fail "truth ($truth) is not clearly below none ($none)"
-awk -v s="$ssl" 'BEGIN { exit !(s + 0 == s && s > 0) }' && ok "ssl measured: $ssl" || fail "ssl NMSE '$ssl'"
+# SSL conditioning must not blow the error up. With the 64 raw features the stepper fitted
+# trajectory identity: ssl 8.2 against none 1.62 here (5x; docs/TIMESTEP.md, "Why SSL conditioning
+# hurt"); the library's rule (4 whitened principal components, noise 0.5 in training) gives 2.46
+# (1.5x: this 40-step encoder carries little about nu; at quickstart scale ssl <= none).
+awk -v s="$ssl" -v n="$none" 'BEGIN { exit !(s + 0 == s && n + 0 == n && s > 0 && s < 2 * n) }' \
+  && ok "ssl ($ssl) < 2 x none ($none)" || fail "ssl ($ssl) is not within 2 x none ($none)"
 n=$(sed 's/.*"nmse_per_step": \[\([^]]*\)\].*/\1/' truth.json | tr ',' '\n' | wc -l)
 [ "$n" -eq 36 ] && [ "$(get truth.json predicted_frames)" -eq 36 ] && ok "nmse_per_step has the 36 predicted frames" \
   || fail "nmse_per_step has $n values"
-grep -q '"cond": "ssl"' ssl.json && grep -q '"cond_dim": 64' ssl.json && ok "ssl.json: cond ssl, 64 representation values" \
-  || fail "ssl.json fields"
+grep -q '"cond": "ssl"' ssl.json && grep -q '"cond_dim": 64' ssl.json && grep -q '"cond_inputs": 4' ssl.json \
+  && ok "ssl.json: cond ssl, 64 representation values -> 4 inputs" || fail "ssl.json fields"
 finish

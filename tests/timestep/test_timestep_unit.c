@@ -1,5 +1,6 @@
 /* Time-stepping pieces that do not need a network: training windows and start times,
  * rollout windows, the lr schedule, the per-frame NMSE and the bootstrap. */
+#include "eval/timestep_impl.h"
 #include "lie_test.h"
 #include "liereg/liereg.h"
 
@@ -74,6 +75,68 @@ static void test_bootstrap(void) {
   LIE_TEST_NEAR(std, 0.5 / sqrt(200.0), 0.004, "bootstrap std = std of the mean");
 }
 
+/* The conditioning input of -step_cond_pca k (timestep_cond.c) on synthetic "representations":
+ * n = 40 training vectors of d = 6 features = 2 strong latent factors (std 3 and 1) plus weak
+ * noise in all features. The k = 2 inputs must be centred, unit-variance and uncorrelated on
+ * the training split (whitened principal components), the first one aligned with the strong
+ * factor; k = 0 keeps the d features with one pooled scale (the rule before -step_cond_pca). */
+static void test_cond_pca(lie_ctx ctx) {
+  enum { N = 40, D = 6 };
+  lie_step_opts o;
+  lie_step_job j;
+  double v[N * D], fac[N];
+  float in[N][D];
+  lie_rng r;
+  lie_rng_seed(&r, 7);
+  for (int i = 0; i < N; i++) {
+    double a = 3 * (2 * lie_rng_uniform(&r) - 1), b = 2 * lie_rng_uniform(&r) - 1;
+    fac[i] = a;
+    for (int k = 0; k < D; k++)
+      v[i * D + k] = 5 + a * (k == 0 ? 1.0 : 0.5) + b * (k == 1 ? 1.0 : -0.2) + 1e-3 * lie_rng_uniform(&r);
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    lie_step_opts_default(&o);
+    o.cond = LIE_STEP_COND_SSL, o.cond_pca = pass == 0 ? 2 : 0;
+    memset(&j, 0, sizeof j);
+    j.ctx = ctx, j.cfg = &o, j.P = 1, j.rank = 0, j.d = D, j.tr.n = N, j.tr.cond = v;
+    LIE_TEST_CALL(lie_step_cond_standardise(&j));
+    for (int i = 0; i < N; i++)
+      lie_step_cond_input(&j, v + i * D, in[i]);
+    if (pass == 0) {
+      LIE_TEST_TRUE(j.din == 2, "-step_cond_pca 2: two inputs");
+      double m[2] = {0, 0}, c[2][2] = {{0, 0}, {0, 0}}, ca = 0, va = 0;
+      for (int i = 0; i < N; i++)
+        for (int a = 0; a < 2; a++) {
+          m[a] += in[i][a] / N;
+          for (int b = 0; b < 2; b++)
+            c[a][b] += (double)in[i][a] * in[i][b] / N;
+        }
+      double mf = 0;
+      for (int i = 0; i < N; i++)
+        mf += fac[i] / N;
+      for (int i = 0; i < N; i++)
+        ca += in[i][0] * (fac[i] - mf) / N, va += (fac[i] - mf) * (fac[i] - mf) / N;
+      LIE_TEST_NEAR(m[0], 0.0, 1e-5, "first input centred on the training split");
+      LIE_TEST_NEAR(m[1], 0.0, 1e-5, "second input centred");
+      LIE_TEST_NEAR(c[0][0], 1.0, 1e-5, "first input: unit variance (whitened)");
+      LIE_TEST_NEAR(c[1][1], 1.0, 1e-5, "second input: unit variance");
+      LIE_TEST_NEAR(c[0][1], 0.0, 1e-5, "the two inputs uncorrelated");
+      LIE_TEST_LE(0.99, fabs(ca) / sqrt(va), "first input: correlation with the strong factor");
+    } else {
+      LIE_TEST_TRUE(j.din == D, "-step_cond_pca 0: all d features");
+      double ss = 0;
+      for (int i = 0; i < N; i++)
+        for (int k = 0; k < D; k++)
+          ss += (double)in[i][k] * in[i][k] / N / D;
+      LIE_TEST_NEAR(ss, 1.0, 1e-5, "-step_cond_pca 0: one pooled scale (mean variance 1)");
+    }
+    float z[D];
+    lie_step_cond_input(&j, NULL, z);
+    LIE_TEST_TRUE(z[0] == 0 && z[j.din - 1] == 0, "padding rows: zero input");
+    free(j.cproj);
+  }
+}
+
 int main(int argc, char **argv) {
   PetscInitialize(&argc, &argv, NULL, NULL);
   test_windows();
@@ -81,5 +144,9 @@ int main(int argc, char **argv) {
   test_lr();
   test_errors();
   test_bootstrap();
+  lie_ctx ctx;
+  LIE_TEST_CALL(lie_ctx_create(PETSC_COMM_WORLD, &ctx));
+  test_cond_pca(ctx);
+  lie_ctx_destroy(&ctx);
   return lie_test_finish();
 }
