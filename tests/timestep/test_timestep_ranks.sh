@@ -29,9 +29,6 @@ TN="timestep -data ns_tr.h5 -test_data ns_te.h5 -step_history 4 -step_future 1 -
 for m in cnn fno resnet unet; do
   for np in 1 2 4; do
     args="$T"; [ $m = unet ] && args="$TN"
-    # KNOWN BROKEN (docs/TIMESTEP.md, Missing): with -step_cond_noise > 0 the resnet's synchronised
-    # batch norm on 2+ ranks departs from 1 rank (2.5e-3 on the loss of step 3); cnn, fno, unet agree.
-    [ $m = resnet ] && args="$args -step_cond_noise 0"
     "$MPIEXEC" --oversubscribe -n $np "$LIEREG" $args -step_model $m -step_max_steps 3 -step_log l_${m}_$np.csv \
       -o r_${m}_$np.json > run_${m}_$np.txt 2>&1 || { fail "$m on $np ranks"; cat run_${m}_$np.txt; }
   done
