@@ -14,26 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#define CK(x)                                                                                                          \
-  do {                                                                                                                 \
-    if ((x) != dnnl_success) {                                                                                         \
-      fprintf(stderr, "bench_bwdw: %s failed\n", #x);                                                                  \
-      exit(1);                                                                                                         \
-    }                                                                                                                  \
-  } while (0)
-
-static double cpu_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static void fill(float *a, size_t n, unsigned seed) {
-  for (size_t i = 0; i < n; i++) {
-    seed = seed * 1664525u + 1013904223u;
-    a[i] = (float)((seed >> 8) & 0xffff) / 65536.0f - 0.5f;
-  }
-}
+#define BENCH_NAME "bench_bwdw"
+#include "bench_util.h"
 
 int main(int argc, char **argv) {
   if (argc < 8) {
